@@ -1,0 +1,37 @@
+"""`learn export readme`: progress as GitHub markdown, ready to publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from app.cli.output import handles_errors, open_store
+
+export_app = typer.Typer(help="Export your progress in other formats.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+
+
+@export_app.command("readme")
+@handles_errors
+def readme(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).")] = None,
+) -> None:
+    """The dashboard table with completion bars, then each module's checklist with [x] / [ ]."""
+    from app.errors import LearnError
+    from app.readme_export import render_readme
+
+    markdown = render_readme(open_store(), track)
+    if output is None:
+        typer.echo(markdown, nl=False)
+        return
+    try:
+        output.write_text(markdown, encoding="utf-8")
+    except OSError as exc:
+        raise LearnError(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"Wrote {output}.", err=True)

@@ -1,0 +1,171 @@
+"""`learn status`, `learn show`, `learn check` / `uncheck` / `doing`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from app.cli.output import JsonOpt, Output, handles_errors, open_store
+
+STATUS_MARK = {"done": "[green]✔[/]", "in_progress": "[yellow]◐[/]", "todo": "[dim]○[/]"}
+STATUS_STYLE = {"Done": "green", "Started": "yellow", "Not Started": "dim"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status")(status)
+    app.command("show")(show)
+    app.command("check")(check)
+    app.command("uncheck")(uncheck)
+    app.command("doing")(doing)
+
+
+@handles_errors
+def status(
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The progress dashboard: per track and category, status, completion, modules and items done."""
+    from app.dashboard import dashboard
+
+    tracks = dashboard(open_store(), track)
+    Output(as_json).emit({"tracks": [t.to_json() for t in tracks]}, lambda console: _print_dashboard(console, tracks))
+
+
+def _print_dashboard(console, tracks) -> None:
+    from rich.table import Table
+
+    from app.dashboard import text_bar
+
+    if not tracks:
+        console.print("No curriculum yet: add YAML to curriculum/ or run `learn import PLAN.md`.")
+    for track in tracks:
+        table = Table(
+            title=f"[bold]{track.title}[/]  [dim]({track.id})[/]", title_justify="left", expand=False,
+            show_edge=False, pad_edge=False,
+        )
+        table.add_column("Category", min_width=20, max_width=38, overflow="fold")
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Completion", no_wrap=True)
+        table.add_column("Modules", justify="right", no_wrap=True)
+        table.add_column("Items", justify="right", no_wrap=True)
+        rows = [*track.categories, None, track]
+        for row in rows:
+            if row is None:
+                table.add_section()
+                continue
+            name = f"[bold]{row.title}[/]" if row is not track else "[bold]Total[/]"
+            style = STATUS_STYLE[row.status]
+            doing = f" [yellow]+{row.items_in_progress}[/]" if row.items_in_progress else ""
+            table.add_row(
+                name,
+                f"[{style}]{row.status}[/]",
+                f"[{style}]{text_bar(row.fraction, 20)}[/] {100 * row.fraction:3.0f}%",
+                f"{row.modules_done} / {row.modules_total}",
+                f"{row.items_done} / {row.items_total}{doing}",
+            )
+        console.print(table)
+        console.print()
+    if tracks:
+        console.print("[dim]◐ +n: items in progress.  `learn show MODULE` for a module's checklist.[/]")
+
+
+@handles_errors
+def show(
+    module: Annotated[str, typer.Argument(help="Module id: module-1.5, 1.5, iv-cuda, ...")],
+    as_json: JsonOpt = False,
+) -> None:
+    """A module with its checklists and ticks, exercises, capstone steps, notes, tables and links."""
+    from app.module_view import module_view
+    from app.progress import resolve_module_id
+
+    engine = open_store()
+    view = module_view(engine, resolve_module_id(engine, module))
+    Output(as_json).emit(view.to_json(), lambda console: _print_module(console, view))
+
+
+def _print_module(console, view) -> None:
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    label = f"Module {view.id}" if view.id[:1].isdigit() else view.id
+    console.print(f"[bold]{label}: {view.title}[/]  [dim]{view.track_title} › {view.category_title}[/]")
+    if view.summary:
+        console.print(f"[italic]{view.summary}[/]")
+    console.print(f"{view.items_done} / {view.items_total} done, {view.items_in_progress} in progress\n")
+    if view.notes:
+        console.print(Markdown(view.notes))
+    for section in view.sections:
+        console.print(f"[bold underline]{section.title or section.kind.capitalize()}[/]")
+        stack = [(item, 0) for item in reversed(section.items)]
+        while stack:
+            item, depth = stack.pop()
+            indent = "  " * depth
+            console.print(f"{indent}{STATUS_MARK[item.status]} {_inline(item.text)}  [dim]{item.id}[/]")
+            for link in item.links:
+                target = link.get("url") or link.get("reference") or link.get("kernel") or link.get("deck")
+                console.print(f"{indent}    [blue]↗ {target}[/]")
+            if item.notes:
+                for line in item.notes.splitlines():
+                    console.print(f"{indent}    [dim]{_inline(line)}[/]")
+            stack.extend((child, depth + 1) for child in reversed(item.children))
+        console.print()
+    for spec in view.tables:
+        table = Table(title=spec.get("title"), title_justify="left")
+        for column in spec["columns"]:
+            table.add_column(column)
+        for row in spec["rows"]:
+            table.add_row(*row)
+        console.print(table)
+        console.print()
+    for group in view.resources:
+        console.print(f"[bold]{group.get('title') or 'Resources'}[/]")
+        for entry in group["entries"]:
+            url = f"  [blue]{entry['url']}[/]" if entry.get("url") else ""
+            console.print(f"  • {_inline(entry['text'])}{url}")
+        console.print()
+
+
+def _inline(markdown: str) -> str:
+    """Markdown bold/code to Rich markup, the rest escaped."""
+    import re
+
+    from rich.markup import escape
+
+    text = escape(markdown)
+    text = re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", text)
+    return re.sub(r"`([^`]+)`", r"[cyan]\1[/cyan]", text)
+
+
+ItemIds = Annotated[list[str], typer.Argument(help="Item ids, as `learn show MODULE` lists them.")]
+
+
+def _set(item_ids: list[str], status: str, as_json: bool) -> None:
+    from app.progress import set_status
+
+    changes = set_status(open_store(), item_ids, status)
+
+    def human(console) -> None:
+        for c in changes:
+            was = "" if c.before == c.after else f"  [dim](was {c.before.replace('_', ' ')})[/]"
+            console.print(f"{STATUS_MARK[c.after]} {_inline(c.text)}  [dim]{c.item_id}[/]{was}")
+
+    Output(as_json).emit({"changed": [vars(c) for c in changes]}, human)
+
+
+@handles_errors
+def check(item_ids: ItemIds, as_json: JsonOpt = False) -> None:
+    """Mark items done."""
+    _set(item_ids, "done", as_json)
+
+
+@handles_errors
+def uncheck(item_ids: ItemIds, as_json: JsonOpt = False) -> None:
+    """Mark items not done (todo)."""
+    _set(item_ids, "todo", as_json)
+
+
+@handles_errors
+def doing(item_ids: ItemIds, as_json: JsonOpt = False) -> None:
+    """Mark items in progress."""
+    _set(item_ids, "in_progress", as_json)
