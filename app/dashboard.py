@@ -112,8 +112,9 @@ def dashboard(engine: Engine, track_id: str | None = None) -> list[TrackProgress
 
 
 def text_bar(fraction: float, width: int = 25) -> str:
-    """The plan's completion bar: '█' for done, '░' for the rest (any progress shows one block)."""
-    filled = round(fraction * width)
+    """The plan's completion bar: '█' for done, '░' for the rest (any progress shows one block,
+    only all done fills the bar)."""
+    filled = int(fraction * width)
     if fraction > 0 and filled == 0:
         filled = 1
     return "█" * filled + "░" * (width - filled)

@@ -1,12 +1,14 @@
 """YAML that remembers where each value came from, so errors can say file:line.
 
-PyYAML's safe loader forgets positions and silently keeps the last of two equal keys; this loader
-builds dicts and lists that carry the line of each key and element, and reports duplicate keys.
+PyYAML's safe loader forgets positions and silently keeps the last of two equal keys; here we build
+dicts and lists from libyaml's parse events that carry the line of each key and element, reporting
+duplicate keys, aliases and runaway nesting.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -35,39 +37,75 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
+_scalars = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+MAX_DEPTH = 64
+_STR = "tag:yaml.org,2002:str"
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    data.lines = {}
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        try:
-            hash(key)
-        except TypeError:
-            raise YamlProblem(line, "a mapping key must be a plain value") from None
-        if key in data.lines:
-            raise YamlProblem(line, f"duplicate key '{key}' (first at line {data.lines[key]})")
-        data[key] = loader.construct_object(value_node, deep=False)
-        data.lines[key] = line
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    plain, _quoted = event.implicit
+    tag = event.tag if event.tag not in (None, "!") else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _STR or not plain and event.tag is None:
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _scalars.construct_object(node)
+    except yaml.constructor.ConstructorError as exc:
+        raise YamlProblem(event.start_mark.line + 1, f"unsupported value: {exc.problem}") from None
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode):
-    data = LineList()
-    data.line = node.start_mark.line + 1
-    data.lines = [child.start_mark.line + 1 for child in node.value]
-    yield data
-    data.extend(loader.construct_object(child, deep=False) for child in node.value)
+def _build(events: Iterator[yaml.Event]) -> Any:
+    """Events to LineDict / LineList / scalars, straight from libyaml's parser: faster than PyYAML's
+    composer + constructor, and strict: duplicate keys, aliases (billion-laughs bombs) and absurd
+    nesting are errors, not surprises."""
+    stack: list[Any] = []  # open containers; a LineDict's pending key is kept in `pending`
+    pending: list[Any] = []
+    root: Any = None
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise YamlProblem(line, f"unsupported value: tag {event.tag} is not allowed here")
+            value = LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList()
+            value.line = line
+            value.lines = {} if isinstance(value, LineDict) else []
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            pending.pop()
+            continue
+        elif isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(line, "anchors and aliases (&, *) are not supported in curriculum files; write the value out")
+        else:
+            continue  # stream and document boundaries
+        if not stack:
+            root = value
+        else:
+            parent = stack[-1]
+            if isinstance(parent, LineList):
+                parent.append(value)
+                parent.lines.append(line)
+            elif pending[-1] is _NO_KEY:
+                if isinstance(value, (LineDict, LineList)):
+                    raise YamlProblem(line, "a mapping key must be a plain value")
+                if value in parent.lines:
+                    raise YamlProblem(line, f"duplicate key '{value}' (first at line {parent.lines[value]})")
+                pending[-1] = value
+                parent.lines[value] = line
+            else:
+                parent[pending[-1]] = value
+                pending[-1] = _NO_KEY
+        if isinstance(value, (LineDict, LineList)):
+            stack.append(value)
+            pending.append(_NO_KEY)
+    return root
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_NO_KEY = object()
 
 
 def load_yaml(path: Path) -> Any:
@@ -81,9 +119,7 @@ def load_yaml(path: Path) -> Any:
     if not text.strip():
         raise YamlProblem(None, "the file is empty; a track needs at least id and title")
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
-    except YamlProblem:
-        raise
+        data = _build(yaml.parse(text, Loader=_BaseLoader))  # noqa: S506 - events only, no objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -94,6 +130,9 @@ def load_yaml(path: Path) -> Any:
         raise YamlProblem(line, f"YAML syntax error{col}: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML error: {exc}") from None
+    if data is None:
+        raise YamlProblem(None, "the file holds only comments; a track needs at least id and title")
+    return data
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
