@@ -73,7 +73,10 @@ def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _not
         _ensure_schema(engine, path, notice)
     except OperationalError as exc:
         engine.dispose()
-        raise LearnError(f"cannot open {path}: {exc.orig}; set LEARN_HOME to a writable folder") from None
+        reason = str(exc.orig)
+        if "readonly" in reason or "unable to open" in reason:
+            reason += "; set LEARN_HOME to a writable folder"
+        raise LearnError(f"cannot open {path}: {reason}") from None
     except DatabaseError as exc:
         engine.dispose()
         raise LearnError(
@@ -108,8 +111,11 @@ def backup_database(engine: Engine, reason: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
-    with engine.connect() as conn:
-        conn.exec_driver_sql("VACUUM INTO ?", (str(target),))
+    raw = engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy would begin
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        raw.close()
     return target
 
 
