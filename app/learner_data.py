@@ -1,6 +1,6 @@
 """Export and import all of the learner's own data as JSON, to move machines or keep a backup.
 
-The format (version 1)::
+The format (version 1) is one object with a list per kind of data::
 
     {
       "format": "learn-data",
@@ -12,9 +12,11 @@ The format (version 1)::
       ]
     }
 
-`progress` holds every progress row, including those of items no longer in the curriculum. Importing
-merges by item id: a row is taken when the database has none for that item or an older one
-(`updated_at`), so importing the same file twice changes nothing the second time.
+Each kind is a `DataKind` registered in `KINDS` (progress here; drill reviews, verify attempts and log
+entries register theirs beside their tables). Importing merges each record by its key: a record is
+added when the database has none with that key, replaces the stored one when its `updated` time is
+newer, and is otherwise left alone, so importing the same file twice changes nothing. Rows of items
+that left the curriculum are exported and imported like any other.
 """
 
 from __future__ import annotations
@@ -22,62 +24,88 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 from sqlalchemy import Engine, text
 
 from app.db.engine import write_connection
 from app.errors import LearnError
-from app.progress import as_utc_iso, upsert_progress, utc_now
+from app.progress import as_utc_iso, utc_now
 
 FORMAT = "learn-data"
 VERSION = 1
 
 
-class ProgressRecord(BaseModel):
+class Record(BaseModel):
+    """Base of every exported record: strict, with times normalized to UTC ISO 8601."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc_times(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str) and info.field_name.endswith("_at"):
+            return as_utc_iso(value)
+        return value
+
+
+@dataclass(frozen=True)
+class DataKind:
+    name: str  # the key in the JSON file
+    table: str
+    key: tuple[str, ...]  # the columns that identify a record across machines
+    record: type[Record]  # its fields are the exported columns
+    updated: str | None = None  # the column that says which of two versions is newer; None: never replaced
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.record.model_fields)
+
+
+class ProgressRecord(Record):
     item_id: str
     status: Literal["todo", "in_progress", "done"]
     updated_at: str
     completed_at: str | None = None
 
-    @field_validator("updated_at", "completed_at")
-    @classmethod
-    def _utc(cls, value: str | None) -> str | None:
-        return None if value is None else as_utc_iso(value)
+
+KINDS: list[DataKind] = [DataKind("progress", "progress", ("item_id",), ProgressRecord, updated="updated_at")]
 
 
-class LearnerData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: Literal["learn-data"]
-    version: Literal[1]
-    exported_at: str
-    progress: list[ProgressRecord] = []
+def register_kind(kind: DataKind) -> None:
+    if all(k.name != kind.name for k in KINDS):
+        KINDS.append(kind)
 
 
 @dataclass(frozen=True)
-class ImportResult:
-    added: int
-    updated: int
-    unchanged: int
+class ImportCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 def export_data(engine: Engine) -> dict:
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "exported_at": utc_now()}
     with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT item_id, status, updated_at, completed_at FROM progress ORDER BY item_id")
-        ).mappings().all()
+        for kind in KINDS:
+            query = f"SELECT {', '.join(kind.columns)} FROM {kind.table} ORDER BY {', '.join(kind.key)}"
+            data[kind.name] = [dict(row) for row in conn.execute(text(query)).mappings()]
         conn.rollback()
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": utc_now(),
-        "progress": [dict(row) for row in rows],
+    return data
+
+
+def _file_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "format": (Literal["learn-data"], ...),
+        "version": (Literal[1], ...),
+        "exported_at": (str, ...),
     }
+    fields |= {kind.name: (list[kind.record], []) for kind in KINDS}
+    return create_model("LearnerData", __config__=ConfigDict(extra="forbid"), **fields)
 
 
-def read_data_file(path: Path) -> LearnerData:
+def read_data_file(path: Path) -> BaseModel:
     """Parse and validate an export file; a one-line LearnError naming the file and place if bad."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -88,28 +116,34 @@ def read_data_file(path: Path) -> LearnerData:
     except json.JSONDecodeError as exc:
         raise LearnError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     try:
-        return LearnerData.model_validate(raw)
+        return _file_model().model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "top level"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise LearnError(f"{path}: {where}: {first['msg']}{more}; expected a `learn data export` file") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise LearnError(f"{path}: {where}: {message}{more}; expected a `learn data export` file") from None
 
 
-def import_data(engine: Engine, data: LearnerData) -> ImportResult:
-    """Merge `data` into the database in one transaction: newer rows win, equal rows are left alone."""
-    added = updated = unchanged = 0
+def import_data(engine: Engine, data: BaseModel) -> dict[str, ImportCounts]:
+    """Merge `data` into the database in one transaction; counts per kind."""
+    counts: dict[str, ImportCounts] = {}
     with write_connection(engine) as conn:
-        current = dict(conn.execute(text("SELECT item_id, updated_at FROM progress")).all())
-        for record in data.progress:
-            mine = current.get(record.item_id)
-            if mine is not None and mine >= record.updated_at:
-                unchanged += 1
-                continue
-            upsert_progress(conn, **record.model_dump())
-            current[record.item_id] = record.updated_at
-            if mine is None:
-                added += 1
-            else:
-                updated += 1
-    return ImportResult(added, updated, unchanged)
+        for kind in KINDS:
+            added = updated = unchanged = 0
+            key_sql = " AND ".join(f"{k} = :{k}" for k in kind.key)
+            select_current = text(f"SELECT {kind.updated or '1'} FROM {kind.table} WHERE {key_sql}")
+            upsert = text(
+                f"INSERT OR REPLACE INTO {kind.table} ({', '.join(kind.columns)}) "
+                f"VALUES ({', '.join(':' + c for c in kind.columns)})"
+            )
+            for record in getattr(data, kind.name):
+                values = record.model_dump()
+                current = conn.execute(select_current, {k: values[k] for k in kind.key}).first()
+                if current is not None and (kind.updated is None or current[0] >= values[kind.updated]):
+                    unchanged += 1
+                    continue
+                conn.execute(upsert, values)
+                added, updated = (added + 1, updated) if current is None else (added, updated + 1)
+            counts[kind.name] = ImportCounts(added, updated, unchanged)
+    return counts

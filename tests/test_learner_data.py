@@ -32,10 +32,10 @@ def test_export_then_import_on_a_fresh_machine(curriculum, cli, tmp_path, monkey
 
     monkeypatch.setenv("LEARN_HOME", str(tmp_path / "new-machine"))
     assert _statuses(cli) != mine
-    assert cli.json("data", "import", str(export)) == {"added": 4, "updated": 0, "unchanged": 0}
+    assert cli.json("data", "import", str(export))["progress"] == {"added": 4, "updated": 0, "unchanged": 0}
     assert _statuses(cli) == mine
     # Idempotent: the second import changes nothing.
-    assert cli.json("data", "import", str(export)) == {"added": 0, "updated": 0, "unchanged": 4}
+    assert cli.json("data", "import", str(export))["progress"] == {"added": 0, "updated": 0, "unchanged": 4}
     assert _statuses(cli) == mine
 
 
@@ -47,11 +47,11 @@ def test_import_merges_newer_wins(curriculum, cli, tmp_path):
                           {"item_id": "gone/item", "status": "done", "updated_at": "2020-01-01T00:00:00+00:00"}]}
     path = tmp_path / "old.json"
     path.write_text(json.dumps(older))
-    assert cli.json("data", "import", str(path)) == {"added": 1, "updated": 0, "unchanged": 1}
+    assert cli.json("data", "import", str(path))["progress"] == {"added": 1, "updated": 0, "unchanged": 1}
     assert _statuses(cli)["0.1/pca"] == "done"  # the local change is newer
     newer = older | {"progress": [record | {"updated_at": "2999-01-01T00:00:00Z"}]}
     path.write_text(json.dumps(newer))
-    assert cli.json("data", "import", str(path)) == {"added": 0, "updated": 1, "unchanged": 0}
+    assert cli.json("data", "import", str(path))["progress"] == {"added": 0, "updated": 1, "unchanged": 0}
     assert _statuses(cli)["0.1/pca"] == "todo"
     # An item that is not in the curriculum is kept (hidden) and exported again.
     out = tmp_path / "again.json"

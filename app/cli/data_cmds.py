@@ -40,8 +40,11 @@ def export(file: FileArg, as_json: JsonOpt = False) -> None:
         tmp.replace(file)  # never leave a half-written export behind
     except OSError as exc:
         raise LearnError(f"cannot write {file}: {exc.strerror}") from None
-    summary = {"file": str(file), "progress": len(data["progress"])}
-    Output(as_json).emit(summary, lambda c: c.print(f"Wrote {len(data['progress'])} progress entries to {file}."))
+    from app.learner_data import KINDS
+
+    summary = {"file": str(file)} | {kind.name: len(data[kind.name]) for kind in KINDS}
+    counts = ", ".join(f"{len(data[kind.name])} {kind.name}" for kind in KINDS)
+    Output(as_json).emit(summary, lambda c: c.print(f"Wrote {counts} to {file}."))
 
 
 @data_app.command("import")
@@ -53,8 +56,10 @@ def import_(file: FileArg, as_json: JsonOpt = False) -> None:
     from app.learner_data import import_data, read_data_file
 
     data = read_data_file(file)
-    result = import_data(open_store(), data)
-    Output(as_json).emit(
-        asdict(result),
-        lambda c: c.print(f"Progress: {result.added} added, {result.updated} updated, {result.unchanged} unchanged."),
-    )
+    counts = import_data(open_store(), data)
+
+    def human(console) -> None:
+        for name, c in counts.items():
+            console.print(f"{name.capitalize()}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged.")
+
+    Output(as_json).emit({name: asdict(c) for name, c in counts.items()}, human)
