@@ -39,16 +39,19 @@ def _print_dashboard(console, tracks) -> None:
 
     if not tracks:
         console.print("No curriculum yet: add YAML to curriculum/ or run `learn import PLAN.md`.")
+    # The plan's bars are 25 cells; narrower terminals get shorter bars, not a clipped table.
+    bar_width = max(10, min(25, console.width - 70))
+    category_width = max(16, min(34, console.width - bar_width - 44))  # the same in every track's table
     for track in tracks:
         table = Table(
             title=f"[bold]{track.title}[/]  [dim]({track.id})[/]", title_justify="left", expand=False,
             show_edge=False, pad_edge=False,
         )
-        table.add_column("Category", min_width=20, max_width=38, overflow="fold")
-        table.add_column("Status", no_wrap=True)
+        table.add_column("Category", width=category_width, overflow="fold")
+        table.add_column("Status", no_wrap=True, min_width=11)
         table.add_column("Completion", no_wrap=True)
         table.add_column("Modules", justify="right", no_wrap=True)
-        table.add_column("Items", justify="right", no_wrap=True)
+        table.add_column("Items", justify="right", no_wrap=True, min_width=9)
         rows = [*track.categories, None, track]
         for row in rows:
             if row is None:
@@ -60,7 +63,7 @@ def _print_dashboard(console, tracks) -> None:
             table.add_row(
                 name,
                 f"[{style}]{row.status}[/]",
-                f"[{style}]{text_bar(row.fraction, 20)}[/] {100 * row.fraction:3.0f}%",
+                f"[{style}]{text_bar(row.fraction, bar_width)}[/] {100 * row.fraction:3.0f}%",
                 f"{row.modules_done} / {row.modules_total}",
                 f"{row.items_done} / {row.items_total}{doing}",
             )
