@@ -66,7 +66,7 @@ def import_plan_cmd(
     try:
         imported = import_plan(markdown, source=plan.name, track_id=track, taken_ids=taken)
     except PlanImportError as exc:
-        raise LearnError(f"{plan}: {exc}") from None
+        raise LearnError(str(exc)) from None
     new_id = imported.track.id
     target = locations.curriculum_dir() / f"{new_id}.yaml"
     if new_id in tracks and not force:
