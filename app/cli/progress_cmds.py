@@ -89,6 +89,7 @@ def show(
 
 def _print_module(console, view) -> None:
     from rich.markdown import Markdown
+    from rich.markup import escape
     from rich.table import Table
 
     label = f"Module {view.id}" if view.id[:1].isdigit() else view.id
@@ -100,18 +101,28 @@ def _print_module(console, view) -> None:
         console.print(Markdown(view.notes))
     for section in view.sections:
         console.print(f"[bold underline]{section.title or section.kind.capitalize()}[/]")
+        # Text wraps in its own column and ids stay whole on the right, so both read at 80 columns.
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(no_wrap=True, style="dim", justify="right")
         stack = [(item, 0) for item in reversed(section.items)]
         while stack:
             item, depth = stack.pop()
-            indent = "  " * depth
-            console.print(f"{indent}{STATUS_MARK[item.status]} {_inline(item.text)}  [dim]{item.id}[/]")
+            lines = [_inline(item.text)]
             for link in item.links:
                 target = link.get("url") or link.get("reference") or link.get("kernel") or link.get("deck")
-                console.print(f"{indent}    [blue]↗ {target}[/]")
+                lines.append(f"[blue]↗ {escape(target)}[/]")
             if item.notes:
-                for line in item.notes.splitlines():
-                    console.print(f"{indent}    [dim]{_inline(line)}[/]")
+                lines += [f"[dim]{_inline(line)}[/]" for line in item.notes.splitlines()]
+            # indent | mark | text, so that wrapped lines hang under the text
+            entry = Table.grid(expand=True)
+            entry.add_column(width=2 * depth)
+            entry.add_column(width=2)
+            entry.add_column(ratio=1)
+            entry.add_row("", STATUS_MARK[item.status], "\n".join(lines))
+            grid.add_row(entry, item.id)
             stack.extend((child, depth + 1) for child in reversed(item.children))
+        console.print(grid)
         console.print()
     for spec in view.tables:
         table = Table(title=spec.get("title"), title_justify="left")
