@@ -9,7 +9,7 @@ import yaml
 
 from tests.conftest import db_snapshot
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 
 PLAN = """# Week plan

@@ -21,6 +21,7 @@ def ascii_words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # markdown links -> their text
     text = re.sub(r"https?://", "", text)
+    text = re.sub(r"(?<=\w)'(?=\w)", "", text)  # "What's" -> "whats"
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
@@ -37,7 +38,28 @@ def slug(text: str, *, max_len: int = 40, drop_stopwords: bool = False) -> str:
                 out = word[:max_len]
             break
         out = candidate
-    return out
+    words = out.split("-")
+    while len(words) > 1 and words[-1] in _STOPWORDS:  # "...-norms-and" -> "...-norms"
+        words.pop()
+    return "-".join(words)
+
+
+# "**Exercise 1:** ...", "**Lecture 3: Building makemore**", "Part A: ...": a numbered label names the item.
+_NUMBERED_LABEL = re.compile(
+    r"^(?:\*\*|__)?(?P<label>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)? (?:\d+(?:\.\d+)*|[A-Z]))\s*(?:\*\*|__)?:"
+)
+
+
+# "**Objective:** Build ...", "**Data Types**: ...": a short bold label names the item.
+_BOLD_LABEL = re.compile(r"^(\*\*|__)(?P<label>[^*_:]{1,50}?)\s*(?::\1|\1:)")
+
+
+def item_slug(text: str) -> str:
+    """The slug an item id ends with: its label ("exercise-1", "objective") or the first words of the text."""
+    m = _NUMBERED_LABEL.match(text) or _BOLD_LABEL.match(text)
+    if m and len(m.group("label").split()) <= 5 and slug(m.group("label")):
+        return slug(m.group("label"))
+    return slug(text)
 
 
 def short_title_slug(title: str, *, max_words: int = 4) -> str:
@@ -77,12 +99,18 @@ class IdAllocator:
                 return self._claim(candidate)
         return self._numbered(candidates[-1])
 
-    def item_id(self, module_id: str, text: str) -> str:
-        return self._numbered(f"{module_id}/{slug(text) or 'item'}", first_plain=True)
-
-    def _numbered(self, base: str, *, first_plain: bool = False) -> str:
-        if first_plain and self._free(base):
+    def item_id(self, module_id: str, text: str, parent_text: str | None = None) -> str:
+        """``<module>/<slug>``; on collision ``<module>/<parent slug>-<slug>``, then ``-2``, ``-3`` ..."""
+        base = f"{module_id}/{item_slug(text) or 'item'}"
+        if self._free(base):
             return self._claim(base)
+        if parent_text and item_slug(parent_text):
+            nested = f"{module_id}/{item_slug(parent_text)}-{item_slug(text) or 'item'}"
+            if self._free(nested):
+                return self._claim(nested)
+        return self._numbered(base)
+
+    def _numbered(self, base: str) -> str:
         n = 2
         while not self._free(f"{base}-{n}"):
             n += 1

@@ -27,7 +27,7 @@ _MARKER_STATUS: dict[str, Status] = {
 # A trailing single-star italic span preceded by text: "... *See This*" (not "**bold**").
 _TRAILING_ITALIC = re.compile(r"(?<=\S)\s+\*(?=[^*\s])(?P<note>[^*]+?)(?<=[^*\s])\*\s*$")
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_BARE_URL = re.compile(r"(?<![(\[<\w])https?://[^\s<>()\[\]]+")
+_BARE_URL = re.compile(r"(?<![\w/])https?://[^\s<>()\[\]]+")
 _URL_TRAILING_PUNCT = ".,;:!?'\""
 
 

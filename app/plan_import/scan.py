@@ -52,12 +52,17 @@ def scan(markdown: str) -> list[Block]:
     lines = [fix_mojibake(line.expandtabs(4).rstrip()) for line in markdown.splitlines()]
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
+    _blank_front_matter(lines)
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
         line, no = lines[i], i + 1
         i += 1
         if not line.strip():
+            continue
+        if line.lstrip().startswith("<!--"):  # an HTML comment: not plan content
+            while "-->" not in line and i < len(lines):
+                line, i = lines[i], i + 1
             continue
         if m := _FENCE.match(line):
             fence, body = m.group(2), []
@@ -73,7 +78,8 @@ def scan(markdown: str) -> list[Block]:
             blocks.append(Block("heading", no, text=(m.group(2) or "").strip(), level=len(m.group(1))))
             continue
         if m := _CHECKBOX.match(line):
-            blocks.append(Block("checkbox", no, text=m.group(3), indent=len(m.group(1)), checked=m.group(2) != " "))
+            checked = m.group(2) != " "
+            blocks.append(Block("checkbox", no, text=m.group(3), indent=len(m.group(1)), checked=checked))
             continue
         if _RULE.match(line):
             blocks.append(Block("rule", no))
@@ -105,3 +111,15 @@ def scan(markdown: str) -> list[Block]:
         blocks.append(Block("text", no, text=line.strip(), indent=len(line) - len(line.lstrip())))
     return blocks
 
+
+
+def _blank_front_matter(lines: list[str]) -> None:
+    """Blank a leading YAML front matter block (``---`` ... ``---``) in place: metadata, not plan."""
+    if not lines or lines[0].strip() != "---":
+        return
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() in ("---", "..."):
+            body = lines[1:end]
+            if body and all(not b.strip() or re.match(r"^\s*[\w-]+\s*:|^\s+|^\s*-\s", b) for b in body):
+                lines[: end + 1] = [""] * (end + 1)
+            return

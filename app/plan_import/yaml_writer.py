@@ -8,6 +8,7 @@ entry (comment lines written just above ``key``; ``"#"`` for above the first key
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from typing import Any
 
 import yaml
@@ -34,13 +35,36 @@ def _scalar(value: Any) -> str:
         return _block(value)
     out = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_flow_style=True)
     out = out.removesuffix("\n").removesuffix("\n...").removesuffix("\n")
-    if "\n" in out:  # a string yaml insists on folding: fall back to a double-quoted escape
+    single_quoted_apostrophe = out.startswith("'") and "''" in out and '"' not in out
+    unprintable = isinstance(value, str) and not value.isprintable()  # \t, \r, NEL: escape them
+    if "\n" in out or single_quoted_apostrophe or unprintable:  # and "Triton's" reads better than 'Triton''s'
         out = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_style='"').rstrip("\n")
     return out
 
 
+_PLAIN_IN_FLOW = re.compile(r"[\w][\w .()/+%~=<>&#-]*(?<! )")
+
+
+def _flow(values: list[str]) -> str:
+    """``[a, "b, c"]``: a one-line flow sequence; anything but a simple word run is double-quoted."""
+
+    def item(v: str) -> str:
+        if _PLAIN_IN_FLOW.fullmatch(v) and " #" not in v and yaml.safe_load(v) == v:
+            return v
+        return yaml.safe_dump(v, allow_unicode=True, width=10**9, default_style='"').rstrip("\n")
+
+    return "[" + ", ".join(item(v) for v in values) + "]"
+
+
 def _block_safe(value: str) -> bool:
-    return all(ch == "\n" or ch == "\t" or ch.isprintable() for ch in value) and not value.startswith(" ")
+    """Whether a literal block keeps ``value`` exactly: printable, no blank-but-spaces lines, no leading indent."""
+    lines = value.split("\n")
+    first = next((line for line in lines if line), "")
+    return (
+        all(ch == "\n" or ch.isprintable() for ch in value)
+        and not first[:1].isspace()
+        and not any(line and not line.strip() for line in lines)
+    )
 
 
 def _block(value: str) -> str:
@@ -70,19 +94,21 @@ class _Writer:
         for key, value in node.items():
             if key.startswith("#"):
                 continue
-            for comment in node.get(f"#{key}", []) + (node.get("#", []) if prefix is not None else []):
+            for comment in node.get(f"#{key}", []):
                 self.comment(comment, indent)
             lead = prefix if prefix is not None else pad
             prefix = None
-            if isinstance(value, list) and value and _is_flow_list(value) and not any(
+            if isinstance(value, list) and not value:
+                self.out.append(f"{lead}{key}: []")
+            elif isinstance(value, list) and _is_flow_list(value) and not any(
                 isinstance(v, Comment) for v in value
             ):
                 if all(isinstance(v, str) for v in value):
-                    self.out.append(f"{lead}{key}: {_scalar(value)}")
+                    self.out.append(f"{lead}{key}: {_flow(value)}")
                 else:
                     self.out.append(f"{lead}{key}:")
                     for row in value:
-                        self.out.append(f"{pad}  - {_scalar(row)}")
+                        self.out.append(f"{pad}  - {_flow(row)}")
             elif isinstance(value, list):
                 real = [v for v in value if not isinstance(v, Comment)]
                 if not real:  # nothing but comments: no key (an empty list is the default)
