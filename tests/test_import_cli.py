@@ -82,10 +82,11 @@ def test_seed_imported_next_to_the_real_curriculum_gets_fresh_ids(tmp_path, monk
     shutil.copytree(Path(__file__).resolve().parent.parent / "curriculum", folder)
     monkeypatch.setenv("LEARN_CURRICULUM", str(folder))
     seed = SEEDS / "002_3775943032f49b87.txt"
-    result = cli("import", str(seed), "--track", "inference-copy", "--json")
+    result = cli("import", str(seed), "--track", "inference-copy", "--title", "Inference, again", "--json")
     assert result.exit_code == 0, result.stderr
     tracks = {t["id"]: t for t in cli.json("status")["tracks"]}
     assert tracks["inference-copy"]["items_total"] == tracks["inference"]["items_total"] == 548
+    assert tracks["inference-copy"]["title"] == "Inference, again"
 
 
 def test_every_fixture_plan_imports(curriculum, cli):

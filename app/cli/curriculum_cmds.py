@@ -43,6 +43,7 @@ def sync(as_json: JsonOpt = False) -> None:
 def import_plan_cmd(
     plan: Annotated[Path, typer.Argument(help="A GitHub-style markdown study plan.", show_default=False)],
     track: Annotated[Optional[str], typer.Option("--track", "-t", help="Id for the new track (default: from the title).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of the new track (default: the plan's first heading).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the track's YAML file if it exists.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -64,7 +65,7 @@ def import_plan_cmd(
         tracks = set(conn.execute(text("SELECT id FROM track")).scalars())
         conn.rollback()
     try:
-        imported = import_plan(markdown, source=plan.name, track_id=track, taken_ids=taken)
+        imported = import_plan(markdown, source=plan.name, track_id=track, title=title, taken_ids=taken)
     except PlanImportError as exc:
         raise LearnError(str(exc)) from None
     new_id = imported.track.id

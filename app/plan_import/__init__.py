@@ -43,7 +43,12 @@ class ImportedPlan:
 
 
 def import_plan(
-    markdown: str, *, source: str, track_id: str | None = None, taken_ids: Collection[str] = ()
+    markdown: str,
+    *,
+    source: str,
+    track_id: str | None = None,
+    title: str | None = None,
+    taken_ids: Collection[str] = (),
 ) -> ImportedPlan:
     """Turn a markdown study plan into a track and its YAML text (see ``outline.py`` for the rules)."""
     if track_id is not None and not ID_PATTERN.match(track_id):
@@ -58,6 +63,8 @@ def import_plan(
             f"{source} line {first.line}: no list items in the plan (checkbox '- [ ]', numbered '1.' "
             f"or bullet '-' lines) from here to line {max(b.end_line or b.line for b in blocks)}"
         )
+    if title:
+        draft.title = title  # for plans whose first heading is not their title
     tree, dropped = to_tree(draft, track_id=track_id, taken_ids=taken_ids)
     track = Track.model_validate(without_comments(tree))
     header = [
