@@ -40,8 +40,10 @@ def _print_dashboard(console, tracks) -> None:
     if not tracks:
         console.print("No curriculum yet: add YAML to curriculum/ or run `learn import PLAN.md`.")
     # The plan's bars are 25 cells; narrower terminals get shorter bars, not a clipped table.
-    bar_width = max(10, min(25, console.width - 70))
-    category_width = max(16, min(34, console.width - bar_width - 44))  # the same in every track's table
+    # The other columns take 48 cells (with the bar's percentage and the borders): the category name
+    # gets up to 32 of what is left first, then the bar grows to the plan's 25 cells.
+    bar_width = max(10, min(25, console.width - 48 - 32))
+    category_width = max(16, min(34, console.width - 48 - bar_width))  # the same in every track's table
     for track in tracks:
         table = Table(
             title=f"[bold]{track.title}[/]  [dim]({track.id})[/]", title_justify="left", expand=False,
@@ -51,7 +53,7 @@ def _print_dashboard(console, tracks) -> None:
         table.add_column("Status", no_wrap=True, min_width=11)
         table.add_column("Completion", no_wrap=True)
         table.add_column("Modules", justify="right", no_wrap=True)
-        table.add_column("Items", justify="right", no_wrap=True, min_width=9)
+        table.add_column("Items", justify="right", no_wrap=True, min_width=13)
         rows = [*track.categories, None, track]
         for row in rows:
             if row is None:
