@@ -147,3 +147,75 @@ def import_data(engine: Engine, data: BaseModel) -> dict[str, ImportCounts]:
                 added, updated = (added + 1, updated) if current is None else (added, updated + 1)
             counts[kind.name] = ImportCounts(added, updated, unchanged)
     return counts
+
+
+# -- Captain's Log entries (app/journal): merged by id, the newer updated_at wins ----------------------
+class LogEntryRecord(Record):
+    id: str
+    date: str
+    module_id: str | None = None
+    module_title: str | None = None
+    progress: str = ""
+    insight: str = ""
+    challenge: str = ""
+    next_steps: str = ""
+    body: str = ""
+    created_at: str
+    updated_at: str
+
+    @field_validator("id")
+    @classmethod
+    def _uuid_hex(cls, value: str) -> str:
+        if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
+            raise ValueError(f"log entry id {value!r} is not 32 lowercase hex digits (a uuid4 hex)")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        from datetime import date
+
+        if len(value) != 10 or date.fromisoformat(value).isoformat() != value:
+            raise ValueError(f"date {value!r} is not YYYY-MM-DD")
+        return value
+
+
+register_kind(DataKind("log", "log_entry", ("id",), LogEntryRecord, updated="updated_at"))
+
+
+class ReviewRecord(Record):
+    """One drill review (app/drill): append-only, so a record is added once and never replaced."""
+
+    id: str  # uuid4 hex
+    card_id: str
+    rating: Literal[1, 2, 3, 4]
+    reviewed_at: str
+    duration_ms: int | None = None
+    state_before: str  # FSRS state JSON
+    state_after: str
+
+    @field_validator("id")
+    @classmethod
+    def _review_id(cls, value: str) -> str:
+        if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
+            raise ValueError(f"review id {value!r} is not 32 lowercase hex digits (a uuid4 hex)")
+        return value
+
+
+register_kind(DataKind("reviews", "drill_review", ("id",), ReviewRecord, updated=None))
+
+
+class VerifyAttemptRecord(Record):  # learn verify: one per run of an exercise (app/verify/attempts.py)
+    id: str
+    exercise_id: str
+    module_id: str
+    passed: bool
+    checks_passed: int
+    checks_total: int
+    details: str
+    duration_ms: int
+    started_at: str
+    source_hash: str | None = None
+
+
+register_kind(DataKind("verify_attempts", "verify_attempt", ("id",), VerifyAttemptRecord, updated=None))

@@ -40,3 +40,8 @@ def curriculum_dir() -> Path:
 def workspace_dir() -> Path:
     """The learner's own code: $LEARN_WORKSPACE, else the repo's workspace/."""
     return _env_path("LEARN_WORKSPACE") or REPO_ROOT / "workspace"
+
+
+def drills_dir() -> Path:
+    """Folder of the drill decks: $LEARN_DRILLS, else the repo's drills/."""
+    return _env_path("LEARN_DRILLS") or REPO_ROOT / "drills"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import curriculum_cmds, data_cmds, export_cmds, progress_cmds
+from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
 
 app = typer.Typer(
     name="learn",
@@ -19,6 +19,9 @@ progress_cmds.register(app)
 curriculum_cmds.register(app)
 export_cmds.register(app)
 data_cmds.register(app)
+drill_cmds.register(app)
+log_cmds.register(app)
+verify_cmds.register(app)
 
 
 def main() -> None:

@@ -86,7 +86,15 @@ def show(
 
     engine = open_store()
     view = module_view(engine, resolve_module_id(engine, module))
-    Output(as_json).emit(view.to_json(), lambda console: _print_module(console, view))
+    # Exercises (learn verify): each with its last attempt; printed after the checklists.
+    from app.cli.verify_cmds import print_exercises
+    from app.verify.attempts import module_exercises
+
+    exercises = module_exercises(engine, view.id)
+    Output(as_json).emit(
+        {**view.to_json(), "exercises": exercises},
+        lambda console: (_print_module(console, view), print_exercises(console, exercises)),
+    )
 
 
 def _print_module(console, view) -> None:

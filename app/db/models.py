@@ -90,3 +90,86 @@ class Meta(SQLModel, table=True):
 
 
 CURRICULUM_TABLES = (ItemRow, SectionRow, ModuleRow, CategoryRow, TrackRow)
+
+
+# -- drills (learn drill): decks derived from drills/*.yaml, and the learner's reviews ---------------
+# drill_deck and drill_card are rebuilt by every deck sync; drill_review is the learner's, append-only,
+# keyed by a uuid4 hex id and joined to cards by their stable YAML id (no foreign key). A card's FSRS
+# state is derived by replaying its reviews (app/drill/scheduling.py), so imports merge cleanly.
+
+
+class DrillDeckRow(SQLModel, table=True):
+    __tablename__ = "drill_deck"
+    id: str = Field(primary_key=True)
+    title: str
+    description: str | None = None
+    file: str
+    position: int
+
+
+class DrillCardRow(SQLModel, table=True):
+    __tablename__ = "drill_card"
+    id: str = Field(primary_key=True)
+    deck_id: str = Field(index=True)
+    prompt: str
+    answer: str
+    tags_json: str = "[]"
+    items_json: str = "[]"
+    code_json: str | None = None  # {"check": ..., "function": ...} for code cards
+    time_limit_s: int = 30
+    position: int  # order across all decks
+
+
+class DrillReview(SQLModel, table=True):
+    __tablename__ = "drill_review"
+    id: str = Field(primary_key=True)  # uuid4 hex
+    card_id: str = Field(index=True)
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: str = Field(index=True)  # ISO 8601 UTC, seconds
+    duration_ms: int | None = None  # prompt shown -> answer revealed / code submitted
+    state_before: str  # FSRS card state, JSON (app/drill/scheduling.py: state_to_json)
+    state_after: str
+
+
+DRILL_CONTENT_TABLES = (DrillCardRow, DrillDeckRow)
+
+
+# -- Captain's Log (learn log, app/journal): the learner's journal entries ---------------------------
+# Keyed by a uuid4 hex id so imports merge across machines; linked to a module by id with no foreign
+# key, and the title kept beside it, so an entry outlives its module leaving the YAML. The full-text
+# index over it (FTS5, kept in sync by triggers) is made with raw SQL by
+# app/journal/search_index.py: ensure_journal_schema, since SQLModel cannot declare virtual tables.
+
+
+class LogEntryRow(SQLModel, table=True):
+    __tablename__ = "log_entry"
+    id: str = Field(primary_key=True)  # uuid4 hex
+    module_id: str | None = Field(default=None, index=True)
+    module_title: str | None = None  # the header's title: the module's, or the learner's own
+    date: str = Field(index=True)  # YYYY-MM-DD, the learner's local calendar day
+    progress: str = ""
+    insight: str = ""
+    challenge: str = ""
+    next_steps: str = ""
+    body: str = ""  # free text, written between the header line and the fields
+    created_at: str = Field(index=True)  # ISO 8601, UTC
+    updated_at: str
+
+
+# -- verify attempts (learn verify, app/verify): one row per run of an exercise, append-only ---------
+# Keyed by a uuid4 hex id so imports merge across machines; exercise and module by id with no foreign
+# key (exercises live in reference_impls, not in the YAML). `details` is the run's report as JSON.
+
+
+class VerifyAttemptRow(SQLModel, table=True):
+    __tablename__ = "verify_attempt"
+    id: str = Field(primary_key=True)  # uuid4 hex
+    exercise_id: str = Field(index=True)
+    module_id: str = Field(index=True)  # the exercise's home module
+    passed: bool
+    checks_passed: int
+    checks_total: int
+    details: str = "{}"  # JSON: status, error, hints, every check's result (app/verify/report.py)
+    duration_ms: int
+    started_at: str = Field(index=True)  # ISO 8601, UTC
+    source_hash: str | None = None  # sha256 of the learner's file, first 16 hex digits

@@ -1,0 +1,357 @@
+"""Run an exercise's checks on one implementation: plan the cases, call, compare, name the mistake.
+
+Runs in the child process. `plan` computes every case's reference output and every probe's output
+BEFORE the learner's file is imported, so nothing the learner's code does (patching numpy, say) can
+change what it is compared with. `run_case` calls the learner's code on copies of the inputs and
+returns a JSON-ready result with the mismatch and hints.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import inspect
+import sys
+import time
+import traceback
+import types
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.verify.compare import Mismatch, all_zero, compare, describe_value, leaves, outputs_match
+from reference_impls.exercise import Case, Check, Exercise, Probe, SpecError
+
+REFERENCE_ROOT = Path(__file__).resolve().parents[2] / "reference_impls"
+MAX_MESSAGE = 300
+MAX_FRAMES = 5
+
+
+class LearnerExit(BaseException):
+    """Raised in place of os._exit(code) so that a learner's os._exit is reported, not obeyed."""
+
+    def __init__(self, code: Any) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Raised:
+    """What a call raised: a probe matches a learner's failure by exception type and message."""
+
+    type: str
+    message: str
+
+
+@dataclass
+class PlannedCase:
+    index: int
+    check: Check
+    case: Case
+    expected: Any
+    probe_outputs: list[tuple[Probe, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.check.name}/{self.case.name}"
+
+
+# -- loading implementations ------------------------------------------------------------------------
+
+
+def load_file(path: Path, module_name: str) -> types.ModuleType:
+    """Import a .py file by path (its folder goes at the END of sys.path, so it cannot shadow numpy)."""
+    folder = str(path.parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def probe_impl(probe: Probe, exercise: Exercise) -> Any:
+    if isinstance(probe.impl, str):
+        path = REFERENCE_ROOT / probe.impl
+        if not path.is_file():
+            raise SpecError(f"{exercise.id}: probe '{probe.hint[:40]}...' names a missing file {path}")
+        return load_file(path, f"probe_{exercise.id}_{path.stem}")
+    return types.SimpleNamespace(**dict(probe.impl or {}))
+
+
+def call(check: Check, impl: Any, case: Case, args: tuple, kwargs: dict) -> Any:
+    if check.call is not None:
+        return check.call(impl, *args, **kwargs)
+    return getattr(impl, check.entry)(*args, **kwargs)
+
+
+def _canonical(check: Check, value: Any) -> Any:
+    return check.canonical(value) if check.canonical is not None and not isinstance(value, Raised) else value
+
+
+# -- the plan: reference and probe outputs, computed before any learner code runs --------------------
+
+
+def plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
+    """Every case of every check with its reference output; SpecError for a case that is not a check."""
+    import numpy as np
+
+    # The probes overflow on purpose: their warnings are not the learner's output.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return _plan(exercise, reference)
+
+
+def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
+    probes = [(probe, probe_impl(probe, exercise) if probe.impl is not None else None) for probe in exercise.probes]
+    planned: list[PlannedCase] = []
+    for check in exercise.checks:
+        cases = list(check.cases())
+        if not cases:
+            raise SpecError(f"{exercise.id}: check '{check.name}' has no cases")
+        informative = False
+        for case in cases:
+            where = f"{exercise.id}: check '{check.name}', case '{case.name}'"
+            try:
+                expected = call(check, reference, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs)))
+            except Exception as exc:
+                raise SpecError(f"{where}: the reference raised {type(exc).__name__}: {exc}") from exc
+            expected = _canonical(check, expected)
+            zero = all_zero(expected, check.tolerance_for)
+            if zero and not case.zero_ok:
+                raise SpecError(
+                    f"{where}: the reference output is all within tolerance of zero, so a solution returning zeros "
+                    "would pass; change the inputs (or mark the case zero_ok=True if it tests something else)"
+                )
+            informative |= not zero and any(True for _, leaf in leaves(expected) if _size(leaf) > 0)
+            item = PlannedCase(len(planned), check, case, expected)
+            for probe, impl in probes:
+                if probe.checks and check.name not in probe.checks:
+                    continue
+                if impl is None:
+                    item.probe_outputs.append((probe, None))
+                    continue
+                if check.call is None and not hasattr(impl, check.entry):
+                    continue
+                try:
+                    output = _canonical(check, call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))))
+                except Exception as exc:
+                    output = Raised(type(exc).__name__, str(exc))
+                # A probe that gets this case right cannot tell its mistake from a correct answer here.
+                if isinstance(output, Raised) or not outputs_match(expected, output, check.tolerance_for):
+                    item.probe_outputs.append((probe, output))
+            planned.append(item)
+        if not informative:
+            raise SpecError(f"{exercise.id}: check '{check.name}' has no case with a non-zero, non-empty reference output")
+    return planned
+
+
+def _size(leaf: Any) -> int:
+    return getattr(leaf, "size", 1)
+
+
+# -- running one case on the learner's code ---------------------------------------------------------
+
+
+def _input_names(check: Check, reference: Any, case: Case) -> list[str]:
+    names = [f"args[{n}]" for n in range(len(case.args))] + list(case.kwargs)
+    if check.call is None:
+        try:
+            signature = inspect.signature(getattr(reference, check.entry))
+            bound = signature.bind_partial(*case.args, **case.kwargs)
+            names = list(bound.arguments)
+        except (TypeError, ValueError, AttributeError):
+            pass
+    return names
+
+
+def describe_case(check: Check, reference: Any, case: Case) -> tuple[list[dict], str]:
+    """The inputs (name, shape, dtype or value) and a short text: "x float32 (4, 7), axis=-1, seed 200"."""
+    names = _input_names(check, reference, case)
+    values = list(case.args) + list(case.kwargs.values())
+    inputs = [{"name": name, **describe_value(value)} for name, value in zip(names, values, strict=False)]
+    parts = []
+    for entry in inputs:
+        if "shape" in entry:
+            parts.append(f"{entry['name']} {entry['dtype']} {tuple(entry['shape'])}")
+        elif "value" in entry:
+            parts.append(f"{entry['name']}={entry['value']}")
+        else:
+            parts.append(f"{entry['name']} {entry.get('type')}")
+    if case.seed is not None:
+        parts.append(f"seed {case.seed}")
+    return inputs, ", ".join(parts)
+
+
+def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
+    """The traceback frames in the learner's file (all frames for the reference), recursion collapsed."""
+    frames = traceback.extract_tb(tb)
+    if learner_file is not None:
+        target = str(learner_file.resolve())
+        frames = [f for f in frames if f.filename and _resolve(f.filename) == target]  # none: not in their code
+    out = [{"file": Path(f.filename).name, "line": f.lineno, "function": f.name, "code": (f.line or "").strip()} for f in frames]
+    if len(out) > MAX_FRAMES:
+        omitted = len(out) - MAX_FRAMES
+        out = out[:2] + [{"file": "", "line": None, "function": f"... {omitted} more frames ...", "code": ""}] + out[-3:]
+    return out
+
+
+def _resolve(name: str) -> str:
+    try:
+        return str(Path(name).resolve())
+    except OSError:
+        return name
+
+
+def describe_exception(exc: BaseException, learner_file: Path | None, limit_mb: int | None = None) -> dict:
+    """JSON-ready: type, one-line message, frames in the learner's file, and `where` ("softmax.py:12")."""
+    frames = learner_frames(exc.__traceback__, learner_file)
+    kind = type(exc).__name__
+    if isinstance(exc, LearnerExit):
+        message = f"called os._exit({exc.code!r}): the checks need your function to return"
+        kind = "os._exit"
+    elif isinstance(exc, SystemExit):
+        message = f"called sys.exit({exc.code!r}) (or exit/quit): the checks need your function to return"
+        kind = "sys.exit"
+    elif isinstance(exc, MemoryError):
+        limit = f" {limit_mb / 1024:g} GiB" if limit_mb else ""
+        message = f"killed: memory limit{limit} exceeded (MemoryError{': ' + str(exc) if str(exc) else ''})"
+    elif isinstance(exc, SyntaxError):
+        message = f"SyntaxError: {exc.msg}"
+        if exc.filename:
+            frames = [{"file": Path(exc.filename).name, "line": exc.lineno, "function": "<module>", "code": (exc.text or "").strip()}]
+    else:
+        message = f"{kind}: {str(exc).strip()}" if str(exc).strip() else kind
+    message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+    last = next((f for f in reversed(frames) if f["line"]), None)
+    where = f"{last['file']}:{last['line']}" if last else None
+    return {"type": kind, "message": message, "where": where, "traceback": frames}
+
+
+def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | None, memory_mb: int | None) -> dict:
+    check, case = item.check, item.case
+    inputs, detail = describe_case(check, reference, case)
+    result: dict[str, Any] = {
+        "index": item.index, "check": check.name, "case": case.name, "entry": check.entry, "label": item.label,
+        "detail": detail, "seed": case.seed, "note": case.note, "inputs": inputs, "passed": False, "status": "failed",
+        "message": "", "mismatch": None, "error": None, "hints": [], "mutated": [], "duration_ms": 0,
+    }
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
+    started = time.perf_counter()
+    hints: list[str] = []
+    mismatch: Mismatch | None = None
+    try:
+        if check.call is None and not hasattr(impl, check.entry):
+            raise AttributeError(f"your file defines no `{check.entry}`")
+        actual: Any = call(check, impl, case, args, kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, os._exit, MemoryError: all reported
+        error = describe_exception(exc, learner_file, memory_mb)
+        result.update(status="error", error=error, message=error["message"] + (f" at {error['where']}" if error["where"] else ""))
+        actual = Raised(type(exc).__name__, str(exc))
+        if isinstance(exc, NotImplementedError):
+            hints.append(f"not implemented yet: write `{check.entry}` (it still raises NotImplementedError)")
+        elif isinstance(exc, AttributeError) and "defines no" in str(exc):
+            hints.append(f"define `{check.entry}` in your file, with the signature of the scaffold")
+    result["duration_ms"] = round(1000 * (time.perf_counter() - started), 1)
+    try:
+        actual = _canonical(check, actual)
+    except Exception as exc:  # the learner's output has the wrong form for the canonical form
+        actual = Raised(type(exc).__name__, str(exc))
+        result.update(status="failed", message=f"output: cannot be read ({type(exc).__name__}: {exc})")
+
+    if not isinstance(actual, Raised):
+        try:
+            mismatch = compare(item.expected, actual, check.tolerance_for, check.check_dtype)
+        except Exception as exc:  # an output numpy cannot read (a generator, an object raising in __eq__)
+            mismatch = Mismatch(f"output: cannot compare a {type(actual).__name__} with the reference ({exc})", kind="type")
+        if check.compare is not None:
+            message = check.compare(item.expected, actual, case)
+            mismatch = Mismatch(message, kind="values") if message else None
+        if mismatch is not None:
+            result.update(mismatch=mismatch.to_json(), message=mismatch.message)
+    mutated = _mutated(check, reference, case, args, kwargs)
+    result["mutated"] = mutated
+    if mutated and not result["message"]:
+        result["message"] = f"modified input {', '.join(f'`{m}`' for m in mutated)} in place"
+    passed = not isinstance(actual, Raised) and mismatch is None and not mutated
+    result["passed"] = passed
+    if passed:
+        result["status"] = "passed"
+        return result
+
+    hints[:0] = _probe_hints(item, actual)
+    hints += _built_in_hints(mismatch, mutated, check, bool(hints))
+    result["hints"] = list(dict.fromkeys(hints))
+    return result
+
+
+def _mutated(check: Check, reference: Any, case: Case, args: tuple, kwargs: dict) -> list[str]:
+    names = _input_names(check, reference, case)
+    originals = list(case.args) + list(case.kwargs.values())
+    copies = list(args) + list(kwargs.values())
+    exact = lambda _dtype: (0.0, 0.0)  # noqa: E731
+    return [
+        name for name, original, seen in zip(names, originals, copies, strict=False)
+        if _plain_data(original) and compare(original, seen, exact, check_dtype=True) is not None
+    ]
+
+
+def _plain_data(value: Any) -> bool:
+    """Arrays, numbers, strings and containers of them: what a copy can be compared with (an rng cannot)."""
+    import numbers
+
+    import numpy as np
+
+    return all(
+        leaf is None or isinstance(leaf, np.ndarray | np.generic | numbers.Number | str | bytes)
+        for _, leaf in leaves(value)
+    )
+
+
+def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
+    hints = []
+    for probe, output in item.probe_outputs:
+        try:
+            if probe.when is not None:
+                matched = bool(probe.when(item.case, actual, item.expected))
+            elif isinstance(actual, Raised) or isinstance(output, Raised):
+                # The same exception with the same message ("could not be broadcast ... (4,7) (4,)"): the same mistake.
+                matched = isinstance(actual, Raised) and isinstance(output, Raised) and actual == output
+            else:
+                matched = outputs_match(output, actual, item.check.tolerance_for)
+        except Exception:  # a probe that cannot judge this output says nothing
+            matched = False
+        if matched:
+            hints.append(probe.hint)
+    return hints
+
+
+def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check, named: bool) -> list[str]:
+    hints = []
+    if mutated:
+        first = mutated[0]
+        hints.append(f"modified its input `{first}` in place: work on a copy ({first} = {first}.copy()) or use out-of-place operations")
+    if mismatch is None:
+        return hints
+    if mismatch.kind == "dtype":
+        hints.append(
+            f"dtype changed: returned {mismatch.actual_dtype} for {mismatch.expected_dtype}; keep the input's dtype "
+            "(float64 constants, np.zeros without dtype= and .astype(float) upcast)"
+        )
+    elif mismatch.kind == "shape" and not named:
+        a, e = [d for d in mismatch.actual_shape or [] if d != 1], [d for d in mismatch.expected_shape or [] if d != 1]
+        if a == e:
+            hints.append("the shape differs only in size-1 dimensions: a keepdims=True too many or too few, or a missing squeeze")
+        elif sorted(mismatch.actual_shape or []) == sorted(mismatch.expected_shape or []):
+            hints.append("the same dimensions in another order: a transpose too many or too few")
+        else:
+            hints.append("wrong shape: check which axes each reduction and matmul removes, and the broadcasting")
+    elif mismatch.nonfinite and not named:
+        hints.append("nan/inf where the reference is finite: an overflow (exp of a large number?), a log of 0 or a 0/0")
+    return hints

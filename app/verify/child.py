@@ -1,0 +1,220 @@
+"""The child process that runs one exercise's checks on one implementation.
+
+    python -P -m app.verify.child EXERCISE_MODULE EXERCISE_ID IMPL RESULTS_FD MEMORY_MB
+
+IMPL is a .py path (the learner's file, a wrong solution) or `module:DOTTED.NAME` (the reference).
+Results go to the pipe RESULTS_FD as JSON lines, never through stdout (the learner's prints go there,
+and the parent only keeps the first 64 KiB). Events, in order:
+
+    {"event": "plan", "cases": [{"index", "check", "case", "label", "detail"}], "memory_enforced": bool}
+    {"event": "case_start", "index": 3}      before each learner call (the parent names the case on a timeout)
+    {"event": "case", "result": {...}}       see checking.run_case
+    {"event": "load_error", "error": {...}}  the file did not import (syntax error, exception, exit)
+    {"event": "spec_error", "message": "..."} the exercise itself is broken
+    {"event": "output", "stdout": n, "stderr": n}  characters the learner printed (all, not just those kept)
+    {"event": "done"}
+
+The memory limit (RLIMIT_AS = address space in use after the reference outputs are computed plus
+MEMORY_MB) is set before the learner's file is imported. macOS does not enforce RLIMIT_AS: there the
+limit is reported as not enforced and only the parent's time limit applies.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+_real_exit = os._exit
+
+if __name__ != "__main__":  # in the fork server: import the heavy part once, before any fork
+    import app.verify.checking  # noqa: F401  (numpy, the spec)
+
+
+class Events:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, event: str, **data) -> None:
+        line = json.dumps(_jsonable({"event": event, **data}), default=str, allow_nan=False) + "\n"
+        payload = line.encode()
+        while payload:
+            written = os.write(self.fd, payload)
+            payload = payload[written:]
+
+
+def _jsonable(value):
+    """Strict JSON: numpy scalars as Python, nan / inf as strings."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # a numpy scalar
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def _address_space_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def apply_memory_limit(megabytes: int) -> bool:
+    """Cap the address space at what is in use now plus `megabytes`; True when the kernel enforces it."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    current = _address_space_bytes()
+    limit = (current or 0) + megabytes * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        return False
+    return sys.platform != "darwin" and current is not None
+
+
+class CappedText:
+    """sys.stdout / sys.stderr for the learner's code: passes the first `limit` characters through and
+    only counts the rest, so a debug print left in a loop costs no system calls (the parent keeps
+    the first 64 KiB anyway)."""
+
+    def __init__(self, stream, limit: int) -> None:
+        self.stream, self.limit, self.total = stream, limit, 0
+
+    def write(self, text: str) -> int:
+        room = self.limit - self.total
+        self.total += len(text)
+        if room > 0:
+            self.stream.write(text[:room])
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+OUTPUT_LIMIT = 64 * 1024 + 1  # one more than the parent keeps, so it sees that there was more
+
+
+def _learner_exit(code: int = 0) -> None:
+    from app.verify.checking import LearnerExit
+
+    raise LearnerExit(code)
+
+
+def main(argv: list[str]) -> None:
+    module_name, exercise_id, impl_arg, fd, memory_mb = argv[0], argv[1], argv[2], int(argv[3]), int(argv[4])
+    events = Events(fd)
+    try:
+        _run(events, module_name, exercise_id, impl_arg, memory_mb)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _flush()
+        _real_exit(0)  # skip the learner's atexit handlers and threads
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a learner may have replaced or closed them
+            pass
+
+
+def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memory_mb: int) -> None:
+    import importlib
+
+    from app.verify import checking
+    from reference_impls.exercises import load
+
+    try:
+        exercise = load(module_name, exercise_id)
+        reference = importlib.import_module(exercise.reference)
+        planned = checking.plan(exercise, reference)
+    except Exception as exc:  # noqa: BLE001 - a broken exercise is reported, not raised
+        events.send("spec_error", message=f"{type(exc).__name__}: {exc}")
+        events.send("done")
+        return
+    cases = []
+    for item in planned:
+        _, detail = checking.describe_case(item.check, reference, item.case)
+        cases.append({"index": item.index, "check": item.check.name, "case": item.case.name, "label": item.label, "detail": detail})
+    if "torch" in exercise.needs:
+        import torch  # noqa: F401 - before the memory limit: its libraries map gigabytes of address space
+    enforced = apply_memory_limit(memory_mb)
+    events.send("plan", cases=cases, memory_enforced=enforced)
+
+    learner_file: Path | None = None
+    sys.stdout, sys.stderr = CappedText(sys.stdout, OUTPUT_LIMIT), CappedText(sys.stderr, OUTPUT_LIMIT)
+    sys.dont_write_bytecode = True  # no __pycache__ in the learner's workspace
+    os._exit = _learner_exit  # reported as a failure instead of ending the process
+    sys.argv = [impl_arg]
+    try:
+        if impl_arg.startswith("module:"):
+            impl = importlib.import_module(impl_arg.removeprefix("module:"))
+        else:
+            learner_file = Path(impl_arg).resolve()
+            impl = checking.load_file(learner_file, f"learner_{exercise.id}")
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SyntaxError, SystemExit, MemoryError, anything
+        events.send("load_error", error=checking.describe_exception(exc, learner_file, memory_mb))
+        _send_output_counts(events)
+        events.send("done")
+        return
+    for item in planned:
+        _flush()  # the learner's prints so far reach the parent even if this case never returns
+        events.send("case_start", index=item.index)
+        try:
+            result = checking.run_case(item, impl, reference, learner_file, memory_mb)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the spec's own compare / canonical broke
+            events.send("spec_error", message=f"checking {item.label}: {type(exc).__name__}: {exc}")
+            break
+        events.send("case", result=result)
+    _send_output_counts(events)
+    events.send("done")
+
+
+def _send_output_counts(events: Events) -> None:
+    counts = {name: getattr(getattr(sys, name), "total", 0) for name in ("stdout", "stderr")}
+    events.send("output", **counts)
+
+
+def forked_main(stdout, stderr, results, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str) -> None:
+    """The entry point in a process forked from the runner's fork server (numpy already imported)."""
+    try:
+        os.setsid()  # a process group of its own: a timeout kills whatever it started too
+    except OSError:
+        pass
+    _flush()
+    os.dup2(stdout.fileno(), 1)
+    os.dup2(stderr.fileno(), 2)
+    stdout.close()
+    stderr.close()
+    os.chdir(cwd)
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]  # as python -P: no cwd on the path
+    main([exercise_module, exercise_id, impl, str(results.fileno()), str(memory_mb)])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

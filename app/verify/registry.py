@@ -1,0 +1,115 @@
+"""Exercises as the app sees them: lookup by id or module, the learner's file, the wrong solutions."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import locations
+from app.errors import LearnError, UnknownIdError
+from reference_impls.exercise import Exercise
+
+REFERENCE_ROOT = locations.REPO_ROOT / "reference_impls"
+_MODULE_PREFIX = re.compile(r"^(?:module|mod|m)[-_ ]?(?=\d)", re.IGNORECASE)
+
+
+def exercises() -> list[Exercise]:
+    from reference_impls.exercises import all_exercises
+
+    return all_exercises()
+
+
+def module_name(exercise: Exercise) -> str:
+    """The dotted module that defines the exercise (the child imports only that one)."""
+    from reference_impls.exercises import registry
+
+    return registry()[exercise.id][0]
+
+
+def item_module(item_id: str) -> str:
+    return item_id.split("/", 1)[0]
+
+
+def modules_of(exercise: Exercise) -> list[str]:
+    """Its home module first, then the modules of its items."""
+    return list(dict.fromkeys([exercise.home_module, *(item_module(i) for i in exercise.items)]))
+
+
+def module_label(module_id: str) -> str:
+    return f"module-{module_id}" if module_id[:1].isdigit() else module_id
+
+
+def for_module(module_id: str) -> list[Exercise]:
+    return [e for e in exercises() if module_id in modules_of(e)]
+
+
+def find(target: str, known_modules: list[str] | None = None) -> list[Exercise]:
+    """The exercises named by `target`: an exercise id, or a module id ("module-0.2", "0.2", "iv-deliverables").
+
+    `known_modules` (the curriculum's module ids) tells "no such module" from "no exercises yet".
+    """
+    everything = exercises()
+    wanted = target.strip()
+    by_id = {e.id: e for e in everything}
+    if wanted.lower() in by_id:
+        return [by_id[wanted.lower()]]
+    module = _MODULE_PREFIX.sub("", wanted)
+    modules = {m: [] for e in everything for m in modules_of(e)}
+    for exercise in everything:
+        for m in modules_of(exercise):
+            modules[m].append(exercise)
+    for candidate in (wanted, module):
+        for module_id, listed in modules.items():
+            if module_id.lower() == candidate.lower():
+                return listed
+    for module_id in known_modules or []:
+        if module_id.lower() in (wanted.lower(), module.lower()):
+            with_exercises = ", ".join(module_label(m) for m in modules)
+            raise LearnError(f"module {module_label(module_id)} has no exercises yet; modules with exercises: {with_exercises}")
+    candidates = [*by_id, *(module_label(m) for m in modules), *modules]
+    raise UnknownIdError("exercise or module", wanted, candidates)
+
+
+def learner_file(exercise: Exercise) -> Path:
+    return locations.workspace_dir() / exercise.file
+
+
+def display_path(path: Path) -> str:
+    """A path as the learner would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class WrongSolution:
+    exercise_id: str
+    path: Path
+    expected_hint: str | None  # a substring of a hint the report must show
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def wrong_solutions(exercise: Exercise) -> list[WrongSolution]:
+    """reference_impls/wrong/<exercise id>/*.py, each with EXPECTED_HINT read without importing it."""
+    folder = REFERENCE_ROOT / "wrong" / exercise.id
+    found = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        if path.name.startswith("_"):
+            continue
+        found.append(WrongSolution(exercise.id, path, _expected_hint(path)))
+    return found
+
+
+def _expected_hint(path: Path) -> str | None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "EXPECTED_HINT" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                return node.value.value
+    return None

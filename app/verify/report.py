@@ -1,0 +1,91 @@
+"""The result of running one exercise: what `learn verify` prints, stores and returns as JSON.
+
+JSON shape of one exercise (stable; `learn verify --json` lists them under "exercises"):
+
+    {"id", "title", "module_id", "file", "impl": "learner" | "reference" | "wrong",
+     "status": "passed" | "failed" | "error" | "timeout" | "crashed" | "spec_error" | "missing",
+     "passed": bool, "checks_passed": int, "checks_total": int, "duration_ms": int,
+     "started_at": ISO UTC, "source_hash": str | null,
+     "error": str | null,                      one line: "timed out after 10 s in forward/large_logits"
+     "error_detail": {"type", "message", "where", "traceback": [{"file", "line", "function", "code"}]} | null,
+     "hints": [str],                           every hint of every failing check, deduplicated
+     "checks": [{"index", "check", "case", "entry", "label", "detail", "seed", "note",
+                 "inputs": [{"name", "shape", "dtype"} | {"name", "value"}],
+                 "passed", "status": "passed" | "failed" | "error" | "timeout" | "not_run",
+                 "message", "mismatch": {...} | null, "error": {...} | null, "hints": [str],
+                 "mutated": [str], "duration_ms"}],
+     "output": {"stdout": str, "stderr": str, "stdout_bytes": int, "stderr_bytes": int, "truncated": bool},
+     "limits": {"time_s": float, "memory_mb": int, "memory_enforced": bool}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+def utc_now() -> str:
+    """As app.progress.utc_now, without importing the database layer."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+STATUSES = ("passed", "failed", "error", "timeout", "crashed", "spec_error", "missing")
+
+
+@dataclass
+class ExerciseReport:
+    id: str
+    title: str
+    module_id: str
+    file: str
+    impl: str = "learner"
+    status: str = "failed"
+    checks: list[dict] = field(default_factory=list)
+    duration_ms: int = 0
+    started_at: str = ""
+    source_hash: str | None = None
+    error: str | None = None
+    error_detail: dict | None = None
+    extra_hints: list[str] = field(default_factory=list)
+    output: dict = field(default_factory=lambda: {"stdout": "", "stderr": "", "stdout_bytes": 0, "stderr_bytes": 0, "truncated": False})
+    limits: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(1 for c in self.checks if c["passed"])
+
+    @property
+    def checks_total(self) -> int:
+        return len(self.checks)
+
+    @property
+    def hints(self) -> list[str]:
+        found = [*self.extra_hints, *(h for c in self.checks for h in c.get("hints", ()))]
+        return list(dict.fromkeys(found))
+
+    @property
+    def failures(self) -> list[dict]:
+        return [c for c in self.checks if not c["passed"]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "module_id": self.module_id, "file": self.file, "impl": self.impl,
+            "status": self.status, "passed": self.passed, "checks_passed": self.checks_passed,
+            "checks_total": self.checks_total, "duration_ms": self.duration_ms, "started_at": self.started_at,
+            "source_hash": self.source_hash, "error": self.error, "error_detail": self.error_detail,
+            "hints": self.hints, "checks": self.checks, "output": self.output, "limits": self.limits,
+        }
+
+
+def summary(reports: list[ExerciseReport]) -> dict[str, int]:
+    return {
+        "exercises": len(reports),
+        "exercises_passed": sum(r.passed for r in reports),
+        "checks": sum(r.checks_total for r in reports),
+        "checks_passed": sum(r.checks_passed for r in reports),
+        "not_started": sum(r.status == "missing" for r in reports),
+    }

@@ -1,0 +1,130 @@
+"""Exercise: a micrograd-style scalar autograd engine (Karpathy's micrograd, engine.py)."""
+
+import random
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+
+OPS = [
+    lambda a, b: a + b,
+    lambda a, b: a * b,
+    lambda a, b: a - b,
+    lambda a, b: a / (b * b + 0.5),
+    lambda a, b: 2.0 - a * 0.5 + b,
+    lambda a, b: 1.5 / (a * a + 0.5),
+    lambda a, b: a**2,
+    lambda a, b: a**3,
+    lambda a, b: (a * a + 0.5) ** 0.5,
+    lambda a, b: (a * a + 0.5) ** -1.5,
+    lambda a, b: a.tanh(),
+    lambda a, b: (a - b).relu(),
+    lambda a, b: a.tanh().exp(),
+    lambda a, b: (a * a + 0.5).log(),
+    lambda a, b: -a,
+]
+
+
+def _random_graph(impl, seed, n_leaves, n_ops):
+    """A random expression built with impl.Value: (output value, gradients of the leaves)."""
+    rng = random.Random(seed)
+    leaves = [impl.Value(rng.uniform(-2, 2)) for _ in range(n_leaves)]
+    nodes = list(leaves)
+    for _ in range(n_ops):
+        op = rng.choice(OPS)
+        out = op(rng.choice(nodes[-6:]), rng.choice(nodes))  # mostly recent nodes: deep graphs, with reuse
+        nodes.append(out.tanh() * 3 if abs(out.data) > 50 else out)
+    total = nodes[-1]
+    for n in nodes[-5:-1]:
+        total = total + n
+    total.backward()
+    return {"value": float(total.data), "grads": np.array([leaf.grad for leaf in leaves], dtype=np.float64)}
+
+
+def graph_cases():
+    for seed in range(12):
+        yield Case(f"graph_{seed}", (seed, 2 + seed % 4, 5 + 4 * seed), seed=seed,
+                   note="a random expression over +, *, -, /, **, tanh, relu, exp, log, with shared subexpressions")
+
+
+def _readme(impl):
+    a, b = impl.Value(-4.0), impl.Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    return {"g": g.data, "a.grad": a.grad, "b.grad": b.grad}
+
+
+def _reuse(impl):
+    x = impl.Value(3.0)
+    y = x * x + x
+    y.backward()
+    return {"y": y.data, "x.grad": x.grad}
+
+
+def _unit(impl, name):
+    return {"readme": _readme, "reuse": _reuse}[name](impl)
+
+
+def unit_cases():
+    yield Case("readme", ("readme",), note="micrograd's README example: g = 24.7041, a.grad = 138.8338, b.grad = 645.5773")
+    yield Case("reuse", ("reuse",), note="y = x * x + x at 3: x feeds three edges, so x.grad = 2x + 1 = 7 (accumulate with +=)")
+
+
+EXERCISE = Exercise(
+    id="autograd",
+    title="A scalar autograd engine (micrograd)",
+    items=("0.7/value-class-with-gradient-tracking", "0.7/building-backpropagation-engine", "0.7/automatic-differentiation"),
+    reference="reference_impls.numpy.autograd",
+    module="0.2",
+    preamble="import math\n",
+    task="""micrograd's Value: a scalar that remembers how it was computed, and backpropagates.
+
+1. Value(data, _children, _op): .data (float), .grad (0.0), ._prev (the inputs), ._backward (a
+   closure, a no-op for leaves).
+2. Operations returning a new Value whose _backward ADDS (+=) its local derivative times out.grad
+   into each input's grad: +, *, ** (int / float exponents), tanh, relu, exp, log; and through
+   them -x, x - y, x / y, and the reflected forms (2 * x, 1 + x, 1 / x).
+3. backward(): order the graph topologically from this node (inputs before outputs), set
+   self.grad = 1, then call every node's _backward in reverse order.
+The check builds random expressions with your Value and compares the output and every leaf's
+gradient with the reference's (torch.autograd agrees with it to 1e-9).""",
+    entry_points=(
+        EntryPoint("Value", "(self, data, _children=(), _op='')", "A scalar with a gradient.", kind="class", methods=(
+            EntryPoint("__add__", "(self, other)", "self + other (other may be a number)."),
+            EntryPoint("__mul__", "(self, other)", "self * other."),
+            EntryPoint("__pow__", "(self, k)", "self ** k for a constant k."),
+            EntryPoint("tanh", "(self)", "tanh(self)."),
+            EntryPoint("relu", "(self)", "max(self, 0)."),
+            EntryPoint("exp", "(self)", "exp(self)."),
+            EntryPoint("log", "(self)", "The natural log of self."),
+            EntryPoint("backward", "(self)", "Fill .grad of every Value this one depends on."),
+            EntryPoint("__neg__", "(self)", "-self."),
+            EntryPoint("__radd__", "(self, other)", "other + self."),
+            EntryPoint("__sub__", "(self, other)", "self - other."),
+            EntryPoint("__rsub__", "(self, other)", "other - self."),
+            EntryPoint("__rmul__", "(self, other)", "other * self."),
+            EntryPoint("__truediv__", "(self, other)", "self / other."),
+            EntryPoint("__rtruediv__", "(self, other)", "other / self."),
+        )),
+    ),
+    checks=(
+        Check("examples", "Value", unit_cases, call=_unit, description="micrograd's README expression; a value used three times"),
+        Check("random_graphs", "Value", graph_cases, call=_random_graph, tolerance={"float64": (1e-7, 1e-9)},
+              description="12 random expressions of 5 to 49 operations over 2-5 leaves"),
+    ),
+    probes=(
+        Probe("gradients must accumulate: a Value used more than once gets the sum of every path (+=, not =)",
+              impl="wrong/autograd/assign_not_accumulate.py"),
+        Probe("call _backward in reverse TOPOLOGICAL order: a node may only pass its gradient on once every node that "
+              "uses it has passed theirs", impl="wrong/autograd/no_topological_sort.py"),
+    ),
+)

@@ -1,0 +1,68 @@
+"""Exercise: binary cross-entropy from probabilities and from logits, with gradients."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercises._cases import LOOSE, randn
+
+SHAPES = [(1,), (10,), (4, 5)]
+
+
+def _prob_cases():
+    for rng, shape, dtype, s in grid(SHAPES, seed=5200):
+        z = randn(rng, shape, dtype, 3.0)
+        p = (1 / (1 + np.exp(-z))).astype(dtype)
+        yield Case("hard_targets", (p, rng.integers(0, 2, shape).astype(dtype)), seed=s)
+        yield Case("soft_targets", (p, rng.uniform(size=shape).astype(dtype)), seed=s, note="targets in [0, 1], not just 0 / 1")
+
+
+def _logit_cases():
+    for rng, shape, dtype, s in grid(SHAPES, seed=5300):
+        yield Case("hard_targets", (randn(rng, shape, dtype, 3.0), rng.integers(0, 2, shape).astype(dtype)), seed=s)
+        yield Case("soft_targets", (randn(rng, shape, dtype, 3.0), rng.uniform(size=shape).astype(dtype)), seed=s)
+    z = np.array([-800.0, -100.0, -20.0, 0.0, 20.0, 100.0, 800.0])
+    yield Case("large_logits", (z, np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])),
+               note="|z| up to 800: sigmoid rounds to 0 or 1 and log(0) = -inf, exp(800) overflows")
+    yield Case("large_logits_float32", (z.astype("float32"), np.array([1, 0, 1, 1, 0, 1, 0], "float32")), note="the same in float32")
+
+
+def _naive_with_logits(z, y):
+    p = 1 / (1 + np.exp(-z))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+EXERCISE = Exercise(
+    id="bce",
+    title="Binary cross-entropy, from probabilities and from logits",
+    items=("0.2/loss-functions-mse-cross-entropy-hinge",),
+    reference="reference_impls.numpy.bce",
+    task="""Binary cross-entropy, mean over every element, as torch.nn.functional.binary_cross_entropy
+and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed).
+
+1. bce(p, y) = -mean(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch does;
+   bce_grad(p, y) = (p - y) / (p (1 - p)) / n  (n = p.size; clamp the denominator at 1e-12).
+2. bce_with_logits(z, y): the same loss with p = sigmoid(z), computed without ever forming p:
+   mean(max(z, 0) - z y + log(1 + exp(-|z|))) is finite for any z;
+   bce_with_logits_grad(z, y) = (sigmoid(z) - y) / n.""",
+    entry_points=(
+        EntryPoint("bce", "(p, y)", "Mean BCE of probabilities p against targets y (same shape). A scalar."),
+        EntryPoint("bce_grad", "(p, y)", "d bce / d p, p's shape and dtype."),
+        EntryPoint("bce_with_logits", "(z, y)", "Mean BCE of sigmoid(z) against y, stable for any z. A scalar."),
+        EntryPoint("bce_with_logits_grad", "(z, y)", "d bce_with_logits / d z = (sigmoid(z) - y) / n."),
+    ),
+    checks=(
+        Check("bce", "bce", _prob_cases, tolerance=LOOSE, description="float32/64, 3 shapes, hard and soft targets"),
+        Check("bce_grad", "bce_grad", _prob_cases, tolerance=LOOSE, description="the same cases"),
+        Check("with_logits", "bce_with_logits", _logit_cases, tolerance=LOOSE, description="float32/64, 3 shapes, |z| up to 800"),
+        Check("with_logits_grad", "bce_with_logits_grad", _logit_cases, tolerance=LOOSE, description="the same cases"),
+    ),
+    probes=(
+        Probe("sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
+              "use max(z, 0) - z y + log1p(exp(-|z|))", impl="wrong/bce/sigmoid_then_log.py", checks=("with_logits",)),
+        Probe("sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
+              "use max(z, 0) - z y + log1p(exp(-|z|))", impl={"bce_with_logits": _naive_with_logits}),
+        Probe("the mean over all elements: divide the gradient by p.size", impl={
+            "bce_grad": lambda p, y: (p - y) / np.maximum(p * (1 - p), 1e-12),
+            "bce_with_logits_grad": lambda z, y: 1 / (1 + np.exp(-z)) - y}),
+    ),
+)

@@ -1,0 +1,92 @@
+"""Exercise: a CART decision tree with gini / entropy splits."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import blobs
+
+
+def impurity_cases():
+    counts = np.array([[5, 5, 0], [10, 0, 0], [1, 2, 3], [0, 0, 0]])
+    for criterion in ("gini", "entropy"):
+        yield Case(criterion, (counts, criterion), note="rows: a 50/50 node, a pure node, a mixed one, an empty one")
+
+
+def split_cases():
+    for j, (n, k, d) in enumerate([(40, 2, 2), (60, 3, 4), (30, 4, 3)]):
+        X, y = blobs(19000 + j, n, k, d, spread=2.0, sep=2.5)
+        for criterion in ("gini", "entropy"):
+            yield Case(f"{criterion}_k{k}_d{d}", (X, y, k, criterion), seed=19000 + j)
+    X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]])
+    yield Case("by_hand", (X, np.array([0, 0, 1, 1]), 2, "gini"), note="split feature 0 at 2.5: two pure halves, gain 0.5")
+    yield Case("no_useful_split", (np.ones((4, 2)), np.array([0, 1, 0, 1]), 2, "gini"),
+               note="every feature constant: no split exists, return None")
+
+
+def _tree_predictions(impl, X, y, Xtest, **kwargs):
+    tree = impl.build_tree(X, y, **kwargs)
+    return impl.predict(tree, Xtest)
+
+
+def tree_cases():
+    for j, (n, k, d) in enumerate([(60, 3, 2), (80, 2, 4)]):
+        X, y = blobs(19100 + j, n, k, d, spread=2.0, sep=2.5)
+        Xtest, _ = blobs(19150 + j, 40, k, d, spread=3.0, sep=2.5)
+        for criterion, depth in (("gini", None), ("entropy", 2)):
+            yield Case(f"{criterion}_depth_{depth}", (X, y, Xtest), {"criterion": criterion, "max_depth": depth}, seed=19100 + j,
+                       note="predictions of your tree on 40 new points")
+
+
+def _entropy_ln(counts, criterion="gini"):
+    from reference_impls.numpy.decision_tree import impurity
+
+    return impurity(counts, criterion) * (np.log(2) if criterion == "entropy" else 1)
+
+
+def _gini_no_square(counts, criterion="gini"):
+    from reference_impls.numpy.decision_tree import impurity
+
+    if criterion != "gini":
+        return impurity(counts, criterion)
+    p = counts / np.maximum(counts.sum(axis=-1, keepdims=True), 1)
+    return 1 - p.max(axis=-1)
+
+
+EXERCISE = Exercise(
+    id="decision_tree",
+    title="A decision tree with gini / entropy splits",
+    items=("0.1/step-3",),
+    reference="reference_impls.numpy.decision_tree",
+    task="""A CART classifier as sklearn.tree.DecisionTreeClassifier (classes 0..K-1, numeric features).
+
+1. impurity(counts, criterion): counts (..., K) -> (...,); gini 1 - sum p_k^2, entropy
+   -sum p_k log2 p_k (0 log 0 = 0; an empty node has impurity 0).
+2. best_split(X, y, k, criterion) -> (feature, threshold, gain) or None: over every feature and
+   every threshold halfway between consecutive distinct sorted values, the largest decrease
+   I(node) - (n_l / n) I(left) - (n_r / n) I(right), left being x <= threshold. None when no
+   split decreases the impurity (by more than 1e-12). Ties: the first feature wins.
+3. build_tree(X, y, k, criterion, max_depth, min_samples_split, depth) -> a nested dict: a leaf
+   {'proba': class frequencies (K,)}; a node {'feature', 'threshold', 'left', 'right'}. Stop at a
+   pure node, at max_depth, below min_samples_split samples, or when best_split gives None.
+4. predict(tree, X) -> (N,) ints: the argmax of the leaf's proba each point falls in.""",
+    entry_points=(
+        EntryPoint("impurity", "(counts, criterion='gini')", "Gini or entropy (bits) of class counts, over the last axis."),
+        EntryPoint("best_split", "(X, y, k, criterion='gini')", "(feature, threshold, gain) of the best split, or None."),
+        EntryPoint("build_tree", "(X, y, k=None, criterion='gini', max_depth=None, min_samples_split=2, depth=0)",
+                   "The tree as nested dicts (k defaults to y.max() + 1)."),
+        EntryPoint("predict", "(tree, X)", "Predicted classes (N,)."),
+    ),
+    checks=(
+        Check("impurity", "impurity", impurity_cases, description="gini and entropy; pure, mixed and empty nodes"),
+        Check("best_split", "best_split", split_cases, description="2-4 classes, gini and entropy; by hand; no split possible"),
+        Check("tree", "build_tree", tree_cases, call=_tree_predictions,
+              description="predictions on new points: full depth (gini) and depth 2 (entropy)"),
+    ),
+    probes=(
+        Probe("entropy in bits: use log2 (sklearn), not the natural log", impl={"impurity": _entropy_ln}),
+        Probe("gini is 1 - sum_k p_k^2 (the chance that two random draws disagree), not 1 - max_k p_k",
+              impl={"impurity": _gini_no_square}),
+        Probe("thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
+              impl="wrong/decision_tree/threshold_at_value.py", checks=("best_split",)),
+    ),
+)

@@ -1,0 +1,55 @@
+"""Exercise: gradient clipping by global norm and by value."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import randn
+
+
+def _grads(seed, dtype, scale=1.0):
+    rng = np.random.default_rng(seed)
+    return [randn(rng, s, dtype, scale) for s in ((3, 4), (5,), (1,))]
+
+
+def norm_cases():
+    for k, dtype in enumerate(("float32", "float64")):
+        for max_norm in (0.1, 1.0, 100.0):
+            yield Case(f"max_norm_{max_norm}", (_grads(11000 + k, dtype), max_norm), seed=11000 + k,
+                       note="total norm ~4: clipped for 0.1 and 1, untouched for 100")
+    yield Case("exploding", (_grads(11010, "float32", 1e6), 5.0), seed=11010, note="gradients ~1e6, as in an exploding RNN")
+
+
+def value_cases():
+    for k, dtype in enumerate(("float32", "float64")):
+        yield Case("clip_0.5", (_grads(11100 + k, dtype), 0.5), seed=11100 + k)
+
+
+def _per_tensor(grads, max_norm):
+    out = [g * min(max_norm / (float(np.linalg.norm(g)) + 1e-6), 1.0) for g in grads]
+    return [o.astype(g.dtype) for o, g in zip(out, grads)], float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+
+
+EXERCISE = Exercise(
+    id="grad_clip",
+    title="Gradient clipping by global norm and by value",
+    items=("0.2/gradient-clipping-and-exploding",),
+    reference="reference_impls.numpy.grad_clip",
+    task="""As torch.nn.utils.clip_grad_norm_ / clip_grad_value_, but returning new arrays.
+
+1. clip_grad_norm(grads, max_norm): total = the 2-norm of ALL gradients together,
+   sqrt(sum over arrays of sum(g^2)); scale = min(max_norm / (total + 1e-6), 1); return
+   ([g * scale for g in grads], total). Every array keeps its dtype; the direction is kept.
+2. clip_grad_value(grads, clip_value): each entry clipped to [-clip_value, clip_value].""",
+    entry_points=(
+        EntryPoint("clip_grad_norm", "(grads, max_norm)", "(clipped list, total norm before clipping as a float)."),
+        EntryPoint("clip_grad_value", "(grads, clip_value)", "A list of the clipped arrays."),
+    ),
+    checks=(
+        Check("norm", "clip_grad_norm", norm_cases, description="float32/64; max_norm 0.1 / 1 / 100; gradients ~1e6"),
+        Check("value", "clip_grad_value", value_cases, description="float32/64"),
+    ),
+    probes=(
+        Probe("one global norm over ALL the gradients, not a norm per array: clipping each array separately "
+              "changes the update's direction", impl={"clip_grad_norm": _per_tensor}),
+    ),
+)

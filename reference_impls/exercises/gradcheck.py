@@ -1,0 +1,89 @@
+"""Exercise: gradient checking by central finite differences."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+
+FUNCTIONS = {
+    "sum_of_cubes": lambda x: float(np.sum(x**3)),
+    "logsumexp": lambda x: float(np.log(np.sum(np.exp(x - x.max()))) + x.max()),
+    "tanh_product": lambda x: float(np.sum(np.tanh(x) * np.roll(x, 1))),
+}
+
+
+def _numerical(impl, x, function):
+    f = FUNCTIONS[function]
+    return impl.numerical_gradient(lambda: f(x), x)  # f reads x as it is when called
+
+
+def _check(impl, x, function, scale):
+    """gradient_check on the exact gradient of sum_of_cubes, scaled: 1.0 is right, 1.01 is 1% off."""
+    return impl.gradient_check(lambda: FUNCTIONS[function](x), [x], [3 * x**2 * scale])
+
+
+def numerical_cases():
+    for k, shape in enumerate([(3,), (2, 3), (1,)]):
+        for name in FUNCTIONS:
+            rng = np.random.default_rng(12000 + k)
+            yield Case(f"{name}_{len(shape)}d", (rng.standard_normal(shape), name), seed=12000 + k,
+                       note="f() reads x as it is when called: perturb x[i] in place, then restore it")
+
+
+def relative_cases():
+    rng = np.random.default_rng(12100)
+    a = rng.standard_normal((4, 3))
+    yield Case("close", (a, a * (1 + 1e-7)), seed=12100)
+    yield Case("wrong_sign", (a, -a), seed=12100)
+    yield Case("with_zeros", (np.array([0.0, 1.0, -2.0]), np.array([0.0, 1.1, -2.0])), note="0 vs 0 is no error")
+
+
+def check_cases():
+    rng = np.random.default_rng(12200)
+    x = rng.standard_normal((2, 3))
+    yield Case("right_gradient", (x, "sum_of_cubes", 1.0), seed=12200, note="the exact gradient: relative error ~1e-9")
+    yield Case("one_percent_off", (x, "sum_of_cubes", 1.01), seed=12200, note="1% too large: relative error ~5e-3")
+
+
+def _forward_difference(f, x, h=1e-6):
+    grad = np.zeros_like(x, dtype=np.float64)
+    base = f()
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        grad[i] = (f() - base) / h
+        x[i] = old
+    return grad
+
+
+EXERCISE = Exercise(
+    id="gradcheck",
+    title="Gradient checking by finite differences",
+    items=("0.7/debugging-gradient-computation", "0.2/backward-pass-error-propagation"),
+    module="0.2",
+    reference="reference_impls.numpy.gradcheck",
+    task="""The tool that catches backward-pass bugs: compare an analytic gradient with a numerical one.
+
+1. numerical_gradient(f, x, h): f() takes no argument and reads the array x (a closure); return
+   df/dx by central differences, (f(x + h e_i) - f(x - h e_i)) / (2 h) for every index i
+   (np.ndindex), perturbing x IN PLACE and restoring each entry afterwards. float64 result.
+2. relative_error(analytic, numeric): max over elements of |a - n| / max(|a| + |n|, 1e-12), a
+   float (0.0 for empty arrays).
+3. gradient_check(f, params, grads, h): the max relative error over every (param, grad) pair, where
+   f() is the loss reading the params. Below ~1e-7 is right in float64; above 1e-3 is a bug.""",
+    entry_points=(
+        EntryPoint("numerical_gradient", "(f, x, h=1e-06)", "df/dx by central differences, x's shape, float64; x restored."),
+        EntryPoint("relative_error", "(analytic, numeric)", "max |a - n| / max(|a| + |n|, 1e-12), a float."),
+        EntryPoint("gradient_check", "(f, params, grads, h=1e-06)", "Max relative error between grads and numerical gradients."),
+    ),
+    checks=(
+        Check("numerical_gradient", "numerical_gradient", numerical_cases, call=_numerical,
+              description="3 functions x 3 shapes (float64); x must come back unchanged"),
+        Check("relative_error", "relative_error", relative_cases, description="close, opposite sign, exact zeros"),
+        Check("gradient_check", "gradient_check", check_cases, call=_check, tolerance={"float64": (1e-2, 1e-9)},
+              description="a right gradient (~1e-9) and a 1%-off one (~5e-3)"),
+    ),
+    probes=(
+        Probe("one-sided difference: use central differences (f(x + h) - f(x - h)) / 2h, whose error is O(h^2), "
+              "not (f(x + h) - f(x)) / h, O(h)", impl={"numerical_gradient": _forward_difference}),
+    ),
+)

@@ -1,0 +1,64 @@
+"""Exercise: binary hinge loss and the multi-class (Weston-Watkins) margin loss, with subgradients."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercises._cases import LOOSE, randn
+
+
+def _binary_cases():
+    for rng, shape, dtype, s in grid([(1,), (12,), (3, 4)], seed=5400):
+        scores, y = randn(rng, shape, dtype, 2.0), rng.choice([-1.0, 1.0], shape).astype(dtype)
+        scores.flat[0] = -0.5 * y.flat[0]  # at least one margin violation: the loss is never all zero
+        yield Case("random", (scores, y), seed=s)
+    yield Case("on_the_margin", (np.array([1.0, -1.0, 0.5, 2.0]), np.array([1.0, -1.0, 1.0, -1.0])),
+               note="y s == 1 exactly: loss 0 and subgradient 0 there (PyTorch's convention)")
+
+
+def _multi_cases():
+    for rng, (n, c), dtype, s in grid([(1, 2), (6, 4), (16, 10)], seed=5500):
+        yield Case("random", (randn(rng, (n, c), dtype), rng.integers(0, c, n)), seed=s)
+    rng = np.random.default_rng(5600)
+    yield Case("margin_0.5", (randn(rng, (8, 5), "float64"), rng.integers(0, 5, 8)), {"margin": 0.5}, seed=5600, note="margin=0.5")
+    yield Case("square", (randn(rng, (5, 5), "float32"), rng.integers(0, 5, 5)), seed=5601, note="N == C")
+
+
+def _multi_counts_true(scores, target, margin=1.0):
+    n, c = scores.shape
+    correct = scores[np.arange(n), target][:, None]
+    return np.sum(np.maximum(0, margin - correct + scores)) / (n * c)  # the true class adds `margin` per row
+
+
+EXERCISE = Exercise(
+    id="hinge_loss",
+    title="Hinge losses: binary and multi-class margin",
+    items=("0.2/loss-functions-mse-cross-entropy-hinge",),
+    reference="reference_impls.numpy.hinge",
+    task="""SVM losses, mean-reduced, and their subgradients.
+
+1. hinge_loss(scores, y) = mean(max(0, 1 - y * scores)), y in {-1, +1};
+   hinge_loss_grad: -y / n where y * scores < 1, else 0 (0 exactly on the margin).
+2. multi_margin_loss(scores, target, margin): scores (N, C), target (N,) ints; as
+   torch.nn.MultiMarginLoss: loss_n = sum over j != y_n of max(0, margin - s[n, y_n] + s[n, j]) / C,
+   then the mean over n. The true class is NOT a rival of itself.
+   multi_margin_loss_grad: +1 / (N C) for every active rival j, and minus the number of active
+   rivals / (N C) on the true class.""",
+    entry_points=(
+        EntryPoint("hinge_loss", "(scores, y)", "Mean binary hinge loss, a scalar."),
+        EntryPoint("hinge_loss_grad", "(scores, y)", "Its subgradient w.r.t. scores (same shape and dtype)."),
+        EntryPoint("multi_margin_loss", "(scores, target, margin=1.0)", "Mean multi-class margin loss (MultiMarginLoss, p=1), a scalar."),
+        EntryPoint("multi_margin_loss_grad", "(scores, target, margin=1.0)", "Its subgradient, (N, C)."),
+    ),
+    checks=(
+        Check("binary", "hinge_loss", _binary_cases, tolerance=LOOSE, description="float32/64, 3 shapes, scores exactly on the margin"),
+        Check("binary_grad", "hinge_loss_grad", _binary_cases, tolerance=LOOSE, description="the same cases"),
+        Check("multi", "multi_margin_loss", _multi_cases, tolerance=LOOSE, description="float32/64, C = 2 / 4 / 10, margin 0.5, N == C"),
+        Check("multi_grad", "multi_margin_loss_grad", _multi_cases, tolerance=LOOSE, description="the same cases"),
+    ),
+    probes=(
+        Probe("the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
+              impl={"multi_margin_loss": _multi_counts_true}),
+        Probe("the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",
+              impl="wrong/hinge_loss/true_class_grad_once.py", checks=("multi_grad",)),
+    ),
+)

@@ -1,0 +1,75 @@
+"""Exercise: linear regression by gradient descent, and the closed form."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+
+
+def _data(seed, n=40, d=3, noise=0.1):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    return X, X @ rng.standard_normal(d) + 1.5 + noise * rng.standard_normal(n), rng
+
+
+def closed_cases():
+    for k, (n, d) in enumerate([(40, 3), (100, 1), (10, 5)]):
+        X, y, _ = _data(14000 + k, n, d)
+        yield Case(f"n{n}_d{d}", (X, y), seed=14000 + k)
+
+
+def gradient_cases():
+    for k, (n, d) in enumerate([(40, 3), (10, 5)]):
+        X, y, rng = _data(14100 + k, n, d)
+        yield Case(f"n{n}_d{d}", (X, y, rng.standard_normal(d), 0.3), seed=14100 + k)
+
+
+def gd_cases():
+    for k, (n, d, lr, epochs) in enumerate([(40, 3, 0.1, 200), (100, 1, 0.3, 50), (10, 5, 0.05, 300)]):
+        X, y, _ = _data(14200 + k, n, d)
+        yield Case(f"n{n}_d{d}_lr{lr}", (X, y), {"lr": lr, "epochs": epochs}, seed=14200 + k,
+                   note="full-batch GD from w = 0, b = 0; losses[e] = the MSE after epoch e's update")
+
+
+def _no_two(X, y, w, b):
+    r = X @ w + b - y
+    return X.T @ r / len(y), r.mean()
+
+
+def _normal_no_bias(X, y):
+    w, *_ = np.linalg.lstsq(X, y, rcond=None)
+    return w, 0.0
+
+
+EXERCISE = Exercise(
+    id="linear_regression",
+    title="Linear regression: gradient descent and the closed form",
+    items=("0.1/exercise-2", "0.1/gradient-descent-variants-batch-mini", "0.1/step-1", "0.1/convex-vs-non-convex-optimization"),
+    reference="reference_impls.numpy.linear_regression",
+    task="""y_hat = X @ w + b, loss L = mean((y_hat - y)^2). Derive the gradients on paper first:
+dL/dw = (2 / N) X.T @ (y_hat - y), dL/db = (2 / N) sum(y_hat - y).
+
+1. fit_closed_form(X, y) -> (w (D,), b): least squares on [X, 1] (np.linalg.lstsq is stabler than
+   inverting X.T X).
+2. mse_gradients(X, y, w, b) -> (dw, db).
+3. fit_gradient_descent(X, y, lr, epochs, batch_size, seed) -> (w, b, losses): start from w = 0,
+   b = 0; each epoch one full-batch step (batch_size=None; the check uses that), then append the
+   full-data MSE to losses. With lr=None use 1 / L, L = the largest eigenvalue of (2/N) A.T A,
+   A = [X, 1]. A batch_size gives mini-batch SGD over a permutation from
+   np.random.default_rng(seed) (not checked: compare its loss curve with batch GD's yourself).
+The loss is convex: GD with lr < 1/L converges to the closed form. Why can't it overshoot?""",
+    entry_points=(
+        EntryPoint("fit_closed_form", "(X, y)", "(w, b) minimising the MSE exactly."),
+        EntryPoint("mse_gradients", "(X, y, w, b)", "(dL/dw (D,), dL/db scalar) of the MSE."),
+        EntryPoint("fit_gradient_descent", "(X, y, lr=None, epochs=1000, batch_size=None, seed=0)", "(w, b, losses) after `epochs` steps."),
+    ),
+    checks=(
+        Check("closed_form", "fit_closed_form", closed_cases, description="D = 1, 3, 5; N = 10 to 100"),
+        Check("gradients", "mse_gradients", gradient_cases, description="random w, b = 0.3"),
+        Check("gradient_descent", "fit_gradient_descent", gd_cases, tolerance={"float64": (1e-6, 1e-8)},
+              description="full-batch GD, 3 settings: final w, b and the loss curve"),
+    ),
+    probes=(
+        Probe("d/dw of mean((Xw + b - y)^2) is (2 / N) X.T (Xw + b - y): the factor 2 is missing", impl={"mse_gradients": _no_two}),
+        Probe("the bias is missing: append a column of ones to X (or fit b separately)", impl={"fit_closed_form": _normal_no_bias}),
+    ),
+)

@@ -1,0 +1,89 @@
+"""Exercise: a linear SVM by subgradient descent on the primal hinge loss (one-vs-rest for K > 2)."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import blobs
+
+
+def _data(seed, n, k, d):
+    X, y = blobs(seed, n, k, d, spread=2.0, sep=2.0)
+    return (X - X.mean(0)) / X.std(0), y
+
+
+def objective_cases():
+    for j, (n, d, C) in enumerate([(40, 3, 1.0), (60, 5, 0.1)]):
+        X, y = _data(20000 + j, n, 2, d)
+        rng = np.random.default_rng(20000 + j)
+        yield Case(f"C_{C}", (X, np.where(y == 1, 1.0, -1.0), rng.standard_normal(d), 0.3), {"C": C}, seed=20000 + j)
+
+
+def fit_cases():
+    for j, (n, d, C) in enumerate([(60, 3, 1.0), (80, 4, 10.0), (50, 2, 0.1)]):
+        X, y = _data(20100 + j, n, 2, d)
+        yield Case(f"C_{C}", (X, np.where(y == 1, 1.0, -1.0)), {"C": C}, seed=20100 + j,
+                   note="your (w, b)'s objective J must be within 1% of the reference's after 1000 epochs")
+
+
+def _objective_of_fit(impl, X, y, C=1.0):
+    from reference_impls.numpy.linear_svm import hinge_objective
+
+    w, b = impl.fit_binary_svm(X, y, C)
+    return float(hinge_objective(X, y, np.asarray(w, dtype=float), float(b), C))
+
+
+def _within_1_percent(expected, actual, case):
+    if not np.isfinite(actual) or actual > expected * 1.01 + 1e-6:
+        return f"objective J = {actual:.6g}, more than 1% above the reference's {expected:.6g}"
+    return None
+
+
+def predict_cases():
+    for j, k in enumerate((2, 3, 4)):
+        X, _ = _data(20200 + j, 60, k, 3)
+        rng = np.random.default_rng(20200 + j)
+        W, b = rng.standard_normal((3, 1 if k == 2 else k)), rng.standard_normal(1 if k == 2 else k)
+        yield Case(f"{k}_classes", (X, W, b), seed=20200 + j, note="one-vs-rest: the argmax of the K decision values" if k > 2 else "")
+
+
+def _objective_no_bias_reg(X, y, w, b, C=1.0):
+    return 0.5 * w @ w + C * np.maximum(0, 1 - y * (X @ w + b)).sum()
+
+
+EXERCISE = Exercise(
+    id="linear_svm",
+    title="A linear SVM by subgradient descent",
+    items=("0.1/step-4",),
+    reference="reference_impls.numpy.linear_svm",
+    task="""The soft-margin linear SVM in the primal, as sklearn.svm.LinearSVC(loss='hinge'), whose
+intercept is regularized like a weight (a constant feature of 1):
+
+    J(w, b) = 0.5 (|w|^2 + b^2) + C * sum_i max(0, 1 - y_i (w . x_i + b)),   y_i in {-1, +1}
+
+1. hinge_objective(X, y, w, b, C) -> J.
+2. fit_binary_svm(X, y, C, epochs) -> (w, b): subgradient descent on theta = [w, b] with
+   g = theta - C * sum over margin violators (y_i theta . [x_i, 1] < 1) of y_i [x_i, 1] and the
+   step 1 / (t + 1) (J is 1-strongly convex); keep the best iterate (subgradient steps are not
+   monotone). The check wants J within 1% of the reference's after 1000 epochs.
+3. fit_linear_svm(X, y, C, epochs): one-vs-rest for classes 0..K-1 (one binary problem, class
+   1 vs 0, when K = 2) -> (W (D, K'), b (K',)); predict(X, W, b): the sign for K' = 1, else the
+   argmax of X @ W + b.
+Step 4 of the capstone asks for other kernels too: this exercise is the linear one.""",
+    entry_points=(
+        EntryPoint("hinge_objective", "(X, y, w, b, C=1.0)", "J(w, b), a float."),
+        EntryPoint("fit_binary_svm", "(X, y, C=1.0, epochs=1000)", "(w (D,), b) minimising J (y in {-1, +1})."),
+        EntryPoint("fit_linear_svm", "(X, y, C=1.0, epochs=1000)", "(W (D, K'), b (K',)), one-vs-rest."),
+        EntryPoint("predict", "(X, W, b)", "Predicted classes (N,)."),
+    ),
+    checks=(
+        Check("objective", "hinge_objective", objective_cases, description="C 1 and 0.1, random w and b"),
+        Check("fit", "fit_binary_svm", fit_cases, call=_objective_of_fit, compare=_within_1_percent,
+              description="C 0.1 / 1 / 10: J within 1% of the reference's"),
+        Check("predict", "predict", predict_cases, description="2, 3, 4 classes"),
+    ),
+    probes=(
+        Probe("LinearSVC regularizes the intercept like a weight: J has 0.5 (|w|^2 + b^2)", impl={"hinge_objective": _objective_no_bias_reg}),
+        Probe("fit_binary_svm ends far from the optimum: check the subgradient (theta - C * sum of y_i x_i over margin "
+              "violators), the step 1 / (t + 1), and keep the best iterate", when=lambda case, actual, expected: True, checks=("fit",)),
+    ),
+)

@@ -1,0 +1,83 @@
+"""Exercise: Gaussian naive Bayes from scratch."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import blobs
+
+
+def fit_cases():
+    for k, (n, c, d) in enumerate([(60, 3, 2), (90, 2, 4), (45, 5, 3)]):
+        X, y = blobs(15000 + k, n, c, d, spread=1.5)
+        yield Case(f"{c}_classes_{d}_features", (X, y), seed=15000 + k)
+    X, y = blobs(15010, 30, 2, 3)
+    X[:, 1] = 7.0  # a constant feature: variance 0 without smoothing
+    yield Case("constant_feature", (X, y), seed=15010, note="a constant feature: var_smoothing keeps the variance above 0")
+
+
+def _params(seed, n, c, d):
+    from reference_impls.numpy.naive_bayes import fit_gaussian_nb
+
+    X, y = blobs(seed, n, c, d, spread=1.5)
+    return X, fit_gaussian_nb(X, y)
+
+
+def predict_cases():
+    for k, (n, c, d) in enumerate([(60, 3, 2), (90, 2, 4)]):
+        X, params = _params(15100 + k, n, c, d)
+        yield Case(f"{c}_classes", (X, *params), seed=15100 + k)
+    X, params = _params(15110, 60, 3, 2)
+    yield Case("far_points", (X * 40, *params), seed=15110,
+               note="points far from every class: each likelihood underflows to 0, so normalise in log space")
+
+
+def _unbiased(X, y, var_smoothing=1e-9):
+    from reference_impls.numpy.naive_bayes import fit_gaussian_nb
+
+    priors, means, _ = fit_gaussian_nb(X, y, var_smoothing)
+    eps = var_smoothing * X.var(axis=0).max()
+    return priors, means, np.stack([X[y == c].var(axis=0, ddof=1) for c in range(len(priors))]) + eps
+
+
+def _proba_no_logsumexp(X, priors, means, variances):
+    from reference_impls.numpy.naive_bayes import joint_log_likelihood
+
+    p = np.exp(joint_log_likelihood(X, priors, means, variances))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+EXERCISE = Exercise(
+    id="naive_bayes",
+    title="Gaussian naive Bayes",
+    items=("0.1/exercise-3", "0.1/bayes-theorem-and-conditional", "0.1/maximum-likelihood-estimation-mle",
+           "0.1/gaussian-distributions-and-central-limit"),
+    reference="reference_impls.numpy.naive_bayes",
+    task="""Bayes' theorem with the naive assumption that features are independent given the class, as
+sklearn.naive_bayes.GaussianNB. Classes are 0..K-1.
+
+1. fit_gaussian_nb(X, y, var_smoothing) -> (priors (K,), means (K, D), variances (K, D)):
+   class frequencies, per-class feature means and MLE (biased, ddof=0) variances, plus
+   var_smoothing * (the largest feature variance of all of X) added to every variance.
+2. predict_proba(X, priors, means, variances) -> (N, K): the joint log-likelihood
+   log pi_k + sum_d log N(x_d | mean_kd, var_kd), normalised with log-sum-exp (far from every
+   class the likelihoods underflow to 0).
+3. predict(...) -> (N,) the most probable class.
+Compare your predictions with sklearn's on Iris: they should be identical.""",
+    entry_points=(
+        EntryPoint("fit_gaussian_nb", "(X, y, var_smoothing=1e-09)", "(priors, means, variances)."),
+        EntryPoint("predict_proba", "(X, priors, means, variances)", "Posterior probabilities (N, K), rows sum to 1."),
+        EntryPoint("predict", "(X, priors, means, variances)", "Predicted classes (N,), int."),
+    ),
+    checks=(
+        Check("fit", "fit_gaussian_nb", fit_cases, description="2, 3, 5 classes; a constant feature"),
+        Check("predict_proba", "predict_proba", predict_cases, description="3 datasets; points far from every class"),
+        Check("predict", "predict", predict_cases, description="the same"),
+    ),
+    probes=(
+        Probe("GaussianNB uses the MLE variance (ddof=0, divide by N_k), not the unbiased one", impl={"fit_gaussian_nb": _unbiased}),
+        Probe("probabilities by exp then normalise underflow to 0 / 0 = nan far from the data: subtract the row's "
+              "max log-likelihood first (log-sum-exp)", impl={"predict_proba": _proba_no_logsumexp}),
+        Probe("var_smoothing missing: add var_smoothing * max(X.var(axis=0)) to every variance",
+              impl="wrong/naive_bayes/no_smoothing.py", checks=("fit",)),
+    ),
+)

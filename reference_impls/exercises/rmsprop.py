@@ -1,0 +1,81 @@
+"""Exercise: RMSProp in PyTorch's formulation (eps outside the root, optional centering and momentum)."""
+
+import numpy as np
+
+from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import LOOSE
+from reference_impls.exercises._optim import (
+    IN_PLACE_HINT,
+    cases,
+    not_in_place,
+    trajectory,
+)
+
+CONFIGS = [
+    ("default", {"lr": 0.01}),
+    ("alpha_0.9_weight_decay", {"lr": 0.01, "alpha": 0.9, "weight_decay": 0.1}),
+    ("centered_momentum", {"lr": 0.01, "momentum": 0.5, "centered": True}),
+    ("large_eps", {"lr": 0.05, "eps": 0.5}),
+]
+
+
+def _rms_class(eps_inside=False, bias_correction=False):
+    class Wrong:
+        def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+            self.params, self.lr, self.alpha, self.eps = list(params), lr, alpha, eps
+            self.wd, self.mu, self.centered, self.t = weight_decay, momentum, centered, 0
+            self.v = [np.zeros_like(p) for p in self.params]
+            self.m = [np.zeros_like(p) for p in self.params]
+            self.buf = [np.zeros_like(p) for p in self.params]
+
+        def step(self, grads):
+            self.t += 1
+            for i, (p, g) in enumerate(zip(self.params, grads)):
+                g = g + self.wd * p
+                self.v[i] = self.alpha * self.v[i] + (1 - self.alpha) * g * g
+                v = self.v[i] / (1 - self.alpha**self.t) if bias_correction else self.v[i]
+                if self.centered:
+                    self.m[i] = self.alpha * self.m[i] + (1 - self.alpha) * g
+                    v = v - self.m[i] ** 2
+                denom = np.sqrt(v + self.eps) if eps_inside else np.sqrt(v) + self.eps
+                if self.mu:
+                    self.buf[i] = self.mu * self.buf[i] + g / denom
+                    p -= self.lr * self.buf[i]
+                else:
+                    p -= self.lr * g / denom
+
+    return Wrong
+
+
+EXERCISE = Exercise(
+    id="rmsprop",
+    title="RMSProp (PyTorch's formulation)",
+    items=("0.2/exercise-5",),
+    reference="reference_impls.numpy.rmsprop",
+    task="""torch.optim.RMSprop, step by step; step() updates the parameter arrays IN PLACE.
+
+    g = grad + weight_decay * p
+    v = alpha * v + (1 - alpha) * g^2                       (v starts at 0; NO bias correction)
+    centered: m = alpha * m + (1 - alpha) * g;  denom = sqrt(v - m^2) + eps
+    else:     denom = sqrt(v) + eps                         (eps OUTSIDE the square root)
+    momentum > 0: buf = momentum * buf + g / denom;  p -= lr * buf
+    else:         p -= lr * g / denom
+
+Checked over 20 steps against PyTorch's trajectory, including a large eps (0.5) that tells
+sqrt(v) + eps from sqrt(v + eps).""",
+    entry_points=(
+        EntryPoint("RMSprop", "(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)",
+                   "RMSProp over a list of float arrays, updated in place by step().", kind="class",
+                   methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),)),
+    ),
+    checks=(
+        Check("trajectory", "RMSprop", cases(CONFIGS, 10100), call=trajectory("RMSprop"), tolerance=LOOSE,
+              description="20 steps, float32/64: default, alpha 0.9 + weight decay, centered + momentum, eps 0.5"),
+    ),
+    probes=(
+        Probe("eps inside the square root: PyTorch's RMSprop divides by sqrt(v) + eps", impl={"RMSprop": _rms_class(eps_inside=True)}),
+        Probe("RMSprop has no bias correction (that is Adam): divide by sqrt(v) + eps with v as accumulated",
+              impl="wrong/rmsprop/bias_corrected.py"),
+        Probe(IN_PLACE_HINT, when=not_in_place),
+    ),
+)

@@ -1,0 +1,68 @@
+"""Exercise: SGD with momentum, Nesterov, dampening and weight decay, in PyTorch's formulation."""
+
+import numpy as np
+
+from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._cases import LOOSE
+from reference_impls.exercises._optim import (
+    IN_PLACE_HINT,
+    cases,
+    not_in_place,
+    trajectory,
+)
+
+CONFIGS = [
+    ("plain", {"lr": 0.05}),
+    ("momentum", {"lr": 0.05, "momentum": 0.9}),
+    ("nesterov", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    ("dampening_weight_decay", {"lr": 0.02, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.1}),
+]
+
+
+class _ZeroInitBuffer:
+    """buf starts at 0, so the first step is (1 - dampening) g instead of g."""
+
+    def __init__(self, params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+        self.params, self.lr, self.mu, self.d, self.wd, self.nesterov = list(params), lr, momentum, dampening, weight_decay, nesterov
+        self.buf = [np.zeros_like(p) for p in self.params]
+
+    def step(self, grads):
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            g = g + self.wd * p
+            if self.mu:
+                self.buf[i] = self.mu * self.buf[i] + (1 - self.d) * g
+                g = g + self.mu * self.buf[i] if self.nesterov else self.buf[i]
+            p -= self.lr * g
+
+
+EXERCISE = Exercise(
+    id="sgd_momentum",
+    title="SGD with momentum (PyTorch's formulation)",
+    items=("0.1/learning-rate-scheduling-and-momentum", "0.2/exercise-5", "0.1/gradient-descent-variants-batch-mini"),
+    reference="reference_impls.numpy.sgd",
+    task="""torch.optim.SGD, step by step. params is a list of arrays that step() updates IN PLACE.
+
+    g = grad + weight_decay * p
+    if momentum: buf = g on the first step, then buf = momentum * buf + (1 - dampening) * g
+                 g = g + momentum * buf if nesterov else buf
+    p -= lr * g
+
+The check runs 20 steps on a non-quadratic loss (0.5 p^2 + sin(3 p), three parameter arrays) and
+compares every parameter after every step, for plain SGD, momentum 0.9, Nesterov, and dampening
+with weight decay.""",
+    entry_points=(
+        EntryPoint("SGD", "(self, params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)",
+                   "SGD over a list of float arrays, updated in place by step().", kind="class",
+                   methods=(EntryPoint("step", "(self, grads)", "One update of every parameter from its gradient (same order)."),)),
+    ),
+    checks=(
+        Check("trajectory", "SGD", cases(CONFIGS, 10000), call=trajectory("SGD"), tolerance=LOOSE,
+              description="20 steps, float32/64: plain, momentum 0.9, Nesterov, dampening 0.3 + weight decay 0.1"),
+    ),
+    probes=(
+        Probe("the first step sets buf = g (PyTorch): a zero-initialised buffer applies (1 - dampening) to the first gradient",
+              impl={"SGD": _ZeroInitBuffer}),
+        Probe("nesterov: the step is g + momentum * buf (after updating buf), not buf", impl="wrong/sgd_momentum/nesterov_as_plain.py"),
+        Probe(IN_PLACE_HINT, when=not_in_place),
+    ),
+)

@@ -1,0 +1,138 @@
+"""Exercise: numerically stable softmax over an axis, and its backward pass (the worked example of the spec)."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.numpy import softmax as reference
+
+SHAPES = [(4, 7), (3, 5, 6), (1, 9), (8,)]
+
+
+def _logits(rng, shape, dtype, scale=3.0, shift=0.0):
+    return (rng.standard_normal(shape) * scale + shift).astype(dtype)
+
+
+def forward_cases():
+    for rng, shape, dtype, seed in grid(SHAPES, seed=100):
+        yield Case("random", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed)
+    for rng, shape, dtype, seed in grid([(4, 7)], seed=200):
+        yield Case(
+            "large_logits", (_logits(rng, shape, dtype, shift=1000.0),), {"axis": -1}, seed=seed,
+            note="logits near 1000: exp() overflows to inf unless the row max is subtracted first",
+        )
+    for rng, shape, dtype, seed in grid([(4, 7)], ("float32",), seed=300):
+        yield Case(
+            "very_negative_logits", (_logits(rng, shape, dtype, shift=-1000.0),), {"axis": -1}, seed=seed,
+            note="logits near -1000: every exp() underflows to 0 and 0 / 0 = nan without max subtraction",
+        )
+    for rng, shape, dtype, seed in grid([(5, 3)], seed=400):
+        yield Case("axis_0", (_logits(rng, shape, dtype),), {"axis": 0}, seed=seed, note="normalize each column")
+    for rng, shape, dtype, seed in grid([(2, 4, 3)], ("float64",), seed=500):
+        yield Case("axis_middle", (_logits(rng, shape, dtype),), {"axis": 1}, seed=seed, note="axis=1 of a 3-D array")
+    for rng, shape, dtype, seed in grid([(6, 6)], ("float32",), seed=600):
+        yield Case(
+            "keepdim_trap", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed,
+            note="square input: sums without keepdims=True broadcast along the wrong axis without an error",
+        )
+    yield Case("size_one_axis", (np.array([[0.5], [-2.0], [30.0]], dtype="float32"),), {"axis": -1},
+               note="an axis of size 1: every output is 1")
+    yield Case("all_equal", (np.full((3, 4), 7.0),), {"axis": -1}, note="equal logits: uniform 1/4")
+    masked = _logits(np.random.default_rng(700), (3, 5), "float64")
+    masked[:, 3:] = -np.inf
+    yield Case("masked_with_neg_inf", (masked,), {"axis": -1}, seed=700,
+               note="-inf logits (an attention mask) get probability 0; the rest still sum to 1")
+    yield Case("empty_batch", (np.zeros((0, 5), dtype="float32"),), {"axis": -1},
+               note="no rows: return an empty (0, 5) array")
+
+
+def backward_cases():
+    for rng, shape, dtype, seed in grid(SHAPES, seed=1100):
+        y = reference.softmax(_logits(rng, shape, dtype))
+        yield Case("random", (rng.standard_normal(shape).astype(dtype), y), {"axis": -1}, seed=seed)
+    for rng, shape, dtype, seed in grid([(5, 3)], seed=1200):
+        y = reference.softmax(_logits(rng, shape, dtype), axis=0)
+        yield Case("axis_0", (rng.standard_normal(shape).astype(dtype), y), {"axis": 0}, seed=seed)
+    for rng, shape, dtype, seed in grid([(6, 6)], ("float64",), seed=1300):
+        y = reference.softmax(_logits(rng, shape, dtype))
+        yield Case("keepdim_trap", (rng.standard_normal(shape).astype(dtype), y), {"axis": -1}, seed=seed,
+                   note="square input: sums without keepdims=True broadcast along the wrong axis")
+    y = np.ones((3, 1))
+    yield Case("size_one_axis", (np.array([[1.0], [-2.0], [3.0]]), y), {"axis": -1}, zero_ok=True,
+               note="an axis of size 1: softmax is constant 1, so the gradient is 0")
+
+
+# Known mistakes, as wrong implementations run on the same inputs: a match on a failing case names it.
+def _sum_whole_array(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e)
+
+
+def _no_keepdims(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis)
+
+
+def _no_keepdims_backward(dout, y, axis=-1):
+    return y * (dout - np.sum(dout * y, axis=axis))
+
+
+def _diagonal_jacobian(dout, y, axis=-1):
+    return dout * y * (1 - y)
+
+
+EXERCISE = Exercise(
+    id="softmax",
+    title="Stable softmax, forward and backward",
+    items=("iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy", "0.2/activation-functions-relu-sigmoid-tanh"),
+    module="0.2",
+    reference="reference_impls.numpy.softmax",
+    task="""Softmax turns logits into probabilities along one axis: exp(x_i) / sum_j exp(x_j).
+
+1. `softmax(x, axis)`: make it numerically stable. exp(89) is already inf in float32, so
+   subtract the max along the axis first (it cancels out). Keep the input's shape and dtype.
+2. `softmax_backward(dout, y, axis)`: the gradient with respect to x, given the upstream
+   gradient `dout` and the forward output `y`. Work out the Jacobian of softmax, then find
+   the form that never builds it.
+
+Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
+axis 0 / 1 / -1, logits near +-1000, size-1 and empty dims, and -inf masks.""",
+    entry_points=(
+        EntryPoint(
+            "softmax",
+            "(x: np.ndarray, axis: int = -1) -> np.ndarray",
+            """Softmax of `x` along `axis`: non-negative, sums to 1 along `axis`.
+
+x: any shape, float32 or float64, may hold -inf (masked) and values near +-1000.
+Returns: same shape and dtype as x.""",
+        ),
+        EntryPoint(
+            "softmax_backward",
+            "(dout: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray",
+            """Gradient of sum(dout * softmax(x)) with respect to x.
+
+dout: upstream gradient, same shape as y.
+y: the forward output softmax(x, axis).
+Returns dx: same shape and dtype as y.""",
+        ),
+    ),
+    checks=(
+        Check("forward", "softmax", forward_cases,
+              description="float32/64, 4 shapes; logits near +-1000, axis 0/1/-1, square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"),
+        Check("backward", "softmax_backward", backward_cases,
+              description="float32/64, 4 shapes; axis 0, square (keepdims trap), size-1 axis (zero gradient)"),
+    ),
+    probes=(
+        Probe("no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
+              "the max along the axis first", impl="wrong/softmax/no_max_subtraction.py", checks=("forward",)),
+        Probe("normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",
+              impl="wrong/softmax/wrong_axis.py"),
+        Probe("normalized over the whole array: sum along `axis` with keepdims=True, not np.sum(e)",
+              impl={"softmax": _sum_whole_array}),
+        Probe("keepdims missing: a sum along the axis must keep it (keepdims=True) to broadcast back; without it "
+              "it lines up with the wrong axis (or fails to broadcast)",
+              impl={"softmax": _no_keepdims, "softmax_backward": _no_keepdims_backward}),
+        Probe("only the Jacobian's diagonal (y * (1 - y)): the off-diagonal terms -y_i y_j give "
+              "dx = y * (dout - sum(dout * y, axis, keepdims=True))",
+              impl={"softmax_backward": _diagonal_jacobian}),
+    ),
+)

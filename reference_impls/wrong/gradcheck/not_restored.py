@@ -1,0 +1,22 @@
+"""Wrong: leaves x[i] at x[i] - h after each difference."""
+
+import numpy as np
+
+from reference_impls.numpy.gradcheck import relative_error
+
+EXPECTED_HINT = "modified its input"
+
+
+def numerical_gradient(f, x, h=1e-6):
+    grad = np.zeros_like(x, dtype=np.float64)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        fp = f()
+        x[i] = old - h
+        grad[i] = (fp - f()) / (2 * h)
+    return grad
+
+
+def gradient_check(f, params, grads, h=1e-6):
+    return max((relative_error(g, numerical_gradient(f, p, h)) for p, g in zip(params, grads)), default=0.0)
