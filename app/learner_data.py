@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, create_model, field_validator
 from sqlalchemy import Engine, text
 
 from app.db.engine import write_connection
@@ -61,6 +61,17 @@ class DataKind:
     @property
     def columns(self) -> list[str]:
         return list(self.record.model_fields)
+
+
+def _uuid4_hex(value: str) -> str:
+    if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
+        raise ValueError(f"id {value!r} is not 32 lowercase hex digits (a uuid4 hex)")
+    return value
+
+
+# Rows the learner creates (log entries, reviews, attempts) are keyed by uuid4 hex ids, so that
+# records made on two machines never collide when merged.
+Uuid4Hex = Annotated[str, AfterValidator(_uuid4_hex)]
 
 
 class ProgressRecord(Record):
@@ -151,7 +162,7 @@ def import_data(engine: Engine, data: BaseModel) -> dict[str, ImportCounts]:
 
 # -- Captain's Log entries (app/journal): merged by id, the newer updated_at wins ----------------------
 class LogEntryRecord(Record):
-    id: str
+    id: Uuid4Hex
     date: str
     module_id: str | None = None
     module_title: str | None = None
@@ -162,13 +173,6 @@ class LogEntryRecord(Record):
     body: str = ""
     created_at: str
     updated_at: str
-
-    @field_validator("id")
-    @classmethod
-    def _uuid_hex(cls, value: str) -> str:
-        if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
-            raise ValueError(f"log entry id {value!r} is not 32 lowercase hex digits (a uuid4 hex)")
-        return value
 
     @field_validator("date")
     @classmethod
@@ -186,7 +190,7 @@ register_kind(DataKind("log", "log_entry", ("id",), LogEntryRecord, updated="upd
 class ReviewRecord(Record):
     """One drill review (app/drill): append-only, so a record is added once and never replaced."""
 
-    id: str  # uuid4 hex
+    id: Uuid4Hex
     card_id: str
     rating: Literal[1, 2, 3, 4]
     reviewed_at: str
@@ -194,19 +198,12 @@ class ReviewRecord(Record):
     state_before: str  # FSRS state JSON
     state_after: str
 
-    @field_validator("id")
-    @classmethod
-    def _review_id(cls, value: str) -> str:
-        if len(value) != 32 or any(c not in "0123456789abcdef" for c in value):
-            raise ValueError(f"review id {value!r} is not 32 lowercase hex digits (a uuid4 hex)")
-        return value
-
 
 register_kind(DataKind("reviews", "drill_review", ("id",), ReviewRecord, updated=None))
 
 
 class VerifyAttemptRecord(Record):  # learn verify: one per run of an exercise (app/verify/attempts.py)
-    id: str
+    id: Uuid4Hex
     exercise_id: str
     module_id: str
     passed: bool

@@ -18,6 +18,24 @@ def curriculum_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
 
 
+def files_signature(folder: Path, *extra: str) -> str:
+    """Cheap (a stat per file) and changes whenever a YAML file of `folder` is added, removed or
+    written: stored after a sync, compared before the next one to skip it."""
+    parts = [str(folder.resolve()), *extra]
+    for path in curriculum_files(folder) if folder.is_dir() else []:
+        st = path.stat()
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def display_path(path: Path) -> str:
+    """A path as the learner would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def learn_home() -> Path:
     """Folder of the database and backups: $LEARN_HOME, else the platform's user data dir."""
     home = _env_path("LEARN_HOME")

@@ -109,12 +109,16 @@ def _print_module(console, view) -> None:
     console.print(f"{view.items_done} / {view.items_total} done, {view.items_in_progress} in progress\n")
     if view.notes:
         console.print(Markdown(view.notes))
+    # Ids stay whole in their own column on the right while that leaves the text 40 cells;
+    # with longer ids (or a narrow terminal) each id goes on a line of its own under its text.
+    longest_id = max((len(item.id) for item, _ in view.walk()), default=0)
+    ids_beside = console.width - longest_id - 2 >= 40
     for section in view.sections:
         console.print(f"[bold underline]{section.title or section.kind.capitalize()}[/]")
-        # Text wraps in its own column and ids stay whole on the right, so both read at 80 columns.
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column(ratio=1)
-        grid.add_column(no_wrap=True, style="dim", justify="right")
+        if ids_beside:
+            grid.add_column(no_wrap=True, style="dim", justify="right")
         stack = [(item, 0) for item in reversed(section.items)]
         while stack:
             item, depth = stack.pop()
@@ -129,8 +133,13 @@ def _print_module(console, view) -> None:
             entry.add_column(width=2 * depth)
             entry.add_column(width=2)
             entry.add_column(ratio=1)
+            if not ids_beside:
+                lines.append(f"[dim]{item.id}[/]")
             entry.add_row("", STATUS_MARK[item.status], "\n".join(lines))
-            grid.add_row(entry, item.id)
+            if ids_beside:
+                grid.add_row(entry, item.id)
+            else:
+                grid.add_row(entry)
             stack.extend((child, depth + 1) for child in reversed(item.children))
         console.print(grid)
         console.print()

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.curriculum.schema import Item, Track
-from app.locations import curriculum_files
+from app.locations import curriculum_files, display_path
 from app.curriculum.yaml_source import LineDict, LineList, YamlProblem, line_of, load_yaml
 from app.errors import CurriculumError, Problem
 
@@ -21,13 +21,6 @@ _KIND_OF_LIST = {"categories": "category", "modules": "module", "sections": "sec
 class TrackFile:
     path: Path
     track: Track
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _describe(data: Any, error: dict[str, Any]) -> str:
@@ -61,7 +54,7 @@ def _describe(data: Any, error: dict[str, Any]) -> str:
 
 
 def _read_track(path: Path, problems: list[Problem]) -> tuple[Track, Any] | None:
-    name = _display(path)
+    name = display_path(path)
     try:
         data = load_yaml(path)
     except YamlProblem as exc:
@@ -105,7 +98,7 @@ def load_curriculum(folder: Path) -> list[TrackFile]:
         if result is None:
             continue
         track, data = result
-        name = _display(path)
+        name = display_path(path)
         entries = [("track", track.id, data.lines["id"])]
         for category in data.get("categories") or []:
             entries.append((f"category of track {track.id}", category["id"], category.lines["id"]))

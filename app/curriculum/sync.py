@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from app import locations
 from app.db.engine import write_connection
-from app.locations import curriculum_files
+from app.locations import files_signature
 
 if TYPE_CHECKING:
     from app.curriculum.load import TrackFile
@@ -36,12 +36,7 @@ class SyncResult:
 
 
 def curriculum_signature(folder: Path) -> str:
-    """Cheap to compute (a stat per file): changes whenever a file is added, removed or written."""
-    parts = [str(folder.resolve())]
-    for path in curriculum_files(folder):
-        st = path.stat()
-        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+    return files_signature(folder)
 
 
 def _dump(models: list) -> str:

@@ -17,6 +17,7 @@ from app.curriculum.yaml_source import LineDict, LineList, YamlProblem, line_of,
 from app.drill.schema import Deck
 from app.drill.sync import deck_files
 from app.errors import LearnError, Problem, did_you_mean
+from app.locations import display_path
 
 
 class DeckError(LearnError):
@@ -36,13 +37,6 @@ class DeckError(LearnError):
 class DeckFile:
     path: Path
     deck: Deck
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _describe(data: Any, error: dict[str, Any]) -> str:
@@ -67,7 +61,7 @@ def _describe(data: Any, error: dict[str, Any]) -> str:
 
 def _read_deck(path: Path, problems: list[Problem]) -> tuple[Deck | None, Any]:
     """The validated deck (None if invalid) and the raw data (None if unreadable)."""
-    name = _display(path)
+    name = display_path(path)
     try:
         data = load_yaml(path)
     except YamlProblem as exc:
@@ -106,7 +100,7 @@ def load_decks(folder: Path, known_items: Collection[str]) -> list[DeckFile]:
     seen: dict[tuple[str, str], str] = {}
     for path in deck_files(folder):
         deck, data = _read_deck(path, problems)
-        name = _display(path)
+        name = display_path(path)
         for kind, ident, line in _raw_ids(data) if data is not None else []:
             if (kind, ident) in seen:
                 problems.append(Problem(name, line, f"duplicate {kind} id '{ident}' (first at {seen[kind, ident]})"))

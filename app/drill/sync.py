@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 
 from app import locations
 from app.db.engine import write_connection
-from app.locations import curriculum_files
+from app.locations import curriculum_files, files_signature
 
 if TYPE_CHECKING:
     from app.drill.load import DeckFile
@@ -42,11 +42,7 @@ def deck_files(folder: Path) -> list[Path]:
 
 def drills_signature(folder: Path, curriculum_signature: str | None) -> str:
     """A stat per file: changes whenever a deck is added, removed or written, or the curriculum changes."""
-    parts = [str(folder.resolve()), curriculum_signature or ""]
-    for path in deck_files(folder):
-        st = path.stat()
-        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+    return files_signature(folder, curriculum_signature or "")
 
 
 def deck_rows(loaded: list[DeckFile]) -> tuple[list[dict], list[dict]]:

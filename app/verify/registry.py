@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import locations
+from app.locations import display_path  # noqa: F401 - part of this module's API
 from app.errors import LearnError, UnknownIdError
 from reference_impls.exercise import Exercise
 
@@ -74,14 +75,6 @@ def find(target: str, known_modules: list[str] | None = None) -> list[Exercise]:
 
 def learner_file(exercise: Exercise) -> Path:
     return locations.workspace_dir() / exercise.file
-
-
-def display_path(path: Path) -> str:
-    """A path as the learner would type it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)
