@@ -110,7 +110,7 @@ def test_the_track_template_is_used_and_the_plans_when_no_track_has_one(curricul
         "Challenge: [Current obstacles and approach to resolution]", "Next Steps: [Planned actions and goals]"]
 
 
-def test_activity_since_the_last_entry_items_and_drills(curriculum, cli, editor, clock, learn_home):
+def test_activity_since_the_last_entry_items_verify_and_drills(curriculum, cli, editor, clock, learn_home):
     editor.replacing(("Progress:", "Progress: started"))
     clock.now = "2026-03-01T09:00:00Z"
     cli("check", "0.1/pca")
@@ -121,34 +121,29 @@ def test_activity_since_the_last_entry_items_and_drills(curriculum, cli, editor,
     clock.now = "2026-03-02T09:30:00Z"
     cli("doing", "0.2/layer")  # started, not done: not in the summary
     with sqlite3.connect(learn_home / "learn.db") as conn:
-        conn.execute(  # the drill system's table, as it lands (created here if this tree predates it)
-            "CREATE TABLE IF NOT EXISTS drill_review (id TEXT PRIMARY KEY, card_id TEXT, rating INTEGER, "
-            "reviewed_at TEXT, duration_ms INTEGER, state_before TEXT, state_after TEXT)")
         reviews = [("r1", "c1", 3, "2026-03-02T08:00:00Z", 60_000), ("r2", "c2", 1, "2026-03-02T08:01:00Z", 30_000),
                    ("r3", "c1", 4, "2026-03-02T08:02:00+00:00", 30_000), ("r0", "c1", 3, "2026-02-28T08:00:00Z", 1)]
         conn.executemany("INSERT INTO drill_review VALUES (?, ?, ?, ?, ?, '{}', '{}')", reviews)
+        attempts = [("a0", "adam", 1, 20, 20, "2026-02-28T08:00:00Z"),  # before the last entry
+                    ("a1", "softmax", 0, 28, 31, "2026-03-02T07:00:00Z"),
+                    ("a2", "layer_norm", 0, 3, 12, "2026-03-02T07:10:00Z"),
+                    ("a3", "softmax", 1, 31, 31, "2026-03-02T07:20:00Z")]  # the latest run of softmax wins
+        conn.executemany(
+            "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
+            "duration_ms, started_at) VALUES (?, ?, '0.2', ?, ?, ?, '{}', 100, ?)", attempts)
     editor.use("pass\n")
     assert cli("log", "add").exit_code == 1
     comments = [line for line in editor.seen.read_text().splitlines() if line.startswith("# ")]
-    assert comments[:4] == [
+    assert comments[:6] == [
         "# Since your last entry (2026-03-01 10:00 UTC); remove the '# ' to keep a line:",
         "# - Done: Step 2: Implement LinearLayer (Module 0.2)",
         "# - Done: KV cache management (Module 2.1)",
+        "# - Verified: softmax passed",
+        "# - Verify failing: layer_norm (3/12 checks)",
         "# - Drills: 3 reviews of 2 cards, 67% recalled, 2 min",
     ]
     # The module defaults to the one last worked on.
     assert editor.seen.read_text().split("\n", 1)[0].endswith(": Module 0.2 - Backprop")
-
-
-def test_drill_activity_is_left_out_where_there_is_no_drill_table():
-    from sqlalchemy import create_engine, text
-
-    from app.journal.activity import drill_activity
-
-    with create_engine("sqlite://").connect() as conn:
-        assert drill_activity(conn, None) is None
-        conn.execute(text("CREATE TABLE drill_review (id TEXT)"))  # some other shape: ignored, not a crash
-        assert drill_activity(conn, None) is None
 
 
 def test_an_unchanged_template_is_discarded(curriculum, cli, editor, learn_home):
