@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
+from app.cli.output import handles_errors
 
 app = typer.Typer(
     name="learn",
     help="A terminal study companion for ML engineers: progress, drills, verified code, and a journal.",
-    no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback(invoke_without_command=True)
+def _dashboard(ctx: typer.Context) -> None:
+    """With no command: the Textual dashboard (textual is imported only then)."""
+    if ctx.invoked_subcommand is None:
+        from app.tui.app import run
+
+        handles_errors(run)()
+
 
 progress_cmds.register(app)
 curriculum_cmds.register(app)
@@ -25,6 +37,10 @@ verify_cmds.register(app)
 
 
 def main() -> None:
+    if len(sys.argv) == 1:  # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
+        from app.tui.app import main as dashboard
+
+        raise SystemExit(dashboard())
     app()
 
 

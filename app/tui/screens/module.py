@@ -1,0 +1,280 @@
+"""One module: its checklists (space: done, p: in progress), item notes and links (o), its notes and
+tables as Markdown (n), and its exercises with their last verify result, `learn start` (s) and
+`learn verify` (v) in a worker (e). Ticks go through app.progress.set_status, as `learn check` does."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.markdown import Markdown as RichMarkdown
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static, TabbedContent, TabPane
+
+from app.errors import LearnError
+from app.module_view import ItemView, ModuleView, module_view
+from app.progress import set_status
+from app.tui.module_markdown import Link, item_links, module_links, notes_markdown
+from app.tui.render import ago, inline_markdown, module_label, progress_bar, status_mark
+from app.tui.screens.base import DataScreen
+from app.tui.screens.pick_link import PickLinkScreen
+from app.tui.widgets.checklist import Checklist
+from app.tui.widgets.exercises import ExercisePanel
+from app.tui.widgets.key_bar import KeyBar
+
+STATUS_WORDS = {"done": "done", "in_progress": "in progress", "todo": "to do"}
+
+
+class ModuleScreen(DataScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the dashboard"),
+        Binding("o", "open_link", "Link", id="open_link", tooltip="Open the item's link in the browser"),
+        Binding("n", "toggle_tab('tab-notes')", "Notes", id="toggle_notes",
+                tooltip="The module's notes, tables and resources (again: back to the checklist)"),
+        Binding("v", "verify", "Verify", id="verify_module", tooltip="Check your code for this module's exercises"),
+        Binding("s", "start_workspace", "Start", id="start_workspace", show=False,
+                tooltip="Write the exercise stubs into your workspace (learn start)"),
+        Binding("e", "toggle_tab('tab-exercises')", "Exercises", id="toggle_exercises", show=False,
+                tooltip="The exercises and the verify log (again: back to the checklist)"),
+        Binding("d", "drill_module", "Drill", id="drill_module", tooltip="Drill the cards linked to this module"),
+        Binding("l", "log_entry", "Log", id="module_log", tooltip="A log entry about this module"),
+        Binding("slash", "app.search", "Search", id="module_search"),
+    ]
+
+    def __init__(self, module_id: str, item_id: str | None = None, *, verify: bool = False) -> None:
+        super().__init__()
+        self.module_id = module_id
+        self.focus_item = item_id
+        self.verify_when_listed = verify  # the palette's "Verify module X": run once the exercises are known
+        self.view: ModuleView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="module-heading")
+        with TabbedContent(id="module-tabs"):
+            with TabPane("Checklist", id="tab-checklist"):
+                yield Checklist(id="checklist")
+                yield Static(id="item-detail")
+            with TabPane("Notes", id="tab-notes"):
+                yield VerticalScroll(id="notes-scroll")  # the Markdown is mounted when first shown
+            with TabPane("Exercises", id="tab-exercises"):  # shown once the module is known to have some
+                yield ExercisePanel(self.module_id, id="exercises")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.drill_cards = 0
+        self.query_one(TabbedContent).hide_tab("tab-exercises")
+        self.reload()
+        self.query_one(Checklist).focus()
+        self._count_drill_cards()
+
+    # -- exercises (app/verify) ------------------------------------------------------------------------------
+
+    @property
+    def exercises(self) -> list[dict]:
+        return self.query_one(ExercisePanel).exercises
+
+    def _load_exercises(self) -> None:
+        """The module's exercises and their last attempts; the registry imports reference_impls, so off
+        the UI thread."""
+
+        def read() -> None:
+            from app.verify.attempts import module_exercises
+
+            found = module_exercises(self.learn.engine, self.module_id)
+            self.app.call_from_thread(self._show_exercises, found)
+
+        self.run_worker(read, thread=True, exclusive=True, group="exercises", exit_on_error=False)
+
+    def _show_exercises(self, exercises: list[dict]) -> None:
+        tabs = self.query_one(TabbedContent)
+        if exercises:
+            tabs.show_tab("tab-exercises")
+        self.query_one(ExercisePanel).show_exercises(exercises, self.learn.clock.now())
+        self.refresh_bindings()
+        if self.verify_when_listed and exercises:
+            self.verify_when_listed = False
+            self.action_verify()
+
+    def action_verify(self) -> None:
+        self.action_show_tab("tab-exercises")
+        self.query_one(ExercisePanel).verify(self.learn.engine)
+        self.refresh_bindings()
+
+    def action_start_workspace(self) -> None:
+        self.action_show_tab("tab-exercises")
+        self.query_one(ExercisePanel).start_workspace()
+
+    def on_exercise_panel_finished(self, event: ExercisePanel.Finished) -> None:
+        self.learn.wrote()
+        self.reload()
+        if event.ticked:
+            self.notify(f"Ticked {len(event.ticked)} item{'s' if len(event.ticked) != 1 else ''}.", timeout=3)
+        self.refresh_bindings()
+
+    def _count_drill_cards(self) -> None:
+        """Cards linked to this module's items (as `learn drill --module` selects them)."""
+        from app.drill.store import load_cards
+
+        items = {item.id for item, _ in self.view.walk()} if self.view else set()
+        self.drill_cards = sum(1 for card in load_cards(self.learn.engine) if items.intersection(card.items))
+        self.refresh_bindings()
+
+    def action_drill_module(self) -> None:
+        from app.drill.queue import QueueQuery
+
+        self.learn.open_drill(QueueQuery(module=self.module_id), f"Drill {module_label(self.module_id)}")
+
+    # -- data --------------------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._show_view()
+        self._load_exercises()  # their last attempts may have changed too (a `learn verify` elsewhere)
+
+    def _show_view(self) -> None:
+        try:
+            view = module_view(self.learn.engine, self.module_id)
+        except LearnError as exc:  # the module left the YAML while shown
+            self.notify(exc.message, severity="error")
+            self.app.call_later(self.learn.go_home)
+            return
+        first = self.view is None
+        self.view = view
+        self.title = f"{module_label(view.id)}"
+        self.sub_title = view.title
+        self._show_heading(view)
+        self.query_one(Checklist).show_module(view, highlight=self.focus_item if first else None)
+        self._show_detail(self.query_one(Checklist).highlighted_item)
+        if self.query_one(TabbedContent).active == "tab-notes":
+            self._show_notes()
+
+    def _show_notes(self) -> None:
+        """Markdown widgets are many widgets: built only when the tab is shown, updated when changed."""
+        assert self.view is not None
+        markdown = notes_markdown(self.view) or "_This module has no notes, tables or resources._"
+        found = self.query("#notes")
+        if not found:
+            self.query_one("#notes-scroll").mount(Markdown(markdown, id="notes"))
+            self._notes_shown = markdown
+        elif markdown != self._notes_shown:
+            found.first(Markdown).update(markdown)
+            self._notes_shown = markdown
+
+    def _show_heading(self, view: ModuleView) -> None:
+        fraction = view.items_done / view.items_total if view.items_total else 0.0
+        status = "Done" if view.items_total and view.items_done == view.items_total else (
+            "Started" if view.items_done or view.items_in_progress else "Not Started")
+        lines = [
+            Text.assemble((f"{module_label(view.id)}: ", "bold"), (view.title, "bold"),
+                          ("  " + view.track_title + " › " + view.category_title, "dim")),
+        ]
+        if view.summary:
+            lines.append(Text(view.summary, style="italic"))
+        doing = f", {view.items_in_progress} in progress" if view.items_in_progress else ""
+        lines.append(Text.assemble(progress_bar(fraction, status, 20),
+                                   f"  {view.items_done} / {view.items_total} done{doing}"))
+        self.query_one("#module-heading", Static).update(Group(*lines))
+
+    def _show_detail(self, item: ItemView | None) -> None:
+        detail = self.query_one("#item-detail", Static)
+        if item is None:
+            detail.update("")
+            return
+        when = f" · changed {ago(item.updated_at, self.learn.clock.now())}" if item.updated_at else ""
+        parts: list = [Text.assemble(status_mark(item.status), " ", (item.id, "bold"),
+                                     (f" · {STATUS_WORDS[item.status]}{when}", "dim"))]
+        if item.notes:
+            parts.append(RichMarkdown(item.notes))
+        for link in item.links:
+            if link.get("url"):
+                parts.append(Text.assemble(("↗ ", "blue"), (link.get("title") or link["url"], "blue underline"),
+                                           ("  o opens it" if len(item_links(item)) == 1 else "", "dim")))
+            else:
+                kind, target = next((k, v) for k, v in link.items() if k != "title" and v)
+                parts.append(Text.assemble(("→ ", "dim"), (f"{kind}: ", "dim"), inline_markdown(target)))
+        detail.update(Group(*parts))
+
+    def on_option_list_option_highlighted(self, event: Checklist.OptionHighlighted) -> None:
+        if isinstance(event.option_list, Checklist):
+            self._show_detail(event.option_list.highlighted_item)
+
+    # -- actions -----------------------------------------------------------------------------------------
+
+    def on_checklist_status_requested(self, event: Checklist.StatusRequested) -> None:
+        self.set_item_status(event.item.id, event.status)
+
+    def set_item_status(self, item_id: str, status: str) -> None:
+        try:
+            set_status(self.learn.engine, [item_id], status)
+        except LearnError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.learn.wrote()
+        self.loaded_generation = self.learn.generation
+        self._show_view()  # a toggle changes no verify attempt: the checklist and heading only
+
+    def palette_commands(self) -> list:
+        from app.tui.commands import PaletteCommand
+
+        label = module_label(self.module_id)
+        commands = []
+        if getattr(self, "drill_cards", 0):
+            commands.append(PaletteCommand(f"Drill {label}", f"The {self.drill_cards} cards linked to its items (d)",
+                                           self.action_drill_module, True))
+        if self.exercises:
+            commands.append(PaletteCommand(f"Verify {label}", f"Check your code for its {len(self.exercises)} "
+                                           "exercises (v)", self.action_verify, True))
+            commands.append(PaletteCommand(f"Start {label}", "Write its exercise stubs into your workspace (s)",
+                                           self.action_start_workspace))
+        commands.append(PaletteCommand(f"Log entry about {label}", "Write a Captain's Log entry about this module (l)",
+                                       self.action_log_entry, True))
+        return commands
+
+    def action_log_entry(self) -> None:
+        self.learn.open_log_editor(self.module_id)
+
+    def action_back(self) -> None:
+        self.learn.go_home()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_tab" and parameters[0] == "tab-exercises":
+            return bool(self.query_one(ExercisePanel).exercises)
+        if action in ("verify", "start_workspace"):
+            panel = self.query_one(ExercisePanel)
+            return bool(panel.exercises) and not panel.running
+        if action == "drill_module":
+            return bool(getattr(self, "drill_cards", 0))
+        return True
+
+    def action_toggle_tab(self, tab: str) -> None:
+        self.action_show_tab("tab-checklist" if self.query_one(TabbedContent).active == tab else tab)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus = {"tab-notes": "#notes-scroll", "tab-exercises": "#exercise-list"}.get(tab, "#checklist")
+        self.query_one(focus).focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-notes" and self.view is not None:
+            self._show_notes()
+        self.refresh_bindings()
+
+    def action_open_link(self) -> None:
+        if self.view is None:
+            return
+        item = self.query_one(Checklist).highlighted_item
+        on_tab_checklist = self.query_one(TabbedContent).active == "tab-checklist"
+        links = item_links(item) if item is not None and on_tab_checklist else []
+        if not links:
+            links = module_links(self.view)
+        if not links:
+            self.notify("No links in this module.")
+        elif len(links) == 1:
+            self.open_link(links[0])
+        else:
+            self.app.push_screen(PickLinkScreen(links), self.open_link)
+
+    def open_link(self, link: Link | None) -> None:
+        if link is not None:
+            self.app.open_url(link.url)
+            self.notify(f"Opened {link.url}", timeout=3)

@@ -1,0 +1,138 @@
+"""Pilot tests: from a module, `s` writes the exercise stubs, `v` verifies the learner's files in a
+worker (the log and the bar stream), and a pass ticks the linked items, as `learn verify` does."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.cli.output import open_store
+from app.module_view import module_view
+from app.tui.widgets.exercises import ExercisePanel
+from app.verify import registry
+from tests.tui.app_state import settle
+
+REPO = Path(__file__).resolve().parents[2]
+SOLUTION = REPO / "reference_impls" / "numpy" / "softmax.py"
+CURRICULUM = """\
+id: t
+title: Test Track
+categories:
+  - id: c
+    title: C
+    modules:
+      - id: "0.2"
+        title: Neural Networks
+        sections:
+          - kind: concepts
+            items:
+              - id: 0.2/activation-functions-relu-sigmoid-tanh
+                text: Activation functions
+              - id: 0.2/other
+                text: Something else
+      - id: iv-deliverables
+        title: Deliverables
+        sections:
+          - kind: deliverables
+            items:
+              - id: iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy
+                text: Sigmoid, ReLU, softmax from scratch (numpy)
+      - id: "2.1"
+        title: No exercises here
+        sections:
+          - kind: concepts
+            items:
+              - id: 2.1/thing
+                text: A thing
+"""
+
+
+@pytest.fixture
+def softmax_only(curriculum, monkeypatch, tmp_path):
+    """The verify engine's own test setup: a curriculum with softmax's two items, softmax alone."""
+    for path in curriculum.glob("*.yaml"):
+        path.unlink()
+    (curriculum / "t.yaml").write_text(CURRICULUM, encoding="utf-8")
+    softmax = next(e for e in registry.exercises() if e.id == "softmax")
+    monkeypatch.setattr(registry, "exercises", lambda: [softmax])
+    monkeypatch.setenv("LEARN_DRILLS", str(tmp_path / "no-decks"))
+    return tmp_path / "workspace"
+
+
+def statuses(module_id: str) -> dict[str, str]:
+    return {item.id: item.status for item, _ in module_view(open_store(), module_id).walk()}
+
+
+def test_start_then_verify_a_planted_solution_ticks_the_items(make_app, softmax_only):
+    workspace = softmax_only
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_module("0.2")
+            await settle(app, pilot)
+            screen = app.screen
+            assert [e["id"] for e in screen.exercises] == ["softmax"]
+            assert screen.exercises[0]["last"] is None
+            await pilot.press("v")  # no files yet: says what to do
+            await settle(app, pilot)
+            log = "\n".join(str(line.text) for line in screen.query_one("#verify-log").lines)
+            assert "No exercise files yet" in log
+            await pilot.press("s")
+            stub = workspace / "module-0.2" / "softmax.py"
+            assert stub.is_file() and "TODO" in stub.read_text()
+            await pilot.press("v")  # the stub fails (NotImplementedError): an attempt, nothing ticked
+            await settle(app, pilot)
+            assert screen.exercises[0]["last"]["passed"] is False
+            assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "todo"
+            shutil.copy(SOLUTION, stub)  # the learner's correct solution
+            panel = screen.query_one(ExercisePanel)
+            await pilot.press("v")
+            await settle(app, pilot)
+            assert not panel.running
+            log = "\n".join(str(line.text) for line in screen.query_one("#verify-log").lines)
+            assert "1 of 1 exercises passed" in log and "✔ ticked" in log
+            assert screen.exercises[0]["last"]["passed"] is True
+            assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "done"
+            shown = {item.id: item.status for item, _ in screen.view.walk()}  # the ticks show at once
+            assert shown["0.2/activation-functions-relu-sigmoid-tanh"] == "done"
+            assert statuses("iv-deliverables")["iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy"] == "done"
+
+    asyncio.run(scenario())
+
+
+def test_a_module_without_exercises_has_no_exercise_tab_or_verify_key(make_app, softmax_only):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_module("2.1")
+            await settle(app, pilot)
+            screen = app.screen
+            assert screen.exercises == []
+            assert not screen.query_one("#module-tabs").get_tab("tab-exercises").display
+            keys = [description for _, _, _, description in screen.query_one("KeyBar")._shown()]
+            assert "Verify" not in keys and "Notes" in keys
+            await pilot.press("v")
+            assert not screen.query_one(ExercisePanel).running
+
+    asyncio.run(scenario())
+
+
+def test_the_palettes_verify_opens_the_module_and_runs(make_app, softmax_only):
+    (softmax_only / "module-0.2").mkdir(parents=True)
+    shutil.copy(SOLUTION, softmax_only / "module-0.2" / "softmax.py")
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_module("0.2", verify=True)
+            await settle(app, pilot)
+            await settle(app, pilot)  # the exercises are listed, then verified
+            assert app.screen.query_one("#module-tabs").active == "tab-exercises"
+            assert app.screen.exercises[0]["last"]["passed"] is True
+            assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "done"
+
+    asyncio.run(scenario())
