@@ -6,20 +6,33 @@ calls setsid() first (its own process group, killed as a whole on a timeout), pu
 stderr on our pipes, and runs `child.main`; the server reports its exit status (a negative number
 for a signal). Two changes to multiprocessing's defaults: one BLAS thread (set before the server
 imports numpy), and no re-import of the parent's `__main__` (the `learn` script, pytest) in the child.
+
+Exercises that need torch (`needs=("torch",)`) go to a second server, started on the first such job,
+that has torch imported as well (1-2 s once, instead of in every child); a run of numpy-only
+exercises never imports torch (in a mixed run, launches wait once for the torch server's import).
+The second server is a multiprocessing.forkserver.ForkServer of our own: while one child is launched
+(under `_lock`), popen_forkserver's `forkserver` module is seen through `_Via`, which sends
+connect_to_new_process to that server and everything else to the module.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from multiprocessing import context as mp_context
-from multiprocessing import popen_forkserver, spawn
+from multiprocessing import forkserver, popen_forkserver, spawn
 
 PRELOAD = ["app.verify.child"]  # imports numpy, the spec and the checking code, once, before any fork
+TORCH_PRELOAD = [*PRELOAD, "torch"]  # the second server's: for exercises with needs=("torch",)
+# Modules an exercise names in `needs` beyond numpy and torch are preloaded too, by a torch server of
+# their own: "torch._dynamo" for exercises that build torch.optim optimizers (the first one imports it,
+# ~1.8 s of CPU that every child would pay again), which the other torch exercises do not pay for.
 
 _lock = threading.Lock()  # one start at a time: the patched preparation data below is process-wide
 _context = None
+_torch_servers: dict[tuple[str, ...], forkserver.ForkServer] = {}  # extra preloads -> server
 
 
 def _server_context():
@@ -37,8 +50,46 @@ def _server_context():
         return _context
 
 
+def _server(torch: bool, extra: tuple[str, ...] = ()) -> forkserver.ForkServer:
+    """multiprocessing's own server (numpy), or one with torch (and `extra`) imported too (created, not started)."""
+    _server_context()
+    if not torch:
+        return forkserver._forkserver
+    with _lock:
+        if extra not in _torch_servers:
+            _torch_servers[extra] = forkserver.ForkServer()
+            _torch_servers[extra].set_forkserver_preload([*TORCH_PRELOAD, *extra])
+        return _torch_servers[extra]
+
+
+def _start(server: forkserver.ForkServer) -> None:
+    """server.ensure_running() with a stderr that has a file descriptor (multiprocessing passes its
+    fileno() to the server; under Textual sys.stderr is a capture whose fileno() is -1)."""
+    stderr = sys.stderr
+    try:
+        usable = stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if not usable and sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        server.ensure_running()
+    finally:
+        sys.stderr = stderr
+
+
+class _Via:
+    """popen_forkserver's `forkserver` module as seen while launching one child: new processes come from `server`."""
+
+    def __init__(self, server: forkserver.ForkServer) -> None:
+        self.connect_to_new_process = server.connect_to_new_process
+
+    def __getattr__(self, name):
+        return getattr(forkserver, name)
+
+
 class _Popen(popen_forkserver.Popen):
-    """multiprocessing's, minus re-importing the parent's __main__ in the child."""
+    """multiprocessing's, minus re-importing the parent's __main__ in the child, from the server the job needs."""
 
     def _launch(self, process_obj):
         real = spawn.get_preparation_data
@@ -50,10 +101,14 @@ class _Popen(popen_forkserver.Popen):
             return data
 
         spawn.get_preparation_data = without_main
+        torch_server = getattr(process_obj, "torch_server", None)
+        if torch_server is not None:
+            popen_forkserver.forkserver = _Via(_torch_servers[torch_server])
         try:
             super()._launch(process_obj)
         finally:
             spawn.get_preparation_data = real
+            popen_forkserver.forkserver = forkserver
 
 
 class ServerProcess(mp_context.ForkServerProcess):
@@ -69,10 +124,13 @@ def _entry(stdout, stderr, results, exercise_module, exercise_id, impl, memory_m
 
 
 class ForkedChild:
-    """One exercise's child; the same interface as runner.SpawnedChild."""
+    """One exercise's child; the same interface as runner.SpawnedChild. torch: fork it from the torch server."""
 
-    def __init__(self, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str) -> None:
+    def __init__(self, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str, torch: bool = False,
+                 extra: tuple[str, ...] = ()) -> None:
         context = _server_context()
+        if torch:
+            _start(_server(torch=True, extra=extra))
         pipes = [context.Pipe(duplex=False) for _ in range(3)]  # (reader, writer) each
         self._readers = [reader for reader, _ in pipes]
         self.stdout_fd, self.stderr_fd, self.results_fd = (r.fileno() for r in self._readers)
@@ -80,6 +138,7 @@ class ForkedChild:
             target=_entry, args=(*(w for _, w in pipes), exercise_module, exercise_id, impl, memory_mb, cwd),
             name=f"learn-verify-{exercise_id}",
         )
+        self.process.torch_server = extra if torch else None  # read by _Popen._launch; a tuple, so it still pickles
         with _lock:
             self.process.start()
         for _, writer in pipes:
@@ -106,9 +165,10 @@ class ForkedChild:
         self.process.close()
 
 
-def warm_up() -> None:
-    """Start the server now (it imports numpy while the caller syncs the curriculum); returns at once."""
-    from multiprocessing import forkserver
-
+def warm_up(torch: bool = False) -> None:
+    """Start the server now (it imports numpy while the caller syncs the curriculum); with torch=True
+    the torch server too; returns at once (the servers import in the background)."""
     _server_context()
-    forkserver.ensure_running()
+    _start(forkserver._forkserver)
+    if torch:
+        _start(_server(torch=True))

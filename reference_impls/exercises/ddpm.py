@@ -1,0 +1,168 @@
+"""Exercise: DDPM: the noise schedule, forward noising in closed form, the reverse step and the sampling loop."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy
+
+
+def eps_model(x, t):
+    """A stand-in for the network eps_theta(x_t, t): smooth, depends on both (no training here)."""
+    import torch
+
+    return torch.tanh(x) * 0.5 + 0.01 * t
+
+
+def _betas(T, dtype="float64"):
+    return np.linspace(1e-4, 0.05, T).astype(dtype)
+
+
+def _alphas_bar(T):
+    return np.cumprod(1 - _betas(T))
+
+
+def _schedule(impl, T, beta_start=1e-4, beta_end=0.02):
+    betas = impl.linear_betas(T, beta_start, beta_end)
+    return {"betas": to_numpy(betas), "alphas_bar": to_numpy(impl.alphas_cumprod(betas))}
+
+
+def schedule_cases():
+    yield Case("T_1000", (1000,), note="the paper's: beta from 1e-4 to 0.02 over 1000 steps")
+    yield Case("T_10_wide", (10,), {"beta_start": 0.01, "beta_end": 0.5}, note="alpha_bar is the running product of 1 - beta")
+    yield Case("T_1", (1,), {"beta_start": 0.3, "beta_end": 0.3}, note="a single step")
+
+
+def q_cases():
+    for k, (shape, dtype) in enumerate([((4, 3, 2, 2), "float32"), ((5, 7), "float64"), ((1, 6), "float32")]):
+        rng = np.random.default_rng(900 + k)
+        T = 50
+        t = rng.integers(0, T, shape[0]).astype(np.int64)
+        t[0] = 0
+        t[-1] = T - 1
+        yield Case(f"batch_{'x'.join(map(str, shape))}_{dtype}",
+                   (rng.standard_normal(shape).astype(dtype), t, rng.standard_normal(shape).astype(dtype), _alphas_bar(T)),
+                   seed=900 + k, note="one timestep per example (t = 0 and T - 1 among them): alpha_bar[t] broadcast per row")
+
+
+def _p(impl, x_t, t, betas, noise):
+    import torch
+
+    out = impl.p_sample(eps_model, torch.from_numpy(x_t), t, torch.from_numpy(betas),
+                        None if noise is None else torch.from_numpy(noise))
+    return to_numpy(out)
+
+
+def p_cases():
+    rng = np.random.default_rng(950)
+    for t, dtype in [(30, "float32"), (1, "float64"), (49, "float64"), (0, "float32")]:
+        x = rng.standard_normal((3, 4)).astype(dtype)
+        noise = rng.standard_normal((3, 4)).astype(dtype)
+        yield Case(f"t_{t}_{dtype}", (x, t, _betas(50), noise), seed=950,
+                   note="t = 0 is the last step: return the mean, add no noise" if t == 0 else "")
+
+
+def _sample(impl, shape, T, seed, dtype="float32"):
+    import torch
+
+    out = impl.sample(eps_model, shape, torch.from_numpy(_betas(T)), torch.Generator().manual_seed(seed), getattr(torch, dtype))
+    return to_numpy(out)
+
+
+def sample_cases():
+    yield Case("T_20", ((2, 3), 20, 960), seed=960, note="x_T first, then one z per step t > 0, all from the generator")
+    yield Case("T_5_float64", ((4,), 5, 961, "float64"), seed=961)
+    yield Case("T_1", ((2, 2), 1, 962), seed=962, note="a single step: x_T, then the mean, no z drawn")
+
+
+# -- known mistakes ---------------------------------------------------------------------------------
+
+
+def _p_variant(noise_at_0=False, sigma_beta=False, alpha_bar_divisor=False, alpha_coef=False):
+    def p_sample(eps_model, x_t, t, betas, noise=None):
+        import torch
+
+        abar = torch.cumprod(1 - betas, 0)
+        beta, ab = betas[t].to(x_t.dtype), abar[t].to(x_t.dtype)
+        eps = eps_model(x_t, t)
+        coef = beta / (1 - (1 - beta if alpha_coef else ab)).sqrt()
+        mean = (x_t - coef * eps) / (ab if alpha_bar_divisor else 1 - beta).sqrt()
+        if t == 0 and not noise_at_0:
+            return mean
+        if noise is None:
+            noise = torch.zeros_like(x_t)
+        return mean + (beta if sigma_beta else beta.sqrt()) * noise
+
+    return p_sample
+
+
+def _q_no_sqrt(x0, t, noise, alphas_bar):
+    abar = alphas_bar[t].to(x0.dtype).view(-1, *([1] * (x0.dim() - 1)))
+    return abar * x0 + (1 - abar) * noise
+
+
+def _q_alphas(x0, t, noise, alphas_bar):
+    import torch
+
+    betas = 1 - torch.cat([alphas_bar[:1], alphas_bar[1:] / alphas_bar[:-1]])  # back to the betas
+    a = (1 - betas)[t].to(x0.dtype).view(-1, *([1] * (x0.dim() - 1)))
+    return a.sqrt() * x0 + (1 - a).sqrt() * noise
+
+
+EXERCISE = Exercise(
+    id="ddpm",
+    title="DDPM: closed-form noising, the reverse step, the sampling loop",
+    items=("iv-diffusion/forward-process-adding-noise", "iv-diffusion/reverse-process-denoising",
+           "iv-deliverables/simple-diffusion-sampling-loop"),
+    reference="reference_impls.torch.diffusion",
+    preamble="import torch\n",
+    needs=NEEDS,
+    task="""Denoising diffusion (Ho et al. 2020), with 0-based timesteps t = 0 .. T-1.
+
+1. `linear_betas(T, beta_start, beta_end)`: T evenly spaced betas (float64); `alphas_cumprod(betas)`:
+   alpha_bar_t = prod_{s<=t} (1 - beta_s).
+2. `q_sample(x0, t, noise, alphas_bar)`: x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) noise,
+   with one t per example (t has shape (B,)); out in x0's dtype. This closed form of q(x_t | x_0) is
+   what makes training cheap: any x0 to any t in one go (the reference's test checks it against
+   iterating the one-step process, statistically).
+3. `p_sample(eps_model, x_t, t, betas, noise)`: one reverse step (Algorithm 2) for an int t:
+   mean = (x_t - beta_t / sqrt(1 - alpha_bar_t) * eps_model(x_t, t)) / sqrt(1 - beta_t);
+   return mean + sqrt(beta_t) * noise, but just the mean at t = 0.
+4. `sample(eps_model, shape, betas, generator, dtype)`: x = torch.randn(shape, generator=generator,
+   dtype=dtype), then for t = T-1 down to 0: z = torch.randn(same) if t > 0, x = p_sample(...).
+   Draw in exactly that order, so the check can replay your random numbers.
+
+eps_model(x, t) stands for the trained network; the check passes a fixed function.""",
+    entry_points=(
+        EntryPoint("linear_betas", "(T, beta_start=1e-4, beta_end=0.02)", "T betas from beta_start to beta_end, float64."),
+        EntryPoint("alphas_cumprod", "(betas)", "alpha_bar_t = prod_{s <= t} (1 - beta_s)."),
+        EntryPoint("q_sample", "(x0, t, noise, alphas_bar)",
+                   "x_t for a batch: x0 (B, ...), t (B,) int64, noise like x0 -> like x0 (x0's dtype)."),
+        EntryPoint("p_sample", "(eps_model, x_t, t, betas, noise=None)", "One reverse step x_t -> x_{t-1} for an int t."),
+        EntryPoint("sample", "(eps_model, shape, betas, generator, dtype=torch.float32)",
+                   "The full reverse loop from x_T ~ N(0, I); returns x_0."),
+    ),
+    checks=(
+        Check("schedule", "linear_betas", schedule_cases, call=_schedule,
+              description="T = 1000 (the paper's), 10 with wide betas, 1: betas and alpha_bar"),
+        Check("q_sample", "q_sample", q_cases, call=call_torch("q_sample"),
+              description="(4, 3, 2, 2), (5, 7), (1, 6), float32/64, one t per example incl. 0 and T-1"),
+        Check("p_sample", "p_sample", p_cases, call=_p, description="t = 30, 1, 49 and 0 (no noise), float32/64"),
+        Check("sample", "sample", sample_cases, call=_sample, description="T = 20, 5 (float64) and 1, seeded generator"),
+    ),
+    probes=(
+        Probe("square roots missing in the closed form: x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) noise "
+              "(the variances, not the scales, add to 1)", impl={"q_sample": _q_no_sqrt}),
+        Probe("alpha_t used where alpha_bar_t belongs: noising to step t in one go needs the cumulative product",
+              impl={"q_sample": _q_alphas}),
+        Probe("noise added at t = 0: the last step returns the mean (z = 0 in Algorithm 2)",
+              impl={"p_sample": _p_variant(noise_at_0=True)}, checks=("p_sample",)),
+        Probe("sigma_t = beta_t: the noise's standard deviation is sqrt(beta_t) (its variance is beta_t)",
+              impl={"p_sample": _p_variant(sigma_beta=True)}, checks=("p_sample",)),
+        Probe("divided by sqrt(alpha_bar_t): the mean divides by sqrt(alpha_t) = sqrt(1 - beta_t), one step's scale",
+              impl={"p_sample": _p_variant(alpha_bar_divisor=True)}, checks=("p_sample",)),
+        Probe("eps coefficient beta_t / sqrt(beta_t): it is beta_t / sqrt(1 - alpha_bar_t), with the cumulative "
+              "alpha_bar", impl={"p_sample": _p_variant(alpha_coef=True)}, checks=("p_sample",)),
+        Probe("the random numbers were drawn in another order (or one too many): x_T first, then one z per step "
+              "with t > 0, none at t = 0", impl="wrong/ddpm/noise_at_every_step.py", checks=("sample",)),
+    ),
+)

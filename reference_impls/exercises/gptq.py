@@ -1,0 +1,146 @@
+"""Exercise: GPTQ on one layer: column-by-column quantization with error compensation, beating round-to-nearest."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._torch_io import NEEDS, call_torch, to_torch
+
+
+def _layer(seed, d_out, d_in, n):
+    """W (d_out, d_in) and correlated calibration inputs X (d_in, n), float64."""
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((d_out, d_in))
+    mix = rng.standard_normal((d_in, d_in)) / np.sqrt(d_in) + np.eye(d_in)
+    return W, mix @ rng.standard_normal((d_in, n))
+
+
+def params_cases():
+    rng = np.random.default_rng(1900)
+    yield Case("4_bits", (rng.standard_normal((5, 9)),), {"bits": 4}, seed=1900, note="per output row: min/max widened to include 0")
+    yield Case("2_bits_float32", (rng.standard_normal((3, 6)).astype("float32"),), {"bits": 2}, seed=1900)
+    yield Case("all_positive_row_and_zero_row", (np.array([[0.5, 1.0, 2.0], [0.0, 0.0, 0.0], [-1.0, 0.0, 3.0]]),),
+               {"bits": 3}, note="a row of zeros gets [-1, 1] (so its scale is not 0)")
+
+
+def gptq_cases():
+    for k, (d_out, d_in, n, bits, note) in enumerate([
+        (6, 12, 40, 4, "4-bit, more samples than inputs"),
+        (4, 16, 8, 3, "8 samples for 16 inputs: H is singular, the dampening makes it invertible"),
+        (8, 8, 64, 2, "2-bit: the error compensation matters most"),
+    ]):
+        W, X = _layer(2000 + k, d_out, d_in, n)
+        yield Case(f"{d_out}x{d_in}_n{n}_{bits}bit", (W, X), {"bits": bits}, seed=2000 + k, note=note)
+    W, X = _layer(2010, 4, 6, 20)
+    X[2] = 0
+    yield Case("dead_input", (W, X), {"bits": 4}, seed=2010, note="an input that is always 0: H[i, i] = 0; set it to 1, zero W[:, i]")
+
+
+def _errors(impl, W, X, bits=4):
+    """||W X - Q X|| for the learner's GPTQ and RTN; passes when GPTQ is at most 2% above the reference's and
+    clearly better than the learner's own RTN."""
+    Wt, Xt = to_torch(W), to_torch(X)
+    err = lambda Q: float(((Wt - Q) @ Xt).norm())
+    return {"gptq": err(impl.gptq_quantize(Wt, Xt, bits)), "rtn": err(impl.rtn_quantize(Wt, bits))}
+
+
+def _beats_rtn(expected, actual, case):
+    if actual["gptq"] > 1.02 * expected["gptq"]:
+        return f"GPTQ's ||WX - QX|| is {actual['gptq']:.4g}, the reference's {expected['gptq']:.4g}"
+    if actual["gptq"] > 0.9 * actual["rtn"]:
+        return f"GPTQ's ||WX - QX|| {actual['gptq']:.4g} is not clearly below round-to-nearest's {actual['rtn']:.4g}"
+    return None
+
+
+def beats_cases():
+    for k, bits in enumerate([4, 3]):
+        W, X = _layer(2100 + k, 32, 64, 256)
+        yield Case(f"32x64_{bits}bit", (W, X), {"bits": bits}, seed=2100 + k,
+                   note="the reconstruction error on the calibration inputs, against your own round-to-nearest")
+
+
+# -- known mistakes ---------------------------------------------------------------------------------
+
+
+def _gptq(variant):
+    def gptq_quantize(W, X, bits=4, percdamp=0.01):
+        import torch
+
+        from reference_impls.torch.gptq import quantize, quantizer_params
+
+        W = W.clone()
+        d = W.shape[1]
+        scale, zero = quantizer_params(W, bits)
+        H = 2 * X @ X.T
+        dead = torch.diag(H) == 0
+        H[dead, dead] = 1
+        W[:, dead] = 0
+        if variant != "no_damp":
+            H += percdamp * torch.diag(H).mean() * torch.eye(d, dtype=H.dtype)
+        if variant == "full_inverse":
+            U = torch.linalg.inv(H)
+        else:
+            U = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)
+        Q = torch.zeros_like(W)
+        for i in range(d):
+            q = quantize(W[:, i:i + 1], scale, zero, bits)[:, 0]
+            Q[:, i] = q
+            if variant == "no_compensation":
+                continue
+            err = (W[:, i] - q) / U[i, i]
+            W[:, i:] -= err[:, None] * U[i, i:][None, :]
+        return Q
+
+    return gptq_quantize
+
+
+EXERCISE = Exercise(
+    id="gptq",
+    title="GPTQ: layer-wise quantization with error compensation",
+    items=("1.2/gptq", "1.2/exercise-4", "1.2/apply-layer-wise-quantization-with-error"),
+    reference="reference_impls.torch.gptq",
+    preamble="import torch\n",
+    needs=NEEDS,
+    task="""GPTQ (Frantar et al. 2023, Algorithm 1) quantizes a layer's weights W (d_out, d_in) one input
+column at a time and lets the columns not yet quantized absorb each column's rounding error, so that
+W X stays close on calibration inputs X (d_in, n).
+
+1. `quantizer_params(W, bits)`: per output row, asymmetric min-max: xmin = min(row min, 0), xmax =
+   max(row max, 0) (a row of zeros: -1 and 1), scale = (xmax - xmin) / (2^bits - 1),
+   zero = round(-xmin / scale); both shaped (d_out, 1).
+2. `quantize(w, scale, zero, bits)`: scale * (clamp(round(w / scale) + zero, 0, 2^bits - 1) - zero).
+3. `rtn_quantize(W, bits)`: round to nearest, the baseline: quantize(W, *quantizer_params(W, bits), bits).
+4. `gptq_quantize(W, X, bits, percdamp=0.01)`: scale and zero from the original W (fixed); H = 2 X X^T;
+   where diag(H) is 0 set it to 1 and W's column to 0; H += percdamp * mean(diag H) * I;
+   U = cholesky(cholesky_inverse(cholesky(H)), upper=True) (H^-1 = U^T U); then for i = 0 .. d_in-1:
+   Q[:, i] = quantize(W[:, i]); err = (W[:, i] - Q[:, i]) / U[i, i]; W[:, i:] -= outer(err, U[i, i:]).
+   Return Q (dequantized, W's dtype). Work on a copy of W.
+
+Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over the columns left
+(the reference's test checks it against explicit inverses of the shrinking Hessian).""",
+    entry_points=(
+        EntryPoint("quantizer_params", "(W, bits=4)", "(scale, zero), each (d_out, 1): asymmetric min-max per row."),
+        EntryPoint("quantize", "(w, scale, zero, bits=4)", "Quantize-dequantize w with the given scale and zero."),
+        EntryPoint("rtn_quantize", "(W, bits=4)", "Round-to-nearest quantization of W (dequantized)."),
+        EntryPoint("gptq_quantize", "(W, X, bits=4, percdamp=0.01)", "GPTQ's Q (dequantized) for W (d_out, d_in) and X (d_in, n)."),
+    ),
+    checks=(
+        Check("params", "quantizer_params", params_cases, call=call_torch("quantizer_params"),
+              description="4-bit, 2-bit float32; an all-positive row and a zero row"),
+        Check("rtn", "rtn_quantize", params_cases, call=call_torch("rtn_quantize"), description="the same weights"),
+        Check("gptq", "gptq_quantize", gptq_cases, call=call_torch("gptq_quantize"),
+              description="6x12 (n 40, 4-bit), 4x16 with n 8 (singular H), 8x8 (2-bit), a dead input; float64"),
+        Check("beats_rtn", "gptq_quantize", beats_cases, call=_errors, compare=_beats_rtn,
+              description="32x64, n 256, 4 and 3 bits: ||WX - QX|| within 2% of the reference's and below 0.9 x RTN's"),
+    ),
+    probes=(
+        Probe("no error compensation: that is round-to-nearest; after quantizing column i, update the remaining "
+              "columns W[:, i:] -= outer((w - q) / U[i, i], U[i, i:])", impl={"gptq_quantize": _gptq("no_compensation")}),
+        Probe("the rows of H^-1 itself are not the update: use the upper Cholesky factor of H^-1, whose row i is "
+              "the inverse Hessian of the columns not yet quantized (after the earlier ones were fixed)",
+              impl={"gptq_quantize": _gptq("full_inverse")}),
+        Probe("the error was pushed onto the next column only: every column not yet quantized absorbs part of it, "
+              "W[:, i:] -= outer(err, U[i, i:])", impl="wrong/gptq/next_column_only.py", checks=("gptq", "beats_rtn")),
+        Probe("no dampening: with fewer samples than inputs H is singular and Cholesky fails; add "
+              "percdamp * mean(diag H) to the diagonal", impl={"gptq_quantize": _gptq("no_damp")}),
+    ),
+)

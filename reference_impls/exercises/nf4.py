@@ -1,0 +1,152 @@
+"""Exercise: NF4 block quantization and double quantization of the block scales (QLoRA)."""
+
+import numpy as np
+
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy, to_torch
+
+
+def weight_cases():
+    rng = np.random.default_rng(1700)
+    yield Case("4_blocks", (rng.standard_normal((4, 64)).astype("float32") * 0.02,), seed=1700,
+               note="a (4, 64) weight: 4 blocks of 64, one absmax each")
+    yield Case("blocks_cross_rows", (rng.standard_normal((3, 40)).astype("float32"),), seed=1700,
+               note="120 values: blocks run over the flattened tensor (64 + 56), not row by row")
+    yield Case("blocksize_16", (rng.standard_normal(48).astype("float32"),), {"blocksize": 16}, seed=1700)
+    w = rng.standard_normal(128).astype("float32")
+    w[:64] = 0
+    yield Case("zero_block", (w,), seed=1700, note="an all-zero block: absmax 0, every code the level 0 (code 7), no nan")
+    yield Case("heavy_tails", ((rng.standard_t(2, 256)).astype("float32"),), seed=1700, note="t-distributed: outliers per block")
+
+
+def _dequant(impl, w, blocksize=64):
+    W = to_torch(w)
+    codes, absmax = impl.nf4_quantize(W, blocksize)
+    return to_numpy(impl.nf4_dequantize(codes, absmax, W.shape, blocksize))
+
+
+def absmax_cases():
+    rng = np.random.default_rng(1800)
+    yield Case("600_constants", (np.abs(rng.standard_normal(600)).astype("float32") * 0.05 + 0.01,), seed=1800,
+               note="600 absmax values: blocks of 256, 256, 88")
+    yield Case("256_constants", (np.abs(rng.standard_normal(256)).astype("float32") + 1.0,), seed=1800,
+               note="one block; subtract the mean first (the constants are all positive, far from 0)")
+    yield Case("blocksize_4", (np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], dtype="float32"),), {"blocksize": 4})
+
+
+def _double_round_trip(impl, absmax, blocksize=256):
+    q, scales, offset = impl.double_quantize(to_torch(absmax), blocksize)
+    return to_numpy(impl.double_dequantize(q, scales, offset, blocksize))
+
+
+def _bits(impl, **kwargs):
+    return np.float64(impl.bits_per_parameter(**kwargs))
+
+
+def bits_cases():
+    yield Case("nf4_blocks_of_64", (), {}, note="4 + 32 / 64 = 4.5")
+    yield Case("double_quant", (), {"double_quant": True}, note="QLoRA: 4 + 8 / 64 + 32 / (64 * 256) = 4.127")
+    yield Case("blocks_of_128", (), {"blocksize": 128, "double_quant": True, "blocksize2": 128})
+
+
+# -- known mistakes ---------------------------------------------------------------------------------
+
+
+def _tensor_absmax(w, blocksize=64):
+    import torch
+
+    from reference_impls.torch.nf4 import NF4  # torch only when the probe runs: listing exercises stays light
+
+    flat = w.reshape(-1).float()
+    absmax = flat.abs().max()
+    codes = (flat[:, None] / absmax - NF4).abs().argmin(dim=-1).to(torch.uint8)
+    return codes, absmax.repeat((flat.numel() + blocksize - 1) // blocksize)
+
+
+def _uniform_levels(w, blocksize=64):
+    import torch
+
+    from reference_impls.torch.nf4 import _blocks
+
+    blocks = _blocks(w.float(), blocksize)
+    absmax = blocks.abs().amax(dim=1)
+    uniform = torch.linspace(-1, 1, 16)
+    normed = blocks / torch.where(absmax > 0, absmax, torch.ones_like(absmax))[:, None]
+    codes = (normed[..., None] - uniform).abs().argmin(dim=-1)
+    return codes.reshape(-1)[: w.numel()].to(torch.uint8), absmax
+
+
+def _double_no_mean(absmax, blocksize=256):
+    import torch
+
+    from reference_impls.torch.nf4 import _blocks
+
+    blocks = _blocks(absmax, blocksize)
+    amax = blocks.abs().amax(dim=1)
+    scales = torch.where(amax > 0, amax / 127, torch.ones_like(amax))
+    q = torch.round(blocks / scales[:, None]).clamp(-127, 127).to(torch.int8)
+    return q.reshape(-1)[: absmax.numel()], scales, torch.zeros(())
+
+
+EXERCISE = Exercise(
+    id="nf4",
+    title="NF4 quantization (QLoRA) and double quantization of the scales",
+    items=("1.2/qlora", "1.2/exercise-3"),
+    reference="reference_impls.torch.nf4",
+    preamble='''import torch
+
+# The 16 NF4 levels (QLoRA, Dettmers et al. 2023; bitsandbytes' table): quantiles of N(0, 1) scaled to [-1, 1].
+NF4 = torch.tensor([
+    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+    -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+    0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
+    0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0,
+])
+''',
+    needs=NEEDS,
+    task="""QLoRA stores a frozen model in 4 bits per weight with NF4 and then quantizes the quantization
+constants themselves.
+
+1. `nf4_quantize(w, blocksize=64) -> (codes, absmax)`: flatten w, cut it into blocks of `blocksize`
+   (the last one may be shorter: pad it with zeros), absmax = max |w| per block (float32), and each
+   weight's code = the index of the NF4 level nearest to w / absmax (uint8, 0..15). A block of zeros
+   has absmax 0: divide by 1 there (all codes 7, the level 0.0).
+2. `nf4_dequantize(codes, absmax, shape, blocksize=64)`: NF4[code] * its block's absmax, float32, shaped.
+3. `double_quantize(absmax, blocksize=256) -> (q, scales, offset)`: offset = the mean of the absmax
+   values; (absmax - offset) in blocks of 256 (zero-padded) as int8: scale = max |.| / 127 per block
+   (1 if that is 0), q = clamp(round(. / scale), -127, 127). `double_dequantize` inverts it.
+4. `bits_per_parameter(blocksize=64, double_quant=False, blocksize2=256)`: 4 bits per code plus a
+   float32 absmax per block (4.5 bits), or with double quantization 8 bits per absmax plus a float32
+   scale per blocksize2 of them (4.127 bits).
+
+NF4's levels are given (they equal bitsandbytes' create_normal_map; tests/reference/test_nf4.py).
+bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler linear int8.""",
+    entry_points=(
+        EntryPoint("nf4_quantize", "(w, blocksize=64)", "(codes uint8 (w.numel(),), absmax float32 (number of blocks,))."),
+        EntryPoint("nf4_dequantize", "(codes, absmax, shape, blocksize=64)", "NF4[codes] * block absmax, float32, of `shape`."),
+        EntryPoint("double_quantize", "(absmax, blocksize=256)", "(q int8 like absmax, scales float32 per block, offset 0-d)."),
+        EntryPoint("double_dequantize", "(q, scales, offset, blocksize=256)", "The absmax values back, approximately."),
+        EntryPoint("bits_per_parameter", "(blocksize=64, double_quant=False, blocksize2=256)", "Storage bits per weight."),
+    ),
+    checks=(
+        Check("quantize", "nf4_quantize", weight_cases, call=call_torch("nf4_quantize"),
+              description="(4, 64), blocks across rows (3, 40), blocksize 16, a zero block, heavy tails: codes and absmax"),
+        Check("dequantize", "nf4_dequantize", weight_cases, call=_dequant, description="your dequantize(your quantize(w)) on the same weights"),
+        Check("double_quantize", "double_quantize", absmax_cases, call=call_torch("double_quantize"),
+              description="600 constants (blocks 256, 256, 88), one block far from 0, blocksize 4: q, scales, offset"),
+        Check("double_round_trip", "double_dequantize", absmax_cases, call=_double_round_trip,
+              description="your double_dequantize(your double_quantize(absmax))"),
+        Check("bits", "bits_per_parameter", bits_cases, call=_bits, description="4.5, 4.127, and blocks of 128"),
+    ),
+    probes=(
+        Probe("one absmax for the whole tensor: NF4 scales each block of `blocksize` weights by its own absmax",
+              impl={"nf4_quantize": _tensor_absmax}, checks=("quantize",)),
+        Probe("evenly spaced levels: NF4's 16 levels are the normal quantiles in the NF4 table, denser near 0",
+              impl={"nf4_quantize": _uniform_levels}, checks=("quantize",)),
+        Probe("the mean was not subtracted before double quantization: the absmax values are all positive, so "
+              "centring them first halves the quantization step", impl={"double_quantize": _double_no_mean},
+              checks=("double_quantize",)),
+        Probe("blocks taken row by row: NF4 blocks run over the FLATTENED tensor (w.reshape(-1)), across rows",
+              impl="wrong/nf4/row_blocks.py", checks=("quantize",)),
+    ),
+)

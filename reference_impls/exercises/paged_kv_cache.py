@@ -1,0 +1,157 @@
+"""Exercise: a paged KV cache (PagedAttention's block tables) whose attention equals a contiguous cache's."""
+
+from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._torch import case, randn, scoped, seeded, to_numpy
+
+PREAMBLE = "from collections import deque\nimport math\n\nimport torch\n"
+
+SCENARIOS = {
+    # prefill two sequences, decode, finish one, start another that reuses its blocks (with stale data in them)
+    "interleaved_with_reuse": (10, 4, [("append", "a", 6), ("append", "b", 9), ("attend", "a", 1), ("append", "a", 1),
+                                       ("attend", "a", 1), ("append", "b", 3), ("attend", "b", 3), ("free", "a", 0),
+                                       ("append", "c", 5), ("attend", "c", 2), ("append", "c", 1), ("attend", "c", 1)]),
+    "vllm_block_16": (6, 16, [("append", "x", 20), ("attend", "x", 4), ("append", "y", 16), ("append", "x", 12),
+                              ("attend", "x", 1), ("attend", "y", 16), ("append", "y", 1), ("attend", "y", 1)]),
+    "one_token_blocks": (12, 1, [("append", "p", 3), ("append", "q", 2), ("free", "p", 0), ("append", "q", 4),
+                                 ("attend", "q", 2)]),
+}
+
+
+def scenario_cases():
+    for n, (name, (num_blocks, block_size, script)) in enumerate(SCENARIOS.items()):
+        s = 59000 + n
+        rng = seeded(s)
+        tokens = sum(k for op, _, k in script if op == "append")
+        queries = sum(k for op, _, k in script if op == "attend")
+        dtype = "float64" if n == 1 else "float32"
+        yield case(name, s, num_blocks=num_blocks, block_size=block_size, n_head=2, head_dim=4, script=script,
+                   kv=randn(rng, (tokens, 2, 2, 4), dtype), queries=randn(rng, (queries, 2, 4), dtype),
+                   note={"interleaved_with_reuse": "block_size 4; c takes a's freed blocks, whose slots still hold a's keys",
+                         "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
+                         "one_token_blocks": "block_size 1: a block per token"}[name])
+
+
+def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, queries):
+    """Run the script; return every attention output, the final block tables, the free count and each sequence's K, V."""
+    import torch
+
+    kv, queries = torch.from_numpy(kv), torch.from_numpy(queries)
+    cache = impl.PagedKVCache(num_blocks, n_head, head_dim, block_size=block_size, dtype=kv.dtype)
+    outputs, t, u = [], 0, 0
+    live = []
+    for op, seq, n in script:
+        if op == "append":
+            cache.append(seq, kv[t:t + n, 0], kv[t:t + n, 1])
+            t += n
+            live = live if seq in live else [*live, seq]
+        elif op == "free":
+            cache.free(seq)
+            live.remove(seq)
+        else:
+            outputs.append(to_numpy(impl.paged_attention(queries[u:u + n], cache, seq)))
+            u += n
+    tables = {seq: [int(b) for b in cache.block_tables[seq]] for seq in live}
+    gathered = {seq: to_numpy(torch.stack(cache.gather(seq))) for seq in live}
+    return {"attention": outputs, "block_tables": tables, "free_blocks": int(cache.num_free_blocks()), "gathered_kv": gathered}
+
+
+# -- known mistakes -----------------------------------------------------------------------------------
+
+
+def _attention_whole_blocks(q, cache, seq_id):
+    """Attends every slot of every block in the table, the stale tail of the last one included."""
+    import torch
+
+    from reference_impls.torch.attention import scaled_dot_product_attention
+
+    table = torch.tensor(cache.block_tables[seq_id])
+    k = cache.k[table].flatten(0, 1)  # (blocks * block_size, nh, hs)
+    v = cache.v[table].flatten(0, 1)
+    Tq, L = q.size(0), cache.lengths[seq_id]
+    mask = torch.ones(Tq, k.size(0), dtype=torch.bool).tril(diagonal=L - Tq)
+    mask[:, L:] = True  # the stale slots are not masked
+    y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask)
+    return y.transpose(0, 1)
+
+
+def _lifo_cache(num_blocks, n_head, head_dim, block_size=16, dtype=None):
+    """Hands out the most recently freed block first (a stack), 0, 1, 2, ... at the start."""
+    from reference_impls.torch.paged_kv import PagedKVCache
+
+    cache = PagedKVCache(num_blocks, n_head, head_dim, block_size, dtype)
+    cache.allocator.free_blocks.reverse()
+    cache.allocator.allocate = cache.allocator.free_blocks.pop
+    return cache
+
+
+def _no_causal_in_chunk(q, cache, seq_id):
+    from reference_impls.torch.attention import scaled_dot_product_attention
+
+    k, v = cache.gather(seq_id)
+    y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1))
+    return y.transpose(0, 1)
+
+
+def _cache(*args, **kwargs):
+    from reference_impls.torch.paged_kv import PagedKVCache
+
+    return PagedKVCache(*args, **kwargs)
+
+
+def _attention(q, cache, seq_id):
+    from reference_impls.torch.paged_kv import paged_attention
+
+    return paged_attention(q, cache, seq_id)
+
+
+EXERCISE = scoped(Exercise(
+    id="paged_kv_cache",
+    title="A paged KV cache: PagedAttention's block tables",
+    items=("2.2/pagedattention", "2.2/self-study-3", "2.2/vllm", "pantheon/pagedattention"),
+    reference="reference_impls.torch.paged_kv",
+    needs=("numpy", "torch"),
+    preamble=PREAMBLE,
+    task="""PagedAttention (Kwon et al. 2023, Sec. 4): the KV cache is split into fixed blocks of block_size
+tokens (16 in vLLM); each sequence has a block table, its list of physical block ids; logical position t
+lives in block table[t // block_size] at slot t % block_size. Blocks are taken only when needed and
+returned when a sequence finishes, so any sequence can reuse them, wherever they are.
+
+PagedKVCache(num_blocks, n_head, head_dim, block_size=16, dtype=torch.float32):
+  - storage k, v: (num_blocks, block_size, n_head, head_dim) tensors of zeros;
+  - a FREE LIST: a FIFO queue of block ids, 0, 1, ..., num_blocks - 1 at start; allocating takes the
+    FRONT, freeing puts a sequence's blocks at the BACK in its table order (collections.deque);
+    running out raises RuntimeError;
+  - block_tables: dict seq_id -> list of block ids; num_free_blocks() -> int.
+  - append(seq_id, k, v): k, v (T, n_head, head_dim), written token by token; a new block is taken
+    exactly when the sequence's last block is full (or it has none).
+  - free(seq_id): its blocks go back on the free list; the sequence is forgotten.
+  - gather(seq_id) -> (k, v) (L, n_head, head_dim): its L tokens in order, read through the table.
+paged_attention(q (Tq, n_head, head_dim), cache, seq_id) -> (Tq, n_head, head_dim): the queries of the
+sequence's LAST Tq tokens (already appended) attend to its L cached tokens, causally (query i sees keys
+0 .. L - Tq + i), scaled by 1/sqrt(head_dim). Never attend the unused slots of the last block: after a
+free they hold another sequence's stale keys. The result equals a contiguous cache's attention.""",
+    entry_points=(
+        EntryPoint("PagedKVCache", "(self, num_blocks, n_head, head_dim, block_size=16, dtype=torch.float32)",
+                   "Block storage, a FIFO free list, per-sequence block tables.", kind="class", methods=(
+                       EntryPoint("append", "(self, seq_id, k, v)", "Write T new tokens' k, v (T, n_head, head_dim)."),
+                       EntryPoint("num_free_blocks", "(self)", "How many blocks are on the free list."),
+                       EntryPoint("free", "(self, seq_id)", "Return the sequence's blocks to the free list."),
+                       EntryPoint("gather", "(self, seq_id)", "(k, v), each (L, n_head, head_dim), in token order."))),
+        EntryPoint("paged_attention", "(q, cache, seq_id)", "q (Tq, n_head, head_dim) -> (Tq, n_head, head_dim)."),
+    ),
+    checks=(
+        Check("scenarios", "PagedKVCache", scenario_cases, call=scenario_call, tolerance={"float32": (1e-5, 1e-6)},
+              description="interleaved sequences with a freed one's blocks reused (block 4), vLLM's block 16 (float64), "
+                          "block 1: attention outputs, block tables, free count, gathered K and V"),
+    ),
+    probes=(
+        Probe("the stale tail of the last block is attended: only the first L slots hold this sequence's tokens "
+              "(positions 0..L-1 through the block table)", impl={"PagedKVCache": _cache, "paged_attention": _attention_whole_blocks}),
+        Probe("the free list is not FIFO: allocate from the FRONT of the queue, put freed blocks at the BACK "
+              "(deque.popleft / deque.append)", impl={"PagedKVCache": _lifo_cache, "paged_attention": _attention}),
+        Probe("a prefill or a chunk of Tq > 1 queries must be causal: query i of the last Tq tokens sees keys 0..L - Tq + i",
+              impl={"PagedKVCache": _cache, "paged_attention": _no_causal_in_chunk}),
+        Probe("a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
+              "one is full), before writing", impl="wrong/paged_kv_cache/allocate_after_full.py"),
+    ),
+))

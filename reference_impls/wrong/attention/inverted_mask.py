@@ -1,0 +1,33 @@
+"""Wrong: treats a boolean mask as True = masked (nn.MultiheadAttention's key_padding_mask convention)."""
+
+import math
+
+import torch
+
+EXPECTED_HINT = "the boolean mask is inverted"
+
+
+def causal_mask(T, device=None):
+    return torch.ones(T, T, dtype=torch.bool, device=device).tril()
+
+
+def padding_mask(lengths, S):
+    return torch.arange(S)[None, :] < lengths[:, None]
+
+
+def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
+    scores = q @ k.transpose(-2, -1) * scale
+    if is_causal:
+        L, S = scores.shape[-2:]
+        scores = scores.masked_fill(~torch.ones(L, S, dtype=torch.bool).tril(), float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            scores = scores.masked_fill(attn_mask, float("-inf"))  # True = masked: backwards
+        else:
+            scores = scores + attn_mask
+    return torch.softmax(scores, dim=-1)
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    return attention_weights(q, k, attn_mask, is_causal, scale) @ v

@@ -1,0 +1,103 @@
+"""Wrong: attention without the causal mask: every position sees the whole window, the future included."""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+EXPECTED_HINT = "a position sees the future"
+
+@dataclass
+class CharLMConfig:
+    vocab_size: int = 58
+    block_size: int = 16
+    n_layer: int = 1
+    n_head: int = 2
+    n_embd: int = 32
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.n_head = cfg.n_head
+        self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
+        self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
+        y = F.scaled_dot_product_attention(q, k, v)  # the mistake: no causal mask, t sees the future
+        return self.proj(y.transpose(1, 2).reshape(B, T, C))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.ln1, self.attn = nn.LayerNorm(cfg.n_embd), CausalSelfAttention(cfg)
+        self.ln2 = nn.LayerNorm(cfg.n_embd)
+        self.mlp = nn.Sequential(nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(), nn.Linear(4 * cfg.n_embd, cfg.n_embd))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class CharLM(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.n_embd)
+        self.pos_emb = nn.Embedding(cfg.block_size, cfg.n_embd)
+        self.blocks = nn.Sequential(*[Block(cfg) for _ in range(cfg.n_layer)])
+        self.ln_f = nn.LayerNorm(cfg.n_embd)
+        self.head = nn.Linear(cfg.n_embd, cfg.vocab_size)
+
+    def forward(self, idx, targets=None):
+        """idx (B, T) int64 -> logits (B, T, vocab_size), and the mean cross-entropy if targets are given."""
+        B, T = idx.shape
+        x = self.tok_emb(idx) + self.pos_emb(torch.arange(T, device=idx.device))  # (B, T, C)
+        logits = self.head(self.ln_f(self.blocks(x)))  # (B, T, V)
+        loss = None if targets is None else F.cross_entropy(logits.view(B * T, -1), targets.view(B * T))
+        return logits, loss
+
+
+def build_vocab(text):
+    """The sorted distinct characters of the text: index i stands for chars[i]."""
+    return "".join(sorted(set(text)))
+
+
+def encode(text, chars):
+    stoi = {c: i for i, c in enumerate(chars)}
+    return torch.tensor([stoi[c] for c in text], dtype=torch.long)
+
+
+def decode(ids, chars):
+    return "".join(chars[i] for i in ids.tolist())
+
+
+def get_batch(data, block_size, batch_size, generator):
+    """batch_size random windows: x = data[i:i+T], y = data[i+1:i+T+1] (the next characters)."""
+    ix = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
+    x = torch.stack([data[i:i + block_size] for i in ix])
+    y = torch.stack([data[i + 1:i + block_size + 1] for i in ix])
+    return x, y
+
+
+def train_char_lm(text, steps=300, seed=0, batch_size=32, lr=1e-2):
+    """Train a CharLM (default config, vocab from the text) on the first 90% of the text."""
+    chars = build_vocab(text)
+    data = encode(text, chars)
+    train = data[: int(0.9 * len(data))]
+    torch.manual_seed(seed)
+    model = CharLM(CharLMConfig(vocab_size=len(chars)))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    g = torch.Generator().manual_seed(seed)
+    for _ in range(steps):
+        x, y = get_batch(train, model.cfg.block_size, batch_size, g)
+        _, loss = model(x, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    return model

@@ -1,0 +1,32 @@
+"""Wrong: forgets the LayerNorms' parameters (2 d each)."""
+
+EXPECTED_HINT = "the LayerNorms are missing"
+
+
+def mlp_params(d_in, d_hidden, d_out, bias=True):
+    return d_in * d_hidden + d_hidden * d_out + ((d_hidden + d_out) if bias else 0)
+
+
+def attention_params(d_model, bias=True):
+    return 4 * d_model * d_model + (4 * d_model if bias else 0)
+
+
+def gqa_params(d_model, n_head, n_kv_head):
+    return 2 * d_model * d_model + 2 * d_model * n_kv_head * (d_model // n_head)
+
+
+def block_params(d_model, d_ff, bias=True):
+    return attention_params(d_model, bias) + mlp_params(d_model, d_ff, d_model, bias)
+
+
+def gpt_params(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True):
+    return (vocab_size + block_size) * n_embd + n_layer * block_params(n_embd, 4 * n_embd, bias) + (0 if tied else vocab_size * n_embd)
+
+
+def encoder_decoder_params(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff):
+    enc = block_params(d_model, d_ff)
+    return (src_vocab_size + tgt_vocab_size) * d_model + n_layer * (2 * enc + attention_params(d_model)) + d_model * tgt_vocab_size + tgt_vocab_size
+
+
+def encoder_classifier_params(vocab_size, max_len, d_model, n_layer, d_ff, n_classes):
+    return (vocab_size + max_len) * d_model + n_layer * block_params(d_model, d_ff) + d_model * d_model + d_model + d_model * n_classes + n_classes

@@ -1,0 +1,36 @@
+"""Wrong: top-p computes the removal mask in sorted order and applies it to the unsorted logits."""
+
+import torch
+
+EXPECTED_HINT = "scatter the mask back"
+
+
+def greedy(logits):
+    return logits.argmax(-1)
+
+
+def top_k_filter(logits, k):
+    v = torch.topk(logits, min(k, logits.shape[-1])).values[..., -1, None]
+    return torch.where(logits < v, float("-inf"), logits)
+
+
+def top_p_filter(logits, p):
+    probs, _ = torch.softmax(logits, -1).sort(descending=True)
+    remove = probs.cumsum(-1) - probs >= p
+    remove[..., 0] = False
+    return logits.masked_fill(remove, float("-inf"))  # positions of the SORTED order
+
+
+def sampling_probs(logits, temperature=1.0, top_k=None, top_p=None):
+    if temperature == 0:
+        return torch.nn.functional.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    logits = logits / temperature
+    if top_k is not None:
+        logits = top_k_filter(logits, top_k)
+    if top_p is not None and top_p < 1:
+        logits = top_p_filter(logits, top_p)
+    return logits.softmax(-1)
+
+
+def sample(logits, temperature=1.0, top_k=None, top_p=None, generator=None):
+    return torch.multinomial(sampling_probs(logits, temperature, top_k, top_p), 1, generator=generator)[:, 0]
