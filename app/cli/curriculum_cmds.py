@@ -66,6 +66,15 @@ def import_plan_cmd(
         conn.rollback()
     try:
         imported = import_plan(markdown, source=plan.name, track_id=track, title=title, taken_ids=taken)
+        if force and imported.track.id in tracks:
+            # Replacing a track: its own ids are not taken, so the items keep their ids (and progress).
+            with engine.connect() as conn:
+                own = set(conn.execute(text(
+                    "SELECT id FROM module WHERE track_id = :t UNION ALL SELECT id FROM item WHERE module_id IN "
+                    "(SELECT id FROM module WHERE track_id = :t)"), {"t": imported.track.id}).scalars())
+                conn.rollback()
+            imported = import_plan(markdown, source=plan.name, track_id=imported.track.id, title=title,
+                                   taken_ids=taken - own)
     except PlanImportError as exc:
         raise LearnError(str(exc)) from None
     new_id = imported.track.id
@@ -75,7 +84,7 @@ def import_plan_cmd(
     if target.exists() and not force:
         raise LearnError(f"{target} exists; choose another id with --track, or --force to replace it")
     previous = target.read_bytes() if target.exists() else None
-    target.write_text(imported.yaml_text, encoding="utf-8")
+    _write_atomically(target, imported.yaml_text.encode("utf-8"))
     try:
         result = sync_curriculum(engine, force=True)
     except LearnError:
@@ -83,7 +92,7 @@ def import_plan_cmd(
         if previous is None:
             target.unlink()
         else:
-            target.write_bytes(previous)
+            _write_atomically(target, previous)
         raise
     items = sum(1 for _ in _walk(imported.track))
     data = {"track": new_id, "file": str(target), "items": items,
@@ -96,6 +105,16 @@ def import_plan_cmd(
         console.print(f"[dim]`learn status --track {new_id}` shows it; edit the YAML freely, ids keep progress.[/]")
 
     Output(as_json).emit(data, human)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write beside the file, then rename over it: a process killed mid-write leaves the old file (or
+    none), never half a YAML file that breaks every later command."""
+    import os
+
+    partial = target.with_name(f".{target.name}.partial")  # not *.yaml: never read as a track
+    partial.write_bytes(data)
+    os.replace(partial, target)
 
 
 def _walk(track):

@@ -37,20 +37,34 @@ def _describe(data: Any, error: dict[str, Any]) -> str:
             node = node[key]
             owner = f"{kind} #{key + 1}"
             field = None
+            if isinstance(node, LineDict) and isinstance(node.get("id"), str):  # an element names its owner
+                owner = f"{kind} '{node['id']}'"
         else:
             field = key if n == len(loc) - 1 else field
             break
-        if isinstance(node, LineDict) and isinstance(node.get("id"), str):
-            owner = f"{kind} '{node['id']}'"
     kind_of_error = error["type"]
     if kind_of_error == "missing":
         what = f"missing field '{loc[-1]}'"
     elif kind_of_error == "extra_forbidden":
         what = f"unknown field '{loc[-1]}'"
+    elif kind_of_error in ("model_type", "dict_type", "list_type"):
+        wanted = "a list ('- ' lines)" if kind_of_error == "list_type" else "a mapping ('key: value' lines)"
+        what = f"should be {wanted}, not {_kind_of_value(error.get('input'))}"
+        what = f"{field}: {what}" if field and not isinstance(field, int) else what
     else:
         msg = error["msg"].removeprefix("Value error, ")
         what = f"{field}: {msg}" if field and not isinstance(field, int) else msg
     return f"{owner}: {what}"
+
+
+def _kind_of_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return "empty" if value is None else f"{value!r}"
 
 
 def _read_track(path: Path, problems: list[Problem]) -> tuple[Track, Any] | None:

@@ -41,6 +41,7 @@ _scalars = yaml.constructor.SafeConstructor()
 _resolver = yaml.resolver.Resolver()
 MAX_DEPTH = 64
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -48,6 +49,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag if event.tag not in (None, "!") else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR or not plain and event.tag is None:
         return event.value
+    if tag == _MERGE:
+        raise YamlProblem(event.start_mark.line + 1, "merge keys (<<) are not supported in curriculum files; write the values out")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return _scalars.construct_object(node)
@@ -62,6 +65,7 @@ def _build(events: Iterator[yaml.Event]) -> Any:
     stack: list[Any] = []  # open containers; a LineDict's pending key is kept in `pending`
     pending: list[Any] = []
     root: Any = None
+    documents = 0
     for event in events:
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.ScalarEvent):
@@ -80,7 +84,11 @@ def _build(events: Iterator[yaml.Event]) -> Any:
             continue
         elif isinstance(event, yaml.AliasEvent):
             raise YamlProblem(line, "anchors and aliases (&, *) are not supported in curriculum files; write the value out")
+        elif isinstance(event, yaml.DocumentStartEvent) and documents:
+            # safe_load would refuse; a loop over the events would silently keep only the last one
+            raise YamlProblem(line, "a second YAML document starts here ('---'); a curriculum file holds one")
         else:
+            documents += isinstance(event, yaml.DocumentStartEvent)
             continue  # stream and document boundaries
         if not stack:
             root = value
@@ -128,8 +136,13 @@ def load_yaml(path: Path) -> Any:
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
         raise YamlProblem(line, f"YAML syntax error{col}: {what}") from None
+    except yaml.reader.ReaderError as exc:  # a control character, say: one line, with its place
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlProblem(line, f"YAML syntax error, column {col}: unacceptable character {char}: {exc.reason}") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(None, f"YAML error: {exc}") from None
+        raise YamlProblem(None, f"YAML error: {' '.join(str(exc).split())}") from None
     if data is None:
         raise YamlProblem(None, "the file holds only comments; a track needs at least id and title")
     return data

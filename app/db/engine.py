@@ -6,10 +6,10 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app import locations
@@ -46,15 +46,66 @@ def _configure(engine: Engine) -> None:
         # failing with "database is locked" when a read transaction tries to upgrade.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A damaged page, a full disk or a read-only folder can surface in any query of any command:
+        # here they become one line that says what to do, instead of a traceback.
+        problem = storage_problem(Path(engine.url.database or ""), context.original_exception)
+        if problem is not None:
+            raise problem from None
+
+
+_DAMAGED = ("database disk image is malformed", "file is not a database", "file is encrypted or is not a database")
+_READ_ONLY = ("attempt to write a readonly database", "unable to open database file", "readonly database")
+
+
+def storage_problem(path: Path, exc: BaseException) -> LearnError | None:
+    """The learner-facing error for an SQLite failure of the file itself (None for a query's own error)."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    reason = str(exc)
+    if any(text in reason for text in _DAMAGED):
+        from app.backup import restore_hint
+
+        return LearnError(f"{path} is damaged ({reason}); {restore_hint(path)}")
+    if any(text in reason for text in _READ_ONLY):
+        return LearnError(f"cannot write {path}: {reason}; set LEARN_HOME to a writable folder")
+    if "database or disk is full" in reason:
+        return LearnError(f"cannot write {path}: the disk is full; free some space and try again")
+    if "disk I/O error" in reason:
+        return LearnError(f"cannot read or write {path}: disk I/O error; check the disk, then run `learn doctor`")
+    if "database is locked" in reason:
+        return LearnError(
+            f"{path} stayed locked by another program for over {BUSY_TIMEOUT_MS // 1000} s; close it and try again"
+        )
+    return None
+
 
 def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise LearnError(f"{path} is a folder, not a database; move it aside or set LEARN_HOME to another folder")
     if path.exists() and path.stat().st_size >= 16:
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
-                raise LearnError(
-                    f"{path} is not a learn database (corrupt?); restore a backup from {path.parent / 'backups'} "
-                    "or move the file aside to start fresh"
-                )
+                from app.backup import restore_hint
+
+                raise LearnError(f"{path} is not a learn database (corrupt?); {restore_hint(path)}")
+        _check_not_foreign(path)
+
+
+def _check_not_foreign(path: Path) -> None:
+    """Refuse another program's SQLite file before our connect hook switches it to WAL (which
+    rewrites its header): look first, through a read-only connection."""
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return  # damaged or unreadable: opening it for real says so, with the fix
+    if version == 0 and tables:
+        raise LearnError(f"{path} is an SQLite file but not a learn database; set LEARN_HOME to another folder")
 
 
 def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _notice) -> Engine:
@@ -66,7 +117,11 @@ def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _not
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LearnError(f"cannot create {path.parent}: {exc.strerror}; set LEARN_HOME to a writable folder") from None
+    from app.backup import keep_count
+
+    keep_count()  # a bad LEARN_KEEP_BACKUPS is refused by every command, not only by a day's first
     _check_file(path)
+    existed = path.exists() and path.stat().st_size > 0
     engine = create_engine(f"sqlite:///{path}")
     _configure(engine)
     try:
@@ -79,11 +134,32 @@ def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _not
         raise LearnError(f"cannot open {path}: {reason}") from None
     except DatabaseError as exc:
         engine.dispose()
-        raise LearnError(
-            f"{path} is damaged ({exc.orig}); restore a backup from {path.parent / 'backups'} or move it aside"
-        ) from None
+        from app.backup import restore_hint
+
+        raise LearnError(f"{path} is damaged ({exc.orig}); {restore_hint(path)}") from None
+    except LearnError:
+        engine.dispose()
+        raise
+    if existed:
+        _daily_backup(path, notice)
     _engines[path] = engine
     return engine
+
+
+def _daily_backup(path: Path, notice: Callable[[str], None]) -> None:
+    """The first command of the day copies the database aside (app/backup.py). A failure does not stop
+    the learner's command: an unwritable folder is a notice; a damaged database is skipped silently (the
+    command says so if it touches the damage, `learn doctor` always does), and no new backup of it
+    pushes the older, sound ones out."""
+    from app import backup
+
+    try:
+        backup.daily_backup(path)
+    except sqlite3.DatabaseError as exc:
+        if not any(text in str(exc) for text in _DAMAGED):
+            notice(f"learn: no daily backup written to {backup.backups_dir(path)}: {exc}")
+    except OSError as exc:
+        notice(f"learn: no daily backup written to {backup.backups_dir(path)}: {exc.strerror or exc}")
 
 
 def dispose_engines() -> None:
@@ -102,21 +178,6 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             conn.info.pop("write", None)
-
-
-def backup_database(engine: Engine, reason: str) -> Path:
-    """A consistent copy of the live database (VACUUM INTO, safe under WAL) in LEARN_HOME/backups."""
-    db_path = Path(engine.url.database or "")
-    folder = db_path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{db_path.stem}-{stamp}-{reason}.db"
-    raw = engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy would begin
-    try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
-    finally:
-        raw.close()
-    return target
 
 
 def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) -> None:
@@ -142,7 +203,9 @@ def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) ->
             SQLModel.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
-    backup = backup_database(engine, f"before-v{SCHEMA_VERSION}")
+    from app.backup import backup_database
+
+    backup = backup_database(path, f"before-v{SCHEMA_VERSION}")
     notice(f"upgrading the database from schema v{version} to v{SCHEMA_VERSION}; a copy is at {backup}")
     with write_connection(engine) as conn:
         for step in range(version, SCHEMA_VERSION):
