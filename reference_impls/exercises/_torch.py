@@ -15,42 +15,14 @@ parameter NAME (`load_params`): the names are part of each task, as in a checkpo
 import numpy as np
 
 from reference_impls.exercise import Case
+from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch  # noqa: F401 - used by exercises
 
 # float32 through a few layers (matmuls, LayerNorm, softmax): summation order moves the last digits.
 MODEL_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}
 
 
-def to_torch(value):
-    import torch
-
-    if isinstance(value, np.ndarray):
-        return torch.from_numpy(value)  # shares memory: an in-place edit is seen as a modified input
-    if isinstance(value, tuple | list):
-        return type(value)(to_torch(v) for v in value)
-    if isinstance(value, dict):
-        return {k: to_torch(v) for k, v in value.items()}
-    return value
-
-
-def to_numpy(value):
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    if isinstance(value, tuple | list):
-        return type(value)(to_numpy(v) for v in value)
-    if isinstance(value, dict):
-        return {k: to_numpy(v) for k, v in value.items()}
-    return value
-
-
-def fn_call(entry):
-    """call(impl, **kwargs): impl.<entry>(**tensors) -> NumPy."""
-
-    def call(impl, **kwargs):
-        return to_numpy(getattr(impl, entry)(**to_torch(kwargs)))
-
-    return call
+# One conversion for both halves of the torch exercises (_torch_io is the training/compression side).
+fn_call = call_torch  # call(impl, **kwargs): impl.<entry>(**tensors) -> NumPy
 
 
 def build(impl, cls_name, init_kwargs, params, dtype):
