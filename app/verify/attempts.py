@@ -17,7 +17,7 @@ from app.db.engine import write_connection
 from app.verify.report import ExerciseReport
 from reference_impls.exercise import Exercise
 
-DETAILS_OUTPUT_LIMIT = 4096  # of each stream, in the stored details; the run itself keeps 64 KiB
+DETAILS_OUTPUT_LIMIT = 4096  # of each stream, in the stored details; the run itself keeps 1 MiB
 
 _INSERT = text(
     "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "

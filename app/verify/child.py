@@ -4,7 +4,7 @@
 
 IMPL is a .py path (the learner's file, a wrong solution) or `module:DOTTED.NAME` (the reference).
 Results go to the pipe RESULTS_FD as JSON lines, never through stdout (the learner's prints go there,
-and the parent only keeps the first 64 KiB). Events, in order:
+and the parent only keeps the first MiB). Events, in order:
 
     {"event": "plan", "cases": [{"index", "check", "case", "label", "detail"}], "memory_enforced": bool}
     {"event": "case_start", "index": 3}      before each learner call (the parent names the case on a timeout)
@@ -91,7 +91,7 @@ def apply_memory_limit(megabytes: int) -> bool:
 class CappedText:
     """sys.stdout / sys.stderr for the learner's code: passes the first `limit` characters through and
     only counts the rest, so a debug print left in a loop costs no system calls (the parent keeps
-    the first 64 KiB anyway)."""
+    the first MiB anyway)."""
 
     def __init__(self, stream, limit: int) -> None:
         self.stream, self.limit, self.total = stream, limit, 0
@@ -110,7 +110,7 @@ class CappedText:
         return getattr(self.stream, name)
 
 
-OUTPUT_LIMIT = 64 * 1024 + 1  # one more than the parent keeps, so it sees that there was more
+OUTPUT_LIMIT = 2**20 + 1  # one more than the parent keeps, so it sees that there was more
 
 
 def _learner_exit(code: int = 0) -> None:

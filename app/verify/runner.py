@@ -5,7 +5,7 @@ The child is forked from a fork server that has numpy imported (app/verify/forks
 a child) or, where there is none, is a fresh `python -P -m app.verify.child` (~250 ms). Either way it
 runs in its own session (process group), with stdin closed, one BLAS thread, no bytecode written
 into the workspace, and the repo (not the workspace folder) first on its import path. Results
-come over a dedicated pipe; stdout and stderr are drained as they come and only the first 64 KiB of
+come over a dedicated pipe; stdout and stderr are drained as they come and only the first MiB of
 each is kept, so megabytes of prints neither block the child nor fill memory. On the time limit the
 whole process group is killed. Nothing the child does touches the database: the parent stores the
 attempt afterwards.
@@ -30,7 +30,7 @@ from app import locations
 from app.verify.report import ExerciseReport, utc_now
 from reference_impls.exercise import Exercise
 
-OUTPUT_LIMIT = 64 * 1024
+OUTPUT_LIMIT = 2**20  # of each stream: about 1 MB kept, the rest counted and reported as truncated
 EXIT_GRACE_S = 0.5  # after the child exits, how long to wait for its pipes to close (grandchildren)
 
 EventHandler = Callable[[ExerciseReport, dict], None]
@@ -298,7 +298,7 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
     if report.output.get("truncated"):
         printed = report.output["stdout_bytes"] + report.output["stderr_bytes"]
         size = f"{printed / 2**20:.1f} MiB" if printed >= 2**20 else f"{printed / 2**10:.0f} KiB"
-        report.extra_hints.append(f"output truncated: printed {size}; the first {OUTPUT_LIMIT // 1024} KiB of each stream kept")
+        report.extra_hints.append(f"output truncated: printed {size}; the first {OUTPUT_LIMIT // 2**20} MiB of each stream kept")
 
 
 def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, time_limit_s: float | None = None,

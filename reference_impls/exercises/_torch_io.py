@@ -36,7 +36,9 @@ def to_numpy(value):
     import torch
 
     if isinstance(value, torch.Tensor):
-        t = value.detach().cpu()
+        if value.device.type != "cpu":  # the inputs are CPU tensors: another device is a bug, not a pass
+            raise ValueError(f"returned a tensor on {value.device}; keep outputs on the inputs' device (cpu)")
+        t = value.detach()
         return (t.float() if t.dtype == torch.bfloat16 else t).numpy().copy()
     if isinstance(value, tuple | list):
         return type(value)(to_numpy(v) for v in value)

@@ -15,6 +15,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.verify import registry
@@ -268,8 +269,9 @@ def test_closing_our_channels_never_passes(runs):
     assert closed.status in ("failed", "crashed") and _forward_passed(closed) == 0
     everything, _ = runs["closes_every_descriptor"]
     assert everything.status == "crashed" and _forward_passed(everything) == 0
-    # It exits on its own, or is killed first once all its pipes are closed: a race, either way a crash.
-    assert everything.error.startswith(("the process exited with code 0 in forward/random", "killed (SIGKILL) in forward/random"))
+    # It exits on its own, is killed once all its pipes are closed, or (on a loaded machine) runs out of
+    # time first: a race; what matters is that it is reported as a crash at the first check.
+    assert "in forward/random" in everything.error
 
 
 def test_base_exceptions_are_failures(runs):
@@ -319,3 +321,21 @@ def test_the_app_process_is_unharmed(runs, tmp_path):
     path.write_text(FILES["correct"], encoding="utf-8")
     [report] = run_jobs([Job(softmax, str(path))])
     assert report.passed
+
+
+def test_a_tensor_on_another_device_is_a_failure_not_a_pass():
+    """The torch exercises run on CPU tensors: an output on another device (cuda, meta) must not be
+    quietly moved back and compared; it is the learner's bug, reported with the device."""
+    import torch
+
+    from reference_impls.exercises._torch_io import call_torch
+
+    class Impl:
+        @staticmethod
+        def f(x):
+            return x.to("meta")
+
+    with pytest.raises(ValueError, match="returned a tensor on meta; keep outputs on the inputs' device"):
+        call_torch("f")(Impl, np.ones(3, dtype=np.float32))
+    assert torch.equal(torch.from_numpy(call_torch("f")(type("Ok", (), {"f": staticmethod(lambda x: x * 2)}),
+                                                        np.ones(3, dtype=np.float32))), torch.full((3,), 2.0))
