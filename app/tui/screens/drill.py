@@ -305,6 +305,8 @@ class DrillScreen(Screen):
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
         self.refresh_bindings()
+        if self.is_mounted:
+            self._tick()  # the countdown and its keys show at once, not a timer tick later
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in SESSION_ACTIONS:
