@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, db_snapshot
+from tests.conftest import FIXTURES, db_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 

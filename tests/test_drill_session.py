@@ -21,7 +21,7 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 from rich.console import Console
 
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)

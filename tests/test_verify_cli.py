@@ -9,40 +9,11 @@ from pathlib import Path
 import pytest
 
 from app.verify import registry
-from conftest import db_snapshot
+from tests.conftest import db_snapshot
 
-# The two modules the softmax exercise links to, with its two items (and one unrelated item).
-CURRICULUM = """\
-id: t
-title: Test Track
-categories:
-  - id: c
-    title: C
-    modules:
-      - id: "0.2"
-        title: Neural Networks
-        sections:
-          - kind: concepts
-            items:
-              - id: 0.2/activation-functions-relu-sigmoid-tanh
-                text: Activation functions
-              - id: 0.2/other
-                text: Something else
-      - id: iv-deliverables
-        title: Deliverables
-        sections:
-          - kind: deliverables
-            items:
-              - id: iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy
-                text: Sigmoid, ReLU, softmax from scratch (numpy)
-      - id: "2.1"
-        title: No exercises here
-        sections:
-          - kind: concepts
-            items:
-              - id: 2.1/thing
-                text: A thing
-"""
+# The two modules the softmax exercise links to, with its two items (and one unrelated item);
+# shared with the TUI verify tests.
+CURRICULUM = (Path(__file__).parent / "fixtures" / "verify_curriculum" / "t.yaml").read_text(encoding="utf-8")
 
 SOLUTION = Path(__file__).resolve().parents[1] / "reference_impls" / "numpy" / "softmax.py"
 SOFTMAX_ITEMS = ["iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy", "0.2/activation-functions-relu-sigmoid-tanh"]

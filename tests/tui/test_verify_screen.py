@@ -17,37 +17,7 @@ from tests.tui.app_state import settle
 
 REPO = Path(__file__).resolve().parents[2]
 SOLUTION = REPO / "reference_impls" / "numpy" / "softmax.py"
-CURRICULUM = """\
-id: t
-title: Test Track
-categories:
-  - id: c
-    title: C
-    modules:
-      - id: "0.2"
-        title: Neural Networks
-        sections:
-          - kind: concepts
-            items:
-              - id: 0.2/activation-functions-relu-sigmoid-tanh
-                text: Activation functions
-              - id: 0.2/other
-                text: Something else
-      - id: iv-deliverables
-        title: Deliverables
-        sections:
-          - kind: deliverables
-            items:
-              - id: iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy
-                text: Sigmoid, ReLU, softmax from scratch (numpy)
-      - id: "2.1"
-        title: No exercises here
-        sections:
-          - kind: concepts
-            items:
-              - id: 2.1/thing
-                text: A thing
-"""
+CURRICULUM = (Path(__file__).parents[1] / "fixtures" / "verify_curriculum" / "t.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
