@@ -72,6 +72,8 @@ class EntryPoint:
     doc: the task for this entry point: what to compute, the shapes and dtypes in and out; it becomes
         the docstring of the scaffold.
     methods: for a class, its methods (each an EntryPoint whose signature includes self).
+    base: for a class, its base class as the scaffold writes it ("nn.Module"); the scaffold's
+        __init__ then calls super().__init__() first.
     """
 
     name: str
@@ -79,6 +81,7 @@ class EntryPoint:
     doc: str
     kind: str = "function"  # "function" | "class"
     methods: tuple[EntryPoint, ...] = ()
+    base: str = ""
 
 
 @dataclass(frozen=True)

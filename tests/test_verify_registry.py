@@ -122,6 +122,11 @@ def test_stub_signatures_match_the_reference(exercise_id, tmp_path):
     for entry in exercise.entry_points:
         assert hasattr(reference, entry.name), f"{exercise.reference} defines no {entry.name}"
         want, got = getattr(reference, entry.name), namespace[entry.name]
+        if entry.kind == "class" and "torch" in exercise.needs:
+            import torch
+
+            is_module = issubclass(want, torch.nn.Module)
+            assert issubclass(got, torch.nn.Module) == is_module, f"{exercise.id}.{entry.name}: set base='nn.Module' on its EntryPoint"
         pairs = [(want, got)] + [(getattr(want, m.name), getattr(got, m.name)) for m in entry.methods]
         for ref_fn, stub_fn in pairs:
             ref_params = [(p.name, p.default) for p in inspect.signature(ref_fn).parameters.values()]

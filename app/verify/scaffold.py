@@ -57,19 +57,21 @@ def _docstring(text: str, indent: str) -> str:
     return f'{indent}{prefix}"""{textwrap.indent(body, indent).lstrip()}\n{indent}"""\n'
 
 
-def _function(entry: EntryPoint, indent: str = "") -> str:
+def _function(entry: EntryPoint, indent: str = "", first: str = "") -> str:
     return (
         f"{indent}def {entry.name}{entry.signature}:\n"
         f"{_docstring(entry.doc, indent + '    ')}"
-        f"{indent}    # TODO: your code here\n"
+        + (f"{indent}    {first}\n" if first else "")
+        + f"{indent}    # TODO: your code here\n"
         f"{indent}    raise NotImplementedError\n"
     )
 
 
 def _class(entry: EntryPoint) -> str:
     init = EntryPoint("__init__", entry.signature, "Set up the parameters and state.")
-    methods = "\n".join(_function(m, "    ") for m in (init, *entry.methods))
-    return f"class {entry.name}:\n{_docstring(entry.doc, '    ')}\n{methods}"
+    methods = [_function(init, "    ", "super().__init__()" if entry.base else ""), *(_function(m, "    ") for m in entry.methods)]
+    bases = f"({entry.base})" if entry.base else ""
+    return f"class {entry.name}{bases}:\n{_docstring(entry.doc, '    ')}\n" + "\n".join(methods)
 
 
 def stub(exercise: Exercise) -> str:

@@ -179,7 +179,7 @@ reference_impls/data/tiny_shakespeare_coriolanus.txt (31,742 characters of Corio
    int64 tensor of indices into it; `decode(ids, chars)`: back to the string.
 2. `get_batch(data, block_size, batch_size, generator)`: ix = torch.randint(len(data) - block_size,
    (batch_size,), generator=generator); x = the windows data[i:i+block_size], y = data[i+1:i+block_size+1].
-3. `CharLM(cfg)`, an nn.Module (add the base class to the stub): token and position embeddings,
+3. `CharLM(cfg)`, an nn.Module: token and position embeddings,
    cfg.n_layer pre-norm blocks (x + attn(ln1(x)), then x + mlp(ln2(x)), MLP 4x wide with GELU),
    causal multi-head self-attention (position t sees 0..t only), a final LayerNorm, a Linear head.
    forward(idx, targets=None) -> (logits (B, T, vocab_size), mean cross-entropy or None).
@@ -195,7 +195,7 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
         EntryPoint("decode", "(ids, chars)", "The string of the characters at `ids` (a 1-D int64 tensor)."),
         EntryPoint("get_batch", "(data, block_size, batch_size, generator)",
                    "(x, y), each (batch_size, block_size) int64: random windows and the next characters."),
-        EntryPoint("CharLM", "(self, cfg)", "A tiny GPT (make it an nn.Module subclass).", kind="class",
+        EntryPoint("CharLM", "(self, cfg)", "A tiny GPT (make it an nn.Module subclass).", kind="class", base="nn.Module",
                    methods=(EntryPoint("forward", "(self, idx, targets=None)",
                                        "idx (B, T) int64 -> (logits (B, T, vocab_size), loss or None)."),)),
         EntryPoint("train_char_lm", "(text, steps=300, seed=0, batch_size=32, lr=1e-2)",

@@ -106,7 +106,7 @@ what can the [CLS] token see here that a GPT's first token cannot?""",
         EntryPoint("EncoderClassifierConfig", "(self, vocab_size=32, max_len=16, d_model=16, n_head=2, n_layer=2, d_ff=64, n_classes=3, pad_id=0)",
                    "A @dataclass of the model's sizes (replace this class with one).", kind="class"),
         EntryPoint("EncoderClassifier", "(self, config)", "nn.Module: tok_emb, pos_emb, emb_ln, layers, pooler, classifier.",
-                   kind="class", methods=(EntryPoint("forward", "(self, idx)", "idx (B, T) int64 -> logits (B, n_classes)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, idx)", "idx (B, T) int64 -> logits (B, n_classes)."),)),
     ),
     checks=(
         Check("logits", "EncoderClassifier", classifier_cases, call=classifier_call, tolerance=MODEL_TOL,

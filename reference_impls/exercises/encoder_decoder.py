@@ -152,9 +152,9 @@ The oracle: nn.TransformerEncoderLayer / nn.TransformerDecoderLayer stacks with 
         EntryPoint("TransformerConfig", "(self, src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_head=2, n_layer=2, d_ff=32, "
                    "max_len=32, pad_id=0)", "A @dataclass of the model's sizes (replace this class with one).", kind="class"),
         EntryPoint("DecoderLayer", "(self, d_model, n_head, d_ff)", "nn.Module: attn, ln_1, cross_attn, ln_2, mlp, ln_3.",
-                   kind="class", methods=(EntryPoint("forward", "(self, x, memory, memory_key_padding_mask=None)", "x (B, T, d) -> (B, T, d)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, memory, memory_key_padding_mask=None)", "x (B, T, d) -> (B, T, d)."),)),
         EntryPoint("Transformer", "(self, config)", "nn.Module: src_embed, tgt_embed, encoder, decoder, generator.",
-                   kind="class", methods=(
+                   kind="class", base="nn.Module", methods=(
                        EntryPoint("encode", "(self, src)", "src (B, S) int64 -> memory (B, S, d_model)."),
                        EntryPoint("decode", "(self, tgt, memory, src)", "tgt (B, T), memory (B, S, d), src (B, S) -> (B, T, d_model)."),
                        EntryPoint("forward", "(self, src, tgt)", "src (B, S), tgt (B, T) -> logits (B, T, tgt_vocab_size)."))),

@@ -150,7 +150,7 @@ Then count the parameters of GPT-2 small (50257, 1024, 12 layers, 768): 124,439,
         EntryPoint("GPTConfig", "(self, block_size=16, vocab_size=32, n_layer=2, n_head=2, n_embd=16, bias=True)",
                    "A @dataclass holding the model's sizes (replace this class with one).", kind="class"),
         EntryPoint("GPT", "(self, config)", "nn.Module: transformer.wte / wpe / h / ln_f, lm_head tied to wte.",
-                   kind="class", methods=(
+                   kind="class", base="nn.Module", methods=(
                        EntryPoint("forward", "(self, idx, targets=None)", "idx (B, T) -> (logits (B, T, vocab_size), loss or None)."),
                        EntryPoint("generate", "(self, idx, max_new_tokens)", "(B, T) -> (B, T + max_new_tokens), greedy."))),
     ),

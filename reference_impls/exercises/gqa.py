@@ -98,7 +98,7 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
         EntryPoint("repeat_kv", "(x, n_rep)", "(B, n_kv, T, hs) -> (B, n_kv * n_rep, T, hs), each kv head repeated n_rep times in place."),
         EntryPoint("GroupedQueryAttention", "(self, d_model, n_head, n_kv_head)",
                    "nn.Module with q_proj, k_proj, v_proj, o_proj (nn.Linear, bias=False).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, d_model) -> (B, T, d_model)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, d_model) -> (B, T, d_model)."),)),
     ),
     checks=(
         Check("repeat_kv", "repeat_kv", repeat_cases, call=fn_call("repeat_kv"), description="n_kv 1-4, n_rep 1-4"),

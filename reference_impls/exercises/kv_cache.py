@@ -126,7 +126,7 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
                        EntryPoint("append", "(self, k, v)", "k, v (B, nh, T, hs) -> every cached (k, v): (B, nh, S, hs)."),
                        EntryPoint("__len__", "(self)", "S, the number of cached positions (0 when empty)."))),
         EntryPoint("CausalSelfAttention", "(self, n_embd, n_head)", "nn.Module: c_attn = nn.Linear(C, 3C), c_proj = nn.Linear(C, C).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x, cache=None)", "x (B, T, C) new tokens -> (B, T, C)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, cache=None)", "x (B, T, C) new tokens -> (B, T, C)."),)),
         EntryPoint("kv_cache_bytes", "(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2)", "An int: bytes of K and V."),
     ),
     checks=(

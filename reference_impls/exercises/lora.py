@@ -156,10 +156,10 @@ EXERCISE = Exercise(
     task="""LoRA (Hu et al. 2021) fine-tunes a frozen W0 by learning a rank-r update:
 h = x W0^T + b + (alpha / r) * x A^T B^T, with A (r, d_in) and B (d_out, r).
 
-`LoRALinear(in_features, out_features, r=8, alpha=16.0, bias=True)`, an nn.Module (add the base
-class) with exactly these parameters: `weight` (d_out, d_in) and `bias` (d_out,) frozen
-(requires_grad=False; nn.Linear's init), `lora_A` (r, d_in) Kaiming-uniform like nn.Linear's
-weight, `lora_B` (d_out, r) zeros, and `self.scaling = alpha / r`.
+`LoRALinear(in_features, out_features, r=8, alpha=16.0, bias=True)`, an nn.Module with exactly
+these parameters: `weight` (d_out, d_in) and `bias` (d_out,) frozen (requires_grad=False;
+nn.Linear's init), `lora_A` (r, d_in) Kaiming-uniform like nn.Linear's weight, `lora_B` (d_out, r)
+zeros, and `self.scaling = alpha / r`.
 - forward(x): the frozen Linear plus the scaled update, through the rank-r bottleneck (x A^T first:
   never build the d_out x d_in product in forward).
 - merge(): fold the update into weight (W0 += scaling * B A) and stop adding it in forward; unmerge()
@@ -170,7 +170,7 @@ exercise 3 is d_in 2048, d_out 8192, r 16.
 The checks copy weights into your layer by these names, then compare outputs, gradients, merges.""",
     entry_points=(
         EntryPoint("LoRALinear", "(self, in_features, out_features, r=8, alpha=16.0, bias=True)",
-                   "A frozen Linear (weight, bias) plus a trainable low-rank update (lora_A, lora_B, scaling).", kind="class",
+                   "A frozen Linear (weight, bias) plus a trainable low-rank update (lora_A, lora_B, scaling).", kind="class", base="nn.Module",
                    methods=(EntryPoint("forward", "(self, x)", "x (..., d_in) -> (..., d_out)."),
                             EntryPoint("merge", "(self)", "weight += scaling * lora_B @ lora_A; forward stops adding the update."),
                             EntryPoint("unmerge", "(self)", "Undo merge()."))),

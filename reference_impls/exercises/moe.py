@@ -127,9 +127,9 @@ EXERCISE = scoped(Exercise(
    f: k at balance.) Why does the gradient reach the router only through P?""",
     entry_points=(
         EntryPoint("Expert", "(self, d_model, d_ff)", "nn.Module: w1, w2, w3 (nn.Linear, bias=False).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x)", "(..., d_model) -> (..., d_model)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "(..., d_model) -> (..., d_model)."),)),
         EntryPoint("MoE", "(self, d_model, d_ff, n_experts, top_k=2, normalize=True)", "nn.Module: gate, experts.",
-                   kind="class", methods=(EntryPoint("forward", "(self, x)", "x (B, T, d) -> (y (B, T, d), loss (0-d tensor))."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "x (B, T, d) -> (y (B, T, d), loss (0-d tensor))."),)),
     ),
     checks=(
         Check("expert", "Expert", expert_cases, call=expert_call, tolerance=MODEL_TOL, description="float32/64"),

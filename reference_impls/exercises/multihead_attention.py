@@ -156,7 +156,6 @@ EXERCISE = scoped(Exercise(
     needs=("numpy", "torch"),
     preamble=PREAMBLE,
     task="""Attention as nn.Modules; the checks load their weights BY NAME, so keep the names below.
-Subclass nn.Module (change `class X:` to `class X(nn.Module):`, call super().__init__() first).
 Do not call F.scaled_dot_product_attention or nn.MultiheadAttention (they are the oracles).
 
 1. SingleHeadAttention(n_embd, head_size): Karpathy's `Head`. Parameters key, query, value =
@@ -174,10 +173,10 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
     entry_points=(
         EntryPoint("SingleHeadAttention", "(self, n_embd, head_size)",
                    "nn.Module: one attention head; parameters key, query, value = nn.Linear(n_embd, head_size, bias=False).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, C) -> (B, T, head_size)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, C) -> (B, T, head_size)."),)),
         EntryPoint("MultiHeadAttention", "(self, embed_dim, num_heads, bias=True)",
                    "nn.Module with nn.MultiheadAttention's layout: in_proj = nn.Linear(E, 3E, bias), out_proj = nn.Linear(E, E, bias).",
-                   kind="class", methods=(EntryPoint(
+                   kind="class", base="nn.Module", methods=(EntryPoint(
                        "forward", "(self, query, key, value, key_padding_mask=None, is_causal=False)",
                        "query (B, L, E), key / value (B, S, E) -> (out (B, L, E), weights (B, L, S) averaged over heads)."),)),
     ),

@@ -94,7 +94,7 @@ linear function of PE[pos]?""",
     entry_points=(
         EntryPoint("sinusoidal_encoding", "(T, d, base=10000.0, dtype=torch.float32)", "(T, d) tensor of `dtype`."),
         EntryPoint("LearnedPositionalEmbedding", "(self, block_size, n_embd)", "nn.Module holding wpe = nn.Embedding(block_size, n_embd).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x)", "x (B, T, C) -> x + wpe[:T]; ValueError if T > block_size."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "x (B, T, C) -> x + wpe[:T]; ValueError if T > block_size."),)),
     ),
     checks=(
         Check("sinusoidal", "sinusoidal_encoding", sinusoidal_cases, call=fn_call("sinusoidal_encoding"),

@@ -124,10 +124,10 @@ The oracle is nn.TransformerEncoderLayer(batch_first=True, dropout=0, norm_first
 same weights. Why does pre-norm train deep stacks without warm-up? (Follow the residual stream.)""",
     entry_points=(
         EntryPoint("MLP", "(self, n_embd, d_ff, activation='gelu', bias=True)", "nn.Module: c_fc, activation, c_proj.",
-                   kind="class", methods=(EntryPoint("forward", "(self, x)", "(..., n_embd) -> (..., n_embd)."),)),
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "(..., n_embd) -> (..., n_embd)."),)),
         EntryPoint("Block", "(self, n_embd, n_head, d_ff=None, norm_first=True, activation='gelu', bias=True)",
                    "nn.Module: ln_1, attn (in_proj, out_proj), ln_2, mlp (c_fc, c_proj).",
-                   kind="class", methods=(EntryPoint("forward", "(self, x, key_padding_mask=None, is_causal=False)",
+                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, key_padding_mask=None, is_causal=False)",
                                                      "x (B, T, C) -> (B, T, C)."),)),
     ),
     checks=(
