@@ -147,6 +147,10 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
 
     try:
         exercise = load(module_name, exercise_id)
+        if "torch" in exercise.needs:
+            from app.verify import eager_dynamo
+
+            eager_dynamo.install()  # before the reference runs: torch.optim would import torch._dynamo (~1.5 s)
         reference = importlib.import_module(exercise.reference)
         planned = checking.plan(exercise, reference)
     except Exception as exc:  # noqa: BLE001 - a broken exercise is reported, not raised

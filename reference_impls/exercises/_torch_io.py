@@ -13,9 +13,6 @@ import itertools
 import numpy as np
 
 NEEDS = ("numpy", "torch")
-# Exercises that build torch.optim optimizers: the first one imports torch._dynamo (~1.8 s of CPU), so
-# the fork server preloads it for them (app/verify/forkserver.py) instead of every child paying again.
-NEEDS_OPTIM = ("numpy", "torch", "torch._dynamo")
 
 
 def to_torch(value):

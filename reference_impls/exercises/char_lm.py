@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS_OPTIM
+from reference_impls.exercises._torch_io import NEEDS
 from reference_impls.data import CHAR_LM_TEXT as DATA, CHAR_LM_THRESHOLD as THRESHOLD
 
 TEXTS = [
@@ -169,7 +169,7 @@ class CharLMConfig:
     n_head: int = 2
     n_embd: int = 32
 ''',
-    needs=NEEDS_OPTIM,
+    needs=NEEDS,
     time_limit_s=30.0,
     task=f"""Karpathy's "Let's build GPT: from scratch, in code, spelled out", sized for a CPU: a tiny GPT
 that learns Shakespeare character by character in about a second. The text is

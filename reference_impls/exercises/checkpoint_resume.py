@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS_OPTIM, classification_data, params
+from reference_impls.exercises._torch_io import NEEDS, classification_data, params
 
 
 def _build(seed, opt):
@@ -124,7 +124,7 @@ EXERCISE = Exercise(
     items=("0.8/model-checkpointing", "0.8/exercise-2", "0.8/step-4"),
     reference="reference_impls.torch.checkpoint",
     preamble="import random\n\nimport numpy as np\nimport torch\n",
-    needs=NEEDS_OPTIM,
+    needs=NEEDS,
     task="""Stop a training run, start a new process, continue: the result must be the same, bit for bit.
 
 1. `save_checkpoint(path, model, optimizer, scheduler, step)`: everything the next step depends on,

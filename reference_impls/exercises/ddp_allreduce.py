@@ -4,7 +4,7 @@ import numpy as np
 
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch_io import (
-    NEEDS_OPTIM,
+    NEEDS,
     classification_data,
     mlp,
     to_numpy,
@@ -197,7 +197,7 @@ EXERCISE = Exercise(
            "fu-core/basic-distributed-training"),
     reference="reference_impls.torch.ddp",
     preamble="from datetime import timedelta\n\nimport torch\nimport torch.distributed as dist\nimport torch.nn.functional as F\n",
-    needs=NEEDS_OPTIM,
+    needs=NEEDS,
     time_limit_s=20.0,  # each check forks and joins 2-3 ranks, and one that hangs waits RANK_DEADLINE_S
     task="""What DistributedDataParallel does, written out with torch.distributed on the CPU (gloo).
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch_io import (
-    NEEDS_OPTIM,
+    NEEDS,
     classification_data,
     mlp,
     params,
@@ -144,7 +144,7 @@ EXERCISE = Exercise(
     items=("0.8/mixed-precision-training", "0.8/exercise-3", "iv-training/mixed-precision-fp16-bf16"),
     reference="reference_impls.torch.amp",
     preamble="import torch\n",
-    needs=NEEDS_OPTIM,
+    needs=NEEDS,
     task="""Mixed precision: matmuls in 16 bits, weights, gradients and optimizer state in float32.
 
 1. `autocast_forward(model, x)`: the model's output under torch.autocast on the CPU in bfloat16.

@@ -7,7 +7,7 @@ import numpy as np
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._torch_io import (
-    NEEDS_OPTIM,
+    NEEDS,
     classification_data,
     mlp,
     params,
@@ -188,7 +188,7 @@ EXERCISE = Exercise(
            "iv-training/gradient-clipping", "iv-training/learning-rate-schedules"),
     reference="reference_impls.torch.training",
     preamble="import math\n\nimport torch\n",
-    needs=NEEDS_OPTIM,
+    needs=NEEDS,
     task="""The inner loop of every PyTorch training script, one piece at a time.
 
 1. `train_step`: zero the gradients, forward, loss, backward, clip the gradients to a global L2
