@@ -7,7 +7,7 @@ import sys
 import typer
 
 from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
-from app.cli import doctor_cmds
+from app.cli import bench_cmds, doctor_cmds
 from app.cli.output import handles_errors
 
 app = typer.Typer(
@@ -36,6 +36,7 @@ drill_cmds.register(app)
 log_cmds.register(app)
 verify_cmds.register(app)
 doctor_cmds.register(app)
+bench_cmds.register(app)
 
 
 def main() -> None:
