@@ -42,6 +42,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 SPEC_VERSION = 1
@@ -57,6 +58,7 @@ TOLERANCES: dict[str, tuple[float, float]] = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+REFERENCE_ROOT = Path(__file__).resolve().parent  # probes' impl paths are relative to it
 
 
 class SpecError(ValueError):
@@ -232,6 +234,8 @@ class Exercise:
             unknown = set(probe.checks) - set(check_names)
             if unknown:
                 raise SpecError(f"{self.id}: probe '{probe.hint}' names unknown checks {sorted(unknown)}")
+            if isinstance(probe.impl, str) and not (REFERENCE_ROOT / probe.impl).is_file():
+                raise SpecError(f"{self.id}: probe '{probe.hint[:40]}...' names a missing file reference_impls/{probe.impl}")
 
 
 def grid(

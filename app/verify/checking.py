@@ -17,6 +17,7 @@ import traceback
 import types
 import warnings
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,36 @@ class PlannedCase:
     check: Check
     case: Case
     expected: Any
-    probe_outputs: list[tuple[Probe, Any]] = field(default_factory=list)
+    probes: list[tuple[Probe, ProbeImpl | None]] = field(default_factory=list)  # None: a `when` probe
+
+    @cached_property
+    def probe_outputs(self) -> list[tuple[Probe, Any]]:
+        """(probe, output) for the probes that get this case wrong (one that gets it right cannot tell
+        its mistake from a correct answer); `when` probes with output None. Computed on the first
+        failure that needs them, so a passing or unwritten solution never pays for them."""
+        import numpy as np
+
+        outputs = []
+        with warnings.catch_warnings(), np.errstate(all="ignore"):  # probes overflow on purpose
+            warnings.simplefilter("ignore")
+            for probe, lazy in self.probes:
+                if lazy is None:
+                    outputs.append((probe, None))
+                    continue
+                impl = lazy.impl
+                if self.check.call is None and not hasattr(impl, self.check.entry):
+                    continue  # a probe for another entry point
+                output = self._run_probe(impl)
+                if isinstance(output, Raised) or not outputs_match(self.expected, output, self.check.tolerance_for):
+                    outputs.append((probe, output))
+        return outputs
+
+    def _run_probe(self, impl: Any) -> Any:
+        check, case = self.check, self.case
+        try:
+            return _canonical(check, call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))))
+        except Exception as exc:  # noqa: BLE001 - a probe's exception is its output
+            return Raised(type(exc).__name__, str(exc))
 
     @property
     def label(self) -> str:
@@ -74,6 +104,18 @@ def load_file(path: Path, module_name: str) -> types.ModuleType:
     return module
 
 
+class ProbeImpl:
+    """A probe's implementation, loaded on first use: a wrong solution's file is only compiled when a
+    case fails (most runs pass, or fail with NotImplementedError)."""
+
+    def __init__(self, probe: Probe, exercise: Exercise) -> None:
+        self.probe, self.exercise = probe, exercise
+
+    @cached_property
+    def impl(self) -> Any:
+        return probe_impl(self.probe, self.exercise)
+
+
 def probe_impl(probe: Probe, exercise: Exercise) -> Any:
     if isinstance(probe.impl, str):
         path = REFERENCE_ROOT / probe.impl
@@ -93,7 +135,7 @@ def _canonical(check: Check, value: Any) -> Any:
     return check.canonical(value) if check.canonical is not None and not isinstance(value, Raised) else value
 
 
-# -- the plan: reference and probe outputs, computed before any learner code runs --------------------
+# -- the plan: reference outputs, computed before any learner code runs (probes: on a failure) -------
 
 
 def plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
@@ -107,7 +149,7 @@ def plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
 
 
 def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
-    probes = [(probe, probe_impl(probe, exercise) if probe.impl is not None else None) for probe in exercise.probes]
+    probes = [(probe, ProbeImpl(probe, exercise) if probe.impl is not None else None) for probe in exercise.probes]
     planned: list[PlannedCase] = []
     for check in exercise.checks:
         cases = list(check.cases())
@@ -128,23 +170,8 @@ def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
                     "would pass; change the inputs (or mark the case zero_ok=True if it tests something else)"
                 )
             informative |= not zero and any(True for _, leaf in leaves(expected) if _size(leaf) > 0)
-            item = PlannedCase(len(planned), check, case, expected)
-            for probe, impl in probes:
-                if probe.checks and check.name not in probe.checks:
-                    continue
-                if impl is None:
-                    item.probe_outputs.append((probe, None))
-                    continue
-                if check.call is None and not hasattr(impl, check.entry):
-                    continue
-                try:
-                    output = _canonical(check, call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))))
-                except Exception as exc:
-                    output = Raised(type(exc).__name__, str(exc))
-                # A probe that gets this case right cannot tell its mistake from a correct answer here.
-                if isinstance(output, Raised) or not outputs_match(expected, output, check.tolerance_for):
-                    item.probe_outputs.append((probe, output))
-            planned.append(item)
+            applicable = [(probe, impl) for probe, impl in probes if not probe.checks or check.name in probe.checks]
+            planned.append(PlannedCase(len(planned), check, case, expected, applicable))
         if not informative:
             raise SpecError(f"{exercise.id}: check '{check.name}' has no case with a non-zero, non-empty reference output")
     return planned
@@ -161,12 +188,17 @@ def _input_names(check: Check, reference: Any, case: Case) -> list[str]:
     names = [f"args[{n}]" for n in range(len(case.args))] + list(case.kwargs)
     if check.call is None:
         try:
-            signature = inspect.signature(getattr(reference, check.entry))
+            signature = _signature(getattr(reference, check.entry))
             bound = signature.bind_partial(*case.args, **case.kwargs)
             names = list(bound.arguments)
         except (TypeError, ValueError, AttributeError):
             pass
     return names
+
+
+@cache
+def _signature(function: Any) -> inspect.Signature:
+    return inspect.signature(function)
 
 
 def describe_case(check: Check, reference: Any, case: Case) -> tuple[list[dict], str]:
@@ -191,7 +223,7 @@ def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
     """The traceback frames in the learner's file (all frames for the reference), recursion collapsed."""
     frames = traceback.extract_tb(tb)
     if learner_file is not None:
-        target = str(learner_file.resolve())
+        target = _resolve(str(learner_file))
         frames = [f for f in frames if f.filename and _resolve(f.filename) == target]  # none: not in their code
     out = [{"file": Path(f.filename).name, "line": f.lineno, "function": f.name, "code": (f.line or "").strip()} for f in frames]
     if len(out) > MAX_FRAMES:
@@ -200,6 +232,7 @@ def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
     return out
 
 
+@cache  # a failing case per traceback frame: resolving paths (an lstat per component) adds up
 def _resolve(name: str) -> str:
     try:
         return str(Path(name).resolve())
@@ -315,6 +348,8 @@ def _plain_data(value: Any) -> bool:
 
 
 def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
+    if isinstance(actual, Raised) and actual.type == "NotImplementedError":
+        return []  # the scaffold's body: "not implemented yet" says it all
     hints = []
     for probe, output in item.probe_outputs:
         try:
