@@ -124,6 +124,9 @@ class Check:
     tolerance: per-dtype (rtol, atol) overrides of TOLERANCES.
     check_dtype: arrays must keep the expected dtype (float32 in, float32 out).
     description: what is checked, one line, for reference_impls/README.md.
+    reference_output: False for a milestone that `compare` judges from the learner's output alone (a
+        validation loss under a threshold): the reference is not run for it (that it passes is a test
+        in tests/reference) and `compare` gets expected=None.
     """
 
     name: str
@@ -135,6 +138,7 @@ class Check:
     tolerance: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     check_dtype: bool = True
     description: str = ""
+    reference_output: bool = True
 
     def tolerance_for(self, dtype_name: str) -> tuple[float, float]:
         return self.tolerance.get(dtype_name) or TOLERANCES.get(dtype_name, TOLERANCES["float64"])
@@ -228,6 +232,8 @@ class Exercise:
         for check in self.checks:
             if check.entry not in names:
                 raise SpecError(f"{self.id}: check '{check.name}' calls unknown entry point '{check.entry}'")
+            if not check.reference_output and check.compare is None:
+                raise SpecError(f"{self.id}: check '{check.name}' has no reference output, so it needs a `compare`")
         for probe in self.probes:
             if (probe.impl is None) == (probe.when is None):
                 raise SpecError(f"{self.id}: probe '{probe.hint}' needs exactly one of impl / when")

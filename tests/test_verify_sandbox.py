@@ -414,3 +414,25 @@ def test_the_fresh_interpreter_fallback_reports_the_same(tmp_path, monkeypatch):
     assert raises.failures[0]["message"].endswith("at raises.py:4")
     assert loop.error == f"timed out after {TIME_LIMIT_S:g} s in forward/random"
     assert os_exit.failures[0]["message"].startswith("called os._exit(7)")
+
+
+def test_a_milestone_check_is_judged_without_running_the_reference():
+    def never(x):
+        raise AssertionError("the reference of a milestone check must not run")
+
+    def under_one(expected, actual, case):
+        assert expected is None
+        return None if float(actual) < 1.0 else f"loss {float(actual):.2f} is not under 1.0"
+
+    milestone = Check("milestone", "f", lambda: [Case("run", (np.ones(3),))], compare=under_one, reference_output=False)
+    exercise = Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused",
+                        entry_points=(EntryPoint("f", "(x)", "d"),), checks=(milestone,))
+    exercise.validate()
+    planned = checking.plan(exercise, type("Ref", (), {"f": staticmethod(never)}))
+    good = type("Learner", (), {"f": staticmethod(lambda x: x.sum() / 10)})
+    bad = type("Learner", (), {"f": staticmethod(lambda x: x.sum())})
+    assert checking.run_case(planned[0], good, None, None, None)["passed"]
+    assert checking.run_case(planned[0], bad, None, None, None)["message"] == "loss 3.00 is not under 1.0"
+    with pytest.raises(SpecError, match="needs a `compare`"):
+        Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused", entry_points=(EntryPoint("f", "(x)", "d"),),
+                 checks=(Check("milestone", "f", list, reference_output=False),)).validate()

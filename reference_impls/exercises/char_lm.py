@@ -119,8 +119,8 @@ def _val_loss(impl, steps=300, seed=0):
 def _below_threshold(expected, actual, case):
     if float(actual) < THRESHOLD:
         return None
-    return (f"validation loss {float(actual):.3f} is not below {THRESHOLD} (the reference reaches {float(expected):.3f}; "
-            "uniform guessing is 4.06, a bigram model levels off near 2.4)")
+    return (f"validation loss {float(actual):.3f} is not below {THRESHOLD} (uniform guessing is 4.06, a bigram model "
+            "levels off near 2.4; the reference gets under the threshold with these defaults)")
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -210,7 +210,8 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
               description="3 configs: logits shape, loss = mean cross-entropy ~ ln V at init, causality, no targets -> no loss"),
         Check("milestone", "train_char_lm", lambda: [Case("300_steps", (), {"steps": 300, "seed": 0},
                                                           note="the loss on held-out text, measured by the check")],
-              call=_val_loss, compare=_below_threshold, description=f"300 steps: validation loss under {THRESHOLD}"),
+              call=_val_loss, compare=_below_threshold, reference_output=False,
+              description=f"300 steps: validation loss under {THRESHOLD}"),
     ),
     probes=(
         Probe("a position sees the future: the attention must be causal (is_causal=True, or mask the scores above "
