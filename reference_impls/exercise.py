@@ -34,6 +34,21 @@ exactly. On a failing case every probe whose output matches the learner's (NaN e
 same exception with the same message) and differs from the reference's, or whose `when` predicate
 holds, adds its hint. Built-in hints name the rest: an input modified in place, a changed dtype, a
 shape off by size-1 dims or a transpose, nan/inf where the reference is finite, NotImplementedError.
+
+Triton kernel exercises (reference_impls/exercises/triton_*.py) use three optional fields, all
+additive (an exercise without them behaves as before):
+- `oracle`: a module computing the expected outputs in place of `reference`. A kernel exercise's
+  reference is the kernel in kernels/ (what `learn verify --reference` runs and what GPU timings
+  compare with); its oracle is plain PyTorch, so the reference kernel is itself checked and the
+  expected outputs cost no interpreter time.
+- `scaffold`: code the stub writes between the imports and the entry points: the @triton.jit
+  kernel's signature with a TODO body, which the learner's launcher (the entry point) launches.
+- `benchmark`: how to time the launcher on a CUDA device once every check passes (`Benchmark`).
+With `needs` naming "triton", the child runs the kernels compiled on CUDA, or else in Triton's
+interpreter on CPU tensors (TRITON_INTERPRET=1, set before any kernel module is imported, with a
+bounds check on every load and store: app/verify/triton_mode.py). A wrong kernel that only that
+bounds check catches (an unmasked tail, harmless-looking on a GPU) says why in `INTERPRETER_ONLY =
+"..."` beside its EXPECTED_HINT; the registry test skips it where kernels run compiled.
 """
 
 from __future__ import annotations
@@ -164,6 +179,33 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """How `learn verify` times a kernel exercise on a CUDA device, after every check passes.
+
+    The learner's launcher, the reference's and `torch` are timed on the same inputs (median ms of
+    triton.testing.do_bench); the report gives the speedups, GB/s (and TFLOP/s) and the fraction of
+    the device's measured roofline. A speedup over the reference above `suspect_speedup` is
+    flagged and re-checked on fresh inputs (seed + 1) against the oracle (or the reference).
+
+    entry: the launcher timed (an entry point of the exercise).
+    inputs: inputs(device, seed) -> the launcher's positional arguments at the timed size (tensors on device).
+    torch: the PyTorch equivalent, called with the same arguments (timed beside).
+    bytes: bytes(*args) -> the bytes one call must move at least (inputs read once, output written once).
+    flops: flops(*args) -> the floating-point operations of one call; 0 for memory-bound kernels.
+    size: the timed size in words ("2^24 float32").
+    """
+
+    entry: str
+    inputs: Callable[[str, int], tuple]
+    torch: Callable[..., Any]
+    bytes: Callable[..., float]
+    flops: Callable[..., float] | None = None
+    size: str = ""
+    seed: int = 0
+    suspect_speedup: float = 10.0
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One learner file to write, checked against a reference.
 
@@ -178,6 +220,10 @@ class Exercise:
     needs: libraries the checks import in the child ("numpy", "torch"); torch is only imported when named.
     module: the home module id, when it is not the module of items[0].
     time_limit_s / memory_limit_mb: the child's limits (wall clock for the whole exercise; address space).
+    oracle: a dotted module computing the expected outputs in place of `reference` (same entry-point
+        names); None: the reference does.
+    scaffold: code the stub writes after the preamble, before the entry points (a kernel skeleton).
+    benchmark: timing on a CUDA device once every check passes (Triton exercises); None: not timed.
     """
 
     id: str
@@ -193,6 +239,9 @@ class Exercise:
     module: str | None = None
     time_limit_s: float = 10.0
     memory_limit_mb: int = 2048
+    oracle: str | None = None
+    scaffold: str = ""
+    benchmark: Benchmark | None = None
 
     @property
     def home_module(self) -> str:
@@ -242,6 +291,8 @@ class Exercise:
                 raise SpecError(f"{self.id}: probe '{probe.hint}' names unknown checks {sorted(unknown)}")
             if isinstance(probe.impl, str) and not (REFERENCE_ROOT / probe.impl).is_file():
                 raise SpecError(f"{self.id}: probe '{probe.hint[:40]}...' names a missing file reference_impls/{probe.impl}")
+        if self.benchmark is not None and self.benchmark.entry not in names:
+            raise SpecError(f"{self.id}: the benchmark times unknown entry point '{self.benchmark.entry}'")
 
 
 def grid(

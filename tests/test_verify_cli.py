@@ -150,7 +150,9 @@ def test_verify_json_has_a_stable_shape(cli, curriculum, workspace):
     assert set(exercise) == {
         "id", "title", "module_id", "file", "impl", "status", "passed", "checks_passed", "checks_total",
         "duration_ms", "started_at", "source_hash", "error", "error_detail", "hints", "checks", "output", "limits",
+        "timing",
     }
+    assert exercise["timing"] is None  # GPU timings: kernel exercises only (tests/test_verify_kernels.py)
     check = exercise["checks"][0]
     assert set(check) == {
         "index", "check", "case", "entry", "label", "detail", "seed", "note", "inputs", "passed", "status", "message",

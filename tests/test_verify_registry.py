@@ -65,11 +65,23 @@ def test_scaffold_fails_every_check(exercise_id, stub_dir):
 
 @pytest.mark.parametrize("exercise_id, wrong", WRONG)
 def test_wrong_solution_fails_with_its_hint(exercise_id, wrong, stub_dir):
+    solution = next(w for w in registry.wrong_solutions(report_exercise(exercise_id)) if w.name == wrong)
+    if solution.interpreter_only and _kernels_compiled():
+        pytest.skip(f"only Triton's interpreter catches it: {solution.interpreter_only}")
     report = _reports(exercise_id, stub_dir)[wrong]
-    expected = next(w.expected_hint for w in registry.wrong_solutions(report_exercise(exercise_id)) if w.name == wrong)
+    expected = solution.expected_hint
     assert expected, f"reference_impls/wrong/{exercise_id}/{wrong}.py: set EXPECTED_HINT"
     assert not report.passed, f"the wrong solution {wrong} passes every check of {exercise_id}"
     assert any(expected in hint for hint in report.hints), f"expected a hint containing {expected!r}\n{_explain(report)}"
+
+
+def _kernels_compiled() -> bool:
+    """The children run Triton kernels compiled on CUDA (app/verify/triton_mode.py), not interpreted."""
+    import os
+
+    import torch
+
+    return torch.cuda.is_available() and os.environ.get("TRITON_INTERPRET", "0") in ("", "0")
 
 
 def report_exercise(exercise_id):
@@ -114,10 +126,16 @@ def test_exercise_follows_the_spec(exercise_id):
 @pytest.mark.parametrize("exercise_id", [e.id for e in EXERCISES])
 def test_stub_signatures_match_the_reference(exercise_id, tmp_path):
     import importlib
+    import importlib.util
 
     exercise = report_exercise(exercise_id)
-    namespace: dict = {}
-    exec(compile(scaffold.stub(exercise), f"{exercise.id}.py", "exec"), namespace)  # noqa: S102 - our own stub
+    # Imported from a file, not exec'd: @triton.jit reads its kernel's source (inspect.getsourcelines).
+    path = tmp_path / f"{exercise.id}.py"
+    path.write_text(scaffold.stub(exercise), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"stub_{exercise.id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    namespace = vars(module)
     reference = importlib.import_module(exercise.reference)
     for entry in exercise.entry_points:
         assert hasattr(reference, entry.name), f"{exercise.reference} defines no {entry.name}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -56,12 +56,12 @@ def start(
 
 @handles_errors
 def verify(
-    target: Annotated[Optional[str], typer.Argument(help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).")] = None,
+    target: Annotated[str | None, typer.Argument(help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every exercise.")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Check the references themselves (maintainers, CI); stores nothing.")] = False,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Re-run on every save of your files (Ctrl-C to stop).")] = False,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", min=0.5, help="Seconds per exercise (default: the exercise's, 10).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", min=0.5, help="Seconds per exercise (default: the exercise's, 10).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check your code for a module's exercises against the references, in a sandboxed child process.
@@ -177,7 +177,14 @@ def _run(store, exercises, out, reference: bool, time_limit, workers, *, watchin
 
 def _run_with_progress(console, jobs, workers, time_limit):
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from app.verify.runner import run_jobs
 
@@ -233,6 +240,7 @@ def _print_reports(console, reports, ticks, reference: bool) -> None:
             f"{report.checks_passed} / {report.checks_total}", f"{report.duration_ms / 1000:.1f} s", escape(report.file),
         )
     console.print(table)
+    _print_timings(console, reports)
     passed = sum(r.passed for r in reports)
     console.print(f"{passed} of {len(reports)} exercises passed, "
                   f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks")
@@ -244,6 +252,45 @@ def _print_reports(console, reports, ticks, reference: bool) -> None:
             console.print(f"[green]✔ ticked[/] {escape(item)}")
         for item, others in ticks.waiting.items():
             console.print(f"[dim]{escape(item)} is ticked when these pass too: {escape(', '.join(others))}[/]")
+
+
+def _print_timings(console, reports) -> None:
+    """Kernel exercises: the GPU timings table, or once why there are none (not an error)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    timed = [r for r in reports if r.timing]
+    measured = [r for r in timed if r.timing.get("status") == "measured"]
+    if measured:
+        table = Table(title=f"GPU timings ({escape(measured[0].timing.get('device') or 'cuda')}; median ms, "
+                            "speedup = their time / yours)", title_justify="left", show_edge=False, pad_edge=False)
+        for column in ("Exercise", "Size", "Yours", "Reference", "torch", "vs reference", "vs torch", "Throughput", "Roofline"):
+            table.add_column(column, justify="left" if column in ("Exercise", "Size") else "right", no_wrap=True)
+        for report in measured:
+            t = report.timing
+            throughput = f"{t['tflops']:.3g} TFLOP/s" if t.get("tflops") else f"{t['gbps']:.0f} GB/s" if t.get("gbps") else "-"
+            roofline = f"{100 * t['roofline_fraction']:.0f}%" if t.get("roofline_fraction") is not None else "-"
+            speedup = f"{_speedup(t['speedup_vs_reference'])}"
+            if t.get("suspect"):
+                speedup = f"[red]{speedup} suspect[/]"
+            table.add_row(escape(report.id), escape(t.get("size") or ""), f"{t['ms']['yours']:.3g}",
+                          f"{t['ms']['reference']:.3g}", f"{t['ms']['torch']:.3g}", speedup,
+                          _speedup(t["speedup_vs_torch"]), throughput, roofline)
+        console.print(table)
+        for report in measured:
+            if report.timing.get("suspect"):
+                console.print(f"  [yellow]{escape(report.id)}:[/] {escape(report.timing.get('message') or '')}")
+    for report in timed:
+        if report.timing.get("status") in ("error", "skipped"):
+            style = "red" if report.timing["status"] == "error" else "dim"
+            console.print(f"[{style}]{escape(report.id)}: {escape(report.timing.get('message') or '')}[/]")
+    no_cuda = next((r.timing.get("message") for r in timed if r.timing.get("status") == "no_cuda"), None)
+    if no_cuda:
+        console.print(f"[dim]{escape(no_cuda)}[/]")
+
+
+def _speedup(value) -> str:
+    return f"{value:.2f}x" if isinstance(value, int | float) else str(value)
 
 
 def _print_failure(console, report) -> None:

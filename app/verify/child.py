@@ -6,17 +6,25 @@ IMPL is a .py path (the learner's file, a wrong solution) or `module:DOTTED.NAME
 Results go to the pipe RESULTS_FD as JSON lines, never through stdout (the learner's prints go there,
 and the parent only keeps the first MiB). Events, in order:
 
-    {"event": "plan", "cases": [{"index", "check", "case", "label", "detail"}], "memory_enforced": bool}
+    {"event": "plan", "cases": [{"index", "check", "case", "label", "detail"}], "memory_enforced": bool,
+     "kernel_mode": "cuda" | "interpreter" | null}
     {"event": "case_start", "index": 3}      before each learner call (the parent names the case on a timeout)
     {"event": "case", "result": {...}}       see checking.run_case
     {"event": "load_error", "error": {...}}  the file did not import (syntax error, exception, exit)
     {"event": "spec_error", "message": "..."} the exercise itself is broken
+    {"event": "timing_start"}               a kernel exercise's GPU timing begins (the parent extends the deadline)
+    {"event": "timing", "result": {...}}     its timings, or why there are none (app/verify/kernel_timing.py)
     {"event": "output", "stdout": n, "stderr": n}  characters the learner printed (all, not just those kept)
     {"event": "done"}
 
 The memory limit (RLIMIT_AS = address space in use after the reference outputs are computed plus
 MEMORY_MB) is set before the learner's file is imported. macOS does not enforce RLIMIT_AS: there the
-limit is reported as not enforced and only the parent's time limit applies.
+limit is reported as not enforced and only the parent's time limit applies; so is it for a Triton
+exercise running on CUDA (a CUDA context maps tens of GiB of address space).
+
+A Triton exercise (`needs` names "triton") runs its kernels compiled on CUDA when there is a device,
+else in Triton's interpreter: app/verify/triton_mode.py decides, before the reference or the
+learner's file is imported.
 """
 
 from __future__ import annotations
@@ -145,14 +153,21 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
     from app.verify import checking
     from reference_impls.exercises import load
 
+    kernel_mode = None  # "cuda" | "interpreter" for exercises that need triton
     try:
         exercise = load(module_name, exercise_id)
         if "torch" in exercise.needs:
             from app.verify import eager_dynamo
 
             eager_dynamo.install()  # before the reference runs: torch.optim would import torch._dynamo (~1.5 s)
+        if "triton" in exercise.needs:
+            from app.verify import triton_mode
+
+            # Before any kernel module is imported: @triton.jit reads TRITON_INTERPRET when it decorates.
+            kernel_mode = triton_mode.choose()
         reference = importlib.import_module(exercise.reference)
-        planned = checking.plan(exercise, reference)
+        oracle = importlib.import_module(exercise.oracle) if exercise.oracle else reference
+        planned = checking.plan(exercise, oracle)
     except Exception as exc:  # noqa: BLE001 - a broken exercise is reported, not raised
         events.send("spec_error", message=f"{type(exc).__name__}: {exc}")
         events.send("done")
@@ -163,8 +178,12 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
         cases.append({"index": item.index, "check": item.check.name, "case": item.case.name, "label": item.label, "detail": detail})
     if "torch" in exercise.needs:
         import torch  # noqa: F401 - before the memory limit: its libraries map gigabytes of address space
-    enforced = apply_memory_limit(memory_mb)
-    events.send("plan", cases=cases, memory_enforced=enforced)
+    if "triton" in exercise.needs:
+        import triton.language  # noqa: F401 - likewise (libtriton, LLVM), after triton_mode.choose()
+    # A CUDA context reserves tens of GiB of address space, and device allocations map more: no RLIMIT_AS
+    # there (the time limit still applies).
+    enforced = apply_memory_limit(memory_mb) if kernel_mode != "cuda" else False
+    events.send("plan", cases=cases, memory_enforced=enforced, kernel_mode=kernel_mode)
 
     learner_file: Path | None = None
     sys.stdout, sys.stderr = CappedText(sys.stdout, OUTPUT_LIMIT), CappedText(sys.stderr, OUTPUT_LIMIT)
@@ -184,6 +203,7 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
         _send_output_counts(events)
         events.send("done")
         return
+    passed = 0
     for item in planned:
         _flush()  # the learner's prints so far reach the parent even if this case never returns
         events.send("case_start", index=item.index)
@@ -195,8 +215,31 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
             events.send("spec_error", message=f"checking {item.label}: {type(exc).__name__}: {exc}")
             break
         events.send("case", result=result)
+        passed += bool(result["passed"])
+    if exercise.benchmark is not None:
+        _flush()
+        _send_timing(events, exercise, impl, reference, kernel_mode, passed == len(planned))
     _send_output_counts(events)
     events.send("done")
+
+
+def _send_timing(events: Events, exercise, impl, reference, kernel_mode: str | None, all_passed: bool) -> None:
+    """The GPU timings of a kernel exercise, or why there are none (not an error: correctness stands)."""
+    from app.verify import kernel_timing
+
+    if kernel_mode != "cuda":
+        result = {"status": "no_cuda", "message": kernel_timing.NO_CUDA}
+    elif not all_passed:
+        result = {"status": "skipped", "message": "not timed: the kernel is timed once every check passes"}
+    else:
+        events.send("timing_start")  # the parent gives the timing a budget of its own
+        try:
+            result = kernel_timing.measure(exercise, impl, reference)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the learner's code at the timed size: reported, not fatal
+            result = {"status": "error", "message": f"timing failed: {type(exc).__name__}: {str(exc)[:200]}"}
+    events.send("timing", result=result)
 
 
 def _send_output_counts(events: Events) -> None:

@@ -82,6 +82,9 @@ class WrongSolution:
     exercise_id: str
     path: Path
     expected_hint: str | None  # a substring of a hint the report must show
+    # Why only Triton's interpreter catches it (an unmasked access that on a GPU lands in the caching
+    # allocator's slack and goes unseen): INTERPRETER_ONLY = "..." in the file; None for the others.
+    interpreter_only: str | None = None
 
     @property
     def name(self) -> str:
@@ -89,20 +92,23 @@ class WrongSolution:
 
 
 def wrong_solutions(exercise: Exercise) -> list[WrongSolution]:
-    """reference_impls/wrong/<exercise id>/*.py, each with EXPECTED_HINT read without importing it."""
+    """reference_impls/wrong/<exercise id>/*.py, each with EXPECTED_HINT (and INTERPRETER_ONLY) read without importing it."""
     folder = REFERENCE_ROOT / "wrong" / exercise.id
     found = []
     for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
         if path.name.startswith("_"):
             continue
-        found.append(WrongSolution(exercise.id, path, _expected_hint(path)))
+        constants = _string_constants(path)
+        found.append(WrongSolution(exercise.id, path, constants.get("EXPECTED_HINT"), constants.get("INTERPRETER_ONLY")))
     return found
 
 
-def _expected_hint(path: Path) -> str | None:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "EXPECTED_HINT" for t in node.targets):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                return node.value.value
-    return None
+def _string_constants(path: Path) -> dict[str, str]:
+    """The module-level `NAME = "string"` assignments of a file, read without importing it."""
+    found = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value.value
+    return found

@@ -15,7 +15,13 @@ JSON shape of one exercise (stable; `learn verify --json` lists them under "exer
                  "message", "mismatch": {...} | null, "error": {...} | null, "hints": [str],
                  "mutated": [str], "duration_ms"}],
      "output": {"stdout": str, "stderr": str, "stdout_bytes": int, "stderr_bytes": int, "truncated": bool},
-     "limits": {"time_s": float, "memory_mb": int, "memory_enforced": bool}}
+     "limits": {"time_s": float, "memory_mb": int, "memory_enforced": bool},
+     "timing": null                            exercises without a benchmark; kernel exercises:
+         {"status": "no_cuda" | "skipped" | "error", "message": str}  or, measured on a GPU,
+         {"status": "measured", "device", "size", "entry", "ms": {"yours", "reference", "torch"},
+          "speedup_vs_reference", "speedup_vs_torch", "gbps", "tflops" | null,
+          "roofline": {"bandwidth_gbps", "tflops" | null, "tflops_dtype" | null}, "roofline_fraction" | null,
+          "suspect": bool, "recheck": {"passed", "seed", "message"} | null, "message": str}}
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
 
 def utc_now() -> str:
     """As app.progress.utc_now, without importing the database layer."""
@@ -49,6 +56,9 @@ class ExerciseReport:
     extra_hints: list[str] = field(default_factory=list)
     output: dict = field(default_factory=lambda: {"stdout": "", "stderr": "", "stdout_bytes": 0, "stderr_bytes": 0, "truncated": False})
     limits: dict = field(default_factory=dict)
+    timing: dict | None = None  # kernel exercises: GPU timings, or why there are none (kernel_timing.py)
+    timing_budget_s: float = 0.0  # the extra time the runner gave the timing (0: none started)
+    compile_budget_s: float = 0.0  # the extra time for compiling kernels on CUDA (0: not compiled)
 
     @property
     def passed(self) -> bool:
@@ -78,6 +88,7 @@ class ExerciseReport:
             "checks_total": self.checks_total, "duration_ms": self.duration_ms, "started_at": self.started_at,
             "source_hash": self.source_hash, "error": self.error, "error_detail": self.error_detail,
             "hints": self.hints, "checks": self.checks, "output": self.output, "limits": self.limits,
+            "timing": self.timing,
         }
 
 

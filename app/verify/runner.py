@@ -7,8 +7,10 @@ runs in its own session (process group), with stdin closed, one BLAS thread, no 
 into the workspace, and the repo (not the workspace folder) first on its import path. Results
 come over a dedicated pipe; stdout and stderr are drained as they come and only the first MiB of
 each is kept, so megabytes of prints neither block the child nor fill memory. On the time limit the
-whole process group is killed. Nothing the child does touches the database: the parent stores the
-attempt afterwards.
+whole process group is killed (a kernel exercise running compiled on a GPU gets
+kernel_timing.COMPILE_BUDGET_S more for its first launches, and TIMING_BUDGET_S more once it starts
+timing). Nothing the child does touches the database: the parent
+stores the attempt afterwards.
 """
 
 from __future__ import annotations
@@ -108,7 +110,10 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     if start_method() == "forkserver":
         from app.verify.forkserver import ForkedChild
 
-        extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch"))  # more to preload (forkserver.py)
+        # More to preload (forkserver.py), but never triton: triton.language's own helpers (tl.max, tl.sum)
+        # are @triton.jit functions, compiled or interpreted as TRITON_INTERPRET says when triton is
+        # imported, so the child imports it after choosing (triton_mode.py). It costs ~0.25 s there.
+        extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch", "triton"))
         child = ForkedChild(*args, torch="torch" in exercise.needs, extra=extra)
     else:
         child = SpawnedChild(*args)
@@ -118,8 +123,9 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     stdout, stderr = _Capped(), _Capped()
     events: list[dict] = []
     timed_out = False
+    deadline = [started + limit_s]  # a kernel exercise's GPU timing gets a budget of its own (_on)
     try:
-        timed_out = _pump(child, stdout, stderr, started + limit_s, lambda e: _on(report, events, e, on_event))
+        timed_out = _pump(child, stdout, stderr, deadline, lambda e: _on(report, events, e, on_event, deadline))
     finally:
         child.kill_group()
         returncode = child.wait()
@@ -135,9 +141,10 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     return report
 
 
-def _pump(child, stdout: _Capped, stderr: _Capped, deadline: float,
+def _pump(child, stdout: _Capped, stderr: _Capped, deadline: list[float],
           on_event: Callable[[dict], None]) -> bool:
-    """Drain the three pipes until they close or the deadline passes; True on a timeout."""
+    """Drain the three pipes until they close or the deadline (deadline[0], which on_event may move)
+    passes; True on a timeout."""
     selector = selectors.DefaultSelector()
     sinks = {child.stdout_fd: stdout.add, child.stderr_fd: stderr.add}
     pending = b""
@@ -160,13 +167,13 @@ def _pump(child, stdout: _Capped, stderr: _Capped, deadline: float,
     try:
         while selector.get_map():
             now = time.monotonic()
-            if now >= deadline:
+            if now >= deadline[0]:
                 return True
             if child.poll() is not None:
                 exited_at = exited_at or now
                 if now - exited_at > EXIT_GRACE_S:
                     break  # a grandchild holds a pipe open; the group is killed next
-            for key, _ in selector.select(timeout=min(deadline - now, 0.1)):
+            for key, _ in selector.select(timeout=min(deadline[0] - now, 0.1)):
                 try:
                     chunk = os.read(key.fd, 1 << 16)
                 except BlockingIOError:
@@ -232,9 +239,24 @@ def kill_group(pid: int) -> None:
         pass
 
 
-def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventHandler | None) -> None:
+def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventHandler | None,
+        deadline: list[float] | None = None) -> None:
     events.append(event)
     kind = event.get("event")
+    if kind == "timing_start" and deadline is not None and not report.timing_budget_s:
+        from app.verify.kernel_timing import TIMING_BUDGET_S
+
+        # Once, and by our own budget: compiling and timing three kernels is not the exercise's time.
+        report.timing_budget_s = TIMING_BUDGET_S
+        deadline[0] = max(deadline[0], time.monotonic() + TIMING_BUDGET_S)
+    elif kind == "timing":
+        report.timing = event.get("result")
+    if kind == "plan" and event.get("kernel_mode") == "cuda" and deadline is not None and not report.compile_budget_s:
+        from app.verify.kernel_timing import COMPILE_BUDGET_S
+
+        # Compiled kernels: each new specialization (shape, dtype) compiles on first launch, ~1 s cold.
+        report.compile_budget_s = COMPILE_BUDGET_S
+        deadline[0] += COMPILE_BUDGET_S
     if kind == "plan":
         report.limits["memory_enforced"] = bool(event.get("memory_enforced"))
         report.checks = [
@@ -267,7 +289,11 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
     if spec_error:
         report.status = "spec_error"
         report.error = f"the exercise itself is broken (a bug in reference_impls, not in your code): {spec_error['message']}"
+    elif timed_out and "timing_start" in kinds and "timing" not in kinds:
+        report.status = "timeout"
+        report.error = f"timed out while timing the kernel on the GPU (budget {report.timing_budget_s:g} s)"
     elif timed_out:
+        limit_s += report.compile_budget_s
         report.status = "timeout"
         report.error = f"timed out after {limit_s:g} s{where or ' before the checks started'}"
         stop_running("timeout", f"timed out after {limit_s:g} s")
@@ -292,7 +318,11 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
             report.error = f"the process exited with code {returncode}{where} before finishing the checks"
         stop_running("error", report.error)
     elif report.checks and all(c["passed"] for c in report.checks):
-        report.status = "passed"
+        from app.verify.kernel_timing import recheck_failure
+
+        failure = recheck_failure(report.timing)  # a suspect speedup that fresh inputs proved wrong
+        report.status = "failed" if failure else "passed"
+        report.error = failure
     else:
         report.status = "failed"
     if report.output.get("truncated"):

@@ -1,8 +1,9 @@
 """`learn start`: write the stub files of a module's exercises into the workspace, never over the learner's.
 
-A stub is the exercise's task as the module docstring, its imports, and every entry point with its
-signature and docstring and a body that raises NotImplementedError (marked `# TODO`), so it imports
-cleanly and fails every check until written.
+A stub is the exercise's task as the module docstring, its imports, the exercise's extra scaffold
+code if any (a Triton kernel's @triton.jit signature with a TODO body), and every entry point with
+its signature and docstring and a body that raises NotImplementedError (marked `# TODO`), so it
+imports cleanly and fails every check until written.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def stub(exercise: Exercise) -> str:
     items = ", ".join(exercise.items)
     header = f"{exercise.title}\n\n{textwrap.dedent(exercise.task).strip()}\n\nCheck it: learn verify {exercise.id}\nTicks: {items}"
     parts = [_docstring(header, "").rstrip("\n"), "", exercise.preamble.rstrip("\n"), ""]
+    if exercise.scaffold.strip():
+        parts += ["", textwrap.dedent(exercise.scaffold).strip("\n"), ""]
     for entry in exercise.entry_points:
         parts += ["", (_class(entry) if entry.kind == "class" else _function(entry)).rstrip("\n"), ""]
     return "\n".join(parts)

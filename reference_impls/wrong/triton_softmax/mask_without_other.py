@@ -1,0 +1,27 @@
+"""Wrong: the row is loaded under a mask but without other=-inf: the padded lanes load 0.0 and add
+exp(0 - max) each to the sum."""
+
+import torch
+import triton
+import triton.language as tl
+
+EXPECTED_HINT = "the sum counts the padded lanes"
+
+
+@triton.jit
+def softmax_kernel(out_ptr, in_ptr, in_row_stride, out_row_stride, n_cols, BLOCK_SIZE: tl.constexpr):
+    row = tl.program_id(axis=0)
+    cols = tl.arange(0, BLOCK_SIZE)
+    mask = cols < n_cols
+    x = tl.load(in_ptr + row * in_row_stride + cols, mask=mask).to(tl.float32)  # padded lanes: 0.0
+    x = x - tl.max(x, axis=0)
+    e = tl.exp(x)
+    out = e / tl.sum(e, axis=0)
+    tl.store(out_ptr + row * out_row_stride + cols, out.to(out_ptr.dtype.element_ty), mask=mask)
+
+
+def softmax(x: torch.Tensor) -> torch.Tensor:
+    n_rows, n_cols = x.shape
+    out = torch.empty_like(x)
+    softmax_kernel[(n_rows,)](out, x, x.stride(0), out.stride(0), n_cols, BLOCK_SIZE=triton.next_power_of_2(n_cols))
+    return out
