@@ -139,6 +139,9 @@ class Check:
     tolerance: per-dtype (rtol, atol) overrides of TOLERANCES.
     check_dtype: arrays must keep the expected dtype (float32 in, float32 out).
     description: what is checked, one line, for reference_impls/README.md.
+    expected: expected(*args, **kwargs) -> the expected output, in place of calling the reference: an
+        independent oracle that is cheaper than the reference's own protocol (one process training
+        on the global batch, where the reference forks gloo ranks). Its output is what `call` returns.
     reference_output: False for a milestone that `compare` judges from the learner's output alone (a
         validation loss under a threshold): the reference is not run for it (that it passes is a test
         in tests/reference) and `compare` gets expected=None.
@@ -153,6 +156,7 @@ class Check:
     tolerance: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     check_dtype: bool = True
     description: str = ""
+    expected: Callable[..., Any] | None = None
     reference_output: bool = True
 
     def tolerance_for(self, dtype_name: str) -> tuple[float, float]:

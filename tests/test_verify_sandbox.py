@@ -436,3 +436,16 @@ def test_a_milestone_check_is_judged_without_running_the_reference():
     with pytest.raises(SpecError, match="needs a `compare`"):
         Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused", entry_points=(EntryPoint("f", "(x)", "d"),),
                  checks=(Check("milestone", "f", list, reference_output=False),)).validate()
+
+
+def test_a_check_with_an_oracle_never_calls_the_reference_for_its_expected_output():
+    def never(x):
+        raise AssertionError("the oracle replaces the reference")
+
+    check = Check("c", "f", lambda: [Case("ones", (np.ones(3),))], expected=lambda x: x * 2)
+    exercise = Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused",
+                        entry_points=(EntryPoint("f", "(x)", "d"),), checks=(check,))
+    planned = checking.plan(exercise, type("Ref", (), {"f": staticmethod(never)}))
+    np.testing.assert_array_equal(planned[0].expected, [2.0, 2.0, 2.0])
+    learner = type("Learner", (), {"f": staticmethod(lambda x: x + 1)})
+    assert checking.run_case(planned[0], learner, None, None, None)["passed"]

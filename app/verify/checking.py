@@ -161,10 +161,11 @@ def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
             if not check.reference_output:
                 planned.append(PlannedCase(len(planned), check, case, None, [(p, i) for p, i in probes if _applies(p, check)]))
                 continue
+            args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
             try:
-                expected = call(check, reference, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs)))
+                expected = check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
             except Exception as exc:
-                raise SpecError(f"{where}: the reference raised {type(exc).__name__}: {exc}") from exc
+                raise SpecError(f"{where}: the {'oracle' if check.expected else 'reference'} raised {type(exc).__name__}: {exc}") from exc
             expected = _canonical(check, expected)
             zero = all_zero(expected, check.tolerance_for)
             if zero and not case.zero_ok:

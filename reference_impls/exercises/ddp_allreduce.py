@@ -123,15 +123,31 @@ def _averaged(impl, seed, world_size):
                                 timeout=timedelta(seconds=RANK_DEADLINE_S))
         try:
             model = mlp(seed)
-            g = torch.Generator().manual_seed(seed + rank)
-            for p in model.parameters():
-                p.grad = torch.randn(p.shape, generator=g) * (rank + 1)
+            for p, grad in zip(model.parameters(), _gradients(seed, rank), strict=True):
+                p.grad = grad
             impl.average_gradients(model)
             return [p.grad for p in model.parameters()]
         finally:
             dist.destroy_process_group()
 
     return run_ranks(rank_fn, world_size)
+
+
+def _gradients(seed, rank):
+    """The gradients rank `rank` puts in .grad in _averaged (its own generator, scaled by rank + 1)."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed + rank)
+    return [torch.randn(p.shape, generator=g) * (rank + 1) for p in mlp(seed).parameters()]
+
+
+def _mean_gradients(seed, world_size):
+    """The oracle of `average`, in this process: every rank ends with the mean of the ranks' gradients."""
+    import torch
+
+    per_rank = [_gradients(seed, rank) for rank in range(world_size)]
+    mean = [torch.stack(grads).mean(0) for grads in zip(*per_rank, strict=True)]
+    return [to_numpy(mean)] * world_size
 
 
 def average_cases():
@@ -153,6 +169,22 @@ def _ddp(impl, x, y, seed, world_size, lr=0.3, steps=3):
         return impl.ddp_train(rank, world_size, port, model, torch.from_numpy(x), torch.from_numpy(y), lr, steps)
 
     return run_ranks(rank_fn, world_size)
+
+
+def _single_process(x, y, seed, world_size, lr=0.3, steps=3):
+    """The oracle of `train`: one process, rank 0's initial weights, SGD on the whole global batch.
+    Equal shards make the mean of the shards' mean-loss gradients the global batch's gradient, so
+    every rank must end with these weights (up to float32 rounding)."""
+    import torch
+    import torch.nn.functional as F
+
+    model = mlp(seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.cross_entropy(model(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+        optimizer.step()
+    return [to_numpy([p.detach() for p in model.parameters()])] * world_size
 
 
 def train_cases():
@@ -231,10 +263,11 @@ torch.multiprocessing.spawn, which the reference's test uses (tests/reference/te
     checks=(
         Check("shard", "shard", shard_cases, call=_shards,
               description="12 rows over 2 and 3 ranks, 8 over 4 (3-D), 1 rank: every rank's slice"),
-        Check("average", "average_gradients", average_cases, call=_averaged,
-              description="3 forked gloo ranks with different gradients: all end with the mean"),
-        Check("train", "ddp_train", train_cases, call=_ddp,
-              description="2 and 3 forked gloo ranks, replicas initialized differently, 3 SGD steps: every rank's weights"),
+        Check("average", "average_gradients", average_cases, call=_averaged, expected=_mean_gradients,
+              description="3 forked gloo ranks with different gradients: all end with the mean (computed in one process)"),
+        Check("train", "ddp_train", train_cases, call=_ddp, expected=_single_process,
+              description="2 and 3 forked gloo ranks, replicas initialized differently, 3 SGD steps: every rank's weights "
+                          "equal one process training on the global batch"),
     ),
     probes=(
         Probe("strided shards (rows r, r+W, ...): take the contiguous slice r*N/W to (r+1)*N/W",
