@@ -56,6 +56,21 @@ def _matmul_naive_kernel(
 
 
 @triton.jit
+def grouped_tile(pid, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, GROUP_M: tl.constexpr):
+    """(pid_m, pid_n): the tile of the (M, N) output that program `pid` computes, in grouped order:
+    GROUP_M rows of tiles are swept column by column, so their A rows and B columns stay in L2."""
+    num_pid_m = tl.cdiv(M, BLOCK_M)
+    num_pid_n = tl.cdiv(N, BLOCK_N)
+    num_pid_in_group = GROUP_M * num_pid_n
+    group_id = pid // num_pid_in_group
+    first_pid_m = group_id * GROUP_M
+    group_size_m = min(num_pid_m - first_pid_m, GROUP_M)  # the last group may be short
+    pid_m = first_pid_m + ((pid % num_pid_in_group) % group_size_m)
+    pid_n = (pid % num_pid_in_group) // group_size_m
+    return pid_m, pid_n
+
+
+@triton.jit
 def _matmul_kernel(
     a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
     M, N, K,
@@ -66,16 +81,7 @@ def _matmul_kernel(
     GROUP_M: tl.constexpr,  # rows of tiles swept together, for L2 reuse
     INPUT_PRECISION: tl.constexpr,  # tl.dot's precision for fp32 inputs ("ieee": no TF32)
 ):
-    # Map the program id to the tile of C it computes, in grouped order.
-    pid = tl.program_id(axis=0)
-    num_pid_m = tl.cdiv(M, BLOCK_M)
-    num_pid_n = tl.cdiv(N, BLOCK_N)
-    num_pid_in_group = GROUP_M * num_pid_n
-    group_id = pid // num_pid_in_group
-    first_pid_m = group_id * GROUP_M
-    group_size_m = min(num_pid_m - first_pid_m, GROUP_M)  # the last group may be short
-    pid_m = first_pid_m + ((pid % num_pid_in_group) % group_size_m)
-    pid_n = (pid % num_pid_in_group) // group_size_m
+    pid_m, pid_n = grouped_tile(tl.program_id(axis=0), M, N, BLOCK_M, BLOCK_N, GROUP_M)
 
     # Pointers to the first K tile of A and of B. Rows past M (columns past N) wrap around:
     # they load valid memory and only feed outputs that the masked store drops.
@@ -143,16 +149,22 @@ def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     if M == 0 or N == 0:
         return c
     args = (a, b, c, M, N, K, a.stride(0), a.stride(1), b.stride(0), b.stride(1), c.stride(0), c.stride(1))
+    launch_tiled(_matmul_kernel, _matmul_kernel_autotuned, INTERPRETER_CONFIG, args, M, N, a)
+    return c
+
+
+def launch_tiled(kernel, autotuned, interpreter_config: dict, args: tuple, M: int, N: int, a: torch.Tensor) -> None:
+    """Launch a grouped-tile kernel over an (M, N) output: autotuned on CUDA, one small config in
+    the interpreter; fp32 operands without TF32 (the tolerance of an fp32 matmul), 16-bit ones as they are."""
     precision = "ieee" if a.dtype == torch.float32 else "tf32"  # the latter is ignored for 16-bit inputs
 
     def grid(meta):
         return (triton.cdiv(M, meta["BLOCK_M"]) * triton.cdiv(N, meta["BLOCK_N"]),)
 
     if use_autotune(a.device):
-        _matmul_kernel_autotuned[grid](*args, INPUT_PRECISION=precision)
+        autotuned[grid](*args, INPUT_PRECISION=precision)
     else:
-        _matmul_kernel[grid](*args, **INTERPRETER_CONFIG, INPUT_PRECISION=precision, num_warps=4)
-    return c
+        kernel[grid](*args, **interpreter_config, INPUT_PRECISION=precision, num_warps=4)
 
 
 def _check_operands(a: torch.Tensor, b: torch.Tensor) -> tuple[int, int, int]:

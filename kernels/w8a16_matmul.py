@@ -27,7 +27,8 @@ import torch
 import triton
 import triton.language as tl
 
-from kernels._launch import FLOAT_DTYPES, check_device, check_dtype, check_ndim, use_autotune
+from kernels._launch import FLOAT_DTYPES, check_device, check_dtype, check_ndim
+from kernels.matmul import grouped_tile, launch_tiled
 
 
 def quantize_weight_per_channel(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -51,16 +52,7 @@ def _w8a16_matmul_kernel(
     GROUP_M: tl.constexpr,
     INPUT_PRECISION: tl.constexpr,  # tl.dot's precision for fp32 x ("ieee": no TF32)
 ):
-    # Grouped ordering of the output tiles, as in matmul.py.
-    pid = tl.program_id(axis=0)
-    num_pid_m = tl.cdiv(M, BLOCK_M)
-    num_pid_n = tl.cdiv(N, BLOCK_N)
-    num_pid_in_group = GROUP_M * num_pid_n
-    group_id = pid // num_pid_in_group
-    first_pid_m = group_id * GROUP_M
-    group_size_m = min(num_pid_m - first_pid_m, GROUP_M)
-    pid_m = first_pid_m + ((pid % num_pid_in_group) % group_size_m)
-    pid_n = (pid % num_pid_in_group) // group_size_m
+    pid_m, pid_n = grouped_tile(tl.program_id(axis=0), M, N, BLOCK_M, BLOCK_N, GROUP_M)  # as in matmul.py
 
     offs_xm = (pid_m * BLOCK_M + tl.arange(0, BLOCK_M)) % M  # wrapped: see matmul.py
     offs_wn = (pid_n * BLOCK_N + tl.arange(0, BLOCK_N)) % N
@@ -127,13 +119,5 @@ def w8a16_matmul(x: torch.Tensor, w_q: torch.Tensor, scales: torch.Tensor) -> to
         return y
     args = (x, w_q, scales, y, M, N, K, x.stride(0), x.stride(1), w_q.stride(0), w_q.stride(1),
             y.stride(0), y.stride(1))
-    precision = "ieee" if x.dtype == torch.float32 else "tf32"  # the latter is ignored for 16-bit x
-
-    def grid(meta):
-        return (triton.cdiv(M, meta["BLOCK_M"]) * triton.cdiv(N, meta["BLOCK_N"]),)
-
-    if use_autotune(x.device):
-        _w8a16_matmul_kernel_autotuned[grid](*args, INPUT_PRECISION=precision)
-    else:
-        _w8a16_matmul_kernel[grid](*args, **INTERPRETER_CONFIG, INPUT_PRECISION=precision, num_warps=4)
+    launch_tiled(_w8a16_matmul_kernel, _w8a16_matmul_kernel_autotuned, INTERPRETER_CONFIG, args, M, N, x)
     return y
