@@ -24,6 +24,7 @@ def only_softmax(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the engine: the registry holds softmax alone (other exercises come and go)."""
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])
 
 
 @pytest.fixture
@@ -285,6 +286,7 @@ def test_verify_all_skips_exercises_not_started(cli, curriculum, workspace, monk
     softmax = registry.exercises()[0]
     ghost = type(softmax)(**{**softmax.__dict__, "id": "ghost"})  # a second exercise, never started
     monkeypatch.setattr(registry, "exercises", lambda: [softmax, ghost])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax, ghost])
     monkeypatch.setattr(registry, "module_name", lambda exercise: "reference_impls.exercises.softmax")
     cli("start", "softmax")
     (workspace / "module-0.2" / "softmax.py").write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")

@@ -78,7 +78,7 @@ def verify(
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
     _warm_up()
-    exercises = registry.exercises() if all_ else _find(target, reference)
+    exercises = registry.listings() if all_ else _find(target, reference)
     # The database (sqlalchemy, the curriculum sync) opens in the background while the children run.
     store = None if reference else _in_background(open_store)
     out = Output(as_json)
@@ -95,12 +95,13 @@ def _find(target: str, reference: bool):
     from app.errors import LearnError
     from app.verify import registry
 
+    listings = registry.listings()  # no need to import every exercise module (app/verify/index.py)
     try:
-        return registry.find(target)
+        return registry.find(target, among=listings)
     except LearnError:
         if reference:
             raise
-    return registry.find(target, _known_modules(open_store()))
+    return registry.find(target, _known_modules(open_store()), among=listings)
 
 
 def _in_background(fn):
@@ -161,7 +162,7 @@ def _run(store, exercises, out, reference: bool, time_limit, workers, *, watchin
 
         attempt_ids = store_attempts(engine, reports)
         by_id = {e.id: e for e in exercises}
-        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.exercises())
+        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.listings())
     data = {
         "reference": reference,
         "passed": overall_passed(reports, skip_missing),

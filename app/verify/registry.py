@@ -22,11 +22,28 @@ def exercises() -> list[Exercise]:
     return all_exercises()
 
 
+def listings() -> list[Exercise]:
+    """Every exercise with its id, module, title, items, needs and limits only (no checks), from the
+    index (app/verify/index.py): what a verify run's parent needs, without importing every exercise."""
+    from app.verify import index
+
+    return index.listings()
+
+
+def full(exercise: Exercise) -> Exercise:
+    """The exercise itself, for a listing (its module alone is imported)."""
+    if exercise.checks:
+        return exercise
+    from reference_impls.exercises import load
+
+    return load(module_name(exercise), exercise.id)
+
+
 def module_name(exercise: Exercise) -> str:
     """The dotted module that defines the exercise (the child imports only that one)."""
-    from reference_impls.exercises import registry
+    from app.verify import index
 
-    return registry()[exercise.id][0]
+    return index.module_of(exercise.id)
 
 
 def item_module(item_id: str) -> str:
@@ -46,12 +63,13 @@ def for_module(module_id: str) -> list[Exercise]:
     return [e for e in exercises() if module_id in modules_of(e)]
 
 
-def find(target: str, known_modules: list[str] | None = None) -> list[Exercise]:
+def find(target: str, known_modules: list[str] | None = None, *, among: list[Exercise] | None = None) -> list[Exercise]:
     """The exercises named by `target`: an exercise id, or a module id ("module-0.2", "0.2", "iv-deliverables").
 
     `known_modules` (the curriculum's module ids) tells "no such module" from "no exercises yet".
+    `among`: where to look (default: every exercise; `listings()` for a verify run).
     """
-    everything = exercises()
+    everything = exercises() if among is None else among
     wanted = target.strip()
     by_id = {e.id: e for e in everything}
     if wanted.lower() in by_id:
