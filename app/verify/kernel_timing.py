@@ -170,7 +170,7 @@ def recheck(exercise, impl, device: str, seed: int) -> dict:
 
 
 def describe(result: dict, suspect_speedup: float = 10.0) -> str:
-    """One line: '0.062 ms: 1.02x the reference, 0.98x torch, 3051 GB/s, 91% of roofline'."""
+    """One line: '0.062 ms, 1.02x the reference, 0.98x torch, 3051 GB/s, 91% of roofline'."""
     if result.get("status") != "measured":
         return result.get("message", "")
     parts = [f"{result['ms']['yours']:.3g} ms", f"{result['speedup_vs_reference']:.2f}x the reference",

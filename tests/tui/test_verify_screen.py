@@ -106,3 +106,29 @@ def test_the_palettes_verify_opens_the_module_and_runs(make_app, softmax_only):
             assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "done"
 
     asyncio.run(scenario())
+
+
+def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_app, softmax_only):
+    from app.verify.kernel_timing import NO_CUDA
+    from app.verify.report import ExerciseReport
+
+    measured = {"status": "measured", "ms": {"yours": 0.062, "reference": 0.063, "torch": 0.061},
+                "speedup_vs_reference": 1.02, "speedup_vs_torch": 0.98, "gbps": 3051.0, "roofline_fraction": 0.91}
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 30)) as pilot:
+            app.open_module("0.2")
+            await settle(app, pilot)
+            app.screen.query_one("#module-tabs").active = "tab-exercises"  # the log draws once it has a size
+            await settle(app, pilot)
+            panel = app.screen.query_one(ExercisePanel)
+            for timing in ({"status": "no_cuda", "message": NO_CUDA}, measured):
+                panel._on_done(ExerciseReport(id="triton_vector_add", title="t", module_id="1.5", file="f.py",
+                                              status="passed", timing=timing))
+            await settle(app, pilot)
+            log = "\n".join(str(line.text) for line in app.screen.query_one("#verify-log").lines)
+            assert NO_CUDA in log
+            assert "0.062 ms, 1.02x the reference, 0.98x torch, 3051 GB/s, 91% of roofline" in log
+
+    asyncio.run(scenario())

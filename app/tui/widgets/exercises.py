@@ -173,6 +173,11 @@ class ExercisePanel(Vertical):
             log.write(f"  [red]{escape(report.error)}[/]")
         for hint in report.hints[:3]:
             log.write(f"  [yellow]hint:[/] {escape(hint)}")
+        if report.timing:  # a kernel exercise: its GPU timings, or why there are none
+            from app.verify.kernel_timing import describe
+
+            style = {"measured": "cyan", "error": "red"}.get(report.timing.get("status"), "dim")
+            log.write(f"  [{style}]⏱ {escape(describe(report.timing))}[/]")
 
     def _finished(self, reports, ticks) -> None:
         log = self.query_one(RichLog)
