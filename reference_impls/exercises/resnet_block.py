@@ -121,8 +121,8 @@ downsample.0.weight (C_out, C_in, 1, 1) and downsample.1.* (present only with a 
 2. basic_block_backward(dout, x, params, stride, eps): training mode; (dx, grads), grads a dict
    with a key per learnable weight (conv*.weight, bn*.weight, bn*.bias and downsample.*.weight /
    .bias), shaped like it. The sum sends the same gradient into both branches: with an identity
-   shortcut dx gets dout * relu' unchanged, whatever the residual branch does (the gradient flow
-   the exercise asks you to analyse: try it with bn2.weight = 0).
+   shortcut, dx is dout * relu' passed through unchanged plus what the residual branch adds (the
+   gradient flow the exercise asks you to analyse: with bn2.weight = 0 the branch adds nothing).
 3. basic_block_param_count(c_in, c_out, stride) and resnet_param_count(layers, num_classes,
    in_channels): learnable parameters. A ResNet: a 7x7 stride-2 conv (in_channels -> 64, no bias)
    + BN, max-pool, 4 stages of `layers[i]` blocks with 64, 128, 256, 512 channels (the first block
