@@ -18,14 +18,14 @@ Memory traffic is O(seq * head_dim) instead of the O(seq^2) of materialized scor
 exp2 with log2(e) folded into the scale (one multiply fewer; exp2 is the hardware instruction).
 
 Causal (top-left aligned, as torch's is_causal: query i sees keys j <= i): key blocks that lie
-wholly above the diagonal are never loaded (the loop stops at the query block's last row); the
-blocks the diagonal crosses are masked element-wise. Lengths that are not multiples of the blocks
-are masked: keys past seq_k get score -inf, query rows past seq_q are not stored.
+wholly above the diagonal are never loaded (the loop stops at the query block's last row). The key
+loop runs in two parts, as in the Triton tutorial: first the blocks that need no mask at all, then
+the few that do (the blocks the diagonal crosses, and the last block when seq_k is not a multiple
+of BLOCK_N, whose keys past seq_k get score -inf); query rows past seq_q are not stored.
 
 Source: Dao 2023, "FlashAttention-2: Faster Attention with Better Parallelism and Work
 Partitioning", Algorithm 1 (forward); Triton tutorial 06, "Fused Attention" (exp2, the
-autotune space; the tutorial also splits off the diagonal blocks so that the others run without a
-mask, a refinement left out here for clarity). Limits: forward only; q (B, H, seq_q, D), k and v
+autotune space, the unmasked / masked split of the key loop). Limits: forward only; q (B, H, seq_q, D), k and v
 (B, H, seq_k, D), any strides, no GQA / MQA (same H); D in {16, 32, 64, 128}; fp16 / bf16
 (fp32 accepted, computed without TF32); fp32 softmax and accumulation; no dropout, no arbitrary mask.
 """
@@ -45,6 +45,44 @@ LOG2_E = 1.4426950408889634
 
 
 @triton.jit
+def _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale, offs_m, offs_d,
+            SEQ_K, lo, hi, BLOCK_N: tl.constexpr, MASKED: tl.constexpr, CAUSAL: tl.constexpr,
+            INPUT_PRECISION: tl.constexpr):
+    """The online-softmax update over the key blocks [lo, hi): the loop of FlashAttention-2's Algorithm 1.
+    MASKED: the blocks may hold keys past SEQ_K or (causal) above the diagonal, so scores are masked;
+    the others run without a single compare (most of the work: every block but the last / diagonal)."""
+    offs_n = tl.arange(0, BLOCK_N)
+    for start_n in range(lo, hi, BLOCK_N):
+        cols = start_n + offs_n
+        if MASKED:
+            k = tl.load(k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd,
+                        mask=cols[:, None] < SEQ_K, other=0.0)
+        else:
+            k = tl.load(k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd)
+        s = tl.dot(q, tl.trans(k), input_precision=INPUT_PRECISION) * qk_scale  # (BLOCK_M, BLOCK_N), fp32
+        if MASKED:
+            valid = cols[None, :] < SEQ_K
+            if CAUSAL:
+                valid = valid & (offs_m[:, None] >= cols[None, :])
+            s = tl.where(valid, s, -float("inf"))
+        # Key 0 is valid for every row and lies in the first block, so m_new is finite from
+        # there on, and exp2(-inf - m_new) = 0 for masked scores and for the first alpha.
+        m_new = tl.maximum(m_i, tl.max(s, axis=1))
+        p = tl.exp2(s - m_new[:, None])
+        alpha = tl.exp2(m_i - m_new)
+        l_i = l_i * alpha + tl.sum(p, axis=1)
+        if MASKED:
+            v = tl.load(v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd,
+                        mask=cols[:, None] < SEQ_K, other=0.0)
+        else:
+            v = tl.load(v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd)
+        # P is rounded to the input dtype for the tensor cores, as in FA-2.
+        acc = tl.dot(p.to(v.dtype), v, acc * alpha[:, None], input_precision=INPUT_PRECISION)
+        m_i = m_new
+    return acc, l_i, m_i
+
+
+@triton.jit
 def _flash_attention_fwd_kernel(
     q_ptr, k_ptr, v_ptr, o_ptr,  # q, o (B, H, SEQ_Q, D); k, v (B, H, SEQ_K, D)
     qk_scale,  # sm_scale * log2(e): scores come out in log2 units, for exp2
@@ -54,7 +92,7 @@ def _flash_attention_fwd_kernel(
     stride_ob, stride_oh, stride_om, stride_od,
     H, SEQ_Q, SEQ_K,
     HEAD_DIM: tl.constexpr,
-    BLOCK_M: tl.constexpr,  # query rows per program
+    BLOCK_M: tl.constexpr,  # query rows per program (a multiple of BLOCK_N)
     BLOCK_N: tl.constexpr,  # keys per step of the inner loop
     CAUSAL: tl.constexpr,
     INPUT_PRECISION: tl.constexpr,  # tl.dot's precision for fp32 inputs ("ieee": no TF32)
@@ -69,7 +107,6 @@ def _flash_attention_fwd_kernel(
     o_ptr += off_b * stride_ob + off_h * stride_oh
 
     offs_m = start_m * BLOCK_M + tl.arange(0, BLOCK_M)
-    offs_n = tl.arange(0, BLOCK_N)
     offs_d = tl.arange(0, HEAD_DIM)
     q = tl.load(q_ptr + offs_m[:, None] * stride_qm + offs_d[None, :] * stride_qd,
                 mask=offs_m[:, None] < SEQ_Q, other=0.0)
@@ -78,30 +115,19 @@ def _flash_attention_fwd_kernel(
     l_i = tl.zeros((BLOCK_M,), dtype=tl.float32)  # running sum of exp2(s - m_i)
     acc = tl.zeros((BLOCK_M, HEAD_DIM), dtype=tl.float32)  # running, unnormalized output
 
-    # Causal: keys past this block's last query row are masked for every row; skip those blocks.
+    # Key blocks [0, full) need no mask: wholly inside SEQ_K and (causal) wholly at or below the
+    # diagonal for every row of this query block. [full, hi) are masked: the tail block past SEQ_K,
+    # and (causal) the blocks the diagonal crosses. Causal blocks wholly above it are never visited.
     hi = SEQ_K
     if CAUSAL:
         hi = tl.minimum(SEQ_K, (start_m + 1) * BLOCK_M)
-    for start_n in range(0, hi, BLOCK_N):
-        cols = start_n + offs_n
-        k = tl.load(k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd,
-                    mask=cols[:, None] < SEQ_K, other=0.0)
-        s = tl.dot(q, tl.trans(k), input_precision=INPUT_PRECISION) * qk_scale  # (BLOCK_M, BLOCK_N), fp32
-        valid = cols[None, :] < SEQ_K
-        if CAUSAL:
-            valid = valid & (offs_m[:, None] >= cols[None, :])
-        s = tl.where(valid, s, -float("inf"))
-        # Key 0 is valid for every row and lies in the first block, so m_new is finite from
-        # there on, and exp2(-inf - m_new) = 0 for masked scores and for the first alpha.
-        m_new = tl.maximum(m_i, tl.max(s, axis=1))
-        p = tl.exp2(s - m_new[:, None])
-        alpha = tl.exp2(m_i - m_new)
-        l_i = l_i * alpha + tl.sum(p, axis=1)
-        v = tl.load(v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd,
-                    mask=cols[:, None] < SEQ_K, other=0.0)
-        # P is rounded to the input dtype for the tensor cores, as in FA-2.
-        acc = tl.dot(p.to(v.dtype), v, acc * alpha[:, None], input_precision=INPUT_PRECISION)
-        m_i = m_new
+    full = (SEQ_K // BLOCK_N) * BLOCK_N
+    if CAUSAL:
+        full = tl.minimum(full, start_m * BLOCK_M)  # BLOCK_M is a multiple of BLOCK_N
+    acc, l_i, m_i = _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale,
+                            offs_m, offs_d, SEQ_K, 0, full, BLOCK_N, False, CAUSAL, INPUT_PRECISION)
+    acc, l_i, m_i = _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale,
+                            offs_m, offs_d, SEQ_K, full, hi, BLOCK_N, True, CAUSAL, INPUT_PRECISION)
 
     out = acc / l_i[:, None]
     tl.store(o_ptr + offs_m[:, None] * stride_om + offs_d[None, :] * stride_od, out.to(o_ptr.dtype.element_ty),
