@@ -96,22 +96,22 @@ def roofline(device_name: str, flops_dtype: str | None, *, measure_bandwidth: Ca
 
 def summarize(ms: dict[str, float], nbytes: float, flops: float, peak: dict, suspect_speedup: float = 10.0) -> dict:
     """The figures from the medians `ms` ({"yours", "reference", "torch"}) and the roofline `peak`."""
+    from kernels import harness  # imports neither torch nor triton
+
     yours = ms["yours"]
-    bandwidth, tflops = peak.get("bandwidth_gbps"), peak.get("tflops")
-    best = []  # the least time the roofline allows, in ms
-    if bandwidth:
-        best.append(nbytes * 1e-9 / bandwidth * 1e3)
-    if flops and tflops:
-        best.append(flops * 1e-12 / tflops * 1e3)
     speedup = ms["reference"] / yours if yours > 0 else math.inf
+    fraction = None
+    if peak.get("bandwidth_gbps") and yours > 0:  # no peak TFLOP/s measured: a memory-bound kernel
+        ceiling = harness.Roofline(peak["bandwidth_gbps"], peak.get("tflops") or math.inf)
+        fraction = ceiling.fraction(nbytes, flops or 0.0, yours)
     return {
         "ms": dict(ms),
         "speedup_vs_reference": speedup,
         "speedup_vs_torch": ms["torch"] / yours if yours > 0 else math.inf,
-        "gbps": nbytes * 1e-9 / (yours * 1e-3) if yours > 0 else None,
-        "tflops": flops * 1e-12 / (yours * 1e-3) if flops and yours > 0 else None,
+        "gbps": harness.gbps(nbytes, yours) if yours > 0 else None,
+        "tflops": harness.tflops(flops, yours) if flops and yours > 0 else None,
         "roofline": dict(peak),
-        "roofline_fraction": max(best) / yours if best and yours > 0 else None,
+        "roofline_fraction": fraction,
         "suspect": is_suspect(speedup, suspect_speedup),
     }
 
