@@ -131,6 +131,10 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        if "nesting depth" in (exc.problem or ""):
+            # libyaml >= 0.2.5 caps flow nesting itself, scanning ahead of the events _build counts:
+            # the same problem as MAX_DEPTH, so the same message, whichever notices first
+            raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep") from None
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
