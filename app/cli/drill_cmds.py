@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, Protocol
 
 import typer
 
+from app.cli.completion import complete_deck, complete_module
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 if TYPE_CHECKING:
@@ -299,7 +300,7 @@ def _nothing_due(console: Console, session: DrillSession, now: datetime) -> None
 
 # -- commands ----------------------------------------------------------------------------------------
 
-DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (id).")]
+DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (id).", autocompletion=complete_deck)]
 
 
 def open_drills():
@@ -316,7 +317,8 @@ def open_drills():
 def drill(
     ctx: typer.Context,
     deck: DeckOpt = None,
-    module: Annotated[Optional[str], typer.Option("--module", "-m", help="Cards linked to items of this module (module-1.5, iv-drills, ...).")] = None,
+    module: Annotated[Optional[str], typer.Option("--module", "-m", help="Cards linked to items of this module (module-1.5, iv-drills, ...).",
+                                                     autocompletion=complete_module)] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
     new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards in this session (default: up to 10 new cards a day).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many cards.")] = None,
@@ -386,11 +388,18 @@ def _print_list(console: Console, rows: list[dict]) -> None:
     if not rows:
         console.print("No drill cards: add decks to drills/ (see drills/README.md).")
         return
+    # State and Due keep their width at any terminal width (Rich shrinks every no-wrap column evenly,
+    # which at 80 columns took them to nothing); the card id and the prompt share what is left,
+    # cut with an ellipsis.
+    state_w, due_w = len("relearning"), len("2026-01-01 00:00")
+    free = max(console.width - state_w - due_w - 9, 24)  # 3 separators of 3 cells
+    longest = max(len(row["id"]) + (5 if row["code"] else 0) for row in rows)
+    card_w = min(longest, max(free - 60, free * 3 // 5))
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Card", no_wrap=True)
-    table.add_column("State", no_wrap=True)
-    table.add_column("Due (UTC)", no_wrap=True)
-    table.add_column("Prompt", overflow="ellipsis", max_width=60, no_wrap=True)
+    table.add_column("Card", no_wrap=True, overflow="ellipsis", width=card_w)
+    table.add_column("State", no_wrap=True, width=state_w)
+    table.add_column("Due (UTC)", no_wrap=True, width=due_w)
+    table.add_column("Prompt", overflow="ellipsis", no_wrap=True, width=min(free - card_w, 60))
     for row in rows:
         kind = " [magenta]code[/]" if row["code"] else ""
         table.add_row(escape(row["id"]) + kind, row["state"], (row["due"] or "")[:16].replace("T", " "), escape(row["prompt"]))

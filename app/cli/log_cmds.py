@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from app.cli.completion import complete_module
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 log_app = typer.Typer(
@@ -20,7 +21,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(log_app, name="log")
 
 
-ModuleOpt = Annotated[Optional[str], typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...")]
+ModuleOpt = Annotated[Optional[str], typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...",
+                                                  autocompletion=complete_module)]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only entries dated on or after this day (YYYY-MM-DD).")]
 EntryIdArg = Annotated[str, typer.Argument(help="Entry id, or a unique prefix of it (4+ characters).", show_default=False)]
 FromOpt = Annotated[

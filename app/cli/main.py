@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -13,7 +14,7 @@ from app.cli.output import handles_errors
 app = typer.Typer(
     name="learn",
     help="A terminal study companion for ML engineers: progress, drills, verified code, and a journal.",
-    add_completion=False,
+    add_completion=True,  # learn --install-completion: ids complete from the database (app/cli/completion.py)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -40,7 +41,8 @@ bench_cmds.register(app)
 
 
 def main() -> None:
-    if len(sys.argv) == 1:  # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
+    if len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ:  # (the shell's Tab runs `learn` alone, with that set)
+        # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
         from app.tui.app import main as dashboard
 
         raise SystemExit(dashboard())
