@@ -9,6 +9,7 @@ import typer
 
 from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
 from app.cli import bench_cmds, doctor_cmds
+from app.cli import note_cmds, today_cmds
 from app.cli.output import handles_errors
 
 app = typer.Typer(
@@ -38,6 +39,8 @@ log_cmds.register(app)
 verify_cmds.register(app)
 doctor_cmds.register(app)
 bench_cmds.register(app)
+today_cmds.register(app)
+note_cmds.register(app)
 
 
 def main() -> None:
