@@ -94,11 +94,19 @@ def show(
     from app.verify.attempts import module_exercises
 
     exercises = module_exercises(engine, view.id)
+    from app.notes.store import module_notes
+
+    notes = module_notes(engine, view.id)  # the learner's own (learn note)
     data = {**view.to_json(), "exercises": exercises} | ({"marked_item": marked} if marked else {})
-    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked), print_exercises(console, exercises)))
+    data["learner_notes"] = {
+        "module": notes[view.id].to_json() if view.id in notes else None,
+        "items": [notes[item.id].to_json() for item, _ in view.walk() if item.id in notes],
+    }
+    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked, notes),
+                                                print_exercises(console, exercises)))
 
 
-def _print_module(console, view, marked: str | None = None) -> None:
+def _print_module(console, view, marked: str | None = None, notes: dict | None = None) -> None:
     from rich.markdown import Markdown
     from rich.markup import escape
     from rich.table import Table
@@ -110,6 +118,12 @@ def _print_module(console, view, marked: str | None = None) -> None:
     console.print(f"{view.items_done} / {view.items_total} done, {view.items_in_progress} in progress\n")
     if view.notes:
         console.print(Markdown(view.notes))
+    notes = notes or {}
+    if view.id in notes:
+        from rich.panel import Panel
+
+        console.print(Panel(Markdown(notes[view.id].text), title="✎ your note", title_align="left", border_style="yellow"))
+        console.print()
     # Ids stay whole in their own column on the right while that leaves the text 40 cells;
     # with longer ids (or a narrow terminal) each id goes on a line of its own under its text.
     longest_id = max((len(item.id) for item, _ in view.walk()), default=0) + (2 if marked else 0)
@@ -129,6 +143,8 @@ def _print_module(console, view, marked: str | None = None) -> None:
                 lines.append(f"[blue]↗ {escape(target)}[/]")
             if item.notes:
                 lines += [f"[dim]{_inline(line)}[/]" for line in item.notes.splitlines()]
+            if item.id in notes:  # the learner's own note (learn note)
+                lines += [f"[yellow]✎ {_inline(line)}[/]" for line in notes[item.id].text.splitlines()]
             # indent | mark | text, so that wrapped lines hang under the text
             entry = Table.grid(expand=True)
             entry.add_column(width=2 * depth)
