@@ -100,3 +100,13 @@ def test_notes_in_data_export_and_import_merge_by_id(curriculum, cli, learn_home
     assert cli("data", "import", str(exported)).exit_code == 0
     assert cli("data", "import", str(exported)).exit_code == 0  # twice: nothing more changes
     assert notes(learn_home) == [("0.1/pca", "item", "first"), ("0.2", "module", "from the laptop")]
+
+
+def test_export_readme_includes_notes_only_when_asked(curriculum, cli):
+    cli("note", "0.1", "-m", "Chapter 2 first.")
+    cli("note", "0.1/matmul", "-m", "rows times columns\nthen blocks")
+    plain = cli("export", "readme").stdout
+    assert "Chapter 2 first." not in plain
+    with_notes = cli("export", "readme", "--notes").stdout
+    assert "### Module 0.1: Linear Algebra\n\n**Vectors and matrices, from scratch**\n\n> Chapter 2 first.\n" in with_notes
+    assert "  - [ ] Matrix multiplication\n    > rows times columns\n    > then blocks\n" in with_notes
