@@ -28,7 +28,7 @@ from app.errors import LearnError
 KEEP_ENV = "LEARN_KEEP_BACKUPS"
 DEFAULT_KEEP = 10
 SQLITE_HEADER = b"SQLite format 3\x00"
-LEARNER_TABLES = ("progress", "drill_review", "verify_attempt", "log_entry")  # counted in reports
+LEARNER_TABLES = ("progress", "drill_review", "verify_attempt", "log_entry", "note")  # counted in reports
 _NAME = re.compile(r"^learn-(?P<stamp>\d{8}T\d{6}\d{0,6}Z)-(?P<reason>[a-z0-9.-]+)\.db$")
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 STALE_CLAIM_S = 600  # a claim file older than this was left by a killed process

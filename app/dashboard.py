@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine, text
 
-from app.errors import UnknownIdError
+from app.errors import LearnError, did_you_mean
 from app.progress import EFFECTIVE_STATUS_SQL
 
 _COUNTS_SQL = f"""
@@ -87,7 +87,8 @@ def dashboard(engine: Engine, track_id: str | None = None) -> list[TrackProgress
         counts = conn.execute(text(_COUNTS_SQL)).all()
         conn.rollback()
     if track_id is not None and track_id not in {t.id for t in tracks}:
-        raise UnknownIdError("track", track_id, [t.id for t in tracks])
+        ids = [t.id for t in tracks]
+        raise LearnError(f"no track '{track_id}'{did_you_mean(track_id, ids)} (tracks: {', '.join(ids) or 'none yet'})")
     by_track = {t.id: TrackProgress(t.id, t.title) for t in tracks if track_id in (None, t.id)}
     by_category: dict[str, CategoryProgress] = {}
     for c in categories:

@@ -216,3 +216,16 @@ class VerifyAttemptRecord(Record):  # learn verify: one per run of an exercise (
 
 
 register_kind(DataKind("verify_attempts", "verify_attempt", ("id",), VerifyAttemptRecord, updated=None))
+
+
+class NoteRecord(Record):
+    """The learner's note on an item or a module (app/notes): merged by its target's id, the newer wins."""
+
+    target_id: str
+    kind: Literal["item", "module"]
+    text: str
+    created_at: str
+    updated_at: str
+
+
+register_kind(DataKind("notes", "note", ("target_id",), NoteRecord, updated="updated_at"))

@@ -12,7 +12,8 @@ def _table_row(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def render_readme(engine: Engine, track_id: str | None = None) -> str:
+def render_readme(engine: Engine, track_id: str | None = None, *, notes: bool = False) -> str:
+    """`notes`: the learner's own notes too (learn note), as quotes under their module or item."""
     tracks = dashboard(engine, track_id)
     with engine.connect() as conn:
         modules = conn.execute(text("SELECT id, track_id FROM module ORDER BY position")).all()
@@ -41,6 +42,13 @@ def render_readme(engine: Engine, track_id: str | None = None) -> str:
             out += [f"### {label}{view.title}", ""]
             if view.summary:
                 out += [f"**{view.summary}**", ""]
+            mine = {}
+            if notes:
+                from app.notes.store import module_notes
+
+                mine = module_notes(engine, view.id)
+                if view.id in mine:
+                    out += [*(f"> {line}".rstrip() for line in mine[view.id].text.splitlines()), ""]
             for section in view.sections:
                 if not section.items:
                     continue
@@ -51,6 +59,8 @@ def render_readme(engine: Engine, track_id: str | None = None) -> str:
                     box = "[x]" if item.status == "done" else "[ ]"
                     now = " **Now**" if item.status == "in_progress" else ""
                     out.append(f"{'  ' * depth}- {box} {item.text}{now}")
+                    if item.id in mine:
+                        out += [f"{'  ' * (depth + 1)}> {line}".rstrip() for line in mine[item.id].text.splitlines()]
                     stack.extend((child, depth + 1) for child in reversed(item.children))
                 out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -157,8 +157,9 @@ def test_drill_commands_import_no_torch(decks, tmp_path):
     assert out.stderr.split()[-2:] == ["False", "False"]
 
 
-def test_terminal_reads_keys_code_lines_and_the_editor(tmp_path, monkeypatch):
-    """The real terminal object on a pipe: keys one by one, code until a blank line, `e` runs $EDITOR."""
+def test_terminal_reads_keys_then_code_whole_to_eof(tmp_path, monkeypatch):
+    """The real terminal object on a pipe: keys one by one, then the code up to EOF, blank lines
+    included (a function with a blank line after its imports is graded whole)."""
     import io
     import os
 
@@ -167,17 +168,55 @@ def test_terminal_reads_keys_code_lines_and_the_editor(tmp_path, monkeypatch):
     from app.cli.drill_cmds import StdinIO
 
     read_end, write_end = os.pipe()
-    os.write(write_end, b"\n3def f(x):\n    return x\n\nq\n\ne\n")
+    os.write(write_end, b"\n3import math\n\ndef f(x):\n    return x\n\n\ny = 1\n")
     os.close(write_end)
-    editor = tmp_path / "editor.py"
-    editor.write_text("import sys\nopen(sys.argv[1], 'a').write('    return 42\\n')\n")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.setenv("EDITOR", "false")  # not used on a pipe
     monkeypatch.setattr(sys, "stdin", os.fdopen(read_end, "r"))
     terminal = StdinIO(Console(file=io.StringIO()))
     assert terminal.read_key(0.5) == "\n" and terminal.read_key(None) == "3"
-    assert terminal.read_code("") == "def f(x):\n    return x\n"
-    assert terminal.read_code("") is None  # q quits
-    assert terminal.read_code("") == ""  # a blank first line: no answer
-    assert terminal.read_code("def f(...):\n") == "def f(...):\n    return 42\n"  # e: the editor's file
+    assert terminal.read_code("def f(x):\n    ...\n") == "import math\n\ndef f(x):\n    return x\n\n\ny = 1\n"
     assert terminal.read_key(0.1) == ""  # EOF: the session quits at the next key
-    assert terminal.read_code("") == ""  # Ctrl-D before any code: no answer
+
+
+@pytest.mark.parametrize("typed, read", [
+    (b"q\n", None),  # q alone quits
+    (b"\n\n", ""),  # blank: no answer, the model answer shows
+    (b"# f(x)\ndef f(x):\n    ...\n", ""),  # the skeleton unchanged: no answer
+    (b"def f(x):\n    return 2 * x", "def f(x):\n    return 2 * x\n"),
+])
+def test_code_on_a_pipe_quits_skips_or_answers(typed, read, monkeypatch):
+    import io
+    import os
+
+    from rich.console import Console
+
+    from app.cli.drill_cmds import StdinIO
+
+    read_end, write_end = os.pipe()
+    os.write(write_end, typed)
+    os.close(write_end)
+    monkeypatch.setattr(sys, "stdin", os.fdopen(read_end, "r"))
+    assert StdinIO(Console(file=io.StringIO())).read_code("# f(x)\ndef f(x):\n    ...\n") == read
+
+
+def test_code_in_the_editor_starts_from_the_skeleton(tmp_path):
+    from app.cli.code_input import edit_in_editor
+    from app.drill.skeleton import code_skeleton
+
+    editor = tmp_path / "editor.py"  # an "editor" that keeps the file and writes the body
+    editor.write_text("import sys\np = sys.argv[1]\ns = open(p).read()\nopen(p, 'w').write(s.replace('    ...', '    return x'))\n")
+    skeleton = code_skeleton("softmax", "softmax(x) -> softmax over the last dim")
+    assert skeleton == ("# softmax(x) -> softmax over the last dim\n# torch, F, nn, np and math are imported\n"
+                        "def softmax(x):\n    ...\n")
+    assert edit_in_editor(skeleton, [sys.executable, str(editor)]).endswith("def softmax(x):\n    return x\n")
+
+
+def test_drill_list_keeps_state_and_due_at_80_columns(decks, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("drill", "list")
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[0]
+    assert [part.strip() for part in header.split("┃")] == ["Card", "State", "Due (UTC)", "Prompt"]
+    rows = result.stdout.splitlines()[2:-1]
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert all(line.split("│")[1].strip() == "new" for line in rows)

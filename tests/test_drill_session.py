@@ -154,9 +154,9 @@ def test_scripted_session_stores_reviews_with_fsrs_due_dates(engine, learn_home)
     assert "What is a vector?" in terminal.text and "An element of a vector space" in terminal.text
     assert "1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d" in terminal.text
     assert "answered in 25 s (limit 10 s)" in terminal.text
-    assert "⏱  30 s   Enter: show the answer · q: quit" in terminal.statuses
+    assert "⏱  30 s   Enter or space: show the answer · q: quit" in terminal.statuses
     assert any(s.startswith("⏱  19 s") for s in terminal.statuses)  # 11 s into the first card
-    assert "⏱ over by 15 s   Enter: show the answer · q: quit" in terminal.statuses  # 25 s on a 10 s card
+    assert "⏱ over by 15 s   Enter or space: show the answer · q: quit" in terminal.statuses  # 25 s on a 10 s card
     assert "→ Good: next review in 10m (again later in this session)" in terminal.text
     assert session.counts() == {"Again": 1, "Hard": 0, "Good": 1, "Easy": 1}
 

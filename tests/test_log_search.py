@@ -42,7 +42,7 @@ def test_stems_phrases_prefixes_fields_and_modules(curriculum, cli):
     assert _ids(cli, "kv-cache") == [quantized]  # not FTS syntax: searched as plain words
     assert _ids(cli, 'module_id:"0.1"') == [attention]
     assert _ids(cli, "0.1") == [attention]
-    assert "No entries match 'nothing-like-this'." in cli("log", "search", "nothing-like-this").stdout
+    assert "No entries or notes match 'nothing-like-this'." in cli("log", "search", "nothing-like-this").stdout
 
 
 def test_bad_syntax_is_one_line_exit_2(curriculum, cli):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, Protocol
 
 import typer
 
+from app.cli.completion import complete_deck, complete_module
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 if TYPE_CHECKING:
@@ -44,12 +45,12 @@ class TerminalIO(Protocol):
     def now(self) -> datetime: ...  # UTC wall clock: review times
     def monotonic(self) -> float: ...  # seconds: time taken, countdown
     def read_key(self, timeout: float | None) -> str | None: ...  # a key ("\n" is Enter), None on timeout, "" at EOF
-    def read_code(self, template: str) -> str | None: ...  # lines until a blank one or EOF; None: quit
+    def read_code(self, template: str) -> str | None: ...  # the code, whole; "": no answer; None: quit
     def status(self, text: str) -> None: ...  # the countdown line, redrawn in place ("" clears it)
 
 
 class StdinIO:
-    """The real terminal: keys in cbreak mode (no Enter needed), code in line mode, `e` for $EDITOR.
+    """The real terminal: keys in cbreak mode (no Enter needed), code in $EDITOR or a terminal editor.
 
     Reads the file descriptor directly (no Python buffering), so a pipe works too (tests, scripts).
     """
@@ -95,47 +96,35 @@ class StdinIO:
         byte = os.read(self.fd, 1)
         return byte.decode("utf-8", "replace").replace("\r", "\n") if byte else ""
 
-    def _read_line(self) -> str | None:
-        """One line (without its newline); None at EOF (Ctrl-D)."""
-        if self.fd is None:
-            line = sys.stdin.readline()
-            return line.rstrip("\r\n") if line else None
-        while b"\n" not in self._pending:
-            chunk = os.read(self.fd, 4096)
-            if not chunk:
-                line, self._pending = self._pending, b""
-                return line.decode("utf-8", "replace") if line else None
-            self._pending += chunk
-        line, self._pending = self._pending.split(b"\n", 1)
-        return line.decode("utf-8", "replace").rstrip("\r")
-
     def read_code(self, template: str) -> str | None:
-        lines: list[str] = []
-        while True:
-            line = self._read_line()
-            if line is None or (line.strip() == "" and lines):
-                break
-            if not lines and line.strip() == "":
-                return ""  # a blank first line: no answer, show the model answer
-            if not lines and line.strip() in ("q", "e"):
-                return None if line.strip() == "q" else self._edit(template)
-            lines.append(line)
-        return "\n".join(lines) + "\n" if lines else ""
+        """The learner's code for a code card, whole (blank lines included): from $EDITOR when set, else
+        from an editor in the terminal (Ctrl-D ends); from a pipe, everything up to EOF. `q` alone quits;
+        blank or the template unchanged is no answer ("")."""
+        from app.cli.code_input import edit_in_editor, editor_command, read_in_terminal
+        from app.drill.skeleton import unanswered
 
-    def _edit(self, template: str) -> str:
-        import shlex
-        import subprocess
-        import tempfile
+        if not self.tty:
+            code = self._read_to_eof()
+        elif (command := editor_command()) is not None:
+            code = edit_in_editor(template, command)
+        else:
+            try:
+                code = read_in_terminal(template)
+            except EOFError:
+                return None
+        if code.strip() == "q":
+            return None
+        if unanswered(code, template):
+            return ""
+        return code if code.endswith("\n") else code + "\n"
 
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
-        with tempfile.NamedTemporaryFile("w+", suffix=".py", delete=False, encoding="utf-8") as fh:
-            fh.write(template)
-        try:
-            subprocess.run([*shlex.split(editor), fh.name], check=False)
-            with open(fh.name, encoding="utf-8") as edited:
-                return edited.read()
-        finally:
-            os.unlink(fh.name)
+    def _read_to_eof(self) -> str:
+        if self.fd is None:
+            return sys.stdin.read()
+        data, self._pending = self._pending, b""
+        while chunk := os.read(self.fd, 65536):
+            data += chunk
+        return data.decode("utf-8", "replace").replace("\r\n", "\n")
 
     def status(self, text: str) -> None:
         if self.tty and self.console.is_terminal:
@@ -171,7 +160,7 @@ def _wait_for_reveal(io: TerminalIO, limit_s: int, started: float) -> bool:
         left = limit_s - (io.monotonic() - started)
         shown = f"⏱ {int(left + 0.999):>3d} s" if left > 0 else f"⏱ over by {int(-left)} s"
         if shown != last:
-            io.status(f"{shown}   Enter: show the answer · q: quit")
+            io.status(f"{shown}   Enter or space: show the answer · q: quit")
             last = shown
         key = io.read_key(max(1.0 - (io.monotonic() - started) % 1.0, 0.05))  # wake at the next whole second
         if key is None:
@@ -212,16 +201,19 @@ def _answer_code_card(session: DrillSession, io: TerminalIO, limit: int, started
     from rich.markup import escape
     from rich.panel import Panel
 
+    from app.cli import code_input
     from app.drill.code_checks import CHECKS
+    from app.drill.skeleton import code_skeleton
 
     console, card = io.console, session.current
     assert card is not None and card.code is not None
     session.warm_up_code()  # torch loads in the child while the learner types
-    console.print(f"Define [bold]{escape(card.code.function)}[/]: {escape(CHECKS[card.code.check].signature)}  "
+    signature = CHECKS[card.code.check].signature
+    console.print(f"Define [bold]{escape(card.code.function)}[/]: {escape(signature)}  "
                   f"[dim](⏱ {limit} s; torch, F, nn, np and math are imported)[/]")
-    console.print("[dim]Type your code; an empty line (or Ctrl-D) ends it. `e` opens $EDITOR, "
-                  "an empty first line shows the answer, `q` quits.[/]")
-    code = io.read_code(f"def {card.code.function}(...):\n    ...\n")
+    where = "in $EDITOR (save and quit to check it)" if code_input.editor_command() else "below; Ctrl-D checks it"
+    console.print(f"[dim]Write the function {where}. Left empty or unchanged: the answer shows. `q` alone quits.[/]")
+    code = io.read_code(code_skeleton(card.code.function, signature))
     if code is None:
         return None
     duration = io.monotonic() - started
@@ -299,7 +291,7 @@ def _nothing_due(console: Console, session: DrillSession, now: datetime) -> None
 
 # -- commands ----------------------------------------------------------------------------------------
 
-DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (id).")]
+DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (id).", autocompletion=complete_deck)]
 
 
 def open_drills():
@@ -316,7 +308,8 @@ def open_drills():
 def drill(
     ctx: typer.Context,
     deck: DeckOpt = None,
-    module: Annotated[Optional[str], typer.Option("--module", "-m", help="Cards linked to items of this module (module-1.5, iv-drills, ...).")] = None,
+    module: Annotated[Optional[str], typer.Option("--module", "-m", help="Cards linked to items of this module (module-1.5, iv-drills, ...).",
+                                                     autocompletion=complete_module)] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
     new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards in this session (default: up to 10 new cards a day).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many cards.")] = None,
@@ -325,8 +318,9 @@ def drill(
 ) -> None:
     """Review the due cards of all decks (or of --deck / --module / --tag), then new ones.
 
-    Enter shows the model answer, 1-4 grade it (Again, Hard, Good, Easy; FSRS schedules the next
-    review), q quits. Code cards: type a function, it is checked on generated inputs.
+    Enter (or space) shows the model answer, 1-4 grade it (Again, Hard, Good, Easy; FSRS schedules the next
+    review), q quits. Code cards: write the function in $EDITOR when it is set, else in the terminal
+    (it opens on a skeleton; Ctrl-D checks it); it is checked on generated inputs.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -386,11 +380,18 @@ def _print_list(console: Console, rows: list[dict]) -> None:
     if not rows:
         console.print("No drill cards: add decks to drills/ (see drills/README.md).")
         return
+    # State and Due keep their width at any terminal width (Rich shrinks every no-wrap column evenly,
+    # which at 80 columns took them to nothing); the card id and the prompt share what is left,
+    # cut with an ellipsis.
+    state_w, due_w = len("relearning"), len("2026-01-01 00:00")
+    free = max(console.width - state_w - due_w - 9, 24)  # 3 separators of 3 cells
+    longest = max(len(row["id"]) + (5 if row["code"] else 0) for row in rows)
+    card_w = min(longest, max(free - 60, free * 3 // 5))
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("Card", no_wrap=True)
-    table.add_column("State", no_wrap=True)
-    table.add_column("Due (UTC)", no_wrap=True)
-    table.add_column("Prompt", overflow="ellipsis", max_width=60, no_wrap=True)
+    table.add_column("Card", no_wrap=True, overflow="ellipsis", width=card_w)
+    table.add_column("State", no_wrap=True, width=state_w)
+    table.add_column("Due (UTC)", no_wrap=True, width=due_w)
+    table.add_column("Prompt", overflow="ellipsis", no_wrap=True, width=min(free - card_w, 60))
     for row in rows:
         kind = " [magenta]code[/]" if row["code"] else ""
         table.add_row(escape(row["id"]) + kind, row["state"], (row["due"] or "")[:16].replace("T", " "), escape(row["prompt"]))

@@ -21,12 +21,13 @@ def register(app: typer.Typer) -> None:
 def readme(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).")] = None,
+    notes: Annotated[bool, typer.Option("--notes", help="Your own notes too (learn note), quoted under their module or item.")] = False,
 ) -> None:
     """The dashboard table with completion bars, then each module's checklist with [x] / [ ]."""
     from app.errors import LearnError
     from app.readme_export import render_readme
 
-    markdown = render_readme(open_store(), track)
+    markdown = render_readme(open_store(), track, notes=notes)
     if output is None:
         typer.echo(markdown, nl=False)
         return

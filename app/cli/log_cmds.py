@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from app.cli.completion import complete_module
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 log_app = typer.Typer(
@@ -20,7 +21,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(log_app, name="log")
 
 
-ModuleOpt = Annotated[Optional[str], typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...")]
+ModuleOpt = Annotated[Optional[str], typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...",
+                                                  autocompletion=complete_module)]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only entries dated on or after this day (YYYY-MM-DD).")]
 EntryIdArg = Annotated[str, typer.Argument(help="Entry id, or a unique prefix of it (4+ characters).", show_default=False)]
 FromOpt = Annotated[
@@ -289,7 +291,8 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many entries.")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full-text search over every field of every entry, best match first, with a snippet.
+    """Full-text search over every field of every entry, and over your notes (`learn note`), best match
+    first, with a snippet; notes are listed after the entries, marked "note".
 
     Words match their stems (attention, attend); fields: progress, insight, challenge, next_steps,
     body, module_title, module_id. Text that is not valid FTS5 syntax is searched as plain words;
@@ -302,28 +305,44 @@ def search(
     hits = search_entries(engine, query, limit)
     entries = entries_by_id(engine, [h.entry_id for h in hits])
     results = [(entries[h.entry_id], h) for h in hits if h.entry_id in entries]
+    notes = _search_notes(engine, query, limit)  # the learner's notes on items and modules (learn note)
     data = {
         "query": query,
         "results": [
             e.to_json() | {"snippet": h.snippet.replace(HIT_START, "**").replace(HIT_END, "**"), "rank": h.rank}
             for e, h in results
         ],
+        "notes": [n.to_json() | {"snippet": h.snippet.replace(HIT_START, "**").replace(HIT_END, "**"), "rank": h.rank}
+                  for n, h in notes],
     }
 
     def human(console) -> None:
         from rich.text import Text
 
-        if not results:
-            console.print(Text(f"No entries match {query!r}."))
+        if not results and not notes:
+            console.print(Text(f"No entries or notes match {query!r}."))
             return
-        for e, h in results:
-            console.print(_entry_line(e))
+        lines = [(_entry_line(e), h) for e, h in results]
+        lines += [(Text.assemble(("note ", "bold magenta"), (n.target_id, "cyan"), (f"  ({n.kind})", "dim")), h)
+                  for n, h in notes]
+        for line, h in lines:
+            console.print(line)
             snippet = Text("    ")
             for n, part in enumerate(" ".join(h.snippet.split()).replace(HIT_END, HIT_START).split(HIT_START)):
                 snippet.append(part, style="bold reverse" if n % 2 else None)
             console.print(snippet)
 
     Output(as_json).emit(data, human)
+
+
+def _search_notes(engine, query: str, limit: int) -> list:
+    """(note, hit) pairs of the learner's notes matching the query (app/notes), best first."""
+    from app.notes.search_index import search_notes
+    from app.notes.store import notes_by_id
+
+    hits = search_notes(engine, query, limit)
+    found = notes_by_id(engine, [h.entry_id for h in hits])
+    return [(found[h.entry_id], h) for h in hits if h.entry_id in found]
 
 
 @log_app.command("export")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
 from app.cli import bench_cmds, doctor_cmds
+from app.cli import note_cmds, today_cmds
 from app.cli.output import handles_errors
 
 app = typer.Typer(
     name="learn",
     help="A terminal study companion for ML engineers: progress, drills, verified code, and a journal.",
-    add_completion=False,
+    add_completion=True,  # learn --install-completion: ids complete from the database (app/cli/completion.py)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -37,10 +39,13 @@ log_cmds.register(app)
 verify_cmds.register(app)
 doctor_cmds.register(app)
 bench_cmds.register(app)
+today_cmds.register(app)
+note_cmds.register(app)
 
 
 def main() -> None:
-    if len(sys.argv) == 1:  # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
+    if len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ:  # (the shell's Tab runs `learn` alone, with that set)
+        # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
         from app.tui.app import main as dashboard
 
         raise SystemExit(dashboard())

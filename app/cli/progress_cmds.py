@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from app.cli.completion import complete_item, complete_module_or_item, complete_track
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 STATUS_MARK = {"done": "[green]✔[/]", "in_progress": "[yellow]◐[/]", "todo": "[dim]○[/]"}
@@ -22,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def status(
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).")] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).", autocompletion=complete_track)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The progress dashboard: per track and category, status, completion, modules and items done."""
@@ -77,27 +78,35 @@ def _print_dashboard(console, tracks) -> None:
 
 @handles_errors
 def show(
-    module: Annotated[str, typer.Argument(help="Module id: module-1.5, 1.5, iv-cuda, ...")],
+    module: Annotated[str, typer.Argument(help="Module id (module-1.5, 1.5, iv-cuda), or an item id: its module, the item marked.",
+                                          autocompletion=complete_module_or_item)],
     as_json: JsonOpt = False,
 ) -> None:
     """A module with its checklists and ticks, exercises, capstone steps, notes, tables and links."""
     from app.module_view import module_view
-    from app.progress import resolve_module_id
+    from app.progress import item_module
 
     engine = open_store()
-    view = module_view(engine, resolve_module_id(engine, module))
+    module_id, marked = item_module(engine, module)
+    view = module_view(engine, module_id)
     # Exercises (learn verify): each with its last attempt; printed after the checklists.
     from app.cli.verify_cmds import print_exercises
     from app.verify.attempts import module_exercises
 
     exercises = module_exercises(engine, view.id)
-    Output(as_json).emit(
-        {**view.to_json(), "exercises": exercises},
-        lambda console: (_print_module(console, view), print_exercises(console, exercises)),
-    )
+    from app.notes.store import module_notes
+
+    notes = module_notes(engine, view.id)  # the learner's own (learn note)
+    data = {**view.to_json(), "exercises": exercises} | ({"marked_item": marked} if marked else {})
+    data["learner_notes"] = {
+        "module": notes[view.id].to_json() if view.id in notes else None,
+        "items": [notes[item.id].to_json() for item, _ in view.walk() if item.id in notes],
+    }
+    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked, notes),
+                                                print_exercises(console, exercises)))
 
 
-def _print_module(console, view) -> None:
+def _print_module(console, view, marked: str | None = None, notes: dict | None = None) -> None:
     from rich.markdown import Markdown
     from rich.markup import escape
     from rich.table import Table
@@ -109,9 +118,15 @@ def _print_module(console, view) -> None:
     console.print(f"{view.items_done} / {view.items_total} done, {view.items_in_progress} in progress\n")
     if view.notes:
         console.print(Markdown(view.notes))
+    notes = notes or {}
+    if view.id in notes:
+        from rich.panel import Panel
+
+        console.print(Panel(Markdown(notes[view.id].text), title="✎ your note", title_align="left", border_style="yellow"))
+        console.print()
     # Ids stay whole in their own column on the right while that leaves the text 40 cells;
     # with longer ids (or a narrow terminal) each id goes on a line of its own under its text.
-    longest_id = max((len(item.id) for item, _ in view.walk()), default=0)
+    longest_id = max((len(item.id) for item, _ in view.walk()), default=0) + (2 if marked else 0)
     ids_beside = console.width - longest_id - 2 >= 40
     for section in view.sections:
         console.print(f"[bold underline]{section.title or section.kind.capitalize()}[/]")
@@ -128,16 +143,18 @@ def _print_module(console, view) -> None:
                 lines.append(f"[blue]↗ {escape(target)}[/]")
             if item.notes:
                 lines += [f"[dim]{_inline(line)}[/]" for line in item.notes.splitlines()]
+            if item.id in notes:  # the learner's own note (learn note)
+                lines += [f"[yellow]✎ {_inline(line)}[/]" for line in notes[item.id].text.splitlines()]
             # indent | mark | text, so that wrapped lines hang under the text
             entry = Table.grid(expand=True)
             entry.add_column(width=2 * depth)
             entry.add_column(width=2)
             entry.add_column(ratio=1)
             if not ids_beside:
-                lines.append(f"[dim]{item.id}[/]")
-            entry.add_row("", STATUS_MARK[item.status], "\n".join(lines))
+                lines.append(f"[bold]▶ {item.id}[/]" if item.id == marked else f"[dim]{item.id}[/]")
+            entry.add_row("", STATUS_MARK[item.status], "\n".join(lines), style="reverse" if item.id == marked else None)
             if ids_beside:
-                grid.add_row(entry, item.id)
+                grid.add_row(entry, f"[bold]▶ {item.id}[/]" if item.id == marked else item.id)
             else:
                 grid.add_row(entry)
             stack.extend((child, depth + 1) for child in reversed(item.children))
@@ -170,7 +187,9 @@ def _inline(markdown: str) -> str:
     return re.sub(r"`([^`]+)`", r"[cyan]\1[/cyan]", text)
 
 
-ItemIds = Annotated[list[str], typer.Argument(help="Item ids, as `learn show MODULE` lists them.")]
+ItemIds = Annotated[list[str], typer.Argument(
+    help="Item ids, as `learn show MODULE` lists them; a unique prefix or part of an id (or of the item's text) will do.",
+    autocompletion=complete_item)]
 
 
 def _set(item_ids: list[str], status: str, as_json: bool) -> None:

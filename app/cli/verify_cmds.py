@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from app.cli.completion import complete_verify_target
 from app.cli.output import JsonOpt, Output, handles_errors, open_store
 
 MAX_FAILURES_SHOWN = 3  # per exercise; --json has them all
@@ -28,7 +29,8 @@ def _known_modules(engine) -> list[str]:
 
 @handles_errors
 def start(
-    module: Annotated[str, typer.Argument(help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).")],
+    module: Annotated[str, typer.Argument(help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).",
+                                          autocompletion=complete_verify_target)],
     as_json: JsonOpt = False,
 ) -> None:
     """Write the module's exercise files into your workspace (stubs with the task; your files are kept)."""
@@ -56,7 +58,8 @@ def start(
 
 @handles_errors
 def verify(
-    target: Annotated[str | None, typer.Argument(help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).")] = None,
+    target: Annotated[str | None, typer.Argument(help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).",
+                                                 autocompletion=complete_verify_target)] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every exercise.")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Check the references themselves (maintainers, CI); stores nothing.")] = False,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="Re-run on every save of your files (Ctrl-C to stop).")] = False,
@@ -73,7 +76,10 @@ def verify(
     from app.errors import LearnError
     from app.verify import registry
 
-    if (target is None) == (not all_):
+    if target is None and not all_:
+        raise LearnError("name what to verify: a module (learn verify module-0.2), an exercise (learn verify softmax), "
+                         "or --all; `learn show MODULE` lists a module's exercises")
+    if target is not None and all_:
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")

@@ -15,11 +15,20 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from app import locations
 from app.errors import LearnError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # MIGRATIONS[v] upgrades a database at schema version v to v + 1, inside one write transaction.
 Migration = Callable[[Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_add_notes(conn: Connection) -> None:
+    from app.notes.migration import add_note_table
+
+    add_note_table(conn)
+
+
+MIGRATIONS[1] = _v1_add_notes  # v2: the learner's own notes (app/notes)
 
 BUSY_TIMEOUT_MS = 15_000
 _engines: dict[Path, Engine] = {}

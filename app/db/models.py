@@ -173,3 +173,18 @@ class VerifyAttemptRow(SQLModel, table=True):
     duration_ms: int
     started_at: str = Field(index=True)  # ISO 8601, UTC
     source_hash: str | None = None  # sha256 of the learner's file, first 16 hex digits
+
+
+# -- the learner's own notes (learn note, app/notes): one per item or module, keyed by its id ----------
+# Keyed by the item's or module's stable YAML id with no foreign key, like progress, so a note outlives
+# a curriculum edit; `kind` says which of the two the id names. The full-text index over the notes is
+# made with raw SQL by app/notes/search_index.py. Added in schema v2 (app/notes/migration.py).
+
+
+class NoteRow(SQLModel, table=True):
+    __tablename__ = "note"
+    target_id: str = Field(primary_key=True)  # an item id (0.2/backprop) or a module id (0.2)
+    kind: str  # item | module
+    text: str
+    created_at: str  # ISO 8601, UTC
+    updated_at: str = Field(index=True)

@@ -61,6 +61,12 @@ LEARNER_DATA = {
          "checks_passed": 40, "checks_total": 40, "details": '{"status": "passed", "checks": []}', "duration_ms": 290,
          "started_at": "2026-01-06T11:30:00Z", "source_hash": "fedcba9876543210"},
     ],
+    "notes": [  # schema v2
+        {"target_id": "0.1", "kind": "module", "text": "Do the exercises before chapter 3.",
+         "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:00:00Z"},
+        {"target_id": "0.1/pca", "kind": "item", "text": "Center the data first; eigenvector signs are arbitrary.",
+         "created_at": "2026-01-05T09:05:00Z", "updated_at": "2026-01-06T09:05:00Z"},
+    ],
 }
 
 

@@ -41,6 +41,8 @@ def test_an_old_database_opens_with_all_its_data(fixture, learn_home, curriculum
         assert list((learn_home / "backups").glob(f"learn-*-before-v{SCHEMA_VERSION}.db"))
     expected = json.loads(fixture.with_suffix(".export.json").read_text(encoding="utf-8"))
     found = json.loads(exported.read_text(encoding="utf-8"))
+    for kind in set(found) - set(expected):  # kinds of data added after the fixture's version: none yet
+        expected[kind] = []
     assert {k: v for k, v in found.items() if k != "exported_at"} == {k: v for k, v in expected.items() if k != "exported_at"}
     with sqlite3.connect(learn_home / "learn.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)

@@ -47,7 +47,11 @@ def test_d_opens_a_session_space_reveals_and_1_to_4_grade(make_app):
             assert screen.suggestion == 2
             await pilot.press("enter")
             assert reviews()[-1] == ("basics/matmul-shape", 2, 15000)
-            await pilot.press("escape")  # end the session: the reviews so far are kept
+            await pilot.press("escape")  # end the session: the summary, the reviews so far are kept
+            assert screen.phase == "finished" and app.screen is screen
+            summary = " ".join(shown_text(screen.query_one("#drill-prompt")).split())
+            assert "Reviewed 2 cards (Hard 1 · Good 1); every review is saved. 6 left for later." in summary
+            await pilot.press("escape")
             assert isinstance(app.screen, HomeScreen)
             await settle(app, pilot)
             assert len(reviews()) == 2
@@ -87,7 +91,7 @@ def test_a_code_card_is_typed_in_a_python_editor_and_checked_by_the_session(make
             screen = app.screen
             editor = screen.query_one("#drill-code")
             assert screen.phase == "coding" and editor.display and editor.has_focus
-            assert editor.language == "python" and "def softmax(...):" in editor.text
+            assert editor.language == "python" and "def softmax(x):\n    ...\n" in editor.text
             await pilot.press("3")  # typed into the editor, not a grade
             assert reviews() == [] and "3" in editor.text
             editor.text = "def softmax(x):\n    return x.softmax(-1)\n"
@@ -146,5 +150,46 @@ def test_module_screen_drills_its_linked_cards_and_hides_the_key_without_cards(m
             assert isinstance(app.screen, DrillScreen)
             cards = {card.id for card in app.screen.session.selected}
             assert cards == {"basics/what-is-a-vector", "basics/matmul-shape", "basics/pca", "code/stable-softmax"}
+
+    asyncio.run(scenario())
+
+
+def test_the_code_editor_opens_on_a_skeleton_with_the_cursor_in_the_body(make_app, monkeypatch):
+    monkeypatch.setattr(DrillSession, "warm_up_code", lambda self: None)
+
+    async def scenario():
+        from app.drill.queue import QueueQuery
+
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_drill(QueueQuery(deck="code"), "Drill code")
+            await settle(app, pilot)
+            editor = app.screen.query_one("#drill-code")
+            compile(editor.text, "skeleton", "exec")  # a valid skeleton
+            assert editor.text.splitlines()[2:] == ["def softmax(x):", "    ..."]
+            await pilot.press(*"if x.dim() > 1:", "enter", *"y = 1", "enter", "tab", *"# deeper", "enter",
+                              "shift+tab", "shift+tab", *"return y")
+            assert editor.text.splitlines()[2:] == [
+                "def softmax(x):", "    if x.dim() > 1:", "        y = 1", "            # deeper", "    return y"]
+
+    asyncio.run(scenario())
+
+
+def test_escape_mid_session_shows_the_summary_before_leaving(make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("d")
+            await settle(app, pilot)
+            screen = app.screen
+            await pilot.press("enter")  # enter shows the answer too, as in `learn drill`
+            assert screen.phase == "revealed"
+            await pilot.press("4", "escape")
+            assert screen.phase == "finished" and app.screen is screen
+            text = " ".join(shown_text(screen.query_one("#drill-prompt")).split())
+            assert text.startswith("Reviewed 1 card (Easy 1); every review is saved.") and "left for later" in text
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
 
     asyncio.run(scenario())

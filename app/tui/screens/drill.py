@@ -1,9 +1,12 @@
 """A drill session: the same DrillSession as `learn drill` (app/drill/session.py), in a screen.
 
-A flashcard: the prompt and a countdown; space shows the model answer; 1-4 grade it (enter takes the
-suggestion). A code card: the learner types the function in a Python editor (syntax highlighted);
-ctrl+s checks it in the session's child process (a worker thread, so the countdown keeps running),
-then the answer shows with the grade the result suggests. Every grade is stored when it is given.
+A flashcard: the prompt and a countdown; space or enter shows the model answer (as in `learn drill`);
+1-4 grade it (enter takes the suggestion). A code card: the learner writes the function in a Python
+editor that opens on a valid skeleton with the body's `...` selected (typing replaces it), keeps the
+indent on enter and adds a level after a `:`, and indents with tab; ctrl+s checks it in the session's
+child process (a worker thread, so the countdown keeps running), then the answer shows with the grade
+the result suggests. Every grade is stored when it is given; escape ends the session with the summary
+`learn drill` prints (escape again: back).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual import events
 from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
@@ -30,9 +34,47 @@ def card_markdown(text: str):
     return Markdown(text) if any(mark in text for mark in ("`", "*", "#", "\n-", "|")) else Text(text)
 
 
+class CodeEditor(TextArea):
+    """The code card's editor: Python; tab indents, shift+tab dedents; enter keeps the indent (one level
+    more after a `:`)."""
+
+    INDENT = 4
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            before = self.document.get_line(row)[:column]
+            indent = before[: len(before) - len(before.lstrip(" "))]
+            if before.rstrip().endswith(":"):
+                indent += " " * self.INDENT
+            self.replace("\n" + indent, *self.selection)
+            return
+        if event.key == "shift+tab" and not self.read_only:  # dedent the line to the previous level
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            line = self.document.get_line(row)
+            spaces = len(line) - len(line.lstrip(" "))
+            if spaces:
+                remove = (spaces - 1) % self.INDENT + 1
+                self.delete((row, 0), (row, remove))
+                self.cursor_location = (row, max(column - remove, 0))
+            return
+        await super()._on_key(event)
+
+
+def code_editor() -> CodeEditor:
+    editor = CodeEditor.code_editor("", language="python", id="drill-code", soft_wrap=True)  # tab indents
+    editor.indent_width = CodeEditor.INDENT
+    return editor
+
+
 class DrillScreen(Screen):
     BINDINGS = [
-        Binding("space", "reveal", "Show answer", id="drill_reveal"),
+        Binding("space", "reveal", "Show answer", id="drill_reveal", key_display="space/enter"),
+        Binding("enter", "reveal", "Show answer", id="drill_reveal_enter", show=False),
         Binding("ctrl+s", "check_code", "Check code", id="drill_check", priority=True),
         Binding("ctrl+g", "give_up", "Show answer", id="drill_give_up", priority=True),
         Binding("1", "grade(1)", "Again", id="drill_again"),
@@ -75,7 +117,7 @@ class DrillScreen(Screen):
         yield Static(id="drill-countdown")
         with VerticalScroll(id="drill-body"):
             yield Static(id="drill-prompt")
-            yield TextArea.code_editor("", language="python", id="drill-code", soft_wrap=True)
+            yield code_editor()
             yield Static(id="drill-result")
             yield Static(id="drill-answer")
         yield Static(id="drill-grades")
@@ -168,13 +210,15 @@ class DrillScreen(Screen):
             self._set_phase("asking")
             self.query_one("#drill-body").focus()
             return
-        from app.drill.code_checks import CHECKS
+        from textual.widgets.text_area import Selection
 
-        signature = CHECKS[card.code.check].signature
+        from app.drill.code_checks import CHECKS
+        from app.drill.skeleton import body_position, code_skeleton
+
         editor.read_only = False
-        editor.text = (f"# {signature}\n# torch, F, nn, np and math are imported\n"
-                       f"def {card.code.function}(...):\n    ...\n")
-        editor.move_cursor((2, 0))
+        editor.text = code_skeleton(card.code.function, CHECKS[card.code.check].signature)
+        row, column = body_position(editor.text)
+        editor.selection = Selection((row, column), (row, column + 3))  # `...`: the first key typed replaces it
         editor.display = True
         editor.focus()
         self._set_phase("coding")
@@ -187,7 +231,7 @@ class DrillScreen(Screen):
         left = limit - (self.learn.clock.monotonic() - self.started)
         shown = Text(f"◷ {int(left + 0.999):>3d} s", style="bold") if left > 0 else Text(
             f"◷ over by {int(-left)} s", style="bold yellow")
-        hint = {"asking": "   space: show the answer", "coding": "   ctrl+s: check your code · ctrl+g: show the answer",
+        hint = {"asking": "   space or enter: show the answer", "coding": "   ctrl+s: check your code · ctrl+g: show the answer",
                 "checking": "   checking your code ..."}[self.phase]
         self.query_one("#drill-countdown", Static).update(shown + Text(hint, style="dim"))
 
@@ -280,9 +324,11 @@ class DrillScreen(Screen):
         self._set_phase("finished")
         self.query_one("#drill-code", TextArea).display = False
         self.query_one("#drill-status", Static).update(Text(self.heading, style="bold"))
+        left = self.session.remaining
         self.query_one("#drill-prompt", Static).update(Text.assemble(
             (f"Reviewed {reviewed} card{'s' if reviewed != 1 else ''}", "bold"),
-            f" ({counts})" if counts else "", "; every review is saved.\n\nescape: back"))
+            f" ({counts})" if counts else "", "; every review is saved.",
+            f" {left} left for later." if left else "", "\n\nescape: back"))
         for part in ("#drill-answer", "#drill-result", "#drill-grades", "#drill-countdown"):
             self.query_one(part, Static).update("")
 
@@ -296,7 +342,11 @@ class DrillScreen(Screen):
         self._open(query)
 
     def action_leave(self) -> None:
+        """Mid-session: end it with the summary (as `learn drill` prints it); from the summary: back."""
         self.workers.cancel_group(self, "drill-check")
+        if self.phase in ("asking", "coding", "checking", "revealed") and self.session is not None:
+            self._show_summary()
+            return
         if self.is_current:
             self.app.pop_screen()
 

@@ -1,6 +1,7 @@
 """One module: its checklists (space: done, p: in progress), item notes and links (o), its notes and
-tables as Markdown (n), and its exercises with their last verify result, `learn start` (s) and
-`learn verify` (v) in a worker (e). Ticks go through app.progress.set_status, as `learn check` does."""
+tables as Markdown (n), the learner's own notes on the module and its items (m: an editor, as
+`learn note`), and its exercises with their last verify result, `learn start` (s) and `learn verify`
+(v) in a worker (e). Ticks go through app.progress.set_status, as `learn check` does."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.tui.screens.pick_link import PickLinkScreen
 from app.tui.widgets.checklist import Checklist
 from app.tui.widgets.exercises import ExercisePanel
 from app.tui.widgets.key_bar import KeyBar
+from app.tui.widgets.note_pane import NotePane
 
 STATUS_WORDS = {"done": "done", "in_progress": "in progress", "todo": "to do"}
 
@@ -29,9 +31,13 @@ STATUS_WORDS = {"done": "done", "in_progress": "in progress", "todo": "to do"}
 class ModuleScreen(DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the dashboard"),
-        Binding("o", "open_link", "Link", id="open_link", tooltip="Open the item's link in the browser"),
+        # not in the key bar (it has no room at 80 columns): the item's detail says "o opens it" under a link
+        Binding("o", "open_link", "Link", id="open_link", tooltip="Open the item's link in the browser", show=False),
         Binding("n", "toggle_tab('tab-notes')", "Notes", id="toggle_notes",
                 tooltip="The module's notes, tables and resources (again: back to the checklist)"),
+        Binding("m", "edit_note", "Note", id="edit_note",
+                tooltip="Your own note on the highlighted item (on the module, from the other tabs)"),
+        Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True),
         Binding("v", "verify", "Verify", id="verify_module", tooltip="Check your code for this module's exercises"),
         Binding("s", "start_workspace", "Start", id="start_workspace", show=False,
                 tooltip="Write the exercise stubs into your workspace (learn start)"),
@@ -57,6 +63,8 @@ class ModuleScreen(DataScreen):
                 yield Static(id="item-detail")
             with TabPane("Notes", id="tab-notes"):
                 yield VerticalScroll(id="notes-scroll")  # the Markdown is mounted when first shown
+            with TabPane("My notes", id="tab-my-notes"):
+                yield NotePane(id="note-pane")
             with TabPane("Exercises", id="tab-exercises"):  # shown once the module is known to have some
                 yield ExercisePanel(self.module_id, id="exercises")
         yield KeyBar()
@@ -147,6 +155,45 @@ class ModuleScreen(DataScreen):
         self._show_detail(self.query_one(Checklist).highlighted_item)
         if self.query_one(TabbedContent).active == "tab-notes":
             self._show_notes()
+        self._show_my_notes()
+
+    # -- the learner's own notes (app/notes) ---------------------------------------------------------------
+
+    def _show_my_notes(self) -> None:
+        from app.notes.store import module_notes
+
+        assert self.view is not None
+        self.my_notes = module_notes(self.learn.engine, self.view.id)
+        self.query_one(NotePane).show_list(self.my_notes, self.view)
+
+    def action_edit_note(self, module: bool = False) -> None:
+        """The highlighted item's note (from the checklist), else the module's, in the My notes pane."""
+        from app.notes.store import Target
+
+        if self.view is None:
+            return
+        item = self.query_one(Checklist).highlighted_item
+        on_checklist = self.query_one(TabbedContent).active == "tab-checklist"
+        if item is not None and on_checklist and not module:
+            target = Target("item", item.id, self.view.id, item.text)
+        else:
+            target = Target("module", self.view.id, self.view.id, self.view.title)
+        pane = self.query_one(NotePane)
+        self.query_one(TabbedContent).active = "tab-my-notes"
+        pane.edit(self.learn.engine, target)
+        pane.editor.focus()
+
+    def action_save_note(self) -> None:
+        try:
+            self.query_one(NotePane).save(self.learn.engine)
+        except LearnError as exc:
+            self.notify(exc.message, severity="error")
+
+    def on_note_pane_saved(self, event: NotePane.Saved) -> None:
+        self.learn.wrote()
+        self.notify(f"{'Deleted' if event.deleted else 'Saved'} your note on {event.target_id}.", timeout=3)
+        self._show_my_notes()
+        self._show_detail(self.query_one(Checklist).highlighted_item)
 
     def _show_notes(self) -> None:
         """Markdown widgets are many widgets: built only when the tab is shown, updated when changed."""
@@ -185,10 +232,16 @@ class ModuleScreen(DataScreen):
                                      (f" · {STATUS_WORDS[item.status]}{when}", "dim"))]
         if item.notes:
             parts.append(RichMarkdown(item.notes))
+        mine = getattr(self, "my_notes", {}).get(item.id)
+        if mine is not None:  # the learner's own (m edits it)
+            parts.append(Text.assemble(("✎ ", "yellow"), (mine.text, "yellow")))
+        urls = len(item_links(item))
+        hint = "  o opens it" if urls == 1 else "  o picks one to open"
         for link in item.links:
             if link.get("url"):
                 parts.append(Text.assemble(("↗ ", "blue"), (link.get("title") or link["url"], "blue underline"),
-                                           ("  o opens it" if len(item_links(item)) == 1 else "", "dim")))
+                                           (hint, "dim")))
+                hint = ""
             else:
                 kind, target = next((k, v) for k, v in link.items() if k != "title" and v)
                 parts.append(Text.assemble(("→ ", "dim"), (f"{kind}: ", "dim"), inline_markdown(target)))
@@ -228,12 +281,20 @@ class ModuleScreen(DataScreen):
                                            self.action_start_workspace))
         commands.append(PaletteCommand(f"Log entry about {label}", "Write a Captain's Log entry about this module (l)",
                                        self.action_log_entry, True))
+        commands.append(PaletteCommand(f"My note on {label}", "Your own note on this module (m on an item: its note)",
+                                       lambda: self.action_edit_note(module=True)))
         return commands
 
     def action_log_entry(self) -> None:
         self.learn.open_log_editor(self.module_id)
 
     def action_back(self) -> None:
+        pane = self.query_one(NotePane)
+        if pane.dirty:  # escape keeps what was typed: saved, as ctrl+s would
+            self.action_save_note()
+        if self.query_one(TabbedContent).active == "tab-my-notes":
+            self.action_show_tab("tab-checklist")
+            return
         self.learn.go_home()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -244,6 +305,10 @@ class ModuleScreen(DataScreen):
             return bool(panel.exercises) and not panel.running
         if action == "drill_module":
             return bool(getattr(self, "drill_cards", 0))
+        if action == "save_note":
+            return self.query_one(TabbedContent).active == "tab-my-notes"
+        if action == "edit_note":
+            return self.query_one(TabbedContent).active != "tab-my-notes"  # there, m is typed into the note
         return True
 
     def action_toggle_tab(self, tab: str) -> None:
@@ -251,12 +316,15 @@ class ModuleScreen(DataScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        focus = {"tab-notes": "#notes-scroll", "tab-exercises": "#exercise-list"}.get(tab, "#checklist")
+        focus = {"tab-notes": "#notes-scroll", "tab-exercises": "#exercise-list", "tab-my-notes": "#my-note"}.get(
+            tab, "#checklist")
         self.query_one(focus).focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-notes" and self.view is not None:
             self._show_notes()
+        if event.pane.id == "tab-my-notes" and self.query_one(NotePane).target is None:
+            self.action_edit_note(module=True)  # the tab opened by itself (a click): the module's note
         self.refresh_bindings()
 
     def action_open_link(self) -> None:
