@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_ROOT = REPO_ROOT / "reference_impls"  # the references, the exercises and their catalog
 
 
 def _env_path(name: str) -> Path | None:

@@ -7,7 +7,6 @@ written in the YAML (the plan's own markers), else todo.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, Engine, text
 from app.curriculum import STATUSES
 from app.db.engine import write_connection
 from app.errors import LearnError, UnknownIdError
+from app.module_ids import module_label, without_prefix
 
 EFFECTIVE_STATUS_SQL = "COALESCE(p.status, i.initial_status, 'todo')"
 
@@ -39,13 +39,10 @@ def _all_ids(engine: Engine, table: str) -> list[str]:
     return ids
 
 
-_MODULE_PREFIX = re.compile(r"^(?:module|mod|m)[-_ ]?(?=\d)", re.IGNORECASE)
-
-
 def resolve_module_id(engine: Engine, ident: str) -> str:
     """'module-1.5', 'Module 1.5', '1.5' -> '1.5'; other ids as written (case-insensitive)."""
     modules = _all_ids(engine, "module")
-    wanted = _MODULE_PREFIX.sub("", ident.strip())
+    wanted = without_prefix(ident.strip())
     for candidate in (ident.strip(), wanted):
         for module_id in modules:
             if module_id.lower() == candidate.lower():
@@ -54,7 +51,7 @@ def resolve_module_id(engine: Engine, ident: str) -> str:
     hint = ""
     if close:
         match = next(m for m in modules if m.lower() == close[0])
-        hint = f"; did you mean {'module-' if match[:1].isdigit() else ''}{match}?"
+        hint = f"; did you mean {module_label(match)}?"
     raise LearnError(f"no module '{ident}'{hint}")
 
 

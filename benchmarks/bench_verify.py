@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="module ids (default: every module with exercises)")
     parser.add_argument("-n", "--runs", type=int, default=3)
     options = parser.parse_args()
+    from app.module_ids import module_label
+
     modules = _modules()
     wanted = options.modules or sorted(modules, key=lambda m: (not m[:1].isdigit(), m))
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +67,7 @@ def main() -> None:
         print("| module | needs torch | stubs (median) | references (median) | target |")
         print("|---|---|---|---|---|")
         for module in wanted:
-            label = f"module-{module}" if module[:1].isdigit() else module
+            label = module_label(module)
             subprocess.run([sys.executable, "-m", "app.cli.main", "start", label], cwd=REPO, env=env, check=True,
                            capture_output=True)
             stubs = statistics.median(_wall(["verify", label], env) for _ in range(options.runs))

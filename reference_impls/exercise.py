@@ -5,16 +5,21 @@ One exercise = one learner file (`workspace/<module folder>/<id>.py`) with one o
 both on the same inputs and compare the outputs, probes that turn a known mistake into a hint, and
 known-wrong solutions that prove the checks catch it. Spec version 1 (`SPEC_VERSION`).
 
-Where things go (the registry finds them; no list to edit):
+Where things go:
 
+    reference_impls/catalog.toml              [softmax]: title, items, reference, needs, limits (ExerciseInfo)
     reference_impls/numpy/softmax.py          the reference: plain NumPy, docstring cites the source
-    reference_impls/exercises/softmax.py      EXERCISE = Exercise(...)   (or EXERCISES = [...])
+    reference_impls/exercises/softmax.py      EXERCISE = Exercise.of(info("softmax"), ...)  (or EXERCISES = [...])
     reference_impls/wrong/softmax/*.py        wrong solutions, each with EXPECTED_HINT = "..."
     tests/reference/test_softmax_reference.py the reference against a trusted library (torch, sklearn)
 
+What lists an exercise is data (the catalog, read without importing any exercise module); its
+checks are Python, in the module the catalog names (`source`, default: the id). The module does not
+repeat the catalog's fields: `Exercise.of(info("softmax"), ...)` takes them from it.
+
 Rules an exercise module follows (tests/test_verify_registry.py enforces them):
 - It imports only numpy and reference_impls at top level (torch inside functions, and only with
-  `needs=("torch",)`), because `learn verify` imports every exercise module to list them.
+  `needs` naming torch), so that the child of a NumPy exercise never pays for torch.
 - `id` is snake_case and unique; `items` are curriculum item ids (`learn show MODULE --json`), the
   first one's module is the exercise's home (its workspace folder) unless `module` says otherwise.
 - Every entry point exists in the reference with the same parameters as `signature`.
@@ -56,9 +61,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from app.locations import REFERENCE_ROOT  # probes' impl paths are relative to it
+from app.module_ids import module_label
 
 SPEC_VERSION = 1
 
@@ -73,7 +80,6 @@ TOLERANCES: dict[str, tuple[float, float]] = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-REFERENCE_ROOT = Path(__file__).resolve().parent  # probes' impl paths are relative to it
 
 
 class SpecError(ValueError):
@@ -209,43 +215,33 @@ class Benchmark:
     suspect_speedup: float = 10.0
 
 
-@dataclass(frozen=True)
-class Exercise:
-    """One learner file to write, checked against a reference.
+@dataclass(frozen=True, kw_only=True)
+class ExerciseInfo:
+    """What lists an exercise, read from reference_impls/catalog.toml without importing its checks.
 
     id: snake_case, unique; the learner's file is `<id>.py` in the home module's workspace folder.
     title: a few words ("Stable softmax, forward and backward").
     items: curriculum item ids ticked when every check passes (an item linked by several exercises
         waits for all of them).
     reference: dotted module path defining every entry point ("reference_impls.numpy.softmax").
-    task: the task in prose (staged steps welcome, as in minbpe's exercise.md); the scaffold's module
-        docstring, shown by `learn start`.
-    preamble: the imports at the top of the scaffold.
     needs: libraries the checks import in the child ("numpy", "torch"); torch is only imported when named.
     module: the home module id, when it is not the module of items[0].
     time_limit_s / memory_limit_mb: the child's limits (wall clock for the whole exercise; address space).
     oracle: a dotted module computing the expected outputs in place of `reference` (same entry-point
         names); None: the reference does.
-    scaffold: code the stub writes after the preamble, before the entry points (a kernel skeleton).
-    benchmark: timing on a CUDA device once every check passes (Triton exercises); None: not timed.
+    source: the module of reference_impls/exercises/ that defines its checks; None: the one named like the id.
     """
 
     id: str
     title: str
     items: tuple[str, ...]
-    entry_points: tuple[EntryPoint, ...]
     reference: str
-    checks: tuple[Check, ...]
-    probes: tuple[Probe, ...] = ()
-    task: str = ""
-    preamble: str = "import numpy as np\n"
     needs: tuple[str, ...] = ("numpy",)
     module: str | None = None
     time_limit_s: float = 10.0
     memory_limit_mb: int = 2048
     oracle: str | None = None
-    scaffold: str = ""
-    benchmark: Benchmark | None = None
+    source: str | None = None
 
     @property
     def home_module(self) -> str:
@@ -254,13 +250,48 @@ class Exercise:
     @property
     def folder(self) -> str:
         """The workspace folder: 'module-0.2' for numbered modules, else the module id."""
-        home = self.home_module
-        return f"module-{home}" if home[:1].isdigit() else home
+        return module_label(self.home_module)
 
     @property
     def file(self) -> str:
         """The learner's file, relative to the workspace."""
         return f"{self.folder}/{self.id}.py"
+
+    @property
+    def source_module(self) -> str:
+        """The dotted module that defines the exercise (the child imports only that one)."""
+        return f"reference_impls.exercises.{self.source or self.id}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exercise(ExerciseInfo):
+    """One learner file to write, checked against a reference: its catalog entry and its checks.
+
+    entry_points: the functions and classes the learner writes.
+    checks / probes: what is run, and the known mistakes that name themselves.
+    task: the task in prose (staged steps welcome, as in minbpe's exercise.md); the scaffold's module
+        docstring, shown by `learn start`.
+    preamble: the imports at the top of the scaffold.
+    scaffold: code the stub writes after the preamble, before the entry points (a kernel skeleton).
+    benchmark: timing on a CUDA device once every check passes (Triton exercises); None: not timed.
+    """
+
+    entry_points: tuple[EntryPoint, ...]
+    checks: tuple[Check, ...]
+    probes: tuple[Probe, ...] = ()
+    task: str = ""
+    preamble: str = "import numpy as np\n"
+    scaffold: str = ""
+    benchmark: Benchmark | None = None
+
+    @classmethod
+    def of(cls, info: ExerciseInfo, **parts: Any) -> Exercise:
+        """The exercise of a catalog entry (`info("softmax")`) with its entry points, checks and probes."""
+        return cls(**{f.name: getattr(info, f.name) for f in fields(ExerciseInfo)}, **parts)
+
+    @property
+    def info(self) -> ExerciseInfo:
+        return ExerciseInfo(**{f.name: getattr(self, f.name) for f in fields(ExerciseInfo)})
 
     def check(self, name: str) -> Check:
         for check in self.checks:

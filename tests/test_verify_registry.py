@@ -1,7 +1,8 @@
 """Every exercise in reference_impls, checked by the engine itself (rustlings' `dev check`):
 the scaffold fails, the reference passes, every known-wrong solution fails with its hint.
 
-Parametrized from the registry, so a new exercise module is picked up without editing this file.
+Parametrized from the catalog (reference_impls/catalog.toml), so a new exercise is picked up without
+editing this file.
 All runs of one exercise happen in one batch of parallel child processes, cached per exercise.
 """
 
@@ -120,7 +121,7 @@ def test_exercise_follows_the_spec(exercise_id):
     assert registry.wrong_solutions(exercise), f"{exercise.id}: add a known-wrong solution in reference_impls/wrong/{exercise.id}/"
     if "torch" not in exercise.needs:
         source = Path(inspect.getfile(inspect.getmodule(exercise.checks[0].cases))).read_text(encoding="utf-8")
-        assert not re.search(r"^(import torch|from torch)", source, re.M), "import torch inside functions, with needs=('torch',)"
+        assert not re.search(r"^(import torch|from torch)", source, re.M), "import torch inside functions, with needs naming torch in reference_impls/catalog.toml"
 
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in EXERCISES])
@@ -156,6 +157,20 @@ def test_exercise_ids_are_unique_and_the_registry_finds_softmax():
     ids = [e.id for e in EXERCISES]
     assert len(ids) == len(set(ids))
     assert "softmax" in ids
+
+
+def test_each_exercise_module_defines_the_exercises_the_catalog_gives_it():
+    import importlib
+
+    from reference_impls.exercises import exercises_of
+
+    wanted: dict[str, set[str]] = {}
+    for info in registry.listings():
+        wanted.setdefault(info.source_module, set()).add(info.id)
+    modules = {f"reference_impls.exercises.{p.stem}" for p in (locations.REFERENCE_ROOT / "exercises").glob("[!_]*.py")}
+    assert modules == set(wanted), "an exercise module the catalog names no exercise of, or a missing one"
+    for name, ids in wanted.items():
+        assert {e.id for e in exercises_of(importlib.import_module(name))} == ids, name
 
 
 def test_readme_table_is_current():

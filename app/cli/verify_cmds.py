@@ -101,7 +101,7 @@ def _find(target: str, reference: bool):
     from app.errors import LearnError
     from app.verify import registry
 
-    listings = registry.listings()  # no need to import every exercise module (app/verify/index.py)
+    listings = registry.listings()  # the catalog: no exercise module imported (reference_impls/catalog.py)
     try:
         return registry.find(target, among=listings)
     except LearnError:

@@ -16,6 +16,7 @@ from app.errors import LearnError
 from app.journal.entry import FIELDS, EntryDraft, LogEntry
 from app.journal.entry_text import DEFAULT_TEMPLATE, ModuleResolver
 from app.journal.search_index import ensure_journal_schema
+from app.module_ids import without_prefix
 from app.progress import resolve_module_id, utc_now
 
 MIN_PREFIX = 4
@@ -157,7 +158,7 @@ def resolve_entry_module(engine: Engine, ident: str) -> str:
             query = text("SELECT DISTINCT module_id FROM log_entry WHERE module_id IS NOT NULL")
             kept = list(conn.execute(query).scalars())
             conn.rollback()
-        wanted = re.sub(r"^(?:module|mod|m)[-_ ]?(?=\d)", "", ident.strip(), flags=re.IGNORECASE).lower()
+        wanted = without_prefix(ident.strip()).lower()
         for module_id in kept:
             if module_id.lower() in (ident.strip().lower(), wanted):
                 return module_id

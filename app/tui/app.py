@@ -99,7 +99,7 @@ class LearnApp(App[None]):
 
         from app.verify import registry
 
-        found = Counter(module for exercise in registry.exercises() for module in registry.modules_of(exercise))
+        found = Counter(module for exercise in registry.listings() for module in registry.modules_of(exercise))
         self.call_from_thread(setattr, self, "exercise_modules", dict(found))
 
     def get_default_screen(self):

@@ -21,10 +21,10 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from app.locations import REFERENCE_ROOT  # probes' impl paths are relative to it
 from app.verify.compare import Mismatch, all_zero, compare, describe_value, leaves, outputs_match
 from reference_impls.exercise import Case, Check, Exercise, Probe, SpecError
 
-REFERENCE_ROOT = Path(__file__).resolve().parents[2] / "reference_impls"
 MAX_MESSAGE = 300
 MAX_FRAMES = 5
 

@@ -39,6 +39,9 @@ _real_exit = os._exit
 
 if __name__ != "__main__":  # in the fork server: import the heavy part once, before any fork
     import app.verify.checking  # noqa: F401  (numpy, the spec)
+    from reference_impls.catalog import infos
+
+    infos()  # the exercises' catalog, parsed once here rather than in every child (~5 ms each)
 
 
 class Events:

@@ -1,80 +1,77 @@
-"""Exercises as the app sees them: lookup by id or module, the learner's file, the wrong solutions."""
+"""Exercises as the app sees them: lookup by id or module, the learner's file, the wrong solutions.
+
+Listing, finding and running exercises works on their catalog entries (ExerciseInfo, from
+reference_impls/catalog.toml): no exercise module is imported, numpy neither. `full()` gives the
+exercise with its entry points and checks (`learn start`'s stubs); a verify child loads its own.
+"""
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from app import locations
-from app.locations import display_path  # noqa: F401 - part of this module's API
 from app.errors import LearnError, UnknownIdError
-from reference_impls.exercise import Exercise
+from app.locations import REFERENCE_ROOT, display_path  # noqa: F401 - display_path: part of this module's API
+from app.module_ids import module_label, without_prefix  # module_label: part of this module's API too
+from reference_impls.exercise import Exercise, ExerciseInfo
 
-REFERENCE_ROOT = locations.REPO_ROOT / "reference_impls"
-_MODULE_PREFIX = re.compile(r"^(?:module|mod|m)[-_ ]?(?=\d)", re.IGNORECASE)
+
+def listings() -> list[ExerciseInfo]:
+    """Every exercise's catalog entry (id, title, module, items, needs, limits, file), in the catalog's order."""
+    from reference_impls.catalog import infos
+
+    return list(infos().values())
 
 
 def exercises() -> list[Exercise]:
+    """Every exercise with its checks: imports every exercise module (numpy with them)."""
     from reference_impls.exercises import all_exercises
 
-    return all_exercises()
+    return list(all_exercises())
 
 
-def listings() -> list[Exercise]:
-    """Every exercise with its id, module, title, items, needs and limits only (no checks), from the
-    index (app/verify/index.py): what a verify run's parent needs, without importing every exercise."""
-    from app.verify import index
-
-    return index.listings()
-
-
-def full(exercise: Exercise) -> Exercise:
-    """The exercise itself, for a listing (its module alone is imported)."""
-    if exercise.checks:
+def full(exercise: ExerciseInfo) -> Exercise:
+    """The exercise itself, for a catalog entry (its module alone is imported)."""
+    if isinstance(exercise, Exercise):
         return exercise
     from reference_impls.exercises import load
 
-    return load(module_name(exercise), exercise.id)
+    return load(exercise.source_module, exercise.id)
 
 
-def module_name(exercise: Exercise) -> str:
+def module_name(exercise: ExerciseInfo) -> str:
     """The dotted module that defines the exercise (the child imports only that one)."""
-    from app.verify import index
-
-    return index.module_of(exercise.id)
+    return exercise.source_module
 
 
 def item_module(item_id: str) -> str:
     return item_id.split("/", 1)[0]
 
 
-def modules_of(exercise: Exercise) -> list[str]:
+def modules_of(exercise: ExerciseInfo) -> list[str]:
     """Its home module first, then the modules of its items."""
     return list(dict.fromkeys([exercise.home_module, *(item_module(i) for i in exercise.items)]))
 
 
-def module_label(module_id: str) -> str:
-    return f"module-{module_id}" if module_id[:1].isdigit() else module_id
+def for_module(module_id: str) -> list[ExerciseInfo]:
+    return [e for e in listings() if module_id in modules_of(e)]
 
 
-def for_module(module_id: str) -> list[Exercise]:
-    return [e for e in exercises() if module_id in modules_of(e)]
-
-
-def find(target: str, known_modules: list[str] | None = None, *, among: list[Exercise] | None = None) -> list[Exercise]:
+def find(target: str, known_modules: list[str] | None = None, *,
+         among: list[ExerciseInfo] | None = None) -> list[ExerciseInfo]:
     """The exercises named by `target`: an exercise id, or a module id ("module-0.2", "0.2", "iv-deliverables").
 
     `known_modules` (the curriculum's module ids) tells "no such module" from "no exercises yet".
-    `among`: where to look (default: every exercise; `listings()` for a verify run).
+    `among`: where to look (default: every exercise's catalog entry).
     """
-    everything = exercises() if among is None else among
+    everything = listings() if among is None else among
     wanted = target.strip()
     by_id = {e.id: e for e in everything}
     if wanted.lower() in by_id:
         return [by_id[wanted.lower()]]
-    module = _MODULE_PREFIX.sub("", wanted)
+    module = without_prefix(wanted)
     modules = {m: [] for e in everything for m in modules_of(e)}
     for exercise in everything:
         for m in modules_of(exercise):
@@ -91,7 +88,7 @@ def find(target: str, known_modules: list[str] | None = None, *, among: list[Exe
     raise UnknownIdError("exercise or module", wanted, candidates)
 
 
-def learner_file(exercise: Exercise) -> Path:
+def learner_file(exercise: ExerciseInfo) -> Path:
     return locations.workspace_dir() / exercise.file
 
 
@@ -109,7 +106,7 @@ class WrongSolution:
         return self.path.stem
 
 
-def wrong_solutions(exercise: Exercise) -> list[WrongSolution]:
+def wrong_solutions(exercise: ExerciseInfo) -> list[WrongSolution]:
     """reference_impls/wrong/<exercise id>/*.py, each with EXPECTED_HINT (and INTERPRETER_ONLY) read without importing it."""
     folder = REFERENCE_ROOT / "wrong" / exercise.id
     found = []

@@ -101,7 +101,7 @@ def start(exercises: list[Exercise]) -> list[Started]:
 
     ensure_workspace_readme()
     started = []
-    for exercise in exercises:
+    for exercise in map(registry.full, exercises):  # catalog entries: the stub needs the entry points
         path = registry.learner_file(exercise)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,31 +1,29 @@
-"""The registry: every module in this package that defines `EXERCISE` (or `EXERCISES`) is an exercise.
+"""The exercises with their checks: each module here defines the exercises the catalog
+(reference_impls/catalog.toml) names it the `source` of, as `EXERCISE = Exercise.of(info("<id>"), ...)`
+(or a list, `EXERCISES`). Modules whose name starts with "_" are helpers.
 
-Dropping a file here is enough; nothing to list. Modules whose name starts with "_" are skipped.
-Discovery imports every exercise module, so they import only numpy and reference_impls at top level.
+Listing the exercises needs none of this (reference_impls/catalog.py); a verify child imports only the
+module of the exercise it runs (`load`); `all_exercises` imports every one (the registry's tests, the
+README table).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from functools import cache
 
+from reference_impls.catalog import infos
 from reference_impls.exercise import Exercise, SpecError
 
 
 @cache
-def registry() -> dict[str, tuple[str, Exercise]]:
-    """exercise id -> (module name, Exercise), in module-name order; SpecError on duplicate ids."""
-    found: dict[str, tuple[str, Exercise]] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        name = f"{__name__}.{info.name}"
-        for exercise in exercises_of(importlib.import_module(name)):
-            if exercise.id in found:
-                raise SpecError(f"exercise id '{exercise.id}' is defined in {found[exercise.id][0]} and {name}")
-            exercise.validate()
-            found[exercise.id] = (name, exercise)
+def all_exercises() -> list[Exercise]:
+    """Every exercise of the catalog, with its checks, in the catalog's order (validated)."""
+    found = []
+    for info in infos().values():
+        exercise = load(info.source_module, info.id)
+        exercise.validate()
+        found.append(exercise)
     return found
 
 
@@ -40,17 +38,11 @@ def exercises_of(module) -> list[Exercise]:
     return listed
 
 
-def all_exercises() -> list[Exercise]:
-    return [exercise for _, exercise in registry().values()]
-
-
-def get(exercise_id: str) -> Exercise:
-    return registry()[exercise_id][1]
-
-
 def load(module_name: str, exercise_id: str) -> Exercise:
     """One exercise by its module, without importing the others (what the child process does)."""
     for exercise in exercises_of(importlib.import_module(module_name)):
         if exercise.id == exercise_id:
+            if exercise.source_module != module_name:
+                raise SpecError(f"{module_name} defines '{exercise_id}', which the catalog puts in {exercise.source_module}")
             return exercise
-    raise SpecError(f"{module_name} defines no exercise '{exercise_id}'")
+    raise SpecError(f"{module_name} defines no exercise '{exercise_id}' (the catalog says it does)")

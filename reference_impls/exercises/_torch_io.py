@@ -12,8 +12,6 @@ import itertools
 
 import numpy as np
 
-NEEDS = ("numpy", "torch")
-
 
 def to_torch(value):
     """ndarrays (also inside tuples, lists, dicts) as tensors sharing their memory."""

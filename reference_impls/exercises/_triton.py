@@ -22,11 +22,7 @@ import numpy as np
 
 from reference_impls.exercises._torch import case  # noqa: F401 - a Case of keyword arguments (named in reports)
 
-NEEDS = ("numpy", "torch", "triton")
-MODULE = "1.5"  # the home of every kernel exercise: workspace/module-1.5/
-ORACLES = "reference_impls.triton.oracles"
 PREAMBLE = "import torch\nimport triton\nimport triton.language as tl\n"
-TIME_LIMIT_S = 20.0  # the interpreter takes 1-2 s; on a GPU the first launches compile (~1 s each)
 
 NO_LAUNCH = "launched no @triton.jit kernel of your file"
 NOT_LAUNCHED_HINT = ("write the kernel and launch it from the launcher: kernel[grid](...); the launcher "

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn, unary_cases
 
@@ -58,11 +59,8 @@ def _sig_exp_form(x):
     return e / (1 + e)
 
 
-EXERCISE = Exercise(
-    id="activations",
-    title="Activation functions and their derivatives",
-    items=("0.2/activation-functions-relu-sigmoid-tanh", "0.2/exercise-2", "iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy"),
-    reference="reference_impls.numpy.activations",
+EXERCISE = Exercise.of(
+    info("activations"),
     preamble="import math\n\nimport numpy as np\n",
     task="""Elementwise activations f(x) and their derivatives f'(x) (same shape and dtype as x), so
 that a backward pass is dx = dout * f_grad(x).

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._optim import (
@@ -59,12 +60,8 @@ ADAMW_ENTRY = EntryPoint(
     kind="class", methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),))
 
 
-EXERCISE = Exercise(
-    id="adam",
-    title="Adam and AdamW with bias correction",
-    items=("0.6/exercise-2", "0.6/adam", "0.6/adamw", "0.2/exercise-5"),
-    reference="reference_impls.numpy.adam",
-    module="0.6",
+EXERCISE = Exercise.of(
+    info("adam"),
     task="""torch.optim.Adam and AdamW; step() updates the parameter arrays IN PLACE.
 
     t += 1

@@ -1,5 +1,6 @@
 """Exercise: ALiBi, attention with linear biases (slopes per the paper's code, non-powers of 2 included)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -81,12 +82,8 @@ def _symmetric(n_heads, T, dtype=None):
     return -(alibi_bias(n_heads, T) if dtype is None else alibi_bias(n_heads, T, dtype)).abs()
 
 
-EXERCISE = scoped(Exercise(
-    id="alibi",
-    title="ALiBi: attention with linear biases",
-    items=("pt-topics/masked-sliding-window-alibi-leetgpu-com", "0.5/relative-position-encoding-variants"),
-    reference="reference_impls.torch.alibi",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("alibi"),
     preamble=PREAMBLE,
     task="""ALiBi (Press et al. 2022, "Train Short, Test Long"): no position embeddings; each head h adds
 m_h * (j - i) to the score of query i for key j (0 on the diagonal, -m_h per step back).

@@ -1,5 +1,6 @@
 """Exercise: scaled dot-product attention with causal and padding masks, in PyTorch."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -114,14 +115,8 @@ def _causal_upper(T):
     return torch.ones(T, T, dtype=torch.bool).triu()
 
 
-EXERCISE = scoped(Exercise(
-    id="attention",
-    title="Scaled dot-product attention with causal and padding masks (PyTorch)",
-    items=("0.5/exercise-1", "0.5/scaled-dot-product-attention-computation", "0.5/query-key-value-matrices-and-their-roles",
-           "0.5/attention-matrix-interpretation", "0.5/exercise-5", "0.7/self-attention-mechanism-with-causal",
-           "iv-transformers/attention-mechanism-q-k-v", "pt-topics/attention-block", "pt-apis/torch-tril"),
-    reference="reference_impls.torch.attention",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("attention"),
     preamble=PREAMBLE,
     task="""Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k) + M) V   (Vaswani et al. 2017, Eq. 1), in
 PyTorch, with F.scaled_dot_product_attention's conventions (it is the oracle; do not call it).

@@ -3,6 +3,7 @@ seeded pipelines built from them (Module 0.6, "Data augmentation")."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 SHAPES = [(8, 8, 3), (5, 7, 3), (4, 6, 1)]
@@ -127,11 +128,8 @@ def _normalize_swapped(img, mean, std):
     return ((img - np.asarray(std, img.dtype)) / np.asarray(mean, img.dtype)).astype(img.dtype)
 
 
-EXERCISE = Exercise(
-    id="augmentation",
-    title="Data augmentation: flips, rotations, padded crops, translations, colour jitter",
-    items=("0.6/data-augmentation",),
-    reference="reference_impls.numpy.augmentation",
+EXERCISE = Exercise.of(
+    info("augmentation"),
     task="""The augmentations of a CIFAR-10 training pipeline, on one image: an (H, W, C) float32 or
 float64 array with values in [0, 1]. Return new arrays of the input's dtype; never modify the input.
 

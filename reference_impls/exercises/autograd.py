@@ -4,6 +4,7 @@ import random
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 OPS = [
@@ -79,12 +80,8 @@ def unit_cases():
     yield Case("reuse", ("reuse",), note="y = x * x + x at 3: x feeds three edges, so x.grad = 2x + 1 = 7 (accumulate with +=)")
 
 
-EXERCISE = Exercise(
-    id="autograd",
-    title="A scalar autograd engine (micrograd)",
-    items=("0.7/value-class-with-gradient-tracking", "0.7/building-backpropagation-engine", "0.7/automatic-differentiation"),
-    reference="reference_impls.numpy.autograd",
-    module="0.2",
+EXERCISE = Exercise.of(
+    info("autograd"),
     preamble="import math\n",
     task="""micrograd's Value: a scalar that remembers how it was computed, and backpropagates.
 

@@ -1,5 +1,6 @@
 """Exercise: backward rules by hand (add, sub, mul, div with broadcasting; activation derivatives) in PyTorch."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -107,13 +108,8 @@ def _tanh_of_output(grad_out, x):
     return grad_out * (1 - x * x)
 
 
-EXERCISE = scoped(Exercise(
-    id="backward_rules",
-    title="Backward rules by hand: add, sub, mul, div with broadcasting; activation derivatives",
-    items=("pt-topics/backward-pass-rules-addition", "pt-topics/common-activation-functions-relu-sigmoid", "pt-apis/torch-add",
-           "pt-apis/torch-sub", "pt-apis/torch-mul", "pt-apis/torch-div"),
-    reference="reference_impls.torch.backward_rules",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("backward_rules"),
     preamble=PREAMBLE,
     task="""The local gradients autograd applies, written out (no .backward() here: it is the oracle).
 

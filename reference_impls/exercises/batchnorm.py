@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -52,12 +53,8 @@ def _momentum_reversed(x, gamma, beta, running_mean, running_var, training=True,
     return batchnorm_forward(x, gamma, beta, running_mean, running_var, training, 1 - momentum, eps)
 
 
-EXERCISE = Exercise(
-    id="batchnorm",
-    title="Batch normalization: train / eval, running statistics, backward",
-    items=("0.2/exercise-3", "0.2/batch-normalization-and-layer", "0.6/batch-normalization", "0.6/exercise-1",
-           "0.7/batch-normalization-implementation"),
-    reference="reference_impls.numpy.batchnorm",
+EXERCISE = Exercise.of(
+    info("batchnorm"),
     task="""Batch norm as torch.nn.BatchNorm1d / 2d. x is (N, C) or (N, C, *spatial); statistics are
 per channel, over every other axis (m values per channel).
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -31,11 +32,8 @@ def _naive_with_logits(z, y):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
-EXERCISE = Exercise(
-    id="bce",
-    title="Binary cross-entropy, from probabilities and from logits",
-    items=("0.2/loss-functions-mse-cross-entropy-hinge",),
-    reference="reference_impls.numpy.bce",
+EXERCISE = Exercise.of(
+    info("bce"),
     task="""Binary cross-entropy, mean over every element, as torch.nn.functional.binary_cross_entropy
 and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed).
 

@@ -1,5 +1,6 @@
 """Exercise: beam search, checked against exhaustive search on a tiny vocabulary."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, scoped, seeded
 
@@ -84,12 +85,8 @@ def _eos_ignored(start_log_probs, log_probs, beam_size, eos=None):
     return beam_search(start_log_probs, log_probs, beam_size, None)
 
 
-EXERCISE = scoped(Exercise(
-    id="beam_search",
-    title="Beam search (vs exhaustive search on a tiny vocabulary)",
-    items=("fu-core/decoding-strategies-fast-inference", "fu-core/binary-search-backtracking-dijkstra"),
-    reference="reference_impls.torch.beam_search",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("beam_search"),
     preamble=PREAMBLE,
     task="""Beam search keeps the beam_size best partial sequences by TOTAL log-probability.
 

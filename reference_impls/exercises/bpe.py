@@ -1,5 +1,6 @@
 """Exercise: byte-level BPE (train, encode, decode), as minbpe's BasicTokenizer."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 CORPUS = ("The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs! "
@@ -75,11 +76,8 @@ def _merge_overlapping(ids, pair, idx):
     return out
 
 
-EXERCISE = Exercise(
-    id="bpe",
-    title="Byte-level BPE tokenizer: train, encode, decode",
-    items=("0.7/byte-pair-encoding-bpe-algorithm", "0.7/tokenization-strategies-and-vocabulary", "0.7/handling-out-of-vocabulary-tokens"),
-    reference="reference_impls.numpy.bpe",
+EXERCISE = Exercise.of(
+    info("bpe"),
     preamble="",
     task="""Byte-pair encoding on UTF-8 bytes, as minbpe's BasicTokenizer (no regex split, no special
 tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.

@@ -1,5 +1,6 @@
 """Exercise: broadcasting rules and keepdim (the PyTorch Round 1 plan), dot product vs matmul."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -77,13 +78,8 @@ def _batched_dot_matmul(a, b):
     return a @ b.T
 
 
-EXERCISE = scoped(Exercise(
-    id="broadcasting",
-    title="Broadcasting rules and keepdim; dot product vs matmul (PyTorch)",
-    items=("pt-topics/broadcasting-rules-for-tensors-v-s", "pt-topics/dot-product-v-s-matmul", "pt-apis/torch-matmul",
-           "pt-apis/torch-dot", "pt-apis/torch-mean", "pt-apis/torch-sqrt", "pt-apis/torch-pow", "pt-apis/torch-as-tensor"),
-    reference="reference_impls.torch.broadcasting",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("broadcasting"),
     preamble=PREAMBLE,
     task="""Broadcasting aligns shapes from the RIGHT; two sizes match when equal or when one is 1 (a missing
 leading dimension counts as 1); the result takes the larger. No Python loops over elements.

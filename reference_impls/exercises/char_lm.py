@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS
 from reference_impls.data import CHAR_LM_TEXT as DATA, CHAR_LM_THRESHOLD as THRESHOLD
 
 TEXTS = [
@@ -148,11 +148,8 @@ def _not_callable(case, actual, expected):
     return "not callable" in message or "has no attribute 'eval'" in message
 
 
-EXERCISE = Exercise(
-    id="char_lm",
-    title="A character-level GPT on Shakespeare (\"Let's build GPT\", sized for a CPU)",
-    items=("tf-basic/implement-transformers-with-pytorch", "fu-references/nanogpt"),
-    reference="reference_impls.torch.char_lm",
+EXERCISE = Exercise.of(
+    info("char_lm"),
     preamble='''import math
 from dataclasses import dataclass
 
@@ -169,8 +166,6 @@ class CharLMConfig:
     n_head: int = 2
     n_embd: int = 32
 ''',
-    needs=NEEDS,
-    time_limit_s=30.0,
     task=f"""Karpathy's "Let's build GPT: from scratch, in code, spelled out", sized for a CPU: a tiny GPT
 that learns Shakespeare character by character in about a second. The text is
 reference_impls/data/tiny_shakespeare_coriolanus.txt (31,742 characters of Coriolanus, public domain).

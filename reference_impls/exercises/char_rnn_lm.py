@@ -4,6 +4,7 @@ pass, perplexity, and sampling (Module 0.4's capstone, steps 1, 2 and 6)."""
 import numpy as np
 
 from reference_impls.data import CHAR_LM_TEXT
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
@@ -124,11 +125,8 @@ def _greedy(params, start_id, n, temperature=1.0, rng=None, h0=None):
     return np.array(out, dtype=np.int64)
 
 
-EXERCISE = Exercise(
-    id="char_rnn_lm",
-    title="A character-level RNN language model: data, teacher forcing, perplexity, sampling",
-    items=("0.4/step-1", "0.4/step-2", "0.4/step-6"),
-    reference="reference_impls.numpy.char_rnn_lm",
+EXERCISE = Exercise.of(
+    info("char_rnn_lm"),
     task="""Module 0.4's capstone in NumPy, on reference_impls/data/tiny_shakespeare_coriolanus.txt
 (or any text).
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, classification_data, params
+from reference_impls.exercises._torch_io import classification_data, params
 
 
 def _build(seed, opt):
@@ -118,13 +119,9 @@ def _partial(optimizer=True, scheduler=True, rng=True, numpy_rng=True, into_obje
     return {"save_checkpoint": save_checkpoint, "load_checkpoint": load_checkpoint}
 
 
-EXERCISE = Exercise(
-    id="checkpoint_resume",
-    title="Checkpoint and exact resume: model, optimizer, scheduler, RNG states",
-    items=("0.8/model-checkpointing", "0.8/exercise-2", "0.8/step-4"),
-    reference="reference_impls.torch.checkpoint",
+EXERCISE = Exercise.of(
+    info("checkpoint_resume"),
     preamble="import random\n\nimport numpy as np\nimport torch\n",
-    needs=NEEDS,
     task="""Stop a training run, start a new process, continue: the result must be the same, bit for bit.
 
 1. `save_checkpoint(path, model, optimizer, scheduler, step)`: everything the next step depends on,

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
 
@@ -70,11 +71,8 @@ def _d_not_squared(X, k, method="k-means++", rng=None):
     return np.array(centers)
 
 
-KMEANS = Exercise(
-    id="kmeans",
-    title="K-means with random and k-means++ initialization",
-    items=("0.1/exercise-4", "0.1/step-2"),
-    reference="reference_impls.numpy.kmeans",
+KMEANS = Exercise.of(
+    info("kmeans"),
     task="""Lloyd's algorithm and two initializations, as sklearn.cluster.KMeans(algorithm='lloyd').
 
 1. lloyd(X, centers, max_iter, tol) -> (centers, labels, inertia, n_iter): repeat: label each
@@ -155,11 +153,8 @@ def _estep_no_lse(X, weights, means, covs):
     return p / p.sum(axis=1, keepdims=True), float(np.mean(np.log(p.sum(axis=1))))
 
 
-GMM = Exercise(
-    id="gmm",
-    title="Gaussian mixture by expectation-maximization",
-    items=("0.1/step-2", "0.1/maximum-likelihood-estimation-mle"),
-    reference="reference_impls.numpy.gmm",
+GMM = Exercise.of(
+    info("gmm"),
     task="""A mixture of K full-covariance Gaussians fitted by EM, as sklearn.mixture.GaussianMixture.
 
 1. log_gaussian(X, mean, cov) -> (N,): log N(x | mean, cov) via a Cholesky factor L of cov:

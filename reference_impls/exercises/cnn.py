@@ -3,6 +3,7 @@ depthwise-separable convolutions."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -57,13 +58,8 @@ def _conv_no_dilation(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d(x, w, b, stride, padding, 1, groups)
 
 
-CONV2D = Exercise(
-    id="conv2d",
-    title="2-D convolution with stride, padding, dilation and groups, forward and backward",
-    items=("0.3/exercise-1", "0.3/2d-convolution-mechanics-kernels-stride", "0.3/feature-map-computation-and-spatial",
-           "0.3/convolution-vs-correlation-mathematical", "0.3/dilated-atrous-convolutions-for-dense",
-           "0.3/convolutional-layers-and-learnable"),
-    reference="reference_impls.numpy.conv2d",
+CONV2D = Exercise.of(
+    info("conv2d"),
     task="""torch.nn.functional.conv2d in NumPy: a cross-correlation (no kernel flip), zero padding.
 
     x (N, C_in, H, W), w (C_out, C_in / groups, KH, KW), b (C_out,) or None
@@ -161,11 +157,8 @@ def _max_backward_spread(dout, x, kernel, stride=None, padding=0):
     return avg_pool2d_backward(dout, x, kernel, stride, padding)
 
 
-POOLING = Exercise(
-    id="pooling",
-    title="Max, average and global average pooling, forward and backward",
-    items=("0.3/exercise-3", "0.3/pooling-layers-max-average-global"),
-    reference="reference_impls.numpy.pooling",
+POOLING = Exercise.of(
+    info("pooling"),
     task="""torch.nn.functional.max_pool2d / avg_pool2d / adaptive_avg_pool2d(x, 1), x (N, C, H, W).
 kernel, stride and padding are an int or an (h, w) pair; stride=None means stride = kernel.
 H_out = floor((H + 2 pad - k) / stride) + 1.
@@ -227,11 +220,8 @@ def _rf_no_dilation(layers, input_size=None):
     return receptive_fields([Layer(L.kernel, L.stride, L.padding, 1) for L in layers], input_size)
 
 
-RECEPTIVE = Exercise(
-    id="receptive_field",
-    title="Receptive field calculator",
-    items=("0.3/exercise-2", "0.3/receptive-field-calculation"),
-    reference="reference_impls.numpy.receptive_field",
+RECEPTIVE = Exercise.of(
+    info("receptive_field"),
     preamble="",
     task="""The receptive field of every layer of a conv / pool stack. Each layer has .kernel, .stride,
 .padding and .dilation (ints; see reference_impls.numpy.receptive_field.Layer). With the effective
@@ -295,11 +285,8 @@ def sep_backward_cases():
         yield Case(case.name, (dout, x, w_dw, b_dw, w_pw, *rest), seed=case.seed)
 
 
-SEPARABLE = Exercise(
-    id="depthwise_separable",
-    title="Depthwise-separable convolution and parameter counts",
-    items=("0.3/exercise-5", "0.3/depthwise-separable-convolutions"),
-    reference="reference_impls.numpy.depthwise_separable",
+SEPARABLE = Exercise.of(
+    info("depthwise_separable"),
     task="""MobileNet's building block: a depthwise KxK conv (one filter per input channel, groups = C_in)
 followed by a pointwise 1x1 conv mixing the channels.
 

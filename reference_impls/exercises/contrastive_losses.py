@@ -3,6 +3,7 @@ loss, the pair loss (Module 0.6, "Contrastive learning")."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -99,11 +100,8 @@ def _pair_swapped(x1, x2, same, margin=1.0):
     return pair_contrastive_loss(x1, x2, 1 - same, margin)
 
 
-EXERCISE = Exercise(
-    id="contrastive_losses",
-    title="Contrastive losses: NT-Xent (InfoNCE), triplet, pair",
-    items=("0.6/contrastive-learning",),
-    reference="reference_impls.numpy.contrastive",
+EXERCISE = Exercise.of(
+    info("contrastive_losses"),
     task="""Losses that shape an embedding space: pull matching pairs together, push the rest apart.
 Inputs are float32 / float64 (N, D) embeddings; losses are scalars of the inputs' dtype (np.mean
 of an array gives one); gradients have the inputs' shapes and dtype.

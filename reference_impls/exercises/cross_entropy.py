@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -49,13 +50,8 @@ def _naive_ce(logits, target, label_smoothing=0.0):
     return -np.mean(_naive_log_softmax(logits, 1)[np.arange(len(target)), target])
 
 
-EXERCISE = Exercise(
-    id="cross_entropy",
-    title="Cross-entropy from logits, with log-softmax and label smoothing",
-    items=("iv-deliverables/cross-entropy-loss-from-scratch", "0.2/loss-functions-mse-cross-entropy-hinge",
-           "0.6/classification", "0.7/cross-entropy-loss-derivation"),
-    module="0.2",
-    reference="reference_impls.numpy.cross_entropy",
+EXERCISE = Exercise.of(
+    info("cross_entropy"),
     task="""Cross-entropy of a batch of logits against integer class labels, as
 torch.nn.functional.cross_entropy (mean over the batch), and its gradient.
 

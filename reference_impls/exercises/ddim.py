@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy
+from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 T = 100
 
@@ -104,14 +105,9 @@ def _ascending(T, num_steps):
     return torch.arange(num_steps) * (T // num_steps)
 
 
-EXERCISE = Exercise(
-    id="ddim",
-    title="DDIM sampling (eta = 0): deterministic, on a subsequence of timesteps",
-    items=("iv-diffusion/ddpm-vs-ddim-vs-edm",),
-    module="iv-diffusion",
-    reference="reference_impls.torch.ddim",
+EXERCISE = Exercise.of(
+    info("ddim"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""DDIM (Song et al. 2021, Eq. 12 with sigma = 0) samples a trained DDPM in 10-50x fewer steps,
 deterministically. With alpha_bar from the DDPM schedule and 0-based timesteps:
 

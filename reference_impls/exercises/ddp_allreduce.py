@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch_io import (
-    NEEDS,
     classification_data,
     mlp,
     to_numpy,
@@ -222,15 +222,9 @@ def _local_mean(model):
 SUMMED = ("gradients summed, not averaged: after all_reduce(SUM) divide by the world size, or the step is W "
           "times too big")
 
-EXERCISE = Exercise(
-    id="ddp_allreduce",
-    title="Data-parallel training by hand: shards, all-reduce, broadcast (gloo)",
-    items=("0.8/distributed-training", "0.8/step-5", "iv-training/distributed-training-basics",
-           "fu-core/basic-distributed-training"),
-    reference="reference_impls.torch.ddp",
+EXERCISE = Exercise.of(
+    info("ddp_allreduce"),
     preamble="from datetime import timedelta\n\nimport torch\nimport torch.distributed as dist\nimport torch.nn.functional as F\n",
-    needs=NEEDS,
-    time_limit_s=20.0,  # each check forks and joins 2-3 ranks, and one that hangs waits RANK_DEADLINE_S
     task="""What DistributedDataParallel does, written out with torch.distributed on the CPU (gloo).
 
 Every process ("rank") holds a full copy of the model. Each step, each rank computes the gradient of

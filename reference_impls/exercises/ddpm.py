@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy
+from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 
 def eps_model(x, t):
@@ -108,14 +109,9 @@ def _q_alphas(x0, t, noise, alphas_bar):
     return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
 
-EXERCISE = Exercise(
-    id="ddpm",
-    title="DDPM: closed-form noising, the reverse step, the sampling loop",
-    items=("iv-diffusion/forward-process-adding-noise", "iv-diffusion/reverse-process-denoising",
-           "iv-deliverables/simple-diffusion-sampling-loop"),
-    reference="reference_impls.torch.diffusion",
+EXERCISE = Exercise.of(
+    info("ddpm"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""Denoising diffusion (Ho et al. 2020), with 0-based timesteps t = 0 .. T-1.
 
 1. `linear_betas(T, beta_start, beta_end)`: T evenly spaced betas (float64); `alphas_cumprod(betas)`:

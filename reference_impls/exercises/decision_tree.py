@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
@@ -52,11 +53,8 @@ def _gini_no_square(counts, criterion="gini"):
     return 1 - p.max(axis=-1)
 
 
-EXERCISE = Exercise(
-    id="decision_tree",
-    title="A decision tree with gini / entropy splits",
-    items=("0.1/step-3",),
-    reference="reference_impls.numpy.decision_tree",
+EXERCISE = Exercise.of(
+    info("decision_tree"),
     task="""A CART classifier as sklearn.tree.DecisionTreeClassifier (classes 0..K-1, numeric features).
 
 1. impurity(counts, criterion): counts (..., K) -> (...,); gini 1 - sum p_k^2, entropy

@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS
 
 
 def _loss_and_grad(impl, student, teacher, labels, T=4.0, alpha=0.5):
@@ -72,14 +72,9 @@ def _student_not_softened(s, t, T):
     return F.kl_div(F.log_softmax(s, -1), F.softmax(t / T, -1), reduction="batchmean")
 
 
-EXERCISE = Exercise(
-    id="distillation",
-    title="Knowledge distillation loss with temperature",
-    items=("1.3/knowledge-distillation-kd", "1.3/teacher-student-paradigm", "1.3/soft-targets",
-           "1.3/distillation-loss", "1.3/exercise-2", "iv-inference/distillation"),
-    reference="reference_impls.torch.distill",
+EXERCISE = Exercise.of(
+    info("distillation"),
     preamble="import torch\nimport torch.nn.functional as F\n",
-    needs=NEEDS,
     task="""Hinton et al. 2015: the student matches the teacher's softened distribution and the labels.
 
 `distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.5)`:

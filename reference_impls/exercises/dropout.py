@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import randn
 
@@ -45,11 +46,8 @@ def _drop_with_prob_keep(x, p=0.5, training=True, rng=None):
     return x * mask, mask
 
 
-EXERCISE = Exercise(
-    id="dropout",
-    title="Inverted dropout, train and eval",
-    items=("0.2/exercise-4", "0.2/dropout-and-other-regularization"),
-    reference="reference_impls.numpy.dropout",
+EXERCISE = Exercise.of(
+    info("dropout"),
     task="""Inverted dropout, as torch.nn.Dropout: at training time zero each unit with probability p and
 scale the survivors by 1 / (1 - p), so the expected output equals x and eval needs no change.
 

@@ -3,6 +3,7 @@ their drop-rate schedules (Module 0.6, "Dropout variants")."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -104,11 +105,8 @@ def _uncapped(p_final, step, total_steps):
     return p_final * step / total_steps
 
 
-EXERCISE = Exercise(
-    id="dropout_variants",
-    title="DropConnect and DropPath (stochastic depth)",
-    items=("0.6/dropout-variants",),
-    reference="reference_impls.numpy.dropout_variants",
+EXERCISE = Exercise.of(
+    info("dropout_variants"),
     task="""Two relatives of dropout. Both drop at training time with probability p and scale what
 survives by 1 / (1 - p), so that the expected training output equals the eval output. The mask
 comes from the Generator `rng` you are given, drawn exactly as below, so the checks can

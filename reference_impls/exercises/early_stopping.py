@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS
 
 
 def _run(impl, metrics, **kwargs):
@@ -73,13 +73,9 @@ def _stopper(copy_state=True, tie_improves=False, reset=True, late=False, use_de
     return Wrong
 
 
-EXERCISE = Exercise(
-    id="early_stopping",
-    title="Early stopping with patience, keeping the best weights",
-    items=("0.8/early-stopping", "0.8/exercise-4"),
-    reference="reference_impls.torch.early_stopping",
+EXERCISE = Exercise.of(
+    info("early_stopping"),
     preamble="import copy\n\nimport torch\n",
-    needs=NEEDS,
     task="""Stop training when the validation metric has not improved for `patience` epochs in a row, and
 go back to the best weights seen.
 

@@ -1,5 +1,6 @@
 """Exercise: an encoder-only (BERT-style) model with a classification head on [CLS]."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -79,12 +80,8 @@ def _variant(kind):
     return {"EncoderClassifier": make, "EncoderClassifierConfig": _config}
 
 
-EXERCISE = scoped(Exercise(
-    id="encoder_classifier",
-    title="An encoder-only (BERT-style) classifier",
-    items=("0.5/step-1", "0.5/encoder-only", "0.10/bidirectional-attention-mechanism", "0.10/bert"),
-    reference="reference_impls.torch.encoder_classifier",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("encoder_classifier"),
     preamble=PREAMBLE,
     task="""BERT's architecture (Devlin et al. 2019, Sec. 3) with a sentence-classification head, tiny.
 Weights are loaded by name; reuse your post-norm Block from transformer_block (copy it here).

@@ -1,5 +1,6 @@
 """Exercise: the original encoder-decoder Transformer (Vaswani et al. 2017) at a tiny size."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -121,13 +122,8 @@ def _variant(kind):
     return {"Transformer": make, "TransformerConfig": _config}
 
 
-EXERCISE = scoped(Exercise(
-    id="encoder_decoder",
-    title="The encoder-decoder Transformer (Vaswani et al. 2017)",
-    items=("0.5/step-3", "0.5/encoder-decoder", "pt-topics/transformers-vaswani-architecture",
-           "0.10/complete-encoder-decoder-architecture", "0.10/attention-is-all-you-need"),
-    reference="reference_impls.torch.encoder_decoder",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("encoder_decoder"),
     preamble=PREAMBLE,
     task="""The Transformer of "Attention Is All You Need" (Sec. 3, Fig. 1): POST-norm layers, ReLU FFN, no dropout.
 Weights are loaded by name; reuse your Block from transformer_block (copy it into this file).

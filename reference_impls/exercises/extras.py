@@ -3,6 +3,7 @@ step 5), attention for sequence-to-sequence models (0.4)."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs, randn
 
@@ -40,11 +41,8 @@ def _cutmix_lam_unchanged(x, y, lam, perm, cy, cx):
     return out, lam * y + (1 - lam) * y[perm], lam
 
 
-MIXUP = Exercise(
-    id="mixup",
-    title="Mixup and CutMix",
-    items=("0.6/exercise-5",),
-    reference="reference_impls.numpy.mixup",
+MIXUP = Exercise.of(
+    info("mixup"),
     task="""Two batch-level augmentations that mix pairs of examples and their labels (y one-hot (N, K)).
 
 1. mixup(x, y, lam, perm) -> (lam x + (1 - lam) x[perm], lam y + (1 - lam) y[perm]).
@@ -125,11 +123,8 @@ def _kfold_last_gets_rest(n, k):
     return folds
 
 
-CROSS_VALIDATION = Exercise(
-    id="cross_validation",
-    title="K-fold cross-validation and grid search",
-    items=("0.1/step-5",),
-    reference="reference_impls.numpy.cross_validation",
+CROSS_VALIDATION = Exercise.of(
+    info("cross_validation"),
     preamble="import itertools\n\nimport numpy as np\n",
     task="""Model-selection utilities, as sklearn.model_selection. A model is two plain functions:
 fit(X, y, **params) -> model and score(model, X, y) -> float.
@@ -202,11 +197,8 @@ def _dot_softmax_wrong_axis(q, k, v, mask=None, scale=None):
     return w @ v, w
 
 
-ATTENTION = Exercise(
-    id="seq2seq_attention",
-    title="Attention for sequence-to-sequence: dot-product and additive",
-    items=("0.4/exercise-4", "0.4/attention-weights-computation", "0.4/different-attention-variants-additive"),
-    reference="reference_impls.numpy.attention",
+ATTENTION = Exercise.of(
+    info("seq2seq_attention"),
     task="""A decoder state attends over the encoder states instead of one fixed-size summary.
 q: (N, Tq, D) queries (decoder states), k: (N, Tk, D) keys and v: (N, Tk, Dv) values (encoder
 states); mask (N, Tq, Tk) bool or None, True = may attend (False: padding).

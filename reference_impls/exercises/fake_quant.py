@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS
 
 
 def _forward_backward(impl, x, w, scale, zero_point, quant_min, quant_max):
@@ -66,14 +66,9 @@ def _no_zero_point(x, scale, zero_point=0, quant_min=-128, quant_max=127):
     return fake_quantize(x, scale, torch.zeros_like(torch.as_tensor(zero_point)), quant_min, quant_max)
 
 
-EXERCISE = Exercise(
-    id="fake_quant",
-    title="Fake quantization with a straight-through estimator (QAT)",
-    items=("1.2/fake-quantization-nodes-in-forward-pass", "1.2/straight-through-estimator-ste",
-           "1.2/quantization-aware-training-qat", "1.2/exercise-2"),
-    reference="reference_impls.torch.fake_quant",
+EXERCISE = Exercise.of(
+    info("fake_quant"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""Quantization-aware training: the forward pass sees quantized values, the backward still learns.
 
 `fake_quantize(x, scale, zero_point=0, quant_min=-128, quant_max=127)`, a torch.autograd.Function:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -35,11 +36,8 @@ def _focal_no_modulation(logits, target, gamma=2.0):
     return cross_entropy(logits, target)
 
 
-EXERCISE = Exercise(
-    id="focal_loss",
-    title="Focal loss for class imbalance",
-    items=("0.6/exercise-4", "0.6/classification"),
-    reference="reference_impls.numpy.focal_loss",
+EXERCISE = Exercise.of(
+    info("focal_loss"),
     task="""Focal loss (Lin et al. 2017), FL(p_t) = -alpha_t (1 - p_t)^gamma log(p_t): the factor
 (1 - p_t)^gamma shrinks the loss of easy examples (p_t near 1), so the many easy negatives of an
 imbalanced problem stop dominating. Mean reduction throughout.

@@ -5,6 +5,7 @@ import struct
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.torch import gguf as reference
 
@@ -153,12 +154,8 @@ def _absolute(header, tensors, data_start):
     return bytes(out)
 
 
-EXERCISE = Exercise(
-    id="gguf",
-    title="A GGUF v3 reader and writer, and a parser that trusts nothing",
-    items=("1.4/file-structure", "1.4/gguf-gpt-generated-unified-format", "1.4/key-features", "1.4/exercise-2",
-           "1.4/exercise-4", "1.4/security-considerations", "1.4/step-4"),
-    reference="reference_impls.torch.gguf",
+EXERCISE = Exercise.of(
+    info("gguf"),
     preamble="import struct\n\nimport numpy as np\n",
     task="""GGUF, llama.cpp's single-file model format, version 3 (ggml's docs/gguf.md). Little-endian:
 

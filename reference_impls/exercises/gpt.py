@@ -1,5 +1,6 @@
 """Exercise: a GPT-2-style decoder-only language model at a tiny size (nanoGPT's model.py)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -118,15 +119,8 @@ def _no_crop(case, actual, expected):
         "max_new_tokens", 0) + case.kwargs["idx"].shape[1] > case.kwargs["config"]["block_size"]
 
 
-EXERCISE = scoped(Exercise(
-    id="gpt",
-    title="A GPT-2-style decoder-only model (nanoGPT at a tiny size)",
-    items=("0.7/transformer-decoder-architecture", "0.7/exact-gpt-2-architecture-replication", "0.7/complete-transformer-decoder",
-           "0.7/implement-gpt-2-124m-architecture", "0.7/exact-architecture-matching", "0.5/decoder-only", "0.5/step-2",
-           "pt-topics/gpt2-architecture-decoder-only", "0.10/autoregressive-language-modeling"),
-    module="0.7",
-    reference="reference_impls.torch.gpt",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("gpt"),
     preamble=PREAMBLE,
     task="""GPT-2 (Radford et al. 2019) as in Karpathy's nanoGPT model.py, at a size a CPU runs in milliseconds.
 The checks load weights BY NAME: keep nanoGPT's names.

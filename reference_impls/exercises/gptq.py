@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_torch
+from reference_impls.exercises._torch_io import call_torch, to_torch
 
 
 def _layer(seed, d_out, d_in, n):
@@ -93,13 +94,9 @@ def _gptq(variant):
     return gptq_quantize
 
 
-EXERCISE = Exercise(
-    id="gptq",
-    title="GPTQ: layer-wise quantization with error compensation",
-    items=("1.2/gptq", "1.2/exercise-4", "1.2/apply-layer-wise-quantization-with-error"),
-    reference="reference_impls.torch.gptq",
+EXERCISE = Exercise.of(
+    info("gptq"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""GPTQ (Frantar et al. 2023, Algorithm 1) quantizes a layer's weights W (d_out, d_in) one input
 column at a time and lets the columns not yet quantized absorb each column's rounding error, so that
 W X stays close on calibration inputs X (d_in, n).

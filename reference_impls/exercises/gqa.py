@@ -1,5 +1,6 @@
 """Exercise: grouped-query attention (GQA), and multi-query attention as its n_kv_head = 1 case."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -74,12 +75,8 @@ def _kv_shape(case, actual, expected):
         f"`{p}_proj.weight` has shape" in getattr(actual, "message", "") for p in ("k", "v"))
 
 
-EXERCISE = scoped(Exercise(
-    id="gqa",
-    title="Grouped-query and multi-query attention",
-    items=("fu-core/llama-architecture", "fu-core/transformer-blocks-optimizations-rmsnorm", "0.5/multi-head-attention"),
-    reference="reference_impls.torch.gqa",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("gqa"),
     preamble=PREAMBLE,
     task="""Grouped-query attention (Ainslie et al. 2023): n_head query heads share n_kv_head key/value
 heads, n_head % n_kv_head == 0. n_kv_head = n_head is multi-head attention, n_kv_head = 1 is

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import randn
 
@@ -29,11 +30,8 @@ def _per_tensor(grads, max_norm):
     return [o.astype(g.dtype) for o, g in zip(out, grads)], float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
 
 
-EXERCISE = Exercise(
-    id="grad_clip",
-    title="Gradient clipping by global norm and by value",
-    items=("0.2/gradient-clipping-and-exploding",),
-    reference="reference_impls.numpy.grad_clip",
+EXERCISE = Exercise.of(
+    info("grad_clip"),
     task="""As torch.nn.utils.clip_grad_norm_ / clip_grad_value_, but returning new arrays.
 
 1. clip_grad_norm(grads, max_norm): total = the 2-norm of ALL gradients together,

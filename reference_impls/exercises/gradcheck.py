@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 FUNCTIONS = {
@@ -55,12 +56,8 @@ def _forward_difference(f, x, h=1e-6):
     return grad
 
 
-EXERCISE = Exercise(
-    id="gradcheck",
-    title="Gradient checking by finite differences",
-    items=("0.7/debugging-gradient-computation", "0.2/backward-pass-error-propagation"),
-    module="0.2",
-    reference="reference_impls.numpy.gradcheck",
+EXERCISE = Exercise.of(
+    info("gradcheck"),
     task="""The tool that catches backward-pass bugs: compare an analytic gradient with a numerical one.
 
 1. numerical_gradient(f, x, h): f() takes no argument and reads the array x (a closure); return

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -58,11 +59,8 @@ def _gn_no_spatial(x, num_groups, gamma, beta, eps=1e-5):
     return xhat * gamma.reshape(shape) + beta.reshape(shape)
 
 
-EXERCISE = Exercise(
-    id="group_norm",
-    title="Group norm and instance norm, forward and backward",
-    items=("0.6/group-normalization", "0.6/instance-normalization", "0.6/exercise-1"),
-    reference="reference_impls.numpy.groupnorm",
+EXERCISE = Exercise.of(
+    info("group_norm"),
     task="""x is (N, C, *spatial). Group norm splits the C channels into G consecutive groups of C / G
 (channels 0..C/G-1 are group 0) and normalizes each (sample, group) over its channels AND spatial
 positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer norm over

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -29,11 +30,8 @@ def _multi_counts_true(scores, target, margin=1.0):
     return np.sum(np.maximum(0, margin - correct + scores)) / (n * c)  # the true class adds `margin` per row
 
 
-EXERCISE = Exercise(
-    id="hinge_loss",
-    title="Hinge losses: binary and multi-class margin",
-    items=("0.2/loss-functions-mse-cross-entropy-hinge",),
-    reference="reference_impls.numpy.hinge",
+EXERCISE = Exercise.of(
+    info("hinge_loss"),
     task="""SVM losses, mean-reduced, and their subgradients.
 
 1. hinge_loss(scores, y) = mean(max(0, 1 - y * scores)), y in {-1, +1};

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy, to_torch
+from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 GRANULARITIES = [
     ("per_tensor", (6, 16), {}),
@@ -111,15 +112,9 @@ def _asym_without_zero(x, axis=None, group_size=None):
     return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
 
 
-EXERCISE = Exercise(
-    id="int8_quant",
-    title="INT8 quantization: symmetric / asymmetric, per tensor / channel / group",
-    items=("1.1/exercise-1", "1.1/exercise-2", "1.1/define-and-calculate-scaling-factor-s",
-           "1.1/define-and-calculate-zero-point-z", "1.1/symmetric-vs-asymmetric", "1.1/quantization-error",
-           "1.1/per-tensor", "1.1/per-channel-per-axis", "1.1/group-wise-block", "iv-inference/quantization-int8-fp16"),
-    reference="reference_impls.torch.quantize",
+EXERCISE = Exercise.of(
+    info("int8_quant"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""Store floats as 8-bit integers with a float scale s (and an integer zero-point z).
 
 1. `quantize_symmetric(x, axis=None, group_size=None) -> (q int8, scale)`:

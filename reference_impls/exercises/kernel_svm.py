@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
@@ -164,11 +165,8 @@ def ovo_cases():
                    note=f"{k * (k - 1) // 2} pairwise SVMs vote; in the pair (c1 < c2) c1 is +1; ties go to the lower class")
 
 
-EXERCISE = Exercise(
-    id="kernel_svm",
-    title="A kernel SVM: kernels, the dual by SMO, one-vs-one",
-    items=("0.1/step-4",),
-    reference="reference_impls.numpy.kernel_svm",
+EXERCISE = Exercise.of(
+    info("kernel_svm"),
     task="""The soft-margin SVM in its dual form, where the data enter only through a kernel, as
 sklearn.svm.SVC (libsvm). X arrays are float64 (N, D); labels y are +1 / -1 floats.
 

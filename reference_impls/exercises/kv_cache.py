@@ -1,5 +1,6 @@
 """Exercise: a KV cache whose token-by-token decoding equals the full forward pass; cache size arithmetic."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -98,13 +99,8 @@ def _bytes(factor_two=True, use_bytes=True):
     return {"kv_cache_bytes": kv_cache_bytes}
 
 
-EXERCISE = scoped(Exercise(
-    id="kv_cache",
-    title="A KV cache: token-by-token decoding equals the full forward pass",
-    items=("fu-core/kv-cache", "fu-core/building-matrices", "pt-topics/kv-cache-mechanics", "2.1/kv-cache",
-           "0.7/causal-masking-and-autoregressive"),
-    reference="reference_impls.torch.kv_cache",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("kv_cache"),
     preamble=PREAMBLE,
     task="""During generation the keys and values of past tokens never change: keep them, compute q, k, v
 for the NEW tokens only, append k and v, attend from the new queries to every cached key.

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -58,11 +59,8 @@ def _rms_centered(x, weight, eps=1e-6):
     return xc / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + eps) * weight
 
 
-EXERCISE = Exercise(
-    id="layer_norm",
-    title="Layer norm and RMSNorm, forward and backward",
-    items=("0.6/layer-normalization", "0.2/batch-normalization-and-layer", "0.6/exercise-1"),
-    reference="reference_impls.numpy.layernorm",
+EXERCISE = Exercise.of(
+    info("layer_norm"),
     task="""Per-sample normalization over the LAST k axes of x, k = weight.ndim (torch's normalized_shape):
 no batch statistics, no running stats, train == eval.
 

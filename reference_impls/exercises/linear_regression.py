@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 
@@ -40,11 +41,8 @@ def _normal_no_bias(X, y):
     return w, 0.0
 
 
-EXERCISE = Exercise(
-    id="linear_regression",
-    title="Linear regression: gradient descent and the closed form",
-    items=("0.1/exercise-2", "0.1/gradient-descent-variants-batch-mini", "0.1/step-1", "0.1/convex-vs-non-convex-optimization"),
-    reference="reference_impls.numpy.linear_regression",
+EXERCISE = Exercise.of(
+    info("linear_regression"),
     task="""y_hat = X @ w + b, loss L = mean((y_hat - y)^2). Derive the gradients on paper first:
 dL/dw = (2 / N) X.T @ (y_hat - y), dL/db = (2 / N) sum(y_hat - y).
 

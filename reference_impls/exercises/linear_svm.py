@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
@@ -50,11 +51,8 @@ def _objective_no_bias_reg(X, y, w, b, C=1.0):
     return 0.5 * w @ w + C * np.maximum(0, 1 - y * (X @ w + b)).sum()
 
 
-EXERCISE = Exercise(
-    id="linear_svm",
-    title="A linear SVM by subgradient descent",
-    items=("0.1/step-4",),
-    reference="reference_impls.numpy.linear_svm",
+EXERCISE = Exercise.of(
+    info("linear_svm"),
     task="""The soft-margin linear SVM in the primal, as sklearn.svm.LinearSVC(loss='hinge'), whose
 intercept is regularized like a weight (a constant feature of 1):
 

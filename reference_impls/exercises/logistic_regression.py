@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
@@ -55,11 +56,8 @@ def _objective_unscaled(X, y, W, b, C=1.0, l1_ratio=0.0):
     return objective(X, y, W, b, C, l1_ratio) - pen / (C * n) + pen / C
 
 
-EXERCISE = Exercise(
-    id="logistic_regression",
-    title="Logistic regression with L1 / L2 / elastic net",
-    items=("0.1/exercise-5", "0.1/step-1", "0.6/weight-regularization"),
-    reference="reference_impls.numpy.logistic_regression",
+EXERCISE = Exercise.of(
+    info("logistic_regression"),
     task="""Regularized logistic regression, binary (sigmoid, W (D,), b scalar) for 2 classes and
 multinomial (softmax, W (D, K), b (K,)) for K >= 3, minimising sklearn's objective divided by C N:
 

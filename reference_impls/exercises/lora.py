@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS
 
 NAMES = ("weight", "bias", "lora_A", "lora_B")
 
@@ -144,15 +144,9 @@ def _variant(**flags):
     return {"LoRALinear": lambda *args, **kwargs: _wrong(**flags)(*args, **kwargs)}
 
 
-EXERCISE = Exercise(
-    id="lora",
-    title="LoRA: a frozen Linear plus a low-rank update; merge and count",
-    items=("1.3/low-rank-adaptation-lora", "1.3/core-mechanism-w-w0-ba-where-rank-r",
-           "1.3/benefits-10-000x-parameter-reduction", "1.3/exercise-3", "1.2/add-trainable-lora-adapters-w-w0-ba",
-           "tf-advanced/lora"),
-    reference="reference_impls.torch.lora",
+EXERCISE = Exercise.of(
+    info("lora"),
     preamble="import math\n\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n",
-    needs=NEEDS,
     task="""LoRA (Hu et al. 2021) fine-tunes a frozen W0 by learning a rank-r update:
 h = x W0^T + b + (alpha / r) * x A^T B^T, with A (r, d_in) and B (d_out, r).
 

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 EPOCHS = 40
@@ -49,11 +50,8 @@ def _cosine_inclusive(epoch, base_lr, T_0, T_mult=1, eta_min=0.0):
     return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t / T_i)) / 2
 
 
-EXERCISE = Exercise(
-    id="lr_schedules",
-    title="Learning-rate schedules: step, polynomial, cosine with warm restarts",
-    items=("0.6/exercise-3", "0.6/learning-rate-scheduling", "0.1/learning-rate-scheduling-and-momentum"),
-    reference="reference_impls.numpy.lr_schedules",
+EXERCISE = Exercise.of(
+    info("lr_schedules"),
     preamble="import math\n",
     task="""The learning rate at integer epoch `epoch` (counting from 0), as PyTorch's schedulers stepped
 once per epoch give it. Plain Python floats.

@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch_io import (
-    NEEDS,
     classification_data,
     mlp,
     params,
@@ -138,13 +138,9 @@ def _scaler(unscale=True, skip=True, reset=True):
     return Wrong
 
 
-EXERCISE = Exercise(
-    id="mixed_precision",
-    title="Mixed precision: bf16 autocast on CPU, dynamic loss scaling",
-    items=("0.8/mixed-precision-training", "0.8/exercise-3", "iv-training/mixed-precision-fp16-bf16"),
-    reference="reference_impls.torch.amp",
+EXERCISE = Exercise.of(
+    info("mixed_precision"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""Mixed precision: matmuls in 16 bits, weights, gradients and optimizer state in float32.
 
 1. `autocast_forward(model, x)`: the model's output under torch.autocast on the CPU in bfloat16.

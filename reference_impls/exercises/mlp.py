@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
@@ -65,13 +66,8 @@ def _transposed(x, weights, biases):
     return h
 
 
-FORWARD = Exercise(
-    id="mlp_forward",
-    title="MLP forward pass and parameter count",
-    items=("iv-deliverables/mlp-forward-pass-from-scratch-numpy", "0.2/perceptron-and-multi-layer-perceptron",
-           "0.2/forward-pass-input-hidden-output"),
-    reference="reference_impls.numpy.mlp",
-    module="0.2",
+FORWARD = Exercise.of(
+    info("mlp_forward"),
     task="""An MLP with ReLU between layers: Linear -> ReLU -> ... -> Linear (no activation on the last
 layer: it returns logits).
 
@@ -97,13 +93,8 @@ layer: it returns logits).
 )
 
 
-BACKWARD = Exercise(
-    id="mlp_backprop",
-    title="Backprop through an N-layer MLP by hand",
-    items=("iv-deliverables/backprop-through-simple-network-numpy", "0.2/backward-pass-error-propagation",
-           "0.2/chain-rule-application-for-multi-layer", "0.7/manual-backpropagation-through-complex"),
-    reference="reference_impls.numpy.mlp",
-    module="0.2",
+BACKWARD = Exercise.of(
+    info("mlp_backprop"),
     task="""The backward pass of the MLP of `mlp_forward` (ReLU hidden layers, linear output), by the
 chain rule, layer by layer, from the last:
 

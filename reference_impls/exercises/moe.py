@@ -1,5 +1,6 @@
 """Exercise: a mixture-of-experts layer with top-k routing and the Switch Transformer load-balancing loss."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -103,12 +104,8 @@ def _variant(force_normalize=None, f_kind="top1", scale_by_E=True, expert_act="s
     return {"MoE": make}
 
 
-EXERCISE = scoped(Exercise(
-    id="moe",
-    title="Mixture of experts: top-k routing and the Switch load-balancing loss",
-    items=("fu-advanced/mixture-of-experts",),
-    reference="reference_impls.torch.moe",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("moe"),
     preamble=PREAMBLE,
     task="""A sparse MoE layer (Shazeer et al. 2017; Switch Transformer, Fedus et al. 2022; Mixtral 2024).
 

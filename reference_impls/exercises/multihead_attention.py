@@ -1,5 +1,6 @@
 """Exercise: single-head and multi-head attention modules, checked against nn.MultiheadAttention's layout."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -145,15 +146,8 @@ def _single_scaled_by_n_embd(n_embd, head_size):
     return Wrong(n_embd, head_size)
 
 
-EXERCISE = scoped(Exercise(
-    id="multihead_attention",
-    title="Single-head and multi-head attention modules (PyTorch)",
-    items=("0.5/exercise-2", "0.5/multi-head-attention", "0.5/parallel-attention-heads-with-different",
-           "0.5/head-concatenation-and-output-projection", "iv-deliverables/single-head-attention-pytorch",
-           "iv-deliverables/multi-head-attention-pytorch", "iv-transformers/multi-head-attention",
-           "0.7/multi-head-attention-and-layer", "0.10/multi-head-attention-and-position"),
-    reference="reference_impls.torch.multihead",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("multihead_attention"),
     preamble=PREAMBLE,
     task="""Attention as nn.Modules; the checks load their weights BY NAME, so keep the names below.
 Do not call F.scaled_dot_product_attention or nn.MultiheadAttention (they are the oracles).

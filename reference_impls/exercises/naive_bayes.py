@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
@@ -46,12 +47,8 @@ def _proba_no_logsumexp(X, priors, means, variances):
     return p / p.sum(axis=1, keepdims=True)
 
 
-EXERCISE = Exercise(
-    id="naive_bayes",
-    title="Gaussian naive Bayes",
-    items=("0.1/exercise-3", "0.1/bayes-theorem-and-conditional", "0.1/maximum-likelihood-estimation-mle",
-           "0.1/gaussian-distributions-and-central-limit"),
-    reference="reference_impls.numpy.naive_bayes",
+EXERCISE = Exercise.of(
+    info("naive_bayes"),
     task="""Bayes' theorem with the naive assumption that features are independent given the class, as
 sklearn.naive_bayes.GaussianNB. Classes are 0..K-1.
 

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy, to_torch
+from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
 def weight_cases():
@@ -88,11 +89,8 @@ def _double_no_mean(absmax, blocksize=256):
     return q.reshape(-1)[: absmax.numel()], scales, torch.zeros(())
 
 
-EXERCISE = Exercise(
-    id="nf4",
-    title="NF4 quantization (QLoRA) and double quantization of the scales",
-    items=("1.2/qlora", "1.2/exercise-3"),
-    reference="reference_impls.torch.nf4",
+EXERCISE = Exercise.of(
+    info("nf4"),
     preamble='''import torch
 
 # The 16 NF4 levels (QLoRA, Dettmers et al. 2023; bitsandbytes' table): quantiles of N(0, 1) scaled to [-1, 1].
@@ -103,7 +101,6 @@ NF4 = torch.tensor([
     0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0,
 ])
 ''',
-    needs=NEEDS,
     task="""QLoRA stores a frozen model in 4 bits per weight with NF4 and then quantizes the quantization
 constants themselves.
 

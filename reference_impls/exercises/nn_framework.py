@@ -3,6 +3,7 @@ backward, a Network that stacks them, losses, SGD / Adam, and a training loop.""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
 
@@ -262,11 +263,8 @@ def train_cases():
                    note=f"3 epochs of {n} examples in batches of {batch}: order = rng.permutation(N) each epoch")
 
 
-EXERCISE = Exercise(
-    id="nn_framework",
-    title="A mini deep-learning framework: layers, a network, losses, optimizers",
-    items=("0.2/objective", "0.2/step-1", "0.2/step-2", "0.2/step-3", "0.2/step-4"),
-    reference="reference_impls.numpy.nn_framework",
+EXERCISE = Exercise.of(
+    info("nn_framework"),
     task="""Module 0.2's capstone: a framework small enough to read in one sitting, the shape of
 PyTorch's. Parameters and inputs are float64 NumPy arrays; x is (N, features).
 

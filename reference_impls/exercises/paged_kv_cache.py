@@ -1,5 +1,6 @@
 """Exercise: a paged KV cache (PagedAttention's block tables) whose attention equals a contiguous cache's."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, randn, scoped, seeded, to_numpy
 
@@ -104,12 +105,8 @@ def _attention(q, cache, seq_id):
     return paged_attention(q, cache, seq_id)
 
 
-EXERCISE = scoped(Exercise(
-    id="paged_kv_cache",
-    title="A paged KV cache: PagedAttention's block tables",
-    items=("2.2/pagedattention", "2.2/self-study-3", "2.2/vllm", "pantheon/pagedattention"),
-    reference="reference_impls.torch.paged_kv",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("paged_kv_cache"),
     preamble=PREAMBLE,
     task="""PagedAttention (Kwon et al. 2023, Sec. 4): the KV cache is split into fixed blocks of block_size
 tokens (16 in vLLM); each sequence has a block table, its list of physical block ids; logical position t

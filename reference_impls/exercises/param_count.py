@@ -1,5 +1,6 @@
 """Exercise: parameter counts in closed form (a 2-layer MLP, attention, blocks, GPT-2's 124M, Vaswani's model)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
 
@@ -65,11 +66,8 @@ def _drop(**changes):
             "encoder_decoder_params": enc_dec, "encoder_classifier_params": enc_cls}
 
 
-EXERCISE = Exercise(
-    id="param_count",
-    title="Parameter counts in closed form: MLP, attention, blocks, GPT-2, Vaswani",
-    items=("pt-topics/count-parameters-in-a-2-layer-mlp", "0.5/step-7"),
-    reference="reference_impls.torch.param_count",
+EXERCISE = Exercise.of(
+    info("param_count"),
     task="""Count parameters with formulas, then check them against sum(p.numel() for p in model.parameters())
 on your own modules (a tied weight counts once). Every function returns an int.
 

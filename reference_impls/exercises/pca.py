@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import correlated
 
@@ -60,11 +61,8 @@ def _biased_cov(X, n_components):
     return mu, comps, var * (len(X) - 1) / len(X), ratio
 
 
-EXERCISE = Exercise(
-    id="pca",
-    title="PCA by eigendecomposition",
-    items=("0.1/exercise-1", "0.1/principal-component-analysis-pca", "0.1/matrix-multiplication-transpose-inverse"),
-    reference="reference_impls.numpy.pca",
+EXERCISE = Exercise.of(
+    info("pca"),
     task="""Principal component analysis from the covariance matrix, as sklearn.decomposition.PCA.
 
 1. pca_fit(X, n_components) -> (mean (D,), components (k, D), explained_variance (k,),

@@ -1,5 +1,6 @@
 """Exercise: sinusoidal positional encoding and learned position embeddings."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     build,
@@ -72,13 +73,8 @@ def _exponent_i_over_d(T, d, base=10000.0, dtype=None):
     return pe.to(dtype or torch.float32)
 
 
-EXERCISE = scoped(Exercise(
-    id="positional_encoding",
-    title="Sinusoidal positional encoding and learned position embeddings",
-    items=("0.5/exercise-3", "0.5/positional-encoding", "0.5/sinusoidal-encoding-for-absolute",
-           "0.5/learned-positional-embeddings", "iv-transformers/positional-encoding", "0.7/position-embeddings-and-layer-stacking"),
-    reference="reference_impls.torch.positions",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("positional_encoding"),
     preamble=PREAMBLE,
     task="""Attention is permutation-invariant: positions must be added to the token embeddings.
 

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy, to_torch
+from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
 def unstructured_cases():
@@ -84,13 +85,9 @@ def _per_tensor(weights, amount):
     return [magnitude_mask(w, amount) for w in weights]
 
 
-EXERCISE = Exercise(
-    id="pruning",
-    title="Magnitude pruning: unstructured, structured by L1 norm, global",
-    items=("1.3/weight-pruning", "1.3/unstructured-pruning", "1.3/structured-pruning", "1.3/methods", "1.3/exercise-1"),
-    reference="reference_impls.torch.pruning",
+EXERCISE = Exercise.of(
+    info("pruning"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""Pruning masks as torch.nn.utils.prune makes them: float 0/1 tensors of the weight's shape.
 `amount` is a fraction (prune round(amount * n) of n; Python's round) or an int (a count).
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -30,11 +31,8 @@ def _mae_grad_no_n(pred, target):
     return np.sign(pred - target)
 
 
-EXERCISE = Exercise(
-    id="regression_losses",
-    title="MSE, MAE and Huber losses with gradients",
-    items=("0.6/regression", "0.2/loss-functions-mse-cross-entropy-hinge"),
-    reference="reference_impls.numpy.regression_losses",
+EXERCISE = Exercise.of(
+    info("regression_losses"),
     task="""Three regression losses, each the MEAN over every element (as PyTorch's default), and their
 gradients with respect to the prediction (same shape and dtype as pred). d = pred - target:
 

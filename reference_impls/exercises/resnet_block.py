@@ -3,6 +3,7 @@ and ResNet parameter counts (Module 0.3, exercise 4 and capstone step 4)."""
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
@@ -100,11 +101,8 @@ def _raised_on_projection(case, actual, expected):
 PROJECTION_HINT = ("shortcut without the 1x1 projection: when the stride is 2 or C_in != C_out, the shortcut is "
                    "downsample.1(downsample.0(x)), a 1x1 conv with the block's stride followed by its BN")
 
-EXERCISE = Exercise(
-    id="resnet_block",
-    title="The ResNet basic block: forward, backward, parameter counts",
-    items=("0.3/exercise-4", "0.3/resnet", "0.3/step-4"),
-    reference="reference_impls.numpy.resnet_block",
+EXERCISE = Exercise.of(
+    info("resnet_block"),
     task="""ResNet's basic block (He et al. 2016), as torchvision's BasicBlock, on x (N, C_in, H, W):
 
     out = relu( bn2(conv2( relu(bn1(conv1(x))) )) + shortcut(x) )

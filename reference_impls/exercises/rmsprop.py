@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._optim import (
@@ -47,11 +48,8 @@ def _rms_class(eps_inside=False, bias_correction=False):
     return Wrong
 
 
-EXERCISE = Exercise(
-    id="rmsprop",
-    title="RMSProp (PyTorch's formulation)",
-    items=("0.2/exercise-5",),
-    reference="reference_impls.numpy.rmsprop",
+EXERCISE = Exercise.of(
+    info("rmsprop"),
     task="""torch.optim.RMSprop, step by step; step() updates the parameter arrays IN PLACE.
 
     g = grad + weight_decay * p

@@ -1,5 +1,6 @@
 """Exercise: rotary position embeddings (RoPE) and YaRN's context extension of them."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -112,12 +113,8 @@ def _mscale_squared(scale):
     return (0.1 * math.log(scale) + 1.0) ** 2 if scale > 1 else 1.0
 
 
-EXERCISE = scoped(Exercise(
-    id="rope",
-    title="Rotary position embeddings (RoPE) and YaRN scaling",
-    items=("0.5/relative-position-encoding-variants", "fu-core/llama-architecture", "fu-core/go-through-implementations"),
-    reference="reference_impls.torch.rope",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("rope"),
     preamble=PREAMBLE,
     task="""RoPE (Su et al., RoFormer, Eq. 14-15) rotates each pair of features (x_2i, x_2i+1) of a query or
 key at position m by the angle m * theta_i; the dot product of two rotated vectors then depends

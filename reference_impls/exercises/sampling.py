@@ -1,5 +1,6 @@
 """Exercise: decoding strategies: greedy, temperature, top-k and top-p (nucleus) sampling."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, randn, scoped, seeded
 
@@ -140,14 +141,8 @@ def _no_greedy_case(logits, temperature=1.0, top_k=None, top_p=None):
     return torch.softmax(logits, dim=-1)
 
 
-EXERCISE = scoped(Exercise(
-    id="sampling",
-    title="Decoding: greedy, temperature, top-k and top-p sampling",
-    items=("fu-core/decoding-strategies-fast-inference", "0.7/create-text-generation-interface", "pt-apis/torch-argmax",
-           "pt-apis/torch-where"),
-    module="fu-core",
-    reference="reference_impls.torch.sampling",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("sampling"),
     preamble=PREAMBLE,
     task="""Turning a model's next-token logits (..., V) into a token.
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
@@ -64,12 +65,8 @@ def _bptt_no_carry(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh):
     return dxs, dh0, dW_ih, dW_hh, db, db.copy()
 
 
-RNN = Exercise(
-    id="rnn_bptt",
-    title="A vanilla RNN and backpropagation through time",
-    items=("0.4/exercise-1", "0.4/vanilla-rnn-architecture-and-hidden", "0.4/backpropagation-through-time-bptt",
-           "0.4/vanishing-gradient-problem-in-long"),
-    reference="reference_impls.numpy.rnn",
+RNN = Exercise.of(
+    info("rnn_bptt"),
     task="""An Elman RNN with torch.nn.RNNCell's weight layout:
 
     h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)     W_ih (H, D), W_hh (H, H), b_ih, b_hh (H,)
@@ -133,11 +130,8 @@ def _lstm_order(order):
     return cell
 
 
-LSTM = Exercise(
-    id="lstm_cell",
-    title="An LSTM cell, forward and backward (PyTorch's gate order)",
-    items=("0.4/exercise-2", "0.4/lstm"),
-    reference="reference_impls.numpy.lstm",
+LSTM = Exercise.of(
+    info("lstm_cell"),
     task="""torch.nn.LSTMCell: W_ih (4H, D), W_hh (4H, H), b_ih, b_hh (4H,), gates stacked in the order
 i, f, g, o (input, forget, cell candidate, output):
 
@@ -195,11 +189,8 @@ def _gru_z_swapped(x, h, W_ih, W_hh, b_ih, b_hh):
     return z * n + (1 - z) * h
 
 
-GRU = Exercise(
-    id="gru_cell",
-    title="A GRU cell, forward and backward (PyTorch's formulation)",
-    items=("0.4/exercise-3", "0.4/gru"),
-    reference="reference_impls.numpy.gru",
+GRU = Exercise.of(
+    info("gru_cell"),
     task="""torch.nn.GRUCell: W_ih (3H, D), W_hh (3H, H), b_ih, b_hh (3H,), gates in the order r, z, n:
 
     gi = x W_ih^T + b_ih;  gh = h W_hh^T + b_hh

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._optim import (
@@ -35,11 +36,8 @@ class _ZeroInitBuffer:
             p -= self.lr * g
 
 
-EXERCISE = Exercise(
-    id="sgd_momentum",
-    title="SGD with momentum (PyTorch's formulation)",
-    items=("0.1/learning-rate-scheduling-and-momentum", "0.2/exercise-5", "0.1/gradient-descent-variants-batch-mini"),
-    reference="reference_impls.numpy.sgd",
+EXERCISE = Exercise.of(
+    info("sgd_momentum"),
     task="""torch.optim.SGD, step by step. params is a list of arrays that step() updates IN PLACE.
 
     g = grad + weight_decay * p

@@ -1,5 +1,6 @@
 """Exercise: sliding-window attention (Mistral's causal band, Longformer's two-sided one)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -45,12 +46,8 @@ def _mask(kind):
     return {"sliding_window_mask": mask, "sliding_window_attention": attention}
 
 
-EXERCISE = scoped(Exercise(
-    id="sliding_window",
-    title="Sliding-window attention",
-    items=("pt-topics/masked-sliding-window-alibi-leetgpu-com", "fu-core/go-through-implementations"),
-    reference="reference_impls.torch.sliding_window",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("sliding_window"),
     preamble=PREAMBLE,
     task="""Each query sees only a band of nearby keys: O(T * window) work for a real kernel (here a mask).
 

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
-from reference_impls.exercises._torch_io import NEEDS, call_torch, to_numpy, to_torch
+from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
 def _activations(seed, tokens=32, d_in=16, outliers=(3, 11), dtype="float32"):
@@ -65,13 +66,9 @@ def _inverted(x, weight, s):
     return x * s, weight / s
 
 
-EXERCISE = Exercise(
-    id="smoothquant",
-    title="SmoothQuant: migrate activation outliers into the weights",
-    items=("1.2/smoothquant", "1.2/exercise-6"),
-    reference="reference_impls.torch.smoothquant",
+EXERCISE = Exercise.of(
+    info("smoothquant"),
     preamble="import torch\n",
-    needs=NEEDS,
     task="""In LLMs a few input channels of a Linear's activations are ~100x larger than the rest, in every
 token, so per-tensor int8 activations lose everything else. SmoothQuant (Xiao et al. 2023, Eq. 4)
 rescales channel j: Y = X W^T = (X / s)(W * s)^T for nn.Linear's W (d_out, d_in), with

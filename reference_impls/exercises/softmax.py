@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
 from reference_impls.numpy import softmax as reference
 
@@ -80,12 +81,8 @@ def _diagonal_jacobian(dout, y, axis=-1):
     return dout * y * (1 - y)
 
 
-EXERCISE = Exercise(
-    id="softmax",
-    title="Stable softmax, forward and backward",
-    items=("iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy", "0.2/activation-functions-relu-sigmoid-tanh"),
-    module="0.2",
-    reference="reference_impls.numpy.softmax",
+EXERCISE = Exercise.of(
+    info("softmax"),
     task="""Softmax turns logits into probabilities along one axis: exp(x_i) / sum_j exp(x_j).
 
 1. `softmax(x, axis)`: make it numerically stable. exp(89) is already inf in float32, so

@@ -1,5 +1,6 @@
 """Exercise: softmax forward and backward, and cross-entropy, by hand in PyTorch (the PyTorch Round 1 plan)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -89,14 +90,8 @@ def _ce_grad_not_mean(logits, targets):
     return cross_entropy_backward(logits, targets) * logits.size(0)
 
 
-EXERCISE = scoped(Exercise(
-    id="softmax_torch",
-    title="Softmax forward and backward, and cross-entropy, by hand in PyTorch",
-    items=("pt-topics/softmax", "pt-topics/forward-and-backward-pass-see-cel", "pt-topics/cross-entropy-loss-is-essentially-log",
-           "pt-apis/f-softmax", "pt-apis/torch-exp", "pt-apis/torch-log", "pt-apis/torch-max", "pt-apis/torch-sum",
-           "pt-apis/torch-mean", "pt-apis/torch-arange"),
-    reference="reference_impls.torch.softmax_torch",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("softmax_torch"),
     preamble=PREAMBLE,
     task="""No F.softmax, F.log_softmax, F.cross_entropy or autograd here (they are the oracles): tensors ops only.
 

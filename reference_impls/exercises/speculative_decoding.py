@@ -1,5 +1,6 @@
 """Exercise: speculative decoding: draft, verify, and a output distribution equal to the target's (chi-square)."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, scoped, seeded
 
@@ -140,12 +141,8 @@ def _looks_like_the_draft(case, actual, expected):
         return False
 
 
-EXERCISE = scoped(Exercise(
-    id="speculative_decoding",
-    title="Speculative decoding: the output follows the target model exactly",
-    items=("fu-core/speculative-decoding", "fu-core/top-k-knn-speculative-decoding-etc", "fu-core/decoding-strategies-fast-inference"),
-    reference="reference_impls.torch.speculative",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("speculative_decoding"),
     preamble=PREAMBLE,
     task="""Speculative sampling (Leviathan et al. 2023, Algorithm 1; Chen et al. 2023): a cheap draft model
 proposes gamma tokens, the target model scores them all in one pass, and an accept / reject rule makes

@@ -1,5 +1,6 @@
 """Exercise: top-k with a heap (vs torch.topk) and k-nearest neighbours, ties to the lower index."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -69,13 +70,8 @@ def _knn_distance_not_squared(points, query, k):
     return d2.sqrt(), idx
 
 
-EXERCISE = scoped(Exercise(
-    id="topk_heap",
-    title="Top-k with a heap, and k-nearest neighbours",
-    items=("fu-core/top-k-knn", "fu-core/common-implementation-pattern-of-picking", "fu-core/look-at-how-heaps-data-structures-can",
-           "fu-core/top-k-knn-speculative-decoding-etc"),
-    reference="reference_impls.torch.topk_heap",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("topk_heap"),
     preamble=PREAMBLE,
     task=""""Pick the k best" in O(n log k) with a heap of size k (Python's heapq is a MIN-heap: its root is the
 worst of the k kept, the one a better newcomer replaces with heapreplace). Not torch.topk / sort of

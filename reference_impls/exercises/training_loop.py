@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._torch_io import (
-    NEEDS,
     classification_data,
     mlp,
     params,
@@ -180,15 +180,9 @@ def _scheduler_from(factor):
     return make_scheduler
 
 
-EXERCISE = Exercise(
-    id="training_loop",
-    title="A training step: clipping, gradient accumulation, warmup + cosine schedule",
-    items=("0.8/gradient-accumulation", "0.8/learning-rate-scheduling", "0.8/step-3",
-           "iv-deliverables/training-loop-pytorch", "iv-training/training-loop-structure",
-           "iv-training/gradient-clipping", "iv-training/learning-rate-schedules"),
-    reference="reference_impls.torch.training",
+EXERCISE = Exercise.of(
+    info("training_loop"),
     preamble="import math\n\nimport torch\n",
-    needs=NEEDS,
     task="""The inner loop of every PyTorch training script, one piece at a time.
 
 1. `train_step`: zero the gradients, forward, loss, backward, clip the gradients to a global L2

@@ -1,5 +1,6 @@
 """Exercise: the transformer block, pre-norm and post-norm, checked against nn.TransformerEncoderLayer's math."""
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -97,14 +98,8 @@ def _ff_shape(case, actual, expected):
     return getattr(actual, "type", None) == "ValueError" and "mlp.c_fc.weight` has shape" in getattr(actual, "message", "")
 
 
-EXERCISE = scoped(Exercise(
-    id="transformer_block",
-    title="The transformer block, pre-norm and post-norm (PyTorch)",
-    items=("0.5/exercise-4", "0.5/transformer-block-components", "0.5/layer-normalization", "0.5/position-wise-feed-forward-networks",
-           "0.5/residual-connections", "iv-deliverables/transformer-block-pytorch", "iv-transformers/transformer-block-structure",
-           "pt-topics/layernorm-pre-post-v-s-batchnorm-v-s", "0.7/position-embeddings-and-transformer"),
-    reference="reference_impls.torch.blocks",
-    needs=("numpy", "torch"),
+EXERCISE = scoped(Exercise.of(
+    info("transformer_block"),
     preamble=PREAMBLE,
     task="""A transformer block = attention + MLP, each wrapped in a residual connection and a LayerNorm:
 

@@ -6,14 +6,11 @@ multipliers) and the kernel with its launcher, checked exactly against kernels/i
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._triton import (
-    MODULE,
-    NEEDS,
     NOT_LAUNCHED_HINT,
-    ORACLES,
     PREAMBLE,
-    TIME_LIMIT_S,
     case,
     kernel_call,
     not_launched,
@@ -239,20 +236,12 @@ def _dequantize_zero_after(q, scale, zero_point):
     return q.to(torch.float32) * scale - zero_point
 
 
-EXERCISE = Exercise(
-    id="triton_int8_add",
-    title="INT8 quantized vector add: host quantization, an int32-accumulating Triton kernel",
+EXERCISE = Exercise.of(
+    info("triton_int8_add"),
     # Not 1.5/integer-arithmetic-and-bitwise: that item is about sub-byte (int4) packing, which this does not do.
-    items=("1.5/objective", "1.5/step-1", "1.5/step-2", "1.5/step-3", "1.5/step-4",
-           "1.5/higher-precision-accumulators-to-prevent", "1.5/correct-scaling-factor-and-zero-point"),
-    module=MODULE,
-    reference="reference_impls.triton.int8_add",
-    oracle=ORACLES,
-    needs=NEEDS,
     preamble=PREAMBLE,
     scaffold=SCAFFOLD,
     task=TASK,
-    time_limit_s=TIME_LIMIT_S,
     entry_points=(
         EntryPoint("choose_qparams", "(x: torch.Tensor) -> tuple[float, int]",
                    "Per-tensor asymmetric int8 (scale, zero_point) for the range of x widened to include 0."),

@@ -2,14 +2,11 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._triton import (
-    MODULE,
-    NEEDS,
     NOT_LAUNCHED_HINT,
-    ORACLES,
     PREAMBLE,
-    TIME_LIMIT_S,
     case,
     kernel_call,
     not_launched,
@@ -127,18 +124,11 @@ def _torch_matmul(a, b):
     return a @ b
 
 
-EXERCISE = Exercise(
-    id="triton_matmul",
-    title="Naive matmul in Triton: one program per element of C, K in masked chunks",
-    items=("iv-deliverables/cuda-matmul-naive",),
-    module=MODULE,
-    reference="reference_impls.triton.matmul_naive",
-    oracle=ORACLES,
-    needs=NEEDS,
+EXERCISE = Exercise.of(
+    info("triton_matmul"),
     preamble=PREAMBLE,
     scaffold=SCAFFOLD,
     task=TASK,
-    time_limit_s=TIME_LIMIT_S,
     entry_points=(
         EntryPoint("matmul", "(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor",
                    "a @ b for a (M, K) and b (K, N) of one float dtype, (M, N) in that dtype, by launching "

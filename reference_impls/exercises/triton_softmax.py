@@ -2,14 +2,11 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._triton import (
-    MODULE,
-    NEEDS,
     NOT_LAUNCHED_HINT,
-    ORACLES,
     PREAMBLE,
-    TIME_LIMIT_S,
     case,
     kernel_call,
     not_launched,
@@ -127,18 +124,11 @@ def _torch_softmax(x):
     return torch.softmax(x, dim=-1)
 
 
-EXERCISE = Exercise(
-    id="triton_softmax",
-    title="Row softmax in Triton: one program per row, masked to -inf, max subtracted",
-    items=("iv-deliverables/cuda-softmax",),
-    module=MODULE,
-    reference="reference_impls.triton.softmax",
-    oracle=ORACLES,
-    needs=NEEDS,
+EXERCISE = Exercise.of(
+    info("triton_softmax"),
     preamble=PREAMBLE,
     scaffold=SCAFFOLD,
     task=TASK,
-    time_limit_s=TIME_LIMIT_S,
     entry_points=(
         EntryPoint("softmax", "(x: torch.Tensor) -> torch.Tensor",
                    "Softmax over the last dim of a 2-D float32 / float16 tensor, same shape and dtype out, "

@@ -2,14 +2,11 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._triton import (
-    MODULE,
-    NEEDS,
     NOT_LAUNCHED_HINT,
-    ORACLES,
     PREAMBLE,
-    TIME_LIMIT_S,
     case,
     kernel_call,
     not_launched,
@@ -91,18 +88,11 @@ def _torch_add(x, y):
     return x + y
 
 
-EXERCISE = Exercise(
-    id="triton_vector_add",
-    title="Vector add in Triton: a kernel, its grid and its mask",
-    items=("1.5/kernels", "1.5/thread-hierarchy", "1.5/launch-syntax", "1.5/host-device-model", "iv-deliverables/cuda-vector-add"),
-    module=MODULE,
-    reference="reference_impls.triton.vector_add",
-    oracle=ORACLES,
-    needs=NEEDS,
+EXERCISE = Exercise.of(
+    info("triton_vector_add"),
     preamble=PREAMBLE,
     scaffold=SCAFFOLD,
     task=TASK,
-    time_limit_s=TIME_LIMIT_S,
     entry_points=(
         EntryPoint("vector_add", "(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor",
                    "x + y by launching vector_add_kernel; x, y: same shape and dtype, contiguous, on one device.\n\n"

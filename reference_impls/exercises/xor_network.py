@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.numpy.xor import XOR_X, XOR_Y
 
@@ -58,11 +59,8 @@ def _backward_without_tanh_grad(x, y, params):
     return {"W1": x.T @ da1, "b1": da1.sum(0), "W2": h.T @ dz, "b2": dz.sum(0)}
 
 
-EXERCISE = Exercise(
-    id="xor_network",
-    title="The XOR network: forward, backward and training by hand",
-    items=("0.2/exercise-1", "0.2/weight-update-rules-and-parameter"),
-    reference="reference_impls.numpy.xor",
+EXERCISE = Exercise.of(
+    info("xor_network"),
     task="""A 2-layer network that learns XOR, the classic problem no single layer can solve.
 
     a1 = x @ W1 + b1;  h = tanh(a1);  z = h @ W2 + b2;  p = sigmoid(z)       x: (N, 2), p: (N, 1)

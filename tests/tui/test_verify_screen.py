@@ -28,6 +28,7 @@ def softmax_only(curriculum, monkeypatch, tmp_path):
     (curriculum / "t.yaml").write_text(CURRICULUM, encoding="utf-8")
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])
     monkeypatch.setenv("LEARN_DRILLS", str(tmp_path / "no-decks"))
     return tmp_path / "workspace"
 

@@ -137,7 +137,7 @@ class ExercisePanel(Vertical):
                            on_done=lambda report: call(self._on_done, report))
         store_attempts(engine, reports)
         by_id = {e.id: e for e in exercises}
-        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.exercises())
+        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.listings())
         call(self._finished, reports, ticks)
 
     def _no_files(self, exercises) -> None:

@@ -4,15 +4,9 @@ import math
 
 import torch
 
+from reference_impls.torch.attention import causal_mask, padding_mask  # noqa: F401 - as in the reference
+
 EXPECTED_HINT = "the boolean mask is inverted"
-
-
-def causal_mask(T, device=None):
-    return torch.ones(T, T, dtype=torch.bool, device=device).tril()
-
-
-def padding_mask(lengths, S):
-    return torch.arange(S)[None, :] < lengths[:, None]
 
 
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
@@ -23,7 +17,7 @@ def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
         scores = scores.masked_fill(~torch.ones(L, S, dtype=torch.bool).tril(), float("-inf"))
     if attn_mask is not None:
         if attn_mask.dtype == torch.bool:
-            scores = scores.masked_fill(attn_mask, float("-inf"))  # True = masked: backwards
+            scores = scores.masked_fill(attn_mask, float("-inf"))  # the mistake: True = masked, backwards
         else:
             scores = scores + attn_mask
     return torch.softmax(scores, dim=-1)

@@ -4,15 +4,9 @@ import math
 
 import torch
 
+from reference_impls.torch.attention import causal_mask, padding_mask  # noqa: F401 - as in the reference
+
 EXPECTED_HINT = "masked AFTER the softmax"
-
-
-def causal_mask(T, device=None):
-    return torch.tril(torch.ones(T, T, device=device)).bool()
-
-
-def padding_mask(lengths, S):
-    return torch.stack([torch.arange(S) < n for n in lengths]) if len(lengths) else torch.zeros(0, S, dtype=torch.bool)
 
 
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
@@ -20,7 +14,7 @@ def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
     scores = q @ k.transpose(-2, -1) * scale
     if attn_mask is not None and attn_mask.dtype != torch.bool:
         scores = scores + attn_mask
-    w = torch.softmax(scores, dim=-1)
+    w = torch.softmax(scores, dim=-1)  # the mistake: the masks zero weights after this
     if is_causal:
         L, S = scores.shape[-2:]
         w = w * torch.ones(L, S, dtype=w.dtype).tril()

@@ -1,29 +1,22 @@
 """Wrong: attention without the causal mask: every position sees the whole window, the future included."""
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from reference_impls.torch import char_lm
+from reference_impls.torch.char_lm import (  # noqa: F401 - as in the reference
+    CharLMConfig,
+    build_vocab,
+    decode,
+    encode,
+    get_batch,
+)
+
 EXPECTED_HINT = "a position sees the future"
 
-@dataclass
-class CharLMConfig:
-    vocab_size: int = 58
-    block_size: int = 16
-    n_layer: int = 1
-    n_head: int = 2
-    n_embd: int = 32
 
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        self.n_head = cfg.n_head
-        self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
-        self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
-
+class CausalSelfAttention(char_lm.CausalSelfAttention):
     def forward(self, x):
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)
@@ -32,6 +25,7 @@ class CausalSelfAttention(nn.Module):
         return self.proj(y.transpose(1, 2).reshape(B, T, C))
 
 
+# As in the reference from here on, but built on the attention above.
 class Block(nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -61,28 +55,6 @@ class CharLM(nn.Module):
         logits = self.head(self.ln_f(self.blocks(x)))  # (B, T, V)
         loss = None if targets is None else F.cross_entropy(logits.view(B * T, -1), targets.view(B * T))
         return logits, loss
-
-
-def build_vocab(text):
-    """The sorted distinct characters of the text: index i stands for chars[i]."""
-    return "".join(sorted(set(text)))
-
-
-def encode(text, chars):
-    stoi = {c: i for i, c in enumerate(chars)}
-    return torch.tensor([stoi[c] for c in text], dtype=torch.long)
-
-
-def decode(ids, chars):
-    return "".join(chars[i] for i in ids.tolist())
-
-
-def get_batch(data, block_size, batch_size, generator):
-    """batch_size random windows: x = data[i:i+T], y = data[i+1:i+T+1] (the next characters)."""
-    ix = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
-    x = torch.stack([data[i:i + block_size] for i in ix])
-    y = torch.stack([data[i + 1:i + block_size + 1] for i in ix])
-    return x, y
 
 
 def train_char_lm(text, steps=300, seed=0, batch_size=32, lr=1e-2):

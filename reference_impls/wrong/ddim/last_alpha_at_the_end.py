@@ -1,15 +1,12 @@
 """Wrong: alphas_bar[t_prev] at t_prev = -1 reads the LAST entry (the noisiest), not alpha_bar = 1."""
 
-import torch
+from reference_impls.torch.ddim import ddim_timesteps  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "is the LAST entry"
 
 
-def ddim_timesteps(T, num_steps):
-    return torch.arange(num_steps - 1, -1, -1, dtype=torch.long) * (T // num_steps)
-
-
 def ddim_step(x_t, eps, t, t_prev, alphas_bar):
+    # the mistake: at t_prev = -1, alphas_bar[t_prev] is the LAST entry (the noisiest), not alpha_bar = 1
     abar_t, abar_prev = alphas_bar[t].to(x_t.dtype), alphas_bar[t_prev].to(x_t.dtype)
     x0_pred = (x_t - (1 - abar_t).sqrt() * eps) / abar_t.sqrt()
     return abar_prev.sqrt() * x0_pred + (1 - abar_prev).sqrt() * eps

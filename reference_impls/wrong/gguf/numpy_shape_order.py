@@ -4,49 +4,21 @@ import struct
 
 import numpy as np
 
+from reference_impls.torch.gguf import (  # noqa: F401 - as in the reference
+    DEFAULT_ALIGNMENT,
+    DTYPE_TO_GGML,
+    GGML_TYPES,
+    GGUFError,
+    MAGIC,
+    VALUE_TYPES,
+    VERSION,
+    _Reader,
+    _string,
+    _value,
+    align,
+)
+
 EXPECTED_HINT = "dims written in NumPy order"
-
-MAGIC, VERSION, DEFAULT_ALIGNMENT = b"GGUF", 3, 32
-VALUE_TYPES = {"uint8": 0, "int8": 1, "uint16": 2, "int16": 3, "uint32": 4, "int32": 5, "float32": 6, "bool": 7,
-               "string": 8, "array": 9, "uint64": 10, "int64": 11, "float64": 12}
-TYPE_NAMES = {v: k for k, v in VALUE_TYPES.items()}
-SCALARS = {"uint8": "<B", "int8": "<b", "uint16": "<H", "int16": "<h", "uint32": "<I", "int32": "<i",
-           "float32": "<f", "bool": "<B", "uint64": "<Q", "int64": "<q", "float64": "<d"}
-# ggml_type -> (name, elements per block, bytes per block, NumPy dtype for plain types)
-GGML_TYPES = {
-    0: ("F32", 1, 4, np.float32), 1: ("F16", 1, 2, np.float16), 2: ("Q4_0", 32, 18, None), 3: ("Q4_1", 32, 20, None),
-    6: ("Q5_0", 32, 22, None), 7: ("Q5_1", 32, 24, None), 8: ("Q8_0", 32, 34, None), 9: ("Q8_1", 32, 36, None),
-    10: ("Q2_K", 256, 84, None), 11: ("Q3_K", 256, 110, None), 12: ("Q4_K", 256, 144, None),
-    13: ("Q5_K", 256, 176, None), 14: ("Q6_K", 256, 210, None), 15: ("Q8_K", 256, 292, None),
-    24: ("I8", 1, 1, np.int8), 25: ("I16", 1, 2, np.int16), 26: ("I32", 1, 4, np.int32),
-    27: ("I64", 1, 8, np.int64), 28: ("F64", 1, 8, np.float64), 30: ("BF16", 1, 2, None),
-}
-DTYPE_TO_GGML = {np.dtype(dt): t for t, (_, _, _, dt) in GGML_TYPES.items() if dt is not None}
-
-
-class GGUFError(ValueError):
-    """A file that is not valid GGUF v3; the message names the byte offset."""
-
-
-def align(offset, alignment):
-    return offset + (alignment - offset % alignment) % alignment
-
-
-# -- writing ------------------------------------------------------------------------------------------
-
-
-def _string(text):
-    data = text.encode("utf-8")
-    return struct.pack("<Q", len(data)) + data
-
-
-def _value(kind, value):
-    if kind == "string":
-        return _string(value)
-    if kind == "array":
-        elem_kind, items = value
-        return struct.pack("<IQ", VALUE_TYPES[elem_kind], len(items)) + b"".join(_value(elem_kind, v) for v in items)
-    return struct.pack(SCALARS[kind], int(value) if kind == "bool" else value)
 
 
 def gguf_bytes(metadata, tensors):
@@ -66,65 +38,6 @@ def gguf_bytes(metadata, tensors):
         offset += len(blobs[-1])
     out += bytes(align(len(out), alignment) - len(out))  # tensor data starts aligned
     return bytes(out + b"".join(blobs))
-
-
-def write_gguf(path, metadata, tensors):
-    with open(path, "wb") as fh:
-        fh.write(gguf_bytes(metadata, tensors))
-
-
-# -- reading ------------------------------------------------------------------------------------------
-
-
-class _Reader:
-    def __init__(self, data):
-        self.data, self.pos = memoryview(data), 0
-
-    def take(self, n, what):
-        if n > len(self.data) - self.pos:
-            raise GGUFError(f"truncated at byte offset {self.pos}: {what} needs {n} bytes, "
-                            f"{len(self.data) - self.pos} left (file size {len(self.data)})")
-        chunk = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return chunk
-
-    def scalar(self, kind, what):
-        return struct.unpack(SCALARS[kind], self.take(struct.calcsize(SCALARS[kind]), what))[0]
-
-    def string(self, what):
-        start = self.pos
-        raw = self.take(self.scalar("uint64", f"{what}'s length"), what)
-        try:
-            return bytes(raw).decode("utf-8")
-        except UnicodeDecodeError:
-            raise GGUFError(f"{what} at byte offset {start} is not valid UTF-8") from None
-
-    def value(self, kind, what):
-        if kind == "string":
-            return self.string(what)
-        if kind == "array":
-            start = self.pos
-            elem_kind = self.value_type(f"{what}'s element type")
-            count = self.scalar("uint64", f"{what}'s length")
-            smallest = 8 if elem_kind in ("string", "array") else struct.calcsize(SCALARS[elem_kind])
-            if count * smallest > len(self.data) - self.pos:  # before allocating anything
-                raise GGUFError(f"array at byte offset {start} claims {count} elements, more than the "
-                                f"{len(self.data) - self.pos} bytes left can hold")
-            return elem_kind, [self.value(elem_kind, f"{what}[{i}]") for i in range(count)]
-        start = self.pos
-        v = self.scalar(kind, what)
-        if kind == "bool":
-            if v not in (0, 1):
-                raise GGUFError(f"bool at byte offset {start} is {v}, not 0 or 1")
-            return bool(v)
-        return v
-
-    def value_type(self, what):
-        start = self.pos
-        t = self.scalar("uint32", what)
-        if t not in TYPE_NAMES:
-            raise GGUFError(f"unknown metadata value type {t} at byte offset {start}")
-        return TYPE_NAMES[t]
 
 
 def parse_gguf(data):
@@ -190,8 +103,3 @@ def parse_gguf(data):
         else:  # little-endian in the file, native in memory; shape back in NumPy order
             tensors[name] = raw.view(np.dtype(dtype).newbyteorder("<")).astype(dtype).reshape(dims)
     return metadata, tensors
-
-
-def read_gguf(path):
-    with open(path, "rb") as fh:
-        return parse_gguf(fh.read())

@@ -2,31 +2,9 @@
 
 import torch
 
+from reference_impls.torch.gptq import quantize, quantizer_params, rtn_quantize  # noqa: F401 - as in the reference
+
 EXPECTED_HINT = "the error was pushed onto the next column only"
-
-
-def quantizer_params(W, bits=4):
-    """Per output row: scale, zero (d_out, 1) of asymmetric min-max quantization to 2^bits levels."""
-    maxq = 2**bits - 1
-    xmin = W.min(dim=1).values.clamp(max=0)
-    xmax = W.max(dim=1).values.clamp(min=0)
-    both_zero = (xmin == 0) & (xmax == 0)
-    xmin, xmax = torch.where(both_zero, -1.0, xmin), torch.where(both_zero, 1.0, xmax)
-    scale = (xmax - xmin) / maxq
-    zero = torch.round(-xmin / scale)
-    return scale[:, None], zero[:, None]
-
-
-def quantize(w, scale, zero, bits=4):
-    """Quantize-dequantize: scale * (clamp(round(w / scale) + zero, 0, 2^bits - 1) - zero)."""
-    q = torch.clamp(torch.round(w / scale) + zero, 0, 2**bits - 1)
-    return scale * (q - zero)
-
-
-def rtn_quantize(W, bits=4):
-    """Round to nearest, no error compensation: the baseline."""
-    scale, zero = quantizer_params(W, bits)
-    return quantize(W, scale, zero, bits)
 
 
 def gptq_quantize(W, X, bits=4, percdamp=0.01):

@@ -3,31 +3,14 @@
 import math
 
 import torch
-from torch import nn
+
+from reference_impls.torch import kv_cache
+from reference_impls.torch.kv_cache import KVCache, kv_cache_bytes  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "aligns the mask top-left"
 
 
-class KVCache:
-    def __init__(self):
-        self.k = self.v = None
-
-    def append(self, k, v):
-        self.k = k if self.k is None else torch.cat([self.k, k], dim=2)
-        self.v = v if self.v is None else torch.cat([self.v, v], dim=2)
-        return self.k, self.v
-
-    def __len__(self):
-        return 0 if self.k is None else self.k.shape[2]
-
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self, n_embd, n_head):
-        super().__init__()
-        self.n_head = n_head
-        self.c_attn = nn.Linear(n_embd, 3 * n_embd)
-        self.c_proj = nn.Linear(n_embd, n_embd)
-
+class CausalSelfAttention(kv_cache.CausalSelfAttention):
     def forward(self, x, cache=None):
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(C, dim=2)
@@ -36,10 +19,7 @@ class CausalSelfAttention(nn.Module):
             k, v = cache.append(k, v)
         S = k.shape[2]
         att = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-        att = att.masked_fill(torch.ones(T, S, dtype=torch.bool).triu(1), float("-inf"))  # top-left
+        # the mistake: the mask is aligned top-left (triu(1)); with S - T cached keys it must be bottom-right
+        att = att.masked_fill(torch.ones(T, S, dtype=torch.bool).triu(1), float("-inf"))
         y = att.softmax(-1) @ v
         return self.c_proj(y.transpose(1, 2).reshape(B, T, C))
-
-
-def kv_cache_bytes(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2):
-    return 2 * batch * seq_len * n_layer * n_kv_head * head_dim * bytes_per_element

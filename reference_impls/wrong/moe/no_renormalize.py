@@ -1,34 +1,18 @@
 """Wrong: top-k weights are the raw router probabilities, never renormalized (even with normalize=True)."""
 
 import torch
-import torch.nn.functional as F
-from torch import nn
+
+from reference_impls.torch import moe
+from reference_impls.torch.moe import Expert  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "top-k weights not renormalized"
 
 
-class Expert(nn.Module):
-    def __init__(self, d_model, d_ff):
-        super().__init__()
-        self.w1 = nn.Linear(d_model, d_ff, bias=False)
-        self.w2 = nn.Linear(d_ff, d_model, bias=False)
-        self.w3 = nn.Linear(d_model, d_ff, bias=False)
-
-    def forward(self, x):
-        return self.w2(F.silu(self.w1(x)) * self.w3(x))
-
-
-class MoE(nn.Module):
-    def __init__(self, d_model, d_ff, n_experts, top_k=2, normalize=True):
-        super().__init__()
-        self.top_k = top_k
-        self.gate = nn.Linear(d_model, n_experts, bias=False)
-        self.experts = nn.ModuleList(Expert(d_model, d_ff) for _ in range(n_experts))
-
+class MoE(moe.MoE):
     def forward(self, x):
         flat = x.reshape(-1, x.shape[-1])
         probs = self.gate(flat).softmax(-1)
-        w, idx = probs.topk(self.top_k, -1)
+        w, idx = probs.topk(self.top_k, -1)  # the mistake: w is never divided by its sum, whatever self.normalize says
         y = torch.zeros_like(flat)
         for n in range(flat.shape[0]):
             for j in range(self.top_k):

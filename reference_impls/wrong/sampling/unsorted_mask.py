@@ -2,23 +2,16 @@
 
 import torch
 
+from reference_impls.torch.sampling import greedy, top_k_filter  # noqa: F401 - as in the reference
+
 EXPECTED_HINT = "scatter the mask back"
-
-
-def greedy(logits):
-    return logits.argmax(-1)
-
-
-def top_k_filter(logits, k):
-    v = torch.topk(logits, min(k, logits.shape[-1])).values[..., -1, None]
-    return torch.where(logits < v, float("-inf"), logits)
 
 
 def top_p_filter(logits, p):
     probs, _ = torch.softmax(logits, -1).sort(descending=True)
     remove = probs.cumsum(-1) - probs >= p
     remove[..., 0] = False
-    return logits.masked_fill(remove, float("-inf"))  # positions of the SORTED order
+    return logits.masked_fill(remove, float("-inf"))  # the mistake: positions of the SORTED order
 
 
 def sampling_probs(logits, temperature=1.0, top_k=None, top_p=None):

