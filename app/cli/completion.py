@@ -7,7 +7,6 @@ last command synced is what completes; a missing or unreadable database complete
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from contextlib import closing
 
@@ -58,19 +57,13 @@ def complete_deck(incomplete: str) -> list[tuple[str, str]]:
 
 
 def complete_exercise(incomplete: str) -> list[tuple[str, str]]:
-    """Exercises from the verify index's cache (app/verify/index.py), built here if no `learn verify` has yet."""
-    from app import locations
-
+    """Exercises from reference_impls/catalog.toml: read as data, no exercise module imported."""
     try:
-        cached = json.loads((locations.learn_home() / "cache" / "exercises.json").read_text(encoding="utf-8"))
-        rows = [(entry["id"], entry.get("title")) for entry in cached["exercises"]]
-    except (OSError, ValueError, KeyError, TypeError):  # no index yet: build it once (numpy, no torch)
-        try:
-            from app.verify.index import listings
+        from app.verify.registry import listings
 
-            rows = [(exercise.id, exercise.title) for exercise in listings()]
-        except Exception:  # noqa: BLE001 - a broken exercise module: complete nothing rather than fail the shell
-            rows = []
+        rows = [(exercise.id, exercise.title) for exercise in listings()]
+    except Exception:  # noqa: BLE001 - a broken catalog: complete nothing rather than fail the shell
+        rows = []
     return _matching(rows, incomplete)
 
 
