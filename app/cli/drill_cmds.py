@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Optional, Protocol
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -304,11 +305,7 @@ DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this 
 
 def open_drills():
     """The engine with the curriculum and the decks synced (the decks name curriculum items)."""
-    from app.drill.sync import sync_decks
-
-    engine = open_store()
-    sync_decks(engine)
-    return engine
+    return open_store(decks=True)
 
 
 @drill_app.callback(invoke_without_command=True)

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 log_app = typer.Typer(
     help="The Captain's Log: journal entries in the plan's template (Progress, Key Insight, Challenge, Next Steps).",

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 STATUS_MARK = {"done": "[green]✔[/]", "in_progress": "[yellow]◐[/]", "todo": "[dim]○[/]"}
 STATUS_STYLE = {"Done": "green", "Started": "yellow", "Not Started": "dim"}
@@ -87,10 +88,11 @@ def show(
     engine = open_store()
     view = module_view(engine, resolve_module_id(engine, module))
     # Exercises (learn verify): each with its last attempt; printed after the checklists.
+    from app.cli.output import warn
     from app.cli.verify_cmds import print_exercises
-    from app.verify.attempts import module_exercises
+    from app.study.verify import module_exercises
 
-    exercises = module_exercises(engine, view.id)
+    exercises = module_exercises(engine, view.id, on_error=warn)
     Output(as_json).emit(
         {**view.to_json(), "exercises": exercises},
         lambda console: (_print_module(console, view), print_exercises(console, exercises)),

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 MAX_FAILURES_SHOWN = 3  # per exercise; --json has them all
 OUTPUT_LINES_SHOWN = 8
@@ -71,13 +72,14 @@ def verify(
     exercise whose checks all pass ticks its checklist items.
     """
     from app.errors import LearnError
+    from app.study.verify import overall_passed, warm_up
     from app.verify import registry
 
     if (target is None) == (not all_):
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
-    _warm_up()
+    warm_up()  # the children's fork server imports numpy while the store opens
     exercises = registry.listings() if all_ else _find(target, reference)
     # The database (sqlalchemy, the curriculum sync) opens in the background while the children run.
     store = None if reference else _in_background(open_store)
@@ -113,102 +115,55 @@ def _in_background(fn):
     return future
 
 
-def _warm_up() -> None:
-    """Start the fork server of the children now: it imports numpy while we sync the curriculum."""
-    from app.verify.runner import start_method
-
-    if start_method() == "forkserver":
-        from app.verify.forkserver import warm_up
-
-        warm_up()
-
-
-def _jobs(exercises, reference: bool):
-    from app.verify import registry
-    from app.verify.runner import Job
-
-    if reference:
-        return [Job(e, f"module:{e.reference}", "reference") for e in exercises]
-    return [Job(e, str(registry.learner_file(e))) for e in exercises]
-
-
-def overall_passed(reports, skip_missing: bool) -> bool:
-    """--all checks what you have started; a module or exercise you name must be all there."""
-    counted = [r for r in reports if not (skip_missing and r.status == "missing")]
-    return bool(counted) and all(r.passed for r in counted)
-
-
 def _run(store, exercises, out, reference: bool, time_limit, workers, *, watching: bool = False, skip_missing: bool = False):
-    """Run, store (store: an engine, a future of one, or None for reference runs), print; (reports, ticks)."""
-    from app.errors import LearnError
-    from app.verify import registry
-    from app.verify.report import summary
-    from app.verify.runner import run_jobs
+    """Run and store (app.study.verify; store: an engine, a future of one, or None for reference runs),
+    then print; (reports, ticks)."""
+    from app.study.verify import verify as run_verify
 
-    jobs = _jobs(exercises, reference)
-    if not reference and not watching and not any(registry.learner_file(e).is_file() for e in exercises):
-        modules = dict.fromkeys(registry.module_label(e.home_module) for e in exercises)
-        raise LearnError(f"no exercise files yet in {registry.display_path(registry.learner_file(exercises[0]).parent.parent)}: run "
-                         + " and ".join(f"`learn start {m}`" for m in modules))
     if out.json_mode:
-        reports = run_jobs(jobs, workers=workers, time_limit_s=time_limit)
+        run = run_verify(exercises, store, reference=reference, require_files=not watching, skip_missing=skip_missing,
+                         time_limit_s=time_limit, workers=workers)
     else:
-        reports = _run_with_progress(out.console, jobs, workers, time_limit)
-    ticks = None
-    attempt_ids: list[str] = []
-    engine = store.result() if hasattr(store, "result") else store
-    if engine is not None:
-        from app.verify.attempts import store_attempts, tick_items
-
-        attempt_ids = store_attempts(engine, reports)
-        by_id = {e.id: e for e in exercises}
-        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.listings())
-    data = {
-        "reference": reference,
-        "passed": overall_passed(reports, skip_missing),
-        "summary": summary(reports),
-        "exercises": [r.to_json() for r in reports],
-        "ticked": ticks.ticked if ticks else [],
-        "waiting": ticks.waiting if ticks else {},
-        "attempt_ids": attempt_ids,
-    }
-    out.emit(data, lambda console: _print_reports(console, reports, ticks, reference))
-    return reports, ticks
+        with _Progress(out.console) as progress:
+            run = run_verify(exercises, store, reference=reference, require_files=not watching,
+                             skip_missing=skip_missing, time_limit_s=time_limit, workers=workers,
+                             on_event=progress.on_event, on_done=progress.on_done)
+    out.emit(run.to_json(), lambda console: _print_reports(console, run.reports, run.ticks, reference))
+    return run.reports, run.ticks
 
 
-def _run_with_progress(console, jobs, workers, time_limit):
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+class _Progress:
+    """A Rich progress bar per running exercise (transient), and a line per finished one."""
 
-    from app.verify.runner import run_jobs
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    )
-    tasks: dict[str, int] = {}
+        self.bars = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=not console.is_terminal,
+        )
+        self.tasks: dict[str, int] = {}
 
-    def on_event(report, event) -> None:
+    def __enter__(self):
+        self.bars.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bars.__exit__(*exc)
+
+    def on_event(self, report, event) -> None:
+        from rich.markup import escape
+
         kind = event.get("event")
         if kind == "plan":
-            tasks[report.id] = progress.add_task(escape(report.id), total=len(event.get("cases", [])))
-        elif kind == "case" and report.id in tasks:
-            progress.advance(tasks[report.id])
+            self.tasks[report.id] = self.bars.add_task(escape(report.id), total=len(event.get("cases", [])))
+        elif kind == "case" and report.id in self.tasks:
+            self.bars.advance(self.tasks[report.id])
 
-    def on_done(report) -> None:
-        if report.id in tasks:
-            progress.remove_task(tasks.pop(report.id))
-        progress.console.print(_one_line(report))
-
-    with progress:
-        return run_jobs(jobs, workers=workers, time_limit_s=time_limit, on_event=on_event, on_done=on_done)
+    def on_done(self, report) -> None:
+        if report.id in self.tasks:
+            self.bars.remove_task(self.tasks.pop(report.id))
+        self.bars.console.print(_one_line(report))
 
 
 MARK = {"passed": "[green]✔[/]", "missing": "[dim]○[/]"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.module_view import module_view
 from app.tui.widgets.exercises import ExercisePanel
 from app.verify import registry
@@ -28,6 +28,7 @@ def softmax_only(curriculum, monkeypatch, tmp_path):
     (curriculum / "t.yaml").write_text(CURRICULUM, encoding="utf-8")
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])  # what the TUI lists from
     monkeypatch.setenv("LEARN_DRILLS", str(tmp_path / "no-decks"))
     return tmp_path / "workspace"
 
