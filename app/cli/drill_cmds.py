@@ -330,12 +330,11 @@ def drill(
     from rich.console import Console
 
     from app.drill.queue import QueueQuery
-    from app.drill.session import DrillSession
+    from app.study.drill import open_drill
 
-    engine = open_drills()
     io = StdinIO(Console(highlight=False))
     query = QueueQuery(deck=deck, module=module, tag=tag, new=new, limit=limit, cram=cram)
-    session = DrillSession.open(engine, query, io.now())
+    session = open_drill(open_store(), query, io.now())
     if session.current is None:
         _nothing_due(io.console, session, io.now())
         return
