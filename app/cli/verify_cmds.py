@@ -216,31 +216,30 @@ def _print_timings(console, reports) -> None:
     from rich.table import Table
 
     timed = [r for r in reports if r.timing]
-    measured = [r for r in timed if r.timing.get("status") == "measured"]
+    measured = [r for r in timed if r.timing.measured]
     if measured:
-        table = Table(title=f"GPU timings ({escape(measured[0].timing.get('device') or 'cuda')}; median ms, "
+        table = Table(title=f"GPU timings ({escape(measured[0].timing.device or 'cuda')}; median ms, "
                             "speedup = their time / yours)", title_justify="left", show_edge=False, pad_edge=False)
         for column in ("Exercise", "Size", "Yours", "Reference", "torch", "vs reference", "vs torch", "Throughput", "Roofline"):
             table.add_column(column, justify="left" if column in ("Exercise", "Size") else "right", no_wrap=True)
         for report in measured:
             t = report.timing
-            throughput = f"{t['tflops']:.3g} TFLOP/s" if t.get("tflops") else f"{t['gbps']:.0f} GB/s" if t.get("gbps") else "-"
-            roofline = f"{100 * t['roofline_fraction']:.0f}%" if t.get("roofline_fraction") is not None else "-"
-            speedup = f"{_speedup(t['speedup_vs_reference'])}"
-            if t.get("suspect"):
+            throughput = f"{t.tflops:.3g} TFLOP/s" if t.tflops else f"{t.gbps:.0f} GB/s" if t.gbps else "-"
+            roofline = f"{100 * t.roofline_fraction:.0f}%" if t.roofline_fraction is not None else "-"
+            speedup = _speedup(t.speedup_vs_reference)
+            if t.suspect:
                 speedup = f"[red]{speedup} suspect[/]"
-            table.add_row(escape(report.id), escape(t.get("size") or ""), f"{t['ms']['yours']:.3g}",
-                          f"{t['ms']['reference']:.3g}", f"{t['ms']['torch']:.3g}", speedup,
-                          _speedup(t["speedup_vs_torch"]), throughput, roofline)
+            table.add_row(escape(report.id), escape(t.size or ""), f"{t.ms['yours']:.3g}", f"{t.ms['reference']:.3g}",
+                          f"{t.ms['torch']:.3g}", speedup, _speedup(t.speedup_vs_torch), throughput, roofline)
         console.print(table)
         for report in measured:
-            if report.timing.get("suspect"):
-                console.print(f"  [yellow]{escape(report.id)}:[/] {escape(report.timing.get('message') or '')}")
+            if report.timing.suspect:
+                console.print(f"  [yellow]{escape(report.id)}:[/] {escape(report.timing.message or '')}")
     for report in timed:
-        if report.timing.get("status") in ("error", "skipped"):
-            style = "red" if report.timing["status"] == "error" else "dim"
-            console.print(f"[{style}]{escape(report.id)}: {escape(report.timing.get('message') or '')}[/]")
-    no_cuda = next((r.timing.get("message") for r in timed if r.timing.get("status") == "no_cuda"), None)
+        if report.timing.status in ("error", "skipped"):
+            style = "red" if report.timing.status == "error" else "dim"
+            console.print(f"[{style}]{escape(report.id)}: {escape(report.timing.message or '')}[/]")
+    no_cuda = next((r.timing.message for r in timed if r.timing.status == "no_cuda"), None)
     if no_cuda:
         console.print(f"[dim]{escape(no_cuda)}[/]")
 
@@ -252,54 +251,55 @@ def _speedup(value) -> str:
 def _print_failure(console, report) -> None:
     from rich.markup import escape
 
+    from app.verify.results import CaseResult, CaseStatus
+
     console.print(f"\n[red]✘[/] [bold]{escape(report.id)}[/]  [dim]{escape(report.title)} · {escape(report.file)}[/]")
     if report.error:
         console.print(f"  [red]{escape(report.error)}[/]")
     if report.error_detail:
         _print_frames(console, report.error_detail.get("traceback", []))
-    failures = [c for c in report.failures if c["status"] != "not_run"]
-    if failures and all((c.get("error") or {}).get("type") == "NotImplementedError" for c in failures):
-        todo = ", ".join(dict.fromkeys(f"`{c['entry']}`" for c in failures))
+    failures = [c for c in report.failures if c.status != CaseStatus.NOT_RUN]
+    if failures and all((c.error or {}).get("type") == "NotImplementedError" for c in failures):
+        todo = ", ".join(dict.fromkeys(f"`{c.entry}`" for c in failures))
         console.print(f"  [yellow]not implemented yet:[/] {escape(todo)} still raise NotImplementedError")
         return
     # The same error in many cases (NotImplementedError everywhere) is shown once, with a count.
-    same: dict[tuple, list[dict]] = {}
+    same: dict[tuple, list[CaseResult]] = {}
     for case in failures:
-        key = (case["check"], case["message"]) if case["status"] == "error" else (case["index"],)
+        key = (case.check, case.message) if case.status == CaseStatus.ERROR else (case.index,)
         same.setdefault(key, []).append(case)
     groups = list(same.values())
     # One failure per check (forward, backward) first, then more of the same check.
     firsts, seconds, seen = [], [], set()
     for group in groups:
-        (seconds if group[0]["check"] in seen else firsts).append(group)
-        seen.add(group[0]["check"])
+        (seconds if group[0].check in seen else firsts).append(group)
+        seen.add(group[0].check)
     shown = 0
     for group in (firsts + seconds)[:MAX_FAILURES_SHOWN]:
         case = group[0]
         shown += len(group)
-        also = f"  [dim](and {len(group) - 1} more cases of {escape(case['check'])}, the same error)[/]" if len(group) > 1 else ""
-        console.print(f"  [red]✘[/] {escape(case['label'])}  [dim]{escape(case.get('detail') or '')}[/]{also}")
-        if case.get("message"):
-            console.print(f"      {escape(case['message'])}")
-        mismatch = case.get("mismatch") or {}
+        also = f"  [dim](and {len(group) - 1} more cases of {escape(case.check)}, the same error)[/]" if len(group) > 1 else ""
+        console.print(f"  [red]✘[/] {escape(case.label)}  [dim]{escape(case.detail or '')}[/]{also}")
+        if case.message:
+            console.print(f"      {escape(case.message)}")
+        mismatch = case.mismatch or {}
         for index, expected, actual in list(zip(mismatch.get("indices", []), mismatch.get("expected_values", []),
                                                 mismatch.get("actual_values", []), strict=False))[:2]:
             where = tuple(index) if len(index) != 1 else index[0]
             console.print(f"      at {where}: got {_value(actual)}, expected {_value(expected)}")
-        if case.get("error"):
-            _print_frames(console, case["error"].get("traceback", []), indent="      ")
-        if case.get("note"):
-            console.print(f"      [dim]{escape(case['note'])}[/]")
+        if case.error:
+            _print_frames(console, case.error.get("traceback", []), indent="      ")
+        if case.note:
+            console.print(f"      [dim]{escape(case.note)}[/]")
     rest = len(failures) - shown
     if rest > 0:
         console.print(f"  [dim]... and {rest} more failing checks (`learn verify {escape(report.id)} --json` lists them all)[/]")
     for hint in report.hints:
         console.print(f"  [yellow]hint:[/] {escape(hint)}")
-    for stream in ("stdout", "stderr"):
-        text = report.output.get(stream) or ""
+    for stream, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
         if text.strip():
             lines = text.rstrip("\n").splitlines()
-            console.print(f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.get('truncated') else ''}):[/]")
+            console.print(f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.truncated else ''}):[/]")
             for line in lines[:OUTPUT_LINES_SHOWN]:
                 console.print(f"    [dim]{escape(line[:200])}[/]")
             if len(lines) > OUTPUT_LINES_SHOWN:

@@ -170,18 +170,18 @@ class ExercisePanel(Vertical):
             log.write(f"  [red]{escape(report.error)}[/]")
         for hint in report.hints[:3]:
             log.write(f"  [yellow]hint:[/] {escape(hint)}")
-        if report.timing and report.timing.get("status") != "no_cuda":  # a kernel exercise's GPU timings
+        if report.timing and report.timing.status != "no_cuda":  # a kernel exercise's GPU timings
             from app.verify.kernel_timing import describe
 
-            style = {"measured": "cyan", "error": "red"}.get(report.timing.get("status"), "dim")
-            log.write(f"  [{style}]⏱ {escape(describe(report.timing))}[/]")
+            style = {"measured": "cyan", "error": "red"}.get(report.timing.status, "dim")
+            log.write(f"  [{style}]⏱ {escape(describe(report.timing.to_json()))}[/]")
 
     def _finished(self, reports, ticks) -> None:
         log = self.query_one(RichLog)
         passed = sum(r.passed for r in reports)
         log.write(f"\n[bold]{passed} of {len(reports)} exercises passed[/], "
                   f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks")
-        no_cuda = next((r.timing.get("message") for r in reports if r.timing and r.timing.get("status") == "no_cuda"), None)
+        no_cuda = next((r.timing.message for r in reports if r.timing and r.timing.status == "no_cuda"), None)
         if no_cuda:  # once per run, as `learn verify` says it
             log.write(f"[dim]⏱ {escape(no_cuda)}[/]")
         for item in ticks.ticked:
