@@ -18,15 +18,6 @@ def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
 
 
-def _known_modules(engine) -> list[str]:
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        ids = list(conn.execute(text("SELECT id FROM module")).scalars())
-        conn.rollback()
-    return ids
-
-
 @handles_errors
 def start(
     module: Annotated[str, typer.Argument(help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).")],
@@ -34,10 +25,12 @@ def start(
 ) -> None:
     """Write the module's exercise files into your workspace (stubs with the task; your files are kept)."""
     from app import locations
+    from app.study.verify import curriculum_modules, find_exercises
     from app.verify import registry, scaffold
 
-    exercises = registry.find(module, _known_modules(open_store()))
-    started = scaffold.start(exercises)
+    engine = open_store()
+    exercises = find_exercises(module, lambda: curriculum_modules(engine))
+    started = scaffold.start([registry.full(e) for e in exercises])
 
     def human(console) -> None:
         from rich.markup import escape
@@ -72,7 +65,7 @@ def verify(
     exercise whose checks all pass ticks its checklist items.
     """
     from app.errors import LearnError
-    from app.study.verify import overall_passed, warm_up
+    from app.study.verify import curriculum_modules, find_exercises, overall_passed, warm_up
     from app.verify import registry
 
     if (target is None) == (not all_):
@@ -80,7 +73,9 @@ def verify(
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
     warm_up()  # the children's fork server imports numpy while the store opens
-    exercises = registry.listings() if all_ else _find(target, reference)
+    # The exercises from the listings alone; the curriculum only to explain a miss.
+    explain = None if reference else (lambda: curriculum_modules(open_store()))
+    exercises = registry.listings() if all_ else find_exercises(target, explain)
     # The database (sqlalchemy, the curriculum sync) opens in the background while the children run.
     store = None if reference else _in_background(open_store)
     out = Output(as_json)
@@ -90,20 +85,6 @@ def verify(
     reports, _ = _run(store, exercises, out, reference, time_limit, jobs, skip_missing=all_)
     if not overall_passed(reports, skip_missing=all_):
         raise typer.Exit(1)
-
-
-def _find(target: str, reference: bool):
-    """The exercises of `target` from the registry alone; the curriculum only to explain a miss."""
-    from app.errors import LearnError
-    from app.verify import registry
-
-    listings = registry.listings()  # no need to import every exercise module (app/verify/index.py)
-    try:
-        return registry.find(target, among=listings)
-    except LearnError:
-        if reference:
-            raise
-    return registry.find(target, _known_modules(open_store()), among=listings)
 
 
 def _in_background(fn):

@@ -74,6 +74,31 @@ def overall_passed(reports: list[ExerciseReport], skip_missing: bool) -> bool:
     return bool(counted) and all(r.passed for r in counted)
 
 
+def find_exercises(target: str, known_modules: Callable[[], list[str]] | None = None) -> list[Exercise]:
+    """The exercises `target` names (an exercise id, or a module: "module-0.2", "0.2", "iv-deliverables"),
+    from the listings. On a miss, the curriculum's module ids (`known_modules`, asked only then) tell
+    "no such module" (with suggestions) from "this module has no exercises yet"."""
+    from app.verify import registry
+
+    listings = registry.listings()
+    try:
+        return registry.find(target, among=listings)
+    except LearnError:
+        if known_modules is None:
+            raise
+    return registry.find(target, known_modules(), among=listings)
+
+
+def curriculum_modules(engine: Engine) -> list[str]:
+    """Every module id of the synced curriculum."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        ids = list(conn.execute(text("SELECT id FROM module")).scalars())
+        conn.rollback()
+    return ids
+
+
 def exercises_of_module(module_id: str) -> list[Exercise]:
     """The exercises of a curriculum module (its own and those ticking its items), from the listings."""
     from app.verify import registry
