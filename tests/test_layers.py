@@ -4,6 +4,7 @@ Imports inside functions count as much as those at the top of a file."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -80,3 +81,50 @@ def test_the_contracts_catch_a_broken_layer(tmp_path, changes, broken):
     result = _lint(_miniature(tmp_path, changes))
     assert result.returncode == 1, result.stdout + result.stderr
     assert broken in result.stdout
+
+
+# -- the core never prints ----------------------------------------------------------------------------
+
+# get_engine's default notice (a schema upgrade, its backup) goes to stderr: the store is opened before
+# the TUI starts (app.tui.app.run), so it never lands inside it; the faces may pass their own.
+PRINTS_ALLOWED = {"app/db/engine.py"}
+
+
+def _writes_to_the_terminal(tree: ast.AST) -> list[int]:
+    """Lines that print or write to sys.stdout / sys.stderr."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            found.append(node.lineno)
+        elif (isinstance(func, ast.Attribute) and func.attr == "write" and isinstance(func.value, ast.Attribute)
+              and func.value.attr in ("stdout", "stderr") and isinstance(func.value.value, ast.Name)
+              and func.value.value.id == "sys"):
+            found.append(node.lineno)
+    return found
+
+
+def _is_a_program(tree: ast.Module) -> bool:
+    """`if __name__ == "__main__":` at the top level: a script of its own (python -m ...), whose output is its own."""
+    return any(isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) for node in tree.body)
+
+
+def test_the_core_never_prints():
+    """Core code returns or reports through a callback: a print would land inside the running TUI."""
+    offenders = []
+    for path in sorted((REPO / "app").rglob("*.py")):
+        name = path.relative_to(REPO).as_posix()
+        if name.startswith(("app/cli/", "app/tui/")) or name in PRINTS_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not _is_a_program(tree):
+            offenders += [f"{name}:{line}" for line in _writes_to_the_terminal(tree)]
+    assert offenders == [], "the core prints; return the text or take a callback instead"
+
+
+def test_the_print_finder_finds_prints():
+    code = "import sys\ndef f():\n    print('x')\n    sys.stderr.write('y')\n    log.write('not a terminal')\n"
+    assert _writes_to_the_terminal(ast.parse(code)) == [3, 4]
+    assert _is_a_program(ast.parse("def main(): print(1)\nif __name__ == '__main__':\n    main()\n"))
