@@ -48,7 +48,8 @@ MINIATURE = {
     "app/cli/output.py": "import typer\nfrom rich.console import Console\n",
     "app/cli/main.py": "import typer\n\ndef main():\n    from app.tui.app import run\n    run()\n",
     "app/tui/__init__.py": "",
-    "app/tui/app.py": "from rich.text import Text\nfrom textual.app import App\n\ndef run():\n    from app.study.verify import verify\n",
+    "app/tui/app.py": ("from rich.text import Text\nfrom textual.app import App\n\n"
+                       "def run():\n    from app.study.verify import verify\n"),
     "app/study/__init__.py": "",
     "app/study/verify.py": "def verify():\n    return []\n",
 }

@@ -60,7 +60,8 @@ def test_cases_that_never_reported_keep_the_placeholder_shape():
 
 
 def test_keys_a_newer_child_sends_are_kept():
-    raw = {"index": 0, "check": "c", "case": "x", "label": "c/x", "passed": True, "status": "passed", "tolerance": [1e-5, 1e-6]}
+    raw = {"index": 0, "check": "c", "case": "x", "label": "c/x", "passed": True, "status": "passed",
+           "tolerance": [1e-5, 1e-6]}
     assert CaseResult.from_json(raw).to_json() == raw
 
 

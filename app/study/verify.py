@@ -35,7 +35,8 @@ class NoExerciseFiles(LearnError):
 
         modules = dict.fromkeys(registry.module_label(e.home_module) for e in exercises)
         workspace = registry.display_path(registry.learner_file(exercises[0]).parent.parent)
-        super().__init__(f"no exercise files yet in {workspace}: run " + " and ".join(f"`learn start {m}`" for m in modules))
+        starts = " and ".join(f"`learn start {m}`" for m in modules)
+        super().__init__(f"no exercise files yet in {workspace}: run {starts}")
         self.exercises = exercises
 
 

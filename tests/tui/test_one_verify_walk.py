@@ -33,7 +33,8 @@ def calls(monkeypatch) -> list[dict]:
 
 def stored_attempts(home) -> list[str]:
     with sqlite3.connect(home / "learn.db") as conn:
-        return [row[0] for row in conn.execute("SELECT id FROM verify_attempt WHERE exercise_id = 'softmax' ORDER BY rowid")]
+        query = "SELECT id FROM verify_attempt WHERE exercise_id = 'softmax' ORDER BY rowid"
+        return [row[0] for row in conn.execute(query)]
 
 
 def test_the_cli_and_the_tui_verify_through_the_same_core_function(cli, make_app, softmax_only, calls, learn_home):

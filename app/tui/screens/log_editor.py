@@ -1,7 +1,8 @@
 """Write or edit a log entry in a TextArea, prefilled as `learn log add` / `learn log edit` fill the
-editor: the track's template with today's date, the module and what happened since the last entry (as
-'#' comments), or the entry in the template's shape (both app.study.log_entry). Saving reads the text back with the journal's
-own parser (app.journal.compose.read_entry); text it cannot read keeps the editor open, nothing lost.
+editor (app.study.log_entry): the track's template with today's date, the module and what happened
+since the last entry (as '#' comments), or the entry in the template's shape. Saving reads the text
+back with the journal's own parser (app.journal.compose.read_entry); text it cannot read keeps the
+editor open, nothing lost.
 """
 
 from __future__ import annotations
