@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.progress import set_status
 from app.search import search_items
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.today import recent_attempts, today_summary
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -221,7 +221,7 @@ def test_attempts_export_and_import(cli, curriculum, workspace, tmp_path, learn_
 
 
 def test_an_item_linked_by_two_exercises_waits_for_both(curriculum, cli, learn_home):
-    from app.cli.output import open_store
+    from app.study.store import open_store
     from app.verify.attempts import tick_items
     from reference_impls.exercise import Exercise
 

@@ -95,20 +95,20 @@ def test_the_child_sets_triton_interpret_before_the_learner_file_is_imported(tmp
         encoding="utf-8",
     )
     report = run_job(Job(_exercise("triton_vector_add"), str(path)))
-    assert report.passed, (report.error, [c["message"] for c in report.failures])
+    assert report.passed, (report.error, [c.message for c in report.failures])
     if CUDA:
-        assert "KERNEL=JITFunction" in report.output["stdout"]
-        assert report.limits["memory_enforced"] is False  # no RLIMIT_AS beside a CUDA context
+        assert "KERNEL=JITFunction" in report.output.stdout
+        assert report.limits.memory_enforced is False  # no RLIMIT_AS beside a CUDA context
     else:
-        assert "TRITON_INTERPRET=1" in report.output["stdout"]
-        assert "KERNEL=InterpretedFunction" in report.output["stdout"]
-        assert report.timing == {"status": "no_cuda", "message": kernel_timing.NO_CUDA}
+        assert "TRITON_INTERPRET=1" in report.output.stdout
+        assert "KERNEL=InterpretedFunction" in report.output.stdout
+        assert report.timing.to_json() == {"status": "no_cuda", "message": kernel_timing.NO_CUDA}
 
 
 def test_a_launcher_that_computes_with_torch_fails_and_is_told_to_launch_a_kernel(tmp_path):
     report = run_job(Job(_exercise("triton_vector_add"), str(FIXTURES / "torch_only_vector_add.py")))
     assert report.status == "failed" and report.checks_passed == 0
-    assert "launched no @triton.jit kernel of your file" in report.checks[0]["message"]
+    assert "launched no @triton.jit kernel of your file" in report.checks[0].message
     assert any("launch it from the launcher" in h for h in report.hints)
 
 
@@ -213,7 +213,7 @@ def test_a_failed_recheck_fails_the_exercise_in_the_runner():
     assert report.status == "failed"
     assert report.error.startswith("suspect: 40x faster than the reference, and wrong on fresh inputs (seed 7)")
 
-    timing["recheck"] = {"passed": True, "seed": 7, "message": None}
+    report.timing.recheck = {"passed": True, "seed": 7, "message": None}
     _conclude(report, events, 0, False, 10.0, 2048)
     assert report.status == "passed" and report.error is None
 
@@ -254,10 +254,12 @@ def test_the_report_renders_timings_and_flags_a_suspect_speedup():
     from rich.console import Console
 
     from app.cli.verify_cmds import _print_reports
+    from app.verify.results import CaseResult, Timing
 
     def report(exercise_id: str, timing: dict) -> ExerciseReport:
         return ExerciseReport(id=exercise_id, title="t", module_id="1.5", file=f"{exercise_id}.py", status="passed",
-                              checks=[{"passed": True}], timing=timing)
+                              checks=[CaseResult(0, passed=True, status="passed")],
+                              timing=Timing.from_json(timing) if timing else None)
 
     measured = {"status": "measured", "device": "NVIDIA H100", "size": "2^24 float32", "ms": {"yours": 0.061, "reference": 0.06,
                 "torch": 0.059}, "speedup_vs_reference": 0.98, "speedup_vs_torch": 0.97, "gbps": 3300.0, "tflops": None,
@@ -296,6 +298,6 @@ def test_reference_kernels_are_timed_on_a_gpu(cli):
 @pytest.mark.gpu
 def test_a_cached_answer_is_suspect_on_a_gpu_and_fails_its_recheck():
     report = run_job(Job(_exercise("triton_vector_add"), str(FIXTURES / "vector_add_cached.py")))
-    assert report.timing["status"] == "measured" and report.timing["suspect"], report.timing
-    assert report.timing["recheck"]["passed"] is False
+    assert report.timing.status == "measured" and report.timing.suspect, report.timing
+    assert report.timing.recheck["passed"] is False
     assert report.status == "failed" and report.error.startswith("suspect:")

@@ -45,7 +45,7 @@ def _reports(exercise_id: str, stub_dir: Path) -> dict[str, object]:
 
 
 def _explain(report) -> str:
-    failing = [f"{c['label']} [{c['detail']}]: {c['message']}" for c in report.failures[:5]]
+    failing = [f"{c.label} [{c.detail}]: {c.message}" for c in report.failures[:5]]
     return f"{report.id} ({report.file}): {report.status}, {report.error}\n  " + "\n  ".join(failing) + f"\n  hints: {report.hints}"
 
 

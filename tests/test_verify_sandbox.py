@@ -174,8 +174,8 @@ def test_a_learner_file_may_import_its_neighbours(reports):
 
 def test_runaway_recursion_shows_a_short_traceback(reports):
     case = reports["recursion"].failures[0]
-    assert case["message"].startswith("RecursionError: maximum recursion depth exceeded")
-    frames = case["error"]["traceback"]
+    assert case.message.startswith("RecursionError: maximum recursion depth exceeded")
+    frames = case.error["traceback"]
     assert len(frames) == 6 and "more frames" in frames[2]["function"]
     assert frames[0] == {"file": "recursion.py", "line": 4, "function": "softmax", "code": "return softmax(x, axis)"}
 
@@ -191,13 +191,13 @@ def test_an_exception_points_at_the_learners_file_and_line(reports):
     report = reports["raises"]
     assert report.status == "failed"
     case = report.failures[0]
-    assert case["status"] == "error"
-    assert case["message"].startswith("IndexError: too many indices")
-    assert case["message"].endswith("at raises.py:4")
-    frames = case["error"]["traceback"]
+    assert case.status == "error"
+    assert case.message.startswith("IndexError: too many indices")
+    assert case.message.endswith("at raises.py:4")
+    frames = case.error["traceback"]
     assert [(f["file"], f["line"], f["function"]) for f in frames] == [("raises.py", 7, "softmax"), ("raises.py", 4, "helper")]
     assert all("numpy" not in f["file"] and "checking" not in f["file"] for f in frames)
-    assert all(c["passed"] for c in report.checks if c["check"] == "backward")
+    assert all(c.passed for c in report.checks if c.check == "backward")
 
 
 def test_a_syntax_error_is_one_line_with_the_place(reports):
@@ -206,15 +206,15 @@ def test_a_syntax_error_is_one_line_with_the_place(reports):
     assert report.error == "SyntaxError: expected ':' at syntax_error.py:3"
     assert report.error_detail["traceback"][0]["code"] == "def softmax(x, axis=-1)"
     assert report.checks_total > 0 and report.checks_passed == 0
-    assert {c["status"] for c in report.checks} == {"not_run"}
+    assert {c.status for c in report.checks} == {"not_run"}
 
 
 def test_an_infinite_loop_times_out_naming_the_case(reports):
     report = reports["infinite_loop"]
     assert report.status == "timeout"
     assert report.error == f"timed out after {TIME_LIMIT_S:g} s in forward/random"
-    assert report.checks[0]["status"] == "timeout"
-    assert report.checks[1]["status"] == "not_run"
+    assert report.checks[0].status == "timeout"
+    assert report.checks[1].status == "not_run"
     assert report.duration_ms < 1000 * (TIME_LIMIT_S + 2)
     assert any("loop that never ends" in h for h in report.hints)
 
@@ -222,20 +222,20 @@ def test_an_infinite_loop_times_out_naming_the_case(reports):
 @pytest.mark.parametrize("name", ["memory_bomb", "huge_array"])
 def test_unbounded_allocation_hits_the_memory_limit(reports, name):
     report = reports[name]
-    assert report.limits["memory_enforced"] is True  # Linux; macOS does not enforce RLIMIT_AS
+    assert report.limits.memory_enforced is True  # Linux; macOS does not enforce RLIMIT_AS
     assert report.status in ("failed", "timeout")
-    forward = [c for c in report.checks if c["check"] == "forward" and c["status"] == "error"]
+    forward = [c for c in report.checks if c.check == "forward" and c.status == "error"]
     assert forward, report.error
-    assert forward[0]["message"].startswith(f"killed: memory limit {MEMORY_MB} MiB exceeded (MemoryError") or \
-        forward[0]["message"].startswith("killed: memory limit 0.25 GiB exceeded (MemoryError")
+    assert forward[0].message.startswith(f"killed: memory limit {MEMORY_MB} MiB exceeded (MemoryError") or \
+        forward[0].message.startswith("killed: memory limit 0.25 GiB exceeded (MemoryError")
 
 
 def test_sys_exit_in_a_function_is_reported_and_the_run_goes_on(reports):
     report = reports["sys_exit"]
     assert report.status == "failed"
     first = report.failures[0]
-    assert first["message"] == "called sys.exit(3) (or exit/quit): the checks need your function to return at sys_exit.py:5"
-    assert all(c["passed"] for c in report.checks if c["check"] == "backward")
+    assert first.message == "called sys.exit(3) (or exit/quit): the checks need your function to return at sys_exit.py:5"
+    assert all(c.passed for c in report.checks if c.check == "backward")
 
 
 def test_sys_exit_at_import_is_a_load_error(reports):
@@ -247,8 +247,8 @@ def test_sys_exit_at_import_is_a_load_error(reports):
 def test_os_exit_is_reported_not_obeyed(reports):
     report = reports["os_exit"]
     assert report.status == "failed"
-    assert report.failures[0]["message"].startswith("called os._exit(7)")
-    assert all(c["passed"] for c in report.checks if c["check"] == "backward")
+    assert report.failures[0].message.startswith("called os._exit(7)")
+    assert all(c.passed for c in report.checks if c.check == "backward")
 
 
 def test_a_crash_names_the_signal_and_the_case(reports):
@@ -261,9 +261,9 @@ def test_megabytes_of_prints_are_truncated(reports):
     report = reports["print_flood"]
     assert report.passed, report.error
     out = report.output
-    assert out["truncated"] is True
-    assert out["stdout_bytes"] > 1_000_000
-    assert len(out["stdout"].encode()) <= OUTPUT_LIMIT
+    assert out.truncated is True
+    assert out.stdout_bytes > 1_000_000
+    assert len(out.stdout.encode()) <= OUTPUT_LIMIT
     assert any(h.startswith("output truncated: printed") for h in report.hints)
 
 
@@ -271,18 +271,18 @@ def test_mutating_an_input_fails_with_a_hint(reports):
     report = reports["mutates_input"]
     assert report.status == "failed"
     case = report.failures[0]
-    assert case["mismatch"] is None  # the values are right...
-    assert case["mutated"] == ["x"]  # ...but the caller's array changed
-    assert case["message"] == "modified input `x` in place"
+    assert case.mismatch is None  # the values are right...
+    assert case.mutated == ["x"]  # ...but the caller's array changed
+    assert case.message == "modified input `x` in place"
     assert any(h.startswith("modified its input `x` in place") for h in report.hints)
 
 
 def test_a_missing_function_and_a_missing_return(reports):
     missing = reports["missing_entry_point"]
-    backward = [c for c in missing.checks if c["check"] == "backward"]
-    assert all(c["message"] == "AttributeError: your file defines no `softmax_backward`" for c in backward)
+    backward = [c for c in missing.checks if c.check == "backward"]
+    assert all(c.message == "AttributeError: your file defines no `softmax_backward`" for c in backward)
     none = reports["returns_none"].failures[0]
-    assert none["message"] == "output: returned None (a missing `return`?)"
+    assert none.message == "output: returned None (a missing `return`?)"
 
 
 def test_the_app_is_unharmed_by_a_misbehaving_child(reports, tmp_path):
@@ -396,7 +396,7 @@ def test_the_child_imports_no_torch_for_a_numpy_exercise(tmp_path):
     )
     report = run_job(Job(registry.find("softmax")[0], str(path)))
     assert report.passed
-    assert "LOADED []" in report.output["stdout"]
+    assert "LOADED []" in report.output.stdout
     importlib.import_module("app.verify.child")  # importable in-process too (no side effects)
 
 
@@ -410,10 +410,10 @@ def test_the_fresh_interpreter_fallback_reports_the_same(tmp_path, monkeypatch):
         path.write_text(FILES[name], encoding="utf-8")
         jobs.append(Job(softmax, str(path)))
     correct, raises, loop, os_exit, flood = run_jobs(jobs, time_limit_s=TIME_LIMIT_S)
-    assert correct.passed and flood.passed and flood.output["truncated"]
-    assert raises.failures[0]["message"].endswith("at raises.py:4")
+    assert correct.passed and flood.passed and flood.output.truncated
+    assert raises.failures[0].message.endswith("at raises.py:4")
     assert loop.error == f"timed out after {TIME_LIMIT_S:g} s in forward/random"
-    assert os_exit.failures[0]["message"].startswith("called os._exit(7)")
+    assert os_exit.failures[0].message.startswith("called os._exit(7)")
 
 
 def test_a_milestone_check_is_judged_without_running_the_reference():

@@ -25,5 +25,5 @@ def test_torch_is_preloaded_and_an_optimizer_exercise_never_imports_dynamo(tmp_p
         jobs.append(Job(exercise, str(path)))
     plain, optim = run_jobs(jobs)
     assert plain.passed and optim.passed
-    assert "LOADED ['torch']" in plain.output["stdout"]
-    assert "LOADED ['torch']" in optim.output["stdout"]
+    assert "LOADED ['torch']" in plain.output.stdout
+    assert "LOADED ['torch']" in optim.output.stdout

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 data_app = typer.Typer(
     help="Your own data: export / import it as JSON (progress, reviews, attempts, log); back up / restore the database.",

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Optional, Protocol
 import typer
 
 from app.cli.completion import complete_deck, complete_module
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -296,11 +297,7 @@ DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this 
 
 def open_drills():
     """The engine with the curriculum and the decks synced (the decks name curriculum items)."""
-    from app.drill.sync import sync_decks
-
-    engine = open_store()
-    sync_decks(engine)
-    return engine
+    return open_store(decks=True)
 
 
 @drill_app.callback(invoke_without_command=True)
@@ -327,12 +324,11 @@ def drill(
     from rich.console import Console
 
     from app.drill.queue import QueueQuery
-    from app.drill.session import DrillSession
+    from app.study.drill import open_drill
 
-    engine = open_drills()
     io = StdinIO(Console(highlight=False))
     query = QueueQuery(deck=deck, module=module, tag=tag, new=new, limit=limit, cram=cram)
-    session = DrillSession.open(engine, query, io.now())
+    session = open_drill(open_store(), query, io.now())
     if session.current is None:
         _nothing_due(io.console, session, io.now())
         return

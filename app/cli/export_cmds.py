@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from app.cli.output import handles_errors, open_store
+from app.cli.output import handles_errors
+from app.study.store import open_store
 
 export_app = typer.Typer(help="Export your progress in other formats.", no_args_is_help=True)
 

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from app.cli.completion import complete_module
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 log_app = typer.Typer(
     help="The Captain's Log: journal entries in the plan's template (Progress, Key Insight, Challenge, Next Steps).",
@@ -94,18 +95,10 @@ def add(
     (its draft is kept in LEARN_HOME/drafts and its path printed; --from FILE takes it back).
     """
     from app.errors import LearnError
-    from app.journal.activity import activity_since_last_entry
-    from app.journal.compose import (
-        NothingSaved,
-        edit_in_editor,
-        new_entry_start,
-        read_entry,
-        read_entry_file,
-    )
+    from app.journal.compose import NothingSaved, edit_in_editor, new_entry_start, read_entry, read_entry_file
     from app.journal.editor import is_draft
     from app.journal.entry import EntryDraft, module_label
-    from app.journal.entry_text import fill_template
-    from app.journal.store import add_entry, template_for
+    from app.study.log_entry import new_entry_text, save_entry
 
     fields = _field_flags(progress, insight, challenge, next_steps)
     if from_file is not None and (fields or message is not None):
@@ -123,10 +116,8 @@ def add(
         if draft.is_empty():
             raise LearnError("the entry is empty; give some text to --progress, --insight, --challenge, --next or -m")
     else:
-        template = template_for(engine, start.module_id)
-        initial = fill_template(template, start, activity_since_last_entry(engine).as_comments())
         label = module_label(start.module_id, None).lower() or "entry"
-        edited = edit_in_editor(engine, initial, start, _draft_name(label), "learn log add")
+        edited = edit_in_editor(engine, new_entry_text(engine, start), start, _draft_name(label), "learn log add")
         draft_file = edited.file
         if edited.draft is None:
             raise NothingSaved("the template came back unchanged; entry discarded, nothing saved")
@@ -134,7 +125,7 @@ def add(
             draft_file.unlink(missing_ok=True)
             raise NothingSaved("the entry is empty; discarded, nothing saved")
         draft = edited.draft
-    entry = add_entry(engine, draft)
+    entry = save_entry(engine, draft)
     if draft_file is not None:
         draft_file.unlink(missing_ok=True)  # taken back: the entry is stored
     Output(as_json).emit(entry.to_json(), lambda c: c.print(_entry_line(entry, "Logged ")))
@@ -160,23 +151,17 @@ def edit(
     from dataclasses import replace
 
     from app.errors import LearnError
-    from app.journal.compose import (
-        NothingSaved,
-        edit_in_editor,
-        read_entry,
-        read_entry_file,
-    )
+    from app.journal.compose import NothingSaved, edit_in_editor, read_entry, read_entry_file
     from app.journal.editor import is_draft
-    from app.journal.entry import EntryDraft
-    from app.journal.entry_text import INSTRUCTIONS, render_entry, template_fields
-    from app.journal.store import find_entry, template_for, update_entry
+    from app.journal.store import find_entry
+    from app.study.log_entry import as_draft, compose_edit, save_entry
 
     fields = _field_flags(progress, insight, challenge, next_steps)
     if from_file is not None and (fields or message is not None):
         raise LearnError("give either --from FILE or the field flags (--progress, --insight, ...), not both")
     engine = open_store()
     entry = find_entry(engine, entry_id)
-    current = EntryDraft(entry.date, entry.module_id, entry.module_title, entry.fields, entry.body)
+    current = as_draft(entry)
     draft_file = None
     if from_file is not None:
         draft = read_entry(engine, read_entry_file(from_file), current)
@@ -184,9 +169,8 @@ def edit(
     elif fields or message is not None:
         draft = replace(current, fields=current.fields | fields, body=current.body if message is None else message)
     else:
-        wanted = template_fields(template_for(engine, entry.module_id))
-        initial = render_entry(current, wanted, for_editor=True) + "\n".join(INSTRUCTIONS) + "\n"
-        edited = edit_in_editor(engine, initial, current, f"entry-{entry.short_id}", f"learn log edit {entry.short_id}")
+        composed = compose_edit(engine, entry)
+        edited = edit_in_editor(engine, composed.text, current, f"entry-{entry.short_id}", f"learn log edit {entry.short_id}")
         draft_file = edited.file
         draft = edited.draft or current
     if draft.is_empty():
@@ -199,7 +183,7 @@ def edit(
             draft_file.unlink(missing_ok=True)
         Output(as_json).emit(entry.to_json(), lambda c: c.print(_entry_line(entry, "No changes to ")))
         return
-    updated = update_entry(engine, entry.id, draft)
+    updated = save_entry(engine, draft, entry)
     if draft_file is not None:
         draft_file.unlink(missing_ok=True)
     Output(as_json).emit(updated.to_json(), lambda c: c.print(_entry_line(updated, "Updated ")))

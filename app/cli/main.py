@@ -46,9 +46,13 @@ note_cmds.register(app)
 def main() -> None:
     if len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ:  # (the shell's Tab runs `learn` alone, with that set)
         # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
-        from app.tui.app import main as dashboard
+        from app.tui.app import run
 
-        raise SystemExit(dashboard())
+        try:
+            handles_errors(run)()
+        except typer.Exit as exc:
+            raise SystemExit(exc.exit_code) from None
+        raise SystemExit(0)
     app()
 
 

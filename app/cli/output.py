@@ -44,6 +44,11 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE, details: list[str] | Non
     return typer.Exit(int(code))
 
 
+def warn(message: str) -> None:
+    """A one-line note on stderr that does not stop the command."""
+    print(f"learn: {message}", file=sys.stderr)
+
+
 def handles_errors(fn: Callable) -> Callable:
     """Turn LearnError into its one-line message and exit code, Ctrl-C into exit 130."""
 
@@ -59,12 +64,5 @@ def handles_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def open_store(sync: bool = True):
-    """The database engine, with the curriculum synced first if its YAML changed."""
-    from app.curriculum.sync import sync_curriculum
-    from app.db.engine import get_engine
-
-    engine = get_engine()
-    if sync:
-        sync_curriculum(engine)
-    return engine
+# Opening the store is a use case of the core (app/study/store.py); kept importable here for the commands' tests.
+from app.study.store import open_store  # noqa: E402, F401

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from app.cli.completion import complete_item, complete_module_or_item, complete_track
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 STATUS_MARK = {"done": "[green]✔[/]", "in_progress": "[yellow]◐[/]", "todo": "[dim]○[/]"}
 STATUS_STYLE = {"Done": "green", "Started": "yellow", "Not Started": "dim"}
@@ -90,10 +91,11 @@ def show(
     module_id, marked = item_module(engine, module)
     view = module_view(engine, module_id)
     # Exercises (learn verify): each with its last attempt; printed after the checklists.
+    from app.cli.output import warn
     from app.cli.verify_cmds import print_exercises
-    from app.verify.attempts import module_exercises
+    from app.study.verify import module_exercises
 
-    exercises = module_exercises(engine, view.id)
+    exercises = module_exercises(engine, view.id, on_error=warn)
     from app.notes.store import module_notes
 
     notes = module_notes(engine, view.id)  # the learner's own (learn note)

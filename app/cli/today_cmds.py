@@ -31,7 +31,7 @@ def _print_today(console, data) -> None:
     from rich.markup import escape
 
     from app.cli.progress_cmds import STATUS_MARK, _inline
-    from app.tui.render import ago, module_label
+    from app.relative_time import ago, module_heading as module_label
 
     now = datetime.now(UTC)
     if data.module:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from app.cli.completion import complete_verify_target
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 MAX_FAILURES_SHOWN = 3  # per exercise; --json has them all
 OUTPUT_LINES_SHOWN = 8
@@ -18,15 +19,6 @@ def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
 
 
-def _known_modules(engine) -> list[str]:
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        ids = list(conn.execute(text("SELECT id FROM module")).scalars())
-        conn.rollback()
-    return ids
-
-
 @handles_errors
 def start(
     module: Annotated[str, typer.Argument(help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).",
@@ -35,10 +27,12 @@ def start(
 ) -> None:
     """Write the module's exercise files into your workspace (stubs with the task; your files are kept)."""
     from app import locations
+    from app.study.verify import curriculum_modules, find_exercises
     from app.verify import registry, scaffold
 
-    exercises = registry.find(module, _known_modules(open_store()))
-    started = scaffold.start(exercises)
+    engine = open_store()
+    exercises = find_exercises(module, lambda: curriculum_modules(engine))
+    started = scaffold.start([registry.full(e) for e in exercises])
 
     def human(console) -> None:
         from rich.markup import escape
@@ -74,6 +68,7 @@ def verify(
     exercise whose checks all pass ticks its checklist items.
     """
     from app.errors import LearnError
+    from app.study.verify import curriculum_modules, find_exercises, overall_passed, warm_up
     from app.verify import registry
 
     if target is None and not all_:
@@ -83,8 +78,10 @@ def verify(
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
-    _warm_up()
-    exercises = registry.listings() if all_ else _find(target, reference)
+    warm_up()  # the children's fork server imports numpy while the store opens
+    # The exercises from the listings alone; the curriculum only to explain a miss.
+    explain = None if reference else (lambda: curriculum_modules(open_store()))
+    exercises = registry.listings() if all_ else find_exercises(target, explain)
     # The database (sqlalchemy, the curriculum sync) opens in the background while the children run.
     store = None if reference else _in_background(open_store)
     out = Output(as_json)
@@ -96,20 +93,6 @@ def verify(
         raise typer.Exit(1)
 
 
-def _find(target: str, reference: bool):
-    """The exercises of `target` from the registry alone; the curriculum only to explain a miss."""
-    from app.errors import LearnError
-    from app.verify import registry
-
-    listings = registry.listings()  # the catalog: no exercise module imported (reference_impls/catalog.py)
-    try:
-        return registry.find(target, among=listings)
-    except LearnError:
-        if reference:
-            raise
-    return registry.find(target, _known_modules(open_store()), among=listings)
-
-
 def _in_background(fn):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -119,102 +102,55 @@ def _in_background(fn):
     return future
 
 
-def _warm_up() -> None:
-    """Start the fork server of the children now: it imports numpy while we sync the curriculum."""
-    from app.verify.runner import start_method
-
-    if start_method() == "forkserver":
-        from app.verify.forkserver import warm_up
-
-        warm_up()
-
-
-def _jobs(exercises, reference: bool):
-    from app.verify import registry
-    from app.verify.runner import Job
-
-    if reference:
-        return [Job(e, f"module:{e.reference}", "reference") for e in exercises]
-    return [Job(e, str(registry.learner_file(e))) for e in exercises]
-
-
-def overall_passed(reports, skip_missing: bool) -> bool:
-    """--all checks what you have started; a module or exercise you name must be all there."""
-    counted = [r for r in reports if not (skip_missing and r.status == "missing")]
-    return bool(counted) and all(r.passed for r in counted)
-
-
 def _run(store, exercises, out, reference: bool, time_limit, workers, *, watching: bool = False, skip_missing: bool = False):
-    """Run, store (store: an engine, a future of one, or None for reference runs), print; (reports, ticks)."""
-    from app.errors import LearnError
-    from app.verify import registry
-    from app.verify.report import summary
-    from app.verify.runner import run_jobs
+    """Run and store (app.study.verify; store: an engine, a future of one, or None for reference runs),
+    then print; (reports, ticks)."""
+    from app.study.verify import verify as run_verify
 
-    jobs = _jobs(exercises, reference)
-    if not reference and not watching and not any(registry.learner_file(e).is_file() for e in exercises):
-        modules = dict.fromkeys(registry.module_label(e.home_module) for e in exercises)
-        raise LearnError(f"no exercise files yet in {registry.display_path(registry.learner_file(exercises[0]).parent.parent)}: run "
-                         + " and ".join(f"`learn start {m}`" for m in modules))
     if out.json_mode:
-        reports = run_jobs(jobs, workers=workers, time_limit_s=time_limit)
+        run = run_verify(exercises, store, reference=reference, require_files=not watching, skip_missing=skip_missing,
+                         time_limit_s=time_limit, workers=workers)
     else:
-        reports = _run_with_progress(out.console, jobs, workers, time_limit)
-    ticks = None
-    attempt_ids: list[str] = []
-    engine = store.result() if hasattr(store, "result") else store
-    if engine is not None:
-        from app.verify.attempts import store_attempts, tick_items
-
-        attempt_ids = store_attempts(engine, reports)
-        by_id = {e.id: e for e in exercises}
-        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.listings())
-    data = {
-        "reference": reference,
-        "passed": overall_passed(reports, skip_missing),
-        "summary": summary(reports),
-        "exercises": [r.to_json() for r in reports],
-        "ticked": ticks.ticked if ticks else [],
-        "waiting": ticks.waiting if ticks else {},
-        "attempt_ids": attempt_ids,
-    }
-    out.emit(data, lambda console: _print_reports(console, reports, ticks, reference))
-    return reports, ticks
+        with _Progress(out.console) as progress:
+            run = run_verify(exercises, store, reference=reference, require_files=not watching,
+                             skip_missing=skip_missing, time_limit_s=time_limit, workers=workers,
+                             on_event=progress.on_event, on_done=progress.on_done)
+    out.emit(run.to_json(), lambda console: _print_reports(console, run.reports, run.ticks, reference))
+    return run.reports, run.ticks
 
 
-def _run_with_progress(console, jobs, workers, time_limit):
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+class _Progress:
+    """A Rich progress bar per running exercise (transient), and a line per finished one."""
 
-    from app.verify.runner import run_jobs
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    )
-    tasks: dict[str, int] = {}
+        self.bars = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=not console.is_terminal,
+        )
+        self.tasks: dict[str, int] = {}
 
-    def on_event(report, event) -> None:
+    def __enter__(self):
+        self.bars.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bars.__exit__(*exc)
+
+    def on_event(self, report, event) -> None:
+        from rich.markup import escape
+
         kind = event.get("event")
         if kind == "plan":
-            tasks[report.id] = progress.add_task(escape(report.id), total=len(event.get("cases", [])))
-        elif kind == "case" and report.id in tasks:
-            progress.advance(tasks[report.id])
+            self.tasks[report.id] = self.bars.add_task(escape(report.id), total=len(event.get("cases", [])))
+        elif kind == "case" and report.id in self.tasks:
+            self.bars.advance(self.tasks[report.id])
 
-    def on_done(report) -> None:
-        if report.id in tasks:
-            progress.remove_task(tasks.pop(report.id))
-        progress.console.print(_one_line(report))
-
-    with progress:
-        return run_jobs(jobs, workers=workers, time_limit_s=time_limit, on_event=on_event, on_done=on_done)
+    def on_done(self, report) -> None:
+        if report.id in self.tasks:
+            self.bars.remove_task(self.tasks.pop(report.id))
+        self.bars.console.print(_one_line(report))
 
 
 MARK = {"passed": "[green]✔[/]", "missing": "[dim]○[/]"}
@@ -267,31 +203,30 @@ def _print_timings(console, reports) -> None:
     from rich.table import Table
 
     timed = [r for r in reports if r.timing]
-    measured = [r for r in timed if r.timing.get("status") == "measured"]
+    measured = [r for r in timed if r.timing.measured]
     if measured:
-        table = Table(title=f"GPU timings ({escape(measured[0].timing.get('device') or 'cuda')}; median ms, "
+        table = Table(title=f"GPU timings ({escape(measured[0].timing.device or 'cuda')}; median ms, "
                             "speedup = their time / yours)", title_justify="left", show_edge=False, pad_edge=False)
         for column in ("Exercise", "Size", "Yours", "Reference", "torch", "vs reference", "vs torch", "Throughput", "Roofline"):
             table.add_column(column, justify="left" if column in ("Exercise", "Size") else "right", no_wrap=True)
         for report in measured:
             t = report.timing
-            throughput = f"{t['tflops']:.3g} TFLOP/s" if t.get("tflops") else f"{t['gbps']:.0f} GB/s" if t.get("gbps") else "-"
-            roofline = f"{100 * t['roofline_fraction']:.0f}%" if t.get("roofline_fraction") is not None else "-"
-            speedup = f"{_speedup(t['speedup_vs_reference'])}"
-            if t.get("suspect"):
+            throughput = f"{t.tflops:.3g} TFLOP/s" if t.tflops else f"{t.gbps:.0f} GB/s" if t.gbps else "-"
+            roofline = f"{100 * t.roofline_fraction:.0f}%" if t.roofline_fraction is not None else "-"
+            speedup = _speedup(t.speedup_vs_reference)
+            if t.suspect:
                 speedup = f"[red]{speedup} suspect[/]"
-            table.add_row(escape(report.id), escape(t.get("size") or ""), f"{t['ms']['yours']:.3g}",
-                          f"{t['ms']['reference']:.3g}", f"{t['ms']['torch']:.3g}", speedup,
-                          _speedup(t["speedup_vs_torch"]), throughput, roofline)
+            table.add_row(escape(report.id), escape(t.size or ""), f"{t.ms['yours']:.3g}", f"{t.ms['reference']:.3g}",
+                          f"{t.ms['torch']:.3g}", speedup, _speedup(t.speedup_vs_torch), throughput, roofline)
         console.print(table)
         for report in measured:
-            if report.timing.get("suspect"):
-                console.print(f"  [yellow]{escape(report.id)}:[/] {escape(report.timing.get('message') or '')}")
+            if report.timing.suspect:
+                console.print(f"  [yellow]{escape(report.id)}:[/] {escape(report.timing.message or '')}")
     for report in timed:
-        if report.timing.get("status") in ("error", "skipped"):
-            style = "red" if report.timing["status"] == "error" else "dim"
-            console.print(f"[{style}]{escape(report.id)}: {escape(report.timing.get('message') or '')}[/]")
-    no_cuda = next((r.timing.get("message") for r in timed if r.timing.get("status") == "no_cuda"), None)
+        if report.timing.status in ("error", "skipped"):
+            style = "red" if report.timing.status == "error" else "dim"
+            console.print(f"[{style}]{escape(report.id)}: {escape(report.timing.message or '')}[/]")
+    no_cuda = next((r.timing.message for r in timed if r.timing.status == "no_cuda"), None)
     if no_cuda:
         console.print(f"[dim]{escape(no_cuda)}[/]")
 
@@ -303,54 +238,55 @@ def _speedup(value) -> str:
 def _print_failure(console, report) -> None:
     from rich.markup import escape
 
+    from app.verify.results import CaseResult, CaseStatus
+
     console.print(f"\n[red]✘[/] [bold]{escape(report.id)}[/]  [dim]{escape(report.title)} · {escape(report.file)}[/]")
     if report.error:
         console.print(f"  [red]{escape(report.error)}[/]")
     if report.error_detail:
         _print_frames(console, report.error_detail.get("traceback", []))
-    failures = [c for c in report.failures if c["status"] != "not_run"]
-    if failures and all((c.get("error") or {}).get("type") == "NotImplementedError" for c in failures):
-        todo = ", ".join(dict.fromkeys(f"`{c['entry']}`" for c in failures))
+    failures = [c for c in report.failures if c.status != CaseStatus.NOT_RUN]
+    if failures and all((c.error or {}).get("type") == "NotImplementedError" for c in failures):
+        todo = ", ".join(dict.fromkeys(f"`{c.entry}`" for c in failures))
         console.print(f"  [yellow]not implemented yet:[/] {escape(todo)} still raise NotImplementedError")
         return
     # The same error in many cases (NotImplementedError everywhere) is shown once, with a count.
-    same: dict[tuple, list[dict]] = {}
+    same: dict[tuple, list[CaseResult]] = {}
     for case in failures:
-        key = (case["check"], case["message"]) if case["status"] == "error" else (case["index"],)
+        key = (case.check, case.message) if case.status == CaseStatus.ERROR else (case.index,)
         same.setdefault(key, []).append(case)
     groups = list(same.values())
     # One failure per check (forward, backward) first, then more of the same check.
     firsts, seconds, seen = [], [], set()
     for group in groups:
-        (seconds if group[0]["check"] in seen else firsts).append(group)
-        seen.add(group[0]["check"])
+        (seconds if group[0].check in seen else firsts).append(group)
+        seen.add(group[0].check)
     shown = 0
     for group in (firsts + seconds)[:MAX_FAILURES_SHOWN]:
         case = group[0]
         shown += len(group)
-        also = f"  [dim](and {len(group) - 1} more cases of {escape(case['check'])}, the same error)[/]" if len(group) > 1 else ""
-        console.print(f"  [red]✘[/] {escape(case['label'])}  [dim]{escape(case.get('detail') or '')}[/]{also}")
-        if case.get("message"):
-            console.print(f"      {escape(case['message'])}")
-        mismatch = case.get("mismatch") or {}
+        also = f"  [dim](and {len(group) - 1} more cases of {escape(case.check)}, the same error)[/]" if len(group) > 1 else ""
+        console.print(f"  [red]✘[/] {escape(case.label)}  [dim]{escape(case.detail or '')}[/]{also}")
+        if case.message:
+            console.print(f"      {escape(case.message)}")
+        mismatch = case.mismatch or {}
         for index, expected, actual in list(zip(mismatch.get("indices", []), mismatch.get("expected_values", []),
                                                 mismatch.get("actual_values", []), strict=False))[:2]:
             where = tuple(index) if len(index) != 1 else index[0]
             console.print(f"      at {where}: got {_value(actual)}, expected {_value(expected)}")
-        if case.get("error"):
-            _print_frames(console, case["error"].get("traceback", []), indent="      ")
-        if case.get("note"):
-            console.print(f"      [dim]{escape(case['note'])}[/]")
+        if case.error:
+            _print_frames(console, case.error.get("traceback", []), indent="      ")
+        if case.note:
+            console.print(f"      [dim]{escape(case.note)}[/]")
     rest = len(failures) - shown
     if rest > 0:
         console.print(f"  [dim]... and {rest} more failing checks (`learn verify {escape(report.id)} --json` lists them all)[/]")
     for hint in report.hints:
         console.print(f"  [yellow]hint:[/] {escape(hint)}")
-    for stream in ("stdout", "stderr"):
-        text = report.output.get(stream) or ""
+    for stream, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
         if text.strip():
             lines = text.rstrip("\n").splitlines()
-            console.print(f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.get('truncated') else ''}):[/]")
+            console.print(f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.truncated else ''}):[/]")
             for line in lines[:OUTPUT_LINES_SHOWN]:
                 console.print(f"    [dim]{escape(line[:200])}[/]")
             if len(lines) > OUTPUT_LINES_SHOWN:

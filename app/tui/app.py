@@ -191,26 +191,13 @@ class LearnApp(App[None]):
 
 def run() -> None:
     """Open the store as every command does (curriculum synced), then the app (in a terminal only:
-    `learn` in a pipe or a CI job says what to run instead of waiting for keys that never come)."""
+    `learn` in a pipe or a CI job says what to run instead of waiting for keys that never come).
+    app.cli.main calls it for `learn` with no command and turns a LearnError into its one-line message."""
     import sys
 
-    from app.cli.output import open_store
+    from app.study.store import open_store
 
     engine = open_store()  # a broken database or curriculum is the first thing to hear about
     if not (sys.__stdin__ and sys.__stdin__.isatty() and sys.__stderr__ and sys.__stderr__.isatty()):
         raise LearnError("the dashboard needs a terminal; `learn status` prints it, `learn --help` lists the commands")
     LearnApp(engine).run()
-
-
-def main() -> int:
-    """`learn` alone, from the console script (app.cli.main.main): the dashboard, with the CLI's one-line
-    errors and exit codes."""
-    import typer
-
-    from app.cli.output import handles_errors
-
-    try:
-        handles_errors(run)()
-    except typer.Exit as exc:
-        return exc.exit_code
-    return 0

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from app.dashboard import text_bar
+from app.relative_time import ago, module_heading as module_label  # shared with the CLI's `learn today`
 
 STATUS_MARK = {"done": ("✔", "green"), "in_progress": ("◐", "yellow"), "todo": ("○", "dim")}
 PROGRESS_STYLE = {"Done": "green", "Started": "yellow", "Not Started": "dim"}
@@ -48,31 +49,6 @@ def progress_bar(fraction: float, status: str, width: int) -> Text:
     """The plan's bar (as `learn status` draws it), colored by status, with its percentage."""
     bar = Text(text_bar(fraction, width), style=PROGRESS_STYLE.get(status, ""))
     return bar + Text(f" {100 * fraction:3.0f}%", style="dim" if status == "Not Started" else "")
-
-
-def module_label(module_id: str) -> str:
-    """'0.5' -> 'Module 0.5'; other ids ('arsenal', 'iv-cuda') as they are."""
-    return f"Module {module_id}" if module_id[:1].isdigit() else module_id
-
-
-def ago(moment: str | datetime | None, now: datetime) -> str:
-    """'just now', '5 min ago', '3 h ago', '2 d ago', or the date for older times."""
-    if moment is None:
-        return "never"
-    if isinstance(moment, str):
-        from app.progress import as_utc_iso
-
-        moment = datetime.fromisoformat(as_utc_iso(moment).replace("Z", "+00:00"))
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)} d ago"
-    return moment.date().isoformat()
 
 
 def fit(text: str, width: int) -> str:

@@ -138,21 +138,3 @@ def last_attempts(engine: Engine, exercise_ids: list[str]) -> dict[str, dict]:
             }
         conn.rollback()
     return found
-
-
-def module_exercises(engine: Engine, module_id: str) -> list[dict]:
-    """For `learn show`: each exercise of the module with its file and last attempt (None if never run)."""
-    import sys
-
-    from app.verify import registry
-
-    try:
-        exercises = registry.for_module(module_id)
-    except Exception as exc:  # noqa: BLE001 - a broken exercise in reference_impls must not break `learn show`
-        print(f"learn: exercises not listed: reference_impls: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return []
-    last = last_attempts(engine, [e.id for e in exercises])
-    return [
-        {"id": e.id, "title": e.title, "file": str(registry.learner_file(e)), "last": last.get(e.id)}
-        for e in exercises
-    ]

@@ -1,6 +1,8 @@
 """The result of running one exercise: what `learn verify` prints, stores and returns as JSON.
 
-JSON shape of one exercise (stable; `learn verify --json` lists them under "exercises"):
+Inside the app an ExerciseReport is typed (its cases, output, limits, timing and status are the
+classes of results.py); `to_json()` writes it in this shape, stable (`learn verify --json` lists
+them under "exercises"; the stored attempts keep it, compacted):
 
     {"id", "title", "module_id", "file", "impl": "learner" | "reference" | "wrong",
      "status": "passed" | "failed" | "error" | "timeout" | "crashed" | "spec_error" | "missing",
@@ -30,13 +32,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.verify.results import CaseResult, Limits, Output, Status, Timing
+
 
 def utc_now() -> str:
     """As app.progress.utc_now, without importing the database layer."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
-
-STATUSES = ("passed", "failed", "error", "timeout", "crashed", "spec_error", "missing")
 
 
 @dataclass
@@ -46,27 +48,32 @@ class ExerciseReport:
     module_id: str
     file: str
     impl: str = "learner"
-    status: str = "failed"
-    checks: list[dict] = field(default_factory=list)
+    status: Status = Status.FAILED
+    checks: list[CaseResult] = field(default_factory=list)
     duration_ms: int = 0
     started_at: str = ""
     source_hash: str | None = None
     error: str | None = None
-    error_detail: dict | None = None
+    error_detail: dict | None = None  # the import error: {"type", "message", "where", "traceback"}
     extra_hints: list[str] = field(default_factory=list)
-    output: dict = field(default_factory=lambda: {"stdout": "", "stderr": "", "stdout_bytes": 0, "stderr_bytes": 0, "truncated": False})
-    limits: dict = field(default_factory=dict)
-    timing: dict | None = None  # kernel exercises: GPU timings, or why there are none (kernel_timing.py)
+    output: Output = field(default_factory=Output)
+    limits: Limits = field(default_factory=Limits)
+    timing: Timing | None = None  # kernel exercises: GPU timings, or why there are none (kernel_timing.py)
     timing_budget_s: float = 0.0  # the extra time the runner gave the timing (0: none started)
     compile_budget_s: float = 0.0  # the extra time for compiling kernels on CUDA (0: not compiled)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "status":  # "failed" from the runner is Status.FAILED; a status that is none raises
+            value = Status(value)
+        super().__setattr__(name, value)
+
     @property
     def passed(self) -> bool:
-        return self.status == "passed"
+        return self.status == Status.PASSED
 
     @property
     def checks_passed(self) -> int:
-        return sum(1 for c in self.checks if c["passed"])
+        return sum(1 for c in self.checks if c.passed)
 
     @property
     def checks_total(self) -> int:
@@ -74,21 +81,21 @@ class ExerciseReport:
 
     @property
     def hints(self) -> list[str]:
-        found = [*self.extra_hints, *(h for c in self.checks for h in c.get("hints", ()))]
+        found = [*self.extra_hints, *(h for c in self.checks for h in c.hints)]
         return list(dict.fromkeys(found))
 
     @property
-    def failures(self) -> list[dict]:
-        return [c for c in self.checks if not c["passed"]]
+    def failures(self) -> list[CaseResult]:
+        return [c for c in self.checks if not c.passed]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "module_id": self.module_id, "file": self.file, "impl": self.impl,
-            "status": self.status, "passed": self.passed, "checks_passed": self.checks_passed,
+            "status": str(self.status), "passed": self.passed, "checks_passed": self.checks_passed,
             "checks_total": self.checks_total, "duration_ms": self.duration_ms, "started_at": self.started_at,
             "source_hash": self.source_hash, "error": self.error, "error_detail": self.error_detail,
-            "hints": self.hints, "checks": self.checks, "output": self.output, "limits": self.limits,
-            "timing": self.timing,
+            "hints": self.hints, "checks": [c.to_json() for c in self.checks], "output": self.output.to_json(),
+            "limits": self.limits.to_json(), "timing": self.timing.to_json() if self.timing else None,
         }
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from app import locations
 from app.verify.report import ExerciseReport, utc_now
+from app.verify.results import CaseResult, CaseStatus, Limits, Output, Timing
 from reference_impls.exercise import Exercise
 
 OUTPUT_LIMIT = 2**20  # of each stream: about 1 MB kept, the rest counted and reported as truncated
@@ -98,7 +99,7 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
         id=exercise.id, title=exercise.title, module_id=exercise.home_module,
         file=job.file_label or (registry.display_path(impl_path) if impl_path else job.impl.removeprefix("module:")),
         impl=job.kind, started_at=utc_now(), source_hash=source_hash(impl_path) if impl_path else None,
-        limits={"time_s": limit_s, "memory_mb": memory_mb, "memory_enforced": False},
+        limits=Limits(limit_s, memory_mb),
     )
     if impl_path is not None and not impl_path.is_file():
         report.status = "missing"
@@ -133,10 +134,8 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     report.duration_ms = round(1000 * (time.monotonic() - started))
     printed = next((e for e in events if e.get("event") == "output"), {})
     out_total, err_total = max(stdout.total, printed.get("stdout", 0)), max(stderr.total, printed.get("stderr", 0))
-    report.output = {
-        "stdout": stdout.text(), "stderr": stderr.text(), "stdout_bytes": out_total, "stderr_bytes": err_total,
-        "truncated": out_total > len(stdout.kept) or err_total > len(stderr.kept),
-    }
+    report.output = Output(stdout.text(), stderr.text(), out_total, err_total,
+                           truncated=out_total > len(stdout.kept) or err_total > len(stderr.kept))
     _conclude(report, events, returncode, timed_out, limit_s, memory_mb)
     return report
 
@@ -250,7 +249,7 @@ def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventH
         report.timing_budget_s = TIMING_BUDGET_S
         deadline[0] = max(deadline[0], time.monotonic() + TIMING_BUDGET_S)
     elif kind == "timing":
-        report.timing = event.get("result")
+        report.timing = Timing.from_json(event["result"]) if event.get("result") else None
     if kind == "plan" and event.get("kernel_mode") == "cuda" and deadline is not None and not report.compile_budget_s:
         from app.verify.kernel_timing import COMPILE_BUDGET_S
 
@@ -258,16 +257,12 @@ def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventH
         report.compile_budget_s = COMPILE_BUDGET_S
         deadline[0] += COMPILE_BUDGET_S
     if kind == "plan":
-        report.limits["memory_enforced"] = bool(event.get("memory_enforced"))
-        report.checks = [
-            {**case, "entry": "", "seed": None, "note": "", "inputs": [], "passed": False, "status": "not_run",
-             "message": "not run", "mismatch": None, "error": None, "hints": [], "mutated": [], "duration_ms": 0}
-            for case in event.get("cases", [])
-        ]
+        report.limits.memory_enforced = bool(event.get("memory_enforced"))
+        report.checks = [CaseResult.not_run(case) for case in event.get("cases", [])]
     elif kind == "case":
         result = event["result"]
         if 0 <= result.get("index", -1) < len(report.checks):
-            report.checks[result["index"]] = result
+            report.checks[result["index"]] = CaseResult.from_json(result)
     if handler is not None:
         handler(report, event)
 
@@ -277,14 +272,14 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
     started = [e["index"] for e in events if e.get("event") == "case_start"]
     finished = {e["result"]["index"] for e in events if e.get("event") == "case"}
     running = next((i for i in reversed(started) if i not in finished), None)
-    where = f" in {report.checks[running]['label']}" if running is not None and running < len(report.checks) else ""
+    where = f" in {report.checks[running].label}" if running is not None and running < len(report.checks) else ""
     memory = f"{memory_mb / 1024:g} GiB" if memory_mb >= 1024 else f"{memory_mb} MiB"
     spec_error = next((e for e in events if e.get("event") == "spec_error"), None)
     load_error = next((e for e in events if e.get("event") == "load_error"), None)
 
     def stop_running(status: str, message: str) -> None:
         if running is not None and running < len(report.checks):
-            report.checks[running].update(status=status, message=message)
+            report.checks[running].stop(status, message)
 
     if spec_error:
         report.status = "spec_error"
@@ -304,7 +299,7 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
         report.error_detail = detail
         report.error = detail["message"] + (f" at {detail['where']}" if detail.get("where") else "")
         for check in report.checks:
-            check.update(status="not_run", message="not run: your file did not import")
+            check.stop(CaseStatus.NOT_RUN, "not run: your file did not import")
     elif "done" not in kinds:
         report.status = "crashed"
         if returncode is not None and returncode < 0:
@@ -317,16 +312,16 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
         else:
             report.error = f"the process exited with code {returncode}{where} before finishing the checks"
         stop_running("error", report.error)
-    elif report.checks and all(c["passed"] for c in report.checks):
+    elif report.checks and all(c.passed for c in report.checks):
         from app.verify.kernel_timing import recheck_failure
 
-        failure = recheck_failure(report.timing)  # a suspect speedup that fresh inputs proved wrong
+        failure = recheck_failure(report.timing.to_json() if report.timing else None)  # a suspect speedup that fresh inputs proved wrong
         report.status = "failed" if failure else "passed"
         report.error = failure
     else:
         report.status = "failed"
-    if report.output.get("truncated"):
-        printed = report.output["stdout_bytes"] + report.output["stderr_bytes"]
+    if report.output.truncated:
+        printed = report.output.stdout_bytes + report.output.stderr_bytes
         size = f"{printed / 2**20:.1f} MiB" if printed >= 2**20 else f"{printed / 2**10:.0f} KiB"
         report.extra_hints.append(f"output truncated: printed {size}; the first {OUTPUT_LIMIT // 2**20} MiB of each stream kept")
 

@@ -75,7 +75,7 @@ def build(out_dir: Path = HERE / "fixtures") -> Path:
         os.environ.update(LEARN_HOME=scratch, LEARN_CURRICULUM=str(FIXTURES / "curriculum"), LEARN_DRILLS=str(FIXTURES / "drills"))
         sys.path.insert(0, str(REPO))
         from app.backup import vacuum_into
-        from app.cli.output import open_store
+        from app.study.store import open_store
         from app.db.engine import SCHEMA_VERSION, dispose_engines
         from app.drill.sync import sync_decks
         from app.journal.search_index import ensure_journal_schema

@@ -150,7 +150,7 @@ def test_kill_9_during_import_of_a_big_plan(tmp_path):
 REVIEW_CHILD = """
 import sys
 from datetime import UTC, datetime, timedelta
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.drill.queue import QueueQuery
 from app.drill.session import DrillSession
 from app.drill.sync import sync_decks
@@ -199,7 +199,7 @@ def test_kill_9_during_drill_reviews(tmp_path):
 VERIFY_CHILD = """
 import json, pickle, sys
 from types import SimpleNamespace
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.progress import set_status
 from app.verify.attempts import store_attempts, tick_items
 engine = open_store()

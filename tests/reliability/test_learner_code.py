@@ -220,7 +220,7 @@ def _alive(pid: int) -> bool:
 
 def _forward_passed(report) -> int:
     """Checks of softmax passed (the files' softmax_backward is right, so those pass)."""
-    return sum(c["passed"] for c in report.checks if c["check"] == "forward")
+    return sum(c.passed for c in report.checks if c.check == "forward")
 
 
 def _pids(path: Path) -> list[int]:
@@ -256,12 +256,12 @@ def test_the_whole_process_group_dies(runs, name):
 
 
 def test_leaving_early_is_a_failure_with_the_reason(runs):
-    assert runs["sys_exit_0"][0].failures[0]["message"].startswith(
+    assert runs["sys_exit_0"][0].failures[0].message.startswith(
         "called sys.exit(0) (or exit/quit): the checks need your function to return")
-    assert runs["os_exit_0"][0].failures[0]["message"].startswith("called os._exit(0): the checks need your function to return")
+    assert runs["os_exit_0"][0].failures[0].message.startswith("called os._exit(0): the checks need your function to return")
     pretend, _ = runs["exit_0_after_printing_a_pass"]
     assert pretend.status == "failed" and _forward_passed(pretend) == 0
-    assert '{"event": "done"}' in pretend.output["stdout"]  # printed text is the learner's output, not ours
+    assert '{"event": "done"}' in pretend.output.stdout  # printed text is the learner's output, not ours
 
 
 def test_closing_our_channels_never_passes(runs):
@@ -276,9 +276,9 @@ def test_closing_our_channels_never_passes(runs):
 
 def test_base_exceptions_are_failures(runs):
     stop = runs["raises_base_exception"][0].failures[0]
-    assert stop["status"] == "error" and stop["message"].startswith("Stop: not an Exception at raises_base_exception.py:")
+    assert stop.status == "error" and stop.message.startswith("Stop: not an Exception at raises_base_exception.py:")
     generator = runs["raises_generator_exit"][0].failures[0]
-    assert generator["message"].startswith("GeneratorExit at raises_generator_exit.py:")
+    assert generator.message.startswith("GeneratorExit at raises_generator_exit.py:")
     interrupt, _ = runs["raises_keyboard_interrupt"]
     assert interrupt.status == "crashed" and _forward_passed(interrupt) == 0
     assert runs["sigterm_self"][0].error == "crashed with SIGTERM in forward/random"
@@ -297,7 +297,7 @@ def test_base_exceptions_are_failures(runs):
 def test_the_checker_is_not_fooled(runs, name, reason):
     report, _ = runs[name]
     assert report.status == "failed"
-    messages = [c["message"] for c in report.failures]
+    messages = [c.message for c in report.failures]
     assert any(reason in m for m in messages), messages[:3]
 
 
@@ -306,12 +306,12 @@ def test_references_are_computed_on_their_own_copies(runs):
     copy; and the mutation itself is named."""
     zeroed, _ = runs["uniform_after_zeroing_the_input"]
     first = zeroed.failures[0]
-    assert first["mutated"] == ["x"]
-    assert first["mismatch"]["max_abs_error"] > 0.1
+    assert first.mutated == ["x"]
+    assert first.mismatch["max_abs_error"] > 0.1
     # Reaching back into earlier calls' inputs changes nothing the checker still uses: those arrays
     # were the learner's own copies, checked when their call returned; the answers were right.
     later, _ = runs["corrupts_earlier_inputs_later"]
-    assert later.passed and all(not c.get("mutated") for c in later.checks)
+    assert later.passed and all(not c.mutated for c in later.checks)
 
 
 def test_the_app_process_is_unharmed(runs, tmp_path):

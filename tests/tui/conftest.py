@@ -25,7 +25,7 @@ def decks(tmp_path, curriculum, monkeypatch):
 @pytest.fixture
 def make_app(curriculum, decks):
     """`make_app()` -> a LearnApp on the test database (synced as `learn` would), ready for run_test."""
-    from app.cli.output import open_store
+    from app.study.store import open_store
     from app.tui.app import LearnApp
     from app.tui.clock import FrozenClock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.drill.code_runner import CheckResult
 from app.drill.session import DrillSession
 from app.tui.screens.drill import DrillScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.module_view import module_view
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.module import ModuleScreen

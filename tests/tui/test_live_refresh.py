@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.module_view import module_view
 from app.progress import set_status
 from app.tui.data_version import DataVersion

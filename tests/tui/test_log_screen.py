@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.journal.store import list_entries
 from app.tui.screens.log import LogScreen
 from app.tui.screens.log_editor import LogEditorScreen

@@ -134,7 +134,7 @@ def test_palette_offers_drills_the_log_and_verify_everywhere(make_app, monkeypat
 
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
-    monkeypatch.setattr(registry, "listings", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])  # what the TUI lists from
 
     async def titles(screen, query: str) -> list[str]:
         provider = LearnCommands(screen, None)

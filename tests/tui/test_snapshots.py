@@ -76,7 +76,7 @@ def stable_content(monkeypatch):
 
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
-    monkeypatch.setattr(registry, "listings", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])  # what the TUI lists from
     monkeypatch.setattr("app.journal.compose.today", lambda: "2025-03-14")
     monkeypatch.setattr("app.journal.store.utc_now", lambda: "2025-03-14T09:00:00Z")
     ids = itertools.count(1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.output import open_store
+from app.study.store import open_store
 from app.module_view import module_view
 from app.tui.widgets.exercises import ExercisePanel
 from app.verify import registry
@@ -28,7 +28,7 @@ def softmax_only(curriculum, monkeypatch, tmp_path):
     (curriculum / "t.yaml").write_text(CURRICULUM, encoding="utf-8")
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
-    monkeypatch.setattr(registry, "listings", lambda: [softmax])
+    monkeypatch.setattr(registry, "listings", lambda: [softmax])  # what the TUI lists from
     monkeypatch.setenv("LEARN_DRILLS", str(tmp_path / "no-decks"))
     return tmp_path / "workspace"
 
@@ -113,6 +113,7 @@ def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_a
     from app.verify.attempts import Ticks
     from app.verify.kernel_timing import NO_CUDA
     from app.verify.report import ExerciseReport
+    from app.verify.results import Timing
 
     measured = {"status": "measured", "ms": {"yours": 0.062, "reference": 0.063, "torch": 0.061},
                 "speedup_vs_reference": 1.02, "speedup_vs_torch": 0.98, "gbps": 3051.0, "roofline_fraction": 0.91}
@@ -125,7 +126,8 @@ def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_a
             app.screen.query_one("#module-tabs").active = "tab-exercises"  # the log draws once it has a size
             await settle(app, pilot)
             panel = app.screen.query_one(ExercisePanel)
-            reports = [ExerciseReport(id=name, title="t", module_id="1.5", file="f.py", status="passed", timing=timing)
+            reports = [ExerciseReport(id=name, title="t", module_id="1.5", file="f.py", status="passed",
+                                      timing=Timing.from_json(timing))
                        for name, timing in (("a", {"status": "no_cuda", "message": NO_CUDA}),
                                             ("b", {"status": "no_cuda", "message": NO_CUDA}), ("c", measured))]
             for report in reports:

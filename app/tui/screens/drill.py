@@ -146,12 +146,10 @@ class DrillScreen(Screen):
                         exit_on_error=False)
 
     def _open_in_thread(self, query) -> None:
-        from app.drill.session import DrillSession
-        from app.drill.sync import sync_decks
+        from app.study.drill import open_drill
 
         try:
-            sync_decks(self.learn.engine)  # as `learn drill` does: the decks may have changed
-            session = DrillSession.open(self.learn.engine, query, self.learn.clock.now())
+            session = open_drill(self.learn.engine, query, self.learn.clock.now())  # as `learn drill` does
         except LearnError as exc:
             self.app.call_from_thread(self._failed, exc)
             return

@@ -1,7 +1,8 @@
 """Write or edit a log entry in a TextArea, prefilled as `learn log add` / `learn log edit` fill the
-editor: the track's template with today's date, the module and what happened since the last entry (as
-'#' comments), or the entry in the template's shape. Saving reads the text back with the journal's
-own parser (app.journal.compose.read_entry); text it cannot read keeps the editor open, nothing lost.
+editor (app.study.log_entry): the track's template with today's date, the module and what happened
+since the last entry (as '#' comments), or the entry in the template's shape. Saving reads the text
+back with the journal's own parser (app.journal.compose.read_entry); text it cannot read keeps the
+editor open, nothing lost.
 """
 
 from __future__ import annotations
@@ -60,22 +61,12 @@ class LogEditorScreen(Screen):
             (what, "bold"), ("  ctrl+s saves · '#' lines are comments · escape twice discards", "dim")))
 
     def _initial_text(self) -> str:
-        from app.journal.entry import EntryDraft
-        from app.journal.entry_text import INSTRUCTIONS, fill_template, render_entry, template_fields
-        from app.journal.store import template_for
+        from app.study.log_entry import compose_edit, compose_new
 
         engine = self.learn.engine
-        if self.entry is None:
-            from app.journal.activity import activity_since_last_entry
-            from app.journal.compose import new_entry_start
-
-            self.start = new_entry_start(engine, self.module_id)
-            template = template_for(engine, self.start.module_id)
-            return fill_template(template, self.start, activity_since_last_entry(engine).as_comments())
-        entry = self.entry
-        self.start = EntryDraft(entry.date, entry.module_id, entry.module_title, entry.fields, entry.body)
-        wanted = template_fields(template_for(engine, entry.module_id))
-        return render_entry(self.start, wanted, for_editor=True) + "\n".join(INSTRUCTIONS) + "\n"
+        composed = compose_new(engine, self.module_id) if self.entry is None else compose_edit(engine, self.entry)
+        self.start = composed.start
+        return composed.text
 
     def _first_placeholder(self):
         """The first label's `[hint]` selected, so typing replaces it; else the end of that line."""
@@ -95,7 +86,7 @@ class LogEditorScreen(Screen):
     def action_save(self) -> None:
         from app.journal.compose import read_entry
         from app.journal.entry_text import content_lines
-        from app.journal.store import add_entry, update_entry
+        from app.study.log_entry import save_entry
 
         written = self.query_one(TextArea).text
         if content_lines(written) == content_lines(self.initial):
@@ -111,7 +102,7 @@ class LogEditorScreen(Screen):
             self.notify("The entry is empty: nothing to save (escape twice discards).", severity="warning")
             return
         try:
-            entry = add_entry(engine, draft) if self.entry is None else update_entry(engine, self.entry.id, draft)
+            entry = save_entry(engine, draft, self.entry)
         except LearnError as exc:
             self.notify(exc.message, title="Not saved", severity="error", timeout=8)
             return

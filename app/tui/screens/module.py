@@ -87,7 +87,7 @@ class ModuleScreen(DataScreen):
         the UI thread."""
 
         def read() -> None:
-            from app.verify.attempts import module_exercises
+            from app.study.verify import module_exercises
 
             found = module_exercises(self.learn.engine, self.module_id)
             self.app.call_from_thread(self._show_exercises, found)

@@ -1,9 +1,9 @@
 """A module's exercises with their last verify result; `s` writes the stubs (`learn start`), `v` runs
 `learn verify` on them in a worker thread, its progress streaming into a log and a bar.
 
-The steps are the verify engine's own (app/verify: registry, scaffold, runner, attempts), in the
-order `learn verify` takes them: run the learner's files in child processes, store the attempts,
-tick the items of the exercises that passed.
+The run is `learn verify`'s own: app.study.verify.verify checks the files, runs them in child
+processes, stores the attempts and ticks the items of the exercises that passed; this panel draws
+its events.
 """
 
 from __future__ import annotations
@@ -32,12 +32,11 @@ def start_verify_servers() -> None:
     is its print capture, whose fileno() is -1, and the spawn fails ("bad value(s) in fds_to_keep").
     Swapped for the milliseconds of the spawn, once per process; later launches find both running.
     """
+    from app.study.verify import warm_up
     from app.verify.runner import start_method
 
     if start_method() != "forkserver" or not _servers_started.acquire(blocking=False):
         return
-    from app.verify.forkserver import warm_up
-
     captured = sys.stderr
     sys.stderr = sys.__stderr__
     try:
@@ -94,11 +93,12 @@ class ExercisePanel(Vertical):
 
     def start_workspace(self) -> None:
         from app.errors import LearnError
+        from app.study.verify import exercises_of_module
         from app.verify import registry, scaffold
 
         log = self.query_one(RichLog)
         try:
-            started = scaffold.start(registry.for_module(self.module_id))
+            started = scaffold.start([registry.full(e) for e in exercises_of_module(self.module_id)])
         except LearnError as exc:
             log.write(f"[red]{escape(exc.message)}[/]")
             return
@@ -122,23 +122,20 @@ class ExercisePanel(Vertical):
                         exit_on_error=False)
 
     def _verify_in_thread(self, engine) -> None:
-        from app.verify import registry
-        from app.verify.attempts import store_attempts, tick_items
-        from app.verify.runner import Job, run_jobs
+        from app.study.verify import NoExerciseFiles, exercises_of_module, verify
 
         call = self.app.call_from_thread
-        exercises = registry.for_module(self.module_id)
-        if not any(registry.learner_file(e).is_file() for e in exercises):
+        exercises = exercises_of_module(self.module_id)
+        if not exercises:
             call(self._no_files, exercises)
             return
-        start_verify_servers()
-        jobs = [Job(e, str(registry.learner_file(e))) for e in exercises]
-        reports = run_jobs(jobs, on_event=lambda report, event: call(self._on_event, report, event),
-                           on_done=lambda report: call(self._on_done, report))
-        store_attempts(engine, reports)
-        by_id = {e.id: e for e in exercises}
-        ticks = tick_items(engine, [by_id[r.id] for r in reports if r.passed], registry.listings())
-        call(self._finished, reports, ticks)
+        try:
+            run = verify(exercises, engine, on_event=lambda report, event: call(self._on_event, report, event),
+                         on_done=lambda report: call(self._on_done, report), before_run=start_verify_servers)
+        except NoExerciseFiles:
+            call(self._no_files, exercises)
+            return
+        call(self._finished, run.reports, run.ticks)
 
     def _no_files(self, exercises) -> None:
         from app.verify import registry
@@ -173,18 +170,18 @@ class ExercisePanel(Vertical):
             log.write(f"  [red]{escape(report.error)}[/]")
         for hint in report.hints[:3]:
             log.write(f"  [yellow]hint:[/] {escape(hint)}")
-        if report.timing and report.timing.get("status") != "no_cuda":  # a kernel exercise's GPU timings
+        if report.timing and report.timing.status != "no_cuda":  # a kernel exercise's GPU timings
             from app.verify.kernel_timing import describe
 
-            style = {"measured": "cyan", "error": "red"}.get(report.timing.get("status"), "dim")
-            log.write(f"  [{style}]⏱ {escape(describe(report.timing))}[/]")
+            style = {"measured": "cyan", "error": "red"}.get(report.timing.status, "dim")
+            log.write(f"  [{style}]⏱ {escape(describe(report.timing.to_json()))}[/]")
 
     def _finished(self, reports, ticks) -> None:
         log = self.query_one(RichLog)
         passed = sum(r.passed for r in reports)
         log.write(f"\n[bold]{passed} of {len(reports)} exercises passed[/], "
                   f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks")
-        no_cuda = next((r.timing.get("message") for r in reports if r.timing and r.timing.get("status") == "no_cuda"), None)
+        no_cuda = next((r.timing.message for r in reports if r.timing and r.timing.status == "no_cuda"), None)
         if no_cuda:  # once per run, as `learn verify` says it
             log.write(f"[dim]⏱ {escape(no_cuda)}[/]")
         for item in ticks.ticked:
