@@ -330,13 +330,12 @@ def drill(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from rich.console import Console
-
+    from app.cli.safe_console import safe_console
     from app.drill.queue import QueueQuery
     from app.drill.session import DrillSession
 
     engine = open_drills()
-    io = StdinIO(Console(highlight=False))
+    io = StdinIO(safe_console(highlight=False))
     query = QueueQuery(deck=deck, module=module, tag=tag, new=new, limit=limit, cram=cram)
     session = DrillSession.open(engine, query, io.now())
     if session.current is None:
