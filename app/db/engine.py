@@ -15,11 +15,19 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from app import locations
 from app.errors import LearnError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # MIGRATIONS[v] upgrades a database at schema version v to v + 1, inside one write transaction.
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    from app.db.journal_index import migrate_v1_to_v2
+
+    migrate_v1_to_v2(conn)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}  # 2: the journal's FTS5 index and triggers
 
 BUSY_TIMEOUT_MS = 15_000
 _engines: dict[Path, Engine] = {}
@@ -180,6 +188,17 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
             conn.info.pop("write", None)
 
 
+def create_schema(conn: Connection) -> None:
+    """Every table, index and trigger of the current schema, in an empty database."""
+    from sqlmodel import SQLModel
+
+    from app.db import models  # noqa: F401 - registers the tables on SQLModel.metadata
+    from app.db.journal_index import create_journal_index
+
+    SQLModel.metadata.create_all(conn)
+    create_journal_index(conn)
+
+
 def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) -> None:
     with engine.connect() as conn:
         version = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
@@ -200,7 +219,7 @@ def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) ->
         if tables:
             raise LearnError(f"{path} is an SQLite file but not a learn database; set LEARN_HOME to another folder")
         with write_connection(engine) as conn:
-            SQLModel.metadata.create_all(conn)
+            create_schema(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     from app.backup import backup_database

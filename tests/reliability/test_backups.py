@@ -155,7 +155,7 @@ def test_restore_brings_the_backup_back_and_keeps_what_it_replaced(learn_home, c
     cli("check", "0.1/matmul")
     replaced = db_snapshot(learn_home)
     result = cli.json("data", "restore", saved)
-    assert result["counts"]["progress"] == 1 and result["schema_version"] == 1 and not result["kept_damaged"]
+    assert result["counts"]["progress"] == 1 and result["schema_version"] == db_engine.SCHEMA_VERSION and not result["kept_damaged"]
     assert _done(cli) >= {"0.1/pca"} and "0.1/matmul" not in _done(cli)
     kept = Path(result["kept"])
     assert kept.name.endswith("-before-restore.db")
@@ -186,7 +186,7 @@ def test_restore_refuses_what_is_not_a_sound_learn_database(learn_home, curricul
     cases = {
         text: f"{text} is not a learn database (not an SQLite file); give a backup made by `learn data backup`",
         foreign: f"{foreign} is an SQLite file but not a learn database; give a backup made by `learn data backup`",
-        newer: f"{newer} has schema version 99, newer than this learn understands (1); upgrade learn "
+        newer: f"{newer} has schema version 99, newer than this learn understands ({db_engine.SCHEMA_VERSION}); upgrade learn "
                "(git pull && pip install -e .) before restoring it",
         tmp_path / "missing.db": f"no file {tmp_path / 'missing.db'}",
         tmp_path: f"{tmp_path} is not a file; give a backup file (learn-*.db)",
@@ -254,9 +254,10 @@ def test_restore_of_an_older_schema_upgrades_it(learn_home, curriculum, cli, mon
     dispose_engines()
     result = cli("data", "restore", saved)
     assert result.exit_code == 0, result.stderr
-    assert "upgrading the database from schema v1 to v2" in result.stderr
+    old, new = db_engine.SCHEMA_VERSION - 1, db_engine.SCHEMA_VERSION
+    assert f"upgrading the database from schema v{old} to v{new}" in result.stderr
     assert query(learn_home / "learn.db", "SELECT item_id, note FROM progress") == [("0.1/pca", "upgraded")]
-    assert query(learn_home / "learn.db", "PRAGMA user_version") == [(2,)]
+    assert query(learn_home / "learn.db", "PRAGMA user_version") == [(new,)]
 
 
 def test_restore_onto_a_new_machine(learn_home, curriculum, cli, tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.db.engine import dispose_engines
+from app.db.engine import SCHEMA_VERSION, dispose_engines
 from tests.conftest import db_snapshot
 from tests.reliability.harness import FIXTURES
 
@@ -32,7 +32,7 @@ def test_a_healthy_store(learn_home, curriculum, decks, cli, tmp_path):
         "home": "ok", "curriculum": "ok", "decks": "ok", "database": "ok", "integrity": "ok", "foreign keys": "ok",
         "schema": "ok", "wal": "ok", "orphans": "ok", "backups": "ok", "workspace": "ok", "versions": "ok",
     }
-    assert report["database"]["schema_version"] == report["database"]["expected_schema_version"] == 1
+    assert report["database"]["schema_version"] == report["database"]["expected_schema_version"] == SCHEMA_VERSION
     assert report["database"]["wal_bytes"] >= 0 and report["database"]["bytes"] > 0
     assert report["backups"]["count"] == 1 and report["backups"]["keep"] == 10
     assert report["workspace"] == {"path": str(tmp_path / "workspace"), "exists": True, "files": 1}
@@ -109,7 +109,7 @@ def test_a_newer_schema_is_exit_1_with_upgrade(learn_home, curriculum, decks, cl
     import json
 
     failed = {c["name"]: c for c in json.loads(result.stdout)["checks"] if c["status"] == "error"}
-    assert failed["schema"]["summary"] == "schema version 7, newer than this learn understands (1)"
+    assert failed["schema"]["summary"] == f"schema version 7, newer than this learn understands ({SCHEMA_VERSION})"
     assert failed["schema"]["fix"] == "upgrade learn (git pull && pip install -e .)"
 
 
