@@ -221,6 +221,11 @@ def inspect_database(path: Path) -> DatabaseInfo:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise LearnError(f"{path} is damaged ({check}); choose an older backup")
+            from app.db.schema_objects import describe, foreign_objects
+
+            if foreign := foreign_objects(conn.execute):
+                raise LearnError(f"{path} holds {describe(foreign)}, not made by learn (a trigger would run on every "
+                                 "write); give a backup made by `learn data backup`")
             counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in LEARNER_TABLES if t in tables}
     except sqlite3.DatabaseError as exc:
         raise LearnError(f"{path} is damaged ({exc}); choose an older backup") from None

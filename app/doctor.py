@@ -41,6 +41,7 @@ class Diagnosis:
     checks: list[Check] = field(default_factory=list)
     database: dict[str, Any] = field(default_factory=dict)
     orphans: dict[str, list[dict]] = field(default_factory=dict)
+    unreadable: list[dict] = field(default_factory=list)  # rows commands cannot read (app/db/unreadable.py)
     backups: dict[str, Any] = field(default_factory=dict)
     workspace: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, Any] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class Diagnosis:
     def to_json(self) -> dict:
         return {
             "ok": self.ok, "checks": [c.to_json() for c in self.checks], "database": self.database,
-            "orphans": self.orphans, "backups": self.backups, "workspace": self.workspace, "versions": self.versions,
+            "orphans": self.orphans, "unreadable": self.unreadable, "backups": self.backups, "workspace": self.workspace, "versions": self.versions,
         }
 
 
@@ -174,6 +175,32 @@ def _check_database(report: Diagnosis, conn: sqlite3.Connection, path: Path, kno
         report.add("wal", "ok", f"write-ahead log {wal / 1024:.0f} KiB")
     if integrity == ["ok"]:
         _check_orphans(report, conn, tables, known)
+        _check_readable(report, conn, tables)
+        _check_objects(report, conn)
+
+
+def _check_readable(report: Diagnosis, conn: sqlite3.Connection, tables: set[str]) -> None:
+    from app.db.unreadable import unreadable_rows
+
+    rows = unreadable_rows(conn.execute, tables)
+    report.unreadable = [row.to_json() for row in rows]
+    if rows:
+        first = rows[0]
+        report.add("rows", "error", f"{len(rows)} rows that commands cannot read, e.g. {first.table} {first.key}: "
+                   f"{first.reason}", "`learn data repair` deletes them (after a backup of the database)")
+    else:
+        report.add("rows", "ok", "every progress row, review and attempt reads back")
+
+
+def _check_objects(report: Diagnosis, conn: sqlite3.Connection) -> None:
+    from app.db.schema_objects import describe, foreign_objects
+
+    foreign = foreign_objects(conn.execute)
+    if foreign:
+        report.add("schema objects", "error", f"{describe(foreign)}: not made by learn",
+                   "`learn data repair` drops them (after a backup of the database)")
+    else:
+        report.add("schema objects", "ok", "only the tables, indexes and triggers learn makes")
 
 
 # -- what the learner's rows point at ----------------------------------------------------------------
