@@ -87,6 +87,16 @@ def _check_home(report: Diagnosis, home: Path) -> None:
                    "set LEARN_HOME to a writable folder (the database and its backups live there)")
     else:
         report.add("home", "ok", str(home) if home.exists() else f"{home} (made on first use)")
+    from app.db.disk_space import disk_is_full, free_bytes, full_disk_message, size_text
+
+    free = free_bytes(home / "learn.db")
+    if free is None:
+        return
+    if disk_is_full(home / "learn.db"):
+        report.add("disk", "error", full_disk_message(home / "learn.db"),
+                   "free some space on that disk; do not restore a backup: nothing is damaged")
+    else:
+        report.add("disk", "ok", f"{size_text(free)} free")
 
 
 @contextmanager
@@ -137,7 +147,12 @@ def _check_database(report: Diagnosis, conn: sqlite3.Connection, path: Path, kno
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        if "unable to open" in str(exc) or "readonly" in str(exc):
+        from app.db.disk_space import disk_problem
+
+        if (problem := disk_problem(path, exc)) is not None:
+            report.add("database", "error", f"cannot read {path}: {problem}",
+                       "free some space (or fix the disk) and run `learn doctor` again; do not restore a backup")
+        elif "unable to open" in str(exc) or "readonly" in str(exc):
             report.add("database", "error", f"cannot read {path} ({exc}): SQLite writes learn.db-shm beside it "
                        "even to read", "set LEARN_HOME to a writable folder")
         else:

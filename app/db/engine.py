@@ -72,16 +72,17 @@ def storage_problem(path: Path, exc: BaseException) -> LearnError | None:
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
         return None
     reason = str(exc)
+    from app.db.disk_space import disk_problem
+
+    if (disk := disk_problem(path, exc)) is not None:  # before damage: a full disk must not read as one
+        fix = "free some space and try again" if disk.startswith("disk full") else "then run `learn doctor`"
+        return LearnError(f"cannot use {path}: {disk}; {fix}")
     if any(text in reason for text in _DAMAGED):
         from app.backup import restore_hint
 
         return LearnError(f"{path} is damaged ({reason}); {restore_hint(path)}")
     if any(text in reason for text in _READ_ONLY):
         return LearnError(f"cannot write {path}: {reason}; set LEARN_HOME to a writable folder")
-    if "database or disk is full" in reason:
-        return LearnError(f"cannot write {path}: the disk is full; free some space and try again")
-    if "disk I/O error" in reason:
-        return LearnError(f"cannot read or write {path}: disk I/O error; check the disk, then run `learn doctor`")
     if "database is locked" in reason:
         return LearnError(
             f"{path} stayed locked by another program for over {BUSY_TIMEOUT_MS // 1000} s; close it and try again"
@@ -150,6 +151,8 @@ def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _not
         raise
     if existed:
         _daily_backup(path, notice)
+    else:
+        _say_if_backups_exist(path, notice)
     _engines[path] = engine
     return engine
 
@@ -168,6 +171,25 @@ def _daily_backup(path: Path, notice: Callable[[str], None]) -> None:
             notice(f"learn: no daily backup written to {backup.backups_dir(path)}: {exc}")
     except OSError as exc:
         notice(f"learn: no daily backup written to {backup.backups_dir(path)}: {exc.strerror or exc}")
+
+
+def _say_if_backups_exist(path: Path, notice: Callable[[str], None]) -> None:
+    """A new, empty database where backups (or a database moved aside) exist is said, with the way back:
+    after a database was moved away, a learner must not go on in an empty one without knowing."""
+    from app import backup
+
+    found = backup.list_backups(backup.backups_dir(path))
+    if not found:
+        return
+    newest = found[0]
+    restorable = next((b for b in found if b.reason != "damaged"), None)
+    line = f"learn: started a new, empty database at {path}, but {backup.backups_dir(path)} holds {len(found)} " \
+           f"earlier one(s), the newest {newest.path.name}"
+    if newest.reason == "damaged":
+        line += " (a database moved aside as damaged)"
+    if restorable is not None:
+        line += f"; `learn data restore {restorable.path}` brings back your data"
+    notice(line)
 
 
 def dispose_engines() -> None:
