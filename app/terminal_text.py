@@ -7,8 +7,8 @@ where the CLI and the TUI render (the console's render hook, the TUI's line filt
 that reached the database some other way is still shown, not obeyed.
 
 What goes: whole escape sequences (CSI, OSC, DCS, ...), then every remaining C0 control but tab and
-newline, DEL, and the C1 controls U+0080-U+009F. Line and paragraph separators (U+2028, U+2029) and
-NEL (U+0085) become a space: only a newline starts a new line. A carriage return before a newline is
+newline, DEL, and the C1 controls U+0080-U+009F. What else reads as a line break (U+2028, U+2029, NEL,
+vertical tab, form feed, the C0 separators) becomes a space: only a newline starts a new line. A carriage return before a newline is
 dropped, a lone one becomes a newline.
 """
 
@@ -22,7 +22,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[ -/]*[0-~]?)"
     r"|[\x9b][0-?]*[ -/]*[@-~]?|[\x9d][^\x07\x1b\x9c]*[\x07\x9c]?|[\x90\x98\x9e\x9f][^\x1b\x9c]*\x9c?"
 )
-_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+# What str.splitlines would also split at (VT, FF, FS, GS, RS, NEL, LS, PS): a space, so words stay apart.
+_LINE_BREAKS = {c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
 _CONTROLS = {c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09, 0x0A)}
 _MULTILINE = str.maketrans(_CONTROLS | _LINE_BREAKS)
 _ONE_LINE = str.maketrans(_CONTROLS | _LINE_BREAKS | {0x09: " ", 0x0A: " "})

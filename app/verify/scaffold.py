@@ -117,7 +117,7 @@ def _create(path: Path, text: str) -> bool:
 
 def ensure_workspace_readme() -> Path:
     path = locations.workspace_dir() / "README.md"
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         _create(path, WORKSPACE_README)
     return path
 
