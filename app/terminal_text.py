@@ -7,9 +7,9 @@ where the CLI and the TUI render (the console's render hook, the TUI's line filt
 that reached the database some other way is still shown, not obeyed.
 
 What goes: whole escape sequences (CSI, OSC, DCS, ...), then every remaining C0 control but tab and
-newline, DEL, and the C1 controls U+0080-U+009F. What else reads as a line break (U+2028, U+2029, NEL,
-vertical tab, form feed, the C0 separators) becomes a space: only a newline starts a new line. A carriage return before a newline is
-dropped, a lone one becomes a newline.
+newline, DEL, and the C1 controls U+0080-U+009F. What else reads as a line break (U+2028, U+2029,
+NEL, vertical tab, form feed, the C0 separators) becomes a space: only a newline starts a new line.
+A carriage return before a newline is dropped, a lone one becomes a newline.
 """
 
 from __future__ import annotations
@@ -42,14 +42,3 @@ def safe_text(text: str, *, one_line: bool = False) -> str:
 def is_safe(text: str) -> bool:
     """Whether `text` holds no control character but tab and newline (nothing `safe_text` would change)."""
     return not _UNSAFE.search(text)
-
-
-def safe_strings(value: object) -> object:
-    """`value` (JSON-like: dicts, lists, strings) with `safe_text` applied to every string, keys too."""
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dict):
-        return {safe_strings(k): safe_strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [safe_strings(v) for v in value]
-    return value

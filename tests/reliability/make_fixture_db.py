@@ -7,7 +7,8 @@
 Run it once per schema version, BEFORE bumping SCHEMA_VERSION (and commit both files): the next
 version's migration is then tested from a real database of this one by test_migration_fixtures.py.
 The data is fixed (ids, times), written through the app's own functions: the fixture curriculum
-synced, learner data of every kind merged in by `learn data import`, the drill decks synced. One progress row points at an item that is in no curriculum.
+synced, learner data of every kind merged in by `learn data import`, the drill decks synced (the
+journal's index comes with the schema since v2). One progress row points at an item in no curriculum.
 """
 
 from __future__ import annotations
