@@ -228,10 +228,10 @@ def inspect_database(path: Path) -> DatabaseInfo:
                                  "write); give a backup made by `learn data backup`")
             counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in LEARNER_TABLES if t in tables}
     except sqlite3.DatabaseError as exc:
-        from app.db.disk_space import disk_problem
+        from app.db.disk_space import disk_fix, disk_problem
 
         if (problem := disk_problem(path, exc)) is not None:
-            raise LearnError(f"cannot read {path}: {problem}; free some space and try again") from None
+            raise LearnError(f"cannot read {path}: {problem}; {disk_fix(problem)}") from None
         raise LearnError(f"{path} is damaged ({exc}); choose an older backup") from None
     return DatabaseInfo(path, version, counts)
 
@@ -269,13 +269,14 @@ def _move_back(moved: Path, db_path: Path) -> None:
 
 
 def _raise_if_disk(exc: BaseException, db_path: Path) -> None:
-    from app.db.disk_space import disk_problem
+    import errno
 
-    if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC from a file operation
+    from app.db.disk_space import disk_fix, disk_problem
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # from a file operation
         exc = sqlite3.OperationalError("database or disk is full")
     if (problem := disk_problem(db_path, exc)) is not None:
-        raise LearnError(f"cannot restore into {db_path}: {problem}; free some space and try again "
-                         "(nothing was replaced)") from None
+        raise LearnError(f"cannot restore into {db_path}: {problem}; {disk_fix(problem)} (nothing was replaced)") from None
 
 
 def _check_room(source: Path, db_path: Path) -> None:

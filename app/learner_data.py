@@ -17,6 +17,13 @@ entries register theirs beside their tables). Importing merges each record by it
 added when the database has none with that key, replaces the stored one when its `updated` time is
 newer, and is otherwise left alone, so importing the same file twice changes nothing. Rows of items
 that left the curriculum are exported and imported like any other.
+
+An import is checked before anything is written, and a bad file changes nothing: every field has its
+type; ids are curriculum ids (letters, digits and . _ - /) or uuid4 hex; times are ISO 8601 and not
+later than now (plus a small clock skew); `details` is an exercise report as JSON (an object whose
+status and error are text, hints a list of texts, checks a list of objects, output an object) and
+`state_before` / `state_after` an FSRS state (app/stored_json.py); a file is at most 256 MiB and
+nests at most 64 levels. Text loses any terminal control sequence (app/terminal_text.py).
 """
 
 from __future__ import annotations

@@ -60,5 +60,10 @@ def disk_problem(path: Path, exc: BaseException) -> str | None:
     if "database or disk is full" in str(exc) or disk_is_full(path):
         return full_disk_message(path)
     free = free_bytes(path)
-    return (f"disk I/O error on {path} ({size_text(free) if free is not None else 'unknown space'} free): "
-            "a disk problem, not damage to the database; check the disk and its mount")
+    space = f"{size_text(free)} free" if free is not None else "free space unknown"
+    return f"disk I/O error ({space}): a disk problem, not damage to the database"
+
+
+def disk_fix(problem: str) -> str:
+    """What to do about a `disk_problem`."""
+    return "free some space and try again" if problem.startswith("disk full") else "check the disk, then run `learn doctor`"

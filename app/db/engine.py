@@ -72,11 +72,10 @@ def storage_problem(path: Path, exc: BaseException) -> LearnError | None:
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
         return None
     reason = str(exc)
-    from app.db.disk_space import disk_problem
+    from app.db.disk_space import disk_fix, disk_problem
 
     if (disk := disk_problem(path, exc)) is not None:  # before damage: a full disk must not read as one
-        fix = "free some space and try again" if disk.startswith("disk full") else "then run `learn doctor`"
-        return LearnError(f"cannot use {path}: {disk}; {fix}")
+        return LearnError(f"cannot use {path}: {disk}; {disk_fix(disk)}")
     if any(text in reason for text in _DAMAGED):
         from app.backup import restore_hint
 
