@@ -109,7 +109,14 @@ def _open_read_only(report: Diagnosis, path: Path) -> Iterator[sqlite3.Connectio
         "expected_schema_version": _schema_version(),
     }
     if not path.exists():
-        report.add("database", "info", f"no database yet at {path} (made on first use)")
+        earlier = backup.list_backups(backup.backups_dir(path))
+        if earlier:  # not a first use: a database was here (moved aside, or deleted)
+            restorable = backup.latest_backup(path)
+            report.add("database", "warning", f"no database at {path}, but {len(earlier)} earlier one(s) in "
+                       f"{backup.backups_dir(path)}; the next command starts an empty one",
+                       f"`learn data restore {restorable}` brings back your data" if restorable else None)
+        else:
+            report.add("database", "info", f"no database yet at {path} (made on first use)")
         yield None
         return
     if path.is_dir():

@@ -136,6 +136,9 @@ def test_a_new_empty_database_beside_backups_is_said(env, small_disk):
     os.replace(home / "learn.db", moved)
     for side in ("learn.db-wal", "learn.db-shm"):
         (home / side).unlink(missing_ok=True)
+    doctor = json.loads(learn("doctor", "--json", env=env).stdout)
+    database = next(c for c in doctor["checks"] if c["name"] == "database")
+    assert database["status"] == "warning" and "-manual.db" in database["fix"]  # doctor points to the way back too
     first = learn("status", env=env)
     assert first.returncode == 0
     notice = [line for line in first.stderr.splitlines() if "started a new, empty database" in line]
