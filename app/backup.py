@@ -221,8 +221,17 @@ def inspect_database(path: Path) -> DatabaseInfo:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise LearnError(f"{path} is damaged ({check}); choose an older backup")
+            from app.db.schema_objects import describe, foreign_objects
+
+            if foreign := foreign_objects(conn.execute):
+                raise LearnError(f"{path} holds {describe(foreign)}, not made by learn (a trigger would run on every "
+                                 "write); give a backup made by `learn data backup`")
             counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in LEARNER_TABLES if t in tables}
     except sqlite3.DatabaseError as exc:
+        from app.db.disk_space import disk_fix, disk_problem
+
+        if (problem := disk_problem(path, exc)) is not None:
+            raise LearnError(f"cannot read {path}: {problem}; {disk_fix(problem)}") from None
         raise LearnError(f"{path} is damaged ({exc}); choose an older backup") from None
     return DatabaseInfo(path, version, counts)
 
@@ -252,6 +261,37 @@ def _move_aside(db_path: Path) -> Path:
     return target
 
 
+def _move_back(moved: Path, db_path: Path) -> None:
+    os.replace(moved, db_path)
+    wal = moved.with_name(moved.name + "-wal")
+    if wal.exists():
+        os.replace(wal, db_path.with_name(db_path.name + "-wal"))
+
+
+def _raise_if_disk(exc: BaseException, db_path: Path) -> None:
+    import errno
+
+    from app.db.disk_space import disk_fix, disk_problem
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # from a file operation
+        exc = sqlite3.OperationalError("database or disk is full")
+    if (problem := disk_problem(db_path, exc)) is not None:
+        raise LearnError(f"cannot restore into {db_path}: {problem}; {disk_fix(problem)} (nothing was replaced)") from None
+
+
+def _check_room(source: Path, db_path: Path) -> None:
+    """Refuse before anything is moved or written when the disk cannot take the restored database and the
+    copy of the one it replaces."""
+    from app.db.disk_space import MIN_FREE_BYTES, free_bytes, size_text
+
+    free = free_bytes(db_path)
+    current = db_path.stat().st_size if db_path.is_file() else 0
+    needed = source.stat().st_size + current + MIN_FREE_BYTES
+    if free is not None and free < needed:
+        raise LearnError(f"cannot restore into {db_path}: disk full: free space on the disk of {db_path.parent} "
+                         f"({size_text(free)} left, {size_text(needed)} needed); nothing was replaced")
+
+
 def _readable(db_path: Path) -> bool:
     with db_path.open("rb") as fh:
         return fh.read(16) == SQLITE_HEADER
@@ -271,24 +311,30 @@ def restore_database(source: Path, db_path: Path) -> Restored:
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise LearnError(f"{source} is the database itself; give a backup file")
     dispose_engines()  # this process's own connections must not hold a read lock
+    _check_room(source, db_path)
     kept, damaged = None, False
     if db_path.exists() and db_path.stat().st_size > 0:
         try:
             if not _readable(db_path):
                 raise sqlite3.DatabaseError("not an SQLite file")
             kept = backup_database(db_path, "before-restore", prune=False)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            _raise_if_disk(exc, db_path)  # a full disk is not damage: the database stays where it is
             kept, damaged = _move_aside(db_path), True
-    if db_path.exists():
-        with closing(_connect_read_only(source)) as src, closing(sqlite3.connect(db_path, isolation_level=None)) as dst:
-            dst.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            try:
+    try:
+        if db_path.exists():
+            with closing(_connect_read_only(source)) as src, closing(sqlite3.connect(db_path, isolation_level=None)) as dst:
+                dst.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 src.backup(dst)
-            except sqlite3.Error as exc:
-                raise LearnError(f"cannot restore into {db_path}: {exc}; close other `learn` windows and try again") from None
-    else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        with _claimed(db_path) as partial:
-            vacuum_into(source, partial)
+        else:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            with _claimed(db_path) as partial:
+                vacuum_into(source, partial)
+    except (sqlite3.Error, OSError) as exc:
+        if damaged and kept is not None and not db_path.exists():
+            _move_back(kept, db_path)  # never leave no database where there was one
+        _raise_if_disk(exc, db_path)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise LearnError(f"cannot restore into {db_path}: {reason}; close other `learn` windows and try again") from None
     prune_backups(backups_dir(db_path), keep)
     return Restored(source, db_path, kept, damaged, info)

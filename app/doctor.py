@@ -41,6 +41,7 @@ class Diagnosis:
     checks: list[Check] = field(default_factory=list)
     database: dict[str, Any] = field(default_factory=dict)
     orphans: dict[str, list[dict]] = field(default_factory=dict)
+    unreadable: list[dict] = field(default_factory=list)  # rows commands cannot read (app/db/unreadable.py)
     backups: dict[str, Any] = field(default_factory=dict)
     workspace: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, Any] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class Diagnosis:
     def to_json(self) -> dict:
         return {
             "ok": self.ok, "checks": [c.to_json() for c in self.checks], "database": self.database,
-            "orphans": self.orphans, "backups": self.backups, "workspace": self.workspace, "versions": self.versions,
+            "orphans": self.orphans, "unreadable": self.unreadable, "backups": self.backups, "workspace": self.workspace, "versions": self.versions,
         }
 
 
@@ -86,6 +87,16 @@ def _check_home(report: Diagnosis, home: Path) -> None:
                    "set LEARN_HOME to a writable folder (the database and its backups live there)")
     else:
         report.add("home", "ok", str(home) if home.exists() else f"{home} (made on first use)")
+    from app.db.disk_space import disk_is_full, free_bytes, full_disk_message, size_text
+
+    free = free_bytes(home / "learn.db")
+    if free is None:
+        return
+    if disk_is_full(home / "learn.db"):
+        report.add("disk", "error", full_disk_message(home / "learn.db"),
+                   "free some space on that disk; do not restore a backup: nothing is damaged")
+    else:
+        report.add("disk", "ok", f"{size_text(free)} free")
 
 
 @contextmanager
@@ -98,7 +109,14 @@ def _open_read_only(report: Diagnosis, path: Path) -> Iterator[sqlite3.Connectio
         "expected_schema_version": _schema_version(),
     }
     if not path.exists():
-        report.add("database", "info", f"no database yet at {path} (made on first use)")
+        earlier = backup.list_backups(backup.backups_dir(path))
+        if earlier:  # not a first use: a database was here (moved aside, or deleted)
+            restorable = backup.latest_backup(path)
+            report.add("database", "warning", f"no database at {path}, but {len(earlier)} earlier one(s) in "
+                       f"{backup.backups_dir(path)}; the next command starts an empty one",
+                       f"`learn data restore {restorable}` brings back your data" if restorable else None)
+        else:
+            report.add("database", "info", f"no database yet at {path} (made on first use)")
         yield None
         return
     if path.is_dir():
@@ -136,7 +154,12 @@ def _check_database(report: Diagnosis, conn: sqlite3.Connection, path: Path, kno
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        if "unable to open" in str(exc) or "readonly" in str(exc):
+        from app.db.disk_space import disk_problem
+
+        if (problem := disk_problem(path, exc)) is not None:
+            report.add("database", "error", f"cannot read {path}: {problem}",
+                       "free some space (or fix the disk) and run `learn doctor` again; do not restore a backup")
+        elif "unable to open" in str(exc) or "readonly" in str(exc):
             report.add("database", "error", f"cannot read {path} ({exc}): SQLite writes learn.db-shm beside it "
                        "even to read", "set LEARN_HOME to a writable folder")
         else:
@@ -174,6 +197,32 @@ def _check_database(report: Diagnosis, conn: sqlite3.Connection, path: Path, kno
         report.add("wal", "ok", f"write-ahead log {wal / 1024:.0f} KiB")
     if integrity == ["ok"]:
         _check_orphans(report, conn, tables, known)
+        _check_readable(report, conn, tables)
+        _check_objects(report, conn)
+
+
+def _check_readable(report: Diagnosis, conn: sqlite3.Connection, tables: set[str]) -> None:
+    from app.db.unreadable import unreadable_rows
+
+    rows = unreadable_rows(conn.execute, tables)
+    report.unreadable = [row.to_json() for row in rows]
+    if rows:
+        first = rows[0]
+        report.add("rows", "error", f"{len(rows)} rows that commands cannot read, e.g. {first.table} {first.key}: "
+                   f"{first.reason}", "`learn data repair` deletes them (after a backup of the database)")
+    else:
+        report.add("rows", "ok", "every progress row, review and attempt reads back")
+
+
+def _check_objects(report: Diagnosis, conn: sqlite3.Connection) -> None:
+    from app.db.schema_objects import describe, foreign_objects
+
+    foreign = foreign_objects(conn.execute)
+    if foreign:
+        report.add("schema objects", "error", f"{describe(foreign)}: not made by learn",
+                   "`learn data repair` drops them (after a backup of the database)")
+    else:
+        report.add("schema objects", "ok", "only the tables, indexes and triggers learn makes")
 
 
 # -- what the learner's rows point at ----------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_import_merges_newer_wins(curriculum, cli, tmp_path):
     path.write_text(json.dumps(older))
     assert cli.json("data", "import", str(path))["progress"] == {"added": 1, "updated": 0, "unchanged": 1}
     assert _statuses(cli)["0.1/pca"] == "done"  # the local change is newer
-    newer = older | {"progress": [record | {"updated_at": "2999-01-01T00:00:00Z"}]}
+    newer = older | {"progress": [record | {"updated_at": _soon()}]}
     path.write_text(json.dumps(newer))
     assert cli.json("data", "import", str(path))["progress"] == {"added": 0, "updated": 1, "unchanged": 0}
     assert _statuses(cli)["0.1/pca"] == "todo"
@@ -88,3 +88,10 @@ def test_bad_import_file_is_one_line_and_changes_nothing(case, curriculum, cli, 
 def test_missing_import_file(curriculum, cli, tmp_path):
     result = cli("data", "import", str(tmp_path / "nope.json"))
     assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+def _soon() -> str:
+    """A time just ahead of this machine's (within the clock skew an import allows): newer than any row here."""
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")

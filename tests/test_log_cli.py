@@ -208,7 +208,7 @@ def test_data_export_import_round_trip_merges_by_id(curriculum, cli, tmp_path, m
 
     # A newer version wins, an older one does not; the search index follows the replaced row.
     newer = dict(data["log"][0] if data["log"][0]["id"] == first["id"] else data["log"][1])
-    newer |= {"progress": "singular values now", "updated_at": "2999-01-01T00:00:00Z"}
+    newer |= {"progress": "singular values now", "updated_at": _soon()}
     older = dict(newer) | {"progress": "stale", "updated_at": "2000-01-01T00:00:00+00:00"}
     for record, counts in ((newer, {"added": 0, "updated": 1, "unchanged": 0}),
                            (older, {"added": 0, "updated": 0, "unchanged": 1})):
@@ -233,3 +233,10 @@ def test_data_import_rejects_bad_entries(curriculum, cli, tmp_path, learn_home, 
     result = cli("data", "import", str(path))
     assert result.exit_code == 2 and message in result.stderr
     assert db_snapshot(learn_home) == before
+
+
+def _soon() -> str:
+    """A time just ahead of this machine's (within the clock skew an import allows): newer than any row here."""
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -71,10 +71,11 @@ def test_an_index_made_late_is_filled_from_the_entries_already_there(curriculum,
 
     entry = _add(cli, "--progress", "roofline plots")
     dispose_engines()
-    with sqlite3.connect(learn_home / "learn.db") as conn:  # a database from before the index existed
+    with sqlite3.connect(learn_home / "learn.db") as conn:  # a v1 database where the index was never made
         conn.execute("DROP TABLE log_entry_fts")
         for trigger in ("insert", "update", "delete"):
             conn.execute(f"DROP TRIGGER IF EXISTS log_entry_fts_{trigger}")
+        conn.execute("PRAGMA user_version = 1")  # the v1 -> v2 migration makes it
     assert _ids(cli, "roofline") == [entry]
     other = _add(cli, "--progress", "roofline again")
     assert set(_ids(cli, "roofline")) == {entry, other}

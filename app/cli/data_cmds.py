@@ -145,3 +145,31 @@ def restore(
             console.print(f"The {what}: {escape(str(restored.kept))}")
 
     Output(as_json).emit(data, human)
+
+
+@data_app.command("repair")
+@handles_errors
+def repair(as_json: JsonOpt = False) -> None:
+    """Delete rows learn cannot read and drop triggers, views and tables it does not define (`learn doctor`
+    lists both); the database is backed up first."""
+    from pathlib import Path
+
+    from app.db.engine import get_engine
+    from app.db.repair import repair_database
+
+    engine = get_engine()
+    repaired = repair_database(engine, Path(engine.url.database or ""))
+
+    def human(console) -> None:
+        from rich.markup import escape
+
+        if repaired.backup is None:
+            console.print("Nothing to repair: every row reads back, and every table, index and trigger is learn's.")
+            return
+        for row in repaired.rows:
+            console.print(f"Deleted {row.table} {escape(row.key)}: {escape(row.reason)}")
+        for kind, name in repaired.objects:
+            console.print(f"Dropped {kind} {escape(name)}")
+        console.print(f"The database as it was before: {escape(str(repaired.backup))}")
+
+    Output(as_json).emit(repaired.to_json(), human)

@@ -321,12 +321,11 @@ def drill(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from rich.console import Console
-
+    from app.cli.safe_console import safe_console
     from app.drill.queue import QueueQuery
     from app.study.drill import open_drill
 
-    io = StdinIO(Console(highlight=False))
+    io = StdinIO(safe_console(highlight=False))
     query = QueueQuery(deck=deck, module=module, tag=tag, new=new, limit=limit, cram=cram)
     session = open_drill(open_store(), query, io.now())
     if session.current is None:

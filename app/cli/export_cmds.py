@@ -30,7 +30,9 @@ def readme(
 
     markdown = render_readme(open_store(), track, notes=notes)
     if output is None:
-        typer.echo(markdown, nl=False)
+        from app.terminal_text import safe_text
+
+        typer.echo(safe_text(markdown), nl=False)
         return
     try:
         output.write_text(markdown, encoding="utf-8")

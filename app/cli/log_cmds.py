@@ -352,7 +352,9 @@ def export(
     if not entries:
         typer.echo("learn: no log entries match; nothing exported", err=True)
     if output is None:
-        typer.echo(markdown, nl=False)
+        from app.terminal_text import safe_text
+
+        typer.echo(safe_text(markdown), nl=False)
         return
     tmp = output.with_name(output.name + ".tmp")
     try:

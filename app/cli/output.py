@@ -23,9 +23,9 @@ class Output:
     @property
     def console(self):
         if self._console is None:
-            from rich.console import Console
+            from app.cli.safe_console import safe_console
 
-            self._console = Console(highlight=False)
+            self._console = safe_console(highlight=False)
         return self._console
 
     def emit(self, data: Any, human: Callable[[Any], None] | None = None) -> None:
@@ -38,9 +38,11 @@ class Output:
 
 def fail(message: str, code: ExitCode = ExitCode.USAGE, details: list[str] | None = None) -> typer.Exit:
     """Print a one-line error (and its details) to stderr; return the Exit to raise."""
-    print(f"learn: {message}", file=sys.stderr)
+    from app.terminal_text import safe_text
+
+    print(f"learn: {safe_text(message, one_line=True)}", file=sys.stderr)
     for line in details or []:
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {safe_text(line, one_line=True)}", file=sys.stderr)
     return typer.Exit(int(code))
 
 

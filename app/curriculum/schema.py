@@ -59,6 +59,8 @@ SectionKind = Literal[
 
 # Ids: letters, digits and . _ - / (no spaces), so they can be typed on the command line.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# A track id also names its file (curriculum/<id>.yaml, written by `learn import`): a slug, no `/`.
+TRACK_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
 class _Strict(BaseModel):
@@ -73,6 +75,15 @@ class _Strict(BaseModel):
             if nulls:
                 data = {**data, **{name: [] for name in nulls}}
         return data
+
+
+def check_track_id(value: str) -> str:
+    if not TRACK_ID_PATTERN.match(value):
+        raise ValueError(
+            f"track id {value!r} must be a slug: letters, digits and . _ - (no '/', no spaces, at most 80), "
+            "starting with a letter or digit"
+        )
+    return value
 
 
 def _check_id(value: str) -> str:
@@ -169,4 +180,4 @@ class Track(_Strict):
     log_template: str | None = None
     categories: list[Category] = []
 
-    _id = field_validator("id")(_check_id)
+    _id = field_validator("id")(check_track_id)

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from app.terminal_text import safe_text
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -48,7 +50,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     plain, _quoted = event.implicit
     tag = event.tag if event.tag not in (None, "!") else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR or not plain and event.tag is None:
-        return event.value
+        return safe_text(event.value)  # "\e[2J" is valid YAML: no terminal sequence reaches the app
     if tag == _MERGE:
         raise YamlProblem(event.start_mark.line + 1, "merge keys (<<) are not supported in curriculum files; write the values out")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)

@@ -15,20 +15,28 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from app import locations
 from app.errors import LearnError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # MIGRATIONS[v] upgrades a database at schema version v to v + 1, inside one write transaction.
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
 
 
-def _v1_add_notes(conn: Connection) -> None:
+def _v1_to_v2(conn: Connection) -> None:
+    from app.db.journal_index import migrate_v1_to_v2
+
+    migrate_v1_to_v2(conn)
+
+
+def _v2_to_v3(conn: Connection) -> None:
     from app.notes.migration import add_note_table
 
     add_note_table(conn)
 
 
-MIGRATIONS[1] = _v1_add_notes  # v2: the learner's own notes (app/notes)
+MIGRATIONS: dict[int, Migration] = {
+    1: _v1_to_v2,  # v2: the journal's FTS5 index and triggers
+    2: _v2_to_v3,  # v3: the learner's own notes (app/notes)
+}
 
 BUSY_TIMEOUT_MS = 15_000
 _engines: dict[Path, Engine] = {}
@@ -73,16 +81,16 @@ def storage_problem(path: Path, exc: BaseException) -> LearnError | None:
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
         return None
     reason = str(exc)
+    from app.db.disk_space import disk_fix, disk_problem
+
+    if (disk := disk_problem(path, exc)) is not None:  # before damage: a full disk must not read as one
+        return LearnError(f"cannot use {path}: {disk}; {disk_fix(disk)}")
     if any(text in reason for text in _DAMAGED):
         from app.backup import restore_hint
 
         return LearnError(f"{path} is damaged ({reason}); {restore_hint(path)}")
     if any(text in reason for text in _READ_ONLY):
         return LearnError(f"cannot write {path}: {reason}; set LEARN_HOME to a writable folder")
-    if "database or disk is full" in reason:
-        return LearnError(f"cannot write {path}: the disk is full; free some space and try again")
-    if "disk I/O error" in reason:
-        return LearnError(f"cannot read or write {path}: disk I/O error; check the disk, then run `learn doctor`")
     if "database is locked" in reason:
         return LearnError(
             f"{path} stayed locked by another program for over {BUSY_TIMEOUT_MS // 1000} s; close it and try again"
@@ -151,6 +159,8 @@ def get_engine(path: Path | None = None, *, notice: Callable[[str], None] = _not
         raise
     if existed:
         _daily_backup(path, notice)
+    else:
+        _say_if_backups_exist(path, notice)
     _engines[path] = engine
     return engine
 
@@ -171,6 +181,25 @@ def _daily_backup(path: Path, notice: Callable[[str], None]) -> None:
         notice(f"learn: no daily backup written to {backup.backups_dir(path)}: {exc.strerror or exc}")
 
 
+def _say_if_backups_exist(path: Path, notice: Callable[[str], None]) -> None:
+    """A new, empty database where backups (or a database moved aside) exist is said, with the way back:
+    after a database was moved away, a learner must not go on in an empty one without knowing."""
+    from app import backup
+
+    found = backup.list_backups(backup.backups_dir(path))
+    if not found:
+        return
+    newest = found[0]
+    restorable = next((b for b in found if b.reason != "damaged"), None)
+    line = f"learn: started a new, empty database at {path}, but {backup.backups_dir(path)} holds {len(found)} " \
+           f"earlier one(s), the newest {newest.path.name}"
+    if newest.reason == "damaged":
+        line += " (a database moved aside as damaged)"
+    if restorable is not None:
+        line += f"; `learn data restore {restorable.path}` brings back your data"
+    notice(line)
+
+
 def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
@@ -187,6 +216,19 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             conn.info.pop("write", None)
+
+
+def create_schema(conn: Connection) -> None:
+    """Every table, index and trigger of the current schema, in an empty database."""
+    from sqlmodel import SQLModel
+
+    from app.db import models  # noqa: F401 - registers the tables on SQLModel.metadata
+    from app.db.journal_index import create_journal_index
+    from app.notes.search_index import create_notes_index
+
+    SQLModel.metadata.create_all(conn)
+    create_journal_index(conn)
+    create_notes_index(conn)
 
 
 def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) -> None:
@@ -209,7 +251,7 @@ def _ensure_schema(engine: Engine, path: Path, notice: Callable[[str], None]) ->
         if tables:
             raise LearnError(f"{path} is an SQLite file but not a learn database; set LEARN_HOME to another folder")
         with write_connection(engine) as conn:
-            SQLModel.metadata.create_all(conn)
+            create_schema(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     from app.backup import backup_database

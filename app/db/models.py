@@ -138,7 +138,7 @@ DRILL_CONTENT_TABLES = (DrillCardRow, DrillDeckRow)
 # Keyed by a uuid4 hex id so imports merge across machines; linked to a module by id with no foreign
 # key, and the title kept beside it, so an entry outlives its module leaving the YAML. The full-text
 # index over it (FTS5, kept in sync by triggers) is made with raw SQL by
-# app/journal/search_index.py: ensure_journal_schema, since SQLModel cannot declare virtual tables.
+# app/db/journal_index.py (schema v2), since SQLModel cannot declare virtual tables.
 
 
 class LogEntryRow(SQLModel, table=True):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
 
-from app.journal.search_index import ensure_journal_schema
 from app.journal.store import last_entry_created_at
 
 MAX_ITEMS_SHOWN = 15
@@ -132,7 +131,6 @@ def verify_activity(conn: Connection, since: str | None) -> list[VerifyResult]:
 
 
 def activity_since_last_entry(engine: Engine) -> Activity:
-    ensure_journal_schema(engine)
     with engine.connect() as conn:
         since = last_entry_created_at(conn)
         activity = Activity(

@@ -1,73 +1,15 @@
-"""The full-text index over log entries (SQLite FTS5), kept in sync by triggers, and search.
-
-SQLModel cannot declare a virtual table, so `ensure_journal_schema` makes it with raw SQL, once per
-engine, before the journal is first used; every statement is idempotent. The index is a plain FTS5
-table holding its own copy of the text, keyed by `entry_id`. The insert trigger first drops any row
-with the same id: `learn data import` writes with INSERT OR REPLACE, and SQLite fires no delete
-trigger for the row REPLACE removes (unless recursive_triggers is on), so an external-content index
-would silently go stale there.
-"""
+"""Search over log entries through their FTS5 index (made with the schema: app/db/journal_index.py)."""
 
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
-from app.db.engine import write_connection
+from app.db.journal_index import INDEX, INDEXED_COLUMNS
 from app.errors import LearnError
-
-INDEX = "log_entry_fts"
-INDEXED_COLUMNS = ("module_id", "module_title", "progress", "insight", "challenge", "next_steps", "body")
-_COLUMNS = ", ".join(INDEXED_COLUMNS)
-
-_CREATE = [
-    (
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX} USING fts5(entry_id UNINDEXED, {_COLUMNS}, "
-        "tokenize = 'porter unicode61')"
-    ),
-    f"""CREATE TRIGGER IF NOT EXISTS {INDEX}_insert AFTER INSERT ON log_entry BEGIN
-        DELETE FROM {INDEX} WHERE entry_id = new.id;
-        INSERT INTO {INDEX} (entry_id, {_COLUMNS}) VALUES (new.id, {', '.join('new.' + c for c in INDEXED_COLUMNS)});
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {INDEX}_update AFTER UPDATE ON log_entry BEGIN
-        DELETE FROM {INDEX} WHERE entry_id = old.id;
-        INSERT INTO {INDEX} (entry_id, {_COLUMNS}) VALUES (new.id, {', '.join('new.' + c for c in INDEXED_COLUMNS)});
-    END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {INDEX}_delete AFTER DELETE ON log_entry BEGIN
-        DELETE FROM {INDEX} WHERE entry_id = old.id;
-    END""",
-]
-_TRIGGERS = {f"{INDEX}_insert", f"{INDEX}_update", f"{INDEX}_delete"}
-
-_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def ensure_journal_schema(engine: Engine) -> None:
-    """Make the log table (if this database predates it), the index and its triggers; once per engine.
-
-    A new index is filled from the entries already there (say, imported before it existed)."""
-    if engine in _ready:
-        return
-    with engine.connect() as conn:
-        present = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
-        conn.rollback()
-    if not {"log_entry", INDEX} | _TRIGGERS <= present:
-        with write_connection(engine) as conn:
-            if "log_entry" not in present:
-                from app.db.models import LogEntryRow
-
-                LogEntryRow.__table__.create(conn, checkfirst=True)
-            for statement in _CREATE:
-                conn.exec_driver_sql(statement)
-            if INDEX not in present:
-                conn.exec_driver_sql(
-                    f"INSERT INTO {INDEX} (entry_id, {_COLUMNS}) SELECT id, {_COLUMNS} FROM log_entry"
-                )
-    _ready.add(engine)
 
 
 @dataclass(frozen=True)
@@ -108,7 +50,6 @@ def search_entries(engine: Engine, query: str, limit: int = 20) -> list[SearchHi
     """Entries matching an FTS5 query, best first. Bad syntax is a one-line LearnError."""
     if not query.strip():
         raise LearnError("nothing to search for; give words, a \"quoted phrase\", or prefix* ")
-    ensure_journal_schema(engine)
     attempts = [query] + [q for q in [_as_words(query)] if q and q != query]
     with engine.connect() as conn:
         try:

@@ -15,7 +15,6 @@ from app.db.engine import write_connection
 from app.errors import LearnError
 from app.journal.entry import FIELDS, EntryDraft, LogEntry
 from app.journal.entry_text import DEFAULT_TEMPLATE, ModuleResolver
-from app.journal.search_index import ensure_journal_schema
 from app.module_ids import without_prefix
 from app.progress import resolve_module_id, utc_now
 
@@ -43,7 +42,6 @@ def _values(draft: EntryDraft) -> dict[str, str | None]:
 
 
 def _read(engine: Engine, sql: str, params: dict) -> list[LogEntry]:
-    ensure_journal_schema(engine)
     with engine.connect() as conn:
         entries = [_entry(row) for row in conn.execute(text(sql), params)]
         conn.rollback()
@@ -55,7 +53,6 @@ def _get(conn: Connection, entry_id: str) -> LogEntry:
 
 
 def add_entry(engine: Engine, draft: EntryDraft) -> LogEntry:
-    ensure_journal_schema(engine)
     now = utc_now()
     values = _values(draft) | {"id": uuid.uuid4().hex, "created_at": now, "updated_at": now}
     with write_connection(engine) as conn:
@@ -68,7 +65,6 @@ def add_entry(engine: Engine, draft: EntryDraft) -> LogEntry:
 
 def update_entry(engine: Engine, entry_id: str, draft: EntryDraft) -> LogEntry:
     """Replace an entry's text, date and module; its id and creation time stay."""
-    ensure_journal_schema(engine)
     values = _values(draft) | {"id": entry_id, "updated_at": utc_now()}
     with write_connection(engine) as conn:
         assignments = ", ".join(f"{c} = :{c}" for c in values if c != "id")
@@ -78,7 +74,6 @@ def update_entry(engine: Engine, entry_id: str, draft: EntryDraft) -> LogEntry:
 
 
 def delete_entries(engine: Engine, entry_ids: list[str]) -> int:
-    ensure_journal_schema(engine)
     with write_connection(engine) as conn:
         return sum(conn.execute(text("DELETE FROM log_entry WHERE id = :id"), {"id": i}).rowcount for i in entry_ids)
 
@@ -153,7 +148,6 @@ def resolve_entry_module(engine: Engine, ident: str) -> str:
     try:
         return resolve_module_id(engine, ident)
     except LearnError:
-        ensure_journal_schema(engine)
         with engine.connect() as conn:
             query = text("SELECT DISTINCT module_id FROM log_entry WHERE module_id IS NOT NULL")
             kept = list(conn.execute(query).scalars())

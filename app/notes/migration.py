@@ -1,6 +1,6 @@
-"""Schema v1 -> v2: the table of the learner's own notes (app/db/models.py: NoteRow).
+"""Schema v2 -> v3: the table of the learner's own notes (app/db/models.py: NoteRow).
 
-A step of its own (app/db/engine.py: MIGRATIONS[1]) so that it merges beside other migrations."""
+A step of its own (app/db/engine.py: MIGRATIONS[2]) so that it merges beside other migrations."""
 
 from __future__ import annotations
 
@@ -13,3 +13,6 @@ def add_note_table(conn: Connection) -> None:
     NoteRow.__table__.create(conn, checkfirst=True)
     for index in NoteRow.__table__.indexes:
         index.create(conn, checkfirst=True)
+    from app.notes.search_index import create_notes_index
+
+    create_notes_index(conn)

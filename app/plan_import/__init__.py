@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from app.curriculum.schema import ID_PATTERN, Track
+from app.curriculum.schema import Track, check_track_id
 from app.plan_import.mojibake import fix_mojibake
 from app.plan_import.outline import OutlineBuilder, section_kind, to_tree
 from app.plan_import.scan import scan
@@ -51,8 +51,11 @@ def import_plan(
     taken_ids: Collection[str] = (),
 ) -> ImportedPlan:
     """Turn a markdown study plan into a track and its YAML text (see ``outline.py`` for the rules)."""
-    if track_id is not None and not ID_PATTERN.match(track_id):
-        raise PlanImportError(f"track id {track_id!r} may hold only letters, digits and . _ - / (no spaces)")
+    if track_id is not None:
+        try:
+            check_track_id(track_id)
+        except ValueError as exc:
+            raise PlanImportError(f"{exc}; give another with --track") from None
     blocks = scan(markdown)
     if not blocks:
         raise PlanImportError(f"{source} line 1: the plan is empty, there is nothing to import")

@@ -109,6 +109,11 @@ class DraftCategory:
     accounted: bool = False  # its content went elsewhere (log template) or was recorded as dropped
 
 
+# Items nest through `children`, two YAML levels each: deeper than this, the written YAML would pass the
+# loader's nesting cap (64 levels) and be refused on the next sync; far deeper, Python's recursion limit.
+MAX_ITEM_DEPTH = 20
+
+
 @dataclass
 class _Open:
     """An open list line on the nesting stack."""
@@ -344,10 +349,18 @@ class OutlineBuilder:
                 self._drop(block.line, f"duplicate of line {sibling.line} merged into it{kept}", siblings)
                 self.stack.append(_Open(block.indent, "item", sibling))
                 return
+        depth = parent.depth + 1 if parent is not None else 1
+        if depth > MAX_ITEM_DEPTH:
+            from app.plan_import import PlanImportError
+
+            raise PlanImportError(
+                f"{self.draft.source} line {block.line}: a list nested more than {MAX_ITEM_DEPTH} levels deep; "
+                "indent it less (a curriculum item holds at most that many levels)"
+            )
         item = DraftItem(
             line=block.line,
             text=parsed.text,
-            depth=parent.depth + 1 if parent is not None else 1,
+            depth=depth,
             numbered=block.kind == "numbered",
             status=status,
             notes=list(parsed.notes),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.plan_import.mojibake import fix_mojibake
+from app.terminal_text import safe_text
 
 BlockKind = Literal["heading", "checkbox", "numbered", "bullet", "text", "table", "code", "rule", "quote", "image"]
 
@@ -25,6 +26,7 @@ _NUMBERED = re.compile(r"^(\s*)\d+[.)](?:\s+(.*))?$")
 _BULLET = re.compile(r"^(\s*)[-*+](?:\s+(.*))?$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -49,7 +51,10 @@ def split_row(row: str) -> list[str]:
 
 def scan(markdown: str) -> list[Block]:
     """Classify every non-blank line; blank lines are dropped (``Block.line`` keeps positions)."""
-    lines = [fix_mojibake(line.expandtabs(4).rstrip()) for line in markdown.splitlines()]
+    # Only a newline ends a line: str.splitlines would also split an item at U+2028, NEL or a form feed.
+    # Control characters (an ESC sequence) never reach the YAML or the terminal.
+    lines = [safe_text(fix_mojibake(line.expandtabs(4).rstrip()), one_line=True).rstrip()
+             for line in _NEWLINE.split(markdown.removesuffix("\n").removesuffix("\r"))] if markdown else []
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     _blank_front_matter(lines)

@@ -66,7 +66,10 @@ def import_plan_text(engine: Engine, markdown: str, source: str, track: str | No
     except PlanImportError as exc:
         raise LearnError(str(exc)) from None
     new_id = imported.track.id
-    target = locations.curriculum_dir() / f"{new_id}.yaml"
+    folder = locations.curriculum_dir()
+    target = folder / f"{new_id}.yaml"
+    if target.parent.resolve() != folder.resolve():  # the slug check makes this impossible; keep it so
+        raise LearnError(f"track id {new_id!r} would write outside {folder}; give a slug with --track")
     if new_id in tracks and not force:
         raise LearnError(f"a track '{new_id}' exists already; choose another id with --track, or --force to replace it")
     if target.exists() and not force:

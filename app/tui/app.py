@@ -53,6 +53,21 @@ class LearnApp(App[None]):
         self.set_keymap(self.settings.get("keymap") or {})
         self._data_version = DataVersion(Path(engine.url.database or ""))
 
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Every link the TUI opens (a module's, a Markdown note's) passes `browser_url` first."""
+        from app.links import browser_url
+
+        if browser_url(url) is None:
+            self.notify("Not opened: only http and https links open in the browser.", severity="warning")
+        else:
+            super().open_url(url, new_tab=new_tab)
+
+    def get_line_filters(self):
+        """Textual's filters, then one that drops terminal control sequences from every rendered line."""
+        from app.tui.terminal_filter import SAFE_TEXT
+
+        return [*super().get_line_filters(), SAFE_TEXT]
+
     def on_mount(self) -> None:
         self.exercise_modules: dict[str, int] = {}  # module id -> exercises, for the palette's "Verify ..."
         self.call_after_refresh(self.run_worker, self._find_exercise_modules, thread=True, group="registry",

@@ -87,11 +87,38 @@ def stub(exercise: Exercise) -> str:
     return "\n".join(parts)
 
 
+def _inside_workspace(path: Path) -> None:
+    """Refuse a path that a symlink in the workspace (dangling or not) leads out of it: `learn start`
+    writes only inside the workspace, whatever links a cloned repository or a stray `ln -s` left."""
+    from app.errors import LearnError
+
+    workspace = locations.workspace_dir()
+    if not path.resolve().is_relative_to(workspace.resolve()):
+        link = next((p for p in (path, *path.parents) if p.is_symlink()), path)
+        raise LearnError(f"{link} is a link out of the workspace ({workspace}); remove it, then run `learn start` again")
+
+
+def _create(path: Path, text: str) -> bool:
+    """Write a new file at `path` (False where one exists: the learner's, kept). O_EXCL never follows a
+    link in the last place, and `_inside_workspace` checked the folders above it."""
+    import os
+
+    _inside_workspace(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _inside_workspace(path)  # a link made between the two checks is as unwelcome
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return True
+
+
 def ensure_workspace_readme() -> Path:
     path = locations.workspace_dir() / "README.md"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(WORKSPACE_README, encoding="utf-8")
+    if not path.is_file() or path.is_symlink():
+        _create(path, WORKSPACE_README)
     return path
 
 
@@ -104,12 +131,7 @@ def start(exercises: list[Exercise]) -> list[Started]:
     for exercise in map(registry.full, exercises):  # catalog entries: the stub needs the entry points
         path = registry.learner_file(exercise)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8") as fh:  # "x": fails if the file exists, even in a race
-                fh.write(stub(exercise))
-            created = True
-        except FileExistsError:
-            created = False
+            created = _create(path, stub(exercise))  # exclusive: never over a file, even in a race
         except OSError as exc:
             raise LearnError(f"cannot write {path}: {exc.strerror}; set LEARN_WORKSPACE to a writable folder") from None
         started.append(Started(exercise, path, created))

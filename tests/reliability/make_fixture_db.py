@@ -7,8 +7,8 @@
 Run it once per schema version, BEFORE bumping SCHEMA_VERSION (and commit both files): the next
 version's migration is then tested from a real database of this one by test_migration_fixtures.py.
 The data is fixed (ids, times), written through the app's own functions: the fixture curriculum
-synced, learner data of every kind merged in by `learn data import`, the drill decks synced, the
-journal's full-text index made. One progress row points at an item that is in no curriculum.
+synced, learner data of every kind merged in by `learn data import`, the drill decks synced (the
+journal's index comes with the schema since v2). One progress row points at an item in no curriculum.
 """
 
 from __future__ import annotations
@@ -78,12 +78,10 @@ def build(out_dir: Path = HERE / "fixtures") -> Path:
         from app.study.store import open_store
         from app.db.engine import SCHEMA_VERSION, dispose_engines
         from app.drill.sync import sync_decks
-        from app.journal.search_index import ensure_journal_schema
         from app.learner_data import KINDS, export_data, import_data, read_data_file
 
         engine = open_store()
         sync_decks(engine)
-        ensure_journal_schema(engine)
         data_file = Path(scratch) / "data.json"
         data_file.write_text(json.dumps(LEARNER_DATA), encoding="utf-8")
         import_data(engine, read_data_file(data_file))

@@ -254,10 +254,10 @@ def test_restore_of_an_older_schema_upgrades_it(learn_home, curriculum, cli, mon
     dispose_engines()
     result = cli("data", "restore", saved)
     assert result.exit_code == 0, result.stderr
-    version = db_engine.SCHEMA_VERSION
-    assert f"upgrading the database from schema v{version - 1} to v{version}" in result.stderr
+    old, new = db_engine.SCHEMA_VERSION - 1, db_engine.SCHEMA_VERSION
+    assert f"upgrading the database from schema v{old} to v{new}" in result.stderr
     assert query(learn_home / "learn.db", "SELECT item_id, note FROM progress") == [("0.1/pca", "upgraded")]
-    assert query(learn_home / "learn.db", "PRAGMA user_version") == [(version,)]
+    assert query(learn_home / "learn.db", "PRAGMA user_version") == [(new,)]
 
 
 def test_restore_onto_a_new_machine(learn_home, curriculum, cli, tmp_path, monkeypatch):

@@ -29,8 +29,9 @@ def test_a_healthy_store(learn_home, curriculum, decks, cli, tmp_path):
     report = cli.json("doctor")
     assert report["ok"] is True
     assert _checks(report) == {
-        "home": "ok", "curriculum": "ok", "decks": "ok", "database": "ok", "integrity": "ok", "foreign keys": "ok",
-        "schema": "ok", "wal": "ok", "orphans": "ok", "backups": "ok", "workspace": "ok", "versions": "ok",
+        "home": "ok", "disk": "ok", "curriculum": "ok", "decks": "ok", "database": "ok", "integrity": "ok",
+        "foreign keys": "ok", "schema": "ok", "wal": "ok", "orphans": "ok", "rows": "ok", "schema objects": "ok", "backups": "ok",
+        "workspace": "ok", "versions": "ok",
     }
     assert report["database"]["schema_version"] == report["database"]["expected_schema_version"] == SCHEMA_VERSION
     assert report["database"]["wal_bytes"] >= 0 and report["database"]["bytes"] > 0

@@ -343,6 +343,9 @@ class ModuleScreen(DataScreen):
             self.app.push_screen(PickLinkScreen(links), self.open_link)
 
     def open_link(self, link: Link | None) -> None:
+        from app.links import browser_url
+
         if link is not None:
-            self.app.open_url(link.url)
-            self.notify(f"Opened {link.url}", timeout=3)
+            self.app.open_url(link.url)  # refused there, with a notice, unless http(s)
+            if browser_url(link.url) is not None:
+                self.notify(f"Opened {link.url}", timeout=3)
