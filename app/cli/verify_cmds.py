@@ -118,7 +118,7 @@ def _warm_up() -> None:
     from app.verify.runner import start_method
 
     if start_method() == "forkserver":
-        from app.verify.forkserver import warm_up
+        from app.verify.sandbox import warm_up
 
         warm_up()
 

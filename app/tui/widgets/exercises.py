@@ -36,7 +36,7 @@ def start_verify_servers() -> None:
 
     if start_method() != "forkserver" or not _servers_started.acquire(blocking=False):
         return
-    from app.verify.forkserver import warm_up
+    from app.verify.sandbox import warm_up
 
     captured = sys.stderr
     sys.stderr = sys.__stderr__
