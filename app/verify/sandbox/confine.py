@@ -16,6 +16,7 @@ descriptors, writes only to its workspace and its run's temp folder.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def close_inherited(keep: tuple[int, ...]) -> None:
             os.closerange(start, fd)
             start = fd + 1
     os.closerange(start, 1 << 20)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - multiprocessing had put it on a descriptor closed above
 
 
 def _gpu_writable() -> tuple[list[Path], list[Path]]:
