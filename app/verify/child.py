@@ -225,7 +225,8 @@ def _run(events: Events, spec: dict) -> None:
     # A CUDA context reserves tens of GiB of address space, and device allocations map more: no RLIMIT_AS
     # there (the time limit still applies).
     enforced = apply_memory_limit(memory_mb) if kernel_mode != "cuda" else False
-    confined = confine.restrict_writes(spec.get("workspace"), spec.get("tmpdir"), gpu=kernel_mode == "cuda")
+    confined = spec.get("confine_writes", True) and confine.restrict_writes(
+        spec.get("workspace"), spec.get("tmpdir"), gpu=kernel_mode == "cuda")
     events.send("plan", cases=cases, memory_enforced=enforced, writes_confined=confined, kernel_mode=kernel_mode)
 
     learner_file: Path | None = None

@@ -145,7 +145,8 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     tmpdir = tempfile.mkdtemp(prefix="learn-run-")
     workspace = str(impl_path.parent) if impl_path else None
     spec = {"module": job.module or registry.module_name(exercise), "exercise": exercise.id, "impl": job.impl,
-            "memory_mb": memory_mb, "cwd": workspace or str(locations.REPO_ROOT), "workspace": workspace, "tmpdir": tmpdir}
+            "memory_mb": memory_mb, "cwd": workspace or str(locations.REPO_ROOT), "workspace": workspace, "tmpdir": tmpdir,
+            "confine_writes": os.environ.get("LEARN_VERIFY_CONFINE", "1") != "0"}  # "0": an escape hatch, never needed so far
     nonce = secrets.token_hex(16)
     try:
         if start_method() == "forkserver":

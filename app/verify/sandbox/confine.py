@@ -10,7 +10,8 @@ descriptors, writes only to its workspace and its run's temp folder.
   files (/dev/null, a GPU's). A kernel exercise running on CUDA may also write the Triton
   and CUDA compile caches and the GPU lock and roofline files (kernel_timing.py). Reading stays
   allowed everywhere, so the database can still be read where the learner knows its path; it
-  cannot be written, deleted or replaced.
+  cannot be written, deleted or replaced. LEARN_VERIFY_CONFINE=0 in the app's environment turns
+  Landlock off (should a library need to write somewhere unforeseen); the rest stays.
 """
 
 from __future__ import annotations
