@@ -52,6 +52,9 @@ if __name__ != "__main__":  # in the fork server: import the heavy part once, be
     import app.verify.checking  # noqa: F401  (numpy, the spec)
     import app.verify.sandbox.confine  # noqa: F401
     import app.verify.sandbox.processes  # noqa: F401
+    from app.verify.sandbox import landlock
+
+    landlock.abi()  # asked once here, cached for every child
 
 
 class Events:

@@ -15,6 +15,7 @@ are not contained there.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import platform
 import sys
@@ -49,15 +50,23 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+@functools.cache
+def _machine() -> str:
+    return platform.machine()
+
+
+@functools.cache
 def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
+@functools.cache
 def abi() -> int:
-    """The kernel's Landlock ABI version; 0 where there is none (not Linux, disabled, unknown arch)."""
-    if sys.platform != "linux" or platform.machine() not in _SYSCALLS:
+    """The kernel's Landlock ABI version; 0 where there is none (not Linux, disabled, unknown arch).
+    Cached: asked once in the fork server, not in every child."""
+    if sys.platform != "linux" or _machine() not in _SYSCALLS:
         return 0
-    create, _, _ = _SYSCALLS[platform.machine()]
+    create, _, _ = _SYSCALLS[_machine()]
     try:
         version = _libc().syscall(create, None, ctypes.c_size_t(0), ctypes.c_uint32(CREATE_RULESET_VERSION))
     except (OSError, AttributeError):
@@ -83,7 +92,7 @@ def restrict(writable: list[Path], writable_files: list[Path] = (), devices: Pat
     version = abi()
     if not version:
         return 0
-    create, add_rule, restrict_self = _SYSCALLS[platform.machine()]
+    create, add_rule, restrict_self = _SYSCALLS[_machine()]
     libc = _libc()
     handled = handled_writes(version)
     attr = _RulesetAttr(handled_access_fs=handled, handled_access_net=0,
