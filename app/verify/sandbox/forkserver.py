@@ -28,7 +28,7 @@ PRELOAD = ["app.verify.child"]  # imports numpy, the spec and the checking code,
 TORCH_PRELOAD = [*PRELOAD, "torch"]  # the second server's: for exercises with needs=("torch",)
 # Modules an exercise names in `needs` beyond numpy and torch are preloaded too, by a torch server of
 # their own, so that the other torch exercises do not pay for them. (torch.optim's use of torch._dynamo
-# needs no preload: the children answer it with app/verify/eager_dynamo.py's stand-in.)
+# needs no preload: the children answer it with app/verify/sandbox/eager_dynamo.py's stand-in.)
 
 _lock = threading.Lock()  # one start at a time: the patched preparation data below is process-wide
 _context = None
