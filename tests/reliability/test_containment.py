@@ -82,6 +82,17 @@ ATTACKS = {
                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print("GRANDCHILD", child.pid)
         """,
+    "descriptors": """
+        import os
+        found = {{}}
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                found[int(fd)] = os.readlink(f"/proc/self/fd/{{fd}}")
+            except OSError:  # the listing's own descriptor, closed by now
+                pass
+        print("FDS", sorted(found))
+        print("TARGETS", sorted(set(found.values())))
+        """,
     "ten_gib": """
         hoard = {alloc}
         print("allocated", hoard.sum())
@@ -230,6 +241,15 @@ def test_a_setsid_grandchild_is_gone_when_the_run_ends(mode, verify_runs, card_r
     size = trail.stat().st_size if trail.exists() else 0
     time.sleep(0.2)
     assert (trail.stat().st_size if trail.exists() else 0) == size, "something still writes"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+def test_the_child_holds_no_descriptor_of_ours(mode, verify_runs, card_runs):
+    printed = _printed(mode, verify_runs, card_runs, "descriptors")
+    fds = [int(fd) for fd in printed.split("FDS [", 1)[1].split("]", 1)[0].split(",")]
+    assert fds[:3] == [0, 1, 2] and len(fds) == 4, printed  # stdin (/dev/null), stdout, stderr, the results pipe
+    targets = printed.split("TARGETS", 1)[1]
+    assert "learn.db" not in targets and "socket" not in targets, printed
 
 
 @LINUX
