@@ -182,7 +182,9 @@ def _supervise_child(child, report: ExerciseReport, nonce: str, limit_s: float, 
     try:
         timed_out = _pump(child, stdout, stderr, deadline, on)
     finally:
-        child.kill_tree()
+        # Its pipes closed: the child is cleaning up what its worker left (and then exits with the
+        # worker's status, which names a crash's signal); on a timeout it is killed at once.
+        child.kill_tree(wait_s=0 if timed_out else EXIT_GRACE_S)
         returncode = child.wait()
         child.close()
     report.duration_ms = round(1000 * (time.monotonic() - started))
@@ -276,10 +278,13 @@ class SpawnedChild:
     def poll(self) -> int | None:
         return self.popen.poll()
 
-    def kill_tree(self) -> None:
+    def kill_tree(self, wait_s: float = 0) -> None:
+        """Kill it and all below it, unless it exits within `wait_s` (having killed what it left itself)."""
         from app.verify.sandbox.processes import kill_tree
 
-        if self.popen.poll() is None:  # else it has killed what it left itself
+        try:
+            self.popen.wait(wait_s)
+        except subprocess.TimeoutExpired:
             kill_tree(self.pid)
 
     def wait(self) -> int | None:

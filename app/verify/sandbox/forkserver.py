@@ -146,10 +146,13 @@ class ForkedChild:
     def poll(self) -> int | None:
         return self.process.exitcode
 
-    def kill_tree(self) -> None:
+    def kill_tree(self, wait_s: float = 0) -> None:
+        """Kill it and all below it, unless it exits within `wait_s` (having killed what it left itself)."""
         from app.verify.sandbox.processes import kill_tree
 
-        if self.process.exitcode is None:  # else it has killed what it left itself
+        if wait_s > 0:
+            self.process.join(wait_s)
+        if self.process.exitcode is None:
             kill_tree(self.pid)
             self.process.kill()  # killed before its setsid(): not yet a group of its own
 

@@ -16,6 +16,7 @@ process group, which a grandchild that calls setsid() leaves.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import sys
@@ -33,9 +34,14 @@ def available() -> bool:
     return sys.platform == "linux" and hasattr(os, "fork") and Path(f"/proc/{os.getpid()}/task").is_dir()
 
 
+@functools.cache
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def _prctl(option: int, value: int) -> bool:
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
+        return _libc().prctl(option, value, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
 
