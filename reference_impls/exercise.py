@@ -51,7 +51,7 @@ additive (an exercise without them behaves as before):
 - `benchmark`: how to time the launcher on a CUDA device once every check passes (`Benchmark`).
 With `needs` naming "triton", the child runs the kernels compiled on CUDA, or else in Triton's
 interpreter on CPU tensors (TRITON_INTERPRET=1, set before any kernel module is imported, with a
-bounds check on every load and store: app/verify/triton_mode.py). A wrong kernel that only that
+bounds check on every load and store: app/verify/sandbox/triton_mode.py). A wrong kernel that only that
 bounds check catches (an unmasked tail, harmless-looking on a GPU) says why in `INTERPRETER_ONLY =
 "..."` beside its EXPECTED_HINT; the registry test skips it where kernels run compiled.
 """

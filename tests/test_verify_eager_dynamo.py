@@ -36,7 +36,7 @@ loss = round(model(x).pow(2).mean().item(), 6)
 def test_an_optimizer_trains_saves_and_joins_a_process_group_without_importing_dynamo():
     out = _run("""
         import sys
-        from app.verify import eager_dynamo
+        from app.verify.sandbox import eager_dynamo
         eager_dynamo.install()
         exec(TRAIN)
         opt.load_state_dict(opt.state_dict())
@@ -55,7 +55,7 @@ def test_an_optimizer_trains_saves_and_joins_a_process_group_without_importing_d
 def test_compile_and_submodule_imports_load_the_real_module_once():
     out = _run("""
         import sys, torch
-        from app.verify import eager_dynamo
+        from app.verify.sandbox import eager_dynamo
         eager_dynamo.install()
         opt = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)
         opt.zero_grad()                               # wrapped by the stand-in's disable()

@@ -28,7 +28,7 @@ if not CUDA:  # in this process too (the in-process tests below), before any ker
 
 from app.verify import kernel_timing, registry
 from app.verify.report import ExerciseReport
-from app.verify.runner import Job, _conclude, _on, run_job
+from app.verify.runner import Job, _conclude, _hooks, _on, run_job
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kernels"
 KERNEL_EXERCISES = {"triton_vector_add", "triton_int8_add", "triton_softmax", "triton_matmul"}
@@ -204,18 +204,24 @@ def test_a_failed_recheck_fails_the_exercise_in_the_runner():
               {"event": "case", "result": {"index": 0, "label": "c/x", "passed": True, "status": "passed"}},
               {"event": "timing_start"}, {"event": "timing", "result": timing}, {"event": "done"}]
     deadline = [0.0]
-    _on(report, [], events[0], None, deadline)
+    hooks = _hooks(registry.find("triton_vector_add")[0])  # the GPU timing policy: a hook of the runner's
+    _on(report, [], events[0], None, deadline, hooks)
     assert deadline == [kernel_timing.COMPILE_BUDGET_S]  # compiled kernels: first launches compile
     for event in events[1:]:
-        _on(report, [], event, None, deadline)
+        _on(report, [], event, None, deadline, hooks)
     assert deadline[0] > kernel_timing.COMPILE_BUDGET_S and report.timing_budget_s == kernel_timing.TIMING_BUDGET_S
-    _conclude(report, events, 0, False, 10.0, 2048)
+    _conclude(report, events, 0, False, 10.0, 2048, hooks)
     assert report.status == "failed"
     assert report.error.startswith("suspect: 40x faster than the reference, and wrong on fresh inputs (seed 7)")
 
     report.timing.recheck = {"passed": True, "seed": 7, "message": None}
-    _conclude(report, events, 0, False, 10.0, 2048)
+    _conclude(report, events, 0, False, 10.0, 2048, hooks)
     assert report.status == "passed" and report.error is None
+
+    # The generic runner has no GPU policy: a NumPy exercise's deadline is its own.
+    plain, deadline = ExerciseReport(id="softmax", title="s", module_id="0.2", file="f.py"), [0.0]
+    _on(plain, [], events[0], None, deadline, _hooks(registry.find("softmax")[0]))
+    assert deadline == [0.0] and plain.compile_budget_s == 0
 
 
 def test_the_roofline_is_measured_once_and_reused(tmp_path):
@@ -301,3 +307,11 @@ def test_a_cached_answer_is_suspect_on_a_gpu_and_fails_its_recheck():
     assert report.timing.status == "measured" and report.timing.suspect, report.timing
     assert report.timing.recheck["passed"] is False
     assert report.status == "failed" and report.error.startswith("suspect:")
+
+
+def test_every_benchmarked_exercise_needs_triton():
+    """The runner picks the GPU timing policy from a catalog listing, which knows `needs`, not `benchmark`."""
+    from app.verify import registry
+
+    benchmarked = [e for e in registry.exercises() if e.benchmark is not None]
+    assert benchmarked and all("triton" in e.needs for e in benchmarked)

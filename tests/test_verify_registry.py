@@ -77,7 +77,7 @@ def test_wrong_solution_fails_with_its_hint(exercise_id, wrong, stub_dir):
 
 
 def _kernels_compiled() -> bool:
-    """The children run Triton kernels compiled on CUDA (app/verify/triton_mode.py), not interpreted."""
+    """The children run Triton kernels compiled on CUDA (app/verify/sandbox/triton_mode.py), not interpreted."""
     import os
 
     import torch

@@ -1,5 +1,5 @@
 """The fork server of torch exercises: torch is preloaded, and torch.optim's calls into torch._dynamo
-are answered by the stand-in (app/verify/eager_dynamo.py) instead of a 1.5 s import of the real one."""
+are answered by the stand-in (app/verify/sandbox/eager_dynamo.py) instead of a 1.5 s import of the real one."""
 
 from __future__ import annotations
 

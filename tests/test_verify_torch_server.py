@@ -21,7 +21,8 @@ SCRIPT = textwrap.dedent("""
     import multiprocessing.forkserver as mp_forkserver
     from pathlib import Path
 
-    from app.verify import forkserver, registry
+    from app.verify import registry
+    from app.verify.sandbox import forkserver
     from app.verify.runner import Job, run_jobs
 
     def maps(pid):

@@ -66,6 +66,12 @@ def verify(
     Exit 0: every check passed; 1: a check failed (or a named exercise's file is missing; --all skips
     exercises not started); 2: bad usage (unknown module or exercise). Every run is stored; an
     exercise whose checks all pass ticks its checklist items.
+
+    Contained (code cards too): a time, memory and output limit; every process the code starts dies
+    with the run; no LEARN_* variables, no open files of ours. On Linux (Landlock, 5.13+) it writes
+    only to its workspace folder and a temp folder. Not contained: reading files, the network; no
+    memory limit on macOS or for kernels on CUDA; without Landlock any write; without /proc only the
+    process group is killed.
     """
     from app.errors import LearnError
     from app.study.verify import curriculum_modules, find_exercises, overall_passed, warm_up

@@ -7,6 +7,6 @@ The pieces, each importable on its own (nothing is imported here, to keep start-
 - store.py: cards as dataclasses, memories from drill_review, `record_review` (one transaction);
 - queue.py: `QueueQuery` and the order of a session (due, new, cram);
 - session.py: `DrillSession`, the session logic the CLI and the TUI drive;
-- code_checks.py, code_runner.py, code_worker.py: checking learner code in a child process;
+- code_checks.py, code_runner.py: code cards, run as small exercises by the verify runner (app/verify);
 - stats.py: `drill_stats`, for `learn drill stats`.
 """

@@ -1,14 +1,23 @@
 """The checks that code cards name: signature, seeded inputs with edge cases, reference, tolerances.
 
-Importing this module is cheap (deck validation reads CHECKS in the parent process); torch is only
-imported by `cases` and `reference`, which run in the child (app/drill/code_worker.py). Every case
-list mixes ordinary shapes with named edge cases (large logits, one element, zero rows, square
-shapes where a wrong broadcast goes unnoticed), and every check has at least one case whose
-reference is far from zero, so an all-zeros answer never passes (tests/test_drill_code_checks.py).
+A code card is a small exercise run by `learn verify`'s engine: `code_exercise` turns a check into
+an `Exercise` (reference_impls/exercise.py) with one `Check` whose cases are these inputs, and the
+verify runner runs it (app/verify/runner.py: the same child process, limits, containment, case
+results and comparison, app/verify/compare.py); app/drill/code_runner.py turns the report into the
+card's one-line reason. The learner's code runs as a module with the card's imports (torch, F, nn,
+np, math) already in its namespace.
 
-Outputs are compared by `kind`:
+Importing this module is cheap (deck validation reads CHECKS in the parent process); torch is only
+imported by `cases` and `reference`, which run in the child. Every case list mixes ordinary shapes
+with named edge cases (large logits, one element, zero rows, square shapes where a wrong broadcast
+goes unnoticed), and every check has at least one case whose reference is far from zero, so an
+all-zeros answer never passes (tests/test_drill_code_checks.py).
+
+Outputs are compared by `kind`, after both are made NumPy values:
 - "close": a float tensor (or NumPy array, or a Python number for 0-d results) of the reference's
-  shape, with no NaN/inf where the reference has none, within |got - want| <= atol + rtol * |want|;
+  shape, NaN/inf only where the reference has them, within verify's tolerance for the reference's
+  dtype (reference_impls.exercise.TOLERANCES: float32 rtol 1e-5, atol 1e-6), unless the check
+  overrides it (`tolerance`, as an exercise's Check does); the dtype itself is not checked;
 - "exact": a tensor of the reference's shape and dtype, equal element for element (masks);
 - "int": a Python int (or a 0-d integer tensor) equal to the reference;
 - "indices": a sequence (list, tuple, 1-D tensor) of ints equal to the reference's, in order.
@@ -16,11 +25,16 @@ Outputs are compared by `kind`:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Case = tuple[str, tuple[Any, ...]]  # (label, positional arguments)
+
+# What the learner's code finds imported (the card says so); its line numbers stay the learner's own.
+PREAMBLE = "import math\nimport numpy as np\nimport torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
+TIME_LIMIT_S = 5.0
+MEMORY_LIMIT_MB = 2048  # as an exercise's default
 
 
 @dataclass(frozen=True)
@@ -31,8 +45,7 @@ class CodeCheck:
     cases: Callable[[Any, Any], list[Case]]  # (torch, torch.Generator) -> cases
     reference: Callable[..., Any]
     kind: Literal["close", "exact", "int", "indices"] = "close"
-    atol: float = 1e-5
-    rtol: float = 1e-4
+    tolerance: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # dtype -> (rtol, atol) overrides
     seed: int = 0
 
 
@@ -234,9 +247,9 @@ CHECKS: dict[str, CodeCheck] = {
     check.name: check
     for check in [
         CodeCheck("softmax_last_dim", "softmax(x) -> softmax over the last dim", "softmax",
-                  _logits_cases, lambda x: x.softmax(dim=-1), atol=1e-6),
+                  _logits_cases, lambda x: x.softmax(dim=-1)),
         CodeCheck("log_softmax_last_dim", "log_softmax(x) -> log-softmax over the last dim", "log_softmax",
-                  _logits_cases, lambda x: x.log_softmax(dim=-1), atol=1e-4, rtol=1e-5),
+                  _logits_cases, lambda x: x.log_softmax(dim=-1)),
         CodeCheck("softmax_backward", "softmax_backward(y, dy) -> dx, where y = softmax(x, dim=-1)",
                   "softmax_backward", _softmax_backward_cases, _softmax_backward),
         CodeCheck("cross_entropy", "cross_entropy(logits (N, C), targets (N,) int64) -> scalar mean loss",
@@ -249,10 +262,11 @@ CHECKS: dict[str, CodeCheck] = {
                   "causal_mask", _causal_mask_cases, _causal_mask, kind="exact"),
         CodeCheck("scaled_dot_product_attention",
                   "attention(q, k, v, causal: bool) with q, k, v (B, H, T, D) -> (B, H, T, D)", "attention",
-                  _attention_cases, lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c),
-                  atol=1e-4),
+                  _attention_cases, lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c)),
         CodeCheck("layer_norm", "layer_norm(x, weight, bias, eps=1e-5) over the last dim", "layer_norm",
-                  _layer_norm_cases, lambda x, w, b: _f().layer_norm(x, (x.shape[-1],), w, b, 1e-5), atol=1e-4),
+                  _layer_norm_cases, lambda x, w, b: _f().layer_norm(x, (x.shape[-1],), w, b, 1e-5),
+                  # a mean of 1e3 over a spread of 1: float32 loses 3 digits to the subtraction, whatever the formula
+                  tolerance={"float32": (1e-4, 1e-4)}),
         CodeCheck("rms_norm", "rms_norm(x, weight, eps=1e-6) over the last dim", "rms_norm",
                   _rms_norm_cases, _rms_norm),
         CodeCheck("gelu_tanh", "gelu(x) -> GELU, the tanh approximation", "gelu",
@@ -270,3 +284,88 @@ CHECKS: dict[str, CodeCheck] = {
                   "normalize_rows", _normalize_rows_cases, lambda x: x / x.sum(dim=-1, keepdim=True)),
     ]
 }
+
+
+# -- a code card as an exercise of the verify engine -------------------------------------------------
+
+
+def exercise_id(check: str, function: str | None = None) -> str:
+    """The exercise id of a card's check ("silu"), with the learner's function name when it is not the default."""
+    default = CHECKS[check].function
+    return check if not function or function == default else f"{check}/{function}"
+
+
+def code_exercise(exercise_id: str):
+    """(Exercise, reference) for `exercise_id` (see exercise_id): what the verify child runs. The
+    reference is a namespace holding the check's reference under the learner's function name."""
+    import types
+
+    from reference_impls.exercise import Case as ExerciseCase
+    from reference_impls.exercise import Check, EntryPoint, Exercise
+
+    name, _, function = exercise_id.partition("/")
+    check = CHECKS[name]
+    function = function or check.function
+
+    def cases() -> list[ExerciseCase]:
+        import torch
+
+        generator = torch.Generator().manual_seed(check.seed)
+        # zero_ok: a card's case may be zero on purpose (no layers: 0 parameters); the engine still
+        # requires a check to have a non-zero case, so an all-zeros answer never passes.
+        return [ExerciseCase(label, args, seed=check.seed, zero_ok=True) for label, args in check.cases(torch, generator)]
+
+    spec = Check(
+        name=name, entry=function, cases=cases, canonical=_CANONICAL[check.kind],
+        compare=_same_indices if check.kind == "indices" else None, tolerance=dict(check.tolerance),
+        check_dtype=check.kind == "exact", description=check.signature,
+    )
+    exercise = Exercise(
+        id=exercise_id, title=check.signature, items=(), module="drill",
+        entry_points=(EntryPoint(function, "(...)", check.signature),), reference=__name__, checks=(spec,),
+        preamble=PREAMBLE, needs=("numpy", "torch"), time_limit_s=TIME_LIMIT_S, memory_limit_mb=MEMORY_LIMIT_MB,
+    )
+    return exercise, types.SimpleNamespace(**{function: check.reference})
+
+
+def _as_array(value: Any):
+    """A tensor, array or Python number as a NumPy value (compared by app/verify/compare.py)."""
+    import numpy as np
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().resolve_conj().numpy()
+    if isinstance(value, np.ndarray | np.generic):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return np.asarray(value)
+    raise TypeError(f"expected a tensor, got {type(value).__name__}")
+
+
+def _as_int(value: Any) -> int:
+    import torch
+
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_floating_point():
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an int, got {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _as_indices(value: Any) -> list[int]:
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        value = value.tolist()
+    if not isinstance(value, list | tuple) or not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+        raise TypeError(f"expected a list or 1-D tensor of indices, got {type(value).__name__}")
+    return list(value)
+
+
+def _same_indices(expected: list[int], actual: list[int], case) -> str | None:
+    return None if actual == expected else f"expected indices {expected}, got {actual}"
+
+
+_CANONICAL = {"close": _as_array, "exact": _as_array, "int": _as_int, "indices": _as_indices}

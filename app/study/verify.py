@@ -132,7 +132,7 @@ def warm_up() -> None:
     from app.verify.runner import start_method
 
     if start_method() == "forkserver":
-        from app.verify.forkserver import warm_up as start_server
+        from app.verify.sandbox import warm_up as start_server
 
         start_server()
 

@@ -90,8 +90,9 @@ class PlannedCase:
 # -- loading implementations ------------------------------------------------------------------------
 
 
-def load_file(path: Path, module_name: str) -> types.ModuleType:
-    """Import a .py file by path (its folder goes at the END of sys.path, so it cannot shadow numpy)."""
+def load_file(path: Path, module_name: str, preamble: str | None = None) -> types.ModuleType:
+    """Import a .py file by path (its folder goes at the END of sys.path, so it cannot shadow numpy);
+    `preamble` (a code card's imports) runs in the module's namespace first."""
     folder = str(path.parent)
     if folder not in sys.path:
         sys.path.append(folder)
@@ -100,6 +101,8 @@ def load_file(path: Path, module_name: str) -> types.ModuleType:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    if preamble:
+        exec(compile(preamble, "<preamble>", "exec"), module.__dict__)  # noqa: S102 - our own imports
     spec.loader.exec_module(module)
     return module
 
@@ -257,9 +260,10 @@ def describe_exception(exc: BaseException, learner_file: Path | None, limit_mb: 
     elif isinstance(exc, SystemExit):
         message = f"called sys.exit({exc.code!r}) (or exit/quit): the checks need your function to return"
         kind = "sys.exit"
-    elif isinstance(exc, MemoryError):
+    elif isinstance(exc, MemoryError) or _out_of_memory(exc):
         limit = f" {limit_mb / 1024:g} GiB" if limit_mb else ""
-        message = f"killed: memory limit{limit} exceeded (MemoryError{': ' + str(exc) if str(exc) else ''})"
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
+        message = f"killed: memory limit{limit} exceeded ({kind}{': ' + detail if detail else ''})"
     elif isinstance(exc, SyntaxError):
         message = f"SyntaxError: {exc.msg}"
         if exc.filename:
@@ -270,6 +274,11 @@ def describe_exception(exc: BaseException, learner_file: Path | None, limit_mb: 
     last = next((f for f in reversed(frames) if f["line"]), None)
     where = f"{last['file']}:{last['line']}" if last else None
     return {"type": kind, "message": message, "where": where, "traceback": frames}
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """torch's CPU allocator raises RuntimeError, not MemoryError, when the memory limit stops it."""
+    return isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)
 
 
 def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | None, memory_mb: int | None) -> dict:

@@ -1,13 +1,24 @@
 """The child process that runs one exercise's checks on one implementation.
 
-    python -P -m app.verify.child EXERCISE_MODULE EXERCISE_ID IMPL RESULTS_FD MEMORY_MB
+    python -P -m app.verify.child RESULTS_FD SPEC_JSON        (the nonce in $LEARN_RUN_NONCE)
 
-IMPL is a .py path (the learner's file, a wrong solution) or `module:DOTTED.NAME` (the reference).
+or `forked_main` in a process forked from a fork server (app/verify/sandbox/forkserver.py). SPEC
+(runner.run_job) names the exercise ("module", "exercise"), the implementation ("impl": a .py path,
+`module:DOTTED.NAME` for the reference, or `code:PATH` for a code card's answer, run with the
+exercise's preamble in its namespace), "memory_mb", "cwd", and the folders the code may write to
+("workspace", "tmpdir").
+
+This process is the run's supervisor (app/verify/sandbox/processes.py): it forks the worker that
+does everything below and kills whatever the worker left behind. The worker closes every inherited
+descriptor, drops the LEARN_* variables and, before the learner's file is imported, sets the memory
+limit and confines its writes (app/verify/sandbox/confine.py).
+
 Results go to the pipe RESULTS_FD as JSON lines, never through stdout (the learner's prints go there,
-and the parent only keeps the first MiB). Events, in order:
+and the parent only keeps the first MiB). Every line carries the run's nonce, so a line the learner's
+code writes to the pipe without it is ignored. Events, in order:
 
     {"event": "plan", "cases": [{"index", "check", "case", "label", "detail"}], "memory_enforced": bool,
-     "kernel_mode": "cuda" | "interpreter" | null}
+     "writes_confined": bool, "kernel_mode": "cuda" | "interpreter" | null}
     {"event": "case_start", "index": 3}      before each learner call (the parent names the case on a timeout)
     {"event": "case", "result": {...}}       see checking.run_case
     {"event": "load_error", "error": {...}}  the file did not import (syntax error, exception, exit)
@@ -23,7 +34,7 @@ limit is reported as not enforced and only the parent's time limit applies; so i
 exercise running on CUDA (a CUDA context maps tens of GiB of address space).
 
 A Triton exercise (`needs` names "triton") runs its kernels compiled on CUDA when there is a device,
-else in Triton's interpreter: app/verify/triton_mode.py decides, before the reference or the
+else in Triton's interpreter: app/verify/sandbox/triton_mode.py decides, before the reference or the
 learner's file is imported.
 """
 
@@ -42,14 +53,19 @@ if __name__ != "__main__":  # in the fork server: import the heavy part once, be
     from reference_impls.catalog import infos
 
     infos()  # the exercises' catalog, parsed once here rather than in every child (~5 ms each)
+    import app.verify.sandbox.confine  # noqa: F401
+    import app.verify.sandbox.processes  # noqa: F401
+    from app.verify.sandbox import landlock
+
+    landlock.abi()  # asked once here, cached for every child
 
 
 class Events:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
+    def __init__(self, fd: int, nonce: str = "") -> None:
+        self.fd, self.nonce = fd, nonce
 
     def send(self, event: str, **data) -> None:
-        line = json.dumps(_jsonable({"event": event, **data}), default=str, allow_nan=False) + "\n"
+        line = json.dumps(_jsonable({"event": event, **data, "nonce": self.nonce}), default=str, allow_nan=False) + "\n"
         payload = line.encode()
         while payload:
             written = os.write(self.fd, payload)
@@ -131,10 +147,26 @@ def _learner_exit(code: int = 0) -> None:
 
 
 def main(argv: list[str]) -> None:
-    module_name, exercise_id, impl_arg, fd, memory_mb = argv[0], argv[1], argv[2], int(argv[3]), int(argv[4])
-    events = Events(fd)
+    """A fresh interpreter (runner.SpawnedChild)."""
+    nonce = os.environ.pop("LEARN_RUN_NONCE", "")
+    _supervise(int(argv[0]), json.loads(argv[1]), nonce)
+
+
+def _supervise(fd: int, spec: dict, nonce: str) -> None:
+    from app.verify.sandbox.processes import supervise
+
+    supervise(lambda: _work(fd, spec, nonce))
+    _real_exit(0)
+
+
+def _work(fd: int, spec: dict, nonce: str) -> None:
+    from app.verify.sandbox import confine
+
+    confine.close_inherited(keep=(1, 2, fd))
+    confine.scrub_environment(spec.get("tmpdir"))
+    events = Events(fd, nonce)
     try:
-        _run(events, module_name, exercise_id, impl_arg, memory_mb)
+        _run(events, spec)
     except KeyboardInterrupt:
         pass
     finally:
@@ -150,25 +182,38 @@ def _flush() -> None:
             pass
 
 
-def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memory_mb: int) -> None:
+def _load(module_name: str, exercise_id: str):
+    """(exercise, its reference or None): a module with `code_exercise` builds a code card's."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    if hasattr(module, "code_exercise"):
+        return module.code_exercise(exercise_id)
+    from reference_impls.exercises import load
+
+    return load(module_name, exercise_id), None
+
+
+def _run(events: Events, spec: dict) -> None:
     import importlib
 
     from app.verify import checking
-    from reference_impls.exercises import load
+    from app.verify.sandbox import confine
 
+    impl_arg, memory_mb = spec["impl"], int(spec["memory_mb"])
     kernel_mode = None  # "cuda" | "interpreter" for exercises that need triton
     try:
-        exercise = load(module_name, exercise_id)
+        exercise, reference = _load(spec["module"], spec["exercise"])
         if "torch" in exercise.needs:
-            from app.verify import eager_dynamo
+            from app.verify.sandbox import eager_dynamo
 
             eager_dynamo.install()  # before the reference runs: torch.optim would import torch._dynamo (~1.5 s)
         if "triton" in exercise.needs:
-            from app.verify import triton_mode
+            from app.verify.sandbox import triton_mode
 
             # Before any kernel module is imported: @triton.jit reads TRITON_INTERPRET when it decorates.
             kernel_mode = triton_mode.choose()
-        reference = importlib.import_module(exercise.reference)
+        reference = reference or importlib.import_module(exercise.reference)
         oracle = importlib.import_module(exercise.oracle) if exercise.oracle else reference
         planned = checking.plan(exercise, oracle)
     except Exception as exc:  # noqa: BLE001 - a broken exercise is reported, not raised
@@ -186,7 +231,9 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
     # A CUDA context reserves tens of GiB of address space, and device allocations map more: no RLIMIT_AS
     # there (the time limit still applies).
     enforced = apply_memory_limit(memory_mb) if kernel_mode != "cuda" else False
-    events.send("plan", cases=cases, memory_enforced=enforced, kernel_mode=kernel_mode)
+    confined = spec.get("confine_writes", True) and confine.restrict_writes(
+        spec.get("workspace"), spec.get("tmpdir"), gpu=kernel_mode == "cuda")
+    events.send("plan", cases=cases, memory_enforced=enforced, writes_confined=confined, kernel_mode=kernel_mode)
 
     learner_file: Path | None = None
     sys.stdout, sys.stderr = CappedText(sys.stdout, OUTPUT_LIMIT), CappedText(sys.stderr, OUTPUT_LIMIT)
@@ -196,6 +243,9 @@ def _run(events: Events, module_name: str, exercise_id: str, impl_arg: str, memo
     try:
         if impl_arg.startswith("module:"):
             impl = importlib.import_module(impl_arg.removeprefix("module:"))
+        elif impl_arg.startswith("code:"):  # a code card's answer: the card's imports are in its namespace
+            learner_file = Path(impl_arg.removeprefix("code:")).resolve()
+            impl = checking.load_file(learner_file, f"learner_{exercise.id}", preamble=exercise.preamble)
         else:
             learner_file = Path(impl_arg).resolve()
             impl = checking.load_file(learner_file, f"learner_{exercise.id}")
@@ -250,10 +300,10 @@ def _send_output_counts(events: Events) -> None:
     events.send("output", **counts)
 
 
-def forked_main(stdout, stderr, results, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str) -> None:
+def forked_main(stdout, stderr, results, spec: dict, nonce: str) -> None:
     """The entry point in a process forked from the runner's fork server (numpy already imported)."""
     try:
-        os.setsid()  # a process group of its own: a timeout kills whatever it started too
+        os.setsid()  # a process group of its own (all the runner can kill where there is no /proc)
     except OSError:
         pass
     _flush()
@@ -261,9 +311,9 @@ def forked_main(stdout, stderr, results, exercise_module: str, exercise_id: str,
     os.dup2(stderr.fileno(), 2)
     stdout.close()
     stderr.close()
-    os.chdir(cwd)
+    os.chdir(spec["cwd"])
     sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]  # as python -P: no cwd on the path
-    main([exercise_module, exercise_id, impl, str(results.fileno()), str(memory_mb)])
+    _supervise(results.fileno(), spec, nonce)
 
 
 if __name__ == "__main__":

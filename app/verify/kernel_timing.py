@@ -32,7 +32,6 @@ import contextlib
 import json
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +46,10 @@ Timer = Callable[[Callable[[], object]], float]
 
 
 def lock_path() -> Path:
-    return Path(tempfile.gettempdir()) / f"learn-verify-gpu-{os.getuid() if hasattr(os, 'getuid') else 0}.lock"
+    """In the system's temp folder (not a run's own, which the child's TMPDIR names): shared by every child."""
+    from app.verify.sandbox.confine import system_tempdir
+
+    return Path(system_tempdir()) / f"learn-verify-gpu-{os.getuid() if hasattr(os, 'getuid') else 0}.lock"
 
 
 def cache_path() -> Path:
@@ -196,6 +198,34 @@ def recheck_failure(timing: dict | None) -> str | None:
     speedup = timing.get("speedup_vs_reference") or 0
     return (f"suspect: {speedup:.0f}x faster than the reference, and wrong on fresh inputs "
             f"(seed {timing['recheck'].get('seed')}): {timing['recheck'].get('message')}")
+
+
+class GpuTimingPolicy:
+    """The runner's hook for a kernel exercise: the time budgets of compiling and timing on a GPU,
+    the timeout message while timing, and a failed re-check turning a pass into a failure."""
+
+    def on_event(self, report, event: dict, deadline: list[float]) -> None:
+        kind = event.get("event")
+        if kind == "timing_start" and not report.timing_budget_s:
+            # Once, and by our own budget: compiling and timing three kernels is not the exercise's time.
+            report.timing_budget_s = TIMING_BUDGET_S
+            deadline[0] = max(deadline[0], time.monotonic() + TIMING_BUDGET_S)
+        elif kind == "timing":
+            from app.verify.results import Timing
+
+            report.timing = Timing.from_json(event["result"]) if event.get("result") else None
+        elif kind == "plan" and event.get("kernel_mode") == "cuda" and not report.compile_budget_s:
+            # Compiled kernels: each new specialization (shape, dtype) compiles on first launch, ~1 s cold.
+            report.compile_budget_s = COMPILE_BUDGET_S
+            deadline[0] += COMPILE_BUDGET_S
+
+    def timeout_error(self, report, kinds: set) -> str | None:
+        if "timing_start" in kinds and "timing" not in kinds:
+            return f"timed out while timing the kernel on the GPU (budget {report.timing_budget_s:g} s)"
+        return None
+
+    def verdict(self, report) -> str | None:
+        return recheck_failure(report.timing.to_json() if report.timing else None)
 
 
 def _device_peak(flops_dtype: str | None) -> dict:

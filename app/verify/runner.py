@@ -1,16 +1,20 @@
-"""The parent side of a run: one child process per exercise, with a time limit, a memory limit and
-captured output; its JSON-line events become an ExerciseReport.
+"""The parent side of a run: one child process per exercise (or code card), with a time limit, a
+memory limit and captured output; its JSON-line events become an ExerciseReport.
 
-The child is forked from a fork server that has numpy imported (app/verify/forkserver.py, ~10 ms
-a child) or, where there is none, is a fresh `python -P -m app.verify.child` (~250 ms). Either way it
-runs in its own session (process group), with stdin closed, one BLAS thread, no bytecode written
-into the workspace, and the repo (not the workspace folder) first on its import path. Results
-come over a dedicated pipe; stdout and stderr are drained as they come and only the first MiB of
-each is kept, so megabytes of prints neither block the child nor fill memory. On the time limit the
-whole process group is killed (a kernel exercise running compiled on a GPU gets
-kernel_timing.COMPILE_BUDGET_S more for its first launches, and TIMING_BUDGET_S more once it starts
-timing). Nothing the child does touches the database: the parent
-stores the attempt afterwards.
+The child is forked from a fork server that has numpy imported (app/verify/sandbox/forkserver.py,
+~10 ms a child) or, where there is none, is a fresh `python -P -m app.verify.child` (~250 ms). Either
+way it runs in its own session, with stdin closed, one BLAS thread, no bytecode written into the
+workspace, the repo (not the workspace folder) first on its import path, no LEARN_* variables, and a
+temp folder of its own (deleted afterwards). It is the run's supervisor: the learner's code runs in a
+worker below it, and every process that code starts is killed when the run ends, for any reason
+(app/verify/sandbox/processes.py); on Linux the worker writes only to its workspace folder and the
+temp folder (Landlock, app/verify/sandbox/confine.py). Results come over a dedicated pipe, each line
+with the run's nonce (a line without it is the learner's, and ignored); stdout and stderr are
+drained as they come and only the first MiB of each is kept, so megabytes of prints neither block
+the child nor fill memory. On the time limit the whole tree is killed. Exercise-specific policy
+(a kernel exercise's GPU time budgets and re-check, kernel_timing.GpuTimingPolicy) is a hook that
+this runner calls. Nothing the child does touches the database: the parent stores the attempt
+afterwards.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,9 +51,10 @@ class Job:
     """One exercise to run on one implementation: a .py file, or `module:dotted.name` for the reference."""
 
     exercise: Exercise
-    impl: str
+    impl: str  # a .py path, `module:dotted.name`, or `code:PATH` (a code card's answer)
     kind: str = "learner"  # learner | reference | wrong
     file_label: str | None = None  # how reports name the file
+    module: str | None = None  # the module the child loads the exercise from (default: the registry's)
 
 
 def source_hash(path: Path) -> str | None:
@@ -57,7 +65,8 @@ def source_hash(path: Path) -> str | None:
 
 
 def child_environment() -> dict[str, str]:
-    env = dict(os.environ)
+    """The child's environment: ours without LEARN_* (the database's folder) and with one BLAS thread."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LEARN_")}
     env["PYTHONPATH"] = os.pathsep.join([str(locations.REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
         env[name] = "1"  # small arrays: threads cost more than they give, and results stay deterministic
@@ -87,6 +96,35 @@ class _Capped:
         return self.kept.decode("utf-8", errors="replace")
 
 
+class _Hooks:
+    """Exercise-specific policy the runner calls: on every event (may move the deadline), on a
+    timeout (the error, or None for the generic one) and on a pass (an error turns it into a failure)."""
+
+    def __init__(self, policies: list) -> None:
+        self.policies = policies
+
+    def on_event(self, report: ExerciseReport, event: dict, deadline: list[float]) -> None:
+        for policy in self.policies:
+            policy.on_event(report, event, deadline)
+
+    def timeout_error(self, report: ExerciseReport, kinds: set) -> str | None:
+        return next((e for p in self.policies if (e := p.timeout_error(report, kinds))), None)
+
+    def verdict(self, report: ExerciseReport) -> str | None:
+        return next((e for p in self.policies if (e := p.verdict(report))), None)
+
+
+def _hooks(exercise: Exercise) -> _Hooks:
+    policies = []
+    # A listing (the catalog's ExerciseInfo) has no benchmark; every benchmarked exercise needs triton
+    # (tests/test_verify_kernels.py holds it to that), so `needs` decides.
+    if "triton" in exercise.needs or getattr(exercise, "benchmark", None) is not None:
+        from app.verify.kernel_timing import GpuTimingPolicy
+
+        policies.append(GpuTimingPolicy())
+    return _Hooks(policies)
+
+
 def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int | None = None,
             on_event: EventHandler | None = None) -> ExerciseReport:
     from app.verify import registry
@@ -94,7 +132,8 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     exercise = job.exercise
     limit_s = float(time_limit_s or exercise.time_limit_s)
     memory_mb = int(memory_limit_mb or exercise.memory_limit_mb)
-    impl_path = None if job.impl.startswith("module:") else Path(job.impl)
+    impl_file = job.impl.removeprefix("code:")
+    impl_path = None if job.impl.startswith("module:") else Path(impl_file)
     report = ExerciseReport(
         id=exercise.id, title=exercise.title, module_id=exercise.home_module,
         file=job.file_label or (registry.display_path(impl_path) if impl_path else job.impl.removeprefix("module:")),
@@ -106,29 +145,49 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
         report.error = f"no file {report.file}: run `learn start {registry.module_label(exercise.home_module)}`"
         return report
 
-    cwd = str(impl_path.parent if impl_path else locations.REPO_ROOT)
-    args = (registry.module_name(exercise), exercise.id, job.impl, memory_mb, cwd)
-    if start_method() == "forkserver":
-        from app.verify.forkserver import ForkedChild
+    tmpdir = tempfile.mkdtemp(prefix="learn-run-")
+    workspace = str(impl_path.parent) if impl_path else None
+    spec = {"module": job.module or registry.module_name(exercise), "exercise": exercise.id, "impl": job.impl,
+            "memory_mb": memory_mb, "cwd": workspace or str(locations.REPO_ROOT), "workspace": workspace, "tmpdir": tmpdir,
+            "confine_writes": os.environ.get("LEARN_VERIFY_CONFINE", "1") != "0"}  # "0": an escape hatch, never needed so far
+    nonce = secrets.token_hex(16)
+    try:
+        if start_method() == "forkserver":
+            from app.verify.sandbox.forkserver import ForkedChild
 
-        # More to preload (forkserver.py), but never triton: triton.language's own helpers (tl.max, tl.sum)
-        # are @triton.jit functions, compiled or interpreted as TRITON_INTERPRET says when triton is
-        # imported, so the child imports it after choosing (triton_mode.py). It costs ~0.25 s there.
-        extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch", "triton"))
-        child = ForkedChild(*args, torch="torch" in exercise.needs, extra=extra)
-    else:
-        child = SpawnedChild(*args)
+            # More to preload (forkserver.py), but never triton: triton.language's own helpers (tl.max, tl.sum)
+            # are @triton.jit functions, compiled or interpreted as TRITON_INTERPRET says when triton is
+            # imported, so the child imports it after choosing (triton_mode.py). It costs ~0.25 s there.
+            extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch", "triton"))
+            child = ForkedChild(spec, nonce, torch="torch" in exercise.needs, extra=extra)
+        else:
+            child = SpawnedChild(spec, nonce)
+        _supervise_child(child, report, nonce, limit_s, memory_mb, _hooks(exercise), on_event)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return report
+
+
+def _supervise_child(child, report: ExerciseReport, nonce: str, limit_s: float, memory_mb: int, hooks: _Hooks,
+                     on_event: EventHandler | None) -> None:
     # The clock starts once the child exists: ForkedChild waits for its server's imports (torch: seconds
     # on the first torch job of a run, more on a busy machine), which are not the exercise's time.
     started = time.monotonic()
     stdout, stderr = _Capped(), _Capped()
     events: list[dict] = []
     timed_out = False
-    deadline = [started + limit_s]  # a kernel exercise's GPU timing gets a budget of its own (_on)
+    deadline = [started + limit_s]  # a hook may move it (a kernel exercise's GPU timing budget)
+
+    def on(event: dict) -> None:
+        if event.pop("nonce", None) == nonce:  # else the learner's code wrote it
+            _on(report, events, event, on_event, deadline, hooks)
+
     try:
-        timed_out = _pump(child, stdout, stderr, deadline, lambda e: _on(report, events, e, on_event, deadline))
+        timed_out = _pump(child, stdout, stderr, deadline, on)
     finally:
-        child.kill_group()
+        # Its pipes closed: the child is cleaning up what its worker left (and then exits with the
+        # worker's status, which names a crash's signal); on a timeout it is killed at once.
+        child.kill_tree(wait_s=0 if timed_out else EXIT_GRACE_S)
         returncode = child.wait()
         child.close()
     report.duration_ms = round(1000 * (time.monotonic() - started))
@@ -136,8 +195,7 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     out_total, err_total = max(stdout.total, printed.get("stdout", 0)), max(stderr.total, printed.get("stderr", 0))
     report.output = Output(stdout.text(), stderr.text(), out_total, err_total,
                            truncated=out_total > len(stdout.kept) or err_total > len(stderr.kept))
-    _conclude(report, events, returncode, timed_out, limit_s, memory_mb)
-    return report
+    _conclude(report, events, returncode, timed_out, limit_s, memory_mb, hooks)
 
 
 def _pump(child, stdout: _Capped, stderr: _Capped, deadline: list[float],
@@ -154,9 +212,11 @@ def _pump(child, stdout: _Capped, stderr: _Capped, deadline: list[float],
         *lines, pending = pending.split(b"\n")
         for line in lines:
             try:
-                on_event(json.loads(line))
+                event = json.loads(line)
             except ValueError:
-                pass  # not ours: the learner wrote to our pipe
+                continue  # not ours: the learner wrote to our pipe
+            if isinstance(event, dict):
+                on_event(event)
 
     sinks[child.results_fd] = take
     for fd in sinks:
@@ -200,15 +260,15 @@ def start_method() -> str:
 
 
 class SpawnedChild:
-    """A fresh interpreter: `python -P -m app.verify.child ...`, in a new session."""
+    """A fresh interpreter: `python -P -m app.verify.child RESULTS_FD SPEC`, in a new session."""
 
-    def __init__(self, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str) -> None:
+    def __init__(self, spec: dict, nonce: str) -> None:
         read_fd, write_fd = os.pipe()
-        command = [sys.executable, "-P", "-m", "app.verify.child", exercise_module, exercise_id, impl, str(write_fd), str(memory_mb)]
+        command = [sys.executable, "-P", "-m", "app.verify.child", str(write_fd), json.dumps(spec)]
         try:
             self.popen = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd,),
-                start_new_session=True, env=child_environment(), cwd=cwd,
+                start_new_session=True, env={**child_environment(), "LEARN_RUN_NONCE": nonce}, cwd=spec["cwd"],
             )
         finally:
             os.close(write_fd)
@@ -219,8 +279,14 @@ class SpawnedChild:
     def poll(self) -> int | None:
         return self.popen.poll()
 
-    def kill_group(self) -> None:
-        kill_group(self.pid)
+    def kill_tree(self, wait_s: float = 0) -> None:
+        """Kill it and all below it, unless it exits within `wait_s` (having killed what it left itself)."""
+        from app.verify.sandbox.processes import kill_tree
+
+        try:
+            self.popen.wait(wait_s)
+        except subprocess.TimeoutExpired:
+            kill_tree(self.pid)
 
     def wait(self) -> int | None:
         return self.popen.wait()
@@ -231,31 +297,11 @@ class SpawnedChild:
         self.popen.stderr.close()
 
 
-def kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventHandler | None,
-        deadline: list[float] | None = None) -> None:
+        deadline: list[float], hooks: _Hooks) -> None:
     events.append(event)
     kind = event.get("event")
-    if kind == "timing_start" and deadline is not None and not report.timing_budget_s:
-        from app.verify.kernel_timing import TIMING_BUDGET_S
-
-        # Once, and by our own budget: compiling and timing three kernels is not the exercise's time.
-        report.timing_budget_s = TIMING_BUDGET_S
-        deadline[0] = max(deadline[0], time.monotonic() + TIMING_BUDGET_S)
-    elif kind == "timing":
-        report.timing = Timing.from_json(event["result"]) if event.get("result") else None
-    if kind == "plan" and event.get("kernel_mode") == "cuda" and deadline is not None and not report.compile_budget_s:
-        from app.verify.kernel_timing import COMPILE_BUDGET_S
-
-        # Compiled kernels: each new specialization (shape, dtype) compiles on first launch, ~1 s cold.
-        report.compile_budget_s = COMPILE_BUDGET_S
-        deadline[0] += COMPILE_BUDGET_S
+    hooks.on_event(report, event, deadline)
     if kind == "plan":
         report.limits.memory_enforced = bool(event.get("memory_enforced"))
         report.checks = [CaseResult.not_run(case) for case in event.get("cases", [])]
@@ -267,7 +313,8 @@ def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventH
         handler(report, event)
 
 
-def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None, timed_out: bool, limit_s: float, memory_mb: int) -> None:
+def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None, timed_out: bool, limit_s: float,
+              memory_mb: int, hooks: _Hooks) -> None:
     kinds = {e.get("event") for e in events}
     started = [e["index"] for e in events if e.get("event") == "case_start"]
     finished = {e["result"]["index"] for e in events if e.get("event") == "case"}
@@ -284,9 +331,9 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
     if spec_error:
         report.status = "spec_error"
         report.error = f"the exercise itself is broken (a bug in reference_impls, not in your code): {spec_error['message']}"
-    elif timed_out and "timing_start" in kinds and "timing" not in kinds:
+    elif timed_out and (special := hooks.timeout_error(report, kinds)):
         report.status = "timeout"
-        report.error = f"timed out while timing the kernel on the GPU (budget {report.timing_budget_s:g} s)"
+        report.error = special
     elif timed_out:
         limit_s += report.compile_budget_s
         report.status = "timeout"
@@ -313,9 +360,7 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
             report.error = f"the process exited with code {returncode}{where} before finishing the checks"
         stop_running("error", report.error)
     elif report.checks and all(c.passed for c in report.checks):
-        from app.verify.kernel_timing import recheck_failure
-
-        failure = recheck_failure(report.timing.to_json() if report.timing else None)  # a suspect speedup that fresh inputs proved wrong
+        failure = hooks.verdict(report)  # a kernel's suspect speedup that fresh inputs proved wrong
         report.status = "failed" if failure else "passed"
         report.error = failure
     else:

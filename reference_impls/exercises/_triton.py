@@ -1,7 +1,7 @@
 """Shared by the Triton kernel exercises: NumPy cases in, tensors on the kernels' device, NumPy out.
 
 Not an exercise module (leading underscore); numpy only at top level, torch and triton inside the
-functions, which run in the child after app/verify/triton_mode.py has chosen where kernels run.
+functions, which run in the child after app/verify/sandbox/triton_mode.py has chosen where kernels run.
 
 `kernel_call(entry)` is a check's `call`: it puts the case's arrays on the device (CUDA when the
 child runs compiled kernels, else the CPU tensors that Triton's interpreter reads, sharing the

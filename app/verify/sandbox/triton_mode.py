@@ -17,6 +17,7 @@ caching allocator rounds blocks up, so a few elements past the end are still map
 
 from __future__ import annotations
 
+import functools
 import os
 
 INTERPRETER = "interpreter"
@@ -56,6 +57,7 @@ def install_bounds_check() -> None:
     real_init_args, real_load, real_store = grid_executor._init_args_hst, builder.create_masked_load, builder.create_masked_store
     real_rmw, real_cas = builder.create_atomic_rmw, builder.create_atomic_cas
 
+    @functools.wraps(real_init_args)  # its signature stays the real one (internals.py checks it)
     def init_args(self, args_dev, kwargs):
         args_hst, kwargs_hst = real_init_args(self, args_dev, kwargs)
         ranges = []
@@ -92,18 +94,22 @@ def install_bounds_check() -> None:
     def itemsize_of(ptrs):
         return np.dtype(interpreter._get_np_dtype(ptrs.get_element_ty())).itemsize
 
+    @functools.wraps(real_load)  # its signature stays the real one (internals.py checks it)
     def load(self, ptrs, mask, other, cache_policy, is_volatile):
         check("load", ptrs, mask, itemsize_of(ptrs))
         return real_load(self, ptrs, mask, other, cache_policy, is_volatile)
 
+    @functools.wraps(real_store)  # its signature stays the real one (internals.py checks it)
     def store(self, ptrs, value, mask, cache_policy):
         check("store", ptrs, mask, itemsize_of(ptrs))
         return real_store(self, ptrs, value, mask, cache_policy)
 
+    @functools.wraps(real_rmw)  # its signature stays the real one (internals.py checks it)
     def atomic_rmw(self, rmw_op, ptr, val, mask, sem, scope):
         check("atomic", ptr, mask, itemsize_of(ptr))
         return real_rmw(self, rmw_op, ptr, val, mask, sem, scope)
 
+    @functools.wraps(real_cas)  # its signature stays the real one (internals.py checks it)
     def atomic_cas(self, ptr, cmp, val, sem, scope):
         check("atomic", ptr, None, itemsize_of(ptr))
         return real_cas(self, ptr, cmp, val, sem, scope)

@@ -2,8 +2,8 @@
 
 multiprocessing's fork server is started once per process (the `learn` command, or a test session),
 imports numpy and the checking code (`app.verify.child`), and forks one child per exercise. Each child
-calls setsid() first (its own process group, killed as a whole on a timeout), puts its stdout and
-stderr on our pipes, and runs `child.main`; the server reports its exit status (a negative number
+calls setsid() first, puts its stdout and stderr on our pipes, and runs `child.forked_main` (it becomes
+the run's supervisor: sandbox/processes.py); the server reports its exit status (a negative number
 for a signal). Two changes to multiprocessing's defaults: one BLAS thread (set before the server
 imports numpy), and no re-import of the parent's `__main__` (the `learn` script, pytest) in the child.
 
@@ -28,7 +28,7 @@ PRELOAD = ["app.verify.child"]  # imports numpy, the spec and the checking code,
 TORCH_PRELOAD = [*PRELOAD, "torch"]  # the second server's: for exercises with needs=("torch",)
 # Modules an exercise names in `needs` beyond numpy and torch are preloaded too, by a torch server of
 # their own, so that the other torch exercises do not pay for them. (torch.optim's use of torch._dynamo
-# needs no preload: the children answer it with app/verify/eager_dynamo.py's stand-in.)
+# needs no preload: the children answer it with app/verify/sandbox/eager_dynamo.py's stand-in.)
 
 _lock = threading.Lock()  # one start at a time: the patched preparation data below is process-wide
 _context = None
@@ -117,17 +117,16 @@ class ServerProcess(mp_context.ForkServerProcess):
         return _Popen(process_obj)
 
 
-def _entry(stdout, stderr, results, exercise_module, exercise_id, impl, memory_mb, cwd) -> None:
+def _entry(stdout, stderr, results, spec, nonce) -> None:
     from app.verify.child import forked_main
 
-    forked_main(stdout, stderr, results, exercise_module, exercise_id, impl, memory_mb, cwd)
+    forked_main(stdout, stderr, results, spec, nonce)
 
 
 class ForkedChild:
     """One exercise's child; the same interface as runner.SpawnedChild. torch: fork it from the torch server."""
 
-    def __init__(self, exercise_module: str, exercise_id: str, impl: str, memory_mb: int, cwd: str, torch: bool = False,
-                 extra: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: dict, nonce: str, torch: bool = False, extra: tuple[str, ...] = ()) -> None:
         context = _server_context()
         if torch:
             _start(_server(torch=True, extra=extra))
@@ -135,8 +134,7 @@ class ForkedChild:
         self._readers = [reader for reader, _ in pipes]
         self.stdout_fd, self.stderr_fd, self.results_fd = (r.fileno() for r in self._readers)
         self.process = ServerProcess(
-            target=_entry, args=(*(w for _, w in pipes), exercise_module, exercise_id, impl, memory_mb, cwd),
-            name=f"learn-verify-{exercise_id}",
+            target=_entry, args=(*(w for _, w in pipes), spec, nonce), name=f"learn-verify-{spec['exercise']}",
         )
         self.process.torch_server = extra if torch else None  # read by _Popen._launch; a tuple, so it still pickles
         with _lock:
@@ -148,12 +146,15 @@ class ForkedChild:
     def poll(self) -> int | None:
         return self.process.exitcode
 
-    def kill_group(self) -> None:
-        from app.verify.runner import kill_group
+    def kill_tree(self, wait_s: float = 0) -> None:
+        """Kill it and all below it, unless it exits within `wait_s` (having killed what it left itself)."""
+        from app.verify.sandbox.processes import kill_tree
 
-        kill_group(self.pid)
-        if self.process.exitcode is None:  # killed before its setsid(): not yet a group of its own
-            self.process.kill()
+        if wait_s > 0:
+            self.process.join(wait_s)
+        if self.process.exitcode is None:
+            kill_tree(self.pid)
+            self.process.kill()  # killed before its setsid(): not yet a group of its own
 
     def wait(self) -> int | None:
         self.process.join()
