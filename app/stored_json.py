@@ -49,6 +49,14 @@ def attempt_details_problem(value: object) -> str | None:
     return None
 
 
+def attempt_details(value: object) -> dict[str, Any]:
+    """A stored attempt's details for display; {} where the row cannot be read (doctor lists such rows,
+    `learn data repair` removes them), so one damaged row never breaks `learn show` or `learn today`."""
+    if attempt_details_problem(value or "{}") is not None:
+        return {}
+    return json.loads(value or "{}")
+
+
 def _time(value: object) -> bool:
     try:
         return isinstance(value, str) and datetime.fromisoformat(value) is not None

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 
 from app.errors import LearnError
+from app.stored_json import attempt_details
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,6 @@ def next_items(engine: Engine, module_id: str, limit: int = 5) -> list[NextItem]
 
 def verify_failures(engine: Engine, limit: int = 3) -> list[VerifyFailure]:
     """Exercises whose last run failed, the most recent first, each with its one-line hint."""
-    import json
-
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT exercise_id, module_id, passed, checks_passed, checks_total, started_at, details "
@@ -134,10 +133,7 @@ def verify_failures(engine: Engine, limit: int = 3) -> list[VerifyFailure]:
         conn.rollback()
     failures = []
     for r in rows:
-        try:
-            details = json.loads(r.details or "{}")
-        except ValueError:
-            details = {}
+        details = attempt_details(r.details)
         hints = details.get("hints") or []
         hint = hints[0] if hints else details.get("error")
         failures.append(VerifyFailure(r.exercise_id, r.module_id, r.checks_passed, r.checks_total, r.started_at,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, text
 
 from app.db.engine import write_connection
+from app.stored_json import attempt_details
 from app.verify.report import ExerciseReport
 from reference_impls.exercise import Exercise
 
@@ -130,7 +131,7 @@ def last_attempts(engine: Engine, exercise_ids: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     with engine.connect() as conn:
         for row in conn.execute(query, params):
-            details = json.loads(row.details or "{}")
+            details = attempt_details(row.details)
             found[row.exercise_id] = {  # a later row of the same second wins (rowid order)
                 "passed": bool(row.passed), "status": details.get("status"), "checks_passed": row.checks_passed,
                 "checks_total": row.checks_total, "started_at": row.started_at, "duration_ms": row.duration_ms,

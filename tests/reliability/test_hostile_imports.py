@@ -157,6 +157,17 @@ def test_doctor_finds_rows_commands_cannot_read_and_repair_removes_them(cli, cur
     assert cli.json("data", "repair") == {"backup": None, "rows": [], "objects": []}  # nothing more to do
 
 
+def test_an_unreadable_row_breaks_no_command_before_it_is_repaired(cli, curriculum, learn_home, tmp_path):
+    """The newest attempt of softmax is the damaged one: show and today treat it as a run without details."""
+    cli("status")
+    _store_unreadable_rows(learn_home)
+    shown = cli.json("show", "0.2")
+    assert next(e for e in shown["exercises"] if e["id"] == "softmax")["last"]["passed"] is False
+    assert cli("show", "0.2").exit_code == 0
+    today = cli.json("today")
+    assert [(f["exercise_id"], f["hint"]) for f in today["verify_failures"]] == [("softmax", None)]
+
+
 FOREIGN = {
     "trigger": "CREATE TRIGGER wipe AFTER INSERT ON progress BEGIN DELETE FROM log_entry; END",
     "view": "CREATE VIEW everything AS SELECT * FROM progress",
