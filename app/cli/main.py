@@ -24,6 +24,7 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def _dashboard(ctx: typer.Context) -> None:
     """With no command: the Textual dashboard (textual is imported only then)."""
+    _say_notices_on_stderr()
     if ctx.invoked_subcommand is None:
         from app.tui.app import run
 
@@ -43,11 +44,18 @@ today_cmds.register(app)
 note_cmds.register(app)
 
 
+def _say_notices_on_stderr() -> None:
+    from app import notices
+
+    notices.set_handler(lambda message: print(message, file=sys.stderr))
+
+
 def main() -> None:
     if len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ:  # (the shell's Tab runs `learn` alone, with that set)
         # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
         from app.tui.app import run
 
+        _say_notices_on_stderr()  # the store is opened before the TUI starts: never inside it
         try:
             handles_errors(run)()
         except typer.Exit as exc:

@@ -43,7 +43,9 @@ _engines: dict[Path, Engine] = {}
 
 
 def _notice(message: str) -> None:
-    print(message, file=sys.stderr)
+    from app import notices
+
+    notices.say(message)
 
 
 def _configure(engine: Engine) -> None:
