@@ -161,7 +161,7 @@ def _print_module(console, view, marked: str | None = None, notes: dict | None =
             if not ids_beside:
                 lines.append(f"[bold]▶ {item.id}[/]" if item.id == marked else f"[dim]{item.id}[/]")
             if item.exercises:  # the exercises that tick it, with their last results
-                verified = ", ".join(f"{escape(e)} {VERIFIED_MARK[r]}" for e, r in item_results(item.exercises, exercises or []))
+                verified = ", ".join(f"{escape(e)} {VERIFIED_MARK[r]}" for e, r, _ in item_results(item.exercises, exercises or []))
                 lines.append(f"[dim]verified by {verified}[/]")
             entry.add_row("", STATUS_MARK[item.status], "\n".join(lines), style="reverse" if item.id == marked else None)
             if ids_beside:

@@ -13,9 +13,9 @@ def result(last: dict | None) -> str:
     return "passed" if last["passed"] else "failed"
 
 
-def item_results(exercise_ids: list[str], exercises: list[dict]) -> list[tuple[str, str]]:
-    """(exercise id, result) for each exercise that ticks the item; `exercises` are the module's, with
-    their last attempts (module_exercises: {"id", "last", ...}). One not listed there (the exercises
-    could not be read) counts as not run."""
+def item_results(exercise_ids: list[str], exercises: list[dict]) -> list[tuple[str, str, dict | None]]:
+    """(exercise id, result, last attempt) for each exercise that ticks the item; `exercises` are the
+    module's, with their last attempts (module_exercises: {"id", "last", ...}). One not listed there
+    (the exercises could not be read) counts as not run."""
     last = {e["id"]: e.get("last") for e in exercises}
-    return [(exercise_id, result(last.get(exercise_id))) for exercise_id in exercise_ids]
+    return [(exercise_id, result(last.get(exercise_id)), last.get(exercise_id)) for exercise_id in exercise_ids]

@@ -255,12 +255,9 @@ class ModuleScreen(DataScreen):
         """A line per exercise that ticks the item: its last result (learn verify)."""
         from app.study.item_exercises import item_results
 
-        exercises = self.exercises
-        last = {e["id"]: e.get("last") for e in exercises}
         lines = []
-        for exercise_id, result in item_results(item.exercises, exercises):
+        for exercise_id, result, attempt in item_results(item.exercises, self.exercises):
             mark, style = VERIFIED_MARK[result]
-            attempt = last.get(exercise_id)
             when = (f" {attempt['checks_passed']}/{attempt['checks_total']} checks "
                     f"{ago(attempt['started_at'], self.learn.clock.now())}") if attempt else ""
             lines.append(Text.assemble((mark, style), " verified by ", (exercise_id, "bold"),
