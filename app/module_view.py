@@ -20,6 +20,7 @@ class ItemView:
     links: list[dict]
     updated_at: str | None
     children: list[ItemView] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)  # the exercises that tick it (learn verify)
 
 
 @dataclass
@@ -83,9 +84,11 @@ def module_view(engine: Engine, module_id: str) -> ModuleView:
         ).all()
         conn.rollback()
     section_views = {s.id: SectionView(s.kind, s.title) for s in sections}
+    verified_by = _exercises_by_item()
     views: dict[str, ItemView] = {}
     for row in items:
-        view = ItemView(row.id, row.text, row.status, row.notes, json.loads(row.links_json), row.updated_at)
+        view = ItemView(row.id, row.text, row.status, row.notes, json.loads(row.links_json), row.updated_at,
+                        exercises=verified_by.get(row.id, []))
         views[row.id] = view
         if row.parent_id:
             views[row.parent_id].children.append(view)
@@ -99,3 +102,14 @@ def module_view(engine: Engine, module_id: str) -> ModuleView:
         sections=list(section_views.values()), items_total=len(statuses),
         items_done=statuses.count("done"), items_in_progress=statuses.count("in_progress"),
     )
+
+
+def _exercises_by_item() -> dict[str, list[str]]:
+    """From the exercises' catalog (read, not imported). A broken catalog links nothing here: the
+    module's exercise list says what is wrong (app.study.verify.module_exercises)."""
+    from app.verify.registry import exercises_by_item
+
+    try:
+        return exercises_by_item()
+    except Exception:  # noqa: BLE001 - reference_impls is the learner's to edit; the view must still show
+        return {}

@@ -104,14 +104,20 @@ def show(
         "module": notes[view.id].to_json() if view.id in notes else None,
         "items": [notes[item.id].to_json() for item, _ in view.walk() if item.id in notes],
     }
-    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked, notes),
+    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked, notes, exercises),
                                                 print_exercises(console, exercises)))
 
 
-def _print_module(console, view, marked: str | None = None, notes: dict | None = None) -> None:
+VERIFIED_MARK = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "not run": "○"}
+
+
+def _print_module(console, view, marked: str | None = None, notes: dict | None = None,
+                  exercises: list[dict] | None = None) -> None:
     from rich.markdown import Markdown
     from rich.markup import escape
     from rich.table import Table
+
+    from app.study.item_exercises import item_results
 
     label = f"Module {view.id}" if view.id[:1].isdigit() else view.id
     console.print(f"[bold]{label}: {view.title}[/]  [dim]{view.track_title} › {view.category_title}[/]")
@@ -154,6 +160,9 @@ def _print_module(console, view, marked: str | None = None, notes: dict | None =
             entry.add_column(ratio=1)
             if not ids_beside:
                 lines.append(f"[bold]▶ {item.id}[/]" if item.id == marked else f"[dim]{item.id}[/]")
+            if item.exercises:  # the exercises that tick it, with their last results
+                verified = ", ".join(f"{escape(e)} {VERIFIED_MARK[r]}" for e, r, _ in item_results(item.exercises, exercises or []))
+                lines.append(f"[dim]verified by {verified}[/]")
             entry.add_row("", STATUS_MARK[item.status], "\n".join(lines), style="reverse" if item.id == marked else None)
             if ids_beside:
                 grid.add_row(entry, f"[bold]▶ {item.id}[/]" if item.id == marked else item.id)

@@ -9,6 +9,7 @@ the workflows themselves live here, once.
 - log_entry.py: a Captain's Log entry composed (start, template, fill) and saved.
 - drill.py: a drill session opened on freshly synced decks.
 - plan.py: a markdown plan imported as a new track, written and synced, or nothing changed.
+- item_exercises.py: the exercises that verify an item, with their last results, in a word.
 
 Nothing here prints or imports typer, rich or textual (tests/test_layers.py).
 """

@@ -59,6 +59,16 @@ def for_module(module_id: str) -> list[ExerciseInfo]:
     return [e for e in listings() if module_id in modules_of(e)]
 
 
+def exercises_by_item(listed: list[ExerciseInfo] | None = None) -> dict[str, list[str]]:
+    """Each curriculum item an exercise ticks -> the ids of the exercises that tick it, in the catalog's
+    order (an item is ticked once all of them have passed: app.verify.attempts.tick_items)."""
+    found: dict[str, list[str]] = {}
+    for exercise in listings() if listed is None else listed:
+        for item in exercise.items:
+            found.setdefault(item, []).append(exercise.id)
+    return found
+
+
 def find(target: str, known_modules: list[str] | None = None, *,
          among: list[ExerciseInfo] | None = None) -> list[ExerciseInfo]:
     """The exercises named by `target`: an exercise id, or a module id ("module-0.2", "0.2", "iv-deliverables").

@@ -26,6 +26,7 @@ from app.tui.widgets.key_bar import KeyBar
 from app.tui.widgets.note_pane import NotePane
 
 STATUS_WORDS = {"done": "done", "in_progress": "in progress", "todo": "to do"}
+VERIFIED_MARK = {"passed": ("✔", "green"), "failed": ("✘", "red"), "not run": ("○", "dim")}
 
 
 class ModuleScreen(DataScreen):
@@ -99,6 +100,8 @@ class ModuleScreen(DataScreen):
         if exercises:
             tabs.show_tab("tab-exercises")
         self.query_one(ExercisePanel).show_exercises(exercises, self.learn.clock.now())
+        if self.view is not None:  # the item's detail names its exercises' last results
+            self._show_detail(self.query_one(Checklist).highlighted_item)
         self.refresh_bindings()
         if self.verify_when_listed and exercises:
             self.verify_when_listed = False
@@ -230,6 +233,7 @@ class ModuleScreen(DataScreen):
         when = f" · changed {ago(item.updated_at, self.learn.clock.now())}" if item.updated_at else ""
         parts: list = [Text.assemble(status_mark(item.status), " ", (item.id, "bold"),
                                      (f" · {STATUS_WORDS[item.status]}{when}", "dim"))]
+        parts += self._verified_by(item)
         if item.notes:
             parts.append(RichMarkdown(item.notes))
         mine = getattr(self, "my_notes", {}).get(item.id)
@@ -246,6 +250,19 @@ class ModuleScreen(DataScreen):
                 kind, target = next((k, v) for k, v in link.items() if k != "title" and v)
                 parts.append(Text.assemble(("→ ", "dim"), (f"{kind}: ", "dim"), inline_markdown(target)))
         detail.update(Group(*parts))
+
+    def _verified_by(self, item: ItemView) -> list[Text]:
+        """A line per exercise that ticks the item: its last result (learn verify)."""
+        from app.study.item_exercises import item_results
+
+        lines = []
+        for exercise_id, result, attempt in item_results(item.exercises, self.exercises):
+            mark, style = VERIFIED_MARK[result]
+            when = (f" {attempt['checks_passed']}/{attempt['checks_total']} checks "
+                    f"{ago(attempt['started_at'], self.learn.clock.now())}") if attempt else ""
+            lines.append(Text.assemble((mark, style), " verified by ", (exercise_id, "bold"),
+                                       (f" · {result}{when}", "dim")))
+        return lines
 
     def on_option_list_option_highlighted(self, event: Checklist.OptionHighlighted) -> None:
         if isinstance(event.option_list, Checklist):
