@@ -95,10 +95,9 @@ def tick_items(engine: Engine, passed: list[Exercise], everything: list[Exercise
     if not passed:
         return result
     done_exercises = passed_ever(engine) | {e.id for e in passed}
-    linked: dict[str, list[str]] = {}
-    for exercise in everything:
-        for item in exercise.items:
-            linked.setdefault(item, []).append(exercise.id)
+    from app.verify.registry import exercises_by_item
+
+    linked = exercises_by_item(everything)
     candidates = list(dict.fromkeys(item for e in passed for item in e.items))
     with engine.connect() as conn:
         statuses = dict(conn.execute(text(
