@@ -23,6 +23,20 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 FULL = os.environ.get("LEARN_RELIABILITY_FULL") == "1"
 
+# A correct learner softmax (module 0.2), without its `import numpy as np`: the attacks add their own
+# code around it.
+CORRECT_SOFTMAX = """
+def softmax(x, axis=-1):
+    if x.size == 0:
+        return x.copy()
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_backward(dout, y, axis=-1):
+    return y * (dout - (dout * y).sum(axis=axis, keepdims=True))
+"""
+
 
 def scale(ci: int, full: int) -> int:
     """An iteration count: `ci` by default, `full` under LEARN_RELIABILITY_FULL=1."""

@@ -20,23 +20,12 @@ import pytest
 from app.verify import registry
 from app.verify.runner import Job, run_jobs
 from app.verify.sandbox import landlock, processes
-from tests.reliability.harness import integrity, learn, learn_env, query
+from tests.reliability.harness import CORRECT_SOFTMAX, integrity, learn, learn_env, query
 
 LANDLOCK = pytest.mark.skipif(not landlock.abi(), reason="no Landlock here: writes are not confined (see `learn verify --help`)")
 PROC = pytest.mark.skipif(not processes.available(), reason="no subreaper / /proc here: only the process group is killed")
 LINUX = pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux only")
 
-CORRECT_SOFTMAX = """
-def softmax(x, axis=-1):
-    if x.size == 0:
-        return x.copy()
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def softmax_backward(dout, y, axis=-1):
-    return y * (dout - (dout * y).sum(axis=axis, keepdims=True))
-"""
 CORRECT_SILU = "def silu(x):\n    return x * torch.sigmoid(x)\n"
 WRONG_SILU = "def silu(x):\n    return torch.sigmoid(x)\n"
 

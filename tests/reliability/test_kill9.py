@@ -19,6 +19,7 @@ from app.verify import registry
 from app.verify.runner import Job, run_job
 from benchmarks.synthetic import write_synthetic_curriculum
 from tests.reliability.harness import (
+    CORRECT_SOFTMAX,
     FIXTURES,
     integrity,
     kill_loop,
@@ -216,20 +217,6 @@ while True:
     print("untick", flush=True)
 """
 
-CORRECT_SOFTMAX = '''import numpy as np
-
-
-def softmax(x, axis=-1):
-    if x.size == 0:
-        return x.copy()
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def softmax_backward(dout, y, axis=-1):
-    return y * (dout - (dout * y).sum(axis=axis, keepdims=True))
-'''
-
 
 def test_kill_9_during_verify_attempt_writes(tmp_path):
     home = tmp_path / "home"
@@ -237,7 +224,7 @@ def test_kill_9_during_verify_attempt_writes(tmp_path):
     env.pop("LEARN_CURRICULUM", None)  # the real curriculum: softmax's items are in it
     assert learn("status", env=env).returncode == 0
     solution = tmp_path / "softmax.py"
-    solution.write_text(CORRECT_SOFTMAX, encoding="utf-8")
+    solution.write_text("import numpy as np\n" + CORRECT_SOFTMAX, encoding="utf-8")
     softmax = registry.find("softmax")[0]
     report = run_job(Job(softmax, str(solution)))
     assert report.passed, report.error
