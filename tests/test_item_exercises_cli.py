@@ -8,22 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.verify import registry
-from tests.test_verify_cli import CURRICULUM, SOFTMAX_ITEMS, SOLUTION
-
-
-@pytest.fixture(autouse=True)
-def only_softmax(monkeypatch: pytest.MonkeyPatch) -> None:
-    softmax = next(e for e in registry.listings() if e.id == "softmax")
-    monkeypatch.setattr(registry, "listings", lambda: [softmax])
-
-
-@pytest.fixture
-def curriculum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "curriculum"
-    folder.mkdir()
-    (folder / "t.yaml").write_text(CURRICULUM, encoding="utf-8")
-    monkeypatch.setenv("LEARN_CURRICULUM", str(folder))
-    return folder
+from tests.test_verify_cli import SOFTMAX_ITEMS, SOLUTION, curriculum, only_softmax  # noqa: F401 - fixtures
 
 
 def _items(view: dict) -> dict[str, dict]:

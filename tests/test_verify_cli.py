@@ -25,7 +25,6 @@ def only_softmax(monkeypatch: pytest.MonkeyPatch) -> None:
     softmax = next(e for e in registry.exercises() if e.id == "softmax")
     monkeypatch.setattr(registry, "exercises", lambda: [softmax])
     monkeypatch.setattr(registry, "listings", lambda: [softmax])
-    monkeypatch.setattr(registry, "listings", lambda: [softmax])
 
 
 @pytest.fixture
