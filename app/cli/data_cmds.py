@@ -36,12 +36,9 @@ def export(file: FileArg, as_json: JsonOpt = False) -> None:
     if str(file) == "-":
         typer.echo(payload, nl=False)
         return
-    tmp = file.with_name(file.name + ".tmp")
-    try:
-        tmp.write_text(payload, encoding="utf-8")
-        tmp.replace(file)  # never leave a half-written export behind
-    except OSError as exc:
-        raise LearnError(f"cannot write {file}: {exc.strerror}") from None
+    from app.atomic_write import write_atomically
+
+    write_atomically(file, payload)
     from app.learner_data import KINDS
 
     summary = {"file": str(file)} | {kind.name: len(data[kind.name]) for kind in KINDS}

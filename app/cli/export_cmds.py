@@ -34,8 +34,7 @@ def readme(
 
         typer.echo(safe_text(markdown), nl=False)
         return
-    try:
-        output.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        raise LearnError(f"cannot write {output}: {exc.strerror}") from None
+    from app.atomic_write import write_atomically
+
+    write_atomically(output, markdown)
     typer.echo(f"Wrote {output}.", err=True)

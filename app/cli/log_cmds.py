@@ -356,10 +356,7 @@ def export(
 
         typer.echo(safe_text(markdown), nl=False)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        tmp.write_text(markdown, encoding="utf-8")
-        tmp.replace(output)  # never leave a half-written file behind
-    except OSError as exc:
-        raise LearnError(f"cannot write {output}: {exc.strerror}") from None
+    from app.atomic_write import write_atomically
+
+    write_atomically(output, markdown)
     typer.echo(f"Wrote {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} to {output}.", err=True)

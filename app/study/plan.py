@@ -7,11 +7,11 @@ track; replacing a track (`force`) frees its own ids, so its items keep their id
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.atomic_write import write_atomically
 from app.errors import LearnError
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def import_plan_text(engine: Engine, markdown: str, source: str, track: str | No
     if target.exists() and not force:
         raise LearnError(f"{target} exists; choose another id with --track, or --force to replace it")
     previous = target.read_bytes() if target.exists() else None
-    _write_atomically(target, imported.yaml_text.encode("utf-8"))
+    write_atomically(target, imported.yaml_text.encode("utf-8"))
     try:
         result = sync_curriculum(engine, force=True)
     except LearnError:
@@ -83,18 +83,10 @@ def import_plan_text(engine: Engine, markdown: str, source: str, track: str | No
         if previous is None:
             target.unlink()
         else:
-            _write_atomically(target, previous)
+            write_atomically(target, previous)
         raise
     return ImportedPlan(new_id, imported.track.title, target, sum(1 for _ in _walk(imported.track)),
                         list(imported.dropped), result.items)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the file, then rename over it: a process killed mid-write leaves the old file (or
-    none), never half a YAML file that breaks every later command."""
-    partial = target.with_name(f".{target.name}.partial")  # not *.yaml: never read as a track
-    partial.write_bytes(data)
-    os.replace(partial, target)
 
 
 def _walk(track):

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 
 from app import locations
+from app.atomic_write import write_atomically
+from app.errors import LearnError
 
 DEFAULTS = {"theme": "textual-dark", "light_theme": "textual-light", "dark_theme": "textual-dark"}
 
@@ -34,8 +36,6 @@ def save_settings(settings: dict) -> None:
     path = settings_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
+        write_atomically(path, json.dumps(settings, indent=2))
+    except (OSError, LearnError):
         pass  # a read-only home costs the learner their theme choice, nothing more
