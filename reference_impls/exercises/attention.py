@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -157,6 +158,7 @@ Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); float32 and float64 in, sa
               description="float32/64; L != S; causal, also with L != S (top-left); padding (B, 1, 1, S); causal + padding; float mask; scale; scores in the hundreds"),
     ),
     probes=(
+        Probe(float32_hint("attention"), when=computed_in_float32, checks=("weights", "attention")),
         Probe("masked AFTER the softmax: zeroing weights leaves rows that no longer sum to 1; put -inf in the scores "
               "before the softmax (masked_fill(~mask, float('-inf')))", impl=_probe(transform="after")),
         Probe("the boolean mask is inverted: in F.scaled_dot_product_attention True means 'may attend' (nn.MultiheadAttention's "

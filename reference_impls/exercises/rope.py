@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -152,6 +153,7 @@ Check: rotate q at m and k at n, then both at m + 5 and n + 5: the same score.""
               description="s 1, 2, 4, 16, 40, 0.5"),
     ),
     probes=(
+        Probe(float32_hint("rotation"), when=computed_in_float32, checks=("apply_rope",)),
         Probe("features paired as (i, i + d/2) (GPT-NeoX / Hugging Face's rotate_half): this exercise rotates ADJACENT "
               "pairs (x_2i, x_2i+1), as the RoPE paper and Meta's Llama code", impl={"apply_rope": _rotate_half}),
         Probe("rotated the wrong way: out_2i = x_2i cos - x_2i+1 sin, out_2i+1 = x_2i sin + x_2i+1 cos",

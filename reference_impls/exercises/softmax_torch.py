@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -108,6 +109,8 @@ EXERCISE = scoped(Exercise.of(
        -log(softmax(logits))[range(N), targets].mean()    computed stably as -log_softmax(...)[...]
    Index with BOTH torch.arange(N) and targets: logp[:, targets] is an (N, N) block.
 5. cross_entropy_backward(logits, targets): d loss / d logits = (softmax(logits) - onehot(targets)) / N.
+Compute in the input's dtype: float64 in, float64 arithmetic (an upcast of half precision to float32,
+as Hugging Face's models do, is fine; a downcast of float64 to float32 loses 9 digits and fails).
 Check by hand: uniform logits over C classes give log C.""",
     entry_points=(
         EntryPoint("softmax", "(x, dim=-1)", "Same shape and dtype as x."),
@@ -128,6 +131,8 @@ Check by hand: uniform logits over C classes give log C.""",
               tolerance=TOL, description="the same cases"),
     ),
     probes=(
+        Probe(float32_hint("result"), when=computed_in_float32, checks=("softmax", "softmax_backward", "log_softmax", "cross_entropy",
+                                                                           "cross_entropy_backward")),
         Probe("no max subtraction: exp overflows for logits >= 89 in float32; subtract x.amax(dim, keepdim=True) first",
               impl={"softmax": _softmax_no_max}),
         Probe("subtracted the max of the whole tensor (x.max()), not each row's: rows far below it underflow to "
