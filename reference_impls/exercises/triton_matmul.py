@@ -20,7 +20,7 @@ def matmul_kernel(
     a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
     M, N, K,
     stride_am, stride_ak,  # elements to step one row / one column of A: a.stride(0), a.stride(1)
-    stride_bk, stride_bn,  # ... of B (B may be a transposed view: use its strides, not N and 1)
+    stride_bk, stride_bn,  # ... of B (A and B may be transposed views: use their strides, not K or N and 1)
     stride_cm, stride_cn,
     BLOCK_K: tl.constexpr,  # how much of the dot product one step loads: a power of two
 ):
