@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.numpy import softmax as reference
 
 SHAPES = [(4, 7), (3, 5, 6), (1, 9), (8,)]
@@ -96,7 +97,7 @@ EXERCISE = Exercise.of(
    gradient `dout` and the forward output `y`. Work out the Jacobian of softmax, then find
    the form that never builds it.
 
-Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
+Compute in the input's dtype (float64 in: float64 arithmetic). Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
 axis 0 / 1 / -1, logits near +-1000 (also rows at very
 different scales in one batch), size-1 and empty dims, and -inf masks.""",
     entry_points=(
@@ -125,6 +126,7 @@ Returns dx: same shape and dtype as y.""",
               description="float32/64, 4 shapes; axis 0, square (keepdims trap), size-1 axis (zero gradient)"),
     ),
     probes=(
+        Probe(float32_hint("softmax", "compute in x.dtype (no .astype(np.float32) on the way)"), when=computed_in_float32),
         Probe("no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
               "the max along the axis first", impl="wrong/softmax/no_max_subtraction.py", checks=("forward",)),
         Probe("subtracted the max of the whole array (np.max(x)), not each row's: rows far below the global max "
