@@ -244,6 +244,7 @@ def _speedup(value) -> str:
 def _print_failure(console, report) -> None:
     from rich.markup import escape
 
+    from app.verify.digits import distinct
     from app.verify.results import CaseResult, CaseStatus
 
     console.print(f"\n[red]✘[/] [bold]{escape(report.id)}[/]  [dim]{escape(report.title)} · {escape(report.file)}[/]")
@@ -279,7 +280,8 @@ def _print_failure(console, report) -> None:
         for index, expected, actual in list(zip(mismatch.get("indices", []), mismatch.get("expected_values", []),
                                                 mismatch.get("actual_values", []), strict=False))[:2]:
             where = tuple(index) if len(index) != 1 else index[0]
-            console.print(f"      at {where}: got {_value(actual)}, expected {_value(expected)}")
+            got, want = distinct(actual, expected)
+            console.print(f"      at {where}: got {got}, expected {want}")
         if case.error:
             _print_frames(console, case.error.get("traceback", []), indent="      ")
         if case.note:
@@ -297,10 +299,6 @@ def _print_failure(console, report) -> None:
                 console.print(f"    [dim]{escape(line[:200])}[/]")
             if len(lines) > OUTPUT_LINES_SHOWN:
                 console.print("    [dim]...[/]")
-
-
-def _value(value) -> str:
-    return f"{value:.7g}" if isinstance(value, float) else str(value)
 
 
 def _print_frames(console, frames, indent: str = "  ") -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from app.verify.digits import distinct
+
 FIRST_INDICES = 5
 
 Tolerance = Callable[[str], tuple[float, float]]
@@ -167,7 +169,13 @@ def _compare_arrays(expected: np.ndarray, actual: np.ndarray, tolerance: Toleran
         if mismatch.max_rel_error is not None:
             errors += f", max rel error {mismatch.max_rel_error:.3g}"
     nonfinite = f"; {mismatch.nonfinite} nan/inf where the reference is finite" if mismatch.nonfinite else ""
-    mismatch.message = f"{path}: {count} of {expected.size} elements differ{errors}{nonfinite}; first at {first}"
+    got = ""
+    if mismatch.actual_values and isinstance(mismatch.actual_values[0], int | float) and not isinstance(mismatch.actual_values[0], bool):
+        a, e = distinct(mismatch.actual_values[0], mismatch.expected_values[0])
+        got = f": got {a}, expected {e}"
+        if diff is not None:
+            got += f" (tolerance rtol {rtol:g}, atol {atol:g})"
+    mismatch.message = f"{path}: {count} of {expected.size} elements differ{errors}{nonfinite}; first at {first}{got}"
     return mismatch
 
 

@@ -48,7 +48,15 @@ def to_device(value, dev: str):
 
     if isinstance(value, np.ndarray):
         tensor = torch.from_numpy(value)
-        return tensor if dev == "cpu" else tensor.to(dev)
+        if dev == "cpu":
+            return tensor
+        if tensor.is_contiguous() or tensor.numel() == 0:
+            return tensor.to(dev)
+        # A view (transposed, sliced): copy the memory it spans, then take the same view of the copy, so that
+        # a kernel sees the same strides on CUDA as in the interpreter (.to() would make x[:, :n] contiguous).
+        span = 1 + sum((size - 1) * stride for size, stride in zip(tensor.shape, tensor.stride(), strict=True))
+        memory = torch.as_strided(tensor, (span,), (1,)).to(dev)
+        return memory.as_strided(tuple(tensor.shape), tuple(tensor.stride()))
     if isinstance(value, tuple | list):
         return type(value)(to_device(v, dev) for v in value)
     return value

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -28,6 +29,12 @@ def sdpa_cases():
         s = seed + 10 + (dtype == "float64")
         yield case("causal", s, **_qkv(seeded(s), 2, 2, 6, 6, 8, dtype), is_causal=True,
                    note="is_causal: query i sees keys 0..i (row 0 sees only itself)")
+    # L != S: the alignment matters. Top-left (F.sdpa's is_causal): query i sees keys 0..i. Bottom-right
+    # (a KV cache's) would let query 0 of 3 see 4 of 6 keys, and leave query 0 of 5 no key at all over 3.
+    for n, (L, S, dtype) in enumerate([(3, 6, "float32"), (5, 3, "float64")]):
+        s = seed + 12 + n
+        yield case(f"causal_L{L}_S{S}", s, **_qkv(seeded(s), 2, 2, L, S, 8, dtype), is_causal=True,
+                   note=f"L = {L} queries, S = {S} keys: the causal mask is aligned top-left, query i sees keys 0..i")
     s = seed + 20
     yield case("padding", s, **_qkv(seeded(s), 3, 2, 5, 5, 4, "float32"), attn_mask=_pad([5, 3, 1], 5),
                note="boolean mask (B, 1, 1, S), True = a real key that may be attended; False = padding")
@@ -126,6 +133,8 @@ PyTorch, with F.scaled_dot_product_attention's conventions (it is the oracle; do
 3. attention_weights(q, k, attn_mask, is_causal, scale): softmax(q k^T * scale + M) over the
    keys, scale = 1 / sqrt(E) unless given. M: -inf where a BOOLEAN attn_mask is False (True =
    may attend), a FLOAT attn_mask added as is, and -inf above the diagonal when is_causal.
+   With L != S the causal mask is aligned top-left, as F.scaled_dot_product_attention's:
+   query i sees keys 0..i (torch.ones(L, S).tril()), not the bottom-right alignment of a KV cache.
    Masks broadcast: (B, 1, 1, S) hides padded keys from every head and query. Both may be given.
 4. scaled_dot_product_attention(q, k, v, ...) = attention_weights(...) @ v.
 
@@ -146,9 +155,10 @@ Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); float32 and float64 in, sa
         Check("weights", "attention_weights", weights_cases, call=fn_call("attention_weights"),
               description="the cases below, without v"),
         Check("attention", "scaled_dot_product_attention", sdpa_cases, call=fn_call("scaled_dot_product_attention"),
-              description="float32/64; L != S; causal; padding (B, 1, 1, S); causal + padding; float mask; scale; scores in the hundreds"),
+              description="float32/64; L != S; causal, also with L != S (top-left); padding (B, 1, 1, S); causal + padding; float mask; scale; scores in the hundreds"),
     ),
     probes=(
+        Probe(float32_hint("attention"), when=computed_in_float32, checks=("weights", "attention")),
         Probe("masked AFTER the softmax: zeroing weights leaves rows that no longer sum to 1; put -inf in the scores "
               "before the softmax (masked_fill(~mask, float('-inf')))", impl=_probe(transform="after")),
         Probe("the boolean mask is inverted: in F.scaled_dot_product_attention True means 'may attend' (nn.MultiheadAttention's "
@@ -158,6 +168,9 @@ Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); float32 and float64 in, sa
         Probe("scaled by 1/E instead of 1/sqrt(E) (d_k is the query/key size, E = q.size(-1))", impl=_probe(scale_by="E")),
         Probe("no scaling: divide the scores by sqrt(E) (q.size(-1)) unless `scale` is given", impl=_probe(scale_by="none")),
         Probe("the causal mask hides the diagonal too (tril(-1)): query i must see key i itself", impl=_probe(causal_diag=-1)),
+        Probe("the causal mask is aligned bottom-right (tril(S - L), a KV cache's convention): here it is top-left, "
+              "as F.scaled_dot_product_attention's, query i sees keys 0..i (torch.ones(L, S).tril())",
+              impl="wrong/attention/causal_bottom_right.py", checks=("weights", "attention")),
         Probe("is_causal ignored when attn_mask is given: apply both (a key must be real AND not in the future)",
               impl=_probe(ignore_causal_with_mask=True)),
         Probe("causal_mask: True must be ON and BELOW the diagonal (torch.tril), query i sees keys 0..i",

@@ -68,6 +68,7 @@ def _model(impl, seed, **cfg):
     cfg = CharLMConfig(**cfg)
     torch.manual_seed(seed)
     model = impl.CharLM(cfg)
+    model.eval()  # dropout off: two forward passes must differ only through the changed token
     g = torch.Generator().manual_seed(seed)
     idx = torch.randint(0, cfg.vocab_size, (3, cfg.block_size), generator=g)
     targets = torch.randint(0, cfg.vocab_size, (3, cfg.block_size), generator=g)
@@ -76,6 +77,13 @@ def _model(impl, seed, **cfg):
     changed = idx.clone()
     changed[:, t] = (changed[:, t] + 1) % cfg.vocab_size
     logits2, no_loss = model(changed)
+    want = (3, cfg.block_size, cfg.vocab_size)
+    for given, out in (("with targets", logits), ("without targets", logits2)):
+        shape = tuple(getattr(out, "shape", ()))
+        if shape != want:  # the learner's mistake, reported as such by _model_compare (not a crash in the checks)
+            return {"shape_error": f"your logits ({given}) have shape {shape}; expected {want} = (B, T, vocab_size), "
+                                   "with or without targets (flatten them only inside the loss)",
+                    "logits_ndim": len(shape)}
     ce = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), targets.reshape(-1))
     return {
         "logits_shape": np.array(logits.shape),
@@ -85,6 +93,18 @@ def _model(impl, seed, **cfg):
         "later_positions_see_it": bool(not torch.allclose(logits[:, t:], logits2[:, t:])),
         "no_targets_no_loss": no_loss is None,
     }
+
+
+def _model_compare(expected, actual, case):
+    """The default comparison, after the shape: a (B * T, V) logits tensor is reported, not compared."""
+    if "shape_error" in actual:
+        return actual["shape_error"]
+    if not np.array_equal(actual["logits_shape"], expected["logits_shape"]):
+        return f"logits shape {tuple(actual['logits_shape'])}, expected {tuple(expected['logits_shape'])}"
+    for key, want in expected.items():
+        if key != "logits_shape" and actual.get(key) != want:
+            return f"{key}: {actual.get(key)}, expected {want}"
+    return None
 
 
 def model_cases():
@@ -143,6 +163,11 @@ def _last_window_missed(data, block_size, batch_size, generator):
     return x, y
 
 
+def _logits_flattened(case, actual, expected):
+    """The model's logits came back 2-D, (B * T, vocab_size)."""
+    return isinstance(actual, dict) and actual.get("logits_ndim") == 2
+
+
 def _not_callable(case, actual, expected):
     message = str(getattr(actual, "message", ""))
     return "not callable" in message or "has no attribute 'eval'" in message
@@ -177,7 +202,9 @@ reference_impls/data/tiny_shakespeare_coriolanus.txt (31,742 characters of Corio
 3. `CharLM(cfg)`, an nn.Module: token and position embeddings,
    cfg.n_layer pre-norm blocks (x + attn(ln1(x)), then x + mlp(ln2(x)), MLP 4x wide with GELU),
    causal multi-head self-attention (position t sees 0..t only), a final LayerNorm, a Linear head.
-   forward(idx, targets=None) -> (logits (B, T, vocab_size), mean cross-entropy or None).
+   forward(idx, targets=None) -> (logits (B, T, vocab_size), mean cross-entropy or None): the logits
+   keep their (B, T, vocab_size) shape also when targets are given. Dropout is allowed: the model
+   check runs in eval mode (model.eval()).
 4. `train_char_lm(text, steps=300, seed=0, batch_size=32, lr=1e-2)`: vocab from the text, train on
    its first 90% with AdamW for `steps` steps (torch.manual_seed(seed) first), return the model.
 
@@ -201,7 +228,7 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
         Check("encode", "encode", encode_cases, call=_encode, description="3 texts: the ids and decode(encode(text)) == text"),
         Check("batch", "get_batch", batch_cases, call=_batch,
               description="3 sizes with a seeded generator, down to one window short of the end"),
-        Check("model", "CharLM", model_cases, call=_model,
+        Check("model", "CharLM", model_cases, call=_model, compare=_model_compare,
               description="3 configs: logits shape, loss = mean cross-entropy ~ ln V at init, causality, no targets -> no loss"),
         Check("milestone", "train_char_lm", lambda: [Case("300_steps", (), {"steps": 300, "seed": 0},
                                                           note="the loss on held-out text, measured by the check")],
@@ -211,6 +238,9 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
     probes=(
         Probe("a position sees the future: the attention must be causal (is_causal=True, or mask the scores above "
               "the diagonal with -inf before the softmax)", impl="wrong/char_lm/no_causal_mask.py", checks=("model",)),
+        Probe("the logits are flattened to (B * T, vocab_size): reshape a copy for F.cross_entropy "
+              "(logits.view(B * T, C)) and return logits of shape (B, T, vocab_size)", when=_logits_flattened,
+              checks=("model",)),
         Probe("the targets are the inputs: y must be the NEXT characters, data[i+1:i+block_size+1]",
               impl={"get_batch": _targets_not_shifted}, checks=("batch",)),
         Probe("the last window is never drawn: torch.randint(len(data) - block_size, ...) already excludes the "

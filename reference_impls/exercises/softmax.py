@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.numpy import softmax as reference
 
 SHAPES = [(4, 7), (3, 5, 6), (1, 9), (8,)]
@@ -35,6 +36,11 @@ def forward_cases():
             "keepdim_trap", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed,
             note="square input: sums without keepdims=True broadcast along the wrong axis without an error",
         )
+    for rng, shape, dtype, seed in grid([(3, 6)], seed=650):
+        x = _logits(rng, shape, dtype) + np.array([[0.0], [1000.0], [-1000.0]], dtype=dtype)
+        yield Case("rows_at_different_scales", (x,), {"axis": -1}, seed=seed,
+                   note="rows near 0, +1000 and -1000 in one batch: the max must be each row's, not the whole array's "
+                        "(exp(x - 1000) underflows the row near 0 to 0 / 0)")
     yield Case("size_one_axis", (np.array([[0.5], [-2.0], [30.0]], dtype="float32"),), {"axis": -1},
                note="an axis of size 1: every output is 1")
     yield Case("all_equal", (np.full((3, 4), 7.0),), {"axis": -1}, note="equal logits: uniform 1/4")
@@ -91,8 +97,9 @@ EXERCISE = Exercise.of(
    gradient `dout` and the forward output `y`. Work out the Jacobian of softmax, then find
    the form that never builds it.
 
-Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
-axis 0 / 1 / -1, logits near +-1000, size-1 and empty dims, and -inf masks.""",
+Compute in the input's dtype (float64 in: float64 arithmetic). Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
+axis 0 / 1 / -1, logits near +-1000 (also rows at very
+different scales in one batch), size-1 and empty dims, and -inf masks.""",
     entry_points=(
         EntryPoint(
             "softmax",
@@ -114,13 +121,17 @@ Returns dx: same shape and dtype as y.""",
     ),
     checks=(
         Check("forward", "softmax", forward_cases,
-              description="float32/64, 4 shapes; logits near +-1000, axis 0/1/-1, square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"),
+              description="float32/64, 4 shapes; logits near +-1000, rows at different scales, axis 0/1/-1, square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"),
         Check("backward", "softmax_backward", backward_cases,
               description="float32/64, 4 shapes; axis 0, square (keepdims trap), size-1 axis (zero gradient)"),
     ),
     probes=(
+        Probe(float32_hint("softmax", "compute in x.dtype (no .astype(np.float32) on the way)"), when=computed_in_float32),
         Probe("no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
               "the max along the axis first", impl="wrong/softmax/no_max_subtraction.py", checks=("forward",)),
+        Probe("subtracted the max of the whole array (np.max(x)), not each row's: rows far below the global max "
+              "underflow to 0 / 0; use np.max(x, axis=axis, keepdims=True)",
+              impl="wrong/softmax/global_max.py", checks=("forward",)),
         Probe("normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",
               impl="wrong/softmax/wrong_axis.py"),
         Probe("normalized over the whole array: sum along `axis` with keepdims=True, not np.sum(e)",

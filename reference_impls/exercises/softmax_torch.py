@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -10,6 +11,8 @@ TOL = {"float32": (1e-5, 1e-6), "float64": (1e-10, 1e-12)}
 
 
 def softmax_cases():
+    import numpy as np
+
     for n, (shape, dim, dtype) in enumerate([((4, 7), -1, "float32"), ((3, 5, 6), -1, "float64"), ((5, 3), 0, "float32"),
                                             ((2, 4, 3), 1, "float64")]):
         s = 52000 + n
@@ -18,6 +21,9 @@ def softmax_cases():
     s = 52010
     yield case("large_logits", s, x=randn(seeded(s), (3, 6), "float32", 3.0) + 1000, dim=-1,
                note="logits near 1000: exp overflows unless the max is subtracted")
+    x = randn(seeded(52012), (3, 6), "float32", 3.0) + np.array([[0.0], [1000.0], [-1000.0]], dtype="float32")
+    yield case("rows_at_different_scales", 52012, x=x, dim=-1,
+               note="rows near 0, +1000 and -1000 in one batch: subtract each row's max, not the whole tensor's")
     yield case("keepdim_trap", 52011, x=randn(seeded(52011), (5, 5), "float64", 2.0), dim=-1,
                note="square: a sum without keepdim=True broadcasts along the wrong axis, silently")
 
@@ -103,6 +109,8 @@ EXERCISE = scoped(Exercise.of(
        -log(softmax(logits))[range(N), targets].mean()    computed stably as -log_softmax(...)[...]
    Index with BOTH torch.arange(N) and targets: logp[:, targets] is an (N, N) block.
 5. cross_entropy_backward(logits, targets): d loss / d logits = (softmax(logits) - onehot(targets)) / N.
+Compute in the input's dtype: float64 in, float64 arithmetic (an upcast of half precision to float32,
+as Hugging Face's models do, is fine; a downcast of float64 to float32 loses 9 digits and fails).
 Check by hand: uniform logits over C classes give log C.""",
     entry_points=(
         EntryPoint("softmax", "(x, dim=-1)", "Same shape and dtype as x."),
@@ -113,7 +121,7 @@ Check by hand: uniform logits over C classes give log C.""",
     ),
     checks=(
         Check("softmax", "softmax", softmax_cases, call=fn_call("softmax"), tolerance=TOL,
-              description="float32/64, dim -1 / 0 / 1, logits near 1000, square (keepdim trap)"),
+              description="float32/64, dim -1 / 0 / 1, logits near 1000, rows at different scales, square (keepdim trap)"),
         Check("softmax_backward", "softmax_backward", backward_cases, call=fn_call("softmax_backward"), tolerance=TOL,
               description="the same shapes"),
         Check("log_softmax", "log_softmax", softmax_cases, call=fn_call("log_softmax"), tolerance=TOL, description="the same cases"),
@@ -123,8 +131,13 @@ Check by hand: uniform logits over C classes give log C.""",
               tolerance=TOL, description="the same cases"),
     ),
     probes=(
+        Probe(float32_hint("result"), when=computed_in_float32, checks=("softmax", "softmax_backward", "log_softmax", "cross_entropy",
+                                                                           "cross_entropy_backward")),
         Probe("no max subtraction: exp overflows for logits >= 89 in float32; subtract x.amax(dim, keepdim=True) first",
               impl={"softmax": _softmax_no_max}),
+        Probe("subtracted the max of the whole tensor (x.max()), not each row's: rows far below it underflow to "
+              "0 / 0 (log 0 in log_softmax); use x.amax(dim, keepdim=True)",
+              impl="wrong/softmax_torch/global_max.py", checks=("softmax", "log_softmax")),
         Probe("keepdim missing: a reduction along dim must keep it (keepdim=True) to broadcast back along the same axis",
               impl={"softmax": _softmax_no_keepdim}),
         Probe("only the Jacobian's diagonal y (1 - y): the off-diagonal -y_i y_j terms give dx = y * (dy - sum(dy * y, dim, keepdim=True))",

@@ -20,7 +20,7 @@ def matmul_kernel(
     a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
     M, N, K,
     stride_am, stride_ak,  # elements to step one row / one column of A: a.stride(0), a.stride(1)
-    stride_bk, stride_bn,  # ... of B (B may be a transposed view: use its strides, not N and 1)
+    stride_bk, stride_bn,  # ... of B (A and B may be transposed views: use their strides, not K or N and 1)
     stride_cm, stride_cn,
     BLOCK_K: tl.constexpr,  # how much of the dot product one step loads: a power of two
 ):
@@ -39,7 +39,7 @@ Program pid computes C[m, n] = sum_k A[m, k] * B[k, n] for m = pid // N, n = pid
    multiple of it): offs_k = k + tl.arange(0, BLOCK_K), mask = offs_k < K, load the chunk of row m
    of A (a_ptr + m * stride_am + offs_k * stride_ak) and of column n of B, masked (other=0.0), and
    accumulate a * b in a float32 vector; tl.sum it at the end and store to C[m, n] in C's dtype.
-   Address everything through the strides: B may be a transposed (non-contiguous) view.
+   Address everything through the strides: A and B may be transposed (non-contiguous) views.
 2. The launcher, matmul(a, b): a (M, K) and b (K, N), both float32 or both float16;
    c = torch.empty((M, N), dtype=a.dtype, device=a.device); grid = (M * N,); pass a.stride(0),
    a.stride(1), b.stride(0), ... and BLOCK_K (e.g. 32). Return c.
@@ -49,7 +49,7 @@ partial sum to the same C[m, n] is a race: the last writer wins. Split-K needs t
 zeroed C.) Use no tl.dot with float32 on a GPU unless input_precision="ieee": TF32 is off by ~1e-3.
 
 The checks: 1 x 1 x 1, non-square and odd shapes (K = 7, 40, 65, 100: not multiples of BLOCK_K),
-a single row, float16 (float32 accumulation), a transposed B; against a float64 matmul.
+a single row, float16 (float32 accumulation), a transposed A and a transposed B; against a float64 matmul.
 """
 
 # (name, M, K, N, dtype). Small M * N: the interpreter runs the M * N programs one after another (~5 ms each).
@@ -67,6 +67,10 @@ def matmul_cases():
     b_t = rng.standard_normal((5, 30)).astype("float32").T  # (30, 5), column-major: strides (1, 30)
     yield case("b_transposed_view", 64010, "b is a transposed view, strides (1, 30): address it with b.stride(0), b.stride(1)",
                a=a, b=b_t)
+    rng = seeded(64011)
+    a_t = rng.standard_normal((30, 3)).astype("float32").T  # (3, 30), A = W.T of a contiguous W: strides (1, 3)
+    yield case("a_transposed_view", 64011, "a is a transposed view, strides (1, 3): address it with a.stride(0), a.stride(1)",
+               a=a_t, b=rng.standard_normal((30, 4)).astype("float32"))
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -113,6 +117,15 @@ def _b_as_contiguous(a, b):
     return (a.to(torch.float64) @ raw.to(torch.float64)).to(a.dtype)
 
 
+def _a_as_contiguous(a, b):
+    """What a kernel computes that steps A with (K, 1) instead of its strides: A's memory read row-major."""
+    import torch
+
+    m, k = a.shape
+    raw = torch.as_strided(a, (m, k), (k, 1))  # A's memory in memory order, whatever its strides
+    return (raw.to(torch.float64) @ b.to(torch.float64)).to(a.dtype)
+
+
 def _inputs(device, seed):
     import torch
 
@@ -137,7 +150,7 @@ EXERCISE = Exercise.of(
     checks=(
         Check("matmul", "matmul", matmul_cases, call=kernel_call("matmul"),
               tolerance={"float32": (1e-4, 1e-4), "float16": (2e-3, 2e-3)},
-              description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed B; against a float64 matmul"),
+              description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed A and a transposed B; against a float64 matmul"),
     ),
     probes=(
         Probe("C holds the product over the last chunk of K only: several programs stored their partial sums to the "
@@ -147,6 +160,8 @@ EXERCISE = Exercise.of(
               "and accumulate", when=_first_chunk_only),
         Probe("B is read as if contiguous: step it with b.stride(0) and b.stride(1) (here B is a transposed view)",
               impl={"matmul": _b_as_contiguous}),
+        Probe("A is read as if contiguous: step it with a.stride(0) and a.stride(1) (here A is a transposed view, "
+              "A = W.T)", impl={"matmul": _a_as_contiguous}),
         Probe("no mask on the last chunk of K: its lanes past K load out of bounds; mask = offs_k < K, "
               "tl.load(..., mask=mask, other=0.0)", when=out_of_bounds),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),

@@ -40,7 +40,8 @@ changes nothing mathematically and keeps exp from overflowing (exp(89) is alread
    block: BLOCK_SIZE = triton.next_power_of_2(n_cols), a compile-time constant. Load under
    mask = cols < n_cols with other=-float("inf"): a padded lane must add exp(-inf) = 0 to the sum.
    Compute in float32 (.to(tl.float32)), store in the input's dtype.
-2. The launcher, softmax(x): x is (n_rows, n_cols), float32 or float16, last dim contiguous;
+2. The launcher, softmax(x): x is (n_rows, n_cols), float32 or float16, last dim contiguous, rows
+   x.stride(0) elements apart (a view such as x_wide[:, :n] has x.stride(0) > n_cols);
    out = torch.empty_like(x); launch softmax_kernel[(n_rows,)](out, x, x.stride(0), out.stride(0),
    n_cols, BLOCK_SIZE=...). Return out.
 
@@ -49,7 +50,8 @@ several programs needs a reduction across programs, with tl.atomic_add or a seco
 tl.store of partial sums to one address is a race, and the last writer wins.)
 
 The checks: 97, 1000 and 4097 columns (not powers of two), rows of length 1, float16, logits near
-+1000 and near -1000 (overflow and underflow without the max), against torch.softmax in float32.
++1000 and near -1000 (overflow and underflow without the max), a strided view (x_wide[:, :100],
+row stride 160 != n_cols), against torch.softmax in float32.
 """
 
 
@@ -71,6 +73,20 @@ def softmax_cases():
     s = 63013
     yield case("large_negative", s, "logits near -1000: exp underflows to 0 (0 / 0 = nan) unless the row max is subtracted",
                x=(seeded(s).standard_normal((3, 20)) * 3 - 1000).astype("float32"))
+    s = 63014
+    yield case("strided_rows", s, "x is x_wide[:, :100] of a (6, 160) tensor: a view with row stride 160, not n_cols = 100; "
+               "step rows by x.stride(0)", x=(seeded(s).standard_normal((6, 160)) * 3).astype("float32"), view_cols=100)
+
+
+def _softmax_call():
+    """kernel_call("softmax"), taking `x_wide[:, :view_cols]` where a case gives view_cols: a strided view made
+    after the engine's deep copy of the inputs (which would make it contiguous)."""
+    run = kernel_call("softmax")
+
+    def call(impl, x, view_cols=None):
+        return run(impl, x=x if view_cols is None else x[:, :view_cols])
+
+    return call
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -81,6 +97,15 @@ def _no_max(x):
 
     e = torch.exp(x.to(torch.float32))
     return (e / e.sum(-1, keepdim=True)).to(x.dtype)
+
+
+def _rows_by_n_cols(x):
+    """What a kernel computes that steps rows by n_cols instead of x.stride(0): the view's memory read row-major."""
+    import torch
+
+    n_rows, n_cols = x.shape
+    raw = torch.as_strided(x, (n_rows, n_cols), (n_cols, 1))
+    return torch.softmax(raw.to(torch.float32), dim=-1).to(x.dtype)
 
 
 def _row_ratios(actual, expected):
@@ -136,12 +161,14 @@ EXERCISE = Exercise.of(
                    "BLOCK_SIZE = triton.next_power_of_2(n_cols)"),
     ),
     checks=(
-        Check("softmax", "softmax", softmax_cases, call=kernel_call("softmax"), tolerance={"float16": (2e-3, 1e-5)},
-              description="97 / 1000 / 4097 columns, rows of length 1, float16, logits near +-1000; against torch.softmax"),
+        Check("softmax", "softmax", softmax_cases, call=_softmax_call(), tolerance={"float16": (2e-3, 1e-5)},
+              description="97 / 1000 / 4097 columns, rows of length 1, float16, logits near +-1000, a strided view; against torch.softmax"),
     ),
     probes=(
         Probe("no max subtraction: exp overflows (inf / inf = nan) or underflows (0 / 0); subtract the row max "
               "(tl.max(x, axis=0)) before tl.exp", impl={"softmax": _no_max}),
+        Probe("rows stepped by n_cols, not by the row stride: x may be a view (x_wide[:, :n]) whose rows lie "
+              "x.stride(0) elements apart; pass x.stride(0) and use it in the kernel", impl={"softmax": _rows_by_n_cols}),
         Probe("each row is off by one constant factor > 1: its sum covers only part of the row. Several programs "
               "storing partial sums to one address race (the last writer wins): give each row to one program, "
               "or reduce across programs with tl.atomic_add", when=_sum_too_small),

@@ -1,0 +1,33 @@
+"""Wrong: A is addressed as if row-major contiguous (m * K + k) instead of through its strides, which
+breaks on a transposed view."""
+
+import torch
+import triton
+import triton.language as tl
+
+EXPECTED_HINT = "A is read as if contiguous"
+
+
+@triton.jit
+def matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K, stride_am, stride_ak, stride_bk, stride_bn, stride_cm, stride_cn,
+                  BLOCK_K: tl.constexpr):
+    pid = tl.program_id(axis=0)
+    m = pid // N
+    n = pid % N
+    acc = tl.zeros((BLOCK_K,), dtype=tl.float32)
+    for k in range(0, K, BLOCK_K):
+        offs_k = k + tl.arange(0, BLOCK_K)
+        mask = offs_k < K
+        a = tl.load(a_ptr + m * K + offs_k, mask=mask, other=0.0)  # assumes strides (K, 1)
+        b = tl.load(b_ptr + offs_k * stride_bk + n * stride_bn, mask=mask, other=0.0)
+        acc += a.to(tl.float32) * b.to(tl.float32)
+    tl.store(c_ptr + m * stride_cm + n * stride_cn, tl.sum(acc, axis=0).to(c_ptr.dtype.element_ty))
+
+
+def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    M, K = a.shape
+    N = b.shape[1]
+    c = torch.empty((M, N), dtype=a.dtype, device=a.device)
+    matmul_kernel[(M * N,)](a, b, c, M, N, K, a.stride(0), a.stride(1), b.stride(0), b.stride(1), c.stride(0),
+                            c.stride(1), BLOCK_K=32)
+    return c
