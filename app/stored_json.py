@@ -17,7 +17,10 @@ REVIEW_STATES = ("new", "learning", "review", "relearning")
 STATE_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
-def _object(value: str, what: str) -> tuple[dict[str, Any] | None, str | None]:
+def _object(value: object, what: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The JSON object `value` holds, or None and why not."""
+    if not isinstance(value, str):
+        return None, f"{what} is not text"
     try:
         data = json.loads(value)
     except (ValueError, RecursionError):
@@ -29,8 +32,6 @@ def _object(value: str, what: str) -> tuple[dict[str, Any] | None, str | None]:
 
 def attempt_details_problem(value: object) -> str | None:
     """Why `value` is not a verify attempt's details (None: it is)."""
-    if not isinstance(value, str):
-        return "details is not text"
     data, problem = _object(value, "details")
     if data is None:
         return problem
@@ -70,8 +71,6 @@ def _number(value: object) -> bool:
 
 def review_state_problem(value: object) -> str | None:
     """Why `value` is not an FSRS card state as stored with a review (None: it is)."""
-    if not isinstance(value, str):
-        return "state is not text"
     data, problem = _object(value, "state")
     if data is None:
         return problem

@@ -60,19 +60,8 @@ def _entry_line(entry, before: str = ""):
 def _print_entry(console, entry) -> None:
     from rich.text import Text
 
-    from app.journal.entry import LABELS
-
-    console.print(Text(entry.header, style="bold"))
-    if entry.body:
-        console.print(Text(entry.body))
-    for name, value in entry.fields.items():
-        if value:
-            console.print(Text.assemble((f"{LABELS[name]}:", "bold cyan"), " ", value))
-    edited = f", edited {entry.updated_at}" if entry.updated_at != entry.created_at else ""
-    console.print(Text(f"{entry.id}  written {entry.created_at}{edited}", style="dim"))
-    if entry.module_in_curriculum is False:
-        console.print(Text(f"module {entry.module_id} is no longer in the curriculum; the entry keeps its title",
-                           style="dim"))
+    for line in entry.display_lines(entry.id):
+        console.print(Text.assemble(*line))
 
 
 @log_app.command("add")

@@ -100,6 +100,19 @@ class LogEntry:
     def fields(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in FIELDS}
 
+    def display_lines(self, shown_id: str) -> list[tuple[tuple[str, str], ...]]:
+        """The entry as `learn log show` and the TUI's log screen show it: header, free text, the fields,
+        `shown_id` and its times. Lines of (text, style) runs, styles as Rich spells them."""
+        lines: list[tuple[tuple[str, str], ...]] = [((self.header, "bold"),)]
+        if self.body:
+            lines.append(((self.body, ""),))
+        lines += [((f"{LABELS[name]}:", "bold cyan"), (" ", ""), (value, "")) for name, value in self.fields.items() if value]
+        edited = f", edited {self.updated_at}" if self.updated_at != self.created_at else ""
+        lines.append(((f"{shown_id}  written {self.created_at}{edited}", "dim"),))
+        if self.module_in_curriculum is False:
+            lines.append(((f"module {self.module_id} is no longer in the curriculum; the entry keeps its title", "dim"),))
+        return lines
+
     def summary(self) -> str:
         """One line saying what the entry is about, for lists."""
         for text in (self.progress, self.body, self.insight, self.challenge, self.next_steps):

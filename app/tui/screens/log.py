@@ -17,21 +17,8 @@ from app.tui.widgets.key_bar import KeyBar
 
 
 def entry_text(entry) -> Group:
-    """An entry as `learn log show` prints it: header, free text, the fields, its id and times."""
-    from app.journal.entry import LABELS
-
-    parts: list = [Text(entry.header, style="bold")]
-    if entry.body:
-        parts.append(Text(entry.body))
-    for name, value in entry.fields.items():
-        if value:
-            parts.append(Text.assemble((f"{LABELS[name]}:", "bold cyan"), " ", value))
-    edited = f", edited {entry.updated_at}" if entry.updated_at != entry.created_at else ""
-    parts.append(Text(f"\n{entry.short_id}  written {entry.created_at}{edited}", style="dim"))
-    if entry.module_in_curriculum is False:
-        parts.append(Text(f"module {entry.module_id} is no longer in the curriculum; the entry keeps its title",
-                          style="dim"))
-    return Group(*parts)
+    """An entry as `learn log show` prints it (app.journal.entry.LogEntry.display_lines)."""
+    return Group(*(Text.assemble(*line) for line in entry.display_lines(f"\n{entry.short_id}")))
 
 
 class LogScreen(DataScreen):
