@@ -40,8 +40,13 @@ def test_sync_is_idempotent_and_a_noop_when_nothing_changed(curriculum, learn_ho
     snapshot = db_snapshot(learn_home)
     assert not sync_curriculum(engine).changed  # signature unchanged: nothing read
     forced = sync_curriculum(engine, force=True)
-    assert forced.changed and forced.items == 9
+    assert not forced.changed and forced.items == 9  # read again, found the same rows
     assert db_snapshot(learn_home) == snapshot
+    (curriculum / "alpha.yaml").touch()  # a new mtime, the same text: nothing changed
+    assert not sync_curriculum(engine).changed
+    beta = curriculum / "beta.yaml"
+    beta.write_text(beta.read_text().replace("text: Warps and divergence", "text: Warps"))
+    assert sync_curriculum(engine, force=True).changed
 
 
 def test_commands_resync_when_the_yaml_changes(curriculum, cli):
@@ -121,7 +126,7 @@ def test_bad_yaml_is_one_located_error_per_problem_and_changes_nothing(case, cur
     name, edit, expected = BAD_CASES[case]
     path: Path = curriculum / name
     path.write_text(edit(path.read_text()))
-    result = cli("status")
+    result = cli("sync")
     assert result.exit_code == 2
     assert "the database is unchanged" in result.stderr
     assert re.search(expected, result.stderr), result.stderr

@@ -65,6 +65,10 @@ def open_store(sync: bool = True):
     from app.db.engine import get_engine
 
     engine = get_engine()
-    if sync:
-        sync_curriculum(engine)
+    if sync:  # a broken file keeps its last good sync, with a warning; `learn sync` fails on it
+        from app.curriculum.last_good import broken_file_warnings
+
+        sync_curriculum(engine, keep_broken=True)
+        for line in broken_file_warnings(engine):
+            print(f"learn: warning: {line}", file=sys.stderr)
     return engine
