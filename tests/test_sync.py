@@ -157,3 +157,12 @@ def test_missing_curriculum_folder(tmp_path, monkeypatch, cli):
     result = cli("sync")
     assert result.exit_code == 2
     assert "no such curriculum folder; check LEARN_CURRICULUM" in result.stderr
+
+
+def test_sync_json_says_changed_only_when_the_curriculum_did(curriculum, cli):
+    assert cli.json("sync")["changed"] is True  # the first sync fills the tables
+    assert cli.json("sync")["changed"] is False
+    alpha = curriculum / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("text: Matrix multiplication", "text: GEMM"))
+    assert cli.json("sync")["changed"] is True
+    assert cli.json("sync")["changed"] is False
