@@ -37,10 +37,13 @@ def describe_import_error(error: dict[str, Any], raw: Any, key_fields: dict[str,
         what = f"{field} is {value!r}; it must be {error['ctx']['expected']}"
     elif kind == "value_error" and str(field).endswith("_at"):
         what = f"{field} is {value!r}, not a time like '2025-01-31T09:00:00Z'"
+    elif kind == "value_error" and field == "date":
+        what = f"date is {value!r}, not a date like '2025-01-31'"
     elif kind in _WANTED:
         what = f"{field} should be {_WANTED[kind]}, not {_what(value)}"
     else:
-        what = f"{field}: {error['msg'].removeprefix('Value error, ')}"
+        message = error["msg"].removeprefix("Value error, ")
+        what = message if message.startswith(f"{field} ") else f"{field}: {message}"  # ours name the field
     return f"{owner}: {what}" if owner else what
 
 

@@ -220,8 +220,8 @@ def test_data_export_import_round_trip_merges_by_id(curriculum, cli, tmp_path, m
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"id": "not-a-uuid"}, "log.0.id: id 'not-a-uuid' is not 32 lowercase hex digits"),
-    ({"date": "2026/01/01"}, "log.0.date: "),
+    ({"id": "not-a-uuid"}, "log record 1 (id 'not-a-uuid'): id 'not-a-uuid' is not 32 lowercase hex digits"),
+    ({"date": "2026/01/01"}, "): date is '2026/01/01', not a date like '2025-01-31'"),
 ])
 def test_data_import_rejects_bad_entries(curriculum, cli, tmp_path, learn_home, bad, message):
     entry = _add(cli, "-m", "x")

@@ -37,8 +37,10 @@ def start(
     from app import locations
     from app.verify import registry, scaffold
 
-    exercises = registry.find(module, _known_modules(open_store()))
-    started = scaffold.start(exercises)
+    from app.verify.homes import split_by_home
+
+    own, shared = split_by_home(module, registry.find(module, _known_modules(open_store())))
+    started = scaffold.start(own)
 
     def human(console) -> None:
         from rich.markup import escape
@@ -49,10 +51,16 @@ def start(
                 console.print(f"[green]created[/] {path}  [dim]{escape(entry.exercise.title)}[/]")
             else:
                 console.print(f"[yellow]kept your file[/] {path}  [dim](already there; not overwritten)[/]")
+        for exercise in shared:
+            where = registry.learner_file(exercise)
+            later = "" if where.is_file() else f"; not written yet: learn start {exercise.id}"
+            console.print(f"{exercise.id}: in {escape(registry.display_path(where))} (its home){later}")
         console.print(f"\nFill in the [cyan]# TODO[/]s, then: [bold]learn verify {escape(module)}[/]  [dim](--watch to re-check on save)[/]")
 
     Output(as_json).emit(
-        {"target": module, "workspace": str(locations.workspace_dir()), "files": [s.to_json() for s in started]}, human
+        {"target": module, "workspace": str(locations.workspace_dir()), "files": [s.to_json() for s in started],
+         "shared": [{"id": e.id, "module_id": e.home_module, "file": str(registry.learner_file(e)),
+                     "exists": registry.learner_file(e).is_file()} for e in shared]}, human
     )
 
 

@@ -54,7 +54,13 @@ def test_start_then_verify_a_planted_solution_ticks_the_items(make_app, softmax_
             await pilot.press("s")
             stub = workspace / "module-0.2" / "softmax.py"
             assert stub.is_file() and "TODO" in stub.read_text()
-            await pilot.press("v")  # the stub fails (NotImplementedError): an attempt, nothing ticked
+            await pilot.press("v")  # the untouched stub: not started, not a failed attempt
+            await settle(app, pilot)
+            log = "\n".join(str(line.text) for line in screen.query_one("#verify-log").lines)
+            assert "softmax  not started" in log and "✘" not in log
+            assert screen.exercises[0]["last"] is None
+            stub.write_text(stub.read_text() + "# begun\n")
+            await pilot.press("v")  # begun, still raising NotImplementedError: a failed attempt, nothing ticked
             await settle(app, pilot)
             assert screen.exercises[0]["last"]["passed"] is False
             assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "todo"
