@@ -344,3 +344,16 @@ def test_an_untouched_stub_is_not_started_not_failed(cli, curriculum, workspace,
     stub.write_text(stub.read_text(encoding="utf-8").replace("# TODO: your code here", "x = 1  # begun", 1), encoding="utf-8")
     begun = json.loads(cli("verify", "--all", "--json").stdout)
     assert [e["status"] for e in begun["exercises"]] == ["failed"]
+
+
+def test_log_add_after_a_verify_goes_under_the_exercises_home_not_a_ticked_interview_item(cli, curriculum, workspace):
+    cli("start", "softmax")
+    (workspace / "module-0.2" / "softmax.py").write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("verify", "softmax").exit_code == 0  # ticks 0.2/... and iv-deliverables/... at once
+    assert _statuses(cli)["iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy"] == "done"
+    result = cli("log", "add", "-m", "softmax done")
+    assert result.exit_code == 0, result.output
+    assert "Module 0.2 - Neural Networks" in result.stdout
+    assert "under 0.2: the module you worked on last" in " ".join(result.stdout.split())
+    cli("check", "2.1/thing")  # then the learner moves on
+    assert json.loads(cli("log", "add", "-m", "next", "--json").stdout)["module_id"] == "2.1"
