@@ -75,7 +75,8 @@ class ExercisePanel(Vertical):
     def compose(self) -> ComposeResult:
         yield OptionList(id="exercise-list")
         yield ProgressBar(id="verify-progress", show_eta=False)
-        yield RichLog(id="verify-log", markup=True, wrap=True, highlight=False)
+        # min_width: RichLog's default (78) renders wider than an 80-column terminal leaves it, and clips
+        yield RichLog(id="verify-log", markup=True, wrap=True, highlight=False, min_width=20)
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
