@@ -183,10 +183,12 @@ class LearnApp(App[None]):
         self.simulate_key(key)
 
     def action_toggle_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
+        shown = not self.screen.query("HelpPanel")
+        self.screen.set_class(shown, "-keys-shown")  # app.tcss gives the panel the side panels' room
+        if shown:
             self.action_show_help_panel()
+        else:
+            self.action_hide_help_panel()
 
 
 def run() -> None:
