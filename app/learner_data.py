@@ -204,11 +204,13 @@ def read_data_file(path: Path) -> BaseModel:
     try:
         return _file_model().model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "top level"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        message = safe_text(first["msg"].removeprefix("Value error, "), one_line=True)
-        raise LearnError(f"{path}: {where}: {message}{more}; expected a `learn data export` file") from None
+        from app.data_import_errors import describe_import_error
+
+        first, n = exc.errors()[0], exc.error_count() - 1
+        more = f" ({n} more problem{'s' * (n > 1)})" if n else ""
+        hint = "expected a `learn data export` file" if len(first["loc"]) < 2 else "nothing was imported"
+        what = safe_text(describe_import_error(first, raw, {kind.name: kind.key for kind in KINDS}), one_line=True)
+        raise LearnError(f"{path}: {what}{more}; {hint}") from None
 
 
 def import_data(engine: Engine, data: BaseModel) -> dict[str, ImportCounts]:

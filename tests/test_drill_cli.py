@@ -146,7 +146,7 @@ def test_reviews_in_data_export_and_import(decks, cli, learn_home, tmp_path, mon
     bad["reviews"][0]["rating"] = 5
     exported.write_text(json.dumps(bad))
     result = cli("data", "import", str(exported))
-    assert result.exit_code == 2 and "reviews.0.rating" in result.stderr
+    assert result.exit_code == 2 and "reviews record 1 (id '" in result.stderr and "rating is 5; it must be 1, 2, 3 or 4" in result.stderr
 
 
 def test_drill_commands_import_no_torch(decks, tmp_path):

@@ -154,6 +154,21 @@ def test_check(runner, name):
     assert (result.passed, result.reason) == (False, "timed out after 0.3 s")
 
 
+def test_soft_labels_and_t_q_not_t_k_are_checked(runner):
+    # Right for 0/1 targets only: picks log sigmoid(z) or log sigmoid(-z) by the label.
+    hard_labels = ("def bce_with_logits(logits, targets):\n"
+                   "    return -torch.nn.functional.logsigmoid(torch.where(targets > 0.5, logits, -logits)).mean()\n")
+    result = runner.check(hard_labels, "bce_with_logits")
+    assert not result.passed and "soft labels in [0, 1]" in result.reason, result.reason
+    # Right only when there are as many keys as queries.
+    square = ("def attention(q, k, v, causal):\n    B, H, T, D = q.shape\n"
+              "    s = (q @ k.transpose(-2, -1)).reshape(B, H, T, T) / math.sqrt(D)\n"
+              "    if causal:\n        s = s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float('-inf'))\n"
+              "    return s.softmax(-1) @ v\n")
+    result = runner.check(square, "scaled_dot_product_attention")
+    assert not result.passed and "T_q=3, T_k=7" in result.reason, result.reason
+
+
 def test_reasons_point_at_the_learners_line(runner):
     code = "def softmax(x):\n    m = x.max(dim=-1, keepdim=True).values\n    return (x - m).exp() / totl\n"
     result = runner.check(code, "softmax_last_dim")

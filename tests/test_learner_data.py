@@ -61,12 +61,16 @@ def test_import_merges_newer_wins(curriculum, cli, tmp_path):
 
 BAD_FILES = {
     "not json": ("{oops", "bad.json:1:2: invalid JSON"),
-    "wrong format": ('{"format": "anki", "version": 1, "exported_at": "x"}', "bad.json: format: Input should be 'learn-data'"),
+    "wrong format": ('{"format": "anki", "version": 1, "exported_at": "x"}', "bad.json: format is 'anki'; it must be 'learn-data'; expected a `learn data export` file"),
+    "not an export at all": ('{"format": "anki"}', "bad.json: format is 'anki'; it must be 'learn-data' (2 more problems)"),
+    "a list": ('[1, 2]', "bad.json: the file holds a list, not a `learn data export` object"),
     "bad status": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
                    '[{"item_id": "a", "status": "finished", "updated_at": "2020-01-01T00:00:00Z"}]}',
-                   "bad.json: progress.0.status: Input should be"),
+                   "bad.json: progress record 1 (item_id 'a'): status is 'finished'; it must be 'todo', 'in_progress' or 'done'; nothing was imported"),
+    "missing field": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
+                      '[{"item_id": "a", "status": "done"}]}', "bad.json: progress record 1 (item_id 'a'): field 'updated_at' is missing"),
     "bad time": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
-                 '[{"item_id": "a", "status": "done", "updated_at": "yesterday"}]}', "bad.json: progress.0.updated_at"),
+                 '[{"item_id": "a", "status": "done", "updated_at": "yesterday"}]}', "bad.json: progress record 1 (item_id 'a'): updated_at is 'yesterday', not a time like"),
 }
 
 

@@ -135,6 +135,19 @@ def test_edit_with_flags_replaces_only_those_fields(curriculum, cli):
     assert same.exit_code == 0 and "No changes" in same.stdout
 
 
+def test_edit_module_moves_the_entry_and_an_unknown_one_changes_nothing(curriculum, cli, learn_home):
+    cli("doing", "beta-cuda/warps")
+    added = cli("log", "add", "-m", "filed by default")
+    assert "under beta-cuda: the module you worked on last" in " ".join(added.stdout.split())
+    entry = cli.json("log", "list")["entries"][0]
+    moved = cli.json("log", "edit", entry["id"][:8], "--module", "module-0.1")
+    assert (moved["module_id"], moved["module_title"], moved["body"]) == ("0.1", "Linear Algebra", "filed by default")
+    before = db_snapshot(learn_home)
+    bad = cli("log", "edit", entry["id"][:8], "--module", "0.9")
+    assert bad.exit_code == 2 and "no module '0.9'" in bad.stderr
+    assert db_snapshot(learn_home) == before
+
+
 def test_rm_asks_and_refuses_without_a_terminal(curriculum, cli, learn_home, monkeypatch):
     keep, gone = _add(cli, "-m", "keep me"), _add(cli, "-m", "delete me")
     before = db_snapshot(learn_home)
@@ -220,8 +233,8 @@ def test_data_export_import_round_trip_merges_by_id(curriculum, cli, tmp_path, m
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"id": "not-a-uuid"}, "log.0.id: id 'not-a-uuid' is not 32 lowercase hex digits"),
-    ({"date": "2026/01/01"}, "log.0.date: "),
+    ({"id": "not-a-uuid"}, "log record 1 (id 'not-a-uuid'): id 'not-a-uuid' is not 32 lowercase hex digits"),
+    ({"date": "2026/01/01"}, "): date is '2026/01/01', not a date like '2025-01-31'"),
 ])
 def test_data_import_rejects_bad_entries(curriculum, cli, tmp_path, learn_home, bad, message):
     entry = _add(cli, "-m", "x")

@@ -40,8 +40,13 @@ def test_sync_is_idempotent_and_a_noop_when_nothing_changed(curriculum, learn_ho
     snapshot = db_snapshot(learn_home)
     assert not sync_curriculum(engine).changed  # signature unchanged: nothing read
     forced = sync_curriculum(engine, force=True)
-    assert forced.changed and forced.items == 9
+    assert not forced.changed and forced.items == 9  # read again, found the same rows
     assert db_snapshot(learn_home) == snapshot
+    (curriculum / "alpha.yaml").touch()  # a new mtime, the same text: nothing changed
+    assert not sync_curriculum(engine).changed
+    beta = curriculum / "beta.yaml"
+    beta.write_text(beta.read_text().replace("text: Warps and divergence", "text: Warps"))
+    assert sync_curriculum(engine, force=True).changed
 
 
 def test_commands_resync_when_the_yaml_changes(curriculum, cli):
@@ -121,7 +126,7 @@ def test_bad_yaml_is_one_located_error_per_problem_and_changes_nothing(case, cur
     name, edit, expected = BAD_CASES[case]
     path: Path = curriculum / name
     path.write_text(edit(path.read_text()))
-    result = cli("status")
+    result = cli("sync")
     assert result.exit_code == 2
     assert "the database is unchanged" in result.stderr
     assert re.search(expected, result.stderr), result.stderr
@@ -152,3 +157,12 @@ def test_missing_curriculum_folder(tmp_path, monkeypatch, cli):
     result = cli("sync")
     assert result.exit_code == 2
     assert "no such curriculum folder; check LEARN_CURRICULUM" in result.stderr
+
+
+def test_sync_json_says_changed_only_when_the_curriculum_did(curriculum, cli):
+    assert cli.json("sync")["changed"] is True  # the first sync fills the tables
+    assert cli.json("sync")["changed"] is False
+    alpha = curriculum / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("text: Matrix multiplication", "text: GEMM"))
+    assert cli.json("sync")["changed"] is True
+    assert cli.json("sync")["changed"] is False

@@ -46,6 +46,12 @@ def _rows(home: Path, query: str) -> list[tuple]:
         return conn.execute(query).fetchall()
 
 
+def _begin(workspace: Path) -> None:
+    """Edit the stub a little: still raising NotImplementedError, but no longer untouched."""
+    stub = workspace / "module-0.2" / "softmax.py"
+    stub.write_text(stub.read_text(encoding="utf-8") + "# begun\n", encoding="utf-8")
+
+
 def _statuses(cli) -> dict[str, str]:
     found = {}
     for module in ("0.2", "iv-deliverables"):
@@ -107,6 +113,7 @@ def test_verify_before_start_says_what_to_run(cli, curriculum):
 
 def test_a_failing_then_passing_attempt_is_stored_and_ticks_the_items(cli, curriculum, workspace, learn_home):
     cli("start", "module-0.2")
+    _begin(workspace)
     failed = cli("verify", "module-0.2")
     assert failed.exit_code == 1
     assert "not implemented yet" in failed.stdout
@@ -141,6 +148,7 @@ def test_a_failing_then_passing_attempt_is_stored_and_ticks_the_items(cli, curri
 
 def test_verify_json_has_a_stable_shape(cli, curriculum, workspace):
     cli("start", "softmax")
+    _begin(workspace)
     result = cli("verify", "softmax", "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -210,6 +218,7 @@ def test_misbehaving_code_leaves_the_database_sound(cli, curriculum, workspace, 
 
 def test_attempts_export_and_import(cli, curriculum, workspace, tmp_path, learn_home):
     cli("start", "softmax")
+    _begin(workspace)
     cli("verify", "softmax")
     out = tmp_path / "export.json"
     assert cli("data", "export", str(out)).exit_code == 0
@@ -258,6 +267,7 @@ def test_verify_watch_runs_on_each_change_and_stores_each_attempt(cli, curriculu
     import app.verify.watch as watch
 
     cli("start", "softmax")
+    _begin(workspace)
     path = workspace / "module-0.2" / "softmax.py"
 
     def fake_changes(folders, stop_event=None):
@@ -295,3 +305,55 @@ def test_verify_all_skips_exercises_not_started(cli, curriculum, workspace, monk
     assert [e["status"] for e in data["exercises"]] == ["passed", "missing"]
     assert cli("verify", "--all").exit_code == 0
     assert cli("verify", "module-0.2").exit_code == 1  # a named module must be complete
+
+
+def test_start_writes_only_the_modules_own_folder_and_names_shared_exercises(cli, curriculum, workspace):
+    # softmax's home is 0.2; iv-deliverables links to it too
+    result = cli("start", "iv-deliverables")
+    assert result.exit_code == 0, result.output
+    out = result.stdout.replace("\n", "")  # Rich wraps long paths
+    assert "softmax: in " in out and "module-0.2/softmax.py (its home)" in out
+    assert "not written yet: learn start softmax" in out
+    assert not (workspace / "iv-deliverables").exists() and not (workspace / "module-0.2").exists()
+    data = cli.json("start", "iv-deliverables")
+    assert data["files"] == []
+    assert data["shared"] == [{"id": "softmax", "module_id": "0.2", "file": str(workspace / "module-0.2" / "softmax.py"),
+                               "exists": False}]
+    cli("start", "module-0.2")
+    assert (workspace / "module-0.2" / "softmax.py").is_file()
+    assert cli.json("start", "iv-deliverables")["shared"][0]["exists"] is True
+    assert "not written yet" not in cli("start", "iv-deliverables").stdout.replace("\n", "")
+
+
+def test_an_untouched_stub_is_not_started_not_failed(cli, curriculum, workspace, learn_home):
+    cli("start", "module-0.2")
+    data = json.loads(cli("verify", "--all", "--json").stdout)
+    assert [e["status"] for e in data["exercises"]] == ["missing"]
+    assert data["summary"]["not_started"] == 1 and data["summary"]["exercises_passed"] == 0
+    assert "is the stub as `learn start` wrote it" in data["exercises"][0]["error"]
+    named = cli("verify", "module-0.2")
+    assert named.exit_code == 1  # a named module must be complete
+    assert "not started" in named.stdout and "not implemented yet" not in named.stdout
+    assert _rows(learn_home, "SELECT count(*) FROM verify_attempt") == [(0,)]  # nothing failed: nothing stored
+    from app.cli.output import open_store
+    from app.journal.activity import activity_since_last_entry
+
+    template_lines = activity_since_last_entry(open_store()).as_comments()  # what `learn log add` proposes
+    assert not any("Verify failing" in line for line in template_lines), template_lines
+    stub = workspace / "module-0.2" / "softmax.py"
+    stub.write_text(stub.read_text(encoding="utf-8").replace("# TODO: your code here", "x = 1  # begun", 1), encoding="utf-8")
+    begun = json.loads(cli("verify", "--all", "--json").stdout)
+    assert [e["status"] for e in begun["exercises"]] == ["failed"]
+
+
+def test_log_add_after_a_verify_goes_under_the_exercises_home_not_a_ticked_interview_item(cli, curriculum, workspace):
+    cli("start", "softmax")
+    (workspace / "module-0.2" / "softmax.py").write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("verify", "softmax").exit_code == 0  # ticks 0.2/... and iv-deliverables/... at once
+    assert _statuses(cli)["iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy"] == "done"
+    result = cli("log", "add", "-m", "softmax done")
+    assert result.exit_code == 0, result.output
+    assert "Module 0.2 - Neural Networks" in result.stdout
+    assert "under 0.2: the module you worked on last" in " ".join(result.stdout.split())
+    cli("check", "2.1/thing")  # then the learner moves on
+    assert json.loads(cli("log", "add", "-m", "next", "--json").stdout)["module_id"] == "2.1"

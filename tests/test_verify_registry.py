@@ -36,7 +36,7 @@ def _reports(exercise_id: str, stub_dir: Path) -> dict[str, object]:
     exercise = next(e for e in EXERCISES if e.id == exercise_id)
     stub = stub_dir / exercise.folder / f"{exercise.id}.py"
     stub.parent.mkdir(parents=True, exist_ok=True)
-    stub.write_text(scaffold.stub(exercise), encoding="utf-8")
+    stub.write_text(scaffold.stub(exercise) + "# begun\n", encoding="utf-8")  # run as begun (untouched: "not started")
     jobs = {"scaffold": Job(exercise, str(stub)), "reference": Job(exercise, f"module:{exercise.reference}", "reference")}
     for wrong in registry.wrong_solutions(exercise):
         jobs[wrong.name] = Job(exercise, str(wrong.path), "wrong")
@@ -62,6 +62,18 @@ def test_scaffold_fails_every_check(exercise_id, stub_dir):
     assert report.status == "failed", _explain(report)
     assert report.checks_passed == 0, _explain(report)
     assert any("not implemented yet" in h for h in report.hints)
+
+
+@pytest.mark.parametrize("exercise_id", [e.id for e in EXERCISES])
+def test_the_untouched_stub_is_recognized_and_any_edit_is_not(exercise_id, tmp_path):
+    from app.verify.untouched import is_untouched_stub
+
+    exercise = next(e for e in EXERCISES if e.id == exercise_id)
+    path = tmp_path / f"{exercise.id}.py"
+    path.write_text(scaffold.stub(exercise), encoding="utf-8")
+    assert is_untouched_stub(exercise, path)
+    path.write_text(scaffold.stub(exercise).replace("# TODO: your code here", "pass  # begun", 1), encoding="utf-8")
+    assert not is_untouched_stub(exercise, path)
 
 
 @pytest.mark.parametrize("exercise_id, wrong", WRONG)

@@ -117,13 +117,20 @@ def add(
     entry = save_entry(engine, draft)
     if draft_file is not None:
         draft_file.unlink(missing_ok=True)  # taken back: the entry is stored
-    Output(as_json).emit(entry.to_json(), lambda c: c.print(_entry_line(entry, "Logged ")))
+    def human(console) -> None:
+        console.print(_entry_line(entry, "Logged "))
+        if module is None and entry.module_id:  # say which module was chosen, and how to choose
+            console.print(f"[dim]under {entry.module_id}: the module you worked on last; "
+                          f"`learn log edit {entry.short_id} --module ID` moves it[/]")
+
+    Output(as_json).emit(entry.to_json(), human)
 
 
 @log_app.command("edit")
 @handles_errors
 def edit(
     entry_id: EntryIdArg,
+    module: ModuleOpt = None,
     progress: ProgressOpt = None,
     insight: InsightOpt = None,
     challenge: ChallengeOpt = None,
@@ -132,7 +139,7 @@ def edit(
     from_file: FromOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Edit an entry in $VISUAL / $EDITOR, or replace the fields given as flags.
+    """Edit an entry in $VISUAL / $EDITOR, or replace the fields given as flags (--module moves it).
 
     Exit status 0 with a note when nothing changed; 1 when the entry came back empty (it is kept:
     `learn log rm` deletes entries) or the editor failed (its draft is kept; --from FILE takes it back).
@@ -155,13 +162,18 @@ def edit(
     if from_file is not None:
         draft = read_entry(engine, read_entry_file(from_file), current)
         draft_file = from_file if str(from_file) != "-" and is_draft(from_file) else None
-    elif fields or message is not None:
+    elif fields or message is not None or module is not None:  # flags only: no editor
         draft = replace(current, fields=current.fields | fields, body=current.body if message is None else message)
     else:
         composed = compose_edit(engine, entry)
         edited = edit_in_editor(engine, composed.text, current, f"entry-{entry.short_id}", f"learn log edit {entry.short_id}")
         draft_file = edited.file
         draft = edited.draft or current
+    if module is not None:  # move the entry to another module
+        from app.journal.compose import new_entry_start
+
+        moved = new_entry_start(engine, module)
+        draft = replace(draft, module_id=moved.module_id, module_title=moved.module_title)
     if draft.is_empty():
         if draft_file is not None and draft_file != from_file:
             draft_file.unlink(missing_ok=True)

@@ -30,9 +30,11 @@ def start(
     from app.study.verify import curriculum_modules, find_exercises
     from app.verify import registry, scaffold
 
+    from app.verify.homes import split_by_home
+
     engine = open_store()
-    exercises = find_exercises(module, lambda: curriculum_modules(engine))
-    started = scaffold.start([registry.full(e) for e in exercises])
+    own, shared = split_by_home(module, find_exercises(module, lambda: curriculum_modules(engine)))
+    started = scaffold.start(own)  # only this module's folder; shared exercises live in their home
 
     def human(console) -> None:
         from rich.markup import escape
@@ -43,10 +45,16 @@ def start(
                 console.print(f"[green]created[/] {path}  [dim]{escape(entry.exercise.title)}[/]")
             else:
                 console.print(f"[yellow]kept your file[/] {path}  [dim](already there; not overwritten)[/]")
+        for exercise in shared:
+            where = registry.learner_file(exercise)
+            later = "" if where.is_file() else f"; not written yet: learn start {exercise.id}"
+            console.print(f"{exercise.id}: in {escape(registry.display_path(where))} (its home){later}")
         console.print(f"\nFill in the [cyan]# TODO[/]s, then: [bold]learn verify {escape(module)}[/]  [dim](--watch to re-check on save)[/]")
 
     Output(as_json).emit(
-        {"target": module, "workspace": str(locations.workspace_dir()), "files": [s.to_json() for s in started]}, human
+        {"target": module, "workspace": str(locations.workspace_dir()), "files": [s.to_json() for s in started],
+         "shared": [{"id": e.id, "module_id": e.home_module, "file": str(registry.learner_file(e)),
+                     "exists": registry.learner_file(e).is_file()} for e in shared]}, human
     )
 
 

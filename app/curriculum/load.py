@@ -102,6 +102,15 @@ def _raw_ids(data: Any) -> Iterator[tuple[str, str, int]]:
 
 def load_curriculum(folder: Path) -> list[TrackFile]:
     """Every track of `folder`, validated; raise CurriculumError listing every problem found."""
+    loaded, problems = load_curriculum_by_file(folder)
+    if problems:
+        raise CurriculumError(problems)
+    return loaded
+
+
+def load_curriculum_by_file(folder: Path) -> tuple[list[TrackFile], list[Problem]]:
+    """The valid tracks of `folder` and the problems of the others: a file with a problem (its own, or
+    an id another file has already) is left out whole, so one typo blocks only its own file."""
     if not folder.is_dir():
         raise CurriculumError([Problem(str(folder), None, "no such curriculum folder; check LEARN_CURRICULUM")])
     problems: list[Problem] = []
@@ -117,16 +126,19 @@ def load_curriculum(folder: Path) -> list[TrackFile]:
         for category in data.get("categories") or []:
             entries.append((f"category of track {track.id}", category["id"], category.lines["id"]))
         entries.extend(_raw_ids(data))
+        own: dict[tuple[str, str], str] = {}
+        duplicates = 0
         for kind, ident, line in entries:
-            where = f"{name}:{line}"
-            if (kind, ident) in seen:
-                problems.append(Problem(name, line, f"duplicate {kind} id '{ident}' (first at {seen[kind, ident]})"))
+            first = seen.get((kind, ident)) or own.get((kind, ident))
+            if first:
+                problems.append(Problem(name, line, f"duplicate {kind} id '{ident}' (first at {first})"))
+                duplicates += 1
             else:
-                seen[kind, ident] = where
-        loaded.append(TrackFile(path, track))
-    if problems:
-        raise CurriculumError(problems)
-    return loaded
+                own[kind, ident] = f"{name}:{line}"
+        if not duplicates:  # a left-out file's ids do not count against the files after it
+            seen.update(own)
+            loaded.append(TrackFile(path, track))
+    return loaded, problems
 
 
 def walk_items(items: list[Item], depth: int = 0, parent: str | None = None) -> Iterator[tuple[Item, int, str | None]]:

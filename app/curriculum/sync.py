@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from app.curriculum.load import TrackFile
 
 SIGNATURE_KEY = "curriculum_signature"
+CONTENT_KEY = "curriculum_content"  # digest of the rows a sync wrote: `changed` compares it
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,13 @@ def stored_signature(engine: Engine) -> str | None:
     return value
 
 
-def sync_curriculum(engine: Engine, folder: Path | None = None, *, force: bool = False) -> SyncResult:
+def sync_curriculum(engine: Engine, folder: Path | None = None, *, force: bool = False,
+                    keep_broken: bool = False) -> SyncResult:
     """Sync the YAML of `folder` into the database if it changed (or always, with force).
 
-    Raises CurriculumError (listing every problem) and leaves the database unchanged on bad YAML.
+    Raises CurriculumError (listing every problem) and leaves the database unchanged on bad YAML;
+    with keep_broken, a file with problems keeps its last good sync instead (see last_good.py).
+    `changed` says whether the curriculum tables now hold anything else than before.
     """
     started = time.perf_counter()
     folder = folder or locations.curriculum_dir()
@@ -104,24 +108,48 @@ def sync_curriculum(engine: Engine, folder: Path | None = None, *, force: bool =
     # Only now the heavy part: pydantic models (validation) and SQLModel tables (bulk insert).
     from sqlalchemy import delete, insert
 
-    from app.curriculum.load import load_curriculum
+    from app.curriculum.last_good import BROKEN_KEY, carry_broken_files, encode_problems
+    from app.curriculum.load import load_curriculum, load_curriculum_by_file
     from app.db.models import CURRICULUM_TABLES, ItemRow, Meta, ModuleRow, TrackRow
+    from app.locations import curriculum_files, display_path
 
-    track_files = load_curriculum(folder)
+    if keep_broken:
+        track_files, problems = load_curriculum_by_file(folder)
+    else:
+        track_files, problems = load_curriculum(folder), []
     rows = curriculum_rows(track_files)
     with write_connection(engine) as conn:
-        for table in CURRICULUM_TABLES:
-            conn.execute(delete(table))
-        for table in reversed(CURRICULUM_TABLES):
-            if rows[table]:
-                conn.execute(insert(table), rows[table])
-        conn.execute(delete(Meta).where(Meta.key == SIGNATURE_KEY))
-        conn.execute(insert(Meta), [dict(key=SIGNATURE_KEY, value=signature)])
+        if problems:
+            paths = curriculum_files(folder)
+            broken = {p.file for p in problems}
+            carry_broken_files(conn, rows, [p.name for p in paths if display_path(p) in broken],
+                               [p.name for p in paths])
+        content = _content_hash(rows)
+        changed = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": CONTENT_KEY}).scalar() != content
+        if changed:
+            for table in CURRICULUM_TABLES:
+                conn.execute(delete(table))
+            for table in reversed(CURRICULUM_TABLES):
+                if rows[table]:
+                    conn.execute(insert(table), rows[table])
+        conn.execute(delete(Meta).where(Meta.key.in_([SIGNATURE_KEY, CONTENT_KEY, BROKEN_KEY])))
+        stored = [dict(key=SIGNATURE_KEY, value=signature), dict(key=CONTENT_KEY, value=content)]
+        if problems:
+            stored.append(dict(key=BROKEN_KEY, value=encode_problems(problems)))
+        conn.execute(insert(Meta), stored)
     return SyncResult(
-        changed=True,
+        changed=changed,
         folder=str(folder),
         tracks=len(rows[TrackRow]),
         modules=len(rows[ModuleRow]),
         items=len(rows[ItemRow]),
         seconds=time.perf_counter() - started,
     )
+
+
+def _content_hash(rows: dict[type, list[dict]]) -> str:
+    """A digest of every curriculum row: equal digests, equal tables (whatever the files' mtimes)."""
+    import hashlib
+
+    tables = {table.__tablename__: rows[table] for table in rows}
+    return hashlib.sha256(json.dumps(tables, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -102,6 +102,9 @@ def _bce_cases(torch, g) -> list[Case]:
         ("random (4, 5)", case(4, 5)),
         ("large logits +-100",
          (torch.tensor([100.0, -100.0, 50.0, -50.0, 0.0, 30.0]), torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0, 1.0]))),
+        ("soft labels in [0, 1] (6, 4)", (2.0 * torch.randn(6, 4, generator=g), torch.rand(6, 4, generator=g))),
+        ("soft labels 0.5 and 0.9, large logits",
+         (torch.tensor([40.0, -40.0, 3.0, -3.0]), torch.tensor([0.5, 0.9, 0.1, 0.5]))),
     ]
 
 
@@ -126,6 +129,10 @@ def _attention_cases(torch, g) -> list[Case]:
         ("one token (1, 1, 1, 4), causal=True", (*qkv(1, 1, 1, 4), True)),
         ("(1, 2, 16, 32), causal=True", (*qkv(1, 2, 16, 32), True)),
         ("large scores (2, 1, 5, 8) x 4, causal=False", (*qkv(2, 1, 5, 8, 4.0), False)),
+        # T_q != T_k (cross-attention, a decode step over a cache): a (T, T) mask or a wrong
+        # transpose only shows here.
+        ("T_q=3, T_k=7 (2, 2, ., 8), causal=False", (*qkv(2, 2, 3, 8)[:1], *qkv(2, 2, 7, 8)[1:], False)),
+        ("one query over 9 keys (1, 4, ., 16), causal=False", (*qkv(1, 4, 1, 16)[:1], *qkv(1, 4, 9, 16)[1:], False)),
     ]
 
 
@@ -254,15 +261,16 @@ CHECKS: dict[str, CodeCheck] = {
                   "softmax_backward", _softmax_backward_cases, _softmax_backward),
         CodeCheck("cross_entropy", "cross_entropy(logits (N, C), targets (N,) int64) -> scalar mean loss",
                   "cross_entropy", _cross_entropy_cases, lambda lg, t: _f().cross_entropy(lg, t)),
-        CodeCheck("bce_with_logits", "bce_with_logits(logits, targets float 0/1) -> scalar mean loss",
+        CodeCheck("bce_with_logits", "bce_with_logits(logits, targets float in [0, 1]) -> scalar mean loss",
                   "bce_with_logits", _bce_cases, lambda lg, t: _f().binary_cross_entropy_with_logits(lg, t)),
         CodeCheck("mse_loss", "mse_loss(pred, target) -> scalar mean", "mse_loss",
                   _mse_cases, lambda p, t: _f().mse_loss(p, t)),
         CodeCheck("causal_mask", "causal_mask(T: int) -> bool tensor (T, T), True where i may attend to j (j <= i)",
                   "causal_mask", _causal_mask_cases, _causal_mask, kind="exact"),
         CodeCheck("scaled_dot_product_attention",
-                  "attention(q, k, v, causal: bool) with q, k, v (B, H, T, D) -> (B, H, T, D)", "attention",
-                  _attention_cases, lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c)),
+                  "attention(q, k, v, causal: bool) with q (B, H, T_q, D), k, v (B, H, T_k, D) -> (B, H, T_q, D)", "attention",
+                  _attention_cases, lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c),
+                  tolerance={"float32": (1e-4, 1e-4)}),
         CodeCheck("layer_norm", "layer_norm(x, weight, bias, eps=1e-5) over the last dim", "layer_norm",
                   _layer_norm_cases, lambda x, w, b: _f().layer_norm(x, (x.shape[-1],), w, b, 1e-5),
                   # a mean of 1e3 over a spread of 1: float32 loses 3 digits to the subtraction, whatever the formula

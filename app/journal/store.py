@@ -160,14 +160,11 @@ def resolve_entry_module(engine: Engine, ident: str) -> str:
 
 
 def current_module(engine: Engine) -> str | None:
-    """The module of the item the learner last changed (ticked, started): what they are working on."""
-    with engine.connect() as conn:
-        module_id = conn.execute(
-            text("SELECT i.module_id FROM progress p JOIN item i ON i.id = p.item_id "
-                 "ORDER BY p.updated_at DESC, i.position DESC LIMIT 1")
-        ).scalar()
-        conn.rollback()
-    return module_id
+    """The module the learner worked on last: of the item last ticked or started, or of the exercise
+    last verified (items a verify ticked count for the exercise's home; see worked_on.py)."""
+    from app.journal.worked_on import last_worked_module
+
+    return last_worked_module(engine)
 
 
 def template_for(engine: Engine, module_id: str | None) -> str:

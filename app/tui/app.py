@@ -69,6 +69,9 @@ class LearnApp(App[None]):
         return [*super().get_line_filters(), SAFE_TEXT]
 
     def on_mount(self) -> None:
+        from app import notices
+
+        notices.set_handler(self._notice)  # the core's notices (a broken curriculum file, say) as toasts, not stderr
         self.exercise_modules: dict[str, int] = {}  # module id -> exercises, for the palette's "Verify ..."
         self.call_after_refresh(self.run_worker, self._find_exercise_modules, thread=True, group="registry",
                                 exit_on_error=False)
@@ -76,7 +79,17 @@ class LearnApp(App[None]):
             self.set_interval(self.poll_seconds, self.poll_database, name="poll-database")
 
     def on_unmount(self) -> None:
+        from app import notices
+
+        notices.set_handler(None)
         self._data_version.close()
+
+    def _notice(self, message: str) -> None:
+        text = message.removeprefix("learn: ")
+        try:  # from a worker thread (a verify run opening the store)
+            self.call_from_thread(self.notify, text, severity="warning", timeout=8)
+        except RuntimeError:  # on the app's own thread
+            self.notify(text, severity="warning", timeout=8)
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "settings", None) is not None and self.settings.get("theme") != theme:
@@ -198,10 +211,12 @@ class LearnApp(App[None]):
         self.simulate_key(key)
 
     def action_toggle_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
+        shown = not self.screen.query("HelpPanel")
+        self.screen.set_class(shown, "-keys-shown")  # app.tcss gives the panel the side panels' room
+        if shown:
             self.action_show_help_panel()
+        else:
+            self.action_hide_help_panel()
 
 
 def run() -> None:

@@ -144,6 +144,13 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
         report.status = "missing"
         report.error = f"no file {report.file}: run `learn start {registry.module_label(exercise.home_module)}`"
         return report
+    if impl_path is not None and job.kind == "learner":
+        from app.verify.untouched import is_untouched_stub
+
+        if is_untouched_stub(exercise, impl_path):  # not a failure: nothing written yet
+            report.status = "missing"
+            report.error = f"{report.file} is the stub as `learn start` wrote it: fill in its # TODOs"
+            return report
 
     tmpdir = tempfile.mkdtemp(prefix="learn-run-")
     workspace = str(impl_path.parent) if impl_path else None

@@ -71,8 +71,10 @@ EXERCISE = Exercise.of(
     m_hat = m / (1 - beta1^t);  v_hat = v / (1 - beta2^t)                  (bias correction)
     p -= lr * m_hat / (sqrt(v_hat) + eps)
 
-Why bias correction: m and v start at 0, so early averages are shrunk towards 0; with it, the
-first step is exactly lr * sign(g). Checked over 20 steps against PyTorch's trajectory.""",
+Why bias correction: m and v start at 0, so early averages are shrunk towards 0; with it,
+m_hat = g and v_hat = g^2 at t = 1, so the first step is lr * g / (|g| + eps): lr * sign(g) only as
+eps -> 0 (the large_eps case, eps = 0.5, shows the difference). Checked over 20 steps against
+PyTorch's trajectory.""",
     entry_points=(ADAM_ENTRY, ADAMW_ENTRY),
     checks=(
         Check("adam", "Adam", cases(ADAM, 10200), call=trajectory("Adam"), tolerance=LOOSE,

@@ -142,6 +142,6 @@ one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
               "alpha_bar_prev is 1", impl={"ddim_step": _step(negative_index=True), "ddim_sample": _sample_from(_step(negative_index=True))}),
         Probe("alpha_t where alpha_bar_t belongs: DDIM's formulas use the cumulative product",
               impl={"ddim_step": _step(alpha_not_bar=True)}, checks=("step",)),
-        Probe("increasing timesteps: sampling goes from T - 1 down to 0", impl={"ddim_timesteps": _ascending}),
+        Probe("increasing timesteps: sampling goes from (num_steps - 1) * (T // num_steps) down to 0", impl={"ddim_timesteps": _ascending}),
     ),
 )

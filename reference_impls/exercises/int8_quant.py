@@ -131,7 +131,8 @@ EXERCISE = Exercise.of(
    one scale for all vs one per row. With 1% outliers, per-channel wins by far (Module 1.1 ex. 2).
 
 The reference equals torch.ao's MinMaxObserver / PerChannelMinMaxObserver + quantize_per_tensor /
-quantize_per_channel (tests/reference/test_quantize.py).""",
+quantize_per_channel (tests/reference/test_quantize.py), the symmetric one only when the observer
+is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives s = max|x| / 127.5.""",
     entry_points=(
         EntryPoint("quantize_symmetric", "(x, axis=None, group_size=None)", "(q int8 like x, scale in x's dtype)."),
         EntryPoint("quantize_asymmetric", "(x, axis=None, group_size=None)",

@@ -151,9 +151,10 @@ EXERCISE = Exercise.of(
 h = x W0^T + b + (alpha / r) * x A^T B^T, with A (r, d_in) and B (d_out, r).
 
 `LoRALinear(in_features, out_features, r=8, alpha=16.0, bias=True)`, an nn.Module with exactly
-these parameters: `weight` (d_out, d_in) and `bias` (d_out,) frozen (requires_grad=False;
-nn.Linear's init), `lora_A` (r, d_in) Kaiming-uniform like nn.Linear's weight, `lora_B` (d_out, r)
-zeros, and `self.scaling = alpha / r`.
+these parameters: `weight` (d_out, d_in) and `bias` (d_out,) frozen (requires_grad=False; the
+reference inits weight as nn.Linear does, Kaiming-uniform with a = sqrt(5), and bias to zeros: a
+pretrained W0 and b are loaded over both), `lora_A` (r, d_in) Kaiming-uniform like nn.Linear's
+weight, `lora_B` (d_out, r) zeros, and `self.scaling = alpha / r`.
 - forward(x): the frozen Linear plus the scaled update, through the rank-r bottleneck (x A^T first:
   never build the d_out x d_in product in forward).
 - merge(): fold the update into weight (W0 += scaling * B A) and stop adding it in forward; unmerge()

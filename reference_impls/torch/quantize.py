@@ -24,7 +24,8 @@ broadcasts); group-wise s is (*x.shape[:-1], x.shape[-1] // group_size). A scale
 (an all-zero slice) is 1 instead.
 
 Source: as torch.ao.quantization's MinMaxObserver / PerChannelMinMaxObserver + torch.quantize_per_tensor
-/ quantize_per_channel (tests/reference/test_quantize.py); Nagel et al. 2021, "A White Paper on
+/ quantize_per_channel (tests/reference/test_quantize.py), symmetric with quant_min=-127,
+quant_max=127 (the observer's default [-128, 127] divides max|x| by 127.5); Nagel et al. 2021, "A White Paper on
 Neural Network Quantization", Sec. 2. Limits: min/max calibration only (no percentile or MSE
 search); int8 / uint8 only; the last axis must divide by group_size.
 """

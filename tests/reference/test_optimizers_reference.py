@@ -69,7 +69,7 @@ def test_adamw(kw, dtype):
 
 
 def test_adam_first_step_by_hand():
-    # with bias correction the first step is lr * g / (|g| + eps) = lr * sign(g), whatever |g|
+    # with bias correction the first step is lr * g / (|g| + eps): lr * sign(g) while eps << |g|
     p = np.array([1.0, 1.0, 1.0])
     Adam([p], lr=0.1).step([np.array([1e-3, -5.0, 200.0])])
     np.testing.assert_allclose(p, [0.9, 1.1, 0.9], rtol=1e-5)  # eps = 1e-8 against |g| = 1e-3

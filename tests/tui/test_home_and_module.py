@@ -178,3 +178,29 @@ def test_n_shows_the_notes_and_tables_as_markdown(make_app):
             assert app.screen.query_one(Checklist).has_focus
 
     asyncio.run(scenario())
+
+
+def test_keys_panel_at_80_columns_keeps_the_tree_wide_and_lists_the_apps_keys_first(make_app):
+    import asyncio
+
+    from tests.tui.app_state import settle
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            tree = app.screen.query_one("#nav")
+            await pilot.press("question_mark")
+            await settle(app, pilot)
+            assert app.screen.query("HelpPanel")
+            assert tree.size.width >= 40, tree.size  # not squeezed to 18 columns
+            shown = [b.action for _, b, _, _ in app.screen.active_bindings.values() if not b.system]
+            assert shown[:3] == ["select_cursor", "toggle_node", "toggle_expand_all"]  # the tree's own, then the app's
+            assert shown.index("app.drill") < 10  # was 21st, after every arrow and paging key of a Tree
+            assert "cursor_parent" not in shown and "scroll_home" not in shown
+            await pilot.press("down")  # the keys themselves still work
+            await pilot.press("question_mark")
+            await settle(app, pilot)
+            assert not app.screen.query("HelpPanel") and app.screen.query_one("#today").display
+
+    asyncio.run(scenario())

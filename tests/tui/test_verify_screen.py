@@ -55,7 +55,13 @@ def test_start_then_verify_a_planted_solution_ticks_the_items(make_app, softmax_
             await pilot.press("s")
             stub = workspace / "module-0.2" / "softmax.py"
             assert stub.is_file() and "TODO" in stub.read_text()
-            await pilot.press("v")  # the stub fails (NotImplementedError): an attempt, nothing ticked
+            await pilot.press("v")  # the untouched stub: not started, not a failed attempt
+            await settle(app, pilot)
+            log = "\n".join(str(line.text) for line in screen.query_one("#verify-log").lines)
+            assert "softmax  not started" in log and "✘" not in log
+            assert screen.exercises[0]["last"] is None
+            stub.write_text(stub.read_text() + "# begun\n")
+            await pilot.press("v")  # begun, still raising NotImplementedError: a failed attempt, nothing ticked
             await settle(app, pilot)
             assert screen.exercises[0]["last"]["passed"] is False
             assert statuses("0.2")["0.2/activation-functions-relu-sigmoid-tanh"] == "todo"
@@ -137,5 +143,32 @@ def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_a
             log = "\n".join(str(line.text) for line in app.screen.query_one("#verify-log").lines)
             assert log.count(NO_CUDA) == 1  # once per run
             assert "0.062 ms, 1.02x the reference, 0.98x torch, 3051 GB/s, 91% of roofline" in log
+
+    asyncio.run(scenario())
+
+
+def test_at_80_columns_the_verify_log_fits_and_the_list_shows_many_exercises(make_app, softmax_only, monkeypatch):
+    softmax = registry.exercises()[0]
+    many = [softmax, *(type(softmax)(**{**softmax.__dict__, "id": f"softmax{n}"}) for n in range(1, 8))]
+    monkeypatch.setattr(registry, "exercises", lambda: many)
+    monkeypatch.setattr(registry, "listings", lambda: many)
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_module("0.2")
+            await settle(app, pilot)
+            screen = app.screen
+            assert len(screen.exercises) == 8
+            await pilot.press("v")  # nothing started: the log says so, in lines as wide as the log
+            await settle(app, pilot)
+            log = screen.query_one("#verify-log")
+            long_line = "x " * 60
+            log.write(long_line)
+            await settle(app, pilot)
+            width = log.scrollable_content_region.width
+            assert width > 0 and max(line.cell_length for line in log.lines) <= width
+            listing = screen.query_one("#exercise-list")
+            assert listing.outer_size.height - 2 >= 2 * 4  # 4 and more of the 8 at 24 rows, not 3
 
     asyncio.run(scenario())

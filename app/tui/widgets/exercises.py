@@ -74,7 +74,8 @@ class ExercisePanel(Vertical):
     def compose(self) -> ComposeResult:
         yield OptionList(id="exercise-list")
         yield ProgressBar(id="verify-progress", show_eta=False)
-        yield RichLog(id="verify-log", markup=True, wrap=True, highlight=False)
+        # min_width: RichLog's default (78) renders wider than an 80-column terminal leaves it, and clips
+        yield RichLog(id="verify-log", markup=True, wrap=True, highlight=False, min_width=20)
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
@@ -95,16 +96,20 @@ class ExercisePanel(Vertical):
         from app.errors import LearnError
         from app.study.verify import exercises_of_module
         from app.verify import registry, scaffold
+        from app.verify.homes import split_by_home
 
         log = self.query_one(RichLog)
         try:
-            started = scaffold.start([registry.full(e) for e in exercises_of_module(self.module_id)])
+            own, shared = split_by_home(self.module_id, exercises_of_module(self.module_id))
+            started = scaffold.start(own)  # only this module's folder; shared exercises live in their home
         except LearnError as exc:
             log.write(f"[red]{escape(exc.message)}[/]")
             return
         for entry in started:
             path = escape(registry.display_path(entry.path))
             log.write(f"[green]created[/] {path}" if entry.created else f"[yellow]kept your file[/] {path}")
+        for exercise in shared:
+            log.write(f"{exercise.id}: in {escape(registry.display_path(registry.learner_file(exercise)))} (its home)")
         log.write("Fill in the [cyan]# TODO[/]s, then press [bold]v[/] to verify.")
 
     # -- verify ------------------------------------------------------------------------------------------
@@ -164,10 +169,11 @@ class ExercisePanel(Vertical):
     def _on_done(self, report) -> None:
         log = self.query_one(RichLog)
         mark = {"passed": "[green]✔[/]", "missing": "[dim]○[/]"}.get(report.status, "[red]✘[/]")
-        counts = f"{report.checks_passed}/{report.checks_total} checks" if report.checks_total else report.status
+        status = "not started" if report.status == "missing" else report.status  # no file, or the stub untouched
+        counts = f"{report.checks_passed}/{report.checks_total} checks" if report.checks_total else status
         log.write(f"{mark} [bold]{escape(report.id)}[/]  {counts}  [dim]{report.duration_ms / 1000:.1f} s[/]")
         if report.error:
-            log.write(f"  [red]{escape(report.error)}[/]")
+            log.write(f"  [{'dim' if report.status == 'missing' else 'red'}]{escape(report.error)}[/]")
         for hint in report.hints[:3]:
             log.write(f"  [yellow]hint:[/] {escape(hint)}")
         if report.timing and report.timing.status != "no_cuda":  # a kernel exercise's GPU timings

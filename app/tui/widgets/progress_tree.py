@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -27,6 +28,10 @@ class ProgressTree(Tree[NavNode]):
     """Enter on a module posts NodeSelected with its NavNode; tracks and categories fold."""
 
     BINDINGS = [
+        # Arrows, paging and sibling jumps work as in any tree; kept out of the `?` panel (system), which
+        # would list them before the app's own keys.
+        *(replace(b, system=True) for b in (*ScrollableContainer.BINDINGS, *Tree.BINDINGS)
+          if isinstance(b, Binding) and b.action not in ("select_cursor", "toggle_node", "toggle_expand_all")),
         Binding("enter", "select_cursor", "Open", id="open", tooltip="Open the module, or fold the track or category"),
     ]
     ICON_NODE = "▸ "
