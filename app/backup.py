@@ -42,8 +42,12 @@ class Backup:
     size: int
 
     def to_json(self) -> dict:
-        return {"path": str(self.path), "taken_at": self.taken_at.isoformat().replace("+00:00", "Z"),
-                "reason": self.reason, "bytes": self.size}
+        return {
+            "path": str(self.path),
+            "taken_at": self.taken_at.isoformat().replace("+00:00", "Z"),
+            "reason": self.reason,
+            "bytes": self.size,
+        }
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -56,7 +60,9 @@ def keep_count() -> int:
     if not raw:
         return DEFAULT_KEEP
     if not raw.isdigit() or int(raw) < 1:
-        raise LearnError(f"{KEEP_ENV}={raw!r} is not a whole number >= 1; set it to how many backups to keep (default {DEFAULT_KEEP})")
+        raise LearnError(
+            f"{KEEP_ENV}={raw!r} is not a whole number >= 1; set it to how many backups to keep (default {DEFAULT_KEEP})"
+        )
     return int(raw)
 
 
@@ -73,7 +79,8 @@ def list_backups(folder: Path) -> list[Backup]:
             continue  # pruned meanwhile by another process
         stamp = match["stamp"]
         taken = datetime.strptime(stamp[:15], "%Y%m%dT%H%M%S").replace(
-            microsecond=int(stamp[15:-1].ljust(6, "0")), tzinfo=UTC)
+            microsecond=int(stamp[15:-1].ljust(6, "0")), tzinfo=UTC
+        )
         found.append(Backup(path, taken, match["reason"], size))
     return sorted(found, key=lambda b: b.path.name, reverse=True)
 
@@ -123,8 +130,9 @@ def _claimed(target: Path) -> Iterator[Path]:
         raise
 
 
-def backup_database(db_path: Path, reason: str, *, target: Path | None = None, prune: bool = True,
-                    now: datetime | None = None) -> Path:
+def backup_database(
+    db_path: Path, reason: str, *, target: Path | None = None, prune: bool = True, now: datetime | None = None
+) -> Path:
     """Copy the database at `db_path` to `target` (default: its backups folder, then pruned)."""
     keep = keep_count()  # a bad setting is refused before anything is written
     if target is None:
@@ -206,7 +214,9 @@ def inspect_database(path: Path) -> DatabaseInfo:
         raise LearnError(f"{path} is not a file; give a backup file (learn-*.db)")
     with path.open("rb") as fh:
         if fh.read(16) != SQLITE_HEADER:
-            raise LearnError(f"{path} is not a learn database (not an SQLite file); give a backup made by `learn data backup`")
+            raise LearnError(
+                f"{path} is not a learn database (not an SQLite file); give a backup made by `learn data backup`"
+            )
     try:
         with closing(_connect_read_only(path)) as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -217,15 +227,19 @@ def inspect_database(path: Path) -> DatabaseInfo:
                     "upgrade learn (git pull && pip install -e .) before restoring it"
                 )
             if version < 1 or not {"progress", "meta"} <= tables:
-                raise LearnError(f"{path} is an SQLite file but not a learn database; give a backup made by `learn data backup`")
+                raise LearnError(
+                    f"{path} is an SQLite file but not a learn database; give a backup made by `learn data backup`"
+                )
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise LearnError(f"{path} is damaged ({check}); choose an older backup")
             from app.db.schema_objects import describe, foreign_objects
 
             if foreign := foreign_objects(conn.execute):
-                raise LearnError(f"{path} holds {describe(foreign)}, not made by learn (a trigger would run on every "
-                                 "write); give a backup made by `learn data backup`")
+                raise LearnError(
+                    f"{path} holds {describe(foreign)}, not made by learn (a trigger would run on every "
+                    "write); give a backup made by `learn data backup`"
+                )
             counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in LEARNER_TABLES if t in tables}
     except sqlite3.DatabaseError as exc:
         from app.db.disk_space import disk_fix, disk_problem
@@ -276,7 +290,9 @@ def _raise_if_disk(exc: BaseException, db_path: Path) -> None:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # from a file operation
         exc = sqlite3.OperationalError("database or disk is full")
     if (problem := disk_problem(db_path, exc)) is not None:
-        raise LearnError(f"cannot restore into {db_path}: {problem}; {disk_fix(problem)} (nothing was replaced)") from None
+        raise LearnError(
+            f"cannot restore into {db_path}: {problem}; {disk_fix(problem)} (nothing was replaced)"
+        ) from None
 
 
 def _check_room(source: Path, db_path: Path) -> None:
@@ -288,8 +304,10 @@ def _check_room(source: Path, db_path: Path) -> None:
     current = db_path.stat().st_size if db_path.is_file() else 0
     needed = source.stat().st_size + current + MIN_FREE_BYTES
     if free is not None and free < needed:
-        raise LearnError(f"cannot restore into {db_path}: disk full: free space on the disk of {db_path.parent} "
-                         f"({size_text(free)} left, {size_text(needed)} needed); nothing was replaced")
+        raise LearnError(
+            f"cannot restore into {db_path}: disk full: free space on the disk of {db_path.parent} "
+            f"({size_text(free)} left, {size_text(needed)} needed); nothing was replaced"
+        )
 
 
 def _readable(db_path: Path) -> bool:
@@ -323,7 +341,10 @@ def restore_database(source: Path, db_path: Path) -> Restored:
             kept, damaged = _move_aside(db_path), True
     try:
         if db_path.exists():
-            with closing(_connect_read_only(source)) as src, closing(sqlite3.connect(db_path, isolation_level=None)) as dst:
+            with (
+                closing(_connect_read_only(source)) as src,
+                closing(sqlite3.connect(db_path, isolation_level=None)) as dst,
+            ):
                 dst.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 src.backup(dst)
         else:
@@ -335,6 +356,8 @@ def restore_database(source: Path, db_path: Path) -> Restored:
             _move_back(kept, db_path)  # never leave no database where there was one
         _raise_if_disk(exc, db_path)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise LearnError(f"cannot restore into {db_path}: {reason}; close other `learn` windows and try again") from None
+        raise LearnError(
+            f"cannot restore into {db_path}: {reason}; close other `learn` windows and try again"
+        ) from None
     prune_backups(backups_dir(db_path), keep)
     return Restored(source, db_path, kept, damaged, info)

@@ -101,8 +101,13 @@ def dashboard(engine: Engine, track_id: str | None = None) -> list[TrackProgress
             continue
         has_items = row.total > 0  # a module of resources only has nothing to complete
         module = ModuleProgress(
-            row.module_id, row.module_title, row.total, row.done, row.in_progress,
-            modules_total=int(has_items), modules_done=int(has_items and row.done == row.total),
+            row.module_id,
+            row.module_title,
+            row.total,
+            row.done,
+            row.in_progress,
+            modules_total=int(has_items),
+            modules_done=int(has_items and row.done == row.total),
         )
         category.modules.append(module)
         category.add(module)

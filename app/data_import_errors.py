@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 _WANTED = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "bool_type": "true or false", "list_type": "a list ([...])", "dict_type": "an object ({...})",
-    "model_type": "an object ({...})", "float_type": "a number",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list ([...])",
+    "dict_type": "an object ({...})",
+    "model_type": "an object ({...})",
+    "float_type": "a number",
 }
 
 

@@ -67,8 +67,10 @@ class Record(BaseModel):
             except (ValueError, OverflowError):
                 raise ValueError(f"{value[:40]!r} is not an ISO 8601 time") from None
             if datetime.fromisoformat(value) > datetime.now(UTC) + CLOCK_SKEW:
-                raise ValueError(f"{value} is in the future (now {utc_now()}): the exporting machine's clock is wrong; "
-                                 "fix it and export again")
+                raise ValueError(
+                    f"{value} is in the future (now {utc_now()}): the exporting machine's clock is wrong; "
+                    "fix it and export again"
+                )
             return value
         if isinstance(value, str):
             return safe_text(value)
@@ -186,12 +188,15 @@ def read_data_file(path: Path) -> BaseModel:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise LearnError(f"{path} is {size / 2**20:.0f} MiB, more than an export can be "
-                             f"({MAX_FILE_BYTES // 2**20} MiB); expected a `learn data export` file")
+            raise LearnError(
+                f"{path} is {size / 2**20:.0f} MiB, more than an export can be "
+                f"({MAX_FILE_BYTES // 2**20} MiB); expected a `learn data export` file"
+            )
         content = path.read_text(encoding="utf-8")
         if (depth := _nesting(content)) > MAX_NESTING:
-            raise LearnError(f"{path}: JSON nested {depth} levels deep (an export nests 3); "
-                             "expected a `learn data export` file")
+            raise LearnError(
+                f"{path}: JSON nested {depth} levels deep (an export nests 3); expected a `learn data export` file"
+            )
         raw = json.loads(content)
     except OSError as exc:
         raise LearnError(f"cannot read {path}: {exc.strerror}") from None

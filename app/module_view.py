@@ -87,8 +87,15 @@ def module_view(engine: Engine, module_id: str) -> ModuleView:
     verified_by = _exercises_by_item()
     views: dict[str, ItemView] = {}
     for row in items:
-        view = ItemView(row.id, row.text, row.status, row.notes, json.loads(row.links_json), row.updated_at,
-                        exercises=verified_by.get(row.id, []))
+        view = ItemView(
+            row.id,
+            row.text,
+            row.status,
+            row.notes,
+            json.loads(row.links_json),
+            row.updated_at,
+            exercises=verified_by.get(row.id, []),
+        )
         views[row.id] = view
         if row.parent_id:
             views[row.parent_id].children.append(view)
@@ -96,11 +103,20 @@ def module_view(engine: Engine, module_id: str) -> ModuleView:
             section_views[row.section_id].items.append(view)
     statuses = [row.status for row in items]
     return ModuleView(
-        id=m.id, title=m.title, track_id=m.track_id, track_title=m.track_title,
-        category_id=m.category_id, category_title=m.category_title, summary=m.summary, notes=m.notes,
-        tables=json.loads(m.tables_json), resources=json.loads(m.resources_json),
-        sections=list(section_views.values()), items_total=len(statuses),
-        items_done=statuses.count("done"), items_in_progress=statuses.count("in_progress"),
+        id=m.id,
+        title=m.title,
+        track_id=m.track_id,
+        track_title=m.track_title,
+        category_id=m.category_id,
+        category_title=m.category_title,
+        summary=m.summary,
+        notes=m.notes,
+        tables=json.loads(m.tables_json),
+        resources=json.loads(m.resources_json),
+        sections=list(section_views.values()),
+        items_total=len(statuses),
+        items_done=statuses.count("done"),
+        items_in_progress=statuses.count("in_progress"),
     )
 
 

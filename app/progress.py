@@ -112,10 +112,15 @@ def item_module(engine: Engine, ident: str) -> tuple[str, str | None]:
     except LearnError as module_error:
         with engine.connect() as conn:
             try:
-                if "/" not in ident and conn.execute(text("SELECT 1 FROM item WHERE id = :id"), {"id": ident}).first() is None:
+                if (
+                    "/" not in ident
+                    and conn.execute(text("SELECT 1 FROM item WHERE id = :id"), {"id": ident}).first() is None
+                ):
                     raise module_error from None
                 item_id = resolve_item_id(conn, ident)
-                return conn.execute(text("SELECT module_id FROM item WHERE id = :id"), {"id": item_id}).scalar_one(), item_id
+                return conn.execute(
+                    text("SELECT module_id FROM item WHERE id = :id"), {"id": item_id}
+                ).scalar_one(), item_id
             except UnknownIdError as item_error:  # "no item 'x'; did you mean ...?", said of both
                 raise LearnError(item_error.message.replace("no item", "no module or item", 1)) from None
             finally:
@@ -165,9 +170,18 @@ def set_status(engine: Engine, item_ids: list[str], status: str) -> list[StatusC
                 if conn.execute(text("SELECT 1 FROM module WHERE id = :id"), {"id": ident}).first():
                     raise LearnError(f"'{ident}' is a module, not an item; `learn show {ident}` lists its item ids")
                 item_ids[n] = resolve_item_id(conn, ident)
-                found.update({row.id: row for row in conn.execute(text(
-                    f"SELECT i.id, i.text, {EFFECTIVE_STATUS_SQL} AS status, p.completed_at FROM item i "
-                    "LEFT JOIN progress p ON p.item_id = i.id WHERE i.id = :id"), {"id": item_ids[n]})})
+                found.update(
+                    {
+                        row.id: row
+                        for row in conn.execute(
+                            text(
+                                f"SELECT i.id, i.text, {EFFECTIVE_STATUS_SQL} AS status, p.completed_at FROM item i "
+                                "LEFT JOIN progress p ON p.item_id = i.id WHERE i.id = :id"
+                            ),
+                            {"id": item_ids[n]},
+                        )
+                    }
+                )
         for ident in dict.fromkeys(item_ids):
             row = found[ident]
             completed = (row.completed_at or now) if status == "done" else None

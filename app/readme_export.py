@@ -21,15 +21,30 @@ def render_readme(engine: Engine, track_id: str | None = None, *, notes: bool = 
     out: list[str] = ["# Progress", ""]
     for track in tracks:
         out += [f"## {track.title}", ""]
-        out += [_table_row(["Category", "Status", "Completion", "Modules"]), "|----------|--------|------------|---------|"]
+        out += [
+            _table_row(["Category", "Status", "Completion", "Modules"]),
+            "|----------|--------|------------|---------|",
+        ]
         for category in track.categories:
             out.append(
-                _table_row([f"**{category.title}**", category.status, text_bar(category.fraction),
-                            f"{category.modules_done} / {category.modules_total}"])
+                _table_row(
+                    [
+                        f"**{category.title}**",
+                        category.status,
+                        text_bar(category.fraction),
+                        f"{category.modules_done} / {category.modules_total}",
+                    ]
+                )
             )
         out.append(
-            _table_row(["**Total**", track.status, text_bar(track.fraction),
-                        f"**{track.modules_done} / {track.modules_total}**"])
+            _table_row(
+                [
+                    "**Total**",
+                    track.status,
+                    text_bar(track.fraction),
+                    f"**{track.modules_done} / {track.modules_total}**",
+                ]
+            )
         )
         out.append("")
         out.append(f"{track.items_done} of {track.items_total} items done, {track.items_in_progress} in progress.")

@@ -60,13 +60,18 @@ def drill_today(engine: Engine, now: datetime) -> DrillToday:
 def recent_attempts(engine: Engine, limit: int = 3) -> list[RecentAttempt]:
     """The last `limit` verify runs of the learner's code, newest first."""
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT exercise_id, module_id, passed, checks_passed, checks_total, started_at FROM verify_attempt "
-            "ORDER BY started_at DESC, rowid DESC LIMIT :limit"
-        ), {"limit": limit}).all()
+        rows = conn.execute(
+            text(
+                "SELECT exercise_id, module_id, passed, checks_passed, checks_total, started_at FROM verify_attempt "
+                "ORDER BY started_at DESC, rowid DESC LIMIT :limit"
+            ),
+            {"limit": limit},
+        ).all()
         conn.rollback()
-    return [RecentAttempt(r.exercise_id, r.module_id, bool(r.passed), r.checks_passed, r.checks_total, r.started_at)
-            for r in rows]
+    return [
+        RecentAttempt(r.exercise_id, r.module_id, bool(r.passed), r.checks_passed, r.checks_total, r.started_at)
+        for r in rows
+    ]
 
 
 def today_summary(engine: Engine, now: datetime, *, entries: int = 3, attempts: int = 3) -> Today:
@@ -111,11 +116,14 @@ def next_items(engine: Engine, module_id: str, limit: int = 5) -> list[NextItem]
     from app.progress import EFFECTIVE_STATUS_SQL
 
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            f"SELECT i.id, i.text, {EFFECTIVE_STATUS_SQL} AS status FROM item i "
-            "LEFT JOIN progress p ON p.item_id = i.id WHERE i.module_id = :module "
-            "AND NOT EXISTS (SELECT 1 FROM item c WHERE c.parent_id = i.id) ORDER BY i.position"
-        ), {"module": module_id}).all()
+        rows = conn.execute(
+            text(
+                f"SELECT i.id, i.text, {EFFECTIVE_STATUS_SQL} AS status FROM item i "
+                "LEFT JOIN progress p ON p.item_id = i.id WHERE i.module_id = :module "
+                "AND NOT EXISTS (SELECT 1 FROM item c WHERE c.parent_id = i.id) ORDER BY i.position"
+            ),
+            {"module": module_id},
+        ).all()
         conn.rollback()
     open_items = [NextItem(r.id, r.text, r.status) for r in rows if r.status != "done"]
     return sorted(open_items, key=lambda item: item.status != "in_progress")[:limit]
@@ -124,20 +132,31 @@ def next_items(engine: Engine, module_id: str, limit: int = 5) -> list[NextItem]
 def verify_failures(engine: Engine, limit: int = 3) -> list[VerifyFailure]:
     """Exercises whose last run failed, the most recent first, each with its one-line hint."""
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT exercise_id, module_id, passed, checks_passed, checks_total, started_at, details "
-            "FROM verify_attempt a WHERE rowid = (SELECT b.rowid FROM verify_attempt b "
-            "WHERE b.exercise_id = a.exercise_id ORDER BY b.started_at DESC, b.rowid DESC LIMIT 1) "
-            "AND NOT passed ORDER BY started_at DESC, rowid DESC LIMIT :limit"
-        ), {"limit": limit}).all()
+        rows = conn.execute(
+            text(
+                "SELECT exercise_id, module_id, passed, checks_passed, checks_total, started_at, details "
+                "FROM verify_attempt a WHERE rowid = (SELECT b.rowid FROM verify_attempt b "
+                "WHERE b.exercise_id = a.exercise_id ORDER BY b.started_at DESC, b.rowid DESC LIMIT 1) "
+                "AND NOT passed ORDER BY started_at DESC, rowid DESC LIMIT :limit"
+            ),
+            {"limit": limit},
+        ).all()
         conn.rollback()
     failures = []
     for r in rows:
         details = attempt_details(r.details)
         hints = details.get("hints") or []
         hint = hints[0] if hints else details.get("error")
-        failures.append(VerifyFailure(r.exercise_id, r.module_id, r.checks_passed, r.checks_total, r.started_at,
-                                      " ".join(str(hint).split()) if hint else None))
+        failures.append(
+            VerifyFailure(
+                r.exercise_id,
+                r.module_id,
+                r.checks_passed,
+                r.checks_total,
+                r.started_at,
+                " ".join(str(hint).split()) if hint else None,
+            )
+        )
     return failures
 
 

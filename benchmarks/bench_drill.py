@@ -40,8 +40,9 @@ WATCH_TORCH = (
 def _first_prompt_seconds(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Seconds from spawn to the first 'Prompt' panel on stdout; then quit with q."""
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     seen = b""
     with selectors.DefaultSelector() as selector:
         selector.register(child.stdout, selectors.EVENT_READ)
@@ -124,24 +125,41 @@ def main() -> None:
         starts = [_first_prompt_seconds([*learn, "drill", "--new", "5"], env)[0] for _ in range(repeats)]
         _, err = _first_prompt_seconds([sys.executable, "-c", WATCH_TORCH, "drill", "--new", "5"], env)
         baseline = statistics.median(
-            _timed([sys.executable, "-c", "import sqlalchemy, rich.console, typer"], env) for _ in range(repeats))
+            _timed([sys.executable, "-c", "import sqlalchemy, rich.console, typer"], env) for _ in range(repeats)
+        )
         status = statistics.median(_timed([*learn, "status"], env) for _ in range(repeats))
         cpu = statistics.median(_cpu_seconds([*learn, "drill", "--new", "5"], env) for _ in range(repeats))
         cpu_base = statistics.median(
-            _cpu_seconds([sys.executable, "-c", "import sqlalchemy, rich.console, typer"], env) for _ in range(repeats))
+            _cpu_seconds([sys.executable, "-c", "import sqlalchemy, rich.console, typer"], env) for _ in range(repeats)
+        )
         latencies = _grade_to_next(40)
     torch_line = next((line for line in err.splitlines() if line.startswith("torch imported")), "torch imported: ?")
-    rows.append(("`learn drill` to the first prompt (median)", f"{1000 * statistics.median(starts):.0f} ms "
-                 f"(min {1000 * min(starts):.0f}, max {1000 * max(starts):.0f})", "<= 500 ms"))
-    rows.append(("CPU time (user+sys) of `learn drill`: start, first prompt, q (median)", f"{1000 * cpu:.0f} ms "
-                 f"(imports of sqlalchemy, rich, typer alone: {1000 * cpu_base:.0f} ms)", "<= 500 ms"))
+    rows.append(
+        (
+            "`learn drill` to the first prompt (median)",
+            f"{1000 * statistics.median(starts):.0f} ms (min {1000 * min(starts):.0f}, max {1000 * max(starts):.0f})",
+            "<= 500 ms",
+        )
+    )
+    rows.append(
+        (
+            "CPU time (user+sys) of `learn drill`: start, first prompt, q (median)",
+            f"{1000 * cpu:.0f} ms (imports of sqlalchemy, rich, typer alone: {1000 * cpu_base:.0f} ms)",
+            "<= 500 ms",
+        )
+    )
     rows.append(("... with torch imported by it", torch_line.split(": ")[1], "False"))
     rows.append(("`python -c 'import sqlalchemy, rich.console, typer'`", f"{1000 * baseline:.0f} ms", "(baseline)"))
     rows.append(("`learn status`, whole process (for comparison)", f"{1000 * status:.0f} ms", ""))
     rows.append(("first `learn drill list` (curriculum + deck sync)", f"{1000 * first_sync:.0f} ms", "(one-off)"))
-    rows.append((f"grade a card -> next prompt shown (median of {len(latencies)})",
-                 f"{1000 * statistics.median(latencies):.1f} ms (p90 {1000 * sorted(latencies)[int(0.9 * len(latencies))]:.1f}, "
-                 f"max {1000 * max(latencies):.1f})", "<= 30 ms"))
+    rows.append(
+        (
+            f"grade a card -> next prompt shown (median of {len(latencies)})",
+            f"{1000 * statistics.median(latencies):.1f} ms (p90 {1000 * sorted(latencies)[int(0.9 * len(latencies))]:.1f}, "
+            f"max {1000 * max(latencies):.1f})",
+            "<= 30 ms",
+        )
+    )
     print("| Measure | Result | Target |\n|---|---|---|")
     for measure, result, target in rows:
         print(f"| {measure} | {result} | {target} |")

@@ -72,7 +72,9 @@ def main() -> None:
         status = _median_run([*learn, "status"], env, repeats)
     rows.append(("`learn --help`, cold start", f"{1000 * helps:.0f} ms", "<= 150 ms"))
     rows.append(("`python -c 'import sqlmodel'`", f"{1000 * base:.0f} ms", "(baseline)"))
-    rows.append(("`learn status`, cold start", f"{1000 * status:.0f} ms = {status / base:.2f}x the baseline", "<= 1.3x"))
+    rows.append(
+        ("`learn status`, cold start", f"{1000 * status:.0f} ms = {status / base:.2f}x the baseline", "<= 1.3x")
+    )
 
     from app import locations
 
@@ -85,7 +87,9 @@ def main() -> None:
             write_synthetic_curriculum(folder, n)
             seconds = _sync_seconds(folder, 1 if args.quick else 3)
             target = "<= 5 s" if n == 50_000 else "linear"
-            rows.append((f"sync of {n:,} generated items", f"{seconds:.2f} s ({1e6 * seconds / n:.0f} µs/item)", target))
+            rows.append(
+                (f"sync of {n:,} generated items", f"{seconds:.2f} s ({1e6 * seconds / n:.0f} µs/item)", target)
+            )
 
     print("| benchmark | measured | target |\n|---|---|---|")
     for name, value, target in rows:

@@ -46,8 +46,10 @@ def markdown(data: dict[str, Any]) -> str:
     lines = [
         f"Device: {data['device']}; torch {v['torch']}, triton {v['triton']}, CUDA {v['cuda']}, Python {v['python']}.",
         f"Command: `{data['command']}`.",
-        (f"Roofline measured in the same run: device-to-device copy {roof['bandwidth_gbps']:,.0f} GB/s, "
-         f"{roof['tflops_dtype']} torch.matmul {roof['tflops']:,.0f} TFLOP/s."),
+        (
+            f"Roofline measured in the same run: device-to-device copy {roof['bandwidth_gbps']:,.0f} GB/s, "
+            f"{roof['tflops_dtype']} torch.matmul {roof['tflops']:,.0f} TFLOP/s."
+        ),
         "",
         "| kernel | size | ms | throughput | torch ms | speedup | of roofline | target |",
         "|---|---|---:|---:|---:|---:|---:|---|",
@@ -78,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, "-m", "app.cli.main", "bench", *args.kernels, "--json"]
         if args.sizes:
             cmd += ["--sizes", args.sizes]
-        proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True, check=False)  # stderr (errors) passes through
+        proc = subprocess.run(
+            cmd, cwd=REPO, stdout=subprocess.PIPE, text=True, check=False
+        )  # stderr (errors) passes through
         if not proc.stdout.strip():
             return proc.returncode or 1
         args.save.write_text(proc.stdout)

@@ -65,8 +65,9 @@ def time_start(env: dict[str, str], markers: list[bytes], timeout: float = 20.0)
     main_fd, child_fd = pty.openpty()
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     started = time.perf_counter()
-    child = subprocess.Popen(_learn_command(), stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env,
-                             cwd=REPO, start_new_session=True)
+    child = subprocess.Popen(
+        _learn_command(), stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, cwd=REPO, start_new_session=True
+    )
     os.close(child_fd)
     seen = b""
     elapsed = None
@@ -196,8 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"TUI benchmarks, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average {load:.2f}\n")
     print("| what | median | best | p90 | target | |")
     print("|---|---|---|---|---|---|")
-    print(_row(f"`learn` to the first painted dashboard (80x24, {len(starts)} runs)", [w for w, _ in starts],
-               START_TARGET_MS))
+    print(
+        _row(
+            f"`learn` to the first painted dashboard (80x24, {len(starts)} runs)",
+            [w for w, _ in starts],
+            START_TARGET_MS,
+        )
+    )
     cpu = [c for _, c in starts if c is not None]
     if cpu:
         print(_row("the same, CPU time of the process (what an idle machine waits)", cpu, START_TARGET_MS))

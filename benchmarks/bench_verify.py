@@ -62,20 +62,30 @@ def main() -> None:
     wanted = options.modules or sorted(modules, key=lambda m: (not m[:1].isdigit(), m))
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "LEARN_HOME": f"{tmp}/home", "LEARN_WORKSPACE": f"{tmp}/workspace"}
-        subprocess.run([sys.executable, "-m", "app.cli.main", "sync"], cwd=REPO, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "app.cli.main", "sync"], cwd=REPO, env=env, check=True, capture_output=True
+        )
         load_before = os.getloadavg()[0]
         print("| module | needs torch | stubs (median) | references (median) | target |")
         print("|---|---|---|---|---|")
         for module in wanted:
             label = module_label(module)
-            subprocess.run([sys.executable, "-m", "app.cli.main", "start", label], cwd=REPO, env=env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "app.cli.main", "start", label],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             stubs = statistics.median(_wall(["verify", label], env) for _ in range(options.runs))
             refs = statistics.median(_wall(["verify", "--reference", label], env) for _ in range(options.runs))
             target = TORCH_TARGET_S if modules.get(module) else NUMPY_TARGET_S
             verdict = "met" if max(stubs, refs) <= target else "**missed**"
-            print(f"| {label} | {'yes' if modules.get(module) else 'no'} | {stubs:.2f} s | {refs:.2f} s | "
-                  f"<= {target:g} s: {verdict} |", flush=True)
+            print(
+                f"| {label} | {'yes' if modules.get(module) else 'no'} | {stubs:.2f} s | {refs:.2f} s | "
+                f"<= {target:g} s: {verdict} |",
+                flush=True,
+            )
         print(f"\nload average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; {os.cpu_count()} cores")
 
 

@@ -32,8 +32,10 @@ def check_device(*tensors: torch.Tensor, names: tuple[str, ...]) -> None:
         raise ValueError(f"tensors must be on one device: {listed}")
     device = tensors[0].device
     if device.type != "cuda" and not is_interpreting():
-        raise ValueError(f"{names[0]} is on {device}: Triton kernels need a CUDA tensor, "
-                         "or TRITON_INTERPRET=1 set before `kernels` is imported to run on CPU")
+        raise ValueError(
+            f"{names[0]} is on {device}: Triton kernels need a CUDA tensor, "
+            "or TRITON_INTERPRET=1 set before `kernels` is imported to run on CPU"
+        )
 
 
 def check_dtype(t: torch.Tensor, name: str, allowed: tuple[torch.dtype, ...]) -> None:
@@ -44,8 +46,10 @@ def check_dtype(t: torch.Tensor, name: str, allowed: tuple[torch.dtype, ...]) ->
 
 def check_contiguous(t: torch.Tensor, name: str) -> None:
     if not t.is_contiguous():
-        raise ValueError(f"{name} must be contiguous (strides {tuple(t.stride())} for shape {tuple(t.shape)}); "
-                         "call .contiguous() first")
+        raise ValueError(
+            f"{name} must be contiguous (strides {tuple(t.stride())} for shape {tuple(t.shape)}); "
+            "call .contiguous() first"
+        )
 
 
 def check_ndim(t: torch.Tensor, name: str, ndim: int, layout: str) -> None:

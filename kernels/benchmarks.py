@@ -78,10 +78,18 @@ class Benchmark:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "summary": self.summary, "size": self.size_label, "sizes": list(self.sizes),
-            "metric": self.metric, "bytes": self.bytes_formula, "flops": self.flops_formula, "torch": self.torch_label,
-            "targets": [{"kind": t.kind, "at_least": t.at_least, "sizes": list(t.sizes), "text": t.describe(self.torch_label)}
-                        for t in self.targets],
+            "name": self.name,
+            "summary": self.summary,
+            "size": self.size_label,
+            "sizes": list(self.sizes),
+            "metric": self.metric,
+            "bytes": self.bytes_formula,
+            "flops": self.flops_formula,
+            "torch": self.torch_label,
+            "targets": [
+                {"kind": t.kind, "at_least": t.at_least, "sizes": list(t.sizes), "text": t.describe(self.torch_label)}
+                for t in self.targets
+            ],
         }
 
 
@@ -147,7 +155,9 @@ def _layer_norm(n_cols: int, device: str) -> Case:
     from kernels.norms import layer_norm
 
     x, weight, bias = _row_inputs(n_cols, device)
-    return Case(lambda: layer_norm(x, weight, bias, eps=1e-5), lambda: F.layer_norm(x, (n_cols,), weight, bias, eps=1e-5))
+    return Case(
+        lambda: layer_norm(x, weight, bias, eps=1e-5), lambda: F.layer_norm(x, (n_cols,), weight, bias, eps=1e-5)
+    )
 
 
 def rms_norm_torch(x, weight, eps: float = 1e-6):
@@ -168,7 +178,10 @@ def _rms_norm(n_cols: int, device: str) -> Case:
 def _square_fp16(n: int, device: str):
     import torch
 
-    return (torch.randn(n, n, device=device, dtype=torch.float16), torch.randn(n, n, device=device, dtype=torch.float16))
+    return (
+        torch.randn(n, n, device=device, dtype=torch.float16),
+        torch.randn(n, n, device=device, dtype=torch.float16),
+    )
 
 
 def _matmul(n: int, device: str) -> Case:
@@ -215,11 +228,16 @@ def _flash_attention(seq: int, device: str) -> Case:
 
     from kernels.flash_attention import flash_attention
 
-    q, k, v = (torch.randn(ATTN_BATCH, ATTN_HEADS, seq, ATTN_HEAD_DIM, device=device, dtype=torch.float16) for _ in range(3))
+    q, k, v = (
+        torch.randn(ATTN_BATCH, ATTN_HEADS, seq, ATTN_HEAD_DIM, device=device, dtype=torch.float16) for _ in range(3)
+    )
     # The backend is pinned once around all of torch's timed calls, not per call: entering the
     # context manager costs microseconds, as much as a short attention call.
-    return Case(lambda: flash_attention(q, k, v, causal=False), lambda: F.scaled_dot_product_attention(q, k, v),
-                torch_context=lambda: sdpa_kernel(SDPBackend.FLASH_ATTENTION))
+    return Case(
+        lambda: flash_attention(q, k, v, causal=False),
+        lambda: F.scaled_dot_product_attention(q, k, v),
+        torch_context=lambda: sdpa_kernel(SDPBackend.FLASH_ATTENTION),
+    )
 
 
 VECTOR_SIZES = powers_of_two(12, 28, 2)  # 4 Ki .. 256 Mi elements: launch-bound to bandwidth-bound
@@ -227,66 +245,144 @@ ROW_SIZES = powers_of_two(8, 14)  # row length 256 .. 16384 at 4096 rows
 BIG_VECTORS = (2**26, 2**28)  # 256 MiB and 1 GiB of fp32 per operand: far past L2, launch cost negligible
 WIDE_ROWS = (4096, 8192)  # 4096 x 4096 and 4096 x 8192: 32-128 MiB per operand
 
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (
-    Benchmark(
-        "vector_add", "z = x + y, fp32", "elements", VECTOR_SIZES, GBPS,
-        "3 * n * 4  (read x, y; write z)", "n", lambda n: 12 * n, lambda n: n, pow2_label,
-        _vector_add, "torch x + y", (Target("bandwidth", 0.90, BIG_VECTORS),),
-    ),
-    Benchmark(
-        "int8_add", "quantized add, int8 in and out, per-tensor scale and zero point", "elements", VECTOR_SIZES, GBPS,
-        "3 * n  (read a_q, b_q; write out)", "8 * n integer ops  (2 subtract, 2 multiply, add; round, shift, zero point)",
-        lambda n: 3 * n, lambda n: 8 * n, pow2_label, _int8_add, "int8_add_reference (torch ops)", (Target("bandwidth", 0.90, BIG_VECTORS),),
-    ),
-    Benchmark(
-        "softmax", f"row softmax of {ROWS} x N, fp32", f"N (row length; {ROWS} rows)", ROW_SIZES, GBPS,
-        f"2 * {ROWS} * N * 4  (read x, write y)", f"5 * {ROWS} * N  (max, subtract, exp, sum, divide)",
-        lambda n: 2 * ROWS * n * 4, lambda n: 5 * ROWS * n, lambda n: f"{ROWS}x{n}", _softmax, "torch.softmax",
-        (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
-    ),
-    Benchmark(
-        "layer_norm", f"LayerNorm forward of {ROWS} x N, fp16", f"N (hidden size; {ROWS} rows)", ROW_SIZES, GBPS,
-        f"2 * {ROWS} * N * 2 + 2 * N * 2  (read x, write y; read weight, bias)",
-        f"8 * {ROWS} * N  (mean: add; variance: subtract, square, add; normalize: subtract, scale, weight, bias)",
-        lambda n: 2 * ROWS * n * 2 + 2 * n * 2, lambda n: 8 * ROWS * n, lambda n: f"{ROWS}x{n}", _layer_norm, "F.layer_norm",
-        (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
-    ),
-    Benchmark(
-        "rms_norm", f"RMSNorm forward of {ROWS} x N, fp16", f"N (hidden size; {ROWS} rows)", ROW_SIZES, GBPS,
-        f"2 * {ROWS} * N * 2 + N * 2  (read x, write y; read weight)", f"4 * {ROWS} * N  (square, add, scale, weight)",
-        lambda n: 2 * ROWS * n * 2 + n * 2, lambda n: 4 * ROWS * n, lambda n: f"{ROWS}x{n}", _rms_norm, "eager RMSNorm",
-        (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
-    ),
-    Benchmark(
-        "matmul", "C = A @ B, fp16 in, fp32 accumulate, fp16 out", "n (M = N = K)", powers_of_two(8, 13), TFLOPS,
-        "3 * n^2 * 2  (read A, B; write C)", "2 * n^3", lambda n: 6 * n * n, lambda n: 2 * n**3, lambda n: f"{n}^3",
-        _matmul, "torch.matmul", (Target("torch", 0.9, (4096,)),),
-    ),
-    Benchmark(
-        "matmul_naive", "C = A @ B, fp16, one program per output element (the baseline to beat)", "n (M = N = K)",
-        powers_of_two(8, 12), TFLOPS, "3 * n^2 * 2  (read A, B; write C)", "2 * n^3",
-        lambda n: 6 * n * n, lambda n: 2 * n**3, lambda n: f"{n}^3", _matmul_naive, "torch.matmul",
-    ),
-    Benchmark(
-        "w8a16_matmul", f"y = x @ W^T, x fp16 M x {W8A16_K}, W int8 {W8A16_N} x {W8A16_K} (a Linear's weight), fp32 row scales",
-        f"M (tokens; K = N = {W8A16_K})", (16, 64, 256, 1024, 4096), TFLOPS,
-        f"M * {W8A16_K} * 2 + {W8A16_N} * {W8A16_K} + {W8A16_N} * 4 + M * {W8A16_N} * 2  (read x, W, scales; write y)",
-        f"2 * M * {W8A16_K} * {W8A16_N}",
-        lambda m: m * W8A16_K * 2 + W8A16_N * W8A16_K + W8A16_N * 4 + m * W8A16_N * 2,
-        lambda m: 2 * m * W8A16_K * W8A16_N, lambda m: f"{m}x{W8A16_K}x{W8A16_N}", _w8a16_matmul,
-        "torch dequantize + F.linear",
-    ),
-    Benchmark(
-        "flash_attention", f"attention forward, fp16, batch {ATTN_BATCH} x heads {ATTN_HEADS}, head dim {ATTN_HEAD_DIM}, not causal",
-        f"sequence length ({ATTN_BATCH * ATTN_HEADS} batch x heads, head dim {ATTN_HEAD_DIM})", powers_of_two(9, 14), TFLOPS,
-        f"4 * {ATTN_BATCH * ATTN_HEADS} * S * {ATTN_HEAD_DIM} * 2  (read q, k, v; write o)",
-        f"4 * {ATTN_BATCH * ATTN_HEADS} * S^2 * {ATTN_HEAD_DIM}  (Q K^T and P V, 2 * S^2 * d each)",
-        lambda s: 4 * ATTN_BATCH * ATTN_HEADS * s * ATTN_HEAD_DIM * 2,
-        lambda s: 4 * ATTN_BATCH * ATTN_HEADS * s * s * ATTN_HEAD_DIM,
-        lambda s: f"{ATTN_BATCH * ATTN_HEADS}x{s}x{ATTN_HEAD_DIM}", _flash_attention, "SDPA flash backend",
-        (Target("torch", 0.8, (4096,)),),
-    ),
-)}
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b
+    for b in (
+        Benchmark(
+            "vector_add",
+            "z = x + y, fp32",
+            "elements",
+            VECTOR_SIZES,
+            GBPS,
+            "3 * n * 4  (read x, y; write z)",
+            "n",
+            lambda n: 12 * n,
+            lambda n: n,
+            pow2_label,
+            _vector_add,
+            "torch x + y",
+            (Target("bandwidth", 0.90, BIG_VECTORS),),
+        ),
+        Benchmark(
+            "int8_add",
+            "quantized add, int8 in and out, per-tensor scale and zero point",
+            "elements",
+            VECTOR_SIZES,
+            GBPS,
+            "3 * n  (read a_q, b_q; write out)",
+            "8 * n integer ops  (2 subtract, 2 multiply, add; round, shift, zero point)",
+            lambda n: 3 * n,
+            lambda n: 8 * n,
+            pow2_label,
+            _int8_add,
+            "int8_add_reference (torch ops)",
+            (Target("bandwidth", 0.90, BIG_VECTORS),),
+        ),
+        Benchmark(
+            "softmax",
+            f"row softmax of {ROWS} x N, fp32",
+            f"N (row length; {ROWS} rows)",
+            ROW_SIZES,
+            GBPS,
+            f"2 * {ROWS} * N * 4  (read x, write y)",
+            f"5 * {ROWS} * N  (max, subtract, exp, sum, divide)",
+            lambda n: 2 * ROWS * n * 4,
+            lambda n: 5 * ROWS * n,
+            lambda n: f"{ROWS}x{n}",
+            _softmax,
+            "torch.softmax",
+            (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
+        ),
+        Benchmark(
+            "layer_norm",
+            f"LayerNorm forward of {ROWS} x N, fp16",
+            f"N (hidden size; {ROWS} rows)",
+            ROW_SIZES,
+            GBPS,
+            f"2 * {ROWS} * N * 2 + 2 * N * 2  (read x, write y; read weight, bias)",
+            f"8 * {ROWS} * N  (mean: add; variance: subtract, square, add; normalize: subtract, scale, weight, bias)",
+            lambda n: 2 * ROWS * n * 2 + 2 * n * 2,
+            lambda n: 8 * ROWS * n,
+            lambda n: f"{ROWS}x{n}",
+            _layer_norm,
+            "F.layer_norm",
+            (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
+        ),
+        Benchmark(
+            "rms_norm",
+            f"RMSNorm forward of {ROWS} x N, fp16",
+            f"N (hidden size; {ROWS} rows)",
+            ROW_SIZES,
+            GBPS,
+            f"2 * {ROWS} * N * 2 + N * 2  (read x, write y; read weight)",
+            f"4 * {ROWS} * N  (square, add, scale, weight)",
+            lambda n: 2 * ROWS * n * 2 + n * 2,
+            lambda n: 4 * ROWS * n,
+            lambda n: f"{ROWS}x{n}",
+            _rms_norm,
+            "eager RMSNorm",
+            (Target("bandwidth", 0.85, WIDE_ROWS), Target("torch", 1.0, WIDE_ROWS)),
+        ),
+        Benchmark(
+            "matmul",
+            "C = A @ B, fp16 in, fp32 accumulate, fp16 out",
+            "n (M = N = K)",
+            powers_of_two(8, 13),
+            TFLOPS,
+            "3 * n^2 * 2  (read A, B; write C)",
+            "2 * n^3",
+            lambda n: 6 * n * n,
+            lambda n: 2 * n**3,
+            lambda n: f"{n}^3",
+            _matmul,
+            "torch.matmul",
+            (Target("torch", 0.9, (4096,)),),
+        ),
+        Benchmark(
+            "matmul_naive",
+            "C = A @ B, fp16, one program per output element (the baseline to beat)",
+            "n (M = N = K)",
+            powers_of_two(8, 12),
+            TFLOPS,
+            "3 * n^2 * 2  (read A, B; write C)",
+            "2 * n^3",
+            lambda n: 6 * n * n,
+            lambda n: 2 * n**3,
+            lambda n: f"{n}^3",
+            _matmul_naive,
+            "torch.matmul",
+        ),
+        Benchmark(
+            "w8a16_matmul",
+            f"y = x @ W^T, x fp16 M x {W8A16_K}, W int8 {W8A16_N} x {W8A16_K} (a Linear's weight), fp32 row scales",
+            f"M (tokens; K = N = {W8A16_K})",
+            (16, 64, 256, 1024, 4096),
+            TFLOPS,
+            f"M * {W8A16_K} * 2 + {W8A16_N} * {W8A16_K} + {W8A16_N} * 4 + M * {W8A16_N} * 2  (read x, W, scales; write y)",
+            f"2 * M * {W8A16_K} * {W8A16_N}",
+            lambda m: m * W8A16_K * 2 + W8A16_N * W8A16_K + W8A16_N * 4 + m * W8A16_N * 2,
+            lambda m: 2 * m * W8A16_K * W8A16_N,
+            lambda m: f"{m}x{W8A16_K}x{W8A16_N}",
+            _w8a16_matmul,
+            "torch dequantize + F.linear",
+        ),
+        Benchmark(
+            "flash_attention",
+            f"attention forward, fp16, batch {ATTN_BATCH} x heads {ATTN_HEADS}, head dim {ATTN_HEAD_DIM}, not causal",
+            f"sequence length ({ATTN_BATCH * ATTN_HEADS} batch x heads, head dim {ATTN_HEAD_DIM})",
+            powers_of_two(9, 14),
+            TFLOPS,
+            f"4 * {ATTN_BATCH * ATTN_HEADS} * S * {ATTN_HEAD_DIM} * 2  (read q, k, v; write o)",
+            f"4 * {ATTN_BATCH * ATTN_HEADS} * S^2 * {ATTN_HEAD_DIM}  (Q K^T and P V, 2 * S^2 * d each)",
+            lambda s: 4 * ATTN_BATCH * ATTN_HEADS * s * ATTN_HEAD_DIM * 2,
+            lambda s: 4 * ATTN_BATCH * ATTN_HEADS * s * s * ATTN_HEAD_DIM,
+            lambda s: f"{ATTN_BATCH * ATTN_HEADS}x{s}x{ATTN_HEAD_DIM}",
+            _flash_attention,
+            "SDPA flash backend",
+            (Target("torch", 0.8, (4096,)),),
+        ),
+    )
+}
 
 
 # --- results: the metric math, pure, so it is tested with injected timings ---
@@ -336,11 +432,21 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kernel": self.kernel, "size": self.size, "shape": self.shape, "metric": self.metric,
-            "bytes": self.nbytes, "flops": self.flops, "ms": self.ms, "torch_ms": self.torch_ms,
-            "throughput": self.throughput, "torch_throughput": self.torch_throughput, "speedup": self.speedup,
-            "roofline_fraction": self.roofline_fraction, "targets": [c.to_json() for c in self.checks],
-            "met": self.met, "error": self.error,
+            "kernel": self.kernel,
+            "size": self.size,
+            "shape": self.shape,
+            "metric": self.metric,
+            "bytes": self.nbytes,
+            "flops": self.flops,
+            "ms": self.ms,
+            "torch_ms": self.torch_ms,
+            "throughput": self.throughput,
+            "torch_throughput": self.torch_throughput,
+            "speedup": self.speedup,
+            "roofline_fraction": self.roofline_fraction,
+            "targets": [c.to_json() for c in self.checks],
+            "met": self.met,
+            "error": self.error,
         }
 
 
@@ -358,11 +464,25 @@ def evaluate(bench: Benchmark, size: int, m: Measurement, roofline: Roofline) ->
         if size not in target.sizes:
             continue
         value = roofline.bandwidth_fraction(nbytes, m.ms) if target.kind == "bandwidth" else speedup
-        checks.append(TargetCheck(target.kind, target.at_least, target.describe(bench.torch_label), value, value >= target.at_least))
+        checks.append(
+            TargetCheck(
+                target.kind, target.at_least, target.describe(bench.torch_label), value, value >= target.at_least
+            )
+        )
     return Result(
-        bench.name, size, bench.shape(size), bench.metric, nbytes, flops, m.ms, m.torch_ms,
-        throughput(bench, size, m.ms), throughput(bench, size, m.torch_ms), speedup,
-        roofline.fraction(nbytes, flops, m.ms), tuple(checks),
+        bench.name,
+        size,
+        bench.shape(size),
+        bench.metric,
+        nbytes,
+        flops,
+        m.ms,
+        m.torch_ms,
+        throughput(bench, size, m.ms),
+        throughput(bench, size, m.torch_ms),
+        speedup,
+        roofline.fraction(nbytes, flops, m.ms),
+        tuple(checks),
     )
 
 
@@ -426,7 +546,9 @@ def _release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def report(info: dict[str, Any], roofline: Roofline, results: Iterable[Result], plan: Sequence[tuple[Benchmark, Sequence[int]]]) -> dict[str, Any]:
+def report(
+    info: dict[str, Any], roofline: Roofline, results: Iterable[Result], plan: Sequence[tuple[Benchmark, Sequence[int]]]
+) -> dict[str, Any]:
     """The whole run as JSON: where it ran, the roofline, every row, and the benchmarks' definitions."""
     rows = [r.to_json() for r in results]
     checks = [c for r in rows for c in r["targets"]]

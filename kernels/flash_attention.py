@@ -45,9 +45,28 @@ LOG2_E = 1.4426950408889634
 
 
 @triton.jit
-def _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale, offs_m, offs_d,
-            SEQ_K, lo, hi, BLOCK_N: tl.constexpr, MASKED: tl.constexpr, CAUSAL: tl.constexpr,
-            INPUT_PRECISION: tl.constexpr):
+def _attend(
+    acc,
+    l_i,
+    m_i,
+    q,
+    k_ptr,
+    v_ptr,
+    stride_kn,
+    stride_kd,
+    stride_vn,
+    stride_vd,
+    qk_scale,
+    offs_m,
+    offs_d,
+    SEQ_K,
+    lo,
+    hi,
+    BLOCK_N: tl.constexpr,
+    MASKED: tl.constexpr,
+    CAUSAL: tl.constexpr,
+    INPUT_PRECISION: tl.constexpr,
+):
     """The online-softmax update over the key blocks [lo, hi): the loop of FlashAttention-2's Algorithm 1.
     MASKED: the blocks may hold keys past SEQ_K or (causal) above the diagonal, so scores are masked;
     the others run without a single compare (most of the work: every block but the last / diagonal)."""
@@ -55,8 +74,9 @@ def _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, str
     for start_n in range(lo, hi, BLOCK_N):
         cols = start_n + offs_n
         if MASKED:
-            k = tl.load(k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd,
-                        mask=cols[:, None] < SEQ_K, other=0.0)
+            k = tl.load(
+                k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd, mask=cols[:, None] < SEQ_K, other=0.0
+            )
         else:
             k = tl.load(k_ptr + cols[:, None] * stride_kn + offs_d[None, :] * stride_kd)
         s = tl.dot(q, tl.trans(k), input_precision=INPUT_PRECISION) * qk_scale  # (BLOCK_M, BLOCK_N), fp32
@@ -72,8 +92,9 @@ def _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, str
         alpha = tl.exp2(m_i - m_new)
         l_i = l_i * alpha + tl.sum(p, axis=1)
         if MASKED:
-            v = tl.load(v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd,
-                        mask=cols[:, None] < SEQ_K, other=0.0)
+            v = tl.load(
+                v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd, mask=cols[:, None] < SEQ_K, other=0.0
+            )
         else:
             v = tl.load(v_ptr + cols[:, None] * stride_vn + offs_d[None, :] * stride_vd)
         # P is rounded to the input dtype for the tensor cores, as in FA-2.
@@ -84,13 +105,30 @@ def _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, str
 
 @triton.jit
 def _flash_attention_fwd_kernel(
-    q_ptr, k_ptr, v_ptr, o_ptr,  # q, o (B, H, SEQ_Q, D); k, v (B, H, SEQ_K, D)
+    q_ptr,
+    k_ptr,
+    v_ptr,
+    o_ptr,  # q, o (B, H, SEQ_Q, D); k, v (B, H, SEQ_K, D)
     qk_scale,  # sm_scale * log2(e): scores come out in log2 units, for exp2
-    stride_qb, stride_qh, stride_qm, stride_qd,
-    stride_kb, stride_kh, stride_kn, stride_kd,
-    stride_vb, stride_vh, stride_vn, stride_vd,
-    stride_ob, stride_oh, stride_om, stride_od,
-    H, SEQ_Q, SEQ_K,
+    stride_qb,
+    stride_qh,
+    stride_qm,
+    stride_qd,
+    stride_kb,
+    stride_kh,
+    stride_kn,
+    stride_kd,
+    stride_vb,
+    stride_vh,
+    stride_vn,
+    stride_vd,
+    stride_ob,
+    stride_oh,
+    stride_om,
+    stride_od,
+    H,
+    SEQ_Q,
+    SEQ_K,
     HEAD_DIM: tl.constexpr,
     BLOCK_M: tl.constexpr,  # query rows per program (a multiple of BLOCK_N)
     BLOCK_N: tl.constexpr,  # keys per step of the inner loop
@@ -108,8 +146,9 @@ def _flash_attention_fwd_kernel(
 
     offs_m = start_m * BLOCK_M + tl.arange(0, BLOCK_M)
     offs_d = tl.arange(0, HEAD_DIM)
-    q = tl.load(q_ptr + offs_m[:, None] * stride_qm + offs_d[None, :] * stride_qd,
-                mask=offs_m[:, None] < SEQ_Q, other=0.0)
+    q = tl.load(
+        q_ptr + offs_m[:, None] * stride_qm + offs_d[None, :] * stride_qd, mask=offs_m[:, None] < SEQ_Q, other=0.0
+    )
 
     m_i = tl.full((BLOCK_M,), -float("inf"), dtype=tl.float32)  # running row max (log2 units)
     l_i = tl.zeros((BLOCK_M,), dtype=tl.float32)  # running sum of exp2(s - m_i)
@@ -124,14 +163,57 @@ def _flash_attention_fwd_kernel(
     full = (SEQ_K // BLOCK_N) * BLOCK_N
     if CAUSAL:
         full = tl.minimum(full, start_m * BLOCK_M)  # BLOCK_M is a multiple of BLOCK_N
-    acc, l_i, m_i = _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale,
-                            offs_m, offs_d, SEQ_K, 0, full, BLOCK_N, False, CAUSAL, INPUT_PRECISION)
-    acc, l_i, m_i = _attend(acc, l_i, m_i, q, k_ptr, v_ptr, stride_kn, stride_kd, stride_vn, stride_vd, qk_scale,
-                            offs_m, offs_d, SEQ_K, full, hi, BLOCK_N, True, CAUSAL, INPUT_PRECISION)
+    acc, l_i, m_i = _attend(
+        acc,
+        l_i,
+        m_i,
+        q,
+        k_ptr,
+        v_ptr,
+        stride_kn,
+        stride_kd,
+        stride_vn,
+        stride_vd,
+        qk_scale,
+        offs_m,
+        offs_d,
+        SEQ_K,
+        0,
+        full,
+        BLOCK_N,
+        False,
+        CAUSAL,
+        INPUT_PRECISION,
+    )
+    acc, l_i, m_i = _attend(
+        acc,
+        l_i,
+        m_i,
+        q,
+        k_ptr,
+        v_ptr,
+        stride_kn,
+        stride_kd,
+        stride_vn,
+        stride_vd,
+        qk_scale,
+        offs_m,
+        offs_d,
+        SEQ_K,
+        full,
+        hi,
+        BLOCK_N,
+        True,
+        CAUSAL,
+        INPUT_PRECISION,
+    )
 
     out = acc / l_i[:, None]
-    tl.store(o_ptr + offs_m[:, None] * stride_om + offs_d[None, :] * stride_od, out.to(o_ptr.dtype.element_ty),
-             mask=offs_m[:, None] < SEQ_Q)
+    tl.store(
+        o_ptr + offs_m[:, None] * stride_om + offs_d[None, :] * stride_od,
+        out.to(o_ptr.dtype.element_ty),
+        mask=offs_m[:, None] < SEQ_Q,
+    )
 
 
 def _config(block_m, block_n, num_stages, num_warps):
@@ -150,19 +232,23 @@ CUDA_CONFIGS = [
 INTERPRETER_CONFIG = {"BLOCK_M": 32, "BLOCK_N": 16}
 
 _flash_attention_fwd_kernel_autotuned = triton.autotune(
-    configs=CUDA_CONFIGS, key=["SEQ_Q", "SEQ_K", "HEAD_DIM", "CAUSAL"])(_flash_attention_fwd_kernel)
+    configs=CUDA_CONFIGS, key=["SEQ_Q", "SEQ_K", "HEAD_DIM", "CAUSAL"]
+)(_flash_attention_fwd_kernel)
 
 
-def flash_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool = False,
-                    sm_scale: float | None = None) -> torch.Tensor:
+def flash_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool = False, sm_scale: float | None = None
+) -> torch.Tensor:
     """softmax(q @ k^T * sm_scale [+ causal mask]) @ v for (batch, heads, seq, head_dim) tensors."""
     check_ndim(q, "q", 4, "(batch, heads, seq_q, head_dim)")
     check_ndim(k, "k", 4, "(batch, heads, seq_k, head_dim)")
     check_ndim(v, "v", 4, "(batch, heads, seq_k, head_dim)")
     B, H, seq_q, head_dim = q.shape
     if k.shape != v.shape or k.shape[:2] != (B, H) or k.shape[3] != head_dim:
-        raise ValueError(f"shapes do not match: q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)}; "
-                         "expected k and v (batch, heads, seq_k, head_dim) with q's batch, heads and head_dim")
+        raise ValueError(
+            f"shapes do not match: q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)}; "
+            "expected k and v (batch, heads, seq_k, head_dim) with q's batch, heads and head_dim"
+        )
     if head_dim not in HEAD_DIMS:
         raise ValueError(f"head_dim is {head_dim}; this kernel takes one of {HEAD_DIMS}")
     seq_k = k.shape[2]
@@ -186,9 +272,11 @@ def flash_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: b
         return (triton.cdiv(seq_q, meta["BLOCK_M"]), B * H)
 
     if use_autotune(q.device):
-        _flash_attention_fwd_kernel_autotuned[grid](*args, HEAD_DIM=head_dim, CAUSAL=bool(causal),
-                                                    INPUT_PRECISION=precision)
+        _flash_attention_fwd_kernel_autotuned[grid](
+            *args, HEAD_DIM=head_dim, CAUSAL=bool(causal), INPUT_PRECISION=precision
+        )
     else:
-        _flash_attention_fwd_kernel[grid](*args, HEAD_DIM=head_dim, CAUSAL=bool(causal), INPUT_PRECISION=precision,
-                                          **INTERPRETER_CONFIG, num_warps=4)
+        _flash_attention_fwd_kernel[grid](
+            *args, HEAD_DIM=head_dim, CAUSAL=bool(causal), INPUT_PRECISION=precision, **INTERPRETER_CONFIG, num_warps=4
+        )
     return o

@@ -86,7 +86,9 @@ def copy_bandwidth_gbps(device: str = "cuda", nbytes: int = COPY_BYTES, *, timer
     return gbps(2 * nbytes, ms)
 
 
-def matmul_tflops(dtype: torch.dtype | None = None, n: int = MATMUL_N, *, device: str = "cuda", timer: Timer = time_ms) -> float:
+def matmul_tflops(
+    dtype: torch.dtype | None = None, n: int = MATMUL_N, *, device: str = "cuda", timer: Timer = time_ms
+) -> float:
     """TFLOP/s of torch.matmul on two n x n matrices (2 * n^3 flops); dtype None means torch.float16."""
     import torch
 
@@ -125,11 +127,14 @@ class Roofline:
         return asdict(self)
 
 
-def measure_roofline(device: str = "cuda", *, timer: Timer = time_ms, copy_bytes: int = COPY_BYTES,
-                     matmul_n: int = MATMUL_N) -> Roofline:
+def measure_roofline(
+    device: str = "cuda", *, timer: Timer = time_ms, copy_bytes: int = COPY_BYTES, matmul_n: int = MATMUL_N
+) -> Roofline:
     """Measure the roofline now (about a second on an H100): once per benchmark run, beside the kernels."""
-    return Roofline(bandwidth_gbps=copy_bandwidth_gbps(device, copy_bytes, timer=timer),
-                    tflops=matmul_tflops(None, matmul_n, device=device, timer=timer))
+    return Roofline(
+        bandwidth_gbps=copy_bandwidth_gbps(device, copy_bytes, timer=timer),
+        tflops=matmul_tflops(None, matmul_n, device=device, timer=timer),
+    )
 
 
 def device_info() -> dict[str, Any]:
@@ -141,6 +146,10 @@ def device_info() -> dict[str, Any]:
 
     return {
         "device": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
-        "versions": {"torch": torch.__version__, "triton": triton.__version__, "cuda": torch.version.cuda,
-                     "python": platform.python_version()},
+        "versions": {
+            "torch": torch.__version__,
+            "triton": triton.__version__,
+            "cuda": torch.version.cuda,
+            "python": platform.python_version(),
+        },
     }

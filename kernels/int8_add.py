@@ -86,8 +86,16 @@ def dequantize(q: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:
     return (q.to(torch.float32) - zero_point) * scale
 
 
-def int8_add_reference(a_q: torch.Tensor, b_q: torch.Tensor, a_scale: float, a_zero: int, b_scale: float,
-                       b_zero: int, out_scale: float, out_zero: int) -> torch.Tensor:
+def int8_add_reference(
+    a_q: torch.Tensor,
+    b_q: torch.Tensor,
+    a_scale: float,
+    a_zero: int,
+    b_scale: float,
+    b_zero: int,
+    out_scale: float,
+    out_zero: int,
+) -> torch.Tensor:
     """The kernel's integer arithmetic (module docstring, steps 1-4) in plain torch ops."""
     _check_operands(a_q, b_q, a_zero, b_zero, out_zero)
     a_mult, b_mult = fixed_point_multipliers(a_scale, b_scale, out_scale)
@@ -104,10 +112,14 @@ def _int8_add_kernel(
     b_ptr,  # int8 input b_q
     out_ptr,  # int8 output
     n_elements,
-    a_zero, b_zero, out_zero,  # zero-points, ints in [-128, 127]
-    a_mult, b_mult,  # fixed-point multipliers: round(scale / out_scale * 2**SHIFT)
+    a_zero,
+    b_zero,
+    out_zero,  # zero-points, ints in [-128, 127]
+    a_mult,
+    b_mult,  # fixed-point multipliers: round(scale / out_scale * 2**SHIFT)
     SHIFT: tl.constexpr,  # fractional bits of the multipliers
-    QMIN: tl.constexpr, QMAX: tl.constexpr,  # the int8 range to saturate to
+    QMIN: tl.constexpr,
+    QMAX: tl.constexpr,  # the int8 range to saturate to
     BLOCK_SIZE: tl.constexpr,
 ):
     pid = tl.program_id(axis=0)
@@ -124,8 +136,16 @@ def _int8_add_kernel(
     tl.store(out_ptr + offsets, out.to(tl.int8), mask=mask)
 
 
-def int8_add(a_q: torch.Tensor, b_q: torch.Tensor, a_scale: float, a_zero: int, b_scale: float, b_zero: int,
-             out_scale: float, out_zero: int) -> torch.Tensor:
+def int8_add(
+    a_q: torch.Tensor,
+    b_q: torch.Tensor,
+    a_scale: float,
+    a_zero: int,
+    b_scale: float,
+    b_zero: int,
+    out_scale: float,
+    out_zero: int,
+) -> torch.Tensor:
     """a + b for int8 tensors quantized per tensor, requantized to (out_scale, out_zero); int8 out."""
     _check_operands(a_q, b_q, a_zero, b_zero, out_zero)
     check_device(a_q, b_q, names=("a_q", "b_q"))
@@ -137,8 +157,22 @@ def int8_add(a_q: torch.Tensor, b_q: torch.Tensor, a_scale: float, a_zero: int, 
     if n_elements == 0:
         return out
     grid = (triton.cdiv(n_elements, BLOCK_SIZE),)
-    _int8_add_kernel[grid](a_q, b_q, out, n_elements, int(a_zero), int(b_zero), int(out_zero), a_mult, b_mult,
-                           SHIFT=SHIFT, QMIN=QMIN, QMAX=QMAX, BLOCK_SIZE=BLOCK_SIZE, num_warps=4)
+    _int8_add_kernel[grid](
+        a_q,
+        b_q,
+        out,
+        n_elements,
+        int(a_zero),
+        int(b_zero),
+        int(out_zero),
+        a_mult,
+        b_mult,
+        SHIFT=SHIFT,
+        QMIN=QMIN,
+        QMAX=QMAX,
+        BLOCK_SIZE=BLOCK_SIZE,
+        num_warps=4,
+    )
     return out
 
 
@@ -150,8 +184,10 @@ def fixed_point_multipliers(a_scale: float, b_scale: float, out_scale: float) ->
     b_mult = round(float(b_scale) / float(out_scale) * (1 << SHIFT))
     # |a_q - a_zero| and |b_q - b_zero| are at most 255; the rounding adds 2**(SHIFT-1).
     if (QMAX - QMIN) * (a_mult + b_mult) + (1 << (SHIFT - 1)) > 2**31 - 1:
-        raise ValueError(f"a_scale / out_scale + b_scale / out_scale = {(a_scale + b_scale) / out_scale:.4g} "
-                         "overflows the int32 accumulator (must be below ~128); choose a larger out_scale")
+        raise ValueError(
+            f"a_scale / out_scale + b_scale / out_scale = {(a_scale + b_scale) / out_scale:.4g} "
+            "overflows the int32 accumulator (must be below ~128); choose a larger out_scale"
+        )
     return a_mult, b_mult
 
 

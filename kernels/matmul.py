@@ -34,11 +34,18 @@ NAIVE_BLOCK_K = 64
 
 @triton.jit
 def _matmul_naive_kernel(
-    a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
-    M, N, K,
-    stride_am, stride_ak,  # elements to step one row / one column of A
-    stride_bk, stride_bn,
-    stride_cm, stride_cn,
+    a_ptr,
+    b_ptr,
+    c_ptr,  # A (M, K), B (K, N), C (M, N)
+    M,
+    N,
+    K,
+    stride_am,
+    stride_ak,  # elements to step one row / one column of A
+    stride_bk,
+    stride_bn,
+    stride_cm,
+    stride_cn,
     BLOCK_K: tl.constexpr,  # chunk of the dot product loaded at once
 ):
     pid = tl.program_id(axis=0)
@@ -72,12 +79,21 @@ def grouped_tile(pid, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, GROUP_
 
 @triton.jit
 def _matmul_kernel(
-    a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
-    M, N, K,
-    stride_am, stride_ak,
-    stride_bk, stride_bn,
-    stride_cm, stride_cn,
-    BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,  # tile sizes
+    a_ptr,
+    b_ptr,
+    c_ptr,  # A (M, K), B (K, N), C (M, N)
+    M,
+    N,
+    K,
+    stride_am,
+    stride_ak,
+    stride_bk,
+    stride_bn,
+    stride_cm,
+    stride_cn,
+    BLOCK_M: tl.constexpr,
+    BLOCK_N: tl.constexpr,
+    BLOCK_K: tl.constexpr,  # tile sizes
     GROUP_M: tl.constexpr,  # rows of tiles swept together, for L2 reuse
     INPUT_PRECISION: tl.constexpr,  # tl.dot's precision for fp32 inputs ("ieee": no TF32)
 ):
@@ -108,8 +124,11 @@ def _matmul_kernel(
 
 
 def _config(block_m, block_n, block_k, group_m, num_stages, num_warps):
-    return triton.Config({"BLOCK_M": block_m, "BLOCK_N": block_n, "BLOCK_K": block_k, "GROUP_M": group_m},
-                         num_stages=num_stages, num_warps=num_warps)
+    return triton.Config(
+        {"BLOCK_M": block_m, "BLOCK_N": block_n, "BLOCK_K": block_k, "GROUP_M": group_m},
+        num_stages=num_stages,
+        num_warps=num_warps,
+    )
 
 
 # The tutorial's CUDA configs; ones that do not fit shared memory (fp32 at the largest tiles) are
@@ -137,8 +156,22 @@ def matmul_naive(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     c = torch.empty((M, N), dtype=a.dtype, device=a.device)
     if M == 0 or N == 0:
         return c
-    _matmul_naive_kernel[(M * N,)](a, b, c, M, N, K, a.stride(0), a.stride(1), b.stride(0), b.stride(1),
-                                   c.stride(0), c.stride(1), BLOCK_K=NAIVE_BLOCK_K, num_warps=1)
+    _matmul_naive_kernel[(M * N,)](
+        a,
+        b,
+        c,
+        M,
+        N,
+        K,
+        a.stride(0),
+        a.stride(1),
+        b.stride(0),
+        b.stride(1),
+        c.stride(0),
+        c.stride(1),
+        BLOCK_K=NAIVE_BLOCK_K,
+        num_warps=1,
+    )
     return c
 
 

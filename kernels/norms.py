@@ -36,8 +36,10 @@ from kernels._launch import FLOAT_DTYPES, check_contiguous, check_device, check_
 
 @triton.jit
 def _layer_norm_fwd_kernel(
-    x_ptr, y_ptr,  # (M, N) input and output, contiguous rows
-    w_ptr, b_ptr,  # (N,) weight and bias
+    x_ptr,
+    y_ptr,  # (M, N) input and output, contiguous rows
+    w_ptr,
+    b_ptr,  # (N,) weight and bias
     N,  # row length
     eps,
     BLOCK_N: tl.constexpr,  # next power of two >= N
@@ -60,7 +62,8 @@ def _layer_norm_fwd_kernel(
 
 @triton.jit
 def _rms_norm_fwd_kernel(
-    x_ptr, y_ptr,  # (M, N) input and output, contiguous rows
+    x_ptr,
+    y_ptr,  # (M, N) input and output, contiguous rows
     w_ptr,  # (N,) weight
     rstd_ptr,  # (M,) fp32: 1 / sqrt(mean(x^2) + eps) per row, kept for the backward
     N,
@@ -81,11 +84,14 @@ def _rms_norm_fwd_kernel(
 
 @triton.jit
 def _rms_norm_bwd_kernel(
-    dy_ptr, x_ptr, dx_ptr,  # (M, N), contiguous rows
+    dy_ptr,
+    x_ptr,
+    dx_ptr,  # (M, N), contiguous rows
     w_ptr,  # (N,) weight
     rstd_ptr,  # (M,) fp32, from the forward
     dw_partial_ptr,  # (P, N) fp32: row p gets program p's partial sum of dw
-    M, N,
+    M,
+    N,
     rows_per_program,
     BLOCK_N: tl.constexpr,
 ):
@@ -116,8 +122,9 @@ def layer_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: f
     check_device(x, weight, bias, names=("x", "weight", "bias"))
     y = torch.empty_like(x2d)
     if y.numel() > 0:
-        _layer_norm_fwd_kernel[(x2d.shape[0],)](x2d, y, weight, bias, x2d.shape[1], eps, BLOCK_N=block_n,
-                                               num_warps=num_warps)
+        _layer_norm_fwd_kernel[(x2d.shape[0],)](
+            x2d, y, weight, bias, x2d.shape[1], eps, BLOCK_N=block_n, num_warps=num_warps
+        )
     return y.view(x.shape)
 
 
@@ -151,8 +158,9 @@ class _RMSNorm(torch.autograd.Function):
         rows_per_program = triton.cdiv(M, programs) if M else 0
         dw_partial = torch.zeros((programs, N), dtype=torch.float32, device=x2d.device)
         if dx.numel() > 0:
-            _rms_norm_bwd_kernel[(programs,)](dy2d, x2d, dx, weight, rstd, dw_partial, M, N, rows_per_program,
-                                              BLOCK_N=block_n, num_warps=num_warps)
+            _rms_norm_bwd_kernel[(programs,)](
+                dy2d, x2d, dx, weight, rstd, dw_partial, M, N, rows_per_program, BLOCK_N=block_n, num_warps=num_warps
+            )
         dw = dw_partial.sum(dim=0).to(weight.dtype)
         return dx.view(dy.shape), dw, None
 

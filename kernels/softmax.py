@@ -63,6 +63,5 @@ def softmax(x: torch.Tensor) -> torch.Tensor:
     block_size = triton.next_power_of_2(n_cols)
     # More warps for longer rows, so each thread keeps few elements in registers.
     num_warps = 4 if block_size <= 2048 else 8 if block_size <= 8192 else 16
-    _softmax_kernel[(n_rows,)](out, x, x.stride(0), out.stride(0), n_cols, BLOCK_SIZE=block_size,
-                               num_warps=num_warps)
+    _softmax_kernel[(n_rows,)](out, x, x.stride(0), out.stride(0), n_cols, BLOCK_SIZE=block_size, num_warps=num_warps)
     return out

@@ -43,12 +43,22 @@ def quantize_weight_per_channel(w: torch.Tensor) -> tuple[torch.Tensor, torch.Te
 
 @triton.jit
 def _w8a16_matmul_kernel(
-    x_ptr, w_ptr, s_ptr, y_ptr,  # x (M, K), w_q (N, K) int8, scales (N,), y (M, N)
-    M, N, K,
-    stride_xm, stride_xk,
-    stride_wn, stride_wk,
-    stride_ym, stride_yn,
-    BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
+    x_ptr,
+    w_ptr,
+    s_ptr,
+    y_ptr,  # x (M, K), w_q (N, K) int8, scales (N,), y (M, N)
+    M,
+    N,
+    K,
+    stride_xm,
+    stride_xk,
+    stride_wn,
+    stride_wk,
+    stride_ym,
+    stride_yn,
+    BLOCK_M: tl.constexpr,
+    BLOCK_N: tl.constexpr,
+    BLOCK_K: tl.constexpr,
     GROUP_M: tl.constexpr,
     INPUT_PRECISION: tl.constexpr,  # tl.dot's precision for fp32 x ("ieee": no TF32)
 ):
@@ -81,8 +91,11 @@ def _w8a16_matmul_kernel(
 
 
 def _config(block_m, block_n, block_k, num_stages, num_warps):
-    return triton.Config({"BLOCK_M": block_m, "BLOCK_N": block_n, "BLOCK_K": block_k, "GROUP_M": 8},
-                         num_stages=num_stages, num_warps=num_warps)
+    return triton.Config(
+        {"BLOCK_M": block_m, "BLOCK_N": block_n, "BLOCK_K": block_k, "GROUP_M": 8},
+        num_stages=num_stages,
+        num_warps=num_warps,
+    )
 
 
 # Small M (decoding) wants narrow M tiles and deep K pipelining; large M wants the big tiles.
@@ -106,8 +119,10 @@ def w8a16_matmul(x: torch.Tensor, w_q: torch.Tensor, scales: torch.Tensor) -> to
     if x.shape[1] != w_q.shape[1]:
         raise ValueError(f"x {tuple(x.shape)} and w_q {tuple(w_q.shape)} must share K (x's dim 1, w_q's dim 1)")
     if scales.shape != (w_q.shape[0],):
-        raise ValueError(f"scales must have shape ({w_q.shape[0]},), one per row of w_q {tuple(w_q.shape)}, "
-                         f"got {tuple(scales.shape)}")
+        raise ValueError(
+            f"scales must have shape ({w_q.shape[0]},), one per row of w_q {tuple(w_q.shape)}, "
+            f"got {tuple(scales.shape)}"
+        )
     check_dtype(x, "x", FLOAT_DTYPES)
     check_dtype(w_q, "w_q", (torch.int8,))
     check_dtype(scales, "scales", FLOAT_DTYPES)
@@ -117,7 +132,20 @@ def w8a16_matmul(x: torch.Tensor, w_q: torch.Tensor, scales: torch.Tensor) -> to
     y = torch.empty((M, N), dtype=x.dtype, device=x.device)
     if M == 0 or N == 0:
         return y
-    args = (x, w_q, scales, y, M, N, K, x.stride(0), x.stride(1), w_q.stride(0), w_q.stride(1),
-            y.stride(0), y.stride(1))
+    args = (
+        x,
+        w_q,
+        scales,
+        y,
+        M,
+        N,
+        K,
+        x.stride(0),
+        x.stride(1),
+        w_q.stride(0),
+        w_q.stride(1),
+        y.stride(0),
+        y.stride(1),
+    )
     launch_tiled(_w8a16_matmul_kernel, _w8a16_matmul_kernel_autotuned, INTERPRETER_CONFIG, args, M, N, x)
     return y

@@ -15,8 +15,17 @@ from reference_impls.exercise import ID_PATTERN, ExerciseInfo, SpecError
 
 CATALOG = REFERENCE_ROOT / "catalog.toml"
 
-_TYPES = {"title": str, "items": list, "reference": str, "needs": list, "module": str,
-          "time_limit_s": (int, float), "memory_limit_mb": int, "oracle": str, "source": str}
+_TYPES = {
+    "title": str,
+    "items": list,
+    "reference": str,
+    "needs": list,
+    "module": str,
+    "time_limit_s": (int, float),
+    "memory_limit_mb": int,
+    "oracle": str,
+    "source": str,
+}
 _REQUIRED = ("title", "items", "reference")
 
 

@@ -325,7 +325,9 @@ class Exercise(ExerciseInfo):
             if unknown:
                 raise SpecError(f"{self.id}: probe '{probe.hint}' names unknown checks {sorted(unknown)}")
             if isinstance(probe.impl, str) and not (REFERENCE_ROOT / probe.impl).is_file():
-                raise SpecError(f"{self.id}: probe '{probe.hint[:40]}...' names a missing file reference_impls/{probe.impl}")
+                raise SpecError(
+                    f"{self.id}: probe '{probe.hint[:40]}...' names a missing file reference_impls/{probe.impl}"
+                )
         if self.benchmark is not None and self.benchmark.entry not in names:
             raise SpecError(f"{self.id}: the benchmark times unknown entry point '{self.benchmark.entry}'")
 
@@ -335,8 +337,8 @@ def grid(
 ) -> Iterator[tuple[Any, tuple[int, ...], str, int]]:
     """(rng, shape, dtype, seed) for every shape x dtype, each with its own seed from `seed` up.
 
-        for rng, shape, dtype, seed in grid([(4, 7), (1, 5)]):
-            yield Case("random", (rng.standard_normal(shape).astype(dtype),), seed=seed)
+    for rng, shape, dtype, seed in grid([(4, 7), (1, 5)]):
+        yield Case("random", (rng.standard_normal(shape).astype(dtype),), seed=seed)
     """
     import numpy as np
 

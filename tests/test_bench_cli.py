@@ -17,7 +17,10 @@ from kernels.harness import Roofline
 
 REPO = Path(__file__).resolve().parent.parent
 ROOF = Roofline(bandwidth_gbps=3000.0, tflops=700.0)
-INFO = {"device": "Test GPU 80GB", "versions": {"torch": "2.test", "triton": "3.test", "cuda": "12.test", "python": "3.11"}}
+INFO = {
+    "device": "Test GPU 80GB",
+    "versions": {"torch": "2.test", "triton": "3.test", "cuda": "12.test", "python": "3.11"},
+}
 
 
 @pytest.fixture
@@ -65,13 +68,17 @@ def test_unknown_kernel_suggests_the_nearest_and_exits_2(cli, fake_gpu):
 
 
 def test_unknown_kernel_is_reported_before_torch_is_imported():
-    code = ("import sys\nfrom app.cli.main import app\ntry:\n    app(['bench', 'softmaxx'])\nexcept SystemExit as e:\n"
-            "    print(e.code, 'torch' in sys.modules, file=sys.stderr)")
+    code = (
+        "import sys\nfrom app.cli.main import app\ntry:\n    app(['bench', 'softmaxx'])\nexcept SystemExit as e:\n"
+        "    print(e.code, 'torch' in sys.modules, file=sys.stderr)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert "did you mean softmax?" in proc.stderr and proc.stderr.strip().endswith("2 False")
 
 
-@pytest.mark.parametrize(("sizes", "message"), [("abc", "'abc' is not a size"), ("0", "0 is not positive"), (",", "no size given")])
+@pytest.mark.parametrize(
+    ("sizes", "message"), [("abc", "'abc' is not a size"), ("0", "0 is not positive"), (",", "no size given")]
+)
 def test_bad_sizes_exit_2(cli, fake_gpu, sizes, message):
     result = cli("bench", "vector_add", "--sizes", sizes)
     assert result.exit_code == 2 and message in result.stderr
@@ -97,10 +104,29 @@ def test_json_has_device_versions_roofline_and_rows(cli, fake_gpu):
     assert data["roofline"] == {"bandwidth_gbps": 3000.0, "tflops": 700.0, "tflops_dtype": "float16"}
     assert data["command"] == "learn bench vector_add matmul --sizes 1024,4096"
     assert [(r["kernel"], r["size"], r["metric"]) for r in data["rows"]] == [
-        ("vector_add", 1024, "GB/s"), ("vector_add", 4096, "GB/s"), ("matmul", 1024, "TFLOP/s"), ("matmul", 4096, "TFLOP/s")]
+        ("vector_add", 1024, "GB/s"),
+        ("vector_add", 4096, "GB/s"),
+        ("matmul", 1024, "TFLOP/s"),
+        ("matmul", 4096, "TFLOP/s"),
+    ]
     row = data["rows"][3]
-    assert set(row) == {"kernel", "size", "shape", "metric", "bytes", "flops", "ms", "torch_ms", "throughput",
-                        "torch_throughput", "speedup", "roofline_fraction", "targets", "met", "error"}
+    assert set(row) == {
+        "kernel",
+        "size",
+        "shape",
+        "metric",
+        "bytes",
+        "flops",
+        "ms",
+        "torch_ms",
+        "throughput",
+        "torch_throughput",
+        "speedup",
+        "roofline_fraction",
+        "targets",
+        "met",
+        "error",
+    }
     assert row["shape"] == "4096^3" and row["flops"] == 2 * 4096**3
     assert row["roofline_fraction"] == pytest.approx(0.95) and row["speedup"] == pytest.approx(0.95 / 0.90)
     assert row["throughput"] == pytest.approx(0.95 * 700.0)
@@ -173,8 +199,14 @@ def test_table_shows_misses_rounded_down():
 
 @pytest.mark.gpu
 def test_vector_add_on_the_gpu_end_to_end():
-    proc = subprocess.run([sys.executable, "-m", "app.cli.main", "bench", "vector_add", "--sizes", "1048576", "--json"],
-                          cwd=REPO, capture_output=True, text=True, check=False, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "bench", "vector_add", "--sizes", "1048576", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["device"] and data["versions"]["cuda"]

@@ -156,15 +156,19 @@ def test_check(runner, name):
 
 def test_soft_labels_and_t_q_not_t_k_are_checked(runner):
     # Right for 0/1 targets only: picks log sigmoid(z) or log sigmoid(-z) by the label.
-    hard_labels = ("def bce_with_logits(logits, targets):\n"
-                   "    return -torch.nn.functional.logsigmoid(torch.where(targets > 0.5, logits, -logits)).mean()\n")
+    hard_labels = (
+        "def bce_with_logits(logits, targets):\n"
+        "    return -torch.nn.functional.logsigmoid(torch.where(targets > 0.5, logits, -logits)).mean()\n"
+    )
     result = runner.check(hard_labels, "bce_with_logits")
     assert not result.passed and "soft labels in [0, 1]" in result.reason, result.reason
     # Right only when there are as many keys as queries.
-    square = ("def attention(q, k, v, causal):\n    B, H, T, D = q.shape\n"
-              "    s = (q @ k.transpose(-2, -1)).reshape(B, H, T, T) / math.sqrt(D)\n"
-              "    if causal:\n        s = s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float('-inf'))\n"
-              "    return s.softmax(-1) @ v\n")
+    square = (
+        "def attention(q, k, v, causal):\n    B, H, T, D = q.shape\n"
+        "    s = (q @ k.transpose(-2, -1)).reshape(B, H, T, T) / math.sqrt(D)\n"
+        "    if causal:\n        s = s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float('-inf'))\n"
+        "    return s.softmax(-1) @ v\n"
+    )
     result = runner.check(square, "scaled_dot_product_attention")
     assert not result.passed and "T_q=3, T_k=7" in result.reason, result.reason
 
@@ -172,12 +176,20 @@ def test_soft_labels_and_t_q_not_t_k_are_checked(runner):
 def test_reasons_point_at_the_learners_line(runner):
     code = "def softmax(x):\n    m = x.max(dim=-1, keepdim=True).values\n    return (x - m).exp() / totl\n"
     result = runner.check(code, "softmax_last_dim")
-    assert result.reason == ("NameError: name 'totl' is not defined (line 3 of your code: `return (x - m).exp() / totl`) "
-                             "at input #1 (random (2, 3, 5))")
-    assert runner.check("def softmax(x:\n", "softmax_last_dim").reason == "SyntaxError: '(' was never closed (line 1 of your code)"
+    assert result.reason == (
+        "NameError: name 'totl' is not defined (line 3 of your code: `return (x - m).exp() / totl`) "
+        "at input #1 (random (2, 3, 5))"
+    )
+    assert (
+        runner.check("def softmax(x:\n", "softmax_last_dim").reason
+        == "SyntaxError: '(' was never closed (line 1 of your code)"
+    )
     assert runner.check("def soft_max(x):\n    return x\n", "softmax_last_dim").reason == (
-        "your code does not define softmax(...); expected softmax(x) -> softmax over the last dim")
-    assert runner.check("def f(x):\n    return x\n", "softmax_last_dim", function="f").reason.startswith("max abs error")
+        "your code does not define softmax(...); expected softmax(x) -> softmax over the last dim"
+    )
+    assert runner.check("def f(x):\n    return x\n", "softmax_last_dim", function="f").reason.startswith(
+        "max abs error"
+    )
     assert runner.check("", "softmax_last_dim").reason == "no code given"
 
 
@@ -189,8 +201,10 @@ def test_output_is_captured_and_truncated_and_crashes_are_reasons(runner):
     result = runner.check(flood, "silu")
     assert result.passed and result.output.endswith("... (output truncated)") and len(result.output) < 5000
     result = runner.check("import os\ndef silu(x):\n    os._exit(3)\n", "silu")
-    assert result.reason == ("called os._exit(3): the checks need your function to return "
-                             "(line 3 of your code: `os._exit(3)`) at input #1 (linspace(-10, 10, 101))")
+    assert result.reason == (
+        "called os._exit(3): the checks need your function to return "
+        "(line 3 of your code: `os._exit(3)`) at input #1 (linspace(-10, 10, 101))"
+    )
     result = runner.check("def silu(x):\n    return input()\n", "silu")
     assert result.reason.startswith("EOFError")  # the learner's code cannot read the protocol
     result = runner.check("def silu(x):\n    raise SystemExit(1)\n", "silu")
@@ -206,10 +220,12 @@ def test_inputs_are_copies(runner):
 
 
 def test_the_parent_never_imports_torch():
-    code = ("import sys\nfrom app.drill.code_runner import run_code_check\n"
-            "r = run_code_check('def silu(x):\\n    return x * torch.sigmoid(x)\\n', 'silu')\n"
-            "import app.drill.schema, app.drill.session, app.cli.drill_cmds\n"
-            "print(r.passed, 'torch' in sys.modules, 'numpy' in sys.modules)")
+    code = (
+        "import sys\nfrom app.drill.code_runner import run_code_check\n"
+        "r = run_code_check('def silu(x):\\n    return x * torch.sigmoid(x)\\n', 'silu')\n"
+        "import app.drill.schema, app.drill.session, app.cli.drill_cmds\n"
+        "print(r.passed, 'torch' in sys.modules, 'numpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False", "False"]
 

@@ -30,9 +30,22 @@ CARD_FIELDS = {"id", "prompt", "answer", "tags", "items", "time_limit_s", "code"
 CARD_REQUIRED = {"id", "prompt", "answer", "items"}
 CODE_FIELDS = {"check", "function"}
 CHECKS = {
-    "softmax_last_dim", "log_softmax_last_dim", "softmax_backward", "cross_entropy", "bce_with_logits",
-    "mse_loss", "causal_mask", "scaled_dot_product_attention", "layer_norm", "rms_norm", "gelu_tanh",
-    "silu", "mlp_param_count", "topk_indices", "kv_cache_bytes", "sum_keepdim_broadcast",
+    "softmax_last_dim",
+    "log_softmax_last_dim",
+    "softmax_backward",
+    "cross_entropy",
+    "bce_with_logits",
+    "mse_loss",
+    "causal_mask",
+    "scaled_dot_product_attention",
+    "layer_norm",
+    "rms_norm",
+    "gelu_tanh",
+    "silu",
+    "mlp_param_count",
+    "topk_indices",
+    "kv_cache_bytes",
+    "sum_keepdim_broadcast",
 }
 CHECKBOX = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s*(.*\S)\s*$")
 API_LINE = re.compile(r"^\s*-\s+((?:torch|F)\.[A-Za-z_]+)\(\)\s*$")
@@ -172,7 +185,9 @@ def test_every_fluency_drill_of_the_plan_has_a_card_with_a_short_answer() -> Non
         words = len(card["answer"].split())
         assert words <= 100, f"{card['id']}: {words} words, more than 30 seconds at 200 words a minute"
         drill_items = [item for item in card["items"] if item.startswith("iv-drills/")]
-        assert [norm(known[item]) for item in drill_items] == [norm(drill)], f"{card['id']}: not linked to its drill item"
+        assert [norm(known[item]) for item in drill_items] == [norm(drill)], (
+            f"{card['id']}: not linked to its drill item"
+        )
 
 
 def test_every_torch_api_line_of_the_plan_is_in_a_pytorch_prompt() -> None:
@@ -272,7 +287,14 @@ def test_code_card_answer_passes_its_check(card: dict[str, Any]) -> None:
 
 def test_the_direct_checks_all_have_a_code_card() -> None:
     direct = {
-        "softmax_last_dim", "log_softmax_last_dim", "cross_entropy", "layer_norm", "gelu_tanh", "silu",
-        "causal_mask", "scaled_dot_product_attention", "mlp_param_count",
+        "softmax_last_dim",
+        "log_softmax_last_dim",
+        "cross_entropy",
+        "layer_norm",
+        "gelu_tanh",
+        "silu",
+        "causal_mask",
+        "scaled_dot_product_attention",
+        "mlp_param_count",
     }
     assert direct <= {card["code"]["check"] for card in code_cards()}

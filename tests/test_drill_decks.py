@@ -41,15 +41,20 @@ def test_fixture_decks_sync_and_list(decks, cli, learn_home):
     with sqlite3.connect(learn_home / "learn.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM drill_card").fetchone() == (6,)
         assert conn.execute("SELECT id, title, file FROM drill_deck ORDER BY position").fetchall() == [
-            ("basics", "Basics", "basics.yaml"), ("code", "Code Cards", "code.yaml")]
+            ("basics", "Basics", "basics.yaml"),
+            ("code", "Code Cards", "code.yaml"),
+        ]
         code = conn.execute("SELECT code_json FROM drill_card WHERE id = 'code/causal-mask'").fetchone()[0]
     assert code == '{"check": "causal_mask", "function": "causal_mask"}'  # the check's default name
 
 
 def test_unknown_field(decks, cli, learn_home):
     path = decks / "basics.yaml"
-    path.write_text(path.read_text().replace("    prompt: What does PCA find?\n",
-                                             "    prompt: What does PCA find?\n    hint: eigen\n"))
+    path.write_text(
+        path.read_text().replace(
+            "    prompt: What does PCA find?\n", "    prompt: What does PCA find?\n    hint: eigen\n"
+        )
+    )
     assert _errors(cli) == [f"{path}:{_line_of(path, 'hint: eigen')}: card 'basics/pca': unknown field 'hint'"]
 
 
@@ -85,10 +90,17 @@ def test_every_problem_at_once_and_database_unchanged(decks, cli, learn_home):
     before = db_snapshot(learn_home)
     (decks / "basics.yaml").write_text((decks / "basics.yaml").read_text().replace("    prompt: Why a KV cache?\n", ""))
     (decks / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
-    (decks / "dup.yaml").write_text("id: basics\ntitle: Again\ncards:\n  - id: dup/x\n    prompt: p\n    answer: a\n    items: [0.1/pca]\n")
-    (decks / "empty.yaml").write_text("id: empty\ntitle: Empty\ncards:\n  - id: empty/x\n    prompt: p\n    answer: a\n    items: []\n")
+    (decks / "dup.yaml").write_text(
+        "id: basics\ntitle: Again\ncards:\n  - id: dup/x\n    prompt: p\n    answer: a\n    items: [0.1/pca]\n"
+    )
+    (decks / "empty.yaml").write_text(
+        "id: empty\ntitle: Empty\ncards:\n  - id: empty/x\n    prompt: p\n    answer: a\n    items: []\n"
+    )
     errors = _errors(cli)
-    assert any(e.startswith(f"{decks / 'basics.yaml'}:") and "card 'basics/kv-cache': missing field 'prompt'" in e for e in errors)
+    assert any(
+        e.startswith(f"{decks / 'basics.yaml'}:") and "card 'basics/kv-cache': missing field 'prompt'" in e
+        for e in errors
+    )
     assert any(e.startswith(f"{decks / 'broken.yaml'}:3: YAML syntax error") for e in errors)
     assert f"{decks / 'dup.yaml'}:1: duplicate deck id 'basics' (first at {decks / 'basics.yaml'}:" in "\n".join(errors)
     assert f"{decks / 'empty.yaml'}:7: card 'empty/x': items: List should have at least 1 item" in "\n".join(errors)
@@ -131,14 +143,19 @@ def test_editing_text_keeps_reviews_and_removed_cards_keep_theirs(decks, cli, le
     for _ in range(2):
         session.grade(4, now)
     path = decks / "basics.yaml"
-    path.write_text(path.read_text().replace("What is a vector?", "Define a vector.").replace(
-        "  - id: basics/matmul-shape", "  - id: basics/matmul-shape-renamed"))
+    path.write_text(
+        path.read_text()
+        .replace("What is a vector?", "Define a vector.")
+        .replace("  - id: basics/matmul-shape", "  - id: basics/matmul-shape-renamed")
+    )
     cards = {c["id"]: c for c in cli.json("drill", "list")["cards"]}
     assert cards["basics/what-is-a-vector"]["prompt"] == "Define a vector."
     assert cards["basics/what-is-a-vector"]["reviews"] == 1 and cards["basics/what-is-a-vector"]["state"] == "review"
     assert cards["basics/matmul-shape-renamed"]["state"] == "new"
     with sqlite3.connect(learn_home / "learn.db") as conn:  # the old card's review is kept, hidden
-        assert conn.execute("SELECT COUNT(*) FROM drill_review WHERE card_id = 'basics/matmul-shape'").fetchone() == (1,)
+        assert conn.execute("SELECT COUNT(*) FROM drill_review WHERE card_id = 'basics/matmul-shape'").fetchone() == (
+            1,
+        )
 
 
 def test_missing_folder_means_no_decks(tmp_path, curriculum, cli, monkeypatch):
@@ -155,8 +172,14 @@ def _real_decks():
     from app.curriculum.load import load_curriculum, walk_items
     from app.drill.load import load_decks
 
-    items = {item.id for tf in load_curriculum(REPO / "curriculum") for c in tf.track.categories
-             for m in c.modules for s in m.sections for item, _, _ in walk_items(s.items)}
+    items = {
+        item.id
+        for tf in load_curriculum(REPO / "curriculum")
+        for c in tf.track.categories
+        for m in c.modules
+        for s in m.sections
+        for item, _, _ in walk_items(s.items)
+    }
     return load_decks(REPO / "drills", items), items
 
 

@@ -142,7 +142,10 @@ def test_scripted_session_stores_reviews_with_fsrs_due_dates(engine, learn_home)
     assert not finished
     rows = reviews(learn_home)
     assert [(r["card_id"], r["rating"], r["duration_ms"]) for r in rows] == [
-        ("basics/what-is-a-vector", 3, 12_000), ("basics/matmul-shape", 1, 25_000), ("basics/pca", 4, 3_000)]
+        ("basics/what-is-a-vector", 3, 12_000),
+        ("basics/matmul-shape", 1, 25_000),
+        ("basics/pca", 4, 3_000),
+    ]
     times = [T0 + timedelta(seconds=12), T0 + timedelta(seconds=37), T0 + timedelta(seconds=40)]
     assert [r["reviewed_at"] for r in rows] == [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in times]
     for row, rating, at in zip(rows, (3, 1, 4), times):
@@ -201,13 +204,20 @@ def test_again_comes_back_in_the_same_session(engine, learn_home):
     assert finished
     first = "basics/what-is-a-vector"
     assert [g.card.id for g in session.graded] == [
-        first, "basics/matmul-shape", "basics/pca", "basics/kv-cache", first, first]
+        first,
+        "basics/matmul-shape",
+        "basics/pca",
+        "basics/kv-cache",
+        first,
+        first,
+    ]
     assert "card 5 (0 more)" in terminal.text and "card 6 (0 more)" in terminal.text
     rows = [r for r in reviews(learn_home) if r["card_id"] == first]
     assert [json.loads(r["state_after"])["state"] for r in rows] == ["learning", "learning", "review"]
     history = [(r["rating"], datetime.fromisoformat(r["reviewed_at"])) for r in rows]
     assert [json.loads(r["state_after"])["due"] for r in rows] == [
-        due.isoformat().replace("+00:00", "Z") for due in fsrs_due(history)]
+        due.isoformat().replace("+00:00", "Z") for due in fsrs_due(history)
+    ]
 
 
 def test_queue_filters_new_budget_limit_and_cram(engine, learn_home):
@@ -275,7 +285,9 @@ def test_failed_write_keeps_the_card_and_its_state(engine, learn_home, monkeypat
 
 
 def test_code_cards_pass_fail_timeout_and_the_session_goes_on(engine, learn_home):
-    good = Code("def softmax(x):\n    x = x - x.max(dim=-1, keepdim=True).values\n    return x.exp() / x.exp().sum(-1, keepdim=True)\n")
+    good = Code(
+        "def softmax(x):\n    x = x - x.max(dim=-1, keepdim=True).values\n    return x.exp() / x.exp().sum(-1, keepdim=True)\n"
+    )
     endless = Code("def causal_mask(T):\n    while True:\n        pass\n")
     script = [20, good, "\n", endless, "\n", "q"]
     session, terminal, _ = run(engine, script, deck="code", code_limit=1.0)
@@ -284,11 +296,14 @@ def test_code_cards_pass_fail_timeout_and_the_session_goes_on(engine, learn_home
     assert "✘ fail: timed out after 1 s" in terminal.text
     assert "1 Again 1m ◀ Enter" in terminal.text  # a failure suggests Again
     assert [(r["card_id"], r["rating"], r["duration_ms"]) for r in reviews(learn_home)] == [
-        ("code/stable-softmax", 3, 20_000), ("code/causal-mask", 1, 0)]
+        ("code/stable-softmax", 3, 20_000),
+        ("code/causal-mask", 1, 0),
+    ]
     # a wrong answer gets its one-line reason, and `torch` never entered this process for it
     wrong = Code("def softmax(x):\n    return x.exp() / x.exp().sum(-1, keepdim=True)\n")
-    _, terminal, _ = run(engine, [wrong, "1", "q"], T0 + timedelta(minutes=5), deck="code", cram=True, limit=1,
-                         code_limit=2.0)
+    _, terminal, _ = run(
+        engine, [wrong, "1", "q"], T0 + timedelta(minutes=5), deck="code", cram=True, limit=1, code_limit=2.0
+    )
     assert "✘ fail: NaN in the output at" in terminal.text and "(large logits up to 1e4)" in terminal.text
 
 
@@ -307,8 +322,9 @@ def _count(db: Path) -> int:
 def test_kill_9_mid_session_keeps_every_completed_review(decks, curriculum, tmp_path):
     home = tmp_path / "killed"
     env = os.environ | {"LEARN_HOME": str(home), "LEARN_CURRICULUM": str(curriculum), "LEARN_DRILLS": str(decks)}
-    child = _learn("drill", "--deck", "basics", env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE)
+    child = _learn(
+        "drill", "--deck", "basics", env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         for n, keys in enumerate([b"\n3", b"\n4"], 1):
             child.stdin.write(keys)
@@ -328,8 +344,14 @@ def test_kill_9_mid_session_keeps_every_completed_review(decks, curriculum, tmp_
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         rows = conn.execute("SELECT card_id, rating FROM drill_review ORDER BY rowid").fetchall()
     assert rows == [("basics/what-is-a-vector", 3), ("basics/matmul-shape", 4)]
-    listed = subprocess.run([sys.executable, "-m", "app.cli.main", "drill", "list", "--json"], cwd=REPO, env=env,
-                            capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "drill", "list", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     states = {c["id"]: (c["state"], c["reviews"]) for c in json.loads(listed.stdout)["cards"]}
     assert states["basics/what-is-a-vector"] == ("learning", 1)
     assert states["basics/matmul-shape"] == ("review", 1)

@@ -3,10 +3,6 @@ checklist says under the item which one verifies it and how its last attempt wen
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from app.verify import registry
 from tests.test_verify_cli import SOFTMAX_ITEMS, SOLUTION, curriculum, only_softmax  # noqa: F401 - fixtures
 

@@ -30,8 +30,14 @@ def _lint(root: Path) -> subprocess.CompletedProcess:
     """lint-imports on the package `app` found under `root`, with the repository's contracts."""
     (root / "pyproject.toml").write_text(_contracts(), encoding="utf-8")
     code = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True, no_logo=True))"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, env={"PYTHONPATH": str(root), "PATH": ""},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_app_keeps_its_layers(tmp_path):
@@ -48,8 +54,10 @@ MINIATURE = {
     "app/cli/output.py": "import typer\nfrom rich.console import Console\n",
     "app/cli/main.py": "import typer\n\ndef main():\n    from app.tui.app import run\n    run()\n",
     "app/tui/__init__.py": "",
-    "app/tui/app.py": ("from rich.text import Text\nfrom textual.app import App\n\n"
-                       "def run():\n    from app.study.verify import verify\n"),
+    "app/tui/app.py": (
+        "from rich.text import Text\nfrom textual.app import App\n\n"
+        "def run():\n    from app.study.verify import verify\n"
+    ),
     "app/study/__init__.py": "",
     "app/study/verify.py": "def verify():\n    return []\n",
 }
@@ -68,16 +76,27 @@ def test_a_miniature_app_with_the_same_layers_passes(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("changes", "broken"), [
-    ({"app/study/verify.py": "def verify(report):\n    from rich.console import Console\n"},
-     "app.study.verify -> rich"),  # a lazy import in the core
-    ({"app/study/verify.py": "def verify():\n    import sys\n    from app.cli.output import Console\n"},
-     "app.study.verify -> app.cli.output"),  # the core calling back into a face
-    ({"app/tui/log.py": "def save():\n    from app.cli.output import typer\n"},
-     "app.tui.log -> app.cli.output"),  # one face importing the other
-    ({"app/cli/verify_cmds.py": "from textual.widgets import Log\n"},
-     "app.cli.verify_cmds -> textual"),  # the CLI paying for Textual
-])
+@pytest.mark.parametrize(
+    ("changes", "broken"),
+    [
+        (
+            {"app/study/verify.py": "def verify(report):\n    from rich.console import Console\n"},
+            "app.study.verify -> rich",
+        ),  # a lazy import in the core
+        (
+            {"app/study/verify.py": "def verify():\n    import sys\n    from app.cli.output import Console\n"},
+            "app.study.verify -> app.cli.output",
+        ),  # the core calling back into a face
+        (
+            {"app/tui/log.py": "def save():\n    from app.cli.output import typer\n"},
+            "app.tui.log -> app.cli.output",
+        ),  # one face importing the other
+        (
+            {"app/cli/verify_cmds.py": "from textual.widgets import Log\n"},
+            "app.cli.verify_cmds -> textual",
+        ),  # the CLI paying for Textual
+    ],
+)
 def test_the_contracts_catch_a_broken_layer(tmp_path, changes, broken):
     result = _lint(_miniature(tmp_path, changes))
     assert result.returncode == 1, result.stdout + result.stderr
@@ -99,9 +118,14 @@ def _writes_to_the_terminal(tree: ast.AST) -> list[int]:
         func = node.func
         if isinstance(func, ast.Name) and func.id == "print":
             found.append(node.lineno)
-        elif (isinstance(func, ast.Attribute) and func.attr == "write" and isinstance(func.value, ast.Attribute)
-              and func.value.attr in ("stdout", "stderr") and isinstance(func.value.value, ast.Name)
-              and func.value.value.id == "sys"):
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "write"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr in ("stdout", "stderr")
+            and isinstance(func.value.value, ast.Name)
+            and func.value.value.id == "sys"
+        ):
             found.append(node.lineno)
     return found
 

@@ -28,7 +28,11 @@ def test_export_then_import_on_a_fresh_machine(curriculum, cli, tmp_path, monkey
     data = json.loads(export.read_text())
     assert data["format"] == "learn-data" and data["version"] == 1
     assert {r["item_id"]: r["status"] for r in data["progress"]} == {
-        "0.1/pca": "done", "2.1/kv-cache": "done", "0.2/linear": "in_progress", "beta-cuda/coalescing": "todo"}
+        "0.1/pca": "done",
+        "2.1/kv-cache": "done",
+        "0.2/linear": "in_progress",
+        "beta-cuda/coalescing": "todo",
+    }
 
     monkeypatch.setenv("LEARN_HOME", str(tmp_path / "new-machine"))
     assert _statuses(cli) != mine
@@ -42,9 +46,15 @@ def test_export_then_import_on_a_fresh_machine(curriculum, cli, tmp_path, monkey
 def test_import_merges_newer_wins(curriculum, cli, tmp_path):
     cli("check", "0.1/pca")
     record = {"item_id": "0.1/pca", "status": "todo", "completed_at": None}
-    older = {"format": "learn-data", "version": 1, "exported_at": "2020-01-01T00:00:00Z",
-             "progress": [record | {"updated_at": "2020-01-01T00:00:00Z"},
-                          {"item_id": "gone/item", "status": "done", "updated_at": "2020-01-01T00:00:00+00:00"}]}
+    older = {
+        "format": "learn-data",
+        "version": 1,
+        "exported_at": "2020-01-01T00:00:00Z",
+        "progress": [
+            record | {"updated_at": "2020-01-01T00:00:00Z"},
+            {"item_id": "gone/item", "status": "done", "updated_at": "2020-01-01T00:00:00+00:00"},
+        ],
+    }
     path = tmp_path / "old.json"
     path.write_text(json.dumps(older))
     assert cli.json("data", "import", str(path))["progress"] == {"added": 1, "updated": 0, "unchanged": 1}
@@ -61,16 +71,29 @@ def test_import_merges_newer_wins(curriculum, cli, tmp_path):
 
 BAD_FILES = {
     "not json": ("{oops", "bad.json:1:2: invalid JSON"),
-    "wrong format": ('{"format": "anki", "version": 1, "exported_at": "x"}', "bad.json: format is 'anki'; it must be 'learn-data'; expected a `learn data export` file"),
-    "not an export at all": ('{"format": "anki"}', "bad.json: format is 'anki'; it must be 'learn-data' (2 more problems)"),
-    "a list": ('[1, 2]', "bad.json: the file holds a list, not a `learn data export` object"),
-    "bad status": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
-                   '[{"item_id": "a", "status": "finished", "updated_at": "2020-01-01T00:00:00Z"}]}',
-                   "bad.json: progress record 1 (item_id 'a'): status is 'finished'; it must be 'todo', 'in_progress' or 'done'; nothing was imported"),
-    "missing field": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
-                      '[{"item_id": "a", "status": "done"}]}', "bad.json: progress record 1 (item_id 'a'): field 'updated_at' is missing"),
-    "bad time": ('{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
-                 '[{"item_id": "a", "status": "done", "updated_at": "yesterday"}]}', "bad.json: progress record 1 (item_id 'a'): updated_at is 'yesterday', not a time like"),
+    "wrong format": (
+        '{"format": "anki", "version": 1, "exported_at": "x"}',
+        "bad.json: format is 'anki'; it must be 'learn-data'; expected a `learn data export` file",
+    ),
+    "not an export at all": (
+        '{"format": "anki"}',
+        "bad.json: format is 'anki'; it must be 'learn-data' (2 more problems)",
+    ),
+    "a list": ("[1, 2]", "bad.json: the file holds a list, not a `learn data export` object"),
+    "bad status": (
+        '{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
+        '[{"item_id": "a", "status": "finished", "updated_at": "2020-01-01T00:00:00Z"}]}',
+        "bad.json: progress record 1 (item_id 'a'): status is 'finished'; it must be 'todo', 'in_progress' or 'done'; nothing was imported",
+    ),
+    "missing field": (
+        '{"format": "learn-data", "version": 1, "exported_at": "x", "progress": [{"item_id": "a", "status": "done"}]}',
+        "bad.json: progress record 1 (item_id 'a'): field 'updated_at' is missing",
+    ),
+    "bad time": (
+        '{"format": "learn-data", "version": 1, "exported_at": "x", "progress": '
+        '[{"item_id": "a", "status": "done", "updated_at": "yesterday"}]}',
+        "bad.json: progress record 1 (item_id 'a'): updated_at is 'yesterday', not a time like",
+    ),
 }
 
 

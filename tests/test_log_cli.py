@@ -18,16 +18,50 @@ def _add(cli, *args: str) -> dict:
 def test_add_from_flags_with_the_json_shape(curriculum, cli):
     from app.journal.entry import today
 
-    entry = _add(cli, "--module", "module-2.1", "--progress", "paged KV cache", "--insight", "blocks like pages",
-                 "--challenge", "fragmentation", "--next", "read the vLLM paper", "-m", "Long session.")
-    assert set(entry) == {"id", "date", "module_id", "module_title", "progress", "insight", "challenge", "next_steps",
-                          "body", "created_at", "updated_at", "module_in_curriculum"}
+    entry = _add(
+        cli,
+        "--module",
+        "module-2.1",
+        "--progress",
+        "paged KV cache",
+        "--insight",
+        "blocks like pages",
+        "--challenge",
+        "fragmentation",
+        "--next",
+        "read the vLLM paper",
+        "-m",
+        "Long session.",
+    )
+    assert set(entry) == {
+        "id",
+        "date",
+        "module_id",
+        "module_title",
+        "progress",
+        "insight",
+        "challenge",
+        "next_steps",
+        "body",
+        "created_at",
+        "updated_at",
+        "module_in_curriculum",
+    }
     assert len(entry["id"]) == 32 and int(entry["id"], 16) >= 0
     assert entry | {"id": None, "created_at": None, "updated_at": None} == {
-        "id": None, "date": today(), "module_id": "2.1", "module_title": "Inference Stack",
-        "progress": "paged KV cache", "insight": "blocks like pages", "challenge": "fragmentation",
-        "next_steps": "read the vLLM paper", "body": "Long session.", "created_at": None, "updated_at": None,
-        "module_in_curriculum": True}
+        "id": None,
+        "date": today(),
+        "module_id": "2.1",
+        "module_title": "Inference Stack",
+        "progress": "paged KV cache",
+        "insight": "blocks like pages",
+        "challenge": "fragmentation",
+        "next_steps": "read the vLLM paper",
+        "body": "Long session.",
+        "created_at": None,
+        "updated_at": None,
+        "module_in_curriculum": True,
+    }
     assert entry["created_at"].endswith("Z") and entry["created_at"] == entry["updated_at"]
     human = cli("log", "add", "-m", "short one", "--module", "0.1")
     assert human.exit_code == 0 and human.stdout.startswith("Logged ")
@@ -63,16 +97,27 @@ def test_add_bad_input_is_exit_2_and_changes_nothing(curriculum, cli, learn_home
 
 
 def test_add_from_standard_input(curriculum, cli):
-    result = cli("log", "add", "--from", "-", "--json",
-                 input="2026-01-05: Module 0.2 - Backprop\nKey Insight: chain rule, backwards\nProgress: done\n")
+    result = cli(
+        "log",
+        "add",
+        "--from",
+        "-",
+        "--json",
+        input="2026-01-05: Module 0.2 - Backprop\nKey Insight: chain rule, backwards\nProgress: done\n",
+    )
     entry = json.loads(result.stdout)
     assert (entry["date"], entry["module_id"], entry["insight"], entry["progress"]) == (
-        "2026-01-05", "0.2", "chain rule, backwards", "done")
+        "2026-01-05",
+        "0.2",
+        "chain rule, backwards",
+        "done",
+    )
 
 
 def test_list_filters_and_order(curriculum, cli):
     for day, module in (("2026-01-01", "0.1"), ("2026-02-01", "0.2"), ("2026-03-01", "0.1")):
         cli("log", "add", "--from", "-", input=f"{day}: Module {module}\nProgress: work on {day}\n")
+
     def days(*args: str) -> list[str]:
         return [e["date"] for e in cli.json("log", "list", *args)["entries"]]
 
@@ -99,8 +144,13 @@ def test_show_by_id_or_unique_prefix(curriculum, cli):
     assert cli.json("log", "show", entry["id"]) == entry
     assert cli.json("log", "show", entry["id"][:4].upper()) == entry
     out = cli("log", "show", entry["id"][:8]).stdout
-    assert out.splitlines()[:5] == [f"{entry['date']}: Module 0.1 - Linear Algebra", "body", "Progress: one", "two",
-                                    "Next Steps: [b]three[/b]"]  # markup in the text is shown, not interpreted
+    assert out.splitlines()[:5] == [
+        f"{entry['date']}: Module 0.1 - Linear Algebra",
+        "body",
+        "Progress: one",
+        "two",
+        "Next Steps: [b]three[/b]",
+    ]  # markup in the text is shown, not interpreted
     assert entry["id"] in out
 
 
@@ -117,7 +167,7 @@ def test_unknown_short_or_ambiguous_ids_are_exit_2(curriculum, cli, monkeypatch)
         ("ffff", "no log entry 'ffff'; `learn log list` shows the ids"),
         ("not-hex", "no log entry 'not-hex'; ids are hexadecimal"),
     ):
-        for command in (("show",), ("edit", ), ("rm", "--yes")):
+        for command in (("show",), ("edit",), ("rm", "--yes")):
             result = cli("log", *command, ident)
             assert result.exit_code == 2, (command, ident)
             assert result.stderr.startswith(f"learn: {message}"), result.stderr
@@ -129,7 +179,11 @@ def test_edit_with_flags_replaces_only_those_fields(curriculum, cli):
     result = cli("log", "edit", entry["id"][:8], "--progress", "one and a half", "--next", "more", "--json")
     after = json.loads(result.stdout)
     assert (after["progress"], after["insight"], after["next_steps"], after["body"]) == (
-        "one and a half", "kept", "more", "body")
+        "one and a half",
+        "kept",
+        "more",
+        "body",
+    )
     assert after["created_at"] == entry["created_at"]
     same = cli("log", "edit", entry["id"][:8], "--insight", "kept")
     assert same.exit_code == 0 and "No changes" in same.stdout
@@ -223,8 +277,10 @@ def test_data_export_import_round_trip_merges_by_id(curriculum, cli, tmp_path, m
     newer = dict(data["log"][0] if data["log"][0]["id"] == first["id"] else data["log"][1])
     newer |= {"progress": "singular values now", "updated_at": _soon()}
     older = dict(newer) | {"progress": "stale", "updated_at": "2000-01-01T00:00:00+00:00"}
-    for record, counts in ((newer, {"added": 0, "updated": 1, "unchanged": 0}),
-                           (older, {"added": 0, "updated": 0, "unchanged": 1})):
+    for record, counts in (
+        (newer, {"added": 0, "updated": 1, "unchanged": 0}),
+        (older, {"added": 0, "updated": 0, "unchanged": 1}),
+    ):
         backup.write_text(json.dumps(data | {"log": [record]}))
         assert cli.json("data", "import", str(backup))["log"] == counts
     assert cli.json("log", "show", first["id"])["progress"] == "singular values now"
@@ -232,17 +288,21 @@ def test_data_export_import_round_trip_merges_by_id(curriculum, cli, tmp_path, m
     assert [r["id"] for r in cli.json("log", "search", "singular")["results"]] == [first["id"]]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"id": "not-a-uuid"}, "log record 1 (id 'not-a-uuid'): id 'not-a-uuid' is not 32 lowercase hex digits"),
-    ({"date": "2026/01/01"}, "): date is '2026/01/01', not a date like '2025-01-31'"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"id": "not-a-uuid"}, "log record 1 (id 'not-a-uuid'): id 'not-a-uuid' is not 32 lowercase hex digits"),
+        ({"date": "2026/01/01"}, "): date is '2026/01/01', not a date like '2025-01-31'"),
+    ],
+)
 def test_data_import_rejects_bad_entries(curriculum, cli, tmp_path, learn_home, bad, message):
     entry = _add(cli, "-m", "x")
     before = db_snapshot(learn_home)
     record = {k: v for k, v in entry.items() if k != "module_in_curriculum"} | bad
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"format": "learn-data", "version": 1, "exported_at": "2026-01-01T00:00:00Z",
-                                "log": [record]}))
+    path.write_text(
+        json.dumps({"format": "learn-data", "version": 1, "exported_at": "2026-01-01T00:00:00Z", "log": [record]})
+    )
     result = cli("data", "import", str(path))
     assert result.exit_code == 2 and message in result.stderr
     assert db_snapshot(learn_home) == before

@@ -92,7 +92,8 @@ def test_add_fills_the_template_and_saves_what_the_editor_wrote(curriculum, cli,
     entry = cli.json("log", "show", result.stdout.split('"id": "')[1][:8])
     assert entry["module_id"] == "0.1" and entry["module_title"] == "Linear Algebra" and entry["date"] == today()
     assert entry["progress"] == (
-        "PCA done via SVD\nthen checked against sklearn\n- Done: Exercise 1: Implement PCA from scratch (Module 0.1)")
+        "PCA done via SVD\nthen checked against sklearn\n- Done: Exercise 1: Implement PCA from scratch (Module 0.1)"
+    )
     assert _drafts(learn_home) == []  # the working file is gone once the entry is stored
 
 
@@ -101,13 +102,18 @@ def test_the_track_template_is_used_and_the_plans_when_no_track_has_one(curricul
     cli("log", "add", "--module", "beta-cuda")  # beta has no log_template: alpha's is the first there is
     assert [line for line in editor.seen.read_text().splitlines() if not line.startswith("#")][1:] == ["Progress:"]
     for track in curriculum.glob("*.yaml"):
-        track.write_text(track.read_text().replace("log_template: |\n  YYYY-MM-DD: Module X.Y - Title\n  Progress:\n", ""))
+        track.write_text(
+            track.read_text().replace("log_template: |\n  YYYY-MM-DD: Module X.Y - Title\n  Progress:\n", "")
+        )
     cli("log", "add", "--module", "beta-cuda")
     lines = editor.seen.read_text().splitlines()
     assert lines[0].endswith(": Module beta-cuda - CUDA")
     assert [line for line in lines if not line.startswith("#")][1:] == [
-        "Progress: [Current status and completed work]", "Key Insight: [Major understanding or breakthrough moment]",
-        "Challenge: [Current obstacles and approach to resolution]", "Next Steps: [Planned actions and goals]"]
+        "Progress: [Current status and completed work]",
+        "Key Insight: [Major understanding or breakthrough moment]",
+        "Challenge: [Current obstacles and approach to resolution]",
+        "Next Steps: [Planned actions and goals]",
+    ]
 
 
 def test_activity_since_the_last_entry_items_verify_and_drills(curriculum, cli, editor, clock, learn_home):
@@ -121,16 +127,24 @@ def test_activity_since_the_last_entry_items_verify_and_drills(curriculum, cli, 
     clock.now = "2026-03-02T09:30:00Z"
     cli("doing", "0.2/layer")  # started, not done: not in the summary
     with sqlite3.connect(learn_home / "learn.db") as conn:
-        reviews = [("r1", "c1", 3, "2026-03-02T08:00:00Z", 60_000), ("r2", "c2", 1, "2026-03-02T08:01:00Z", 30_000),
-                   ("r3", "c1", 4, "2026-03-02T08:02:00+00:00", 30_000), ("r0", "c1", 3, "2026-02-28T08:00:00Z", 1)]
+        reviews = [
+            ("r1", "c1", 3, "2026-03-02T08:00:00Z", 60_000),
+            ("r2", "c2", 1, "2026-03-02T08:01:00Z", 30_000),
+            ("r3", "c1", 4, "2026-03-02T08:02:00+00:00", 30_000),
+            ("r0", "c1", 3, "2026-02-28T08:00:00Z", 1),
+        ]
         conn.executemany("INSERT INTO drill_review VALUES (?, ?, ?, ?, ?, '{}', '{}')", reviews)
-        attempts = [("a0", "adam", 1, 20, 20, "2026-02-28T08:00:00Z"),  # before the last entry
-                    ("a1", "softmax", 0, 28, 31, "2026-03-02T07:00:00Z"),
-                    ("a2", "layer_norm", 0, 3, 12, "2026-03-02T07:10:00Z"),
-                    ("a3", "softmax", 1, 31, 31, "2026-03-02T07:20:00Z")]  # the latest run of softmax wins
+        attempts = [
+            ("a0", "adam", 1, 20, 20, "2026-02-28T08:00:00Z"),  # before the last entry
+            ("a1", "softmax", 0, 28, 31, "2026-03-02T07:00:00Z"),
+            ("a2", "layer_norm", 0, 3, 12, "2026-03-02T07:10:00Z"),
+            ("a3", "softmax", 1, 31, 31, "2026-03-02T07:20:00Z"),
+        ]  # the latest run of softmax wins
         conn.executemany(
             "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
-            "duration_ms, started_at) VALUES (?, ?, '0.2', ?, ?, ?, '{}', 100, ?)", attempts)
+            "duration_ms, started_at) VALUES (?, ?, '0.2', ?, ?, ?, '{}', 100, ?)",
+            attempts,
+        )
     editor.use("pass\n")
     assert cli("log", "add").exit_code == 1
     comments = [line for line in editor.seen.read_text().splitlines() if line.startswith("# ")]
@@ -170,10 +184,7 @@ def test_an_emptied_entry_or_one_with_only_a_new_date_is_discarded(curriculum, c
 def test_a_failing_editor_keeps_the_draft_and_add_from_takes_it_back(curriculum, cli, editor, learn_home):
     cli("log", "add", "-m", "first")
     before = db_snapshot(learn_home)
-    editor.use(
-        "draft.write_text(draft.read_text().replace('Progress:', 'Progress: half a thought'))\n"
-        "sys.exit(3)\n"
-    )
+    editor.use("draft.write_text(draft.read_text().replace('Progress:', 'Progress: half a thought'))\nsys.exit(3)\n")
     result = cli("log", "add", "--module", "2.1")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
@@ -239,7 +250,9 @@ def test_default_editor_and_a_missing_one(curriculum, cli, editor, monkeypatch, 
     monkeypatch.setenv("EDITOR", "no-such-editor-here --flag")
     result = cli("log", "add")
     assert result.exit_code == 2
-    assert "cannot start the editor 'no-such-editor-here'" in result.stderr and "set $VISUAL or $EDITOR" in result.stderr
+    assert (
+        "cannot start the editor 'no-such-editor-here'" in result.stderr and "set $VISUAL or $EDITOR" in result.stderr
+    )
     assert _drafts(learn_home) == []
     monkeypatch.setenv("EDITOR", "vim 'unbalanced")
     assert "cannot read $EDITOR" in cli("log", "add").stderr
@@ -255,7 +268,11 @@ def test_edit_in_the_editor(curriculum, cli, editor, clock):
     assert "Updated" in result.stdout
     # The track's template asks for Progress only; the entry's other fields come along.
     assert editor.seen.read_text().splitlines()[:4] == [
-        f"{entry['date']}: Module 0.1 - Linear Algebra", "Progress: one", "Challenge: #hard", "really"]
+        f"{entry['date']}: Module 0.1 - Linear Algebra",
+        "Progress: one",
+        "Challenge: #hard",
+        "really",
+    ]
     after = cli.json("log", "show", entry["id"])
     assert (after["progress"], after["challenge"], after["next_steps"]) == ("one, and two", "#hard\nreally", "three")
     assert after["created_at"] == entry["created_at"] and after["updated_at"] == "2026-03-05T10:00:00Z"
@@ -284,7 +301,9 @@ def test_edit_moves_an_entry_by_its_header_and_refuses_to_empty_it(curriculum, c
     assert f"learn log edit {short} --from" in cli("log", "edit", short).stderr
 
 
-def test_an_editor_killed_by_ctrl_c_keeps_the_draft_and_learn_gets_its_handler_back(curriculum, cli, editor, learn_home):
+def test_an_editor_killed_by_ctrl_c_keeps_the_draft_and_learn_gets_its_handler_back(
+    curriculum, cli, editor, learn_home
+):
     import signal
 
     before = signal.getsignal(signal.SIGINT)

@@ -95,8 +95,11 @@ def test_export_filters(curriculum, cli):
 def test_an_exported_block_reads_back_as_the_same_entry(curriculum, cli):
     _write_all(cli)
     block = GOLDEN.split("\n\n")[1].strip().strip("`").strip("\n")
-    first = {k: v for k, v in cli.json("log", "list", "--module", "0.2")["entries"][0].items()
-             if k not in ("id", "created_at", "updated_at")}
+    first = {
+        k: v
+        for k, v in cli.json("log", "list", "--module", "0.2")["entries"][0].items()
+        if k not in ("id", "created_at", "updated_at")
+    }
     cli("log", "add", "--from", "-", input=block)
     copies = cli.json("log", "list", "--module", "0.2")["entries"]
     assert len(copies) == 2

@@ -17,8 +17,12 @@ def _ids(cli, query: str, *args: str) -> list[str]:
 
 
 def test_ranked_best_first_with_a_highlighted_snippet(curriculum, cli):
-    once = _add(cli, "--progress", "Read about serving: batching, scheduling, paged attention, speculative decoding, "
-                "and quantization of the weights for smaller memory footprints in production")
+    once = _add(
+        cli,
+        "--progress",
+        "Read about serving: batching, scheduling, paged attention, speculative decoding, "
+        "and quantization of the weights for smaller memory footprints in production",
+    )
     focused = _add(cli, "--insight", "Quantization: int8 quantization halves memory; quantization error is small")
     unrelated = _add(cli, "--progress", "Backprop through a tiny MLP")
     assert _ids(cli, "quantization") == [focused, once]
@@ -47,12 +51,14 @@ def test_stems_phrases_prefixes_fields_and_modules(curriculum, cli):
 
 def test_bad_syntax_is_one_line_exit_2(curriculum, cli):
     _add(cli, "-m", "something")
-    for query in ('"unbalanced quote', 'nosuchfield:word', "  "):
+    for query in ('"unbalanced quote', "nosuchfield:word", "  "):
         result = cli("log", "search", query)
         assert result.exit_code == 2, query
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
-    assert "learn: bad search '\"unbalanced quote': unterminated string; use words" in cli(
-        "log", "search", '"unbalanced quote').stderr
+    assert (
+        "learn: bad search '\"unbalanced quote': unterminated string; use words"
+        in cli("log", "search", '"unbalanced quote').stderr
+    )
     assert "no such column: nosuchfield" in cli("log", "search", "nosuchfield:word").stderr
 
 

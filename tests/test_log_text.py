@@ -54,13 +54,7 @@ def test_fields_in_any_order_over_several_lines_and_missing_ones_empty():
 
 
 def test_label_spellings_markdown_and_repeated_labels():
-    draft = read(
-        "**Progress:** one\n"
-        "- Insights: two\n"
-        "__Challenges__: three\n"
-        "next: four\n"
-        "PROGRESS: one more\n"
-    )
+    draft = read("**Progress:** one\n- Insights: two\n__Challenges__: three\nnext: four\nPROGRESS: one more\n")
     assert draft.fields == {"progress": "one\n\none more", "insight": "two", "challenge": "three", "next_steps": "four"}
 
 
@@ -85,8 +79,11 @@ def test_the_filled_template_has_the_date_module_and_activity_under_progress():
     assert lines[1] == "Progress: [Current status and completed work]"
     assert lines[2:4] == ["# Since you started:", "# - Done: X"]
     assert lines[4].startswith("Key Insight:")
-    assert content_lines(text) == content_lines(DEFAULT_TEMPLATE.replace(
-        "YYYY-MM-DD: Module X.Y - Title", "2026-03-01: Module 0.5 - Transformer Architecture Deep Dive"))
+    assert content_lines(text) == content_lines(
+        DEFAULT_TEMPLATE.replace(
+            "YYYY-MM-DD: Module X.Y - Title", "2026-03-01: Module 0.5 - Transformer Architecture Deep Dive"
+        )
+    )
 
 
 def test_a_template_without_a_header_or_progress_line_still_gets_both_in_place():
@@ -137,7 +134,9 @@ def test_free_text_goes_between_header_and_first_label():
 
 def test_render_then_parse_gives_the_same_entry():
     entry = EntryDraft(
-        "2026-03-01", "0.5", "My own title",
+        "2026-03-01",
+        "0.5",
+        "My own title",
         {"progress": "line one\n# not a comment\n\nline three", "insight": "", "challenge": "c", "next_steps": "n"},
         "#hashtag body\nsecond",
     )

@@ -22,15 +22,18 @@ def test_note_with_m_writes_replaces_and_shows(curriculum, cli, learn_home):
     result = cli("note", "module-0.1", "-m", "# Plan\nChapter 2, then the exercises.")
     assert result.exit_code == 0, result.output
     cli("note", "0.1/pca", "-m", "Center the data; eigenvector signs are arbitrary.")  # replaces
-    assert notes(learn_home) == [("0.1", "module", "# Plan\nChapter 2, then the exercises."),
-                                 ("0.1/pca", "item", "Center the data; eigenvector signs are arbitrary.")]
+    assert notes(learn_home) == [
+        ("0.1", "module", "# Plan\nChapter 2, then the exercises."),
+        ("0.1/pca", "item", "Center the data; eigenvector signs are arbitrary."),
+    ]
     shown = cli("show", "0.1").stdout
     assert "✎ your note" in shown and "Chapter 2, then the exercises." in shown
     assert "✎ Center the data; eigenvector signs are arbitrary." in shown
     data = cli.json("show", "0.1")["learner_notes"]
     assert data["module"]["text"] == "# Plan\nChapter 2, then the exercises."
     assert [(n["target_id"], n["text"]) for n in data["items"]] == [
-        ("0.1/pca", "Center the data; eigenvector signs are arbitrary.")]
+        ("0.1/pca", "Center the data; eigenvector signs are arbitrary.")
+    ]
     read = cli.json("note", "0.1/pca")  # --json without -m reads, edits nothing
     assert read["target"]["kind"] == "item" and read["note"]["text"].startswith("Center the data;")
 
@@ -51,7 +54,10 @@ def test_bad_targets_are_one_line_errors_and_change_nothing(curriculum, cli, lea
     before = db_snapshot(learn_home)
     for args, error in [
         (("note", "0.1/zzz", "-m", "x"), "learn: no module or item '0.1/zzz'"),
-        (("note", "beta-cuda/", "-m", "x"), "learn: 'beta-cuda/' matches 2 items: beta-cuda/warps, beta-cuda/coalescing"),
+        (
+            ("note", "beta-cuda/", "-m", "x"),
+            "learn: 'beta-cuda/' matches 2 items: beta-cuda/warps, beta-cuda/coalescing",
+        ),
         (("note", "module-9", "-m", "x"), "learn: no module 'module-9'"),
     ]:
         result = cli(*args)
@@ -80,7 +86,9 @@ def test_notes_are_found_by_log_search_and_survive_a_curriculum_edit(curriculum,
     # the item leaves the YAML: its note stays (not shown), and shows again when the item returns
     beta = curriculum / "beta.yaml"
     original = beta.read_text()
-    beta.write_text(original.replace("              - id: beta-cuda/warps\n                text: Warps and divergence\n", ""))
+    beta.write_text(
+        original.replace("              - id: beta-cuda/warps\n                text: Warps and divergence\n", "")
+    )
     assert cli.json("show", "beta-cuda")["learner_notes"]["items"] == []
     beta.write_text(original)
     assert [n["target_id"] for n in cli.json("show", "beta-cuda")["learner_notes"]["items"]] == ["beta-cuda/warps"]
@@ -94,8 +102,15 @@ def test_notes_in_data_export_and_import_merge_by_id(curriculum, cli, learn_home
     assert [(n["target_id"], n["kind"], n["text"]) for n in data["notes"]] == [("0.1/pca", "item", "first")]
     # another machine: an older note on the same item, and a note of its own
     data["notes"][0] |= {"text": "older", "updated_at": "2020-01-01T00:00:00Z"}
-    data["notes"].append({"target_id": "0.2", "kind": "module", "text": "from the laptop",
-                          "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"})
+    data["notes"].append(
+        {
+            "target_id": "0.2",
+            "kind": "module",
+            "text": "from the laptop",
+            "created_at": "2020-01-01T00:00:00Z",
+            "updated_at": "2020-01-01T00:00:00Z",
+        }
+    )
     exported.write_text(json.dumps(data))
     assert cli("data", "import", str(exported)).exit_code == 0
     assert cli("data", "import", str(exported)).exit_code == 0  # twice: nothing more changes
@@ -108,5 +123,7 @@ def test_export_readme_includes_notes_only_when_asked(curriculum, cli):
     plain = cli("export", "readme").stdout
     assert "Chapter 2 first." not in plain
     with_notes = cli("export", "readme", "--notes").stdout
-    assert "### Module 0.1: Linear Algebra\n\n**Vectors and matrices, from scratch**\n\n> Chapter 2 first.\n" in with_notes
+    assert (
+        "### Module 0.1: Linear Algebra\n\n**Vectors and matrices, from scratch**\n\n> Chapter 2 first.\n" in with_notes
+    )
     assert "  - [ ] Matrix multiplication\n    > rows times columns\n    > then blocks\n" in with_notes

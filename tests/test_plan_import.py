@@ -158,7 +158,7 @@ def test_seed_002_structure() -> None:
     assert track.log_template and track.log_template.startswith("YYYY-MM-DD: Module X.Y - Title\n")
     assert track.description and "Let's see how far I go" in track.description
     assert any("Progress Dashboard" in reason for _, reason in plan.dropped)
-    assert "# plan line 7: \"Progress Dashboard\" table dropped" in plan.yaml_text
+    assert '# plan line 7: "Progress Dashboard" table dropped' in plan.yaml_text
 
 
 def test_seed_001_flat_checkboxes_and_mojibake() -> None:
@@ -365,7 +365,10 @@ def test_package_imports_no_ui_or_database_library() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = (
-                [a.name for a in node.names] if isinstance(node, ast.Import)
-                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
             )
             assert not {n.split(".")[0] for n in names} & forbidden, f"{path.name} imports {names}"

@@ -13,8 +13,16 @@ def test_status_counts_initial_statuses_from_the_plan(curriculum, cli):
     assert alpha["items_in_progress"] == 1
     assert alpha["modules_total"] == 3 and alpha["modules_done"] == 0
     basics, serving = alpha["categories"]
-    assert basics == basics | {"id": "basics", "title": "The Basics", "items_total": 6, "items_done": 1,
-                               "items_in_progress": 1, "modules_total": 2, "modules_done": 0, "status": "Started"}
+    assert basics == basics | {
+        "id": "basics",
+        "title": "The Basics",
+        "items_total": 6,
+        "items_done": 1,
+        "items_in_progress": 1,
+        "modules_total": 2,
+        "modules_done": 0,
+        "status": "Started",
+    }
     assert serving["status"] == "Not Started"
     assert beta["items_done"] == 1 and beta["items_total"] == 2
 
@@ -37,7 +45,9 @@ def test_check_uncheck_doing_change_the_dashboard(curriculum, cli):
 def test_check_json_reports_before_and_after(curriculum, cli):
     data = cli.json("check", "0.1/pca", "0.1/matmul")
     assert [(c["item_id"], c["before"], c["after"]) for c in data["changed"]] == [
-        ("0.1/pca", "todo", "done"), ("0.1/matmul", "todo", "done")]
+        ("0.1/pca", "todo", "done"),
+        ("0.1/matmul", "todo", "done"),
+    ]
 
 
 def test_unknown_item_is_exit_2_with_suggestion_and_changes_nothing(curriculum, cli, learn_home):

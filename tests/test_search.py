@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.study.store import open_store
 from app.progress import set_status
 from app.search import search_items
+from app.study.store import open_store
 
 
 def test_every_word_must_match_in_any_order(curriculum):

@@ -233,8 +233,11 @@ def test_inference_structure() -> None:
 
 
 def test_transformers_keeps_its_three_ticked_items() -> None:
-    ticked = [" ".join(m.group(3).split()) for line in seed_lines("transformers") if (m := CHECKBOX.match(line))
-              and m.group(2) == "x"]
+    ticked = [
+        " ".join(m.group(3).split())
+        for line in seed_lines("transformers")
+        if (m := CHECKBOX.match(line)) and m.group(2) == "x"
+    ]
     done = [item.text for _, item in items_of(load("transformers")[1]) if item.status == "done"]
     assert len(ticked) == 3
     assert done == ticked

@@ -20,8 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _learn(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_kill_9_during_sync_leaves_the_old_or_the_new_curriculum(tmp_path):
@@ -39,8 +40,9 @@ def test_kill_9_during_sync_leaves_the_old_or_the_new_curriculum(tmp_path):
     rng = random.Random(7)
     outcomes = set()
     for _ in range(12):
-        child = subprocess.Popen([sys.executable, "-c", script, str(new)], cwd=REPO, env=env,
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", script, str(new)], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True
+        )
         assert child.stdout.readline().strip() == "go"
         time.sleep(rng.uniform(0.0, 1.5))
         child.send_signal(signal.SIGKILL)
@@ -71,11 +73,15 @@ def test_migration_copies_the_database_aside_first(learn_home, curriculum, cli, 
     db_engine.get_engine(notice=notices.append)
     backups = list((learn_home / "backups").glob("learn-*-before-v*.db"))
     assert len(backups) == 1
-    assert notices == [f"upgrading the database from schema v{db_engine.SCHEMA_VERSION - 1} to "
-                       f"v{db_engine.SCHEMA_VERSION}; a copy is at {backups[0]}"]
+    assert notices == [
+        f"upgrading the database from schema v{db_engine.SCHEMA_VERSION - 1} to "
+        f"v{db_engine.SCHEMA_VERSION}; a copy is at {backups[0]}"
+    ]
     with sqlite3.connect(learn_home / "learn.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == db_engine.SCHEMA_VERSION
-        assert conn.execute("SELECT item_id, status, note FROM progress").fetchall() == [("0.1/pca", "done", "migrated")]
+        assert conn.execute("SELECT item_id, status, note FROM progress").fetchall() == [
+            ("0.1/pca", "done", "migrated")
+        ]
     with sqlite3.connect(backups[0]) as conn:  # the copy is the database as it was
         assert conn.execute("PRAGMA user_version").fetchone()[0] == db_engine.SCHEMA_VERSION - 1
         assert conn.execute("SELECT item_id, status FROM progress").fetchall() == [("0.1/pca", "done")]
@@ -135,6 +141,7 @@ def test_read_only_home(tmp_path, curriculum, cli, monkeypatch):
 
 def test_cli_start_up_imports_nothing_heavy():
     """`learn --help` must stay fast: no database, YAML schema, Textual or PyTorch at import time."""
-    code = "import sys, app.cli.main; print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'textual', 'torch', 'triton', 'yaml', 'numpy') if m in sys.modules))"
+    heavy = ("sqlalchemy", "sqlmodel", "pydantic", "textual", "torch", "triton", "yaml", "numpy")
+    code = f"import sys, app.cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -52,7 +52,9 @@ def test_sync_is_idempotent_and_a_noop_when_nothing_changed(curriculum, learn_ho
 def test_commands_resync_when_the_yaml_changes(curriculum, cli):
     assert _counts(cli) == (9, 2)
     path = curriculum / "beta.yaml"
-    path.write_text(path.read_text() + "              - id: beta-cuda/tensor-cores\n                text: Tensor cores\n")
+    path.write_text(
+        path.read_text() + "              - id: beta-cuda/tensor-cores\n                text: Tensor cores\n"
+    )
     assert _counts(cli) == (10, 2)
 
 
@@ -63,17 +65,30 @@ def test_progress_survives_text_edit_reorder_and_move(curriculum, cli):
     # Edit the text of a checked item.
     text = text.replace("text: Matrix multiplication", "text: Matrix multiplication (GEMM), by hand")
     # Reorder: put Step 2 before Step 1.
-    step1 = "              - id: 0.2/layer\n                text: \"**Step 1:** Create a base Layer class\"\n                status: in_progress\n"
+    step1 = (
+        "              - id: 0.2/layer\n"
+        '                text: "**Step 1:** Create a base Layer class"\n'
+        "                status: in_progress\n"
+    )
     assert step1 in text
-    text = text.replace(step1, "").replace("                text: \"**Step 2:** Implement LinearLayer\"\n",
-                                            "                text: \"**Step 2:** Implement LinearLayer\"\n" + step1)
+    text = text.replace(step1, "").replace(
+        '                text: "**Step 2:** Implement LinearLayer"\n',
+        '                text: "**Step 2:** Implement LinearLayer"\n' + step1,
+    )
     alpha.write_text(text)
     # Move: 0.1/matmul goes to the beta track's module.
-    moved = "                  - id: 0.1/matmul\n                    text: Matrix multiplication (GEMM), by hand\n                    notes: rows times columns\n"
+    moved = (
+        "                  - id: 0.1/matmul\n"
+        "                    text: Matrix multiplication (GEMM), by hand\n"
+        "                    notes: rows times columns\n"
+    )
     assert moved in text
     alpha.write_text(text.replace(moved, ""))
     beta = curriculum / "beta.yaml"
-    beta.write_text(beta.read_text() + "              - id: 0.1/matmul\n                text: Matrix multiplication (GEMM), by hand\n")
+    beta.write_text(
+        beta.read_text()
+        + "              - id: 0.1/matmul\n                text: Matrix multiplication (GEMM), by hand\n"
+    )
 
     assert _status(cli, "0.1/matmul") is None  # no longer in module 0.1 ...
     view = cli.json("show", "beta-cuda")
@@ -88,7 +103,9 @@ def test_removed_item_keeps_hidden_progress_and_gets_it_back(curriculum, cli):
     assert _counts(cli) == (9, 3)
     alpha = curriculum / "alpha.yaml"
     original = alpha.read_text()
-    alpha.write_text(original.replace("              - id: 2.1/kv-cache\n                text: KV cache management\n", ""))
+    alpha.write_text(
+        original.replace("              - id: 2.1/kv-cache\n                text: KV cache management\n", "")
+    )
     assert _counts(cli) == (8, 2)  # hidden: neither counted nor shown
     sync = cli.json("sync")
     assert sync["hidden_progress"] == 1
@@ -98,24 +115,48 @@ def test_removed_item_keeps_hidden_progress_and_gets_it_back(curriculum, cli):
 
 
 BAD_CASES = {
-    "syntax error": ("alpha.yaml", lambda t: t.replace("title: Alpha Track", "title: [Alpha Track"),
-                     r"alpha\.yaml:4: YAML syntax error, column 12: did not find expected ',' or '\]' \(while parsing a flow sequence at line 3\)"),
-    "unknown field": ("alpha.yaml", lambda t: t.replace("summary: Vectors", "sumary: Vectors"),
-                      r"alpha\.yaml:15: module '0\.1': unknown field 'sumary'"),
-    "missing id": ("beta.yaml", lambda t: t.replace("- id: beta-cuda/warps\n               ", "-"),
-                   r"beta\.yaml:12: item #1: missing field 'id'"),
-    "wrong type": ("beta.yaml", lambda t: t.replace("text: Warps and divergence", "text: [1, 2]"),
-                   r"beta\.yaml:13: item 'beta-cuda/warps': text: Input should be a valid string"),
-    "bad status": ("beta.yaml", lambda t: t.replace("status: done", "status: finished"),
-                   r"beta\.yaml:16: item 'beta-cuda/coalescing': status: Input should be 'todo', 'in_progress' or 'done'"),
-    "duplicate id across files": ("beta.yaml", lambda t: t.replace("id: beta-cuda/warps", "id: 0.1/pca"),
-                                  r"beta\.yaml:12: duplicate item id '0\.1/pca' \(first at .*alpha\.yaml:34\)"),
-    "duplicate key": ("beta.yaml", lambda t: t.replace("title: Beta Track", "title: Beta Track\ntitle: Again"),
-                      r"beta\.yaml:3: duplicate key 'title' \(first at line 2\)"),
+    "syntax error": (
+        "alpha.yaml",
+        lambda t: t.replace("title: Alpha Track", "title: [Alpha Track"),
+        r"alpha\.yaml:4: YAML syntax error, column 12: did not find expected ',' or '\]' \(while parsing a flow sequence at line 3\)",
+    ),
+    "unknown field": (
+        "alpha.yaml",
+        lambda t: t.replace("summary: Vectors", "sumary: Vectors"),
+        r"alpha\.yaml:15: module '0\.1': unknown field 'sumary'",
+    ),
+    "missing id": (
+        "beta.yaml",
+        lambda t: t.replace("- id: beta-cuda/warps\n               ", "-"),
+        r"beta\.yaml:12: item #1: missing field 'id'",
+    ),
+    "wrong type": (
+        "beta.yaml",
+        lambda t: t.replace("text: Warps and divergence", "text: [1, 2]"),
+        r"beta\.yaml:13: item 'beta-cuda/warps': text: Input should be a valid string",
+    ),
+    "bad status": (
+        "beta.yaml",
+        lambda t: t.replace("status: done", "status: finished"),
+        r"beta\.yaml:16: item 'beta-cuda/coalescing': status: Input should be 'todo', 'in_progress' or 'done'",
+    ),
+    "duplicate id across files": (
+        "beta.yaml",
+        lambda t: t.replace("id: beta-cuda/warps", "id: 0.1/pca"),
+        r"beta\.yaml:12: duplicate item id '0\.1/pca' \(first at .*alpha\.yaml:34\)",
+    ),
+    "duplicate key": (
+        "beta.yaml",
+        lambda t: t.replace("title: Beta Track", "title: Beta Track\ntitle: Again"),
+        r"beta\.yaml:3: duplicate key 'title' \(first at line 2\)",
+    ),
     "not a mapping": ("beta.yaml", lambda t: "- just\n- a list\n", r"beta\.yaml:1: a track file must be a mapping"),
     "empty file": ("beta.yaml", lambda t: "", r"beta\.yaml: the file is empty"),
-    "bad id": ("beta.yaml", lambda t: t.replace("id: beta-cuda/warps", "id: beta cuda warps"),
-               r"beta\.yaml:12: item 'beta cuda warps': id: id 'beta cuda warps' may hold only"),
+    "bad id": (
+        "beta.yaml",
+        lambda t: t.replace("id: beta-cuda/warps", "id: beta cuda warps"),
+        r"beta\.yaml:12: item 'beta cuda warps': id: id 'beta cuda warps' may hold only",
+    ),
 }
 
 

@@ -29,11 +29,19 @@ def _attempt(engine, exercise_id: str, passed: bool, started_at: str) -> None:
     from app.db.engine import write_connection
 
     with write_connection(engine) as conn:
-        conn.execute(text(
-            "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
-            "duration_ms, started_at) VALUES (:id, :e, '0.2', :p, :cp, 4, '{}', 10, :t)"
-        ), {"id": f"{exercise_id}-{started_at}", "e": exercise_id, "p": passed, "cp": 4 if passed else 1,
-            "t": started_at})
+        conn.execute(
+            text(
+                "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
+                "duration_ms, started_at) VALUES (:id, :e, '0.2', :p, :cp, 4, '{}', 10, :t)"
+            ),
+            {
+                "id": f"{exercise_id}-{started_at}",
+                "e": exercise_id,
+                "p": passed,
+                "cp": 4 if passed else 1,
+                "t": started_at,
+            },
+        )
 
 
 def test_a_fresh_learner_has_new_cards_and_nothing_else(decks):

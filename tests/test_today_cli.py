@@ -26,11 +26,20 @@ def _attempt(exercise_id: str, passed: bool, started_at: str, details: dict) -> 
     from app.db.engine import write_connection
 
     with write_connection(open_store()) as conn:
-        conn.execute(text(
-            "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
-            "duration_ms, started_at) VALUES (:id, :e, '0.1', :p, :cp, 4, :d, 10, :t)"
-        ), {"id": f"{exercise_id}-{started_at}", "e": exercise_id, "p": passed, "cp": 4 if passed else 1,
-            "d": json.dumps(details), "t": started_at})
+        conn.execute(
+            text(
+                "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, details, "
+                "duration_ms, started_at) VALUES (:id, :e, '0.1', :p, :cp, 4, :d, 10, :t)"
+            ),
+            {
+                "id": f"{exercise_id}-{started_at}",
+                "e": exercise_id,
+                "p": passed,
+                "cp": 4 if passed else 1,
+                "d": json.dumps(details),
+                "t": started_at,
+            },
+        )
 
 
 def test_today_json_names_the_next_items_cards_and_failures(decks, cli):
@@ -47,7 +56,8 @@ def test_today_json_names_the_next_items_cards_and_failures(decks, cli):
     # the heading 0.1/linear-algebra has sub-items: they are what gets ticked, so it is not listed
     assert [item["id"] for item in data["next_items"]] == ["0.1/pca"]
     assert [(f["exercise_id"], f["hint"]) for f in data["verify_failures"]] == [
-        ("pca", "timed out after 10 s in fit/large")]
+        ("pca", "timed out after 10 s in fit/large")
+    ]
     result = cli("today")
     assert result.exit_code == 0, result.output
     text = result.stdout

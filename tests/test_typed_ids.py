@@ -31,7 +31,8 @@ def test_several_matches_list_the_candidates_and_change_nothing(curriculum, cli,
     result = cli("check", "beta-cuda/", "0.1/pca")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "learn: 'beta-cuda/' matches 2 items: beta-cuda/warps, beta-cuda/coalescing; type more of the one you mean"]
+        "learn: 'beta-cuda/' matches 2 items: beta-cuda/warps, beta-cuda/coalescing; type more of the one you mean"
+    ]
     assert db_snapshot(learn_home) == before  # 0.1/pca was not ticked either
     result = cli("check", "0.1/vectorz")
     assert result.exit_code == 2 and "did you mean 0.1/vectors?" in result.stderr
@@ -57,17 +58,23 @@ def test_unknown_track_lists_the_tracks_and_verify_says_what_to_name(curriculum,
     assert result.stderr.strip() == "learn: no track 'nope' (tracks: alpha, beta)"
     result = cli("verify")
     assert result.exit_code == 2
-    assert "name what to verify: a module (learn verify module-0.2), an exercise (learn verify softmax), or --all" in result.stderr
+    assert (
+        "name what to verify: a module (learn verify module-0.2), an exercise (learn verify softmax), or --all"
+        in result.stderr
+    )
 
 
 def _complete(words: str, env: dict) -> list[str]:
     """What bash completion offers for `words` (the last word is the one being completed)."""
     env = env | {"_LEARN_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
     code = "import sys; sys.argv = ['learn']; from app.cli.main import main; main()"
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True,
-                          cwd=REPO, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert done.returncode == 0, done.stderr
-    heavy = [line for line in done.stderr.splitlines() if any(f" {m}" in line for m in ("torch", "textual", "sqlmodel"))]
+    heavy = [
+        line for line in done.stderr.splitlines() if any(f" {m}" in line for m in ("torch", "textual", "sqlmodel"))
+    ]
     assert heavy == []  # a Tab must not wait for torch or textual
     return done.stdout.split()
 

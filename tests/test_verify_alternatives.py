@@ -39,4 +39,8 @@ def test_there_are_alternatives_in_every_folder():
 def test_alternative_passes(exercise_id, name):
     report = _reports(exercise_id)[name]
     failing = [f"{c.label} [{c.detail}]: {c.message}" for c in report.failures[:5]]
-    assert report.passed, f"{exercise_id}/{name}: {report.status}, {report.error}\n  " + "\n  ".join(failing) + f"\n  hints: {report.hints}"
+    assert report.passed, (
+        f"{exercise_id}/{name}: {report.status}, {report.error}\n  "
+        + "\n  ".join(failing)
+        + f"\n  hints: {report.hints}"
+    )

@@ -35,7 +35,9 @@ def test_exercise_modules_declare_no_catalog_field():
     for path in sorted((locations.REFERENCE_ROOT / "exercises").glob("[!_]*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Exercise":
-                pytest.fail(f"{path.name}:{node.lineno}: use Exercise.of(info('<id>'), ...); the catalog holds title, items, ...")
+                pytest.fail(
+                    f"{path.name}:{node.lineno}: use Exercise.of(info('<id>'), ...); the catalog holds title, items, ..."
+                )
 
 
 def test_a_module_cannot_restate_a_catalog_field():
@@ -52,14 +54,23 @@ def catalog_file(tmp_path, monkeypatch):
     catalog.infos.cache_clear()
 
 
-@pytest.mark.parametrize("entry, message", [
-    ('[a]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\ncolour = "red"\n', "[a]: unknown field(s) colour"),
-    ('[a]\ntitle = "A"\nreference = "r"\n', "[a]: missing items"),
-    ('[a]\ntitle = "A"\nitems = []\nreference = "r"\n', "[a]: items must be a non-empty list of strings"),
-    ('[a]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\ntime_limit_s = "ten"\n', "[a]: time_limit_s must be a number"),
-    ('[Soft-Max]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\n', "[Soft-Max]: exercise id 'Soft-Max' must be snake_case"),
-    ('[a]\ntitle = "A"\n[a]\ntitle = "B"\n', "line 3"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('[a]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\ncolour = "red"\n', "[a]: unknown field(s) colour"),
+        ('[a]\ntitle = "A"\nreference = "r"\n', "[a]: missing items"),
+        ('[a]\ntitle = "A"\nitems = []\nreference = "r"\n', "[a]: items must be a non-empty list of strings"),
+        (
+            '[a]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\ntime_limit_s = "ten"\n',
+            "[a]: time_limit_s must be a number",
+        ),
+        (
+            '[Soft-Max]\ntitle = "A"\nitems = ["0.1/x"]\nreference = "r"\n',
+            "[Soft-Max]: exercise id 'Soft-Max' must be snake_case",
+        ),
+        ('[a]\ntitle = "A"\n[a]\ntitle = "B"\n', "line 3"),
+    ],
+)
 def test_a_broken_entry_is_named(catalog_file, entry, message):
     catalog_file.write_text(entry, encoding="utf-8")
     with pytest.raises(SpecError) as raised:
@@ -88,8 +99,9 @@ def test_a_verify_run_imports_neither_numpy_nor_the_other_exercises(tmp_path):
         print("PARENT", "numpy" in sys.modules, sorted(m for m in sys.modules if m.startswith("reference_impls.exercises.")))
     """)
     env = {"LEARN_HOME": str(tmp_path / "home"), "LEARN_WORKSPACE": str(tmp_path / "ws"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=locations.REPO_ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=locations.REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "PARENT False []"
     assert not (tmp_path / "home" / "cache" / "exercises.json").exists()  # no index of half-filled specs

@@ -16,7 +16,10 @@ from tests.conftest import db_snapshot
 CURRICULUM = (Path(__file__).parent / "fixtures" / "verify_curriculum" / "t.yaml").read_text(encoding="utf-8")
 
 SOLUTION = Path(__file__).resolve().parents[1] / "reference_impls" / "numpy" / "softmax.py"
-SOFTMAX_ITEMS = ["iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy", "0.2/activation-functions-relu-sigmoid-tanh"]
+SOFTMAX_ITEMS = [
+    "iv-deliverables/sigmoid-relu-softmax-from-scratch-numpy",
+    "0.2/activation-functions-relu-sigmoid-tanh",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -81,10 +84,17 @@ def test_start_writes_stubs_and_a_readme_and_keeps_learner_files(cli, curriculum
     assert stub.read_text(encoding="utf-8") == "# my work\n"
 
     data = cli.json("start", "softmax")
-    assert data["files"] == [{
-        "id": "softmax", "title": "Stable softmax, forward and backward", "module_id": "0.2", "file": str(stub),
-        "created": False, "items": SOFTMAX_ITEMS, "entry_points": ["softmax", "softmax_backward"],
-    }]
+    assert data["files"] == [
+        {
+            "id": "softmax",
+            "title": "Stable softmax, forward and backward",
+            "module_id": "0.2",
+            "file": str(stub),
+            "created": False,
+            "items": SOFTMAX_ITEMS,
+            "entry_points": ["softmax", "softmax_backward"],
+        }
+    ]
 
 
 def test_start_and_verify_reject_unknown_targets_with_a_suggestion(cli, curriculum):
@@ -98,7 +108,9 @@ def test_start_and_verify_reject_unknown_targets_with_a_suggestion(cli, curricul
     assert "module module-2.1 has no exercises yet" in result.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["softmax", "--all"], ["softmax", "--watch", "--json"], ["softmax", "--reference", "--watch"]])
+@pytest.mark.parametrize(
+    "args", [[], ["softmax", "--all"], ["softmax", "--watch", "--json"], ["softmax", "--reference", "--watch"]]
+)
 def test_verify_bad_usage_exits_2(cli, curriculum, args):
     result = cli("verify", *args)
     assert result.exit_code == 2
@@ -127,8 +139,11 @@ def test_a_failing_then_passing_attempt_is_stored_and_ticks_the_items(cli, curri
     assert all(statuses[i] == "done" for i in SOFTMAX_ITEMS)
     assert statuses["0.2/other"] == "todo"
 
-    rows = _rows(learn_home, "SELECT exercise_id, module_id, passed, checks_passed, checks_total, duration_ms, "
-                             "started_at, source_hash, details, id FROM verify_attempt ORDER BY rowid")
+    rows = _rows(
+        learn_home,
+        "SELECT exercise_id, module_id, passed, checks_passed, checks_total, duration_ms, "
+        "started_at, source_hash, details, id FROM verify_attempt ORDER BY rowid",
+    )
     assert [(r[0], r[1], r[2]) for r in rows] == [("softmax", "0.2", 0), ("softmax", "0.2", 1)]
     first, second = rows
     assert first[3] == 0 and second[3] == second[4] == first[4] > 20
@@ -157,15 +172,46 @@ def test_verify_json_has_a_stable_shape(cli, curriculum, workspace):
     assert set(data["summary"]) == {"exercises", "exercises_passed", "checks", "checks_passed", "not_started"}
     exercise = data["exercises"][0]
     assert set(exercise) == {
-        "id", "title", "module_id", "file", "impl", "status", "passed", "checks_passed", "checks_total",
-        "duration_ms", "started_at", "source_hash", "error", "error_detail", "hints", "checks", "output", "limits",
+        "id",
+        "title",
+        "module_id",
+        "file",
+        "impl",
+        "status",
+        "passed",
+        "checks_passed",
+        "checks_total",
+        "duration_ms",
+        "started_at",
+        "source_hash",
+        "error",
+        "error_detail",
+        "hints",
+        "checks",
+        "output",
+        "limits",
         "timing",
     }
     assert exercise["timing"] is None  # GPU timings: kernel exercises only (tests/test_verify_kernels.py)
     check = exercise["checks"][0]
     assert set(check) == {
-        "index", "check", "case", "entry", "label", "detail", "seed", "note", "inputs", "passed", "status", "message",
-        "mismatch", "error", "hints", "mutated", "duration_ms",
+        "index",
+        "check",
+        "case",
+        "entry",
+        "label",
+        "detail",
+        "seed",
+        "note",
+        "inputs",
+        "passed",
+        "status",
+        "message",
+        "mismatch",
+        "error",
+        "hints",
+        "mutated",
+        "duration_ms",
     }
     assert check["inputs"][0] == {"name": "x", "shape": [4, 7], "dtype": "float32"}
     assert check["error"]["traceback"][-1]["code"] == "raise NotImplementedError"
@@ -185,7 +231,12 @@ def test_a_value_mismatch_reports_input_errors_indices_and_hint(cli, curriculum,
     assert "hint: no max subtraction: exp overflows for logits >= 89" in out
     data = json.loads(cli("verify", "softmax", "--json").stdout)
     case = next(c for c in data["exercises"][0]["checks"] if not c["passed"])
-    assert (case["case"], case["seed"], case["mismatch"]["count"], case["mismatch"]["indices"][0]) == ("large_logits", 200, 28, [0, 0])
+    assert (case["case"], case["seed"], case["mismatch"]["count"], case["mismatch"]["indices"][0]) == (
+        "large_logits",
+        200,
+        28,
+        [0, 0],
+    )
 
 
 def test_reference_mode_passes_and_stores_nothing(cli, curriculum, learn_home):
@@ -211,8 +262,12 @@ def test_misbehaving_code_leaves_the_database_sound(cli, curriculum, workspace, 
     assert result.exit_code == 1
     assert "killed (SIGKILL)" in " ".join(result.stdout.split())
     after = db_snapshot(learn_home)
-    assert {t: rows for t, rows in after.items() if t != "verify_attempt"} == {t: rows for t, rows in before.items() if t != "verify_attempt"}
-    assert [r[0] for r in _rows(learn_home, "SELECT json_extract(details, '$.status') FROM verify_attempt ORDER BY rowid")] == ["timeout", "crashed"]
+    assert {t: rows for t, rows in after.items() if t != "verify_attempt"} == {
+        t: rows for t, rows in before.items() if t != "verify_attempt"
+    }
+    assert [
+        r[0] for r in _rows(learn_home, "SELECT json_extract(details, '$.status') FROM verify_attempt ORDER BY rowid")
+    ] == ["timeout", "crashed"]
     assert _rows(learn_home, "PRAGMA integrity_check") == [("ok",)]
 
 
@@ -255,8 +310,12 @@ def test_watch_reruns_changed_exercises_from_an_injected_change_stream(tmp_path)
     contents = iter([b"v0", b"t0", b"v1", b"v1", b"v2", b"h1"])  # the two files at start, then each change
     changes = [{mine}, {mine}, set(), {mine}, {helper}]
     runs: list[list[str]] = []
-    count = watch_loop(files, lambda selected: runs.append([e.id for e in selected]), iter(changes),
-                       content=lambda path: next(contents))
+    count = watch_loop(
+        files,
+        lambda selected: runs.append([e.id for e in selected]),
+        iter(changes),
+        content=lambda path: next(contents),
+    )
     # first run: both; a save: the changed one; the same content again (a touch): nothing; an
     # empty batch: nothing; a new content: again; a helper beside them: everything.
     assert runs == [["softmax", "ghost"], ["softmax"], ["softmax"], ["softmax", "ghost"]]
@@ -317,8 +376,9 @@ def test_start_writes_only_the_modules_own_folder_and_names_shared_exercises(cli
     assert not (workspace / "iv-deliverables").exists() and not (workspace / "module-0.2").exists()
     data = cli.json("start", "iv-deliverables")
     assert data["files"] == []
-    assert data["shared"] == [{"id": "softmax", "module_id": "0.2", "file": str(workspace / "module-0.2" / "softmax.py"),
-                               "exists": False}]
+    assert data["shared"] == [
+        {"id": "softmax", "module_id": "0.2", "file": str(workspace / "module-0.2" / "softmax.py"), "exists": False}
+    ]
     cli("start", "module-0.2")
     assert (workspace / "module-0.2" / "softmax.py").is_file()
     assert cli.json("start", "iv-deliverables")["shared"][0]["exists"] is True
@@ -341,7 +401,9 @@ def test_an_untouched_stub_is_not_started_not_failed(cli, curriculum, workspace,
     template_lines = activity_since_last_entry(open_store()).as_comments()  # what `learn log add` proposes
     assert not any("Verify failing" in line for line in template_lines), template_lines
     stub = workspace / "module-0.2" / "softmax.py"
-    stub.write_text(stub.read_text(encoding="utf-8").replace("# TODO: your code here", "x = 1  # begun", 1), encoding="utf-8")
+    stub.write_text(
+        stub.read_text(encoding="utf-8").replace("# TODO: your code here", "x = 1  # begun", 1), encoding="utf-8"
+    )
     begun = json.loads(cli("verify", "--all", "--json").stdout)
     assert [e["status"] for e in begun["exercises"]] == ["failed"]
 

@@ -34,7 +34,8 @@ loss = round(model(x).pow(2).mean().item(), 6)
 
 
 def test_an_optimizer_trains_saves_and_joins_a_process_group_without_importing_dynamo():
-    out = _run("""
+    out = _run(
+        """
         import sys
         from app.verify.sandbox import eager_dynamo
         eager_dynamo.install()
@@ -46,7 +47,8 @@ def test_an_optimizer_trains_saves_and_joins_a_process_group_without_importing_d
         dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
         dist.destroy_process_group()
         print(loss, "torch._dynamo.utils" in sys.modules)
-    """.replace("TRAIN", repr(TRAIN)))
+    """.replace("TRAIN", repr(TRAIN))
+    )
     plain: dict = {}
     exec(TRAIN, plain)  # the same training with the real torch._dynamo: the same weights  # noqa: S102
     assert out.split() == [str(plain["loss"]), "False"]

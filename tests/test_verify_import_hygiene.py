@@ -9,14 +9,18 @@ REPO = Path(__file__).parent.parent
 
 
 def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_listing_imports_no_exercise_module_and_no_numpy():
-    code = ("import sys; from app.verify import registry; "
-            "n = len(registry.listings()) + len(registry.for_module('0.2')) + len(registry.find('module-0.5')) "
-            "+ len(registry.find('softmax')); registry.learner_file(registry.find('softmax')[0]); "
-            "print(n > 3, 'numpy' in sys.modules, sorted(m for m in sys.modules if m.startswith('reference_impls.exercises')))")
+    code = (
+        "import sys; from app.verify import registry; "
+        "n = len(registry.listings()) + len(registry.for_module('0.2')) + len(registry.find('module-0.5')) "
+        "+ len(registry.find('softmax')); registry.learner_file(registry.find('softmax')[0]); "
+        "print(n > 3, 'numpy' in sys.modules, sorted(m for m in sys.modules if m.startswith('reference_impls.exercises')))"
+    )
     assert _run(code) == "True False []"
 
 

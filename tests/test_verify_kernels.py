@@ -26,14 +26,19 @@ CUDA = torch.cuda.is_available()
 if not CUDA:  # in this process too (the in-process tests below), before any kernel module is imported
     os.environ["TRITON_INTERPRET"] = "1"
 
-from app.verify import kernel_timing, registry
-from app.verify.report import ExerciseReport
-from app.verify.runner import Job, _conclude, _hooks, _on, run_job
+from app.verify import kernel_timing, registry  # noqa: E402 - after TRITON_INTERPRET is set
+from app.verify.report import ExerciseReport  # noqa: E402 - after TRITON_INTERPRET is set
+from app.verify.runner import Job, _conclude, _hooks, _on, run_job  # noqa: E402 - after TRITON_INTERPRET is set
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kernels"
 KERNEL_EXERCISES = {"triton_vector_add", "triton_int8_add", "triton_softmax", "triton_matmul"}
-VECTOR_ADD_ITEMS = ["1.5/kernels", "1.5/thread-hierarchy", "1.5/launch-syntax", "1.5/host-device-model",
-                    "iv-deliverables/cuda-vector-add"]
+VECTOR_ADD_ITEMS = [
+    "1.5/kernels",
+    "1.5/thread-hierarchy",
+    "1.5/launch-syntax",
+    "1.5/host-device-model",
+    "iv-deliverables/cuda-vector-add",
+]
 
 
 def _exercise(exercise_id: str):
@@ -74,8 +79,14 @@ def test_start_writes_kernel_skeletons_that_import_and_fail_as_not_implemented(c
     folder = tmp_path / "workspace" / "module-1.5"
     assert sorted(p.stem for p in folder.glob("*.py")) == sorted(KERNEL_EXERCISES)
     text = (folder / "triton_vector_add.py").read_text(encoding="utf-8")
-    for expected in ("import triton.language as tl", "@triton.jit", "def vector_add_kernel(", "BLOCK_SIZE: tl.constexpr",
-                     "def vector_add(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:", "triton.cdiv(n, BLOCK_SIZE)"):
+    for expected in (
+        "import triton.language as tl",
+        "@triton.jit",
+        "def vector_add_kernel(",
+        "BLOCK_SIZE: tl.constexpr",
+        "def vector_add(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:",
+        "triton.cdiv(n, BLOCK_SIZE)",
+    ):
         assert expected in text
     for path in folder.glob("*.py"):
         module = _load(path, f"skeleton_{path.stem}")
@@ -116,8 +127,9 @@ def test_a_launcher_that_computes_with_torch_fails_and_is_told_to_launch_a_kerne
 def test_verify_says_once_that_timings_need_cuda_and_ticks_items(cli, learn_home, tmp_path):
     assert cli("start", "module-1.5").exit_code == 0
     workspace = tmp_path / "workspace" / "module-1.5"
-    (workspace / "triton_vector_add.py").write_text((FIXTURES / "vector_add_solution.py").read_text(encoding="utf-8"),
-                                                   encoding="utf-8")
+    (workspace / "triton_vector_add.py").write_text(
+        (FIXTURES / "vector_add_solution.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     result = cli("verify", "triton_vector_add")
     assert result.exit_code == 0, result.output
     assert result.stdout.count(kernel_timing.NO_CUDA) == 1
@@ -138,20 +150,29 @@ def test_verify_says_once_that_timings_need_cuda_and_ticks_items(cli, learn_home
 
 def test_the_suspect_rule_is_a_speedup_over_ten_times_the_reference():
     assert kernel_timing.is_suspect(10.5) and not kernel_timing.is_suspect(10.0) and not kernel_timing.is_suspect(0.5)
-    result = kernel_timing.summarize({"yours": 0.05, "reference": 1.0, "torch": 0.1}, nbytes=3e8, flops=0,
-                                     peak={"bandwidth_gbps": 3000.0, "tflops": None, "tflops_dtype": None})
+    result = kernel_timing.summarize(
+        {"yours": 0.05, "reference": 1.0, "torch": 0.1},
+        nbytes=3e8,
+        flops=0,
+        peak={"bandwidth_gbps": 3000.0, "tflops": None, "tflops_dtype": None},
+    )
     assert result["suspect"] and result["speedup_vs_reference"] == pytest.approx(20)
     assert result["speedup_vs_torch"] == pytest.approx(2)
     assert result["gbps"] == pytest.approx(6000)
     assert result["roofline_fraction"] == pytest.approx(2.0)  # faster than the copy bandwidth: impossible, and flagged
-    honest = kernel_timing.summarize({"yours": 0.2, "reference": 0.25, "torch": 0.2}, nbytes=3e8, flops=0,
-                                     peak={"bandwidth_gbps": 3000.0})
+    honest = kernel_timing.summarize(
+        {"yours": 0.2, "reference": 0.25, "torch": 0.2}, nbytes=3e8, flops=0, peak={"bandwidth_gbps": 3000.0}
+    )
     assert not honest["suspect"] and honest["roofline_fraction"] == pytest.approx(0.5)
 
 
 def test_the_compute_roofline_counts_for_kernels_that_declare_flops():
-    result = kernel_timing.summarize({"yours": 2.0, "reference": 4.0, "torch": 0.02}, nbytes=6e6, flops=2e9,
-                                     peak={"bandwidth_gbps": 3000.0, "tflops": 500.0, "tflops_dtype": "float16"})
+    result = kernel_timing.summarize(
+        {"yours": 2.0, "reference": 4.0, "torch": 0.02},
+        nbytes=6e6,
+        flops=2e9,
+        peak={"bandwidth_gbps": 3000.0, "tflops": 500.0, "tflops_dtype": "float16"},
+    )
     assert result["tflops"] == pytest.approx(1.0)
     assert result["roofline_fraction"] == pytest.approx((2e9 * 1e-12 / 500 * 1e3) / 2.0)  # compute-bound here
     assert not result["suspect"]
@@ -169,27 +190,41 @@ def _timed(exercise_id: str, impl, ms: dict[str, float]) -> dict:
     times = iter([ms["yours"], ms["reference"], ms["torch"]])
     reference = importlib.import_module(exercise.reference)
     return kernel_timing.measure(
-        exercise, impl, reference, device="cpu", timer=lambda fn: (fn(), next(times))[1],
-        peak=lambda dtype: {"bandwidth_gbps": 100.0, "tflops": None, "tflops_dtype": None}, lock=contextlib.nullcontext,
+        exercise,
+        impl,
+        reference,
+        device="cpu",
+        timer=lambda fn: (fn(), next(times))[1],
+        peak=lambda dtype: {"bandwidth_gbps": 100.0, "tflops": None, "tflops_dtype": None},
+        lock=contextlib.nullcontext,
     )
 
 
 @pytest.mark.skipif(CUDA, reason="drives the interpreter in this process")
 def test_a_suspect_speedup_is_rechecked_with_fresh_inputs():
-    honest = _timed("triton_vector_add", _load(FIXTURES / "vector_add_solution.py", "honest"),
-                    {"yours": 0.01, "reference": 0.5, "torch": 0.4})
+    honest = _timed(
+        "triton_vector_add",
+        _load(FIXTURES / "vector_add_solution.py", "honest"),
+        {"yours": 0.01, "reference": 0.5, "torch": 0.4},
+    )
     assert honest["suspect"] and honest["recheck"]["passed"] and honest["recheck"]["seed"] == 61101
     assert kernel_timing.recheck_failure(honest) is None
     assert "correct on fresh inputs" in honest["message"]
 
-    cheat = _timed("triton_vector_add", _load(FIXTURES / "vector_add_cached.py", "cheat"),
-                   {"yours": 0.01, "reference": 0.5, "torch": 0.4})
+    cheat = _timed(
+        "triton_vector_add",
+        _load(FIXTURES / "vector_add_cached.py", "cheat"),
+        {"yours": 0.01, "reference": 0.5, "torch": 0.4},
+    )
     assert cheat["suspect"] and cheat["recheck"]["passed"] is False
     assert "elements differ" in cheat["recheck"]["message"]
     assert "50x faster than the reference, and wrong on fresh inputs" in kernel_timing.recheck_failure(cheat)
 
-    normal = _timed("triton_vector_add", _load(FIXTURES / "vector_add_solution.py", "normal"),
-                    {"yours": 0.5, "reference": 0.5, "torch": 0.4})
+    normal = _timed(
+        "triton_vector_add",
+        _load(FIXTURES / "vector_add_solution.py", "normal"),
+        {"yours": 0.5, "reference": 0.5, "torch": 0.4},
+    )
     assert not normal["suspect"] and normal["recheck"] is None
     assert normal["ms"] == {"yours": 0.5, "reference": 0.5, "torch": 0.4}
     assert json.dumps(normal)  # JSON-ready as the child sends it
@@ -197,12 +232,23 @@ def test_a_suspect_speedup_is_rechecked_with_fresh_inputs():
 
 def test_a_failed_recheck_fails_the_exercise_in_the_runner():
     report = ExerciseReport(id="triton_vector_add", title="t", module_id="1.5", file="f.py")
-    timing = {"status": "measured", "suspect": True, "speedup_vs_reference": 40.0,
-              "recheck": {"passed": False, "seed": 7, "message": "output: 4097 of 4097 elements differ"}}
-    events = [{"event": "plan", "cases": [{"index": 0, "check": "c", "case": "x", "label": "c/x", "detail": ""}],
-               "kernel_mode": "cuda"},
-              {"event": "case", "result": {"index": 0, "label": "c/x", "passed": True, "status": "passed"}},
-              {"event": "timing_start"}, {"event": "timing", "result": timing}, {"event": "done"}]
+    timing = {
+        "status": "measured",
+        "suspect": True,
+        "speedup_vs_reference": 40.0,
+        "recheck": {"passed": False, "seed": 7, "message": "output: 4097 of 4097 elements differ"},
+    }
+    events = [
+        {
+            "event": "plan",
+            "cases": [{"index": 0, "check": "c", "case": "x", "label": "c/x", "detail": ""}],
+            "kernel_mode": "cuda",
+        },
+        {"event": "case", "result": {"index": 0, "label": "c/x", "passed": True, "status": "passed"}},
+        {"event": "timing_start"},
+        {"event": "timing", "result": timing},
+        {"event": "done"},
+    ]
     deadline = [0.0]
     hooks = _hooks(registry.find("triton_vector_add")[0])  # the GPU timing policy: a hook of the runner's
     _on(report, [], events[0], None, deadline, hooks)
@@ -236,14 +282,26 @@ def test_the_roofline_is_measured_once_and_reused(tmp_path):
         return 700.0
 
     path = tmp_path / "roofline.json"
-    first = kernel_timing.roofline("H100", None, measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=100.0)
-    again = kernel_timing.roofline("H100", "float16", measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=200.0)
-    cached = kernel_timing.roofline("H100", "float16", measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=300.0)
+    first = kernel_timing.roofline(
+        "H100", None, measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=100.0
+    )
+    again = kernel_timing.roofline(
+        "H100", "float16", measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=200.0
+    )
+    cached = kernel_timing.roofline(
+        "H100", "float16", measure_bandwidth=bandwidth, measure_tflops=tflops, path=path, now=300.0
+    )
     assert first == {"bandwidth_gbps": 3000.0, "tflops": None, "tflops_dtype": None}
     assert again == cached == {"bandwidth_gbps": 3000.0, "tflops": 700.0, "tflops_dtype": "float16"}
     assert calls == ["copy", "float16"]
-    kernel_timing.roofline("H100", None, measure_bandwidth=bandwidth, measure_tflops=tflops, path=path,
-                           now=100.0 + kernel_timing.ROOFLINE_TTL_S + 1)
+    kernel_timing.roofline(
+        "H100",
+        None,
+        measure_bandwidth=bandwidth,
+        measure_tflops=tflops,
+        path=path,
+        now=100.0 + kernel_timing.ROOFLINE_TTL_S + 1,
+    )
     assert calls == ["copy", "float16", "copy"]  # stale: measured again
 
 
@@ -263,16 +321,39 @@ def test_the_report_renders_timings_and_flags_a_suspect_speedup():
     from app.verify.results import CaseResult, Timing
 
     def report(exercise_id: str, timing: dict) -> ExerciseReport:
-        return ExerciseReport(id=exercise_id, title="t", module_id="1.5", file=f"{exercise_id}.py", status="passed",
-                              checks=[CaseResult(0, passed=True, status="passed")],
-                              timing=Timing.from_json(timing) if timing else None)
+        return ExerciseReport(
+            id=exercise_id,
+            title="t",
+            module_id="1.5",
+            file=f"{exercise_id}.py",
+            status="passed",
+            checks=[CaseResult(0, passed=True, status="passed")],
+            timing=Timing.from_json(timing) if timing else None,
+        )
 
-    measured = {"status": "measured", "device": "NVIDIA H100", "size": "2^24 float32", "ms": {"yours": 0.061, "reference": 0.06,
-                "torch": 0.059}, "speedup_vs_reference": 0.98, "speedup_vs_torch": 0.97, "gbps": 3300.0, "tflops": None,
-                "roofline_fraction": 0.91, "suspect": False, "recheck": None, "message": ""}
-    suspect = {**measured, "ms": {"yours": 0.004, "reference": 0.06, "torch": 0.059}, "speedup_vs_reference": 15.0,
-               "speedup_vs_torch": "inf", "suspect": True, "recheck": {"passed": True, "seed": 1, "message": None},
-               "message": "0.004 ms ...; suspect: over 10x faster than the reference, re-checked (seed 1): correct on fresh inputs"}
+    measured = {
+        "status": "measured",
+        "device": "NVIDIA H100",
+        "size": "2^24 float32",
+        "ms": {"yours": 0.061, "reference": 0.06, "torch": 0.059},
+        "speedup_vs_reference": 0.98,
+        "speedup_vs_torch": 0.97,
+        "gbps": 3300.0,
+        "tflops": None,
+        "roofline_fraction": 0.91,
+        "suspect": False,
+        "recheck": None,
+        "message": "",
+    }
+    suspect = {
+        **measured,
+        "ms": {"yours": 0.004, "reference": 0.06, "torch": 0.059},
+        "speedup_vs_reference": 15.0,
+        "speedup_vs_torch": "inf",
+        "suspect": True,
+        "recheck": {"passed": True, "seed": 1, "message": None},
+        "message": "0.004 ms ...; suspect: over 10x faster than the reference, re-checked (seed 1): correct on fresh inputs",
+    }
     console = Console(record=True, width=200)
     _print_reports(console, [report("triton_vector_add", measured), report("triton_softmax", suspect)], None, False)
     text = console.export_text()

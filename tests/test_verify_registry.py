@@ -37,7 +37,10 @@ def _reports(exercise_id: str, stub_dir: Path) -> dict[str, object]:
     stub = stub_dir / exercise.folder / f"{exercise.id}.py"
     stub.parent.mkdir(parents=True, exist_ok=True)
     stub.write_text(scaffold.stub(exercise) + "# begun\n", encoding="utf-8")  # run as begun (untouched: "not started")
-    jobs = {"scaffold": Job(exercise, str(stub)), "reference": Job(exercise, f"module:{exercise.reference}", "reference")}
+    jobs = {
+        "scaffold": Job(exercise, str(stub)),
+        "reference": Job(exercise, f"module:{exercise.reference}", "reference"),
+    }
     for wrong in registry.wrong_solutions(exercise):
         jobs[wrong.name] = Job(exercise, str(wrong.path), "wrong")
     reports = run_jobs(list(jobs.values()))
@@ -46,7 +49,11 @@ def _reports(exercise_id: str, stub_dir: Path) -> dict[str, object]:
 
 def _explain(report) -> str:
     failing = [f"{c.label} [{c.detail}]: {c.message}" for c in report.failures[:5]]
-    return f"{report.id} ({report.file}): {report.status}, {report.error}\n  " + "\n  ".join(failing) + f"\n  hints: {report.hints}"
+    return (
+        f"{report.id} ({report.file}): {report.status}, {report.error}\n  "
+        + "\n  ".join(failing)
+        + f"\n  hints: {report.hints}"
+    )
 
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in EXERCISES])
@@ -85,7 +92,9 @@ def test_wrong_solution_fails_with_its_hint(exercise_id, wrong, stub_dir):
     expected = solution.expected_hint
     assert expected, f"reference_impls/wrong/{exercise_id}/{wrong}.py: set EXPECTED_HINT"
     assert not report.passed, f"the wrong solution {wrong} passes every check of {exercise_id}"
-    assert any(expected in hint for hint in report.hints), f"expected a hint containing {expected!r}\n{_explain(report)}"
+    assert any(expected in hint for hint in report.hints), (
+        f"expected a hint containing {expected!r}\n{_explain(report)}"
+    )
 
 
 def _kernels_compiled() -> bool:
@@ -130,10 +139,14 @@ def test_exercise_follows_the_spec(exercise_id):
     for item in exercise.items:
         assert item in items, f"{exercise.id}: no curriculum item '{item}' (learn show MODULE --json lists them)"
         assert items[item] == registry.item_module(item), f"{item}: the id's prefix is not its module"
-    assert registry.wrong_solutions(exercise), f"{exercise.id}: add a known-wrong solution in reference_impls/wrong/{exercise.id}/"
+    assert registry.wrong_solutions(exercise), (
+        f"{exercise.id}: add a known-wrong solution in reference_impls/wrong/{exercise.id}/"
+    )
     if "torch" not in exercise.needs:
         source = Path(inspect.getfile(inspect.getmodule(exercise.checks[0].cases))).read_text(encoding="utf-8")
-        assert not re.search(r"^(import torch|from torch)", source, re.M), "import torch inside functions, with needs naming torch in reference_impls/catalog.toml"
+        assert not re.search(r"^(import torch|from torch)", source, re.M), (
+            "import torch inside functions, with needs naming torch in reference_impls/catalog.toml"
+        )
 
 
 @pytest.mark.parametrize("exercise_id", [e.id for e in EXERCISES])
@@ -157,12 +170,16 @@ def test_stub_signatures_match_the_reference(exercise_id, tmp_path):
             import torch
 
             is_module = issubclass(want, torch.nn.Module)
-            assert issubclass(got, torch.nn.Module) == is_module, f"{exercise.id}.{entry.name}: set base='nn.Module' on its EntryPoint"
+            assert issubclass(got, torch.nn.Module) == is_module, (
+                f"{exercise.id}.{entry.name}: set base='nn.Module' on its EntryPoint"
+            )
         pairs = [(want, got)] + [(getattr(want, m.name), getattr(got, m.name)) for m in entry.methods]
         for ref_fn, stub_fn in pairs:
             ref_params = [(p.name, p.default) for p in inspect.signature(ref_fn).parameters.values()]
             stub_params = [(p.name, p.default) for p in inspect.signature(stub_fn).parameters.values()]
-            assert stub_params == ref_params, f"{exercise.id}.{entry.name}: stub {stub_params} vs reference {ref_params}"
+            assert stub_params == ref_params, (
+                f"{exercise.id}.{entry.name}: stub {stub_params} vs reference {ref_params}"
+            )
 
 
 def test_exercise_ids_are_unique_and_the_registry_finds_softmax():
@@ -187,4 +204,6 @@ def test_each_exercise_module_defines_the_exercises_the_catalog_gives_it():
 
 def test_readme_table_is_current():
     current = catalog.README.read_text(encoding="utf-8")
-    assert current == catalog.rendered(current), "reference_impls/README.md is out of date: run `python -m app.verify.catalog`"
+    assert current == catalog.rendered(current), (
+        "reference_impls/README.md is out of date: run `python -m app.verify.catalog`"
+    )

@@ -16,8 +16,25 @@ from app.verify.results import CaseResult, CaseStatus, Status, Timing
 from app.verify.runner import Job, run_job
 
 REPO = Path(__file__).resolve().parents[1]
-CASE_KEYS = ["index", "check", "case", "entry", "label", "detail", "seed", "note", "inputs", "passed", "status",
-             "message", "mismatch", "error", "hints", "mutated", "duration_ms"]  # as the child sends them
+CASE_KEYS = [
+    "index",
+    "check",
+    "case",
+    "entry",
+    "label",
+    "detail",
+    "seed",
+    "note",
+    "inputs",
+    "passed",
+    "status",
+    "message",
+    "mismatch",
+    "error",
+    "hints",
+    "mutated",
+    "duration_ms",
+]  # as the child sends them
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +47,9 @@ def wrong_axis() -> tuple[ExerciseReport, list[dict]]:
         if event.get("event") == "case":
             sent.append(json.loads(json.dumps(event["result"])))  # as it was, before anything reads it
 
-    report = run_job(Job(softmax, str(REPO / "reference_impls" / "wrong" / "softmax" / "wrong_axis.py"), "wrong"),
-                     on_event=on_event)
+    report = run_job(
+        Job(softmax, str(REPO / "reference_impls" / "wrong" / "softmax" / "wrong_axis.py"), "wrong"), on_event=on_event
+    )
     return report, sent
 
 
@@ -51,29 +69,61 @@ def test_each_case_is_typed_and_written_back_exactly_as_the_child_sent_it(wrong_
 def test_cases_that_never_reported_keep_the_placeholder_shape():
     planned = {"index": 3, "check": "forward", "case": "big", "label": "forward/big", "detail": "(4, 10) float32"}
     case = CaseResult.not_run(planned)
-    assert case.to_json() == {**planned, "entry": "", "seed": None, "note": "", "inputs": [], "passed": False,
-                              "status": "not_run", "message": "not run", "mismatch": None, "error": None,
-                              "hints": [], "mutated": [], "duration_ms": 0}
+    assert case.to_json() == {
+        **planned,
+        "entry": "",
+        "seed": None,
+        "note": "",
+        "inputs": [],
+        "passed": False,
+        "status": "not_run",
+        "message": "not run",
+        "mismatch": None,
+        "error": None,
+        "hints": [],
+        "mutated": [],
+        "duration_ms": 0,
+    }
     case.stop(CaseStatus.TIMEOUT, "timed out after 10 s")
     assert case.to_json()["status"] == "timeout" and case.to_json()["message"] == "timed out after 10 s"
     assert json.dumps(case.to_json())  # the enum is written as its string
 
 
 def test_keys_a_newer_child_sends_are_kept():
-    raw = {"index": 0, "check": "c", "case": "x", "label": "c/x", "passed": True, "status": "passed",
-           "tolerance": [1e-5, 1e-6]}
+    raw = {
+        "index": 0,
+        "check": "c",
+        "case": "x",
+        "label": "c/x",
+        "passed": True,
+        "status": "passed",
+        "tolerance": [1e-5, 1e-6],
+    }
     assert CaseResult.from_json(raw).to_json() == raw
 
 
-@pytest.mark.parametrize("raw", [
-    {"status": "no_cuda", "message": "no CUDA device: kernels checked in the interpreter, not timed"},
-    {"status": "measured", "device": "NVIDIA H100", "size": "2^24 float32", "entry": "add",
-     "ms": {"yours": 0.004, "reference": 0.06, "torch": 0.059}, "speedup_vs_reference": 15.0,
-     "speedup_vs_torch": "inf", "gbps": 3300.0, "tflops": None,
-     "roofline": {"bandwidth_gbps": 3350.0, "tflops": None, "tflops_dtype": None}, "roofline_fraction": 0.91,
-     "suspect": True, "recheck": {"passed": False, "seed": 7, "message": "4097 of 4097 elements differ"},
-     "message": "0.004 ms, ..."},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"status": "no_cuda", "message": "no CUDA device: kernels checked in the interpreter, not timed"},
+        {
+            "status": "measured",
+            "device": "NVIDIA H100",
+            "size": "2^24 float32",
+            "entry": "add",
+            "ms": {"yours": 0.004, "reference": 0.06, "torch": 0.059},
+            "speedup_vs_reference": 15.0,
+            "speedup_vs_torch": "inf",
+            "gbps": 3300.0,
+            "tflops": None,
+            "roofline": {"bandwidth_gbps": 3350.0, "tflops": None, "tflops_dtype": None},
+            "roofline_fraction": 0.91,
+            "suspect": True,
+            "recheck": {"passed": False, "seed": 7, "message": "4097 of 4097 elements differ"},
+            "message": "0.004 ms, ...",
+        },
+    ],
+)
 def test_a_timing_reads_and_writes_both_of_its_shapes(raw):
     timing = Timing.from_json(raw)
     assert list(timing.to_json().items()) == list(raw.items())

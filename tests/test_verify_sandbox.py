@@ -18,7 +18,8 @@ import pytest
 from app.verify import checking, registry
 from app.verify.compare import all_zero, compare
 from app.verify.runner import OUTPUT_LIMIT, Job, run_job, run_jobs
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, SpecError, TOLERANCES
+from reference_impls.exercise import TOLERANCES, Case, Check, EntryPoint, Exercise, Probe, SpecError
+
 
 def D(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
@@ -46,7 +47,8 @@ FILES = {
 
         def softmax(x, axis=-1):
             return helper(x)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "syntax_error": D("""
         import numpy as np
 
@@ -59,7 +61,8 @@ FILES = {
         def softmax(x, axis=-1):
             while True:
                 pass
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "memory_bomb": D("""
         import numpy as np
 
@@ -67,20 +70,23 @@ FILES = {
             hoard = []
             while True:
                 hoard.append(bytearray(10**8))
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "huge_array": D("""
         import numpy as np
 
         def softmax(x, axis=-1):
             return np.ones((10**6, 10**5))
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "sys_exit": D("""
         import sys
         import numpy as np
 
         def softmax(x, axis=-1):
             sys.exit(3)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "exit_at_import": D("""
         import sys
         sys.exit("bye")
@@ -91,18 +97,24 @@ FILES = {
 
         def softmax(x, axis=-1):
             os._exit(7)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "segfault": D("""
         import os, signal
         import numpy as np
 
         def softmax(x, axis=-1):
             os.kill(os.getpid(), signal.SIGSEGV)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "print_flood": D("""
         import os
         import numpy as np
-        """) + GOOD_FORWARD.replace("    if x.size", "    print('spam ' * 20000)\n    os.write(1, b'raw ' * 5000)\n    if x.size") + GOOD_BACKWARD,
+        """)
+    + GOOD_FORWARD.replace(
+        "    if x.size", "    print('spam ' * 20000)\n    os.write(1, b'raw ' * 5000)\n    if x.size"
+    )
+    + GOOD_BACKWARD,
     "mutates_input": D("""
         import numpy as np
 
@@ -113,23 +125,27 @@ FILES = {
             np.exp(x, out=x)
             x /= x.sum(axis=axis, keepdims=True)
             return x.copy()
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "missing_entry_point": D("""
         import numpy as np
-        """) + GOOD_FORWARD,
+        """)
+    + GOOD_FORWARD,
     "returns_none": D("""
         import numpy as np
 
         def softmax(x, axis=-1):
             e = np.exp(x - x.max(axis=axis, keepdims=True))
             e / e.sum(axis=axis, keepdims=True)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "recursion": D("""
         import numpy as np
 
         def softmax(x, axis=-1):
             return softmax(x, axis)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "uses_a_helper_file": D("""
         from stable_math import shifted_exp
 
@@ -138,7 +154,8 @@ FILES = {
                 return x.copy()
             e = shifted_exp(x, axis)
             return e / e.sum(axis=axis, keepdims=True)
-        """) + GOOD_BACKWARD,
+        """)
+    + GOOD_BACKWARD,
     "correct": "import numpy as np\n" + GOOD_FORWARD + GOOD_BACKWARD,
 }
 
@@ -155,7 +172,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def _run_all(folder: Path) -> dict:
     softmax = registry.find("softmax")[0]
     (folder / "stable_math.py").write_text(
-        "import numpy as np\n\ndef shifted_exp(x, axis):\n    return np.exp(x - x.max(axis=axis, keepdims=True))\n", encoding="utf-8"
+        "import numpy as np\n\ndef shifted_exp(x, axis):\n    return np.exp(x - x.max(axis=axis, keepdims=True))\n",
+        encoding="utf-8",
     )
     jobs = []
     for name, source in FILES.items():
@@ -195,7 +213,10 @@ def test_an_exception_points_at_the_learners_file_and_line(reports):
     assert case.message.startswith("IndexError: too many indices")
     assert case.message.endswith("at raises.py:4")
     frames = case.error["traceback"]
-    assert [(f["file"], f["line"], f["function"]) for f in frames] == [("raises.py", 7, "softmax"), ("raises.py", 4, "helper")]
+    assert [(f["file"], f["line"], f["function"]) for f in frames] == [
+        ("raises.py", 7, "softmax"),
+        ("raises.py", 4, "helper"),
+    ]
     assert all("numpy" not in f["file"] and "checking" not in f["file"] for f in frames)
     assert all(c.passed for c in report.checks if c.check == "backward")
 
@@ -226,22 +247,28 @@ def test_unbounded_allocation_hits_the_memory_limit(reports, name):
     assert report.status in ("failed", "timeout")
     forward = [c for c in report.checks if c.check == "forward" and c.status == "error"]
     assert forward, report.error
-    assert forward[0].message.startswith(f"killed: memory limit {MEMORY_MB} MiB exceeded (MemoryError") or \
-        forward[0].message.startswith("killed: memory limit 0.25 GiB exceeded (MemoryError")
+    assert forward[0].message.startswith(f"killed: memory limit {MEMORY_MB} MiB exceeded (MemoryError") or forward[
+        0
+    ].message.startswith("killed: memory limit 0.25 GiB exceeded (MemoryError")
 
 
 def test_sys_exit_in_a_function_is_reported_and_the_run_goes_on(reports):
     report = reports["sys_exit"]
     assert report.status == "failed"
     first = report.failures[0]
-    assert first.message == "called sys.exit(3) (or exit/quit): the checks need your function to return at sys_exit.py:5"
+    assert (
+        first.message == "called sys.exit(3) (or exit/quit): the checks need your function to return at sys_exit.py:5"
+    )
     assert all(c.passed for c in report.checks if c.check == "backward")
 
 
 def test_sys_exit_at_import_is_a_load_error(reports):
     report = reports["exit_at_import"]
     assert report.status == "error"
-    assert report.error == "called sys.exit('bye') (or exit/quit): the checks need your function to return at exit_at_import.py:2"
+    assert (
+        report.error
+        == "called sys.exit('bye') (or exit/quit): the checks need your function to return at exit_at_import.py:2"
+    )
 
 
 def test_os_exit_is_reported_not_obeyed(reports):
@@ -306,8 +333,13 @@ def test_a_missing_file_is_reported_not_run(tmp_path):
 def _exercise(reference_fn, cases, probes=()):
     """A throwaway exercise whose reference is `reference_fn` (checked in-process with checking.plan)."""
     return Exercise(
-        id="scratch", title="t", items=("0.1/x",), reference="unused",
-        entry_points=(EntryPoint("f", "(x)", "d"),), checks=(Check("c", "f", lambda: cases),), probes=probes,
+        id="scratch",
+        title="t",
+        items=("0.1/x",),
+        reference="unused",
+        entry_points=(EntryPoint("f", "(x)", "d"),),
+        checks=(Check("c", "f", lambda: cases),),
+        probes=probes,
     ), type("Ref", (), {"f": staticmethod(reference_fn)})
 
 
@@ -340,20 +372,40 @@ def test_a_reference_that_raises_is_a_spec_error():
 
 def test_the_spec_validates_names():
     with pytest.raises(SpecError, match="snake_case"):
-        Exercise(id="Soft-Max", title="t", items=("0.1/x",), entry_points=(EntryPoint("f", "(x)", "d"),),
-                 reference="r", checks=(Check("c", "f", list),)).validate()
+        Exercise(
+            id="Soft-Max",
+            title="t",
+            items=("0.1/x",),
+            entry_points=(EntryPoint("f", "(x)", "d"),),
+            reference="r",
+            checks=(Check("c", "f", list),),
+        ).validate()
     with pytest.raises(SpecError, match="unknown entry point"):
-        Exercise(id="a", title="t", items=("0.1/x",), entry_points=(EntryPoint("f", "(x)", "d"),),
-                 reference="r", checks=(Check("c", "g", list),)).validate()
+        Exercise(
+            id="a",
+            title="t",
+            items=("0.1/x",),
+            entry_points=(EntryPoint("f", "(x)", "d"),),
+            reference="r",
+            checks=(Check("c", "g", list),),
+        ).validate()
     with pytest.raises(SpecError, match="exactly one of impl / when"):
-        Exercise(id="a", title="t", items=("0.1/x",), entry_points=(EntryPoint("f", "(x)", "d"),),
-                 reference="r", checks=(Check("c", "f", list),), probes=(Probe("h"),)).validate()
+        Exercise(
+            id="a",
+            title="t",
+            items=("0.1/x",),
+            entry_points=(EntryPoint("f", "(x)", "d"),),
+            reference="r",
+            checks=(Check("c", "f", list),),
+            probes=(Probe("h"),),
+        ).validate()
 
 
 def test_a_probe_that_is_right_on_a_case_gives_no_hint():
     # The "wrong" variant equals the reference on positives, so it must not explain a failure there.
     exercise, ref = _exercise(
-        lambda x: np.abs(x), [Case("positive", (np.ones(3),)), Case("mixed", (np.array([-1.0, 2.0]),))],
+        lambda x: np.abs(x),
+        [Case("positive", (np.ones(3),)), Case("mixed", (np.array([-1.0, 2.0]),))],
         probes=(Probe("forgot abs", impl={"f": lambda x: x}),),
     )
     planned = checking.plan(exercise, ref)
@@ -382,7 +434,9 @@ def test_compare_reports_counts_errors_and_first_indices():
     with_nan = np.array([1.0, np.nan])
     assert compare(with_nan, with_nan.copy(), lambda d: TOLERANCES[d]) is None
     # Structures: the first differing leaf is named.
-    found = compare({"dW": np.ones(2), "db": np.ones(1)}, {"dW": np.ones(2), "db": np.zeros(1)}, lambda d: TOLERANCES[d])
+    found = compare(
+        {"dW": np.ones(2), "db": np.ones(1)}, {"dW": np.ones(2), "db": np.zeros(1)}, lambda d: TOLERANCES[d]
+    )
     assert found.path == "output['db']"
     assert all_zero((np.zeros(3), 0.0), lambda d: TOLERANCES[d]) and not all_zero(np.zeros(0), lambda d: TOLERANCES[d])
 
@@ -392,7 +446,10 @@ def test_the_child_imports_no_torch_for_a_numpy_exercise(tmp_path):
     path = tmp_path / "probe.py"
     path.write_text(
         "import sys\nprint('LOADED', sorted(m for m in ('torch', 'sqlalchemy', 'rich', 'typer') if m in sys.modules))\n"
-        + "import numpy as np\n" + GOOD_FORWARD + GOOD_BACKWARD, encoding="utf-8",
+        + "import numpy as np\n"
+        + GOOD_FORWARD
+        + GOOD_BACKWARD,
+        encoding="utf-8",
     )
     report = run_job(Job(registry.find("softmax")[0], str(path)))
     assert report.passed
@@ -425,8 +482,14 @@ def test_a_milestone_check_is_judged_without_running_the_reference():
         return None if float(actual) < 1.0 else f"loss {float(actual):.2f} is not under 1.0"
 
     milestone = Check("milestone", "f", lambda: [Case("run", (np.ones(3),))], compare=under_one, reference_output=False)
-    exercise = Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused",
-                        entry_points=(EntryPoint("f", "(x)", "d"),), checks=(milestone,))
+    exercise = Exercise(
+        id="scratch",
+        title="t",
+        items=("0.1/x",),
+        reference="unused",
+        entry_points=(EntryPoint("f", "(x)", "d"),),
+        checks=(milestone,),
+    )
     exercise.validate()
     planned = checking.plan(exercise, type("Ref", (), {"f": staticmethod(never)}))
     good = type("Learner", (), {"f": staticmethod(lambda x: x.sum() / 10)})
@@ -434,8 +497,14 @@ def test_a_milestone_check_is_judged_without_running_the_reference():
     assert checking.run_case(planned[0], good, None, None, None)["passed"]
     assert checking.run_case(planned[0], bad, None, None, None)["message"] == "loss 3.00 is not under 1.0"
     with pytest.raises(SpecError, match="needs a `compare`"):
-        Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused", entry_points=(EntryPoint("f", "(x)", "d"),),
-                 checks=(Check("milestone", "f", list, reference_output=False),)).validate()
+        Exercise(
+            id="scratch",
+            title="t",
+            items=("0.1/x",),
+            reference="unused",
+            entry_points=(EntryPoint("f", "(x)", "d"),),
+            checks=(Check("milestone", "f", list, reference_output=False),),
+        ).validate()
 
 
 def test_a_check_with_an_oracle_never_calls_the_reference_for_its_expected_output():
@@ -443,8 +512,14 @@ def test_a_check_with_an_oracle_never_calls_the_reference_for_its_expected_outpu
         raise AssertionError("the oracle replaces the reference")
 
     check = Check("c", "f", lambda: [Case("ones", (np.ones(3),))], expected=lambda x: x * 2)
-    exercise = Exercise(id="scratch", title="t", items=("0.1/x",), reference="unused",
-                        entry_points=(EntryPoint("f", "(x)", "d"),), checks=(check,))
+    exercise = Exercise(
+        id="scratch",
+        title="t",
+        items=("0.1/x",),
+        reference="unused",
+        entry_points=(EntryPoint("f", "(x)", "d"),),
+        checks=(check,),
+    )
     planned = checking.plan(exercise, type("Ref", (), {"f": staticmethod(never)}))
     np.testing.assert_array_equal(planned[0].expected, [2.0, 2.0, 2.0])
     learner = type("Learner", (), {"f": staticmethod(lambda x: x + 1)})

@@ -67,4 +67,6 @@ def test_a_missing_forkserver_global_is_named(monkeypatch):
 
     monkeypatch.delattr(popen_forkserver, "forkserver")
     found = internals.multiprocessing_problems()
-    assert any("multiprocessing internal popen_forkserver.forkserver" in line and "forkserver.py" in line for line in found)
+    assert any(
+        "multiprocessing internal popen_forkserver.forkserver" in line and "forkserver.py" in line for line in found
+    )

@@ -20,8 +20,9 @@ def test_torch_is_preloaded_and_an_optimizer_exercise_never_imports_dynamo(tmp_p
     for exercise_id, reference in (("early_stopping", "early_stopping.py"), ("checkpoint_resume", "checkpoint.py")):
         exercise = registry.find(exercise_id)[0]
         path = tmp_path / f"{exercise_id}.py"
-        path.write_text(PROBE + (REFERENCES / reference).read_text(encoding="utf-8")
-                        + "\nimport atexit, sys\n", encoding="utf-8")
+        path.write_text(
+            PROBE + (REFERENCES / reference).read_text(encoding="utf-8") + "\nimport atexit, sys\n", encoding="utf-8"
+        )
         jobs.append(Job(exercise, str(path)))
     plain, optim = run_jobs(jobs)
     assert plain.passed and optim.passed

@@ -47,7 +47,11 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(start_method() != "forkserver" or not Path("/proc/self/maps").exists(), reason="Linux fork servers only")
+@pytest.mark.skipif(
+    start_method() != "forkserver" or not Path("/proc/self/maps").exists(), reason="Linux fork servers only"
+)
 def test_torch_jobs_fork_from_a_server_with_torch_and_numpy_jobs_do_not():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], check=False, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stdout + done.stderr

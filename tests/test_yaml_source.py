@@ -21,7 +21,7 @@ def test_values_equal_safe_load(path):
 
 def test_scalars_of_every_kind(tmp_path):
     path = tmp_path / "x.yaml"
-    path.write_text('a: 1\nb: 2.5\nc: true\nd: null\ne: "1"\nf: \'yes\'\ng: 2024-01-02\nh: |\n  two\n  lines\n')
+    path.write_text("a: 1\nb: 2.5\nc: true\nd: null\ne: \"1\"\nf: 'yes'\ng: 2024-01-02\nh: |\n  two\n  lines\n")
     assert load_yaml(path) == yaml.safe_load(path.read_text())
 
 

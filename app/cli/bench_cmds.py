@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,12 +23,23 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def bench(
-    kernels: Annotated[Optional[list[str]], typer.Argument(
-        help="Kernels to time (default: all): vector_add, int8_add, softmax, layer_norm, rms_norm, matmul, "
-             "matmul_naive, w8a16_matmul, flash_attention.", metavar="KERNEL", show_default=False)] = None,
-    sizes: Annotated[Optional[str], typer.Option(
-        "--sizes", help="Comma-separated sizes instead of each kernel's sweep: 4096,65536 or 2^12,2^20. "
-                        "A size is what the kernel counts: elements, row length, n of n^3, tokens, sequence length.")] = None,
+    kernels: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Kernels to time (default: all): vector_add, int8_add, softmax, layer_norm, rms_norm, matmul, "
+            "matmul_naive, w8a16_matmul, flash_attention.",
+            metavar="KERNEL",
+            show_default=False,
+        ),
+    ] = None,
+    sizes: Annotated[
+        str | None,
+        typer.Option(
+            "--sizes",
+            help="Comma-separated sizes instead of each kernel's sweep: 4096,65536 or 2^12,2^20. "
+            "A size is what the kernel counts: elements, row length, n of n^3, tokens, sequence length.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Time the reference Triton kernels and their PyTorch equivalents on this GPU.
@@ -123,8 +134,14 @@ def _measure_with_progress(console, plan):
     from kernels import benchmarks, harness
 
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
     )
     total = 1 + sum(len(sizes) for _, sizes in plan)
     with progress:
@@ -138,7 +155,9 @@ def _measure_with_progress(console, plan):
         def on_done(result) -> None:
             progress.advance(task)
             if result.error:
-                progress.console.print(f"[red]✘[/] {escape(result.kernel)} {escape(result.shape)}: {escape(result.error)}")
+                progress.console.print(
+                    f"[red]✘[/] {escape(result.kernel)} {escape(result.shape)}: {escape(result.error)}"
+                )
 
         results = benchmarks.run(plan, roofline, measure_point=benchmarks.measure, on_start=on_start, on_done=on_done)
     return roofline, results
@@ -188,18 +207,33 @@ def kernel_table(bench: Benchmark, results: list[Result]):
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"[bold]{escape(bench.name)}[/]  [dim]{escape(bench.summary)}; vs {escape(bench.torch_label)}[/]",
-                  title_justify="left", box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+    table = Table(
+        title=f"[bold]{escape(bench.name)}[/]  [dim]{escape(bench.summary)}; vs {escape(bench.torch_label)}[/]",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for header in ("size", "ms", bench.metric, "torch ms", "speedup", "roofline", "target"):
-        table.add_column(header, justify="left" if header in ("size", "target") else "right", no_wrap=header != "target")
+        table.add_column(
+            header, justify="left" if header in ("size", "target") else "right", no_wrap=header != "target"
+        )
     for r in results:
         if r.kernel != bench.name:
             continue
         if r.error:
             table.add_row(escape(r.shape), *(["—"] * 5), _check_cell(r))
             continue
-        table.add_row(escape(r.shape), _ms(r.ms), _figure(r.throughput), _ms(r.torch_ms), f"{_floor2(r.speedup)}x",
-                      f"{math.floor(r.roofline_fraction * 100)}%", _check_cell(r))
+        table.add_row(
+            escape(r.shape),
+            _ms(r.ms),
+            _figure(r.throughput),
+            _ms(r.torch_ms),
+            f"{_floor2(r.speedup)}x",
+            f"{math.floor(r.roofline_fraction * 100)}%",
+            _check_cell(r),
+        )
     return table
 
 
@@ -238,10 +272,14 @@ def print_results(console, data: dict[str, Any], plan, results: list[Result]) ->
 
     roof = data["roofline"]
     versions = data["versions"]
-    console.print(f"[bold]{escape(str(data['device']))}[/]  [dim]torch {escape(versions['torch'])}, "
-                  f"triton {escape(versions['triton'])}, CUDA {escape(str(versions['cuda']))}[/]")
-    console.print(f"Roofline, this run: device copy {roof['bandwidth_gbps']:,.0f} GB/s, "
-                  f"{roof['tflops_dtype']} torch.matmul {roof['tflops']:,.0f} TFLOP/s\n")
+    console.print(
+        f"[bold]{escape(str(data['device']))}[/]  [dim]torch {escape(versions['torch'])}, "
+        f"triton {escape(versions['triton'])}, CUDA {escape(str(versions['cuda']))}[/]"
+    )
+    console.print(
+        f"Roofline, this run: device copy {roof['bandwidth_gbps']:,.0f} GB/s, "
+        f"{roof['tflops_dtype']} torch.matmul {roof['tflops']:,.0f} TFLOP/s\n"
+    )
     width = min(console.width, PLOT_MAX_WIDTH)
     colorless = console.color_system is None
     for bench, _ in plan:
@@ -253,5 +291,7 @@ def print_results(console, data: dict[str, Any], plan, results: list[Result]) ->
         console.print()
     targets = data["targets"]
     if targets["met"] or targets["missed"]:
-        console.print(f"Targets: {targets['met']} met, {targets['missed']} missed "
-                      "[dim](BW: GB/s over the copy's GB/s; x: speedup over torch)[/]")
+        console.print(
+            f"Targets: {targets['met']} met, {targets['missed']} missed "
+            "[dim](BW: GB/s over the copy's GB/s; x: speedup over torch)[/]"
+        )

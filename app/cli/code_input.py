@@ -72,7 +72,7 @@ def key_bindings():
         remove = (indent - 1) % INDENT + 1  # back to the previous multiple of four
         cursor = buffer.cursor_position
         start = cursor + buffer.document.get_start_of_line_position()
-        buffer.document = Document(buffer.text[:start] + buffer.text[start + remove:], max(start, cursor - remove))
+        buffer.document = Document(buffer.text[:start] + buffer.text[start + remove :], max(start, cursor - remove))
 
     return keys
 
@@ -85,9 +85,14 @@ def read_in_terminal(template: str) -> str:
 
     from app.drill.skeleton import body_position
 
-    session = PromptSession(multiline=True, key_bindings=key_bindings(), lexer=PygmentsLexer(PythonLexer),
-                            prompt_continuation="", include_default_pygments_style=False,
-                            bottom_toolbar=" Ctrl-D: check · Tab/Shift-Tab: indent · unchanged: the answer · Ctrl-C: quit")
+    session = PromptSession(
+        multiline=True,
+        key_bindings=key_bindings(),
+        lexer=PygmentsLexer(PythonLexer),
+        prompt_continuation="",
+        include_default_pygments_style=False,
+        bottom_toolbar=" Ctrl-D: check · Tab/Shift-Tab: indent · unchanged: the answer · Ctrl-C: quit",
+    )
 
     def cursor_on_body() -> None:  # on the body line, the `...` removed: typing starts the body
         buffer = session.default_buffer
@@ -96,7 +101,7 @@ def read_in_terminal(template: str) -> str:
         except ValueError:
             return
         start = buffer.document.translate_row_col_to_index(row, column)
-        buffer.text = buffer.text[:start] + buffer.text[start + 3:]
+        buffer.text = buffer.text[:start] + buffer.text[start + 3 :]
         buffer.cursor_position = start
 
     return session.prompt("", default=template, pre_run=cursor_on_body)

@@ -27,8 +27,11 @@ def _rows(sql: str) -> list[tuple]:
 def _matching(rows: list[tuple], incomplete: str) -> list[tuple[str, str]]:
     """(id, help) for the ids that start with what was typed (case-insensitive)."""
     wanted = incomplete.lower()
-    return [(str(ident), " ".join(str(label or "").split())[:60]) for ident, label in rows
-            if str(ident).lower().startswith(wanted)]
+    return [
+        (str(ident), " ".join(str(label or "").split())[:60])
+        for ident, label in rows
+        if str(ident).lower().startswith(wanted)
+    ]
 
 
 def complete_module(incomplete: str) -> list[tuple[str, str]]:

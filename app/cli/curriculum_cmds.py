@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,7 +35,9 @@ def sync(as_json: JsonOpt = False) -> None:
             f"from {result.folder} in {1000 * result.seconds:.0f} ms."
         )
         if hidden:
-            console.print(f"[dim]{hidden} progress entries belong to items no longer in the YAML: kept, not counted.[/]")
+            console.print(
+                f"[dim]{hidden} progress entries belong to items no longer in the YAML: kept, not counted.[/]"
+            )
 
     Output(as_json).emit(data, human)
 
@@ -43,8 +45,12 @@ def sync(as_json: JsonOpt = False) -> None:
 @handles_errors
 def import_plan_cmd(
     plan: Annotated[Path, typer.Argument(help="A GitHub-style markdown study plan.", show_default=False)],
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Id for the new track (default: from the title).")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Title of the new track (default: the plan's first heading).")] = None,
+    track: Annotated[
+        str | None, typer.Option("--track", "-t", help="Id for the new track (default: from the title).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title of the new track (default: the plan's first heading).")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the track's YAML file if it exists.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -55,10 +61,14 @@ def import_plan_cmd(
     imported = import_plan_text(open_store(), markdown, plan.name, track, title, force)
 
     def human(console) -> None:
-        console.print(f"Imported [bold]{imported.title}[/] as track '{imported.track}': {imported.items} items, "
-                      f"written to {imported.file}.")
+        console.print(
+            f"Imported [bold]{imported.title}[/] as track '{imported.track}': {imported.items} items, "
+            f"written to {imported.file}."
+        )
         for n, why in imported.dropped:
             console.print(f"[dim]  plan line {n}: {why}[/]")
-        console.print(f"[dim]`learn status --track {imported.track}` shows it; edit the YAML freely, ids keep progress.[/]")
+        console.print(
+            f"[dim]`learn status --track {imported.track}` shows it; edit the YAML freely, ids keep progress.[/]"
+        )
 
     Output(as_json).emit(imported.to_json(), human)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,7 +28,6 @@ FileArg = Annotated[Path, typer.Argument(help="The JSON file.", show_default=Fal
 @handles_errors
 def export(file: FileArg, as_json: JsonOpt = False) -> None:
     """Write all of your data to FILE (use - for standard output)."""
-    from app.errors import LearnError
     from app.learner_data import export_data
 
     data = export_data(open_store())
@@ -67,9 +66,13 @@ def import_(file: FileArg, as_json: JsonOpt = False) -> None:
 @data_app.command("backup")
 @handles_errors
 def backup(
-    path: Annotated[Optional[Path], typer.Argument(
-        help="Where to write the copy: a new file, or a folder (default: the backups folder beside the database).",
-        show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Where to write the copy: a new file, or a folder (default: the backups folder beside the database).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Copy the database now, consistently (SQLite's VACUUM INTO), even while another learn is open."""
@@ -127,8 +130,11 @@ def restore(
         raise LearnError(f"cannot restore into {db_path}: {exc.strerror or exc}; nothing was replaced") from None
     get_engine(db_path)  # upgrades an older schema now, and checks that the result opens
     data = {
-        "restored": str(restored.source), "database": str(db_path), "schema_version": restored.info.schema_version,
-        "counts": restored.info.counts, "kept": str(restored.kept) if restored.kept else None,
+        "restored": str(restored.source),
+        "database": str(db_path),
+        "schema_version": restored.info.schema_version,
+        "counts": restored.info.counts,
+        "kept": str(restored.kept) if restored.kept else None,
         "kept_damaged": restored.kept_damaged,
     }
 

@@ -40,7 +40,9 @@ def doctor(as_json: JsonOpt = False) -> None:
             if len(rows) > 5:
                 console.print(f"  [dim]... {len(rows) - 5} more {kind} (--json lists all)[/]")
         failed = [c for c in report.checks if c.status == "error"]
-        console.print("\n" + ("All checks passed." if not failed else f"{len(failed)} check(s) failed: see the fix lines above."))
+        console.print(
+            "\n" + ("All checks passed." if not failed else f"{len(failed)} check(s) failed: see the fix lines above.")
+        )
 
     Output(as_json).emit(report.to_json(), human)
     if not report.ok:

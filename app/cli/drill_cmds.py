@@ -13,7 +13,7 @@ import select
 import sys
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Optional, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
@@ -210,8 +210,10 @@ def _answer_code_card(session: DrillSession, io: TerminalIO, limit: int, started
     assert card is not None and card.code is not None
     session.warm_up_code()  # torch loads in the child while the learner types
     signature = CHECKS[card.code.check].signature
-    console.print(f"Define [bold]{escape(card.code.function)}[/]: {escape(signature)}  "
-                  f"[dim](⏱ {limit} s; torch, F, nn, np and math are imported)[/]")
+    console.print(
+        f"Define [bold]{escape(card.code.function)}[/]: {escape(signature)}  "
+        f"[dim](⏱ {limit} s; torch, F, nn, np and math are imported)[/]"
+    )
     where = "in $EDITOR (save and quit to check it)" if code_input.editor_command() else "below; Ctrl-D checks it"
     console.print(f"[dim]Write the function {where}. Left empty or unchanged: the answer shows. `q` alone quits.[/]")
     code = io.read_code(code_skeleton(card.code.function, signature))
@@ -278,8 +280,10 @@ def _summary(console: Console, session: DrillSession, finished: bool) -> None:
     counts = " · ".join(f"{name} {n}" for name, n in session.counts().items() if n)
     reviewed = len(session.graded)
     left = "" if finished else f" {session.remaining} left for later."
-    console.print(f"\n[bold]Reviewed {reviewed} card{'s' if reviewed != 1 else ''}[/]"
-                  f"{f' ({counts})' if counts else ''}; every review is saved.{left}")
+    console.print(
+        f"\n[bold]Reviewed {reviewed} card{'s' if reviewed != 1 else ''}[/]"
+        f"{f' ({counts})' if counts else ''}; every review is saved.{left}"
+    )
 
 
 def _nothing_due(console: Console, session: DrillSession, now: datetime) -> None:
@@ -287,12 +291,14 @@ def _nothing_due(console: Console, session: DrillSession, now: datetime) -> None
 
     next_due = session.next_due()
     when = f" The next card is due in {format_interval(next_due - now)}." if next_due and next_due > now else ""
-    console.print(f"Nothing to review now.{when} `learn drill --new N` adds new cards, `learn drill --cram` reviews anyway.")
+    console.print(
+        f"Nothing to review now.{when} `learn drill --new N` adds new cards, `learn drill --cram` reviews anyway."
+    )
 
 
 # -- commands ----------------------------------------------------------------------------------------
 
-DeckOpt = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (id).", autocompletion=complete_deck)]
+DeckOpt = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck (id).", autocompletion=complete_deck)]
 
 
 def open_drills():
@@ -305,13 +311,27 @@ def open_drills():
 def drill(
     ctx: typer.Context,
     deck: DeckOpt = None,
-    module: Annotated[Optional[str], typer.Option("--module", "-m", help="Cards linked to items of this module (module-1.5, iv-drills, ...).",
-                                                     autocompletion=complete_module)] = None,
-    tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
-    new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards in this session (default: up to 10 new cards a day).")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many cards.")] = None,
-    cram: Annotated[bool, typer.Option("--cram", help="Ignore the schedule: every selected card, weakest first (reviews still count).")] = False,
-    time_s: Annotated[Optional[int], typer.Option("--time", min=1, help="Countdown in seconds (default: the card's, 30).")] = None,
+    module: Annotated[
+        str | None,
+        typer.Option(
+            "--module",
+            "-m",
+            help="Cards linked to items of this module (module-1.5, iv-drills, ...).",
+            autocompletion=complete_module,
+        ),
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
+    new: Annotated[
+        int | None, typer.Option("--new", min=0, help="New cards in this session (default: up to 10 new cards a day).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many cards.")] = None,
+    cram: Annotated[
+        bool,
+        typer.Option("--cram", help="Ignore the schedule: every selected card, weakest first (reviews still count)."),
+    ] = False,
+    time_s: Annotated[
+        int | None, typer.Option("--time", min=1, help="Countdown in seconds (default: the card's, 30).")
+    ] = None,
 ) -> None:
     """Review the due cards of all decks (or of --deck / --module / --tag), then new ones.
 
@@ -345,7 +365,7 @@ def drill(
 def list_cards(deck: DeckOpt = None, as_json: JsonOpt = False) -> None:
     """Every card with its deck, links, state and due date."""
     from app.drill.queue import QueueQuery, select_cards
-    from app.drill.scheduling import iso, is_new, state_name
+    from app.drill.scheduling import is_new, iso, state_name
     from app.drill.store import load_cards, load_memories
 
     engine = open_drills()
@@ -356,15 +376,22 @@ def list_cards(deck: DeckOpt = None, as_json: JsonOpt = False) -> None:
     for card in cards:
         memory = memories.get(card.id)
         seen = memory is not None and not is_new(memory.card)
-        rows.append({
-            "id": card.id, "deck": card.deck_id, "prompt": card.prompt, "answer": card.answer,
-            "tags": list(card.tags), "items": list(card.items), "time_limit_s": card.time_limit_s,
-            "code": {"check": card.code.check, "function": card.code.function} if card.code else None,
-            "state": state_name(memory.card) if seen else "new",
-            "due": iso(memory.card.due) if seen else None,
-            "reviews": memory.reviews if memory else 0,
-            "lapses": memory.lapses if memory else 0,
-        })
+        rows.append(
+            {
+                "id": card.id,
+                "deck": card.deck_id,
+                "prompt": card.prompt,
+                "answer": card.answer,
+                "tags": list(card.tags),
+                "items": list(card.items),
+                "time_limit_s": card.time_limit_s,
+                "code": {"check": card.code.check, "function": card.code.function} if card.code else None,
+                "state": state_name(memory.card) if seen else "new",
+                "due": iso(memory.card.due) if seen else None,
+                "reviews": memory.reviews if memory else 0,
+                "lapses": memory.lapses if memory else 0,
+            }
+        )
     Output(as_json).emit({"cards": rows}, lambda console: _print_list(console, rows))
 
 
@@ -389,7 +416,9 @@ def _print_list(console: Console, rows: list[dict]) -> None:
     table.add_column("Prompt", overflow="ellipsis", no_wrap=True, width=min(free - card_w, 60))
     for row in rows:
         kind = " [magenta]code[/]" if row["code"] else ""
-        table.add_row(escape(row["id"]) + kind, row["state"], (row["due"] or "")[:16].replace("T", " "), escape(row["prompt"]))
+        table.add_row(
+            escape(row["id"]) + kind, row["state"], (row["due"] or "")[:16].replace("T", " "), escape(row["prompt"])
+        )
     console.print(table)
     console.print(f"[dim]{len(rows)} cards.[/]")
 
@@ -413,13 +442,17 @@ def _print_stats(console: Console, data: dict) -> None:
     from rich.table import Table
 
     cards, due, retention = data["cards"], data["due"], data["retention"]
-    console.print(f"[bold]{cards['total']} cards[/]: {cards['seen']} seen, {cards['new']} new.  "
-                  f"Due today [bold]{due['today']}[/], this week {due['this_week']}.  "
-                  f"Streak [bold]{data['streak_days']}[/] day{'s' if data['streak_days'] != 1 else ''}.")
+    console.print(
+        f"[bold]{cards['total']} cards[/]: {cards['seen']} seen, {cards['new']} new.  "
+        f"Due today [bold]{due['today']}[/], this week {due['this_week']}.  "
+        f"Streak [bold]{data['streak_days']}[/] day{'s' if data['streak_days'] != 1 else ''}."
+    )
     measured = "-" if retention["measured"] is None else f"{100 * retention['measured']:.0f}%"
     predicted = "-" if retention["predicted"] is None else f"{100 * retention['predicted']:.0f}%"
-    console.print(f"Retention: measured {measured} (graduated cards, last {retention['measured_days']} days, "
-                  f"{retention['measured_reviews']} reviews); predicted now {predicted} (FSRS retrievability).")
+    console.print(
+        f"Retention: measured {measured} (graduated cards, last {retention['measured_days']} days, "
+        f"{retention['measured_reviews']} reviews); predicted now {predicted} (FSRS retrievability)."
+    )
     peak = max((d["reviews"] for d in data["reviews_per_day"]), default=0) or 1
     console.print("\n[bold]Reviews per day[/] (UTC)")
     for day in data["reviews_per_day"]:
@@ -431,10 +464,18 @@ def _print_stats(console: Console, data: dict) -> None:
         for column in ("Card", "Lapses", "Stability", "Modules"):
             table.add_column(column)
         for card in data["weakest"]:
-            table.add_row(escape(card["id"]), str(card["lapses"]), f"{card['stability_days'] or 0:.1f} d",
-                          escape(", ".join(card["modules"])))
+            table.add_row(
+                escape(card["id"]),
+                str(card["lapses"]),
+                f"{card['stability_days'] or 0:.1f} d",
+                escape(", ".join(card["modules"])),
+            )
         console.print()
         console.print(table)
     if data["weak_modules"]:
-        console.print("\n[bold]Modules to revisit[/]: " + ", ".join(
-            f"{escape(m['title'])} [dim]({escape(m['id'])}, {m['weak_cards']})[/]" for m in data["weak_modules"][:5]))
+        console.print(
+            "\n[bold]Modules to revisit[/]: "
+            + ", ".join(
+                f"{escape(m['title'])} [dim]({escape(m['id'])}, {m['weak_cards']})[/]" for m in data["weak_modules"][:5]
+            )
+        )

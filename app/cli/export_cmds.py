@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,12 +20,13 @@ def register(app: typer.Typer) -> None:
 @export_app.command("readme")
 @handles_errors
 def readme(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).")] = None,
-    notes: Annotated[bool, typer.Option("--notes", help="Your own notes too (learn note), quoted under their module or item.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    track: Annotated[str | None, typer.Option("--track", "-t", help="Only this track (id).")] = None,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Your own notes too (learn note), quoted under their module or item.")
+    ] = False,
 ) -> None:
     """The dashboard table with completion bars, then each module's checklist with [x] / [ ]."""
-    from app.errors import LearnError
     from app.readme_export import render_readme
 
     markdown = render_readme(open_store(), track, notes=notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,19 +22,25 @@ def register(app: typer.Typer) -> None:
     app.add_typer(log_app, name="log")
 
 
-ModuleOpt = Annotated[Optional[str], typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...",
-                                                  autocompletion=complete_module)]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only entries dated on or after this day (YYYY-MM-DD).")]
-EntryIdArg = Annotated[str, typer.Argument(help="Entry id, or a unique prefix of it (4+ characters).", show_default=False)]
-FromOpt = Annotated[
-    Optional[Path],
-    typer.Option("--from", help="Read the entry from FILE (a saved draft, or - for standard input) instead of an editor."),
+ModuleOpt = Annotated[
+    str | None,
+    typer.Option("--module", help="Module id: module-1.5, 1.5, iv-cuda, ...", autocompletion=complete_module),
 ]
-ProgressOpt = Annotated[Optional[str], typer.Option("--progress", help="Progress: current status and completed work.")]
-InsightOpt = Annotated[Optional[str], typer.Option("--insight", help="Key Insight: a major understanding.")]
-ChallengeOpt = Annotated[Optional[str], typer.Option("--challenge", help="Challenge: obstacles and the approach.")]
-NextOpt = Annotated[Optional[str], typer.Option("--next", help="Next Steps: planned actions and goals.")]
-MessageOpt = Annotated[Optional[str], typer.Option("--message", "-m", help="Free text, beside the four fields.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only entries dated on or after this day (YYYY-MM-DD).")]
+EntryIdArg = Annotated[
+    str, typer.Argument(help="Entry id, or a unique prefix of it (4+ characters).", show_default=False)
+]
+FromOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--from", help="Read the entry from FILE (a saved draft, or - for standard input) instead of an editor."
+    ),
+]
+ProgressOpt = Annotated[str | None, typer.Option("--progress", help="Progress: current status and completed work.")]
+InsightOpt = Annotated[str | None, typer.Option("--insight", help="Key Insight: a major understanding.")]
+ChallengeOpt = Annotated[str | None, typer.Option("--challenge", help="Challenge: obstacles and the approach.")]
+NextOpt = Annotated[str | None, typer.Option("--next", help="Next Steps: planned actions and goals.")]
+MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="Free text, beside the four fields.")]
 
 
 def _field_flags(progress, insight, challenge, next_steps) -> dict[str, str]:
@@ -117,11 +123,14 @@ def add(
     entry = save_entry(engine, draft)
     if draft_file is not None:
         draft_file.unlink(missing_ok=True)  # taken back: the entry is stored
+
     def human(console) -> None:
         console.print(_entry_line(entry, "Logged "))
         if module is None and entry.module_id:  # say which module was chosen, and how to choose
-            console.print(f"[dim]under {entry.module_id}: the module you worked on last; "
-                          f"`learn log edit {entry.short_id} --module ID` moves it[/]")
+            console.print(
+                f"[dim]under {entry.module_id}: the module you worked on last; "
+                f"`learn log edit {entry.short_id} --module ID` moves it[/]"
+            )
 
     Output(as_json).emit(entry.to_json(), human)
 
@@ -166,7 +175,9 @@ def edit(
         draft = replace(current, fields=current.fields | fields, body=current.body if message is None else message)
     else:
         composed = compose_edit(engine, entry)
-        edited = edit_in_editor(engine, composed.text, current, f"entry-{entry.short_id}", f"learn log edit {entry.short_id}")
+        edited = edit_in_editor(
+            engine, composed.text, current, f"entry-{entry.short_id}", f"learn log edit {entry.short_id}"
+        )
         draft_file = edited.file
         draft = edited.draft or current
     if module is not None:  # move the entry to another module
@@ -297,8 +308,10 @@ def search(
             e.to_json() | {"snippet": h.snippet.replace(HIT_START, "**").replace(HIT_END, "**"), "rank": h.rank}
             for e, h in results
         ],
-        "notes": [n.to_json() | {"snippet": h.snippet.replace(HIT_START, "**").replace(HIT_END, "**"), "rank": h.rank}
-                  for n, h in notes],
+        "notes": [
+            n.to_json() | {"snippet": h.snippet.replace(HIT_START, "**").replace(HIT_END, "**"), "rank": h.rank}
+            for n, h in notes
+        ],
     }
 
     def human(console) -> None:
@@ -308,8 +321,10 @@ def search(
             console.print(Text(f"No entries or notes match {query!r}."))
             return
         lines = [(_entry_line(e), h) for e, h in results]
-        lines += [(Text.assemble(("note ", "bold magenta"), (n.target_id, "cyan"), (f"  ({n.kind})", "dim")), h)
-                  for n, h in notes]
+        lines += [
+            (Text.assemble(("note ", "bold magenta"), (n.target_id, "cyan"), (f"  ({n.kind})", "dim")), h)
+            for n, h in notes
+        ]
         for line, h in lines:
             console.print(line)
             snippet = Text("    ")
@@ -336,11 +351,10 @@ def export(
     module: ModuleOpt = None,
     since: SinceOpt = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of standard output.")
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of standard output.")
     ] = None,
 ) -> None:
     """Entries as markdown in the plan's format, oldest first, to append to a README's Captain's Log."""
-    from app.errors import LearnError
     from app.journal.entry import parse_day
     from app.journal.markdown_export import entries_markdown
     from app.journal.store import list_entries, resolve_entry_module

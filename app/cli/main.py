@@ -7,9 +7,19 @@ import sys
 
 import typer
 
-from app.cli import curriculum_cmds, data_cmds, drill_cmds, export_cmds, log_cmds, progress_cmds, verify_cmds
-from app.cli import bench_cmds, doctor_cmds
-from app.cli import note_cmds, today_cmds
+from app.cli import (
+    bench_cmds,
+    curriculum_cmds,
+    data_cmds,
+    doctor_cmds,
+    drill_cmds,
+    export_cmds,
+    log_cmds,
+    note_cmds,
+    progress_cmds,
+    today_cmds,
+    verify_cmds,
+)
 from app.cli.output import handles_errors
 
 app = typer.Typer(
@@ -51,7 +61,9 @@ def _say_notices_on_stderr() -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ:  # (the shell's Tab runs `learn` alone, with that set)
+    if (
+        len(sys.argv) == 1 and "_LEARN_COMPLETE" not in os.environ
+    ):  # (the shell's Tab runs `learn` alone, with that set)
         # `learn` alone: the dashboard at once (Typer's parsing would import pydantic, ~0.1 s)
         from app.tui.app import run
 

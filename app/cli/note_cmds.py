@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,11 +17,18 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def note(
-    target: Annotated[str, typer.Argument(
-        help="A module (module-0.2, 0.2, iv-cuda) or an item (its id, a unique prefix or part of it).",
-        autocompletion=complete_module_or_item, show_default=False)],
-    message: Annotated[Optional[str], typer.Option(
-        "--message", "-m", help="The note's text, replacing the note there is; \"\" deletes it.")] = None,
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A module (module-0.2, 0.2, iv-cuda) or an item (its id, a unique prefix or part of it).",
+            autocompletion=complete_module_or_item,
+            show_default=False,
+        ),
+    ],
+    message: Annotated[
+        str | None,
+        typer.Option("--message", "-m", help='The note\'s text, replacing the note there is; "" deletes it.'),
+    ] = None,
     delete: Annotated[bool, typer.Option("--delete", help="Delete the note.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
     as_json: JsonOpt = False,
@@ -52,25 +59,34 @@ def note(
     deleting = delete or not message.strip()
     if deleting:
         if current is None:
-            out.emit({"target": vars(found), "note": None, "deleted": False},
-                     lambda console: console.print(f"No note on {found.id} to delete."))
+            out.emit(
+                {"target": vars(found), "note": None, "deleted": False},
+                lambda console: console.print(f"No note on {found.id} to delete."),
+            )
             return
         if not yes:
             if not sys.stdin.isatty():
-                raise LearnError(f"deleting your note on {found.id} needs --yes here (no terminal to ask in); "
-                                 "nothing was changed")
+                raise LearnError(
+                    f"deleting your note on {found.id} needs --yes here (no terminal to ask in); nothing was changed"
+                )
             if not typer.confirm(f"Delete your note on {found.id}?", default=False, err=True):
                 raise typer.Exit(1)
         delete_note(engine, found.id)
-        out.emit({"target": vars(found), "note": None, "deleted": True},
-                 lambda console: console.print(f"Deleted your note on {found.id}."))
+        out.emit(
+            {"target": vars(found), "note": None, "deleted": True},
+            lambda console: console.print(f"Deleted your note on {found.id}."),
+        )
         return
     saved = save_note(engine, found, message)
     assert saved is not None
     verb = "Replaced" if current else "Saved"
-    out.emit({"target": vars(found), "note": saved.to_json()},
-             lambda console: console.print(f"{verb} your note on {found.kind} {found.id} ({len(saved.text.splitlines())} "
-                                           f"line{'s' if len(saved.text.splitlines()) != 1 else ''})."))
+    out.emit(
+        {"target": vars(found), "note": saved.to_json()},
+        lambda console: console.print(
+            f"{verb} your note on {found.kind} {found.id} ({len(saved.text.splitlines())} "
+            f"line{'s' if len(saved.text.splitlines()) != 1 else ''})."
+        ),
+    )
 
 
 HEADER = "<!-- learn: "  # the draft's own lines (markdown comments, so a `# heading` of the note stays)
@@ -82,9 +98,13 @@ def _edit(target, text: str) -> str | None:
     from app.errors import LearnError
     from app.journal.editor import EditorFailed, new_draft, run_editor
 
-    header = (f"{HEADER}your note on {target.kind} {target.id}: {' '.join(target.label.split())} -->\n"
-              f"{HEADER}markdown; save it empty to delete the note -->\n")
-    draft = new_draft(header + text + ("\n" if text and not text.endswith("\n") else ""), f"note-{target.id.replace('/', '_')}")
+    header = (
+        f"{HEADER}your note on {target.kind} {target.id}: {' '.join(target.label.split())} -->\n"
+        f"{HEADER}markdown; save it empty to delete the note -->\n"
+    )
+    draft = new_draft(
+        header + text + ("\n" if text and not text.endswith("\n") else ""), f"note-{target.id.replace('/', '_')}"
+    )
     try:
         edited = run_editor(draft)
     except EditorFailed as exc:

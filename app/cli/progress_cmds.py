@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def status(
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Only this track (id).", autocompletion=complete_track)] = None,
+    track: Annotated[
+        str | None, typer.Option("--track", "-t", help="Only this track (id).", autocompletion=complete_track)
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The progress dashboard: per track and category, status, completion, modules and items done."""
@@ -48,8 +50,11 @@ def _print_dashboard(console, tracks) -> None:
     category_width = max(16, min(34, console.width - 48 - bar_width))  # the same in every track's table
     for track in tracks:
         table = Table(
-            title=f"[bold]{track.title}[/]  [dim]({track.id})[/]", title_justify="left", expand=False,
-            show_edge=False, pad_edge=False,
+            title=f"[bold]{track.title}[/]  [dim]({track.id})[/]",
+            title_justify="left",
+            expand=False,
+            show_edge=False,
+            pad_edge=False,
         )
         table.add_column("Category", width=category_width, overflow="fold")
         table.add_column("Status", no_wrap=True, min_width=11)
@@ -79,8 +84,13 @@ def _print_dashboard(console, tracks) -> None:
 
 @handles_errors
 def show(
-    module: Annotated[str, typer.Argument(help="Module id (module-1.5, 1.5, iv-cuda), or an item id: its module, the item marked.",
-                                          autocompletion=complete_module_or_item)],
+    module: Annotated[
+        str,
+        typer.Argument(
+            help="Module id (module-1.5, 1.5, iv-cuda), or an item id: its module, the item marked.",
+            autocompletion=complete_module_or_item,
+        ),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """A module with its checklists and ticks, exercises, capstone steps, notes, tables and links."""
@@ -104,15 +114,18 @@ def show(
         "module": notes[view.id].to_json() if view.id in notes else None,
         "items": [notes[item.id].to_json() for item, _ in view.walk() if item.id in notes],
     }
-    Output(as_json).emit(data, lambda console: (_print_module(console, view, marked, notes, exercises),
-                                                print_exercises(console, exercises)))
+    Output(as_json).emit(
+        data,
+        lambda console: (_print_module(console, view, marked, notes, exercises), print_exercises(console, exercises)),
+    )
 
 
 VERIFIED_MARK = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "not run": "○"}
 
 
-def _print_module(console, view, marked: str | None = None, notes: dict | None = None,
-                  exercises: list[dict] | None = None) -> None:
+def _print_module(
+    console, view, marked: str | None = None, notes: dict | None = None, exercises: list[dict] | None = None
+) -> None:
     from rich.markdown import Markdown
     from rich.markup import escape
     from rich.table import Table
@@ -130,7 +143,9 @@ def _print_module(console, view, marked: str | None = None, notes: dict | None =
     if view.id in notes:
         from rich.panel import Panel
 
-        console.print(Panel(Markdown(notes[view.id].text), title="✎ your note", title_align="left", border_style="yellow"))
+        console.print(
+            Panel(Markdown(notes[view.id].text), title="✎ your note", title_align="left", border_style="yellow")
+        )
         console.print()
     # Ids stay whole in their own column on the right while that leaves the text 40 cells;
     # with longer ids (or a narrow terminal) each id goes on a line of its own under its text.
@@ -161,9 +176,13 @@ def _print_module(console, view, marked: str | None = None, notes: dict | None =
             if not ids_beside:
                 lines.append(f"[bold]▶ {item.id}[/]" if item.id == marked else f"[dim]{item.id}[/]")
             if item.exercises:  # the exercises that tick it, with their last results
-                verified = ", ".join(f"{escape(e)} {VERIFIED_MARK[r]}" for e, r, _ in item_results(item.exercises, exercises or []))
+                verified = ", ".join(
+                    f"{escape(e)} {VERIFIED_MARK[r]}" for e, r, _ in item_results(item.exercises, exercises or [])
+                )
                 lines.append(f"[dim]verified by {verified}[/]")
-            entry.add_row("", STATUS_MARK[item.status], "\n".join(lines), style="reverse" if item.id == marked else None)
+            entry.add_row(
+                "", STATUS_MARK[item.status], "\n".join(lines), style="reverse" if item.id == marked else None
+            )
             if ids_beside:
                 grid.add_row(entry, f"[bold]▶ {item.id}[/]" if item.id == marked else item.id)
             else:
@@ -198,9 +217,13 @@ def _inline(markdown: str) -> str:
     return re.sub(r"`([^`]+)`", r"[cyan]\1[/cyan]", text)
 
 
-ItemIds = Annotated[list[str], typer.Argument(
-    help="Item ids, as `learn show MODULE` lists them; a unique prefix or part of an id (or of the item's text) will do.",
-    autocompletion=complete_item)]
+ItemIds = Annotated[
+    list[str],
+    typer.Argument(
+        help="Item ids, as `learn show MODULE` lists them; a unique prefix or part of an id (or of the item's text) will do.",
+        autocompletion=complete_item,
+    ),
+]
 
 
 def _set(item_ids: list[str], status: str, as_json: bool) -> None:

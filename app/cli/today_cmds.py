@@ -31,13 +31,16 @@ def _print_today(console, data) -> None:
     from rich.markup import escape
 
     from app.cli.progress_cmds import STATUS_MARK, _inline
-    from app.relative_time import ago, module_heading as module_label
+    from app.relative_time import ago
+    from app.relative_time import module_heading as module_label
 
     now = datetime.now(UTC)
     if data.module:
         m = data.module
-        console.print(f"[bold]Continue[/]  {escape(module_label(m['id']))}: {escape(m['title'])}  "
-                      f"[dim]{m['items_done']} / {m['items_total']} done[/]")
+        console.print(
+            f"[bold]Continue[/]  {escape(module_label(m['id']))}: {escape(m['title'])}  "
+            f"[dim]{m['items_done']} / {m['items_total']} done[/]"
+        )
         for item in data.next_items:
             console.print(f"  {STATUS_MARK[item.status]} {_inline(item.text)}")
             console.print(f"    [dim]{escape(item.id)}[/]")  # on a line of its own: whole, ready to copy
@@ -50,13 +53,17 @@ def _print_today(console, data) -> None:
         console.print(f"[bold]Drills[/]  [red]{escape(data.drill_error)}[/]")
     elif data.drill is not None and data.drill.cards:
         d = data.drill
-        console.print(f"[bold]Drills[/]  [bold cyan]{d.due}[/] due · {d.new} new left today · "
-                      f"streak {d.streak_days} day{'s' if d.streak_days != 1 else ''}  [dim](learn drill)[/]")
+        console.print(
+            f"[bold]Drills[/]  [bold cyan]{d.due}[/] due · {d.new} new left today · "
+            f"streak {d.streak_days} day{'s' if d.streak_days != 1 else ''}  [dim](learn drill)[/]"
+        )
     if data.failures:
         console.print()
         console.print("[bold]Failing[/]  [dim](learn verify EXERCISE)[/]")
         for f in data.failures:
-            console.print(f"  [red]✘[/] {escape(f.exercise_id)} {f.checks_passed}/{f.checks_total}  "
-                          f"[dim]{escape(ago(f.started_at, now))}[/]")
+            console.print(
+                f"  [red]✘[/] {escape(f.exercise_id)} {f.checks_passed}/{f.checks_total}  "
+                f"[dim]{escape(ago(f.started_at, now))}[/]"
+            )
             if f.hint:
                 console.print(f"    [yellow]{escape(f.hint)}[/]", overflow="ellipsis", no_wrap=True)

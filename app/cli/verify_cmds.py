@@ -21,15 +21,19 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def start(
-    module: Annotated[str, typer.Argument(help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).",
-                                          autocompletion=complete_verify_target)],
+    module: Annotated[
+        str,
+        typer.Argument(
+            help="Module id (module-0.2, 0.2, iv-deliverables) or exercise id (softmax).",
+            autocompletion=complete_verify_target,
+        ),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Write the module's exercise files into your workspace (stubs with the task; your files are kept)."""
     from app import locations
     from app.study.verify import curriculum_modules, find_exercises
     from app.verify import registry, scaffold
-
     from app.verify.homes import split_by_home
 
     engine = open_store()
@@ -49,24 +53,51 @@ def start(
             where = registry.learner_file(exercise)
             later = "" if where.is_file() else f"; not written yet: learn start {exercise.id}"
             console.print(f"{exercise.id}: in {escape(registry.display_path(where))} (its home){later}")
-        console.print(f"\nFill in the [cyan]# TODO[/]s, then: [bold]learn verify {escape(module)}[/]  [dim](--watch to re-check on save)[/]")
+        console.print(
+            f"\nFill in the [cyan]# TODO[/]s, then: [bold]learn verify {escape(module)}[/]  [dim](--watch to re-check on save)[/]"
+        )
 
     Output(as_json).emit(
-        {"target": module, "workspace": str(locations.workspace_dir()), "files": [s.to_json() for s in started],
-         "shared": [{"id": e.id, "module_id": e.home_module, "file": str(registry.learner_file(e)),
-                     "exists": registry.learner_file(e).is_file()} for e in shared]}, human
+        {
+            "target": module,
+            "workspace": str(locations.workspace_dir()),
+            "files": [s.to_json() for s in started],
+            "shared": [
+                {
+                    "id": e.id,
+                    "module_id": e.home_module,
+                    "file": str(registry.learner_file(e)),
+                    "exists": registry.learner_file(e).is_file(),
+                }
+                for e in shared
+            ],
+        },
+        human,
     )
 
 
 @handles_errors
 def verify(
-    target: Annotated[str | None, typer.Argument(help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).",
-                                                 autocompletion=complete_verify_target)] = None,
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="Module id (module-0.2, iv-deliverables) or exercise id (softmax).",
+            autocompletion=complete_verify_target,
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every exercise.")] = False,
-    reference: Annotated[bool, typer.Option("--reference", help="Check the references themselves (maintainers, CI); stores nothing.")] = False,
-    watch: Annotated[bool, typer.Option("--watch", "-w", help="Re-run on every save of your files (Ctrl-C to stop).")] = False,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", min=0.5, help="Seconds per exercise (default: the exercise's, 10).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")] = None,
+    reference: Annotated[
+        bool, typer.Option("--reference", help="Check the references themselves (maintainers, CI); stores nothing.")
+    ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Re-run on every save of your files (Ctrl-C to stop).")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.5, help="Seconds per exercise (default: the exercise's, 10).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check your code for a module's exercises against the references, in a sandboxed child process.
@@ -86,8 +117,10 @@ def verify(
     from app.verify import registry
 
     if target is None and not all_:
-        raise LearnError("name what to verify: a module (learn verify module-0.2), an exercise (learn verify softmax), "
-                         "or --all; `learn show MODULE` lists a module's exercises")
+        raise LearnError(
+            "name what to verify: a module (learn verify module-0.2), an exercise (learn verify softmax), "
+            "or --all; `learn show MODULE` lists a module's exercises"
+        )
     if target is not None and all_:
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
     if watch and (reference or as_json):
@@ -116,19 +149,36 @@ def _in_background(fn):
     return future
 
 
-def _run(store, exercises, out, reference: bool, time_limit, workers, *, watching: bool = False, skip_missing: bool = False):
+def _run(
+    store, exercises, out, reference: bool, time_limit, workers, *, watching: bool = False, skip_missing: bool = False
+):
     """Run and store (app.study.verify; store: an engine, a future of one, or None for reference runs),
     then print; (reports, ticks)."""
     from app.study.verify import verify as run_verify
 
     if out.json_mode:
-        run = run_verify(exercises, store, reference=reference, require_files=not watching, skip_missing=skip_missing,
-                         time_limit_s=time_limit, workers=workers)
+        run = run_verify(
+            exercises,
+            store,
+            reference=reference,
+            require_files=not watching,
+            skip_missing=skip_missing,
+            time_limit_s=time_limit,
+            workers=workers,
+        )
     else:
         with _Progress(out.console) as progress:
-            run = run_verify(exercises, store, reference=reference, require_files=not watching,
-                             skip_missing=skip_missing, time_limit_s=time_limit, workers=workers,
-                             on_event=progress.on_event, on_done=progress.on_done)
+            run = run_verify(
+                exercises,
+                store,
+                reference=reference,
+                require_files=not watching,
+                skip_missing=skip_missing,
+                time_limit_s=time_limit,
+                workers=workers,
+                on_event=progress.on_event,
+                on_done=progress.on_done,
+            )
     out.emit(run.to_json(), lambda console: _print_reports(console, run.reports, run.ticks, reference))
     return run.reports, run.ticks
 
@@ -140,8 +190,14 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.bars = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True, disable=not console.is_terminal,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
         )
         self.tasks: dict[str, int] = {}
 
@@ -187,20 +243,31 @@ def _print_reports(console, reports, ticks, reference: bool) -> None:
         if not report.passed and report.status != "missing":
             _print_failure(console, report)
     table = Table(title="Reference check" if reference else None, title_justify="left", show_edge=False, pad_edge=False)
-    for column, justify in (("Exercise", "left"), ("Result", "left"), ("Checks", "right"), ("Time", "right"), ("File", "left")):
+    for column, justify in (
+        ("Exercise", "left"),
+        ("Result", "left"),
+        ("Checks", "right"),
+        ("Time", "right"),
+        ("File", "left"),
+    ):
         table.add_column(column, justify=justify, no_wrap=column != "File", overflow="fold")
     style = {"passed": "green", "missing": "dim"}
     for report in reports:
         label = {"missing": "not started", "spec_error": "broken spec"}.get(report.status, report.status)
         table.add_row(
-            escape(report.id), f"[{style.get(report.status, 'red')}]{label}[/]",
-            f"{report.checks_passed} / {report.checks_total}", f"{report.duration_ms / 1000:.1f} s", escape(report.file),
+            escape(report.id),
+            f"[{style.get(report.status, 'red')}]{label}[/]",
+            f"{report.checks_passed} / {report.checks_total}",
+            f"{report.duration_ms / 1000:.1f} s",
+            escape(report.file),
         )
     console.print(table)
     _print_timings(console, reports)
     passed = sum(r.passed for r in reports)
-    console.print(f"{passed} of {len(reports)} exercises passed, "
-                  f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks")
+    console.print(
+        f"{passed} of {len(reports)} exercises passed, "
+        f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks"
+    )
     missing = [r for r in reports if r.status == "missing"]
     if missing:
         console.print(f"[dim]{len(missing)} not started: {escape(missing[0].error or '')}[/]")
@@ -219,9 +286,24 @@ def _print_timings(console, reports) -> None:
     timed = [r for r in reports if r.timing]
     measured = [r for r in timed if r.timing.measured]
     if measured:
-        table = Table(title=f"GPU timings ({escape(measured[0].timing.device or 'cuda')}; median ms, "
-                            "speedup = their time / yours)", title_justify="left", show_edge=False, pad_edge=False)
-        for column in ("Exercise", "Size", "Yours", "Reference", "torch", "vs reference", "vs torch", "Throughput", "Roofline"):
+        table = Table(
+            title=f"GPU timings ({escape(measured[0].timing.device or 'cuda')}; median ms, "
+            "speedup = their time / yours)",
+            title_justify="left",
+            show_edge=False,
+            pad_edge=False,
+        )
+        for column in (
+            "Exercise",
+            "Size",
+            "Yours",
+            "Reference",
+            "torch",
+            "vs reference",
+            "vs torch",
+            "Throughput",
+            "Roofline",
+        ):
             table.add_column(column, justify="left" if column in ("Exercise", "Size") else "right", no_wrap=True)
         for report in measured:
             t = report.timing
@@ -230,8 +312,17 @@ def _print_timings(console, reports) -> None:
             speedup = _speedup(t.speedup_vs_reference)
             if t.suspect:
                 speedup = f"[red]{speedup} suspect[/]"
-            table.add_row(escape(report.id), escape(t.size or ""), f"{t.ms['yours']:.3g}", f"{t.ms['reference']:.3g}",
-                          f"{t.ms['torch']:.3g}", speedup, _speedup(t.speedup_vs_torch), throughput, roofline)
+            table.add_row(
+                escape(report.id),
+                escape(t.size or ""),
+                f"{t.ms['yours']:.3g}",
+                f"{t.ms['reference']:.3g}",
+                f"{t.ms['torch']:.3g}",
+                speedup,
+                _speedup(t.speedup_vs_torch),
+                throughput,
+                roofline,
+            )
         console.print(table)
         for report in measured:
             if report.timing.suspect:
@@ -280,13 +371,23 @@ def _print_failure(console, report) -> None:
     for group in (firsts + seconds)[:MAX_FAILURES_SHOWN]:
         case = group[0]
         shown += len(group)
-        also = f"  [dim](and {len(group) - 1} more cases of {escape(case.check)}, the same error)[/]" if len(group) > 1 else ""
+        also = (
+            f"  [dim](and {len(group) - 1} more cases of {escape(case.check)}, the same error)[/]"
+            if len(group) > 1
+            else ""
+        )
         console.print(f"  [red]✘[/] {escape(case.label)}  [dim]{escape(case.detail or '')}[/]{also}")
         if case.message:
             console.print(f"      {escape(case.message)}")
         mismatch = case.mismatch or {}
-        for index, expected, actual in list(zip(mismatch.get("indices", []), mismatch.get("expected_values", []),
-                                                mismatch.get("actual_values", []), strict=False))[:2]:
+        for index, expected, actual in list(
+            zip(
+                mismatch.get("indices", []),
+                mismatch.get("expected_values", []),
+                mismatch.get("actual_values", []),
+                strict=False,
+            )
+        )[:2]:
             where = tuple(index) if len(index) != 1 else index[0]
             got, want = distinct(actual, expected)
             console.print(f"      at {where}: got {got}, expected {want}")
@@ -296,13 +397,17 @@ def _print_failure(console, report) -> None:
             console.print(f"      [dim]{escape(case.note)}[/]")
     rest = len(failures) - shown
     if rest > 0:
-        console.print(f"  [dim]... and {rest} more failing checks (`learn verify {escape(report.id)} --json` lists them all)[/]")
+        console.print(
+            f"  [dim]... and {rest} more failing checks (`learn verify {escape(report.id)} --json` lists them all)[/]"
+        )
     for hint in report.hints:
         console.print(f"  [yellow]hint:[/] {escape(hint)}")
     for stream, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):
         if text.strip():
             lines = text.rstrip("\n").splitlines()
-            console.print(f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.truncated else ''}):[/]")
+            console.print(
+                f"  [dim]your {stream} ({len(lines)} lines{', truncated' if report.output.truncated else ''}):[/]"
+            )
             for line in lines[:OUTPUT_LINES_SHOWN]:
                 console.print(f"    [dim]{escape(line[:200])}[/]")
             if len(lines) > OUTPUT_LINES_SHOWN:
@@ -336,7 +441,9 @@ def _watch(engine, exercises, out, time_limit, workers) -> None:
     def run(selected) -> None:
         console.rule(f"[dim]{', '.join(e.id for e in selected)}[/]")
         _run(engine, selected, out, False, time_limit, workers, watching=True)
-        console.print(f"[dim]watching {escape(', '.join(registry.display_path(f) for f in folders))}; Ctrl-C to stop[/]")
+        console.print(
+            f"[dim]watching {escape(', '.join(registry.display_path(f) for f in folders))}; Ctrl-C to stop[/]"
+        )
 
     try:
         watch_loop(files, run, file_changes(folders))
@@ -362,7 +469,9 @@ def print_exercises(console, exercises: list[dict]) -> None:
             result = "[dim]not run yet[/]"
         else:
             mark = "[green]✔ passed[/]" if last["passed"] else f"[red]✘ {escape(last.get('status') or 'failed')}[/]"
-            result = f"{mark} {last['checks_passed']}/{last['checks_total']} checks  [dim]{escape(last['started_at'])}[/]"
+            result = (
+                f"{mark} {last['checks_passed']}/{last['checks_total']} checks  [dim]{escape(last['started_at'])}[/]"
+            )
         console.print(f"  [bold]{escape(exercise['id'])}[/]  {escape(exercise['title'])}  {result}")
         console.print(f"    [dim]{escape(display_path(Path(exercise['file'])))}[/]")
     console.print()

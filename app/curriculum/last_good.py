@@ -46,8 +46,13 @@ def carry_broken_files(conn: Connection, rows: dict[type, list[dict]], broken: l
         section["id"] = next_section
     for item in items:
         item["section_id"] = new_section_id[item["section_id"]]
-    for table, carried in ((TrackRow, tracks), (CategoryRow, categories), (ModuleRow, modules),
-                           (SectionRow, sections), (ItemRow, items)):
+    for table, carried in (
+        (TrackRow, tracks),
+        (CategoryRow, categories),
+        (ModuleRow, modules),
+        (SectionRow, sections),
+        (ItemRow, items),
+    ):
         rows[table].extend(carried)
 
     # Tracks in file order, and items in document order across them, as a clean sync numbers them.
@@ -82,5 +87,7 @@ def broken_file_warnings(engine: Engine) -> list[str]:
     lines = []
     for problems in by_file.values():
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        lines.append(f"{problems[0]}{more}; using this file's last good sync until it is fixed (`learn sync` lists every problem)")
+        lines.append(
+            f"{problems[0]}{more}; using this file's last good sync until it is fixed (`learn sync` lists every problem)"
+        )
     return lines

@@ -10,11 +10,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.curriculum.schema import Item, Track
-from app.locations import curriculum_files, display_path
 from app.curriculum.yaml_source import LineDict, LineList, YamlProblem, line_of, load_yaml
 from app.errors import CurriculumError, Problem
+from app.locations import curriculum_files, display_path
 
-_KIND_OF_LIST = {"categories": "category", "modules": "module", "sections": "section", "items": "item", "children": "item"}
+_KIND_OF_LIST = {
+    "categories": "category",
+    "modules": "module",
+    "sections": "section",
+    "items": "item",
+    "children": "item",
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,9 @@ def _read_track(path: Path, problems: list[Problem]) -> tuple[Track, Any] | None
         problems.append(Problem(name, None, f"cannot read: {exc.strerror}"))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(name, getattr(data, "line", 1), "a track file must be a mapping with id, title and categories"))
+        problems.append(
+            Problem(name, getattr(data, "line", 1), "a track file must be a mapping with id, title and categories")
+        )
         return None
     try:
         return Track.model_validate(data), data

@@ -10,7 +10,6 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
@@ -55,20 +54,41 @@ def curriculum_rows(track_files: list[TrackFile]) -> dict[type, list[dict]]:
     for t_pos, tf in enumerate(track_files):
         track = tf.track
         rows[TrackRow].append(
-            dict(id=track.id, title=track.title, description=track.description, source=track.source,
-                 log_template=track.log_template, file=tf.path.name, position=t_pos)
+            dict(
+                id=track.id,
+                title=track.title,
+                description=track.description,
+                source=track.source,
+                log_template=track.log_template,
+                file=tf.path.name,
+                position=t_pos,
+            )
         )
         for c_pos, category in enumerate(track.categories):
             key = f"{track.id}/{category.id}"
             rows[CategoryRow].append(
-                dict(key=key, id=category.id, track_id=track.id, title=category.title,
-                     description=category.description, position=c_pos)
+                dict(
+                    key=key,
+                    id=category.id,
+                    track_id=track.id,
+                    title=category.title,
+                    description=category.description,
+                    position=c_pos,
+                )
             )
             for m_pos, module in enumerate(category.modules):
                 rows[ModuleRow].append(
-                    dict(id=module.id, track_id=track.id, category_key=key, title=module.title,
-                         summary=module.summary, notes=module.notes, tables_json=_dump(module.tables),
-                         resources_json=_dump(module.resources), position=m_pos)
+                    dict(
+                        id=module.id,
+                        track_id=track.id,
+                        category_key=key,
+                        title=module.title,
+                        summary=module.summary,
+                        notes=module.notes,
+                        tables_json=_dump(module.tables),
+                        resources_json=_dump(module.resources),
+                        position=m_pos,
+                    )
                 )
                 for s_pos, section in enumerate(module.sections):
                     section_id += 1
@@ -78,9 +98,18 @@ def curriculum_rows(track_files: list[TrackFile]) -> dict[type, list[dict]]:
                     for item, depth, parent in walk_items(section.items):
                         position += 1
                         rows[ItemRow].append(
-                            dict(id=item.id, module_id=module.id, section_id=section_id, parent_id=parent,
-                                 depth=depth, position=position, text=item.text, notes=item.notes,
-                                 links_json=_dump(item.links), initial_status=item.status)
+                            dict(
+                                id=item.id,
+                                module_id=module.id,
+                                section_id=section_id,
+                                parent_id=parent,
+                                depth=depth,
+                                position=position,
+                                text=item.text,
+                                notes=item.notes,
+                                links_json=_dump(item.links),
+                                initial_status=item.status,
+                            )
                         )
     return rows
 
@@ -92,8 +121,9 @@ def stored_signature(engine: Engine) -> str | None:
     return value
 
 
-def sync_curriculum(engine: Engine, folder: Path | None = None, *, force: bool = False,
-                    keep_broken: bool = False) -> SyncResult:
+def sync_curriculum(
+    engine: Engine, folder: Path | None = None, *, force: bool = False, keep_broken: bool = False
+) -> SyncResult:
     """Sync the YAML of `folder` into the database if it changed (or always, with force).
 
     Raises CurriculumError (listing every problem) and leaves the database unchanged on bad YAML;
@@ -122,8 +152,9 @@ def sync_curriculum(engine: Engine, folder: Path | None = None, *, force: bool =
         if problems:
             paths = curriculum_files(folder)
             broken = {p.file for p in problems}
-            carry_broken_files(conn, rows, [p.name for p in paths if display_path(p) in broken],
-                               [p.name for p in paths])
+            carry_broken_files(
+                conn, rows, [p.name for p in paths if display_path(p) in broken], [p.name for p in paths]
+            )
         content = _content_hash(rows)
         changed = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": CONTENT_KEY}).scalar() != content
         if changed:

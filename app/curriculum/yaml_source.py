@@ -7,8 +7,8 @@ duplicate keys, aliases and runaway nesting.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,7 +52,9 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if tag == _STR or not plain and event.tag is None:
         return safe_text(event.value)  # "\e[2J" is valid YAML: no terminal sequence reaches the app
     if tag == _MERGE:
-        raise YamlProblem(event.start_mark.line + 1, "merge keys (<<) are not supported in curriculum files; write the values out")
+        raise YamlProblem(
+            event.start_mark.line + 1, "merge keys (<<) are not supported in curriculum files; write the values out"
+        )
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return _scalars.construct_object(node)
@@ -85,7 +87,9 @@ def _build(events: Iterator[yaml.Event]) -> Any:
             pending.pop()
             continue
         elif isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(line, "anchors and aliases (&, *) are not supported in curriculum files; write the value out")
+            raise YamlProblem(
+                line, "anchors and aliases (&, *) are not supported in curriculum files; write the value out"
+            )
         elif isinstance(event, yaml.DocumentStartEvent) and documents:
             # safe_load would refuse; a loop over the events would silently keep only the last one
             raise YamlProblem(line, "a second YAML document starts here ('---'); a curriculum file holds one")
@@ -146,7 +150,9 @@ def load_yaml(path: Path) -> Any:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
-        raise YamlProblem(line, f"YAML syntax error, column {col}: unacceptable character {char}: {exc.reason}") from None
+        raise YamlProblem(
+            line, f"YAML syntax error, column {col}: unacceptable character {char}: {exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"YAML error: {' '.join(str(exc).split())}") from None
     if data is None:

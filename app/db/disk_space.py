@@ -39,7 +39,8 @@ def is_disk_error(exc: BaseException) -> bool:
         return False
     name = getattr(exc, "sqlite_errorname", "") or ""
     return name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or any(
-        text in str(exc) for text in ("database or disk is full", "disk I/O error"))
+        text in str(exc) for text in ("database or disk is full", "disk I/O error")
+    )
 
 
 def disk_is_full(path: Path) -> bool:
@@ -66,4 +67,8 @@ def disk_problem(path: Path, exc: BaseException) -> str | None:
 
 def disk_fix(problem: str) -> str:
     """What to do about a `disk_problem`."""
-    return "free some space and try again" if problem.startswith("disk full") else "check the disk, then run `learn doctor`"
+    return (
+        "free some space and try again"
+        if problem.startswith("disk full")
+        else "check the disk, then run `learn doctor`"
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,8 +192,10 @@ def _say_if_backups_exist(path: Path, notice: Callable[[str], None]) -> None:
         return
     newest = found[0]
     restorable = next((b for b in found if b.reason != "damaged"), None)
-    line = f"learn: started a new, empty database at {path}, but {backup.backups_dir(path)} holds {len(found)} " \
-           f"earlier one(s), the newest {newest.path.name}"
+    line = (
+        f"learn: started a new, empty database at {path}, but {backup.backups_dir(path)} holds {len(found)} "
+        f"earlier one(s), the newest {newest.path.name}"
+    )
     if newest.reason == "damaged":
         line += " (a database moved aside as damaged)"
     if restorable is not None:

@@ -37,8 +37,10 @@ TRIGGERS = (f"{INDEX}_insert", f"{INDEX}_update", f"{INDEX}_delete")
 def create_journal_index(conn: Connection) -> None:
     """Make the index and its triggers where they are missing; a new index is filled from the entries
     already there (a v1 database where `learn log` was never used has none, one where it was has it)."""
-    had_index = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (INDEX,)).first() is not None
+    had_index = (
+        conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (INDEX,)).first()
+        is not None
+    )
     for statement in STATEMENTS:
         conn.exec_driver_sql(statement)
     if not had_index:

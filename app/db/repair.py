@@ -24,8 +24,11 @@ class Repaired:
     objects: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"backup": str(self.backup) if self.backup else None, "rows": [r.to_json() for r in self.rows],
-                "objects": [{"type": kind, "name": name} for kind, name in self.objects]}
+        return {
+            "backup": str(self.backup) if self.backup else None,
+            "rows": [r.to_json() for r in self.rows],
+            "objects": [{"type": kind, "name": name} for kind, name in self.objects],
+        }
 
 
 def _found(conn: Connection) -> tuple[list[UnreadableRow], list[tuple[str, str]]]:

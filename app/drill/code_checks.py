@@ -100,11 +100,15 @@ def _bce_cases(torch, g) -> list[Case]:
     return [
         ("random (8,)", case(8)),
         ("random (4, 5)", case(4, 5)),
-        ("large logits +-100",
-         (torch.tensor([100.0, -100.0, 50.0, -50.0, 0.0, 30.0]), torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0, 1.0]))),
+        (
+            "large logits +-100",
+            (torch.tensor([100.0, -100.0, 50.0, -50.0, 0.0, 30.0]), torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0, 1.0])),
+        ),
         ("soft labels in [0, 1] (6, 4)", (2.0 * torch.randn(6, 4, generator=g), torch.rand(6, 4, generator=g))),
-        ("soft labels 0.5 and 0.9, large logits",
-         (torch.tensor([40.0, -40.0, 3.0, -3.0]), torch.tensor([0.5, 0.9, 0.1, 0.5]))),
+        (
+            "soft labels 0.5 and 0.9, large logits",
+            (torch.tensor([40.0, -40.0, 3.0, -3.0]), torch.tensor([0.5, 0.9, 0.1, 0.5])),
+        ),
     ]
 
 
@@ -253,43 +257,109 @@ def _rms_norm(x, weight, eps=1e-6):
 CHECKS: dict[str, CodeCheck] = {
     check.name: check
     for check in [
-        CodeCheck("softmax_last_dim", "softmax(x) -> softmax over the last dim", "softmax",
-                  _logits_cases, lambda x: x.softmax(dim=-1)),
-        CodeCheck("log_softmax_last_dim", "log_softmax(x) -> log-softmax over the last dim", "log_softmax",
-                  _logits_cases, lambda x: x.log_softmax(dim=-1)),
-        CodeCheck("softmax_backward", "softmax_backward(y, dy) -> dx, where y = softmax(x, dim=-1)",
-                  "softmax_backward", _softmax_backward_cases, _softmax_backward),
-        CodeCheck("cross_entropy", "cross_entropy(logits (N, C), targets (N,) int64) -> scalar mean loss",
-                  "cross_entropy", _cross_entropy_cases, lambda lg, t: _f().cross_entropy(lg, t)),
-        CodeCheck("bce_with_logits", "bce_with_logits(logits, targets float in [0, 1]) -> scalar mean loss",
-                  "bce_with_logits", _bce_cases, lambda lg, t: _f().binary_cross_entropy_with_logits(lg, t)),
-        CodeCheck("mse_loss", "mse_loss(pred, target) -> scalar mean", "mse_loss",
-                  _mse_cases, lambda p, t: _f().mse_loss(p, t)),
-        CodeCheck("causal_mask", "causal_mask(T: int) -> bool tensor (T, T), True where i may attend to j (j <= i)",
-                  "causal_mask", _causal_mask_cases, _causal_mask, kind="exact"),
-        CodeCheck("scaled_dot_product_attention",
-                  "attention(q, k, v, causal: bool) with q (B, H, T_q, D), k, v (B, H, T_k, D) -> (B, H, T_q, D)", "attention",
-                  _attention_cases, lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c),
-                  tolerance={"float32": (1e-4, 1e-4)}),
-        CodeCheck("layer_norm", "layer_norm(x, weight, bias, eps=1e-5) over the last dim", "layer_norm",
-                  _layer_norm_cases, lambda x, w, b: _f().layer_norm(x, (x.shape[-1],), w, b, 1e-5),
-                  # a mean of 1e3 over a spread of 1: float32 loses 3 digits to the subtraction, whatever the formula
-                  tolerance={"float32": (1e-4, 1e-4)}),
-        CodeCheck("rms_norm", "rms_norm(x, weight, eps=1e-6) over the last dim", "rms_norm",
-                  _rms_norm_cases, _rms_norm),
-        CodeCheck("gelu_tanh", "gelu(x) -> GELU, the tanh approximation", "gelu",
-                  _activation_cases(50.0), _gelu_tanh),
+        CodeCheck(
+            "softmax_last_dim",
+            "softmax(x) -> softmax over the last dim",
+            "softmax",
+            _logits_cases,
+            lambda x: x.softmax(dim=-1),
+        ),
+        CodeCheck(
+            "log_softmax_last_dim",
+            "log_softmax(x) -> log-softmax over the last dim",
+            "log_softmax",
+            _logits_cases,
+            lambda x: x.log_softmax(dim=-1),
+        ),
+        CodeCheck(
+            "softmax_backward",
+            "softmax_backward(y, dy) -> dx, where y = softmax(x, dim=-1)",
+            "softmax_backward",
+            _softmax_backward_cases,
+            _softmax_backward,
+        ),
+        CodeCheck(
+            "cross_entropy",
+            "cross_entropy(logits (N, C), targets (N,) int64) -> scalar mean loss",
+            "cross_entropy",
+            _cross_entropy_cases,
+            lambda lg, t: _f().cross_entropy(lg, t),
+        ),
+        CodeCheck(
+            "bce_with_logits",
+            "bce_with_logits(logits, targets float in [0, 1]) -> scalar mean loss",
+            "bce_with_logits",
+            _bce_cases,
+            lambda lg, t: _f().binary_cross_entropy_with_logits(lg, t),
+        ),
+        CodeCheck(
+            "mse_loss",
+            "mse_loss(pred, target) -> scalar mean",
+            "mse_loss",
+            _mse_cases,
+            lambda p, t: _f().mse_loss(p, t),
+        ),
+        CodeCheck(
+            "causal_mask",
+            "causal_mask(T: int) -> bool tensor (T, T), True where i may attend to j (j <= i)",
+            "causal_mask",
+            _causal_mask_cases,
+            _causal_mask,
+            kind="exact",
+        ),
+        CodeCheck(
+            "scaled_dot_product_attention",
+            "attention(q, k, v, causal: bool) with q (B, H, T_q, D), k, v (B, H, T_k, D) -> (B, H, T_q, D)",
+            "attention",
+            _attention_cases,
+            lambda q, k, v, c: _f().scaled_dot_product_attention(q, k, v, is_causal=c),
+            tolerance={"float32": (1e-4, 1e-4)},
+        ),
+        CodeCheck(
+            "layer_norm",
+            "layer_norm(x, weight, bias, eps=1e-5) over the last dim",
+            "layer_norm",
+            _layer_norm_cases,
+            lambda x, w, b: _f().layer_norm(x, (x.shape[-1],), w, b, 1e-5),
+            # a mean of 1e3 over a spread of 1: float32 loses 3 digits to the subtraction, whatever the formula
+            tolerance={"float32": (1e-4, 1e-4)},
+        ),
+        CodeCheck(
+            "rms_norm", "rms_norm(x, weight, eps=1e-6) over the last dim", "rms_norm", _rms_norm_cases, _rms_norm
+        ),
+        CodeCheck("gelu_tanh", "gelu(x) -> GELU, the tanh approximation", "gelu", _activation_cases(50.0), _gelu_tanh),
         CodeCheck("silu", "silu(x) -> x * sigmoid(x)", "silu", _activation_cases(100.0), lambda x: _f().silu(x)),
-        CodeCheck("mlp_param_count",
-                  "mlp_param_count(sizes: list[int]) -> int, weights and biases of the Linear layers", "mlp_param_count",
-                  _mlp_cases, _mlp_param_count, kind="int"),
-        CodeCheck("topk_indices", "topk_indices(x 1-D, k) -> indices of the k largest, largest first",
-                  "topk_indices", _topk_cases, _topk_indices, kind="indices"),
-        CodeCheck("kv_cache_bytes",
-                  "kv_cache_bytes(layers, kv_heads, head_dim, seq_len, batch, bytes_per_elem) -> int (K and V)",
-                  "kv_cache_bytes", _kv_cache_cases, _kv_cache_bytes, kind="int"),
-        CodeCheck("sum_keepdim_broadcast", "normalize_rows(x (B, T, C)) -> x divided by its sum over the last dim",
-                  "normalize_rows", _normalize_rows_cases, lambda x: x / x.sum(dim=-1, keepdim=True)),
+        CodeCheck(
+            "mlp_param_count",
+            "mlp_param_count(sizes: list[int]) -> int, weights and biases of the Linear layers",
+            "mlp_param_count",
+            _mlp_cases,
+            _mlp_param_count,
+            kind="int",
+        ),
+        CodeCheck(
+            "topk_indices",
+            "topk_indices(x 1-D, k) -> indices of the k largest, largest first",
+            "topk_indices",
+            _topk_cases,
+            _topk_indices,
+            kind="indices",
+        ),
+        CodeCheck(
+            "kv_cache_bytes",
+            "kv_cache_bytes(layers, kv_heads, head_dim, seq_len, batch, bytes_per_elem) -> int (K and V)",
+            "kv_cache_bytes",
+            _kv_cache_cases,
+            _kv_cache_bytes,
+            kind="int",
+        ),
+        CodeCheck(
+            "sum_keepdim_broadcast",
+            "normalize_rows(x (B, T, C)) -> x divided by its sum over the last dim",
+            "normalize_rows",
+            _normalize_rows_cases,
+            lambda x: x / x.sum(dim=-1, keepdim=True),
+        ),
     ]
 }
 
@@ -321,17 +391,32 @@ def code_exercise(exercise_id: str):
         generator = torch.Generator().manual_seed(check.seed)
         # zero_ok: a card's case may be zero on purpose (no layers: 0 parameters); the engine still
         # requires a check to have a non-zero case, so an all-zeros answer never passes.
-        return [ExerciseCase(label, args, seed=check.seed, zero_ok=True) for label, args in check.cases(torch, generator)]
+        return [
+            ExerciseCase(label, args, seed=check.seed, zero_ok=True) for label, args in check.cases(torch, generator)
+        ]
 
     spec = Check(
-        name=name, entry=function, cases=cases, canonical=_CANONICAL[check.kind],
-        compare=_same_indices if check.kind == "indices" else None, tolerance=dict(check.tolerance),
-        check_dtype=check.kind == "exact", description=check.signature,
+        name=name,
+        entry=function,
+        cases=cases,
+        canonical=_CANONICAL[check.kind],
+        compare=_same_indices if check.kind == "indices" else None,
+        tolerance=dict(check.tolerance),
+        check_dtype=check.kind == "exact",
+        description=check.signature,
     )
     exercise = Exercise(
-        id=exercise_id, title=check.signature, items=(), module="drill",
-        entry_points=(EntryPoint(function, "(...)", check.signature),), reference=__name__, checks=(spec,),
-        preamble=PREAMBLE, needs=("numpy", "torch"), time_limit_s=TIME_LIMIT_S, memory_limit_mb=MEMORY_LIMIT_MB,
+        id=exercise_id,
+        title=check.signature,
+        items=(),
+        module="drill",
+        entry_points=(EntryPoint(function, "(...)", check.signature),),
+        reference=__name__,
+        checks=(spec,),
+        preamble=PREAMBLE,
+        needs=("numpy", "torch"),
+        time_limit_s=TIME_LIMIT_S,
+        memory_limit_mb=MEMORY_LIMIT_MB,
     )
     return exercise, types.SimpleNamespace(**{function: check.reference})
 

@@ -55,7 +55,9 @@ class CodeRunner:
 
         warm_up(torch=True)
 
-    def check(self, code: str, check: str, function: str | None = None, time_limit_s: float | None = None) -> CheckResult:
+    def check(
+        self, code: str, check: str, function: str | None = None, time_limit_s: float | None = None
+    ) -> CheckResult:
         """Run `code` against the check named `check`; pass, or fail with a one-line reason."""
         from app.drill.code_checks import code_exercise
         from app.verify.runner import Job, run_job
@@ -72,15 +74,20 @@ class CodeRunner:
             path.write_text(code, encoding="utf-8")
             job = Job(exercise, f"code:{path}", file_label="your code", module="app.drill.code_checks")
             report = run_job(job, time_limit_s=limit)
-        return CheckResult(report.status == "passed", reason(report, check, function, limit), _output(report),
-                           round(report.duration_ms / 1000, 3))
+        return CheckResult(
+            report.status == "passed",
+            reason(report, check, function, limit),
+            _output(report),
+            round(report.duration_ms / 1000, 3),
+        )
 
     def close(self) -> None:
         pass
 
 
-def run_code_check(code: str, check: str, function: str | None = None,
-                   time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> CheckResult:
+def run_code_check(
+    code: str, check: str, function: str | None = None, time_limit_s: float = DEFAULT_TIME_LIMIT_S
+) -> CheckResult:
     """One check (a session keeps one CodeRunner instead)."""
     with CodeRunner(time_limit_s) as runner:
         return runner.check(code, check, function)
@@ -118,7 +125,9 @@ def reason(report, check: str, function: str, limit_s: float) -> str:
 def _error(error: dict) -> str:
     """'NameError: name 'totl' is not defined (line 3 of your code: `return e / totl`)'."""
     first = error["message"].strip().splitlines()[0] if error["message"].strip() else error["type"]
-    frame = next((f for f in reversed(error.get("traceback") or []) if f.get("file") == ANSWER_FILE and f.get("line")), None)
+    frame = next(
+        (f for f in reversed(error.get("traceback") or []) if f.get("file") == ANSWER_FILE and f.get("line")), None
+    )
     if frame is None:
         return first
     if error["type"] == "SyntaxError" or not frame.get("code"):
@@ -140,8 +149,14 @@ def _mismatch(mismatch: dict, kind: str) -> str:
     if kind == "exact":
         return f"{mismatch['count']} of {mismatch['total']} values differ, first at {tuple(mismatch['indices'][0])}"
     if mismatch.get("nonfinite"):
-        found = next(((i, v) for i, v in zip(mismatch["indices"], mismatch["actual_values"], strict=False)
-                      if isinstance(v, str) and v in ("nan", "inf", "-inf")), None)
+        found = next(
+            (
+                (i, v)
+                for i, v in zip(mismatch["indices"], mismatch["actual_values"], strict=False)
+                if isinstance(v, str) and v in ("nan", "inf", "-inf")
+            ),
+            None,
+        )
         if found is None:
             return "NaN or inf in the output"
         index, value = found

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.curriculum.yaml_source import LineDict, LineList, YamlProblem, line_of, load_yaml
+from app.curriculum.yaml_source import YamlProblem, line_of, load_yaml
 from app.drill.schema import Deck
 from app.drill.sync import deck_files
 from app.errors import LearnError, Problem, did_you_mean
@@ -40,7 +40,7 @@ class DeckFile:
 
 
 def _describe(data: Any, error: dict[str, Any]) -> str:
-    """"card 'fluency/x': unknown field 'hint'" from a pydantic error and the raw data."""
+    """ "card 'fluency/x': unknown field 'hint'" from a pydantic error and the raw data."""
     loc = tuple(error["loc"])
     owner = "deck"
     if len(loc) >= 2 and loc[0] == "cards" and isinstance(loc[1], int):
@@ -71,7 +71,9 @@ def _read_deck(path: Path, problems: list[Problem]) -> tuple[Deck | None, Any]:
         problems.append(Problem(name, None, f"cannot read: {exc.strerror}"))
         return None, None
     if not isinstance(data, dict):
-        problems.append(Problem(name, getattr(data, "line", 1), "a deck file must be a mapping with id, title and cards"))
+        problems.append(
+            Problem(name, getattr(data, "line", 1), "a deck file must be a mapping with id, title and cards")
+        )
         return None, None
     try:
         return Deck.model_validate(data), data
@@ -111,10 +113,13 @@ def load_decks(folder: Path, known_items: Collection[str]) -> list[DeckFile]:
         for n, card in enumerate(deck.cards):
             for m, item in enumerate(card.items):
                 if item not in known_items:
-                    problems.append(Problem(
-                        name, line_of(data, ("cards", n, "items", m)),
-                        f"card '{card.id}': unknown curriculum item '{item}'{did_you_mean(item, known_items)}",
-                    ))
+                    problems.append(
+                        Problem(
+                            name,
+                            line_of(data, ("cards", n, "items", m)),
+                            f"card '{card.id}': unknown curriculum item '{item}'{did_you_mean(item, known_items)}",
+                        )
+                    )
         loaded.append(DeckFile(path, deck))
     if problems:
         raise DeckError(problems)

@@ -81,8 +81,9 @@ def select_cards(engine: Engine, cards: list[DrillCard], query: QueueQuery) -> l
     return cards
 
 
-def build_queue(cards: list[DrillCard], memories: dict[str, Memory], query: QueueQuery, now: datetime,
-                new_started_today: int = 0) -> list[DrillCard]:
+def build_queue(
+    cards: list[DrillCard], memories: dict[str, Memory], query: QueueQuery, now: datetime, new_started_today: int = 0
+) -> list[DrillCard]:
     """The session's cards in order, from the selected `cards` and their memories."""
     fresh = [card for card in cards if card.id not in memories or is_new(memories[card.id].card)]
     if query.new is not None:

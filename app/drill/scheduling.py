@@ -56,14 +56,16 @@ def state_name(card: Card) -> str:
 
 def state_to_json(card: Card) -> str:
     """The FSRS state as stored in drill_review.state_before / state_after."""
-    return json.dumps({
-        "state": state_name(card),
-        "step": card.step,
-        "stability": card.stability,
-        "difficulty": card.difficulty,
-        "due": iso(card.due),
-        "last_review": iso(card.last_review) if card.last_review else None,
-    })
+    return json.dumps(
+        {
+            "state": state_name(card),
+            "step": card.step,
+            "stability": card.stability,
+            "difficulty": card.difficulty,
+            "due": iso(card.due),
+            "last_review": iso(card.last_review) if card.last_review else None,
+        }
+    )
 
 
 def state_from_json(text: str) -> Card:

@@ -1,16 +1,16 @@
 """The deck YAML schema (drills/*.yaml), documented field by field in drills/README.md.
 
-    id: fluency
-    title: Fluency Drills (explain in < 30 s)
-    description: markdown (optional)
-    cards:
-      - id: fluency/why-nonlinearity      # stable and unique across all decks: reviews are keyed by it
-        prompt: Why non-linearity?
-        answer: markdown
-        tags: [fundamentals]              # optional
-        items: [iv-drills/why-non-linearity]   # curriculum items it drills (at least one, must exist)
-        time_limit_s: 30                  # optional
-        code: {check: softmax_last_dim, function: softmax}   # optional: an auto-graded code card
+id: fluency
+title: Fluency Drills (explain in < 30 s)
+description: markdown (optional)
+cards:
+  - id: fluency/why-nonlinearity      # stable and unique across all decks: reviews are keyed by it
+    prompt: Why non-linearity?
+    answer: markdown
+    tags: [fundamentals]              # optional
+    items: [iv-drills/why-non-linearity]   # curriculum items it drills (at least one, must exist)
+    time_limit_s: 30                  # optional
+    code: {check: softmax_last_dim, function: softmax}   # optional: an auto-graded code card
 """
 
 from __future__ import annotations

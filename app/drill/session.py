@@ -36,8 +36,15 @@ class Graded:
 
 
 class DrillSession:
-    def __init__(self, engine: Engine, queue: list[DrillCard], memories: dict[str, Memory], *,
-                 selected: list[DrillCard] | None = None, code_time_limit_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        queue: list[DrillCard],
+        memories: dict[str, Memory],
+        *,
+        selected: list[DrillCard] | None = None,
+        code_time_limit_s: float = 5.0,
+    ) -> None:
         self.engine = engine
         self._queue = deque(queue)
         self._memories = memories

@@ -24,7 +24,7 @@ def parameters(signature: str, function: str) -> list[str]:
     if start < 0:
         return []
     depth, part, parts = 0, "", []
-    for char in signature[start + 1:]:
+    for char in signature[start + 1 :]:
         if char == "(":
             depth += 1
         elif char == ")":
@@ -46,8 +46,10 @@ def parameters(signature: str, function: str) -> list[str]:
 
 
 def code_skeleton(function: str, signature: str) -> str:
-    return (f"# {signature}\n# torch, F, nn, np and math are imported\n"
-            f"def {function}({', '.join(parameters(signature, function))}):\n{BODY}\n")
+    return (
+        f"# {signature}\n# torch, F, nn, np and math are imported\n"
+        f"def {function}({', '.join(parameters(signature, function))}):\n{BODY}\n"
+    )
 
 
 def body_position(skeleton: str) -> tuple[int, int]:
@@ -61,7 +63,10 @@ def unanswered(code: str, skeleton: str) -> bool:
     """Nothing written: blank, or the skeleton as it was (comments and blank lines aside)."""
 
     def meaningful(text: str) -> list[str]:  # the skeleton's `...` (or a `pass`) is not an answer either
-        return [line.rstrip() for line in text.splitlines()
-                if line.strip() not in ("", "...", "pass") and not line.lstrip().startswith("#")]
+        return [
+            line.rstrip()
+            for line in text.splitlines()
+            if line.strip() not in ("", "...", "pass") and not line.lstrip().startswith("#")
+        ]
 
     return not meaningful(code) or meaningful(code) == meaningful(skeleton)

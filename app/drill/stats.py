@@ -38,10 +38,12 @@ def drill_stats(engine: Engine, cards: list[DrillCard], now: datetime) -> dict:
     with engine.connect() as conn:
         per_day = {
             row.day: (row.reviews, row.again)
-            for row in conn.execute(text(
-                "SELECT substr(reviewed_at, 1, 10) AS day, COUNT(*) AS reviews, SUM(rating = 1) AS again "
-                "FROM drill_review GROUP BY day"
-            ))
+            for row in conn.execute(
+                text(
+                    "SELECT substr(reviewed_at, 1, 10) AS day, COUNT(*) AS reviews, SUM(rating = 1) AS again "
+                    "FROM drill_review GROUP BY day"
+                )
+            )
         }
         recent = conn.execute(
             text("SELECT rating, state_before FROM drill_review WHERE reviewed_at >= :t"),
@@ -58,20 +60,35 @@ def drill_stats(engine: Engine, cards: list[DrillCard], now: datetime) -> dict:
     for card, memory in weakest:
         linked = sorted({modules[item][0] for item in card.items if item in modules})
         weak_modules.update(linked)
-        weakest_json.append({
-            "id": card.id, "deck": card.deck_id, "prompt": card.prompt, "lapses": memory.lapses,
-            "reviews": memory.reviews, "stability_days": _round(memory.card.stability),
-            "retrievability": _round(memory.retrievability(now)), "due": iso(memory.card.due), "modules": linked,
-        })
+        weakest_json.append(
+            {
+                "id": card.id,
+                "deck": card.deck_id,
+                "prompt": card.prompt,
+                "lapses": memory.lapses,
+                "reviews": memory.reviews,
+                "stability_days": _round(memory.card.stability),
+                "retrievability": _round(memory.retrievability(now)),
+                "due": iso(memory.card.due),
+                "modules": linked,
+            }
+        )
     titles = {module_id: title for module_id, title in modules.values()}
     return {
         "now": iso(now),
-        "cards": {"total": len(cards), "seen": len(seen), "new": len(cards) - len(seen),
-                  "by_state": dict(Counter(state_name(m.card) for _, m in seen))},
-        "due": {"today": sum(m.card.due < today_end for _, m in seen),
-                "this_week": sum(m.card.due < week_end for _, m in seen)},
-        "reviews_per_day": [{"date": d, "reviews": per_day.get(d, (0, 0))[0], "again": per_day.get(d, (0, 0))[1] or 0}
-                            for d in days],
+        "cards": {
+            "total": len(cards),
+            "seen": len(seen),
+            "new": len(cards) - len(seen),
+            "by_state": dict(Counter(state_name(m.card) for _, m in seen)),
+        },
+        "due": {
+            "today": sum(m.card.due < today_end for _, m in seen),
+            "this_week": sum(m.card.due < week_end for _, m in seen),
+        },
+        "reviews_per_day": [
+            {"date": d, "reviews": per_day.get(d, (0, 0))[0], "again": per_day.get(d, (0, 0))[1] or 0} for d in days
+        ],
         "reviews_total": sum(reviews for reviews, _ in per_day.values()),
         "retention": {
             "measured": _round(sum(r > 1 for r in graduated) / len(graduated)) if graduated else None,
@@ -81,8 +98,10 @@ def drill_stats(engine: Engine, cards: list[DrillCard], now: datetime) -> dict:
         },
         "streak_days": _streak(set(per_day), now),
         "weakest": weakest_json,
-        "weak_modules": [{"id": module_id, "title": titles[module_id], "weak_cards": n}
-                         for module_id, n in weak_modules.most_common()],
+        "weak_modules": [
+            {"id": module_id, "title": titles[module_id], "weak_cards": n}
+            for module_id, n in weak_modules.most_common()
+        ],
     }
 
 

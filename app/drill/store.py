@@ -41,20 +41,29 @@ class DrillCard:
 def load_cards(engine: Engine) -> list[DrillCard]:
     """Every card of every synced deck, in deck and card order."""
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT c.id, c.deck_id, c.prompt, c.answer, c.tags_json, c.items_json, c.code_json, c.time_limit_s, "
-            "c.position FROM drill_card c ORDER BY c.position"
-        )).all()
+        rows = conn.execute(
+            text(
+                "SELECT c.id, c.deck_id, c.prompt, c.answer, c.tags_json, c.items_json, c.code_json, c.time_limit_s, "
+                "c.position FROM drill_card c ORDER BY c.position"
+            )
+        ).all()
         conn.rollback()
     cards = []
     for row in rows:
         code = json.loads(row.code_json) if row.code_json else None
-        cards.append(DrillCard(
-            id=row.id, deck_id=row.deck_id, prompt=row.prompt, answer=row.answer,
-            tags=tuple(json.loads(row.tags_json)), items=tuple(json.loads(row.items_json)),
-            time_limit_s=row.time_limit_s, position=row.position,
-            code=CodeTask(code["check"], code["function"]) if code else None,
-        ))
+        cards.append(
+            DrillCard(
+                id=row.id,
+                deck_id=row.deck_id,
+                prompt=row.prompt,
+                answer=row.answer,
+                tags=tuple(json.loads(row.tags_json)),
+                items=tuple(json.loads(row.items_json)),
+                time_limit_s=row.time_limit_s,
+                position=row.position,
+                code=CodeTask(code["check"], code["function"]) if code else None,
+            )
+        )
     return cards
 
 
@@ -92,11 +101,13 @@ _INSERT = text(
 )
 
 
-def record_review(engine: Engine, card_id: str, rating: int, at: datetime, duration_ms: int | None,
-                  before: Card, after: Card) -> StoredReview:
+def record_review(
+    engine: Engine, card_id: str, rating: int, at: datetime, duration_ms: int | None, before: Card, after: Card
+) -> StoredReview:
     """Write one review in its own transaction (committed when this returns)."""
-    review = StoredReview(uuid.uuid4().hex, card_id, rating, iso(at), duration_ms,
-                          state_to_json(before), state_to_json(after))
+    review = StoredReview(
+        uuid.uuid4().hex, card_id, rating, iso(at), duration_ms, state_to_json(before), state_to_json(after)
+    )
     with write_connection(engine) as conn:
         conn.execute(_INSERT, vars(review))
     return review
@@ -106,7 +117,9 @@ def new_cards_started_since(engine: Engine, since: datetime) -> int:
     """Cards whose first review is at or after `since` (the daily budget of new cards)."""
     with engine.connect() as conn:
         n = conn.execute(
-            text("SELECT COUNT(*) FROM (SELECT card_id FROM drill_review GROUP BY card_id HAVING MIN(reviewed_at) >= :t)"),
+            text(
+                "SELECT COUNT(*) FROM (SELECT card_id FROM drill_review GROUP BY card_id HAVING MIN(reviewed_at) >= :t)"
+            ),
             {"t": iso(since)},
         ).scalar()
         conn.rollback()

@@ -50,15 +50,26 @@ def deck_rows(loaded: list[DeckFile]) -> tuple[list[dict], list[dict]]:
     decks, cards = [], []
     for d_pos, deck_file in enumerate(loaded):
         deck = deck_file.deck
-        decks.append(dict(id=deck.id, title=deck.title, description=deck.description,
-                          file=deck_file.path.name, position=d_pos))
+        decks.append(
+            dict(id=deck.id, title=deck.title, description=deck.description, file=deck_file.path.name, position=d_pos)
+        )
         for card in deck.cards:
             code = None
             if card.code is not None:
                 code = json.dumps({"check": card.code.check, "function": card.code.function_name})
-            cards.append(dict(id=card.id, deck_id=deck.id, prompt=card.prompt, answer=card.answer,
-                              tags_json=json.dumps(card.tags), items_json=json.dumps(card.items), code_json=code,
-                              time_limit_s=card.time_limit_s, position=len(cards)))
+            cards.append(
+                dict(
+                    id=card.id,
+                    deck_id=deck.id,
+                    prompt=card.prompt,
+                    answer=card.answer,
+                    tags_json=json.dumps(card.tags),
+                    items_json=json.dumps(card.items),
+                    code_json=code,
+                    time_limit_s=card.time_limit_s,
+                    position=len(cards),
+                )
+            )
     return decks, cards
 
 

@@ -52,7 +52,9 @@ def new_draft(text: str, name: str) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        raise LearnError(f"cannot write a draft in {folder}: {exc.strerror}; set LEARN_HOME to a writable folder") from None
+        raise LearnError(
+            f"cannot write a draft in {folder}: {exc.strerror}; set LEARN_HOME to a writable folder"
+        ) from None
     return Path(raw)
 
 

@@ -106,11 +106,15 @@ class LogEntry:
         lines: list[tuple[tuple[str, str], ...]] = [((self.header, "bold"),)]
         if self.body:
             lines.append(((self.body, ""),))
-        lines += [((f"{LABELS[name]}:", "bold cyan"), (" ", ""), (value, "")) for name, value in self.fields.items() if value]
+        lines += [
+            ((f"{LABELS[name]}:", "bold cyan"), (" ", ""), (value, "")) for name, value in self.fields.items() if value
+        ]
         edited = f", edited {self.updated_at}" if self.updated_at != self.created_at else ""
         lines.append(((f"{shown_id}  written {self.created_at}{edited}", "dim"),))
         if self.module_in_curriculum is False:
-            lines.append(((f"module {self.module_id} is no longer in the curriculum; the entry keeps its title", "dim"),))
+            lines.append(
+                ((f"module {self.module_id} is no longer in the curriculum; the entry keeps its title", "dim"),)
+            )
         return lines
 
     def summary(self) -> str:

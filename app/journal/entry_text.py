@@ -40,9 +40,15 @@ Next Steps: [Planned actions and goals]
 
 _LABEL_NAMES = {
     "progress": "progress",
-    "key insight": "insight", "key insights": "insight", "insight": "insight", "insights": "insight",
-    "challenge": "challenge", "challenges": "challenge",
-    "next steps": "next_steps", "next step": "next_steps", "next": "next_steps",
+    "key insight": "insight",
+    "key insights": "insight",
+    "insight": "insight",
+    "insights": "insight",
+    "challenge": "challenge",
+    "challenges": "challenge",
+    "next steps": "next_steps",
+    "next step": "next_steps",
+    "next": "next_steps",
 }
 _LABEL = re.compile(
     r"^\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>key\s+insights?|insights?|progress|challenges?|next\s+steps?|next)"
@@ -101,7 +107,7 @@ def fill_template(template: str, draft: EntryDraft, activity: Iterable[str] = ()
         lines[at] = header_line(draft)
     labels = [(n, _field_of(m["label"])) for n, line in enumerate(lines) if (m := _LABEL.match(line))]
     progress = next((n for n, name in labels if name == "progress"), at)
-    lines[progress + 1:progress + 1] = list(activity)
+    lines[progress + 1 : progress + 1] = list(activity)
     return "\n".join([*lines, *INSTRUCTIONS]) + "\n"
 
 
@@ -159,7 +165,9 @@ def _header_date(written: str, default: str | None) -> str | None:
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        raise LearnError(f"the entry's first line starts with '{written}', which is not a date; use YYYY-MM-DD") from None
+        raise LearnError(
+            f"the entry's first line starts with '{written}', which is not a date; use YYYY-MM-DD"
+        ) from None
 
 
 def parse_entry_text(text: str, placeholders: Iterable[str] = ()) -> ParsedText:

@@ -49,7 +49,7 @@ def _as_words(query: str) -> str | None:
 def search_entries(engine: Engine, query: str, limit: int = 20) -> list[SearchHit]:
     """Entries matching an FTS5 query, best first. Bad syntax is a one-line LearnError."""
     if not query.strip():
-        raise LearnError("nothing to search for; give words, a \"quoted phrase\", or prefix* ")
+        raise LearnError('nothing to search for; give words, a "quoted phrase", or prefix* ')
     attempts = [query] + [q for q in [_as_words(query)] if q and q != query]
     with engine.connect() as conn:
         try:

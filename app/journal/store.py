@@ -37,8 +37,9 @@ def _entry(row) -> LogEntry:
 
 def _values(draft: EntryDraft) -> dict[str, str | None]:
     fields = {name: draft.fields.get(name, "").strip() for name in FIELDS}
-    return dict(date=draft.date, module_id=draft.module_id, module_title=draft.module_title,
-                body=draft.body.strip(), **fields)
+    return dict(
+        date=draft.date, module_id=draft.module_id, module_title=draft.module_title, body=draft.body.strip(), **fields
+    )
 
 
 def _read(engine: Engine, sql: str, params: dict) -> list[LogEntry]:
@@ -90,8 +91,9 @@ def find_entry(engine: Engine, ident: str) -> LogEntry:
         raise LearnError(f"no log entry '{ident}'; `learn log list` shows the ids")
     if len(found) > 1:
         shown = ", ".join(e.id[: max(len(wanted) + 2, 8)] for e in found[:5])
-        raise LearnError(f"log entry id '{ident}' is ambiguous ({shown}{', ...' if len(found) > 5 else ''}); "
-                         "give more characters")
+        raise LearnError(
+            f"log entry id '{ident}' is ambiguous ({shown}{', ...' if len(found) > 5 else ''}); give more characters"
+        )
     return found[0]
 
 

@@ -32,7 +32,11 @@ def last_worked_module(engine: Engine) -> str | None:
         conn.rollback()
     if attempt is None or (progress is not None and progress.at > attempt.ticks_until):
         return progress.module_id if progress else None
-    if progress is None or progress.at < attempt.at or (attempt.passed and _ticked_by(attempt.exercise_id, progress.item_id)):
+    if (
+        progress is None
+        or progress.at < attempt.at
+        or (attempt.passed and _ticked_by(attempt.exercise_id, progress.item_id))
+    ):
         return attempt.module_id
     return progress.module_id  # ticked by hand while the run went on
 

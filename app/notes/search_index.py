@@ -46,10 +46,13 @@ def search_notes(engine: Engine, query: str, limit: int = 20) -> list[SearchHit]
         try:
             for attempt in attempts:
                 try:
-                    rows = conn.execute(text(
-                        f"SELECT target_id, snippet({INDEX}, -1, :start, :end, '…', 12) AS snippet, "
-                        f"bm25({INDEX}) AS rank FROM {INDEX} WHERE {INDEX} MATCH :query ORDER BY rank LIMIT :limit"
-                    ), {"start": HIT_START, "end": HIT_END, "query": attempt, "limit": limit}).all()
+                    rows = conn.execute(
+                        text(
+                            f"SELECT target_id, snippet({INDEX}, -1, :start, :end, '…', 12) AS snippet, "
+                            f"bm25({INDEX}) AS rank FROM {INDEX} WHERE {INDEX} MATCH :query ORDER BY rank LIMIT :limit"
+                        ),
+                        {"start": HIT_START, "end": HIT_END, "query": attempt, "limit": limit},
+                    ).all()
                     return [SearchHit(row.target_id, row.snippet, row.rank) for row in rows]
                 except OperationalError:
                     continue

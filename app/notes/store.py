@@ -66,10 +66,13 @@ def get_note(engine: Engine, target_id: str) -> Note | None:
 def module_notes(engine: Engine, module_id: str) -> dict[str, Note]:
     """The notes on a module and on its items (those in the YAML now), by target id."""
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            f"SELECT {_COLUMNS} FROM note WHERE (kind = 'module' AND target_id = :module) OR "
-            "(kind = 'item' AND target_id IN (SELECT id FROM item WHERE module_id = :module))"
-        ), {"module": module_id}).all()
+        rows = conn.execute(
+            text(
+                f"SELECT {_COLUMNS} FROM note WHERE (kind = 'module' AND target_id = :module) OR "
+                "(kind = 'item' AND target_id IN (SELECT id FROM item WHERE module_id = :module))"
+            ),
+            {"module": module_id},
+        ).all()
         conn.rollback()
     return {row.target_id: Note(*row) for row in rows}
 
@@ -79,8 +82,9 @@ def notes_by_id(engine: Engine, target_ids: list[str]) -> dict[str, Note]:
         return {}
     params = {f"id{n}": ident for n, ident in enumerate(target_ids)}
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            f"SELECT {_COLUMNS} FROM note WHERE target_id IN ({', '.join(':' + k for k in params)})"), params).all()
+        rows = conn.execute(
+            text(f"SELECT {_COLUMNS} FROM note WHERE target_id IN ({', '.join(':' + k for k in params)})"), params
+        ).all()
         conn.rollback()
     return {row.target_id: Note(*row) for row in rows}
 
@@ -96,10 +100,13 @@ def save_note(engine: Engine, target: Target, note_text: str) -> Note | None:
         raise LearnError(f"the note on {target.id} is {len(body):,} characters; keep a note under 100,000")
     now = utc_now()
     with write_connection(engine) as conn:
-        conn.execute(text(
-            "INSERT INTO note (target_id, kind, text, created_at, updated_at) VALUES (:id, :kind, :text, :now, :now) "
-            "ON CONFLICT(target_id) DO UPDATE SET kind = :kind, text = :text, updated_at = :now"
-        ), {"id": target.id, "kind": target.kind, "text": body, "now": now})
+        conn.execute(
+            text(
+                "INSERT INTO note (target_id, kind, text, created_at, updated_at) VALUES (:id, :kind, :text, :now, :now) "
+                "ON CONFLICT(target_id) DO UPDATE SET kind = :kind, text = :text, updated_at = :now"
+            ),
+            {"id": target.id, "kind": target.kind, "text": body, "now": now},
+        )
         row = conn.execute(text(f"SELECT {_COLUMNS} FROM note WHERE target_id = :id"), {"id": target.id}).one()
     return Note(*row)
 

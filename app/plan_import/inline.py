@@ -1,8 +1,8 @@
 """One list line's text -> item text, status marker, notes and links.
 
-    "Speculative Decoding *See This*"                 -> text "Speculative Decoding", notes "See This"
-    "Basic distributed training **Now, see NanoGPT**" -> status in_progress, notes "see NanoGPT"
-    "Read [NanoGPT](https://github.com/karpathy)"     -> text "Read NanoGPT", links [{title, url}]
+"Speculative Decoding *See This*"                 -> text "Speculative Decoding", notes "See This"
+"Basic distributed training **Now, see NanoGPT**" -> status in_progress, notes "see NanoGPT"
+"Read [NanoGPT](https://github.com/karpathy)"     -> text "Read NanoGPT", links [{title, url}]
 """
 
 from __future__ import annotations

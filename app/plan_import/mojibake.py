@@ -27,9 +27,7 @@ def _chars(lo: int, hi: int) -> str:
 
 _CONT = f"[{_chars(0x80, 0xBF)}]"
 _RUN = re.compile(
-    f"[{_chars(0xC2, 0xDF)}]{_CONT}"
-    f"|[{_chars(0xE0, 0xEF)}]{_CONT}{{2}}"
-    f"|[{_chars(0xF0, 0xF4)}]{_CONT}{{3}}"
+    f"[{_chars(0xC2, 0xDF)}]{_CONT}|[{_chars(0xE0, 0xEF)}]{_CONT}{{2}}|[{_chars(0xF0, 0xF4)}]{_CONT}{{3}}"
 )
 
 

@@ -466,9 +466,7 @@ class OutlineBuilder:
 # -- ids and the output tree ------------------------------------------------------------------
 
 
-def _item_tree(
-    item: DraftItem, module_id: str, ids: IdAllocator, parent: DraftItem | None = None
-) -> dict[str, Any]:
+def _item_tree(item: DraftItem, module_id: str, ids: IdAllocator, parent: DraftItem | None = None) -> dict[str, Any]:
     item_id = ids.item_id(module_id, item.text, parent.text if parent else None)
     node: dict[str, Any] = {"id": item_id, "text": item.text}
     if item.status:

@@ -53,8 +53,14 @@ def scan(markdown: str) -> list[Block]:
     """Classify every non-blank line; blank lines are dropped (``Block.line`` keeps positions)."""
     # Only a newline ends a line: str.splitlines would also split an item at U+2028, NEL or a form feed.
     # Control characters (an ESC sequence) never reach the YAML or the terminal.
-    lines = [safe_text(fix_mojibake(line.expandtabs(4).rstrip()), one_line=True).rstrip()
-             for line in _NEWLINE.split(markdown.removesuffix("\n").removesuffix("\r"))] if markdown else []
+    lines = (
+        [
+            safe_text(fix_mojibake(line.expandtabs(4).rstrip()), one_line=True).rstrip()
+            for line in _NEWLINE.split(markdown.removesuffix("\n").removesuffix("\r"))
+        ]
+        if markdown
+        else []
+    )
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
     _blank_front_matter(lines)
@@ -115,7 +121,6 @@ def scan(markdown: str) -> list[Block]:
             continue
         blocks.append(Block("text", no, text=line.strip(), indent=len(line) - len(line.lstrip())))
     return blocks
-
 
 
 def _blank_front_matter(lines: list[str]) -> None:

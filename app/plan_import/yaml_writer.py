@@ -7,8 +7,8 @@ entry (comment lines written just above ``key``; ``"#"`` for above the first key
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -100,9 +100,7 @@ class _Writer:
             prefix = None
             if isinstance(value, list) and not value:
                 self.out.append(f"{lead}{key}: []")
-            elif isinstance(value, list) and _is_flow_list(value) and not any(
-                isinstance(v, Comment) for v in value
-            ):
+            elif isinstance(value, list) and _is_flow_list(value) and not any(isinstance(v, Comment) for v in value):
                 if all(isinstance(v, str) for v in value):
                     self.out.append(f"{lead}{key}: {_flow(value)}")
                 else:

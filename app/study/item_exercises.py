@@ -6,8 +6,9 @@ from app.verify.registry.exercises_by_item); their last attempts from `module_ex
 
 from __future__ import annotations
 
+
 def result(last: dict | None) -> str:
-    """"passed", "failed" or "not run": an exercise's last attempt (None: never run), in a word."""
+    """ "passed", "failed" or "not run": an exercise's last attempt (None: never run), in a word."""
     if last is None:
         return "not run"
     return "passed" if last["passed"] else "failed"

@@ -28,8 +28,13 @@ class ImportedPlan:
     synced_items: int  # every item of the curriculum after the sync
 
     def to_json(self) -> dict:
-        return {"track": self.track, "file": str(self.file), "items": self.items,
-                "dropped": [{"line": n, "reason": why} for n, why in self.dropped], "synced_items": self.synced_items}
+        return {
+            "track": self.track,
+            "file": str(self.file),
+            "items": self.items,
+            "dropped": [{"line": n, "reason": why} for n, why in self.dropped],
+            "synced_items": self.synced_items,
+        }
 
 
 def read_plan(plan: Path) -> str:
@@ -39,8 +44,9 @@ def read_plan(plan: Path) -> str:
         raise LearnError(f"cannot read {plan}: {exc.strerror}") from None
 
 
-def import_plan_text(engine: Engine, markdown: str, source: str, track: str | None = None, title: str | None = None,
-                     force: bool = False) -> ImportedPlan:
+def import_plan_text(
+    engine: Engine, markdown: str, source: str, track: str | None = None, title: str | None = None, force: bool = False
+) -> ImportedPlan:
     """Write the plan `markdown` (from the file named `source`) as curriculum/<track>.yaml (`force`:
     over an existing track) and sync it."""
     from sqlalchemy import text
@@ -57,12 +63,19 @@ def import_plan_text(engine: Engine, markdown: str, source: str, track: str | No
         imported = import_plan(markdown, source=source, track_id=track, title=title, taken_ids=taken)
         if force and imported.track.id in tracks:
             with engine.connect() as conn:
-                own = set(conn.execute(text(
-                    "SELECT id FROM module WHERE track_id = :t UNION ALL SELECT id FROM item WHERE module_id IN "
-                    "(SELECT id FROM module WHERE track_id = :t)"), {"t": imported.track.id}).scalars())
+                own = set(
+                    conn.execute(
+                        text(
+                            "SELECT id FROM module WHERE track_id = :t UNION ALL SELECT id FROM item WHERE module_id IN "
+                            "(SELECT id FROM module WHERE track_id = :t)"
+                        ),
+                        {"t": imported.track.id},
+                    ).scalars()
+                )
                 conn.rollback()
-            imported = import_plan(markdown, source=source, track_id=imported.track.id, title=title,
-                                   taken_ids=taken - own)
+            imported = import_plan(
+                markdown, source=source, track_id=imported.track.id, title=title, taken_ids=taken - own
+            )
     except PlanImportError as exc:
         raise LearnError(str(exc)) from None
     new_id = imported.track.id
@@ -85,8 +98,14 @@ def import_plan_text(engine: Engine, markdown: str, source: str, track: str | No
         else:
             write_atomically(target, previous)
         raise
-    return ImportedPlan(new_id, imported.track.title, target, sum(1 for _ in _walk(imported.track)),
-                        list(imported.dropped), result.items)
+    return ImportedPlan(
+        new_id,
+        imported.track.title,
+        target,
+        sum(1 for _ in _walk(imported.track)),
+        list(imported.dropped),
+        result.items,
+    )
 
 
 def _walk(track):

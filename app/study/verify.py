@@ -122,8 +122,7 @@ def module_exercises(engine: Engine, module_id: str, on_error: Callable[[str], N
         return []
     last = last_attempts(engine, [e.id for e in exercises])
     return [
-        {"id": e.id, "title": e.title, "file": str(registry.learner_file(e)), "last": last.get(e.id)}
-        for e in exercises
+        {"id": e.id, "title": e.title, "file": str(registry.learner_file(e)), "last": last.get(e.id)} for e in exercises
     ]
 
 

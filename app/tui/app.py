@@ -39,8 +39,9 @@ class LearnApp(App[None]):
         Binding("question_mark", "toggle_keys", "Keys", id="keys", tooltip="Show or hide every key", show=False),
     ]
 
-    def __init__(self, engine: Engine, *, clock=None, poll_seconds: float | None = POLL_SECONDS,
-                 cursor_blink: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, *, clock=None, poll_seconds: float | None = POLL_SECONDS, cursor_blink: bool = True
+    ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink  # tests and snapshots turn it off, so frames are stable
         self.engine = engine
@@ -73,8 +74,9 @@ class LearnApp(App[None]):
 
         notices.set_handler(self._notice)  # the core's notices (a broken curriculum file, say) as toasts, not stderr
         self.exercise_modules: dict[str, int] = {}  # module id -> exercises, for the palette's "Verify ..."
-        self.call_after_refresh(self.run_worker, self._find_exercise_modules, thread=True, group="registry",
-                                exit_on_error=False)
+        self.call_after_refresh(
+            self.run_worker, self._find_exercise_modules, thread=True, group="registry", exit_on_error=False
+        )
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll_database, name="poll-database")
 

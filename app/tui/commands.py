@@ -30,11 +30,13 @@ def module_commands(app, tracks) -> list[PaletteCommand]:
     for track in tracks:
         for category in track.categories:
             for module in category.modules:
-                commands.append(PaletteCommand(
-                    f"Go to {module_label(module.id)}: {module.title}",
-                    f"{track.title} › {category.title} · {module.items_done}/{module.items_total} done",
-                    partial(app.open_module, module.id),
-                ))
+                commands.append(
+                    PaletteCommand(
+                        f"Go to {module_label(module.id)}: {module.title}",
+                        f"{track.title} › {category.title} · {module.items_done}/{module.items_total} done",
+                        partial(app.open_module, module.id),
+                    )
+                )
     return commands
 
 
@@ -43,8 +45,12 @@ def app_commands(app) -> list[PaletteCommand]:
         PaletteCommand("Search items", "Find any checklist item across every track (/)", app.action_search, True),
         PaletteCommand("Home", "Back to the dashboard", app.action_home, True),
         PaletteCommand("Refresh", "Re-read the curriculum YAML and the database (r)", app.action_refresh, True),
-        PaletteCommand("Toggle light / dark theme", "Switch between the light and the dark theme (t)",
-                       app.action_toggle_theme, True),
+        PaletteCommand(
+            "Toggle light / dark theme",
+            "Switch between the light and the dark theme (t)",
+            app.action_toggle_theme,
+            True,
+        ),
     ]
 
 
@@ -56,23 +62,38 @@ def activity_commands(app, modules: dict[str, str]) -> list[PaletteCommand]:
     from app.drill.store import load_cards
 
     commands = [
-        PaletteCommand("Drill: review the due cards", "Then today's new cards; 1-4 grade (d on the dashboard)",
-                       app.action_drill, True),
-        PaletteCommand("Drill: cram every card", "Ignore the schedule, weakest first; reviews still count",
-                       lambda: app.open_drill(QueueQuery(cram=True), "Cram")),
+        PaletteCommand(
+            "Drill: review the due cards",
+            "Then today's new cards; 1-4 grade (d on the dashboard)",
+            app.action_drill,
+            True,
+        ),
+        PaletteCommand(
+            "Drill: cram every card",
+            "Ignore the schedule, weakest first; reviews still count",
+            lambda: app.open_drill(QueueQuery(cram=True), "Cram"),
+        ),
         PaletteCommand("Log: the Captain's Log", "Read your entries (l on the dashboard)", app.action_log, True),
         PaletteCommand("Log: new entry", "Write an entry on the plan's template", app.action_new_log_entry, True),
     ]
     for module_id, count in app.exercise_modules.items():  # found by a worker after the first paint
         if module_id in modules:
-            commands.append(PaletteCommand(
-                f"Verify {module_label(module_id)}: {modules[module_id]}",
-                f"Check your code for its {count} exercise{'s' if count != 1 else ''}",
-                partial(app.open_module, module_id, verify=True)))
+            commands.append(
+                PaletteCommand(
+                    f"Verify {module_label(module_id)}: {modules[module_id]}",
+                    f"Check your code for its {count} exercise{'s' if count != 1 else ''}",
+                    partial(app.open_module, module_id, verify=True),
+                )
+            )
     decks = Counter(card.deck_id for card in load_cards(app.engine))  # as last synced (the home panel syncs)
     for deck_id, count in decks.items():
-        commands.append(PaletteCommand(f"Drill deck {deck_id}", f"The due and new cards of its {count} cards",
-                                       partial(app.open_drill, QueueQuery(deck=deck_id), f"Drill {deck_id}")))
+        commands.append(
+            PaletteCommand(
+                f"Drill deck {deck_id}",
+                f"The due and new cards of its {count} cards",
+                partial(app.open_drill, QueueQuery(deck=deck_id), f"Drill {deck_id}"),
+            )
+        )
     return commands
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from rich.markup import escape
 from rich.text import Text
 
 from app.dashboard import text_bar
-from app.relative_time import ago, module_heading as module_label  # shared with the CLI's `learn today`
 
 STATUS_MARK = {"done": ("✔", "green"), "in_progress": ("◐", "yellow"), "todo": ("○", "dim")}
 PROGRESS_STYLE = {"Done": "green", "Started": "yellow", "Not Started": "dim"}

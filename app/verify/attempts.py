@@ -40,7 +40,11 @@ def _details(report: ExerciseReport) -> str:
         if case["passed"]:
             case = {k: case.get(k) for k in PASSED_CASE_FIELDS}
         elif case["status"] != "failed" and key in first_of:  # NotImplementedError x 132: stored once
-            case = {**{k: case.get(k) for k in PASSED_CASE_FIELDS}, "message": case["message"], "same_as": first_of[key]}
+            case = {
+                **{k: case.get(k) for k in PASSED_CASE_FIELDS},
+                "message": case["message"],
+                "same_as": first_of[key],
+            }
         else:
             first_of.setdefault(key, case["index"])
         checks.append(case)
@@ -61,12 +65,21 @@ def store_attempts(engine: Engine, reports: list[ExerciseReport]) -> list[str]:
             if report.impl != "learner" or report.status in ("missing", "spec_error"):
                 continue
             attempt_id = uuid.uuid4().hex
-            conn.execute(_INSERT, {
-                "id": attempt_id, "exercise_id": report.id, "module_id": report.module_id, "passed": report.passed,
-                "checks_passed": report.checks_passed, "checks_total": report.checks_total,
-                "details": _details(report), "duration_ms": report.duration_ms, "started_at": report.started_at,
-                "source_hash": report.source_hash,
-            })
+            conn.execute(
+                _INSERT,
+                {
+                    "id": attempt_id,
+                    "exercise_id": report.id,
+                    "module_id": report.module_id,
+                    "passed": report.passed,
+                    "checks_passed": report.checks_passed,
+                    "checks_total": report.checks_total,
+                    "details": _details(report),
+                    "duration_ms": report.duration_ms,
+                    "started_at": report.started_at,
+                    "source_hash": report.source_hash,
+                },
+            )
             ids.append(attempt_id)
     return ids
 
@@ -100,9 +113,11 @@ def tick_items(engine: Engine, passed: list[Exercise], everything: list[Exercise
     linked = exercises_by_item(everything)
     candidates = list(dict.fromkeys(item for e in passed for item in e.items))
     with engine.connect() as conn:
-        statuses = dict(conn.execute(text(
-            f"SELECT i.id, {EFFECTIVE_STATUS_SQL} FROM item i LEFT JOIN progress p ON p.item_id = i.id"
-        )).all())
+        statuses = dict(
+            conn.execute(
+                text(f"SELECT i.id, {EFFECTIVE_STATUS_SQL} FROM item i LEFT JOIN progress p ON p.item_id = i.id")
+            ).all()
+        )
         conn.rollback()
     to_tick = []
     for item in candidates:
@@ -132,9 +147,14 @@ def last_attempts(engine: Engine, exercise_ids: list[str]) -> dict[str, dict]:
         for row in conn.execute(query, params):
             details = attempt_details(row.details)
             found[row.exercise_id] = {  # a later row of the same second wins (rowid order)
-                "passed": bool(row.passed), "status": details.get("status"), "checks_passed": row.checks_passed,
-                "checks_total": row.checks_total, "started_at": row.started_at, "duration_ms": row.duration_ms,
-                "error": details.get("error"), "hints": details.get("hints", [])[:3],
+                "passed": bool(row.passed),
+                "status": details.get("status"),
+                "checks_passed": row.checks_passed,
+                "checks_total": row.checks_total,
+                "started_at": row.started_at,
+                "duration_ms": row.duration_ms,
+                "error": details.get("error"),
+                "hints": details.get("hints", [])[:3],
             }
         conn.rollback()
     return found

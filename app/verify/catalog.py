@@ -1,7 +1,7 @@
 """The table of every exercise in reference_impls/README.md, generated from the registry.
 
-    python -m app.verify.catalog          rewrite the table in reference_impls/README.md
-    python -m app.verify.catalog --check  exit 1 if it is out of date (tests/test_verify_registry.py does this)
+python -m app.verify.catalog          rewrite the table in reference_impls/README.md
+python -m app.verify.catalog --check  exit 1 if it is out of date (tests/test_verify_registry.py does this)
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def exercise_table() -> str:
     ]
     for exercise in sorted(registry.exercises(), key=lambda e: (_module_order(e.home_module), e.id)):
         entries = ", ".join(f"`{e.name}`" for e in exercise.entry_points)
-        checks = "; ".join(f"**{c.name}** ({c.entry}): {c.description or 'against the reference'}" for c in exercise.checks)
+        checks = "; ".join(
+            f"**{c.name}** ({c.entry}): {c.description or 'against the reference'}" for c in exercise.checks
+        )
         wrong = ", ".join(w.name for w in registry.wrong_solutions(exercise)) or "none"
         items = "<br>".join(f"`{i}`" for i in exercise.items)
         rows.append(

@@ -78,7 +78,9 @@ class PlannedCase:
     def _run_probe(self, impl: Any) -> Any:
         check, case = self.check, self.case
         try:
-            return _canonical(check, call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))))
+            return _canonical(
+                check, call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs)))
+            )
         except Exception as exc:  # noqa: BLE001 - a probe's exception is its output
             return Raised(type(exc).__name__, str(exc))
 
@@ -162,13 +164,19 @@ def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
         for case in cases:
             where = f"{exercise.id}: check '{check.name}', case '{case.name}'"
             if not check.reference_output:
-                planned.append(PlannedCase(len(planned), check, case, None, [(p, i) for p, i in probes if _applies(p, check)]))
+                planned.append(
+                    PlannedCase(len(planned), check, case, None, [(p, i) for p, i in probes if _applies(p, check)])
+                )
                 continue
             args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
             try:
-                expected = check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
+                expected = (
+                    check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
+                )
             except Exception as exc:
-                raise SpecError(f"{where}: the {'oracle' if check.expected else 'reference'} raised {type(exc).__name__}: {exc}") from exc
+                raise SpecError(
+                    f"{where}: the {'oracle' if check.expected else 'reference'} raised {type(exc).__name__}: {exc}"
+                ) from exc
             expected = _canonical(check, expected)
             zero = all_zero(expected, check.tolerance_for)
             if zero and not case.zero_ok:
@@ -177,9 +185,13 @@ def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
                     "would pass; change the inputs (or mark the case zero_ok=True if it tests something else)"
                 )
             informative |= not zero and any(True for _, leaf in leaves(expected) if _size(leaf) > 0)
-            planned.append(PlannedCase(len(planned), check, case, expected, [(p, i) for p, i in probes if _applies(p, check)]))
+            planned.append(
+                PlannedCase(len(planned), check, case, expected, [(p, i) for p, i in probes if _applies(p, check)])
+            )
         if not informative:
-            raise SpecError(f"{exercise.id}: check '{check.name}' has no case with a non-zero, non-empty reference output")
+            raise SpecError(
+                f"{exercise.id}: check '{check.name}' has no case with a non-zero, non-empty reference output"
+            )
     return planned
 
 
@@ -235,10 +247,15 @@ def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
     if learner_file is not None:
         target = _resolve(str(learner_file))
         frames = [f for f in frames if f.filename and _resolve(f.filename) == target]  # none: not in their code
-    out = [{"file": Path(f.filename).name, "line": f.lineno, "function": f.name, "code": (f.line or "").strip()} for f in frames]
+    out = [
+        {"file": Path(f.filename).name, "line": f.lineno, "function": f.name, "code": (f.line or "").strip()}
+        for f in frames
+    ]
     if len(out) > MAX_FRAMES:
         omitted = len(out) - MAX_FRAMES
-        out = out[:2] + [{"file": "", "line": None, "function": f"... {omitted} more frames ...", "code": ""}] + out[-3:]
+        out = (
+            out[:2] + [{"file": "", "line": None, "function": f"... {omitted} more frames ...", "code": ""}] + out[-3:]
+        )
     return out
 
 
@@ -267,7 +284,14 @@ def describe_exception(exc: BaseException, learner_file: Path | None, limit_mb: 
     elif isinstance(exc, SyntaxError):
         message = f"SyntaxError: {exc.msg}"
         if exc.filename:
-            frames = [{"file": Path(exc.filename).name, "line": exc.lineno, "function": "<module>", "code": (exc.text or "").strip()}]
+            frames = [
+                {
+                    "file": Path(exc.filename).name,
+                    "line": exc.lineno,
+                    "function": "<module>",
+                    "code": (exc.text or "").strip(),
+                }
+            ]
     else:
         message = f"{kind}: {str(exc).strip()}" if str(exc).strip() else kind
     message = message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
@@ -285,9 +309,23 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
     check, case = item.check, item.case
     inputs, detail = describe_case(check, reference, case)
     result: dict[str, Any] = {
-        "index": item.index, "check": check.name, "case": case.name, "entry": check.entry, "label": item.label,
-        "detail": detail, "seed": case.seed, "note": case.note, "inputs": inputs, "passed": False, "status": "failed",
-        "message": "", "mismatch": None, "error": None, "hints": [], "mutated": [], "duration_ms": 0,
+        "index": item.index,
+        "check": check.name,
+        "case": case.name,
+        "entry": check.entry,
+        "label": item.label,
+        "detail": detail,
+        "seed": case.seed,
+        "note": case.note,
+        "inputs": inputs,
+        "passed": False,
+        "status": "failed",
+        "message": "",
+        "mismatch": None,
+        "error": None,
+        "hints": [],
+        "mutated": [],
+        "duration_ms": 0,
     }
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
     started = time.perf_counter()
@@ -301,7 +339,9 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit, os._exit, MemoryError: all reported
         error = describe_exception(exc, learner_file, memory_mb)
-        result.update(status="error", error=error, message=error["message"] + (f" at {error['where']}" if error["where"] else ""))
+        result.update(
+            status="error", error=error, message=error["message"] + (f" at {error['where']}" if error["where"] else "")
+        )
         actual = Raised(type(exc).__name__, str(exc))
         if isinstance(exc, NotImplementedError):
             hints.append(f"not implemented yet: write `{check.entry}` (it still raises NotImplementedError)")
@@ -319,7 +359,9 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
             try:
                 mismatch = compare(item.expected, actual, check.tolerance_for, check.check_dtype)
             except Exception as exc:  # an output numpy cannot read (a generator, an object raising in __eq__)
-                mismatch = Mismatch(f"output: cannot compare a {type(actual).__name__} with the reference ({exc})", kind="type")
+                mismatch = Mismatch(
+                    f"output: cannot compare a {type(actual).__name__} with the reference ({exc})", kind="type"
+                )
         else:
             message = check.compare(item.expected, actual, case)
             mismatch = Mismatch(message, kind="values") if message else None
@@ -347,7 +389,8 @@ def _mutated(check: Check, reference: Any, case: Case, args: tuple, kwargs: dict
     copies = list(args) + list(kwargs.values())
     exact = lambda _dtype: (0.0, 0.0)  # noqa: E731
     return [
-        name for name, original, seen in zip(names, originals, copies, strict=False)
+        name
+        for name, original, seen in zip(names, originals, copies, strict=False)
         if _plain_data(original) and compare(original, seen, exact, check_dtype=True) is not None
     ]
 
@@ -388,7 +431,9 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
     hints = []
     if mutated:
         first = mutated[0]
-        hints.append(f"modified its input `{first}` in place: work on a copy ({first} = {first}.copy()) or use out-of-place operations")
+        hints.append(
+            f"modified its input `{first}` in place: work on a copy ({first} = {first}.copy()) or use out-of-place operations"
+        )
     if mismatch is None:
         return hints
     if mismatch.kind == "dtype":
@@ -399,7 +444,9 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
     elif mismatch.kind == "shape" and not named:
         a, e = [d for d in mismatch.actual_shape or [] if d != 1], [d for d in mismatch.expected_shape or [] if d != 1]
         if a == e:
-            hints.append("the shape differs only in size-1 dimensions: a keepdims=True too many or too few, or a missing squeeze")
+            hints.append(
+                "the shape differs only in size-1 dimensions: a keepdims=True too many or too few, or a missing squeeze"
+            )
         elif sorted(mismatch.actual_shape or []) == sorted(mismatch.expected_shape or []):
             hints.append("the same dimensions in another order: a transpose too many or too few")
         else:

@@ -223,7 +223,15 @@ def _run(events: Events, spec: dict) -> None:
     cases = []
     for item in planned:
         _, detail = checking.describe_case(item.check, reference, item.case)
-        cases.append({"index": item.index, "check": item.check.name, "case": item.case.name, "label": item.label, "detail": detail})
+        cases.append(
+            {
+                "index": item.index,
+                "check": item.check.name,
+                "case": item.case.name,
+                "label": item.label,
+                "detail": detail,
+            }
+        )
     if "torch" in exercise.needs:
         import torch  # noqa: F401 - before the memory limit: its libraries map gigabytes of address space
     if "triton" in exercise.needs:
@@ -232,7 +240,8 @@ def _run(events: Events, spec: dict) -> None:
     # there (the time limit still applies).
     enforced = apply_memory_limit(memory_mb) if kernel_mode != "cuda" else False
     confined = spec.get("confine_writes", True) and confine.restrict_writes(
-        spec.get("workspace"), spec.get("tmpdir"), gpu=kernel_mode == "cuda")
+        spec.get("workspace"), spec.get("tmpdir"), gpu=kernel_mode == "cuda"
+    )
     events.send("plan", cases=cases, memory_enforced=enforced, writes_confined=confined, kernel_mode=kernel_mode)
 
     learner_file: Path | None = None

@@ -78,17 +78,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def compare(expected: Any, actual: Any, tolerance: Tolerance, check_dtype: bool = True, path: str = "output") -> Mismatch | None:
+def compare(
+    expected: Any, actual: Any, tolerance: Tolerance, check_dtype: bool = True, path: str = "output"
+) -> Mismatch | None:
     """The first mismatch between `expected` and `actual` (structures walked in order), or None."""
     if expected is None:
-        return None if actual is None else Mismatch(f"{path}: returned {_type_name(actual)}, expected None", path, "type")
+        return (
+            None if actual is None else Mismatch(f"{path}: returned {_type_name(actual)}, expected None", path, "type")
+        )
     if actual is None:
         return Mismatch(f"{path}: returned None (a missing `return`?)", path, "type")
     if isinstance(expected, Mapping):
         if not isinstance(actual, Mapping):
             return Mismatch(f"{path}: returned {_type_name(actual)}, expected a dict", path, "type")
         if set(expected) != set(actual):
-            missing, extra = sorted(map(str, set(expected) - set(actual))), sorted(map(str, set(actual) - set(expected)))
+            missing, extra = (
+                sorted(map(str, set(expected) - set(actual))),
+                sorted(map(str, set(actual) - set(expected))),
+            )
             return Mismatch(f"{path}: keys differ (missing {missing}, unexpected {extra})", path, "type")
         for key in expected:
             found = compare(expected[key], actual[key], tolerance, check_dtype, f"{path}[{key!r}]")
@@ -97,7 +104,11 @@ def compare(expected: Any, actual: Any, tolerance: Tolerance, check_dtype: bool 
         return None
     if isinstance(expected, tuple | list):
         if not isinstance(actual, tuple | list):
-            return Mismatch(f"{path}: returned {_type_name(actual)}, expected a {type(expected).__name__} of {len(expected)}", path, "type")
+            return Mismatch(
+                f"{path}: returned {_type_name(actual)}, expected a {type(expected).__name__} of {len(expected)}",
+                path,
+                "type",
+            )
         if len(actual) != len(expected):
             return Mismatch(f"{path}: returned {len(actual)} values, expected {len(expected)}", path, "type")
         for n, (e, a) in enumerate(zip(expected, actual, strict=True)):
@@ -111,7 +122,9 @@ def compare(expected: Any, actual: Any, tolerance: Tolerance, check_dtype: bool 
         return Mismatch(f"{path}: {actual!r:.60}, expected {expected!r:.60}", path, "values", count=1, total=1)
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         if not isinstance(actual, np.ndarray):
-            return Mismatch(f"{path}: returned {_type_name(actual)}, expected an ndarray of shape {expected.shape}", path, "type")
+            return Mismatch(
+                f"{path}: returned {_type_name(actual)}, expected an ndarray of shape {expected.shape}", path, "type"
+            )
         return _compare_arrays(expected, actual, tolerance, check_dtype, path)
     if _is_scalar(expected):
         if not _is_scalar(actual):
@@ -121,10 +134,14 @@ def compare(expected: Any, actual: Any, tolerance: Tolerance, check_dtype: bool 
     return None if actual == expected else Mismatch(f"{path}: {actual!r:.60} != {expected!r:.60}", path, "values")
 
 
-def _compare_arrays(expected: np.ndarray, actual: np.ndarray, tolerance: Tolerance, check_dtype: bool, path: str) -> Mismatch | None:
+def _compare_arrays(
+    expected: np.ndarray, actual: np.ndarray, tolerance: Tolerance, check_dtype: bool, path: str
+) -> Mismatch | None:
     shapes = dict(expected_shape=list(expected.shape), actual_shape=list(actual.shape))
     if actual.shape != expected.shape:
-        return Mismatch(f"{path}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", path, "shape", **shapes)
+        return Mismatch(
+            f"{path}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", path, "shape", **shapes
+        )
     dtypes = dict(expected_dtype=str(expected.dtype), actual_dtype=str(actual.dtype))
     if check_dtype and actual.dtype != expected.dtype and expected.dtype.kind in "fciub":
         return Mismatch(f"{path}: dtype {actual.dtype}, expected {expected.dtype}", path, "dtype", **shapes, **dtypes)
@@ -148,7 +165,13 @@ def _compare_arrays(expected: np.ndarray, actual: np.ndarray, tolerance: Toleran
         return None
     where = np.argwhere(bad)[:FIRST_INDICES]
     mismatch = Mismatch(
-        "", path, "values", count=count, total=int(expected.size), **shapes, **dtypes,
+        "",
+        path,
+        "values",
+        count=count,
+        total=int(expected.size),
+        **shapes,
+        **dtypes,
         indices=[[int(i) for i in idx] for idx in where],
         expected_values=[_plain(expected[tuple(idx)]) for idx in where],
         actual_values=[_plain(actual[tuple(idx)]) for idx in where],
@@ -170,7 +193,11 @@ def _compare_arrays(expected: np.ndarray, actual: np.ndarray, tolerance: Toleran
             errors += f", max rel error {mismatch.max_rel_error:.3g}"
     nonfinite = f"; {mismatch.nonfinite} nan/inf where the reference is finite" if mismatch.nonfinite else ""
     got = ""
-    if mismatch.actual_values and isinstance(mismatch.actual_values[0], int | float) and not isinstance(mismatch.actual_values[0], bool):
+    if (
+        mismatch.actual_values
+        and isinstance(mismatch.actual_values[0], int | float)
+        and not isinstance(mismatch.actual_values[0], bool)
+    ):
         a, e = distinct(mismatch.actual_values[0], mismatch.expected_values[0])
         got = f": got {a}, expected {e}"
         if diff is not None:

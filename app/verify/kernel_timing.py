@@ -73,8 +73,15 @@ def gpu_lock(path: Path | None = None):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def roofline(device_name: str, flops_dtype: str | None, *, measure_bandwidth: Callable[[], float],
-             measure_tflops: Callable[[str], float], path: Path | None = None, now: float | None = None) -> dict:
+def roofline(
+    device_name: str,
+    flops_dtype: str | None,
+    *,
+    measure_bandwidth: Callable[[], float],
+    measure_tflops: Callable[[str], float],
+    path: Path | None = None,
+    now: float | None = None,
+) -> dict:
     """{"bandwidth_gbps", "tflops" (None unless flops_dtype), "tflops_dtype"}, measured or from the
     cache when measured on this device within ROOFLINE_TTL_S. Call with the GPU lock held."""
     path = path or cache_path()
@@ -92,8 +99,11 @@ def roofline(device_name: str, flops_dtype: str | None, *, measure_bandwidth: Ca
     cached[device_name] = entry
     with contextlib.suppress(OSError):
         path.write_text(json.dumps(cached), encoding="utf-8")
-    return {"bandwidth_gbps": entry["bandwidth_gbps"], "tflops": entry["tflops"].get(flops_dtype) if flops_dtype else None,
-            "tflops_dtype": flops_dtype}
+    return {
+        "bandwidth_gbps": entry["bandwidth_gbps"],
+        "tflops": entry["tflops"].get(flops_dtype) if flops_dtype else None,
+        "tflops_dtype": flops_dtype,
+    }
 
 
 def summarize(ms: dict[str, float], nbytes: float, flops: float, peak: dict, suspect_speedup: float = 10.0) -> dict:
@@ -123,8 +133,16 @@ def is_suspect(speedup_vs_reference: float, limit: float = 10.0) -> bool:
     return speedup_vs_reference > limit
 
 
-def measure(exercise, impl, reference, *, device: str = "cuda", timer: Timer | None = None,
-            peak: Callable[[str | None], dict] | None = None, lock: Callable[[], Any] | None = None) -> dict:
+def measure(
+    exercise,
+    impl,
+    reference,
+    *,
+    device: str = "cuda",
+    timer: Timer | None = None,
+    peak: Callable[[str | None], dict] | None = None,
+    lock: Callable[[], Any] | None = None,
+) -> dict:
     """Time the benchmark's launcher (yours, the reference's, torch's); the JSON-ready result.
 
     timer / peak / lock default to the real GPU ones (kernels.harness, the cached roofline, the flock);
@@ -144,8 +162,14 @@ def measure(exercise, impl, reference, *, device: str = "cuda", timer: Timer | N
     with (lock or gpu_lock)():
         roof = (peak or _device_peak)(flops_dtype)
         ms = {name: float(timer(lambda fn=fn: fn(*args))) for name, fn in fns.items()}
-    result = {"status": "measured", "device": _device_name(device), "size": bench.size, "entry": bench.entry,
-              **summarize(ms, nbytes, flops, roof, bench.suspect_speedup), "recheck": None}
+    result = {
+        "status": "measured",
+        "device": _device_name(device),
+        "size": bench.size,
+        "entry": bench.entry,
+        **summarize(ms, nbytes, flops, roof, bench.suspect_speedup),
+        "recheck": None,
+    }
     if result["suspect"]:
         result["recheck"] = recheck(exercise, impl, device, bench.seed + 1)
     result["message"] = describe(result, bench.suspect_speedup)
@@ -175,8 +199,11 @@ def describe(result: dict, suspect_speedup: float = 10.0) -> str:
     """One line: '0.062 ms, 1.02x the reference, 0.98x torch, 3051 GB/s, 91% of roofline'."""
     if result.get("status") != "measured":
         return result.get("message", "")
-    parts = [f"{result['ms']['yours']:.3g} ms", f"{result['speedup_vs_reference']:.2f}x the reference",
-             f"{result['speedup_vs_torch']:.2f}x torch"]
+    parts = [
+        f"{result['ms']['yours']:.3g} ms",
+        f"{result['speedup_vs_reference']:.2f}x the reference",
+        f"{result['speedup_vs_torch']:.2f}x torch",
+    ]
     if result.get("tflops"):
         parts.append(f"{result['tflops']:.3g} TFLOP/s")
     elif result.get("gbps"):
@@ -196,8 +223,10 @@ def recheck_failure(timing: dict | None) -> str | None:
     if not timing or not timing.get("suspect") or not timing.get("recheck") or timing["recheck"].get("passed"):
         return None
     speedup = timing.get("speedup_vs_reference") or 0
-    return (f"suspect: {speedup:.0f}x faster than the reference, and wrong on fresh inputs "
-            f"(seed {timing['recheck'].get('seed')}): {timing['recheck'].get('message')}")
+    return (
+        f"suspect: {speedup:.0f}x faster than the reference, and wrong on fresh inputs "
+        f"(seed {timing['recheck'].get('seed')}): {timing['recheck'].get('message')}"
+    )
 
 
 class GpuTimingPolicy:
@@ -234,7 +263,8 @@ def _device_peak(flops_dtype: str | None) -> dict:
     from kernels import harness
 
     return roofline(
-        _device_name("cuda"), flops_dtype,
+        _device_name("cuda"),
+        flops_dtype,
         measure_bandwidth=lambda: harness.copy_bandwidth_gbps("cuda"),
         measure_tflops=lambda dtype: harness.matmul_tflops(getattr(torch, dtype), device="cuda"),
     )
@@ -256,7 +286,10 @@ def _synchronize(device: str) -> None:
 def _dtype_name(args: tuple) -> str | None:
     import torch
 
-    return next((str(a.dtype).removeprefix("torch.") for a in args if isinstance(a, torch.Tensor) and a.is_floating_point()), None)
+    return next(
+        (str(a.dtype).removeprefix("torch.") for a in args if isinstance(a, torch.Tensor) and a.is_floating_point()),
+        None,
+    )
 
 
 def _numpy(value):

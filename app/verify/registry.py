@@ -69,8 +69,9 @@ def exercises_by_item(listed: list[ExerciseInfo] | None = None) -> dict[str, lis
     return found
 
 
-def find(target: str, known_modules: list[str] | None = None, *,
-         among: list[ExerciseInfo] | None = None) -> list[ExerciseInfo]:
+def find(
+    target: str, known_modules: list[str] | None = None, *, among: list[ExerciseInfo] | None = None
+) -> list[ExerciseInfo]:
     """The exercises named by `target`: an exercise id, or a module id ("module-0.2", "0.2", "iv-deliverables").
 
     `known_modules` (the curriculum's module ids) tells "no such module" from "no exercises yet".
@@ -93,7 +94,9 @@ def find(target: str, known_modules: list[str] | None = None, *,
     for module_id in known_modules or []:
         if module_id.lower() in (wanted.lower(), module.lower()):
             with_exercises = ", ".join(module_label(m) for m in modules)
-            raise LearnError(f"module {module_label(module_id)} has no exercises yet; modules with exercises: {with_exercises}")
+            raise LearnError(
+                f"module {module_label(module_id)} has no exercises yet; modules with exercises: {with_exercises}"
+            )
     candidates = [*by_id, *(module_label(m) for m in modules), *modules]
     raise UnknownIdError("exercise or module", wanted, candidates)
 
@@ -124,7 +127,9 @@ def wrong_solutions(exercise: ExerciseInfo) -> list[WrongSolution]:
         if path.name.startswith("_"):
             continue
         constants = _string_constants(path)
-        found.append(WrongSolution(exercise.id, path, constants.get("EXPECTED_HINT"), constants.get("INTERPRETER_ONLY")))
+        found.append(
+            WrongSolution(exercise.id, path, constants.get("EXPECTED_HINT"), constants.get("INTERPRETER_ONLY"))
+        )
     return found
 
 

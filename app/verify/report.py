@@ -40,7 +40,6 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-
 @dataclass
 class ExerciseReport:
     id: str
@@ -90,12 +89,25 @@ class ExerciseReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "module_id": self.module_id, "file": self.file, "impl": self.impl,
-            "status": str(self.status), "passed": self.passed, "checks_passed": self.checks_passed,
-            "checks_total": self.checks_total, "duration_ms": self.duration_ms, "started_at": self.started_at,
-            "source_hash": self.source_hash, "error": self.error, "error_detail": self.error_detail,
-            "hints": self.hints, "checks": [c.to_json() for c in self.checks], "output": self.output.to_json(),
-            "limits": self.limits.to_json(), "timing": self.timing.to_json() if self.timing else None,
+            "id": self.id,
+            "title": self.title,
+            "module_id": self.module_id,
+            "file": self.file,
+            "impl": self.impl,
+            "status": str(self.status),
+            "passed": self.passed,
+            "checks_passed": self.checks_passed,
+            "checks_total": self.checks_total,
+            "duration_ms": self.duration_ms,
+            "started_at": self.started_at,
+            "source_hash": self.source_hash,
+            "error": self.error,
+            "error_detail": self.error_detail,
+            "hints": self.hints,
+            "checks": [c.to_json() for c in self.checks],
+            "output": self.output.to_json(),
+            "limits": self.limits.to_json(),
+            "timing": self.timing.to_json() if self.timing else None,
         }
 
 

@@ -42,8 +42,9 @@ class _FromJson:
     @classmethod
     def from_json(cls, data: dict[str, Any]):
         known = {f.name for f in fields(cls) if not f.name.startswith("_") and f.name != "extra"}
-        made = cls(**{k: v for k, v in data.items() if k in known},
-                   extra={k: v for k, v in data.items() if k not in known})
+        made = cls(
+            **{k: v for k, v in data.items() if k in known}, extra={k: v for k, v in data.items() if k not in known}
+        )
         made._keys = tuple(data)
         return made
 
@@ -86,8 +87,23 @@ class CaseResult(_FromJson):
 
     # The order of a planned case that has not reported yet (the runner's placeholder).
     NOT_RUN_KEYS: ClassVar[tuple[str, ...]] = (
-        "index", "check", "case", "label", "detail", "entry", "seed", "note", "inputs", "passed", "status",
-        "message", "mismatch", "error", "hints", "mutated", "duration_ms",
+        "index",
+        "check",
+        "case",
+        "label",
+        "detail",
+        "entry",
+        "seed",
+        "note",
+        "inputs",
+        "passed",
+        "status",
+        "message",
+        "mismatch",
+        "error",
+        "hints",
+        "mutated",
+        "duration_ms",
     )
 
     def __post_init__(self) -> None:
@@ -148,8 +164,13 @@ class Output:
     truncated: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"stdout": self.stdout, "stderr": self.stderr, "stdout_bytes": self.stdout_bytes,
-                "stderr_bytes": self.stderr_bytes, "truncated": self.truncated}
+        return {
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "stdout_bytes": self.stdout_bytes,
+            "stderr_bytes": self.stderr_bytes,
+            "truncated": self.truncated,
+        }
 
 
 @dataclass

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from app import locations
 from app.verify.report import ExerciseReport, utc_now
-from app.verify.results import CaseResult, CaseStatus, Limits, Output, Timing
+from app.verify.results import CaseResult, CaseStatus, Limits, Output
 from reference_impls.exercise import Exercise
 
 OUTPUT_LIMIT = 2**20  # of each stream: about 1 MB kept, the rest counted and reported as truncated
@@ -68,7 +68,13 @@ def child_environment() -> dict[str, str]:
     """The child's environment: ours without LEARN_* (the database's folder) and with one BLAS thread."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("LEARN_")}
     env["PYTHONPATH"] = os.pathsep.join([str(locations.REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+    ):
         env[name] = "1"  # small arrays: threads cost more than they give, and results stay deterministic
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PYTHONSTARTUP", None)
@@ -125,8 +131,13 @@ def _hooks(exercise: Exercise) -> _Hooks:
     return _Hooks(policies)
 
 
-def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int | None = None,
-            on_event: EventHandler | None = None) -> ExerciseReport:
+def run_job(
+    job: Job,
+    *,
+    time_limit_s: float | None = None,
+    memory_limit_mb: int | None = None,
+    on_event: EventHandler | None = None,
+) -> ExerciseReport:
     from app.verify import registry
 
     exercise = job.exercise
@@ -135,9 +146,13 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     impl_file = job.impl.removeprefix("code:")
     impl_path = None if job.impl.startswith("module:") else Path(impl_file)
     report = ExerciseReport(
-        id=exercise.id, title=exercise.title, module_id=exercise.home_module,
+        id=exercise.id,
+        title=exercise.title,
+        module_id=exercise.home_module,
         file=job.file_label or (registry.display_path(impl_path) if impl_path else job.impl.removeprefix("module:")),
-        impl=job.kind, started_at=utc_now(), source_hash=source_hash(impl_path) if impl_path else None,
+        impl=job.kind,
+        started_at=utc_now(),
+        source_hash=source_hash(impl_path) if impl_path else None,
         limits=Limits(limit_s, memory_mb),
     )
     if impl_path is not None and not impl_path.is_file():
@@ -154,9 +169,16 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
 
     tmpdir = tempfile.mkdtemp(prefix="learn-run-")
     workspace = str(impl_path.parent) if impl_path else None
-    spec = {"module": job.module or registry.module_name(exercise), "exercise": exercise.id, "impl": job.impl,
-            "memory_mb": memory_mb, "cwd": workspace or str(locations.REPO_ROOT), "workspace": workspace, "tmpdir": tmpdir,
-            "confine_writes": os.environ.get("LEARN_VERIFY_CONFINE", "1") != "0"}  # "0": an escape hatch, never needed so far
+    spec = {
+        "module": job.module or registry.module_name(exercise),
+        "exercise": exercise.id,
+        "impl": job.impl,
+        "memory_mb": memory_mb,
+        "cwd": workspace or str(locations.REPO_ROOT),
+        "workspace": workspace,
+        "tmpdir": tmpdir,
+        "confine_writes": os.environ.get("LEARN_VERIFY_CONFINE", "1") != "0",
+    }  # "0": an escape hatch, never needed so far
     nonce = secrets.token_hex(16)
     try:
         if start_method() == "forkserver":
@@ -175,8 +197,15 @@ def run_job(job: Job, *, time_limit_s: float | None = None, memory_limit_mb: int
     return report
 
 
-def _supervise_child(child, report: ExerciseReport, nonce: str, limit_s: float, memory_mb: int, hooks: _Hooks,
-                     on_event: EventHandler | None) -> None:
+def _supervise_child(
+    child,
+    report: ExerciseReport,
+    nonce: str,
+    limit_s: float,
+    memory_mb: int,
+    hooks: _Hooks,
+    on_event: EventHandler | None,
+) -> None:
     # The clock starts once the child exists: ForkedChild waits for its server's imports (torch: seconds
     # on the first torch job of a run, more on a busy machine), which are not the exercise's time.
     started = time.monotonic()
@@ -200,13 +229,17 @@ def _supervise_child(child, report: ExerciseReport, nonce: str, limit_s: float, 
     report.duration_ms = round(1000 * (time.monotonic() - started))
     printed = next((e for e in events if e.get("event") == "output"), {})
     out_total, err_total = max(stdout.total, printed.get("stdout", 0)), max(stderr.total, printed.get("stderr", 0))
-    report.output = Output(stdout.text(), stderr.text(), out_total, err_total,
-                           truncated=out_total > len(stdout.kept) or err_total > len(stderr.kept))
+    report.output = Output(
+        stdout.text(),
+        stderr.text(),
+        out_total,
+        err_total,
+        truncated=out_total > len(stdout.kept) or err_total > len(stderr.kept),
+    )
     _conclude(report, events, returncode, timed_out, limit_s, memory_mb, hooks)
 
 
-def _pump(child, stdout: _Capped, stderr: _Capped, deadline: list[float],
-          on_event: Callable[[dict], None]) -> bool:
+def _pump(child, stdout: _Capped, stderr: _Capped, deadline: list[float], on_event: Callable[[dict], None]) -> bool:
     """Drain the three pipes until they close or the deadline (deadline[0], which on_event may move)
     passes; True on a timeout."""
     selector = selectors.DefaultSelector()
@@ -274,8 +307,14 @@ class SpawnedChild:
         command = [sys.executable, "-P", "-m", "app.verify.child", str(write_fd), json.dumps(spec)]
         try:
             self.popen = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd,),
-                start_new_session=True, env={**child_environment(), "LEARN_RUN_NONCE": nonce}, cwd=spec["cwd"],
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                start_new_session=True,
+                env={**child_environment(), "LEARN_RUN_NONCE": nonce},
+                cwd=spec["cwd"],
             )
         finally:
             os.close(write_fd)
@@ -304,8 +343,14 @@ class SpawnedChild:
         self.popen.stderr.close()
 
 
-def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventHandler | None,
-        deadline: list[float], hooks: _Hooks) -> None:
+def _on(
+    report: ExerciseReport,
+    events: list[dict],
+    event: dict,
+    handler: EventHandler | None,
+    deadline: list[float],
+    hooks: _Hooks,
+) -> None:
     events.append(event)
     kind = event.get("event")
     hooks.on_event(report, event, deadline)
@@ -320,8 +365,15 @@ def _on(report: ExerciseReport, events: list[dict], event: dict, handler: EventH
         handler(report, event)
 
 
-def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None, timed_out: bool, limit_s: float,
-              memory_mb: int, hooks: _Hooks) -> None:
+def _conclude(
+    report: ExerciseReport,
+    events: list[dict],
+    returncode: int | None,
+    timed_out: bool,
+    limit_s: float,
+    memory_mb: int,
+    hooks: _Hooks,
+) -> None:
     kinds = {e.get("event") for e in events}
     started = [e["index"] for e in events if e.get("event") == "case_start"]
     finished = {e["result"]["index"] for e in events if e.get("event") == "case"}
@@ -337,7 +389,9 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
 
     if spec_error:
         report.status = "spec_error"
-        report.error = f"the exercise itself is broken (a bug in reference_impls, not in your code): {spec_error['message']}"
+        report.error = (
+            f"the exercise itself is broken (a bug in reference_impls, not in your code): {spec_error['message']}"
+        )
     elif timed_out and (special := hooks.timeout_error(report, kinds)):
         report.status = "timeout"
         report.error = special
@@ -346,7 +400,9 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
         report.status = "timeout"
         report.error = f"timed out after {limit_s:g} s{where or ' before the checks started'}"
         stop_running("timeout", f"timed out after {limit_s:g} s")
-        report.extra_hints.append("a loop that never ends? (a while condition that never changes, or a recursion without a base case)")
+        report.extra_hints.append(
+            "a loop that never ends? (a while condition that never changes, or a recursion without a base case)"
+        )
     elif load_error:
         detail = load_error["error"]
         report.status = "error"
@@ -360,7 +416,9 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
             signum = -returncode
             name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else f"signal {signum}"
             if signum == signal.SIGKILL:
-                report.error = f"killed (SIGKILL){where}: most likely the memory limit ({memory}) or the system ran out of memory"
+                report.error = (
+                    f"killed (SIGKILL){where}: most likely the memory limit ({memory}) or the system ran out of memory"
+                )
             else:
                 report.error = f"crashed with {name}{where}"
         else:
@@ -375,12 +433,20 @@ def _conclude(report: ExerciseReport, events: list[dict], returncode: int | None
     if report.output.truncated:
         printed = report.output.stdout_bytes + report.output.stderr_bytes
         size = f"{printed / 2**20:.1f} MiB" if printed >= 2**20 else f"{printed / 2**10:.0f} KiB"
-        report.extra_hints.append(f"output truncated: printed {size}; the first {OUTPUT_LIMIT // 2**20} MiB of each stream kept")
+        report.extra_hints.append(
+            f"output truncated: printed {size}; the first {OUTPUT_LIMIT // 2**20} MiB of each stream kept"
+        )
 
 
-def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, time_limit_s: float | None = None,
-             memory_limit_mb: int | None = None, on_event: EventHandler | None = None,
-             on_done: Callable[[ExerciseReport], None] | None = None) -> list[ExerciseReport]:
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    workers: int | None = None,
+    time_limit_s: float | None = None,
+    memory_limit_mb: int | None = None,
+    on_event: EventHandler | None = None,
+    on_done: Callable[[ExerciseReport], None] | None = None,
+) -> list[ExerciseReport]:
     """Run every job, `workers` children at a time (default: one per CPU); reports in job order."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
 

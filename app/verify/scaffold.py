@@ -44,8 +44,12 @@ class Started:
 
     def to_json(self) -> dict:
         return {
-            "id": self.exercise.id, "title": self.exercise.title, "module_id": self.exercise.home_module,
-            "file": str(self.path), "created": self.created, "items": list(self.exercise.items),
+            "id": self.exercise.id,
+            "title": self.exercise.title,
+            "module_id": self.exercise.home_module,
+            "file": str(self.path),
+            "created": self.created,
+            "items": list(self.exercise.items),
             "entry_points": [e.name for e in self.exercise.entry_points],
         }
 
@@ -70,7 +74,10 @@ def _function(entry: EntryPoint, indent: str = "", first: str = "") -> str:
 
 def _class(entry: EntryPoint) -> str:
     init = EntryPoint("__init__", entry.signature, "Set up the parameters and state.")
-    methods = [_function(init, "    ", "super().__init__()" if entry.base else ""), *(_function(m, "    ") for m in entry.methods)]
+    methods = [
+        _function(init, "    ", "super().__init__()" if entry.base else ""),
+        *(_function(m, "    ") for m in entry.methods),
+    ]
     bases = f"({entry.base})" if entry.base else ""
     return f"class {entry.name}{bases}:\n{_docstring(entry.doc, '    ')}\n" + "\n".join(methods)
 
@@ -95,7 +102,9 @@ def _inside_workspace(path: Path) -> None:
     workspace = locations.workspace_dir()
     if not path.resolve().is_relative_to(workspace.resolve()):
         link = next((p for p in (path, *path.parents) if p.is_symlink()), path)
-        raise LearnError(f"{link} is a link out of the workspace ({workspace}); remove it, then run `learn start` again")
+        raise LearnError(
+            f"{link} is a link out of the workspace ({workspace}); remove it, then run `learn start` again"
+        )
 
 
 def _create(path: Path, text: str) -> bool:

@@ -20,8 +20,14 @@ def file_changes(folders: list[Path], stop_event=None) -> Iterator[set[Path]]:
     """Sets of changed .py files under `folders`, debounced (blocks; Ctrl-C raises KeyboardInterrupt)."""
     from watchfiles import watch
 
-    for changes in watch(*folders, debounce=DEBOUNCE_MS, step=100, stop_event=stop_event, raise_interrupt=True,
-                         watch_filter=lambda _change, path: path.endswith(".py")):
+    for changes in watch(
+        *folders,
+        debounce=DEBOUNCE_MS,
+        step=100,
+        stop_event=stop_event,
+        raise_interrupt=True,
+        watch_filter=lambda _change, path: path.endswith(".py"),
+    ):
         yield {Path(path).resolve() for _, path in changes}
 
 

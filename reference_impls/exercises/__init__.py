@@ -43,6 +43,8 @@ def load(module_name: str, exercise_id: str) -> Exercise:
     for exercise in exercises_of(importlib.import_module(module_name)):
         if exercise.id == exercise_id:
             if exercise.source_module != module_name:
-                raise SpecError(f"{module_name} defines '{exercise_id}', which the catalog puts in {exercise.source_module}")
+                raise SpecError(
+                    f"{module_name} defines '{exercise_id}', which the catalog puts in {exercise.source_module}"
+                )
             return exercise
     raise SpecError(f"{module_name} defines no exercise '{exercise_id}' (the catalog says it does)")

@@ -56,5 +56,7 @@ def not_in_place(case, actual, expected):
         return False
 
 
-IN_PLACE_HINT = ("the parameters never changed: update the arrays in place (p -= lr * g, or p[...] = ...), as "
-                 "torch.optim does; the caller holds the same arrays")
+IN_PLACE_HINT = (
+    "the parameters never changed: update the arrays in place (p -= lr * g, or p[...] = ...), as "
+    "torch.optim does; the caller holds the same arrays"
+)

@@ -12,12 +12,16 @@ from reference_impls.exercise import Case
 FLOAT32 = (1e-5, 1e-6)  # (rtol, atol): what float32 arithmetic over a few ops can keep
 
 
-TORCH_FIX = "keep the input's dtype, or upcast with torch.promote_types(x.dtype, torch.float32) so that float64 stays float64"
+TORCH_FIX = (
+    "keep the input's dtype, or upcast with torch.promote_types(x.dtype, torch.float32) so that float64 stays float64"
+)
 
 
 def float32_hint(what: str, fix: str = TORCH_FIX) -> str:
-    return (f"computed in float32: on float64 input your {what} agrees with the reference only to float32 precision "
-            f"(~1e-7 relative, not float64's 1e-16); {fix}")
+    return (
+        f"computed in float32: on float64 input your {what} agrees with the reference only to float32 precision "
+        f"(~1e-7 relative, not float64's 1e-16); {fix}"
+    )
 
 
 def _floats(value):

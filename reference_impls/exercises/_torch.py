@@ -34,8 +34,10 @@ def build(impl, cls_name, init_kwargs, params, dtype):
         raise AttributeError(f"your file defines no `{cls_name}`")
     module = cls(**init_kwargs)
     if not isinstance(module, torch.nn.Module):
-        raise TypeError(f"`{cls_name}` must subclass torch.nn.Module: write `class {cls_name}(nn.Module):` and call "
-                        "super().__init__() first in __init__")
+        raise TypeError(
+            f"`{cls_name}` must subclass torch.nn.Module: write `class {cls_name}(nn.Module):` and call "
+            "super().__init__() first in __init__"
+        )
     load_params(module, params, getattr(torch, dtype))
     return module
 
@@ -48,8 +50,10 @@ def load_params(module, params, dtype):
     own = dict(module.named_parameters())
     missing, unexpected = sorted(set(params) - set(own)), sorted(set(own) - set(params))
     if missing or unexpected:
-        raise ValueError(f"the parameter names differ from the task's: missing {missing}, unexpected {unexpected} "
-                         f"(your module has {sorted(own)})")
+        raise ValueError(
+            f"the parameter names differ from the task's: missing {missing}, unexpected {unexpected} "
+            f"(your module has {sorted(own)})"
+        )
     with torch.no_grad():
         for name, p in own.items():
             value = torch.from_numpy(params[name].copy())
@@ -71,7 +75,9 @@ def random_params(module, seed, scale=0.3, dtype="float32"):
 
 def not_a_module(case, actual, expected):
     """The learner's class is not an nn.Module (a probe's `when`)."""
-    return getattr(actual, "type", None) == "TypeError" and "must subclass torch.nn.Module" in getattr(actual, "message", "")
+    return getattr(actual, "type", None) == "TypeError" and "must subclass torch.nn.Module" in getattr(
+        actual, "message", ""
+    )
 
 
 def names_differ(case, actual, expected):

@@ -25,8 +25,10 @@ from reference_impls.exercises._torch import case  # noqa: F401 - a Case of keyw
 PREAMBLE = "import torch\nimport triton\nimport triton.language as tl\n"
 
 NO_LAUNCH = "launched no @triton.jit kernel of your file"
-NOT_LAUNCHED_HINT = ("write the kernel and launch it from the launcher: kernel[grid](...); the launcher "
-                     "itself only allocates the output and computes the grid (torch ops alone do not count)")
+NOT_LAUNCHED_HINT = (
+    "write the kernel and launch it from the launcher: kernel[grid](...); the launcher "
+    "itself only allocates the output and computes the grid (torch ops alone do not count)"
+)
 
 
 class NoKernelLaunched(RuntimeError):
@@ -68,8 +70,10 @@ def from_device(value, dev: str):
 
     if isinstance(value, torch.Tensor):
         if value.device.type != dev:
-            raise ValueError(f"returned a tensor on {value.device}; the inputs are on {dev}: allocate the output "
-                             "on the inputs' device (torch.empty_like(x), or device=x.device)")
+            raise ValueError(
+                f"returned a tensor on {value.device}; the inputs are on {dev}: allocate the output "
+                "on the inputs' device (torch.empty_like(x), or device=x.device)"
+            )
         return value.detach().cpu().numpy().copy()
     if isinstance(value, tuple | list):
         return type(value)(from_device(v, dev) for v in value)
@@ -142,7 +146,7 @@ def kernel_call(entry: str, launches: bool = True):
         fn = getattr(impl, entry)
         with watched_launches() as launched:
             try:
-                out = fn(*tensors[: len(args)], **dict(zip(names, tensors[len(args):], strict=True)))
+                out = fn(*tensors[: len(args)], **dict(zip(names, tensors[len(args) :], strict=True)))
                 if dev == "cuda":
                     torch.cuda.synchronize()  # a kernel's fault surfaces here, in this case
             except Exception as exc:  # noqa: BLE001 - re-raised, unwrapped

@@ -51,13 +51,19 @@ def _adam_class(bias_correction=True, eps_inside=False, decoupled=False, default
 
 
 ADAM_ENTRY = EntryPoint(
-    "Adam", "(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)",
+    "Adam",
+    "(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)",
     "Adam over a list of float arrays (updated in place by step()); weight_decay is an L2 term added to the gradient.",
-    kind="class", methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),))
+    kind="class",
+    methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),),
+)
 ADAMW_ENTRY = EntryPoint(
-    "AdamW", "(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)",
+    "AdamW",
+    "(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)",
     "AdamW: Adam with decoupled weight decay p *= 1 - lr * weight_decay before the Adam step.",
-    kind="class", methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),))
+    kind="class",
+    methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),),
+)
 
 
 EXERCISE = Exercise.of(
@@ -77,18 +83,44 @@ eps -> 0 (the large_eps case, eps = 0.5, shows the difference). Checked over 20 
 PyTorch's trajectory.""",
     entry_points=(ADAM_ENTRY, ADAMW_ENTRY),
     checks=(
-        Check("adam", "Adam", cases(ADAM, 10200), call=trajectory("Adam"), tolerance=LOOSE,
-              description="20 steps, float32/64: default betas, betas (0.8, 0.9), L2 weight decay, eps 0.5"),
-        Check("adamw", "AdamW", cases(ADAMW, 10300), call=trajectory("AdamW"), tolerance=LOOSE,
-              description="20 steps, float32/64: default decay 0.01, decay 0.5, betas (0.5, 0.6)"),
+        Check(
+            "adam",
+            "Adam",
+            cases(ADAM, 10200),
+            call=trajectory("Adam"),
+            tolerance=LOOSE,
+            description="20 steps, float32/64: default betas, betas (0.8, 0.9), L2 weight decay, eps 0.5",
+        ),
+        Check(
+            "adamw",
+            "AdamW",
+            cases(ADAMW, 10300),
+            call=trajectory("AdamW"),
+            tolerance=LOOSE,
+            description="20 steps, float32/64: default decay 0.01, decay 0.5, betas (0.5, 0.6)",
+        ),
     ),
     probes=(
-        Probe("bias correction missing: divide m by 1 - beta1^t and v by 1 - beta2^t (t counts steps from 1)",
-              impl={"Adam": _adam_class(bias_correction=False), "AdamW": _adam_class(bias_correction=False, decoupled=True, default_wd=0.01)}),
-        Probe("eps inside the square root: PyTorch divides by sqrt(v_hat) + eps",
-              impl={"Adam": _adam_class(eps_inside=True), "AdamW": _adam_class(eps_inside=True, decoupled=True, default_wd=0.01)}),
-        Probe("AdamW's weight decay is decoupled: p *= 1 - lr * weight_decay, not weight_decay * p added to the gradient "
-              "(that is Adam's L2)", impl="wrong/adam/adamw_as_l2.py", checks=("adamw",)),
+        Probe(
+            "bias correction missing: divide m by 1 - beta1^t and v by 1 - beta2^t (t counts steps from 1)",
+            impl={
+                "Adam": _adam_class(bias_correction=False),
+                "AdamW": _adam_class(bias_correction=False, decoupled=True, default_wd=0.01),
+            },
+        ),
+        Probe(
+            "eps inside the square root: PyTorch divides by sqrt(v_hat) + eps",
+            impl={
+                "Adam": _adam_class(eps_inside=True),
+                "AdamW": _adam_class(eps_inside=True, decoupled=True, default_wd=0.01),
+            },
+        ),
+        Probe(
+            "AdamW's weight decay is decoupled: p *= 1 - lr * weight_decay, not weight_decay * p added to the gradient "
+            "(that is Adam's L2)",
+            impl="wrong/adam/adamw_as_l2.py",
+            checks=("adamw",),
+        ),
         Probe(IN_PLACE_HINT, when=not_in_place),
     ),
 )

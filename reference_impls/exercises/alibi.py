@@ -11,8 +11,11 @@ def slope_cases():
     for n in (8, 4, 1, 2):
         yield case(f"{n}_heads", n_heads=n, note="a power of 2: 2^(-8/n), 2^(-16/n), ..." if n == 8 else "")
     for n in (12, 6, 5, 24):
-        yield case(f"{n}_heads", n_heads=n, note="not a power of 2: the closest smaller power's slopes, then every other "
-                                                  "slope of twice that power")
+        yield case(
+            f"{n}_heads",
+            n_heads=n,
+            note="not a power of 2: the closest smaller power's slopes, then every other slope of twice that power",
+        )
 
 
 def bias_cases():
@@ -29,7 +32,14 @@ def attention_cases():
             s = 44000 + 2 * n + (dtype == "float64")
             rng = seeded(s)
             q, k, v = (randn(rng, (B, H, T, E), dtype, 2.0 if i < 2 else 1.0) for i in range(3))
-            yield case(f"{H}_heads", s, q=q, k=k, v=v, note="causal, no position embeddings: the bias is the only position signal")
+            yield case(
+                f"{H}_heads",
+                s,
+                q=q,
+                k=k,
+                v=v,
+                note="causal, no position embeddings: the bias is the only position signal",
+            )
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -82,10 +92,11 @@ def _symmetric(n_heads, T, dtype=None):
     return -(alibi_bias(n_heads, T) if dtype is None else alibi_bias(n_heads, T, dtype)).abs()
 
 
-EXERCISE = scoped(Exercise.of(
-    info("alibi"),
-    preamble=PREAMBLE,
-    task="""ALiBi (Press et al. 2022, "Train Short, Test Long"): no position embeddings; each head h adds
+EXERCISE = scoped(
+    Exercise.of(
+        info("alibi"),
+        preamble=PREAMBLE,
+        task="""ALiBi (Press et al. 2022, "Train Short, Test Long"): no position embeddings; each head h adds
 m_h * (j - i) to the score of query i for key j (0 on the diagonal, -m_h per step back).
 
 1. alibi_slopes(n_heads): (n_heads,) float64. For n a power of 2: the geometric sequence that
@@ -97,28 +108,59 @@ m_h * (j - i) to the score of query i for key j (0 on the diagonal, -m_h per ste
 3. alibi_attention(q, k, v): q, k, v (B, n_heads, T, E) -> (B, n_heads, T, E): causal attention,
    softmax(q k^T / sqrt(E) + bias + causal -inf) v.
 The paper's implementation adds m * j instead of m * (j - i): why does the softmax not notice?""",
-    entry_points=(
-        EntryPoint("alibi_slopes", "(n_heads)", "(n_heads,) torch.float64 slopes m_h."),
-        EntryPoint("alibi_bias", "(n_heads, T, dtype=torch.float32)", "(n_heads, T, T): m_h * (j - i)."),
-        EntryPoint("alibi_attention", "(q, k, v)", "q, k, v (B, n_heads, T, E) -> (B, n_heads, T, E), causal."),
-    ),
-    checks=(
-        Check("slopes", "alibi_slopes", slope_cases, call=fn_call("alibi_slopes"), tolerance={"float64": (1e-12, 0.0)},
-              description="1, 2, 4, 8 heads; 5, 6, 12, 24 heads (not powers of 2)"),
-        Check("bias", "alibi_bias", bias_cases, call=fn_call("alibi_bias"), description="4 heads T 5, 6 heads float64, T 1"),
-        Check("attention", "alibi_attention", attention_cases, call=fn_call("alibi_attention"),
-              description="8 heads float32/64, 12 heads, 3 heads; causal"),
-    ),
-    probes=(
-        Probe("slopes 2^(-8 i / n) for every n: right for powers of 2 only; for other n the paper's code takes the "
-              "closest smaller power of 2, then every other slope of twice that power", impl=_with_slopes(_slopes_naive)),
-        Probe("the slope sequence starts at 2^(-8/n), not at 1: m_1 = 2^(-8/n), m_h = m_1^h",
-              impl=_with_slopes(_slopes_from_one)),
-        Probe("the bias has the wrong sign: keys further back must get MORE negative scores, m * (j - i) with j < i",
-              impl={"alibi_bias": _sign_flipped}),
-        Probe("a symmetric -m |i - j| bias: the same under a causal mask, but alibi_bias is m * (j - i) everywhere "
-              "(positive above the diagonal)", impl={"alibi_bias": _symmetric}),
-        Probe("the causal mask is missing: ALiBi as in the paper is a decoder's, keys j > i get -inf",
-              impl="wrong/alibi/no_causal_mask.py", checks=("attention",)),
-    ),
-))
+        entry_points=(
+            EntryPoint("alibi_slopes", "(n_heads)", "(n_heads,) torch.float64 slopes m_h."),
+            EntryPoint("alibi_bias", "(n_heads, T, dtype=torch.float32)", "(n_heads, T, T): m_h * (j - i)."),
+            EntryPoint("alibi_attention", "(q, k, v)", "q, k, v (B, n_heads, T, E) -> (B, n_heads, T, E), causal."),
+        ),
+        checks=(
+            Check(
+                "slopes",
+                "alibi_slopes",
+                slope_cases,
+                call=fn_call("alibi_slopes"),
+                tolerance={"float64": (1e-12, 0.0)},
+                description="1, 2, 4, 8 heads; 5, 6, 12, 24 heads (not powers of 2)",
+            ),
+            Check(
+                "bias",
+                "alibi_bias",
+                bias_cases,
+                call=fn_call("alibi_bias"),
+                description="4 heads T 5, 6 heads float64, T 1",
+            ),
+            Check(
+                "attention",
+                "alibi_attention",
+                attention_cases,
+                call=fn_call("alibi_attention"),
+                description="8 heads float32/64, 12 heads, 3 heads; causal",
+            ),
+        ),
+        probes=(
+            Probe(
+                "slopes 2^(-8 i / n) for every n: right for powers of 2 only; for other n the paper's code takes the "
+                "closest smaller power of 2, then every other slope of twice that power",
+                impl=_with_slopes(_slopes_naive),
+            ),
+            Probe(
+                "the slope sequence starts at 2^(-8/n), not at 1: m_1 = 2^(-8/n), m_h = m_1^h",
+                impl=_with_slopes(_slopes_from_one),
+            ),
+            Probe(
+                "the bias has the wrong sign: keys further back must get MORE negative scores, m * (j - i) with j < i",
+                impl={"alibi_bias": _sign_flipped},
+            ),
+            Probe(
+                "a symmetric -m |i - j| bias: the same under a causal mask, but alibi_bias is m * (j - i) everywhere "
+                "(positive above the diagonal)",
+                impl={"alibi_bias": _symmetric},
+            ),
+            Probe(
+                "the causal mask is missing: ALiBi as in the paper is a decoder's, keys j > i get -inf",
+                impl="wrong/alibi/no_causal_mask.py",
+                checks=("attention",),
+            ),
+        ),
+    )
+)

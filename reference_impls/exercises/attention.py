@@ -9,7 +9,11 @@ PREAMBLE = "import math\n\nimport torch\n"
 
 
 def _qkv(rng, B, H, L, S, E, dtype, scale=1.0):
-    return {"q": randn(rng, (B, H, L, E), dtype, scale), "k": randn(rng, (B, H, S, E), dtype, scale), "v": randn(rng, (B, H, S, E), dtype)}
+    return {
+        "q": randn(rng, (B, H, L, E), dtype, scale),
+        "k": randn(rng, (B, H, S, E), dtype, scale),
+        "v": randn(rng, (B, H, S, E), dtype),
+    }
 
 
 def _pad(lengths, S):
@@ -23,34 +27,74 @@ def sdpa_cases():
     for n, (B, H, L, S, E) in enumerate([(2, 3, 5, 5, 8), (1, 1, 1, 6, 4), (2, 2, 4, 7, 16)]):
         for dtype in ("float32", "float64"):
             s = seed + 2 * n + (dtype == "float64")
-            yield case("no_mask" if L == S else "cross_lengths", s, **_qkv(seeded(s), B, H, L, S, E, dtype),
-                       note="L != S: queries and keys of different lengths" if L != S else "")
+            yield case(
+                "no_mask" if L == S else "cross_lengths",
+                s,
+                **_qkv(seeded(s), B, H, L, S, E, dtype),
+                note="L != S: queries and keys of different lengths" if L != S else "",
+            )
     for dtype in ("float32", "float64"):
         s = seed + 10 + (dtype == "float64")
-        yield case("causal", s, **_qkv(seeded(s), 2, 2, 6, 6, 8, dtype), is_causal=True,
-                   note="is_causal: query i sees keys 0..i (row 0 sees only itself)")
+        yield case(
+            "causal",
+            s,
+            **_qkv(seeded(s), 2, 2, 6, 6, 8, dtype),
+            is_causal=True,
+            note="is_causal: query i sees keys 0..i (row 0 sees only itself)",
+        )
     # L != S: the alignment matters. Top-left (F.sdpa's is_causal): query i sees keys 0..i. Bottom-right
     # (a KV cache's) would let query 0 of 3 see 4 of 6 keys, and leave query 0 of 5 no key at all over 3.
     for n, (L, S, dtype) in enumerate([(3, 6, "float32"), (5, 3, "float64")]):
         s = seed + 12 + n
-        yield case(f"causal_L{L}_S{S}", s, **_qkv(seeded(s), 2, 2, L, S, 8, dtype), is_causal=True,
-                   note=f"L = {L} queries, S = {S} keys: the causal mask is aligned top-left, query i sees keys 0..i")
+        yield case(
+            f"causal_L{L}_S{S}",
+            s,
+            **_qkv(seeded(s), 2, 2, L, S, 8, dtype),
+            is_causal=True,
+            note=f"L = {L} queries, S = {S} keys: the causal mask is aligned top-left, query i sees keys 0..i",
+        )
     s = seed + 20
-    yield case("padding", s, **_qkv(seeded(s), 3, 2, 5, 5, 4, "float32"), attn_mask=_pad([5, 3, 1], 5),
-               note="boolean mask (B, 1, 1, S), True = a real key that may be attended; False = padding")
+    yield case(
+        "padding",
+        s,
+        **_qkv(seeded(s), 3, 2, 5, 5, 4, "float32"),
+        attn_mask=_pad([5, 3, 1], 5),
+        note="boolean mask (B, 1, 1, S), True = a real key that may be attended; False = padding",
+    )
     s = seed + 21
-    yield case("causal_and_padding", s, **_qkv(seeded(s), 2, 2, 6, 6, 4, "float64"), attn_mask=_pad([6, 4], 6),
-               is_causal=True, note="both: a key must be real AND not in the future")
+    yield case(
+        "causal_and_padding",
+        s,
+        **_qkv(seeded(s), 2, 2, 6, 6, 4, "float64"),
+        attn_mask=_pad([6, 4], 6),
+        is_causal=True,
+        note="both: a key must be real AND not in the future",
+    )
     s = seed + 22
     rng = seeded(s)
-    yield case("float_mask", s, **_qkv(rng, 2, 2, 4, 4, 8, "float32"), attn_mask=randn(rng, (2, 4, 4), "float32", 2.0),
-               note="a float mask is ADDED to the scores (a bias, as ALiBi's)")
+    yield case(
+        "float_mask",
+        s,
+        **_qkv(rng, 2, 2, 4, 4, 8, "float32"),
+        attn_mask=randn(rng, (2, 4, 4), "float32", 2.0),
+        note="a float mask is ADDED to the scores (a bias, as ALiBi's)",
+    )
     s = seed + 23
-    yield case("explicit_scale", s, **_qkv(seeded(s), 1, 2, 3, 5, 8, "float64"), scale=0.1,
-               note="scale given: use it instead of 1 / sqrt(E)")
+    yield case(
+        "explicit_scale",
+        s,
+        **_qkv(seeded(s), 1, 2, 3, 5, 8, "float64"),
+        scale=0.1,
+        note="scale given: use it instead of 1 / sqrt(E)",
+    )
     s = seed + 24
-    yield case("large_scores", s, **_qkv(seeded(s), 1, 2, 4, 4, 8, "float32", scale=20.0), is_causal=True,
-               note="scores in the hundreds: exp overflows unless the softmax subtracts the row max")
+    yield case(
+        "large_scores",
+        s,
+        **_qkv(seeded(s), 1, 2, 4, 4, 8, "float32", scale=20.0),
+        is_causal=True,
+        note="scores in the hundreds: exp overflows unless the softmax subtracts the row max",
+    )
 
 
 def weights_cases():
@@ -74,14 +118,20 @@ def padding_cases():
 # -- known mistakes -----------------------------------------------------------------------------------
 
 
-def _weights(transform=None, fill=float("-inf"), inverted=False, scale_by=None, causal_diag=0, ignore_causal_with_mask=False):
+def _weights(
+    transform=None, fill=float("-inf"), inverted=False, scale_by=None, causal_diag=0, ignore_causal_with_mask=False
+):
     def weights(q, k, attn_mask=None, is_causal=False, scale=None):
         import math
 
         import torch
 
         E = q.size(-1)
-        s = scale if scale is not None else (1.0 / (E if scale_by == "E" else math.sqrt(E)) if scale_by != "none" else 1.0)
+        s = (
+            scale
+            if scale is not None
+            else (1.0 / (E if scale_by == "E" else math.sqrt(E)) if scale_by != "none" else 1.0)
+        )
         scores = (q @ k.transpose(-2, -1)) * s
         L, S = scores.shape[-2:]
         if is_causal and not (ignore_causal_with_mask and attn_mask is not None):
@@ -106,8 +156,12 @@ def _weights(transform=None, fill=float("-inf"), inverted=False, scale_by=None, 
 
 def _probe(**kwargs):
     w = _weights(**kwargs)
-    return {"attention_weights": w,
-            "scaled_dot_product_attention": lambda q, k, v, attn_mask=None, is_causal=False, scale=None: w(q, k, attn_mask, is_causal, scale) @ v}
+    return {
+        "attention_weights": w,
+        "scaled_dot_product_attention": lambda q, k, v, attn_mask=None, is_causal=False, scale=None: (
+            w(q, k, attn_mask, is_causal, scale) @ v
+        ),
+    }
 
 
 def _causal_wrong_diagonal(T):
@@ -122,10 +176,11 @@ def _causal_upper(T):
     return torch.ones(T, T, dtype=torch.bool).triu()
 
 
-EXERCISE = scoped(Exercise.of(
-    info("attention"),
-    preamble=PREAMBLE,
-    task="""Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k) + M) V   (Vaswani et al. 2017, Eq. 1), in
+EXERCISE = scoped(
+    Exercise.of(
+        info("attention"),
+        preamble=PREAMBLE,
+        task="""Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k) + M) V   (Vaswani et al. 2017, Eq. 1), in
 PyTorch, with F.scaled_dot_product_attention's conventions (it is the oracle; do not call it).
 
 1. causal_mask(T): (T, T) bool, True on and below the diagonal (torch.tril).
@@ -141,41 +196,95 @@ PyTorch, with F.scaled_dot_product_attention's conventions (it is the oracle; do
 Mask BEFORE the softmax so that each row still sums to 1. Compare: causal (decoder) vs
 bidirectional (encoder) masks on the same input; plot attention_weights as a heat map.
 Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); float32 and float64 in, same dtype out.""",
-    entry_points=(
-        EntryPoint("causal_mask", "(T, device=None)", "(T, T) torch.bool, True where key j <= query i."),
-        EntryPoint("padding_mask", "(lengths, S)", "lengths (B,) int64 -> (B, S) torch.bool, True for real tokens."),
-        EntryPoint("attention_weights", "(q, k, attn_mask=None, is_causal=False, scale=None)",
-                   "q (..., L, E), k (..., S, E) -> (..., L, S): each row a distribution over the keys."),
-        EntryPoint("scaled_dot_product_attention", "(q, k, v, attn_mask=None, is_causal=False, scale=None)",
-                   "q (..., L, E), k (..., S, E), v (..., S, Ev) -> (..., L, Ev)."),
-    ),
-    checks=(
-        Check("causal_mask", "causal_mask", mask_cases, call=fn_call("causal_mask"), description="T = 5 and 1"),
-        Check("padding_mask", "padding_mask", padding_cases, call=fn_call("padding_mask"), description="lengths 4, 2, 0, 6 of S = 6"),
-        Check("weights", "attention_weights", weights_cases, call=fn_call("attention_weights"),
-              description="the cases below, without v"),
-        Check("attention", "scaled_dot_product_attention", sdpa_cases, call=fn_call("scaled_dot_product_attention"),
-              description="float32/64; L != S; causal, also with L != S (top-left); padding (B, 1, 1, S); causal + padding; float mask; scale; scores in the hundreds"),
-    ),
-    probes=(
-        Probe(float32_hint("attention"), when=computed_in_float32, checks=("weights", "attention")),
-        Probe("masked AFTER the softmax: zeroing weights leaves rows that no longer sum to 1; put -inf in the scores "
-              "before the softmax (masked_fill(~mask, float('-inf')))", impl=_probe(transform="after")),
-        Probe("the boolean mask is inverted: in F.scaled_dot_product_attention True means 'may attend' (nn.MultiheadAttention's "
-              "key_padding_mask is the opposite, True = ignore)", impl="wrong/attention/inverted_mask.py"),
-        Probe("masked with 0 instead of -inf: a score of 0 still gets weight exp(0); use float('-inf')",
-              impl=_probe(fill=0.0)),
-        Probe("scaled by 1/E instead of 1/sqrt(E) (d_k is the query/key size, E = q.size(-1))", impl=_probe(scale_by="E")),
-        Probe("no scaling: divide the scores by sqrt(E) (q.size(-1)) unless `scale` is given", impl=_probe(scale_by="none")),
-        Probe("the causal mask hides the diagonal too (tril(-1)): query i must see key i itself", impl=_probe(causal_diag=-1)),
-        Probe("the causal mask is aligned bottom-right (tril(S - L), a KV cache's convention): here it is top-left, "
-              "as F.scaled_dot_product_attention's, query i sees keys 0..i (torch.ones(L, S).tril())",
-              impl="wrong/attention/causal_bottom_right.py", checks=("weights", "attention")),
-        Probe("is_causal ignored when attn_mask is given: apply both (a key must be real AND not in the future)",
-              impl=_probe(ignore_causal_with_mask=True)),
-        Probe("causal_mask: True must be ON and BELOW the diagonal (torch.tril), query i sees keys 0..i",
-              impl={"causal_mask": lambda T, device=None: _causal_wrong_diagonal(T)}),
-        Probe("causal_mask is upper-triangular: that lets each query see the future; use torch.tril",
-              impl={"causal_mask": lambda T, device=None: _causal_upper(T)}),
-    ),
-))
+        entry_points=(
+            EntryPoint("causal_mask", "(T, device=None)", "(T, T) torch.bool, True where key j <= query i."),
+            EntryPoint(
+                "padding_mask", "(lengths, S)", "lengths (B,) int64 -> (B, S) torch.bool, True for real tokens."
+            ),
+            EntryPoint(
+                "attention_weights",
+                "(q, k, attn_mask=None, is_causal=False, scale=None)",
+                "q (..., L, E), k (..., S, E) -> (..., L, S): each row a distribution over the keys.",
+            ),
+            EntryPoint(
+                "scaled_dot_product_attention",
+                "(q, k, v, attn_mask=None, is_causal=False, scale=None)",
+                "q (..., L, E), k (..., S, E), v (..., S, Ev) -> (..., L, Ev).",
+            ),
+        ),
+        checks=(
+            Check("causal_mask", "causal_mask", mask_cases, call=fn_call("causal_mask"), description="T = 5 and 1"),
+            Check(
+                "padding_mask",
+                "padding_mask",
+                padding_cases,
+                call=fn_call("padding_mask"),
+                description="lengths 4, 2, 0, 6 of S = 6",
+            ),
+            Check(
+                "weights",
+                "attention_weights",
+                weights_cases,
+                call=fn_call("attention_weights"),
+                description="the cases below, without v",
+            ),
+            Check(
+                "attention",
+                "scaled_dot_product_attention",
+                sdpa_cases,
+                call=fn_call("scaled_dot_product_attention"),
+                description=(
+                    "float32/64; L != S; causal, also with L != S (top-left); padding (B, 1, 1, S); "
+                    "causal + padding; float mask; scale; scores in the hundreds"
+                ),
+            ),
+        ),
+        probes=(
+            Probe(float32_hint("attention"), when=computed_in_float32, checks=("weights", "attention")),
+            Probe(
+                "masked AFTER the softmax: zeroing weights leaves rows that no longer sum to 1; put -inf in the scores "
+                "before the softmax (masked_fill(~mask, float('-inf')))",
+                impl=_probe(transform="after"),
+            ),
+            Probe(
+                "the boolean mask is inverted: in F.scaled_dot_product_attention True means 'may attend' (nn.MultiheadAttention's "
+                "key_padding_mask is the opposite, True = ignore)",
+                impl="wrong/attention/inverted_mask.py",
+            ),
+            Probe(
+                "masked with 0 instead of -inf: a score of 0 still gets weight exp(0); use float('-inf')",
+                impl=_probe(fill=0.0),
+            ),
+            Probe(
+                "scaled by 1/E instead of 1/sqrt(E) (d_k is the query/key size, E = q.size(-1))",
+                impl=_probe(scale_by="E"),
+            ),
+            Probe(
+                "no scaling: divide the scores by sqrt(E) (q.size(-1)) unless `scale` is given",
+                impl=_probe(scale_by="none"),
+            ),
+            Probe(
+                "the causal mask hides the diagonal too (tril(-1)): query i must see key i itself",
+                impl=_probe(causal_diag=-1),
+            ),
+            Probe(
+                "the causal mask is aligned bottom-right (tril(S - L), a KV cache's convention): here it is top-left, "
+                "as F.scaled_dot_product_attention's, query i sees keys 0..i (torch.ones(L, S).tril())",
+                impl="wrong/attention/causal_bottom_right.py",
+                checks=("weights", "attention"),
+            ),
+            Probe(
+                "is_causal ignored when attn_mask is given: apply both (a key must be real AND not in the future)",
+                impl=_probe(ignore_causal_with_mask=True),
+            ),
+            Probe(
+                "causal_mask: True must be ON and BELOW the diagonal (torch.tril), query i sees keys 0..i",
+                impl={"causal_mask": lambda T, device=None: _causal_wrong_diagonal(T)},
+            ),
+            Probe(
+                "causal_mask is upper-triangular: that lets each query see the future; use torch.tril",
+                impl={"causal_mask": lambda T, device=None: _causal_upper(T)},
+            ),
+        ),
+    )
+)

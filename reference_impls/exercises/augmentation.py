@@ -22,33 +22,62 @@ def _images(seed, shapes=SHAPES):
 
 
 def flip_cases():
-    for s, shape, dtype, img in _images(21000):
-        yield Case(f"{shape[0]}x{shape[1]}x{shape[2]}", (img,), seed=s,
-                   note="non-square: H and W are easy to mix up" if shape[0] != shape[1] else "")
+    for s, shape, _dtype, img in _images(21000):
+        yield Case(
+            f"{shape[0]}x{shape[1]}x{shape[2]}",
+            (img,),
+            seed=s,
+            note="non-square: H and W are easy to mix up" if shape[0] != shape[1] else "",
+        )
 
 
 def rotate_cases():
     for k in (1, 2, 3, -1, 5, 0):
-        yield Case(f"k{k}", (_image(21100 + k % 7),), {"k": k}, seed=21100 + k % 7,
-                   note={1: "one quarter turn COUNTER-clockwise: the top-right corner moves to the top-left",
-                         -1: "k = -1: one turn clockwise", 5: "k = 5 is k = 1"}.get(k, ""))
+        yield Case(
+            f"k{k}",
+            (_image(21100 + k % 7),),
+            {"k": k},
+            seed=21100 + k % 7,
+            note={
+                1: "one quarter turn COUNTER-clockwise: the top-right corner moves to the top-left",
+                -1: "k = -1: one turn clockwise",
+                5: "k = 5 is k = 1",
+            }.get(k, ""),
+        )
 
 
 def crop_cases():
     img = _image(21200, (8, 8, 3), "float32")
     for top, left in [(4, 4), (0, 0), (8, 8), (1, 6)]:
-        yield Case(f"top{top}_left{left}", (img, 4, top, left, (8, 8)), seed=21200,
-                   note={(4, 4): "top = left = padding: the original image",
-                         (0, 0): "the top-left window: 4 rows and columns of zero padding"}.get((top, left), ""))
-    yield Case("smaller_crop_non_square", (_image(21201, (6, 9, 3)), 2, 3, 1, (4, 5)), seed=21201,
-               note="(top, left) are coordinates in the PADDED image")
+        yield Case(
+            f"top{top}_left{left}",
+            (img, 4, top, left, (8, 8)),
+            seed=21200,
+            note={
+                (4, 4): "top = left = padding: the original image",
+                (0, 0): "the top-left window: 4 rows and columns of zero padding",
+            }.get((top, left), ""),
+        )
+    yield Case(
+        "smaller_crop_non_square",
+        (_image(21201, (6, 9, 3)), 2, 3, 1, (4, 5)),
+        seed=21201,
+        note="(top, left) are coordinates in the PADDED image",
+    )
 
 
 def translate_cases():
     for j, (dy, dx, fill) in enumerate([(2, -1, 0.0), (-3, 4, 0.5), (0, 0, 0.0), (9, 0, 0.25), (1, 1, 0.0)]):
         shape = (6, 5, 3) if j != 4 else (4, 4, 1)
-        yield Case(f"dy{dy}_dx{dx}", (_image(21300 + j, shape),), {"dy": dy, "dx": dx, "fill": fill}, seed=21300 + j,
-                   note={3: "shifted past the edge: every pixel is fill"}.get(j, "nothing wraps around: vacated pixels get `fill`"))
+        yield Case(
+            f"dy{dy}_dx{dx}",
+            (_image(21300 + j, shape),),
+            {"dy": dy, "dx": dx, "fill": fill},
+            seed=21300 + j,
+            note={3: "shifted past the edge: every pixel is fill"}.get(
+                j, "nothing wraps around: vacated pixels get `fill`"
+            ),
+        )
 
 
 def colour_cases(zero_target=False):
@@ -58,15 +87,27 @@ def colour_cases(zero_target=False):
         for j, factor in enumerate((0.0, 0.4, 1.0, 1.8)):
             for k, dtype in enumerate(("float32", "float64")):
                 s = 21400 + 2 * j + k
-                yield Case(f"factor{factor}", (_image(s, (6, 5, 3), dtype), factor), seed=s, zero_ok=zero_target and factor == 0,
-                           note={0.0: "factor 0: the blend target itself", 1.8: "factor 1.8: values past 1 are clipped"}.get(factor, ""))
+                yield Case(
+                    f"factor{factor}",
+                    (_image(s, (6, 5, 3), dtype), factor),
+                    seed=s,
+                    zero_ok=zero_target and factor == 0,
+                    note={0.0: "factor 0: the blend target itself", 1.8: "factor 1.8: values past 1 are clipped"}.get(
+                        factor, ""
+                    ),
+                )
 
     return cases
 
 
 def normalize_cases():
-    for s, shape, dtype, img in _images(21500, [(4, 4, 3), (3, 5, 3)]):
-        yield Case(f"cifar_stats_{dtype}", (img, CIFAR_MEAN, CIFAR_STD), seed=s, note="per-channel mean and std (the last axis)")
+    for s, _shape, dtype, img in _images(21500, [(4, 4, 3), (3, 5, 3)]):
+        yield Case(
+            f"cifar_stats_{dtype}",
+            (img, CIFAR_MEAN, CIFAR_STD),
+            seed=s,
+            note="per-channel mean and std (the last axis)",
+        )
 
 
 def _with_rng(entry):
@@ -78,16 +119,26 @@ def _with_rng(entry):
 
 def crop_flip_cases():
     for seed in range(21600, 21606):
-        yield Case(f"seed{seed}", (_image(seed, (8, 8, 3), "float32"), seed), {"padding": 4}, seed=seed,
-                   note="draw top, then left, then flip (rng.random() < 0.5), in that order")
+        yield Case(
+            f"seed{seed}",
+            (_image(seed, (8, 8, 3), "float32"), seed),
+            {"padding": 4},
+            seed=seed,
+            note="draw top, then left, then flip (rng.random() < 0.5), in that order",
+        )
     yield Case("padding2_non_square", (_image(21610, (5, 7, 3)), 21610), {"padding": 2}, seed=21610)
 
 
 def jitter_cases():
     for j, (b, c, s) in enumerate([(0.4, 0.4, 0.4), (0.8, 0.0, 0.0), (0.0, 0.5, 1.5), (0.2, 0.3, 0.0)]):
         seed = 21700 + j
-        yield Case(f"b{b}_c{c}_s{s}", (_image(seed, (6, 6, 3)), seed), {"brightness": b, "contrast": c, "saturation": s},
-                   seed=seed, note="three draws every time, even for a strength of 0 (uniform(1, 1) = 1)")
+        yield Case(
+            f"b{b}_c{c}_s{s}",
+            (_image(seed, (6, 6, 3)), seed),
+            {"brightness": b, "contrast": c, "saturation": s},
+            seed=seed,
+            note="three draws every time, even for a strength of 0 (uniform(1, 1) = 1)",
+        )
 
 
 # -- known mistakes ----------------------------------------------------------------------------------------
@@ -162,43 +213,99 @@ Seeded pipelines (rng = np.random.default_rng(seed); draw exactly in this order)
         EntryPoint("adjust_contrast", "(img, factor)", "Blend with the image's mean gray level, clipped."),
         EntryPoint("adjust_saturation", "(img, factor)", "Blend with the per-pixel gray image, clipped."),
         EntryPoint("normalize", "(img, mean, std)", "(img - mean) / std per channel."),
-        EntryPoint("random_crop_flip", "(img, rng, padding=4)", "A random padded crop (input's size), flipped with probability 0.5."),
-        EntryPoint("color_jitter", "(img, rng, brightness=0.0, contrast=0.0, saturation=0.0)",
-                   "Brightness, contrast and saturation by random factors."),
+        EntryPoint(
+            "random_crop_flip",
+            "(img, rng, padding=4)",
+            "A random padded crop (input's size), flipped with probability 0.5.",
+        ),
+        EntryPoint(
+            "color_jitter",
+            "(img, rng, brightness=0.0, contrast=0.0, saturation=0.0)",
+            "Brightness, contrast and saturation by random factors.",
+        ),
     ),
     checks=(
         Check("hflip", "hflip", flip_cases, description="8x8x3, 5x7x3, 4x6x1; float32/64"),
         Check("vflip", "vflip", flip_cases, description="the same images"),
         Check("rotate90", "rotate90", rotate_cases, description="k 1, 2, 3, -1, 5, 0 on a 5x7 image"),
-        Check("pad_crop", "pad_crop", crop_cases, description="padding 4: the centre, both corners, (1, 6); padding 2, a 4x5 crop"),
-        Check("translate", "translate", translate_cases, description="(2, -1), (-3, 4) fill 0.5, (0, 0), past the edge, 1-channel"),
-        Check("brightness", "adjust_brightness", colour_cases(zero_target=True), description="factor 0 / 0.4 / 1 / 1.8, float32/64"),
+        Check(
+            "pad_crop",
+            "pad_crop",
+            crop_cases,
+            description="padding 4: the centre, both corners, (1, 6); padding 2, a 4x5 crop",
+        ),
+        Check(
+            "translate",
+            "translate",
+            translate_cases,
+            description="(2, -1), (-3, 4) fill 0.5, (0, 0), past the edge, 1-channel",
+        ),
+        Check(
+            "brightness",
+            "adjust_brightness",
+            colour_cases(zero_target=True),
+            description="factor 0 / 0.4 / 1 / 1.8, float32/64",
+        ),
         Check("contrast", "adjust_contrast", colour_cases(), description="the same factors"),
         Check("saturation", "adjust_saturation", colour_cases(), description="the same factors"),
         Check("normalize", "normalize", normalize_cases, description="CIFAR-10's mean and std, float32/64"),
-        Check("random_crop_flip", "random_crop_flip", crop_flip_cases, call=_with_rng("random_crop_flip"),
-              description="seeds 21600-21605 (padding 4), padding 2 on a 5x7 image"),
-        Check("color_jitter", "color_jitter", jitter_cases, call=_with_rng("color_jitter"),
-              description="4 strength settings incl. zeros"),
+        Check(
+            "random_crop_flip",
+            "random_crop_flip",
+            crop_flip_cases,
+            call=_with_rng("random_crop_flip"),
+            description="seeds 21600-21605 (padding 4), padding 2 on a 5x7 image",
+        ),
+        Check(
+            "color_jitter",
+            "color_jitter",
+            jitter_cases,
+            call=_with_rng("color_jitter"),
+            description="4 strength settings incl. zeros",
+        ),
     ),
     probes=(
-        Probe("rotated clockwise: a positive k turns COUNTER-clockwise (np.rot90(img, k, axes=(0, 1)))",
-              impl={"rotate90": _clockwise}, checks=("rotate90",)),
-        Probe("hflip and vflip are swapped: a horizontal flip mirrors left <-> right (reverses the columns, axis 1)",
-              impl="wrong/augmentation/flips_swapped.py", checks=("hflip", "vflip")),
-        Probe("contrast blends with ONE number, the mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B), "
-              "not a mean per channel", impl={"adjust_contrast": _contrast_per_channel}, checks=("contrast",)),
-        Probe("clip the result to [0, 1] (torchvision's _blend clamps)",
-              impl={"adjust_contrast": _contrast_unclipped, "adjust_brightness": _brightness_unclipped},
-              checks=("contrast", "brightness")),
-        Probe("saturation blends each pixel with ITS gray value (a (H, W, 1) image), not with the mean gray",
-              impl={"adjust_saturation": _saturation_with_mean}, checks=("saturation",)),
-        Probe("(top, left) are coordinates in the PADDED image: top = left = padding gives back the original",
-              impl={"pad_crop": _crop_unpadded_coords}, checks=("pad_crop",)),
-        Probe("translation must not wrap around: pixels shifted out are lost and the vacated ones get `fill`",
-              impl="wrong/augmentation/translate_wraps.py", checks=("translate",)),
+        Probe(
+            "rotated clockwise: a positive k turns COUNTER-clockwise (np.rot90(img, k, axes=(0, 1)))",
+            impl={"rotate90": _clockwise},
+            checks=("rotate90",),
+        ),
+        Probe(
+            "hflip and vflip are swapped: a horizontal flip mirrors left <-> right (reverses the columns, axis 1)",
+            impl="wrong/augmentation/flips_swapped.py",
+            checks=("hflip", "vflip"),
+        ),
+        Probe(
+            "contrast blends with ONE number, the mean of the grayscale image (0.2989 R + 0.587 G + 0.114 B), "
+            "not a mean per channel",
+            impl={"adjust_contrast": _contrast_per_channel},
+            checks=("contrast",),
+        ),
+        Probe(
+            "clip the result to [0, 1] (torchvision's _blend clamps)",
+            impl={"adjust_contrast": _contrast_unclipped, "adjust_brightness": _brightness_unclipped},
+            checks=("contrast", "brightness"),
+        ),
+        Probe(
+            "saturation blends each pixel with ITS gray value (a (H, W, 1) image), not with the mean gray",
+            impl={"adjust_saturation": _saturation_with_mean},
+            checks=("saturation",),
+        ),
+        Probe(
+            "(top, left) are coordinates in the PADDED image: top = left = padding gives back the original",
+            impl={"pad_crop": _crop_unpadded_coords},
+            checks=("pad_crop",),
+        ),
+        Probe(
+            "translation must not wrap around: pixels shifted out are lost and the vacated ones get `fill`",
+            impl="wrong/augmentation/translate_wraps.py",
+            checks=("translate",),
+        ),
         Probe("normalize is (img - mean) / std", impl={"normalize": _normalize_swapped}, checks=("normalize",)),
-        Probe("draw in the stated order: top, then left, then the flip (rng.random() < 0.5)",
-              impl="wrong/augmentation/flip_drawn_first.py", checks=("random_crop_flip",)),
+        Probe(
+            "draw in the stated order: top, then left, then the flip (rng.random() < 0.5)",
+            impl="wrong/augmentation/flip_drawn_first.py",
+            checks=("random_crop_flip",),
+        ),
     ),
 )

@@ -44,8 +44,12 @@ def _random_graph(impl, seed, n_leaves, n_ops):
 
 def graph_cases():
     for seed in range(12):
-        yield Case(f"graph_{seed}", (seed, 2 + seed % 4, 5 + 4 * seed), seed=seed,
-                   note="a random expression over +, *, -, /, **, tanh, relu, exp, log, with shared subexpressions")
+        yield Case(
+            f"graph_{seed}",
+            (seed, 2 + seed % 4, 5 + 4 * seed),
+            seed=seed,
+            note="a random expression over +, *, -, /, **, tanh, relu, exp, log, with shared subexpressions",
+        )
 
 
 def _readme(impl):
@@ -76,8 +80,12 @@ def _unit(impl, name):
 
 
 def unit_cases():
-    yield Case("readme", ("readme",), note="micrograd's README example: g = 24.7041, a.grad = 138.8338, b.grad = 645.5773")
-    yield Case("reuse", ("reuse",), note="y = x * x + x at 3: x feeds three edges, so x.grad = 2x + 1 = 7 (accumulate with +=)")
+    yield Case(
+        "readme", ("readme",), note="micrograd's README example: g = 24.7041, a.grad = 138.8338, b.grad = 645.5773"
+    )
+    yield Case(
+        "reuse", ("reuse",), note="y = x * x + x at 3: x feeds three edges, so x.grad = 2x + 1 = 7 (accumulate with +=)"
+    )
 
 
 EXERCISE = Exercise.of(
@@ -95,33 +103,56 @@ EXERCISE = Exercise.of(
 The check builds random expressions with your Value and compares the output and every leaf's
 gradient with the reference's (torch.autograd agrees with it to 1e-9).""",
     entry_points=(
-        EntryPoint("Value", "(self, data, _children=(), _op='')", "A scalar with a gradient.", kind="class", methods=(
-            EntryPoint("__add__", "(self, other)", "self + other (other may be a number)."),
-            EntryPoint("__mul__", "(self, other)", "self * other."),
-            EntryPoint("__pow__", "(self, k)", "self ** k for a constant k."),
-            EntryPoint("tanh", "(self)", "tanh(self)."),
-            EntryPoint("relu", "(self)", "max(self, 0)."),
-            EntryPoint("exp", "(self)", "exp(self)."),
-            EntryPoint("log", "(self)", "The natural log of self."),
-            EntryPoint("backward", "(self)", "Fill .grad of every Value this one depends on."),
-            EntryPoint("__neg__", "(self)", "-self."),
-            EntryPoint("__radd__", "(self, other)", "other + self."),
-            EntryPoint("__sub__", "(self, other)", "self - other."),
-            EntryPoint("__rsub__", "(self, other)", "other - self."),
-            EntryPoint("__rmul__", "(self, other)", "other * self."),
-            EntryPoint("__truediv__", "(self, other)", "self / other."),
-            EntryPoint("__rtruediv__", "(self, other)", "other / self."),
-        )),
+        EntryPoint(
+            "Value",
+            "(self, data, _children=(), _op='')",
+            "A scalar with a gradient.",
+            kind="class",
+            methods=(
+                EntryPoint("__add__", "(self, other)", "self + other (other may be a number)."),
+                EntryPoint("__mul__", "(self, other)", "self * other."),
+                EntryPoint("__pow__", "(self, k)", "self ** k for a constant k."),
+                EntryPoint("tanh", "(self)", "tanh(self)."),
+                EntryPoint("relu", "(self)", "max(self, 0)."),
+                EntryPoint("exp", "(self)", "exp(self)."),
+                EntryPoint("log", "(self)", "The natural log of self."),
+                EntryPoint("backward", "(self)", "Fill .grad of every Value this one depends on."),
+                EntryPoint("__neg__", "(self)", "-self."),
+                EntryPoint("__radd__", "(self, other)", "other + self."),
+                EntryPoint("__sub__", "(self, other)", "self - other."),
+                EntryPoint("__rsub__", "(self, other)", "other - self."),
+                EntryPoint("__rmul__", "(self, other)", "other * self."),
+                EntryPoint("__truediv__", "(self, other)", "self / other."),
+                EntryPoint("__rtruediv__", "(self, other)", "other / self."),
+            ),
+        ),
     ),
     checks=(
-        Check("examples", "Value", unit_cases, call=_unit, description="micrograd's README expression; a value used three times"),
-        Check("random_graphs", "Value", graph_cases, call=_random_graph, tolerance={"float64": (1e-7, 1e-9)},
-              description="12 random expressions of 5 to 49 operations over 2-5 leaves"),
+        Check(
+            "examples",
+            "Value",
+            unit_cases,
+            call=_unit,
+            description="micrograd's README expression; a value used three times",
+        ),
+        Check(
+            "random_graphs",
+            "Value",
+            graph_cases,
+            call=_random_graph,
+            tolerance={"float64": (1e-7, 1e-9)},
+            description="12 random expressions of 5 to 49 operations over 2-5 leaves",
+        ),
     ),
     probes=(
-        Probe("gradients must accumulate: a Value used more than once gets the sum of every path (+=, not =)",
-              impl="wrong/autograd/assign_not_accumulate.py"),
-        Probe("call _backward in reverse TOPOLOGICAL order: a node may only pass its gradient on once every node that "
-              "uses it has passed theirs", impl="wrong/autograd/no_topological_sort.py"),
+        Probe(
+            "gradients must accumulate: a Value used more than once gets the sum of every path (+=, not =)",
+            impl="wrong/autograd/assign_not_accumulate.py",
+        ),
+        Probe(
+            "call _backward in reverse TOPOLOGICAL order: a node may only pass its gradient on once every node that "
+            "uses it has passed theirs",
+            impl="wrong/autograd/no_topological_sort.py",
+        ),
     ),
 )

@@ -6,8 +6,14 @@ from reference_impls.exercises._torch import case, fn_call, randn, scoped, seede
 
 PREAMBLE = "import torch\n"
 
-PAIRS = [("same_shape", (3, 4), (3, 4)), ("row_vector", (3, 4), (4,)), ("column", (3, 4), (3, 1)),
-         ("leading_dims", (2, 3, 4), (1, 4)), ("scalar", (5,), ()), ("both_broadcast", (1, 4), (3, 1))]
+PAIRS = [
+    ("same_shape", (3, 4), (3, 4)),
+    ("row_vector", (3, 4), (4,)),
+    ("column", (3, 4), (3, 1)),
+    ("leading_dims", (2, 3, 4), (1, 4)),
+    ("scalar", (5,), ()),
+    ("both_broadcast", (1, 4), (3, 1)),
+]
 TOL = {"float32": (1e-5, 1e-6), "float64": (1e-10, 1e-12)}
 
 
@@ -27,8 +33,14 @@ def unbroadcast_cases():
 def shape_cases():
     for n, (name, a, b) in enumerate(PAIRS):
         s = 53100 + n
-        yield case(name, s, grad_out=randn(seeded(s), _out_shape(a, b), "float64" if n % 2 else "float32"), a_shape=a, b_shape=b,
-                   note="b was stretched over the rows: db sums over them" if name == "row_vector" else "")
+        yield case(
+            name,
+            s,
+            grad_out=randn(seeded(s), _out_shape(a, b), "float64" if n % 2 else "float32"),
+            a_shape=a,
+            b_shape=b,
+            note="b was stretched over the rows: db sums over them" if name == "row_vector" else "",
+        )
 
 
 def operand_cases():
@@ -36,8 +48,13 @@ def operand_cases():
         s = 53200 + n
         rng = seeded(s)
         dtype = "float64" if n % 2 else "float32"
-        yield case(name, s, grad_out=randn(rng, _out_shape(a, b), dtype), a=randn(rng, a, dtype),
-                   b=(rng.uniform(0.5, 2.0, b) * rng.choice([-1, 1], b)).astype(dtype))
+        yield case(
+            name,
+            s,
+            grad_out=randn(rng, _out_shape(a, b), dtype),
+            a=randn(rng, a, dtype),
+            b=(rng.uniform(0.5, 2.0, b) * rng.choice([-1, 1], b)).astype(dtype),
+        )
 
 
 def activation_cases():
@@ -54,7 +71,13 @@ def swiglu_cases():
     for n, dtype in enumerate(("float32", "float64")):
         s = 53400 + n
         rng = seeded(s)
-        yield case(dtype, s, grad_out=randn(rng, (4, 6), dtype), gate=randn(rng, (4, 6), dtype, 3.0), up=randn(rng, (4, 6), dtype))
+        yield case(
+            dtype,
+            s,
+            grad_out=randn(rng, (4, 6), dtype),
+            gate=randn(rng, (4, 6), dtype, 3.0),
+            up=randn(rng, (4, 6), dtype),
+        )
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -108,10 +131,11 @@ def _tanh_of_output(grad_out, x):
     return grad_out * (1 - x * x)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("backward_rules"),
-    preamble=PREAMBLE,
-    task="""The local gradients autograd applies, written out (no .backward() here: it is the oracle).
+EXERCISE = scoped(
+    Exercise.of(
+        info("backward_rules"),
+        preamble=PREAMBLE,
+        task="""The local gradients autograd applies, written out (no .backward() here: it is the oracle).
 
     z = a + b: da = dz, db = dz          z = a - b: da = dz, db = -dz
     z = a * b: da = dz * b, db = dz * a   z = a / b: da = dz / b, db = -dz * a / b^2
@@ -124,46 +148,133 @@ EXERCISE = scoped(Exercise.of(
 4. relu_backward(grad_out, x) (0 at x = 0, as PyTorch), sigmoid_backward (s (1 - s)), tanh_backward
    (1 - tanh^2), silu_backward (s + x s (1 - s)), all of grad_out and the INPUT x.
 5. swiglu_backward(grad_out, gate, up) for z = silu(gate) * up -> (d gate, d up).""",
-    entry_points=(
-        EntryPoint("unbroadcast", "(grad, shape)", "grad summed down to `shape`."),
-        EntryPoint("add_backward", "(grad_out, a_shape, b_shape)", "(da, db)."),
-        EntryPoint("sub_backward", "(grad_out, a_shape, b_shape)", "(da, db)."),
-        EntryPoint("mul_backward", "(grad_out, a, b)", "(da, db)."),
-        EntryPoint("div_backward", "(grad_out, a, b)", "(da, db)."),
-        EntryPoint("relu_backward", "(grad_out, x)", "dx."),
-        EntryPoint("sigmoid_backward", "(grad_out, x)", "dx."),
-        EntryPoint("tanh_backward", "(grad_out, x)", "dx."),
-        EntryPoint("silu_backward", "(grad_out, x)", "dx."),
-        EntryPoint("swiglu_backward", "(grad_out, gate, up)", "(d gate, d up) for silu(gate) * up."),
-    ),
-    checks=(
-        Check("unbroadcast", "unbroadcast", unbroadcast_cases, call=fn_call("unbroadcast"), tolerance=TOL,
-              description="to (4,), (3, 1), (1, 4), (), (3, 1); nothing to sum"),
-        Check("add", "add_backward", shape_cases, call=fn_call("add_backward"), tolerance=TOL,
-              description="same shape, row vector, column, leading dims, scalar, both broadcast"),
-        Check("sub", "sub_backward", shape_cases, call=fn_call("sub_backward"), tolerance=TOL, description="the same shapes"),
-        Check("mul", "mul_backward", operand_cases, call=fn_call("mul_backward"), tolerance=TOL, description="the same shapes"),
-        Check("div", "div_backward", operand_cases, call=fn_call("div_backward"), tolerance=TOL, description="the same shapes"),
-        Check("relu", "relu_backward", activation_cases, call=fn_call("relu_backward"), tolerance=TOL, description="float32/64 with 0 and +-30"),
-        Check("sigmoid", "sigmoid_backward", activation_cases, call=fn_call("sigmoid_backward"), tolerance=TOL, description="the same"),
-        Check("tanh", "tanh_backward", activation_cases, call=fn_call("tanh_backward"), tolerance=TOL, description="the same"),
-        Check("silu", "silu_backward", activation_cases, call=fn_call("silu_backward"), tolerance=TOL, description="the same"),
-        Check("swiglu", "swiglu_backward", swiglu_cases, call=fn_call("swiglu_backward"), tolerance=TOL, description="float32/64"),
-    ),
-    probes=(
-        Probe("the gradient keeps the broadcast shape: sum it back to each operand's shape (unbroadcast)",
-              impl={"add_backward": _no_unbroadcast, "sub_backward": _no_unbroadcast}),
-        Probe("only the leading dimensions were summed: also sum (keepdim=True) every dimension where the operand has size 1",
-              impl={"unbroadcast": _sum_leading_only}),
-        Probe("the size-1 dimensions were summed without keepdim=True: the gradient must have the operand's exact shape",
-              impl={"unbroadcast": _sum_without_keepdim}),
-        Probe("z = a - b: db = -dz (the sign)", impl={"sub_backward": _sub_same_sign}),
-        Probe("z = a * b: da = dz * b and db = dz * a (each gets the OTHER operand)", impl={"mul_backward": _mul_own_operand}),
-        Probe("z = a / b: db = -dz * a / b^2 (b squared)", impl={"div_backward": _div_b_not_squared}),
-        Probe("relu'(0) = 0 in PyTorch: the mask is x > 0, not x >= 0", impl={"relu_backward": _relu_one_at_zero}),
-        Probe("silu'(x) = s + x s (1 - s), s = sigmoid(x): the product rule on x * sigmoid(x)", impl={"silu_backward": _silu_as_sigmoid}),
-        Probe("tanh'(x) = 1 - tanh(x)^2: square tanh(x), not x (the backward gets the INPUT x)", impl={"tanh_backward": _tanh_of_output}),
-        Probe("swiglu's two gradients are swapped: d gate = dz * up * silu'(gate), d up = dz * silu(gate)",
-              impl="wrong/backward_rules/swiglu_swapped.py", checks=("swiglu",)),
-    ),
-))
+        entry_points=(
+            EntryPoint("unbroadcast", "(grad, shape)", "grad summed down to `shape`."),
+            EntryPoint("add_backward", "(grad_out, a_shape, b_shape)", "(da, db)."),
+            EntryPoint("sub_backward", "(grad_out, a_shape, b_shape)", "(da, db)."),
+            EntryPoint("mul_backward", "(grad_out, a, b)", "(da, db)."),
+            EntryPoint("div_backward", "(grad_out, a, b)", "(da, db)."),
+            EntryPoint("relu_backward", "(grad_out, x)", "dx."),
+            EntryPoint("sigmoid_backward", "(grad_out, x)", "dx."),
+            EntryPoint("tanh_backward", "(grad_out, x)", "dx."),
+            EntryPoint("silu_backward", "(grad_out, x)", "dx."),
+            EntryPoint("swiglu_backward", "(grad_out, gate, up)", "(d gate, d up) for silu(gate) * up."),
+        ),
+        checks=(
+            Check(
+                "unbroadcast",
+                "unbroadcast",
+                unbroadcast_cases,
+                call=fn_call("unbroadcast"),
+                tolerance=TOL,
+                description="to (4,), (3, 1), (1, 4), (), (3, 1); nothing to sum",
+            ),
+            Check(
+                "add",
+                "add_backward",
+                shape_cases,
+                call=fn_call("add_backward"),
+                tolerance=TOL,
+                description="same shape, row vector, column, leading dims, scalar, both broadcast",
+            ),
+            Check(
+                "sub",
+                "sub_backward",
+                shape_cases,
+                call=fn_call("sub_backward"),
+                tolerance=TOL,
+                description="the same shapes",
+            ),
+            Check(
+                "mul",
+                "mul_backward",
+                operand_cases,
+                call=fn_call("mul_backward"),
+                tolerance=TOL,
+                description="the same shapes",
+            ),
+            Check(
+                "div",
+                "div_backward",
+                operand_cases,
+                call=fn_call("div_backward"),
+                tolerance=TOL,
+                description="the same shapes",
+            ),
+            Check(
+                "relu",
+                "relu_backward",
+                activation_cases,
+                call=fn_call("relu_backward"),
+                tolerance=TOL,
+                description="float32/64 with 0 and +-30",
+            ),
+            Check(
+                "sigmoid",
+                "sigmoid_backward",
+                activation_cases,
+                call=fn_call("sigmoid_backward"),
+                tolerance=TOL,
+                description="the same",
+            ),
+            Check(
+                "tanh",
+                "tanh_backward",
+                activation_cases,
+                call=fn_call("tanh_backward"),
+                tolerance=TOL,
+                description="the same",
+            ),
+            Check(
+                "silu",
+                "silu_backward",
+                activation_cases,
+                call=fn_call("silu_backward"),
+                tolerance=TOL,
+                description="the same",
+            ),
+            Check(
+                "swiglu",
+                "swiglu_backward",
+                swiglu_cases,
+                call=fn_call("swiglu_backward"),
+                tolerance=TOL,
+                description="float32/64",
+            ),
+        ),
+        probes=(
+            Probe(
+                "the gradient keeps the broadcast shape: sum it back to each operand's shape (unbroadcast)",
+                impl={"add_backward": _no_unbroadcast, "sub_backward": _no_unbroadcast},
+            ),
+            Probe(
+                "only the leading dimensions were summed: also sum (keepdim=True) every dimension where the operand has size 1",
+                impl={"unbroadcast": _sum_leading_only},
+            ),
+            Probe(
+                "the size-1 dimensions were summed without keepdim=True: the gradient must have the operand's exact shape",
+                impl={"unbroadcast": _sum_without_keepdim},
+            ),
+            Probe("z = a - b: db = -dz (the sign)", impl={"sub_backward": _sub_same_sign}),
+            Probe(
+                "z = a * b: da = dz * b and db = dz * a (each gets the OTHER operand)",
+                impl={"mul_backward": _mul_own_operand},
+            ),
+            Probe("z = a / b: db = -dz * a / b^2 (b squared)", impl={"div_backward": _div_b_not_squared}),
+            Probe("relu'(0) = 0 in PyTorch: the mask is x > 0, not x >= 0", impl={"relu_backward": _relu_one_at_zero}),
+            Probe(
+                "silu'(x) = s + x s (1 - s), s = sigmoid(x): the product rule on x * sigmoid(x)",
+                impl={"silu_backward": _silu_as_sigmoid},
+            ),
+            Probe(
+                "tanh'(x) = 1 - tanh(x)^2: square tanh(x), not x (the backward gets the INPUT x)",
+                impl={"tanh_backward": _tanh_of_output},
+            ),
+            Probe(
+                "swiglu's two gradients are swapped: d gate = dz * up * silu'(gate), d up = dz * silu(gate)",
+                impl="wrong/backward_rules/swiglu_swapped.py",
+                checks=("swiglu",),
+            ),
+        ),
+    )
+)

@@ -23,13 +23,26 @@ def forward_cases():
         c = shape[1]
         rm, rv = randn(rng, (c,), x.dtype, 0.3), rng.uniform(0.5, 2.0, c).astype(x.dtype)
         yield Case(f"train_{len(shape)}d", (x, gamma, beta, rm, rv), {"training": True}, seed=s)
-        yield Case(f"eval_{len(shape)}d", (x, gamma, beta, rm, rv), {"training": False}, seed=s,
-                   note="eval mode: normalize with the running statistics, and leave them unchanged")
+        yield Case(
+            f"eval_{len(shape)}d",
+            (x, gamma, beta, rm, rv),
+            {"training": False},
+            seed=s,
+            note="eval mode: normalize with the running statistics, and leave them unchanged",
+        )
     s, _, rng, x, gamma, beta = next(_inputs(7100))
-    yield Case("momentum_0.3", (x, gamma, beta, np.zeros(3, x.dtype), np.ones(3, x.dtype)), {"momentum": 0.3}, seed=s,
-               note="momentum=0.3 weights the new batch statistic (PyTorch's convention)")
-    yield Case("batch_of_two", (np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)),
-               note="m = 2 values per channel: the unbiased variance is twice the biased one")
+    yield Case(
+        "momentum_0.3",
+        (x, gamma, beta, np.zeros(3, x.dtype), np.ones(3, x.dtype)),
+        {"momentum": 0.3},
+        seed=s,
+        note="momentum=0.3 weights the new batch statistic (PyTorch's convention)",
+    )
+    yield Case(
+        "batch_of_two",
+        (np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)),
+        note="m = 2 values per channel: the unbiased variance is twice the biased one",
+    )
 
 
 def backward_cases():
@@ -68,26 +81,56 @@ per channel, over every other axis (m values per channel).
    through mu and var too: with xhat = (x - mu) / sigma and dxhat = dy * gamma,
    dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sigma, means over the m values.""",
     entry_points=(
-        EntryPoint("batchnorm_forward", "(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1, eps=1e-5)",
-                   "(y, new_running_mean, new_running_var). gamma, beta, running stats: (C,). y: x's shape and dtype."),
-        EntryPoint("batchnorm_backward", "(dy, x, gamma, eps=1e-5)", "Training-mode (dx, dgamma, dbeta); dx: x's shape, the others (C,)."),
+        EntryPoint(
+            "batchnorm_forward",
+            "(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1, eps=1e-5)",
+            "(y, new_running_mean, new_running_var). gamma, beta, running stats: (C,). y: x's shape and dtype.",
+        ),
+        EntryPoint(
+            "batchnorm_backward",
+            "(dy, x, gamma, eps=1e-5)",
+            "Training-mode (dx, dgamma, dbeta); dx: x's shape, the others (C,).",
+        ),
     ),
     checks=(
-        Check("forward", "batchnorm_forward", forward_cases, tolerance=LOOSE,
-              description="(N, C), (N, C, L), (N, C, H, W), C = 1; train and eval; momentum 0.3; m = 2"),
-        Check("backward", "batchnorm_backward", backward_cases, tolerance=LOOSE, description="the same shapes, float32/64"),
+        Check(
+            "forward",
+            "batchnorm_forward",
+            forward_cases,
+            tolerance=LOOSE,
+            description="(N, C), (N, C, L), (N, C, H, W), C = 1; train and eval; momentum 0.3; m = 2",
+        ),
+        Check(
+            "backward", "batchnorm_backward", backward_cases, tolerance=LOOSE, description="the same shapes, float32/64"
+        ),
     ),
     probes=(
-        Probe("biased variance in running stats: PyTorch updates running_var with the UNBIASED batch variance "
-              "(var * m / (m - 1)); only the normalization uses the biased one", impl={"batchnorm_forward": _biased}),
-        Probe("eval mode uses batch statistics: with training=False normalize with running_mean / running_var "
-              "and return them unchanged", impl="wrong/batchnorm/eval_uses_batch_stats.py", checks=("forward",)),
-        Probe("momentum reversed: PyTorch's momentum weights the NEW statistic, running = (1 - momentum) * running "
-              "+ momentum * batch", impl={"batchnorm_forward": _momentum_reversed}),
-        Probe("normalized over the wrong axis: the statistics are per channel (axis 1), over N and the spatial axes",
-              impl="wrong/batchnorm/wrong_axis.py", checks=("forward",)),
-        Probe("dx must include the paths through the batch mean and variance: "
-              "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sigma",
-              impl="wrong/batchnorm/backward_no_stats_path.py", checks=("backward",)),
+        Probe(
+            "biased variance in running stats: PyTorch updates running_var with the UNBIASED batch variance "
+            "(var * m / (m - 1)); only the normalization uses the biased one",
+            impl={"batchnorm_forward": _biased},
+        ),
+        Probe(
+            "eval mode uses batch statistics: with training=False normalize with running_mean / running_var "
+            "and return them unchanged",
+            impl="wrong/batchnorm/eval_uses_batch_stats.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "momentum reversed: PyTorch's momentum weights the NEW statistic, running = (1 - momentum) * running "
+            "+ momentum * batch",
+            impl={"batchnorm_forward": _momentum_reversed},
+        ),
+        Probe(
+            "normalized over the wrong axis: the statistics are per channel (axis 1), over N and the spatial axes",
+            impl="wrong/batchnorm/wrong_axis.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "dx must include the paths through the batch mean and variance: "
+            "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sigma",
+            impl="wrong/batchnorm/backward_no_stats_path.py",
+            checks=("backward",),
+        ),
     ),
 )

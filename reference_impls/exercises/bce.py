@@ -14,7 +14,9 @@ def _prob_cases():
         z = randn(rng, shape, dtype, 3.0)
         p = (1 / (1 + np.exp(-z))).astype(dtype)
         yield Case("hard_targets", (p, rng.integers(0, 2, shape).astype(dtype)), seed=s)
-        yield Case("soft_targets", (p, rng.uniform(size=shape).astype(dtype)), seed=s, note="targets in [0, 1], not just 0 / 1")
+        yield Case(
+            "soft_targets", (p, rng.uniform(size=shape).astype(dtype)), seed=s, note="targets in [0, 1], not just 0 / 1"
+        )
 
 
 def _logit_cases():
@@ -22,9 +24,16 @@ def _logit_cases():
         yield Case("hard_targets", (randn(rng, shape, dtype, 3.0), rng.integers(0, 2, shape).astype(dtype)), seed=s)
         yield Case("soft_targets", (randn(rng, shape, dtype, 3.0), rng.uniform(size=shape).astype(dtype)), seed=s)
     z = np.array([-800.0, -100.0, -20.0, 0.0, 20.0, 100.0, 800.0])
-    yield Case("large_logits", (z, np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])),
-               note="|z| up to 800: sigmoid rounds to 0 or 1 and log(0) = -inf, exp(800) overflows")
-    yield Case("large_logits_float32", (z.astype("float32"), np.array([1, 0, 1, 1, 0, 1, 0], "float32")), note="the same in float32")
+    yield Case(
+        "large_logits",
+        (z, np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])),
+        note="|z| up to 800: sigmoid rounds to 0 or 1 and log(0) = -inf, exp(800) overflows",
+    )
+    yield Case(
+        "large_logits_float32",
+        (z.astype("float32"), np.array([1, 0, 1, 1, 0, 1, 0], "float32")),
+        note="the same in float32",
+    )
 
 
 def _naive_with_logits(z, y):
@@ -51,16 +60,33 @@ and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed)
     checks=(
         Check("bce", "bce", _prob_cases, tolerance=LOOSE, description="float32/64, 3 shapes, hard and soft targets"),
         Check("bce_grad", "bce_grad", _prob_cases, tolerance=LOOSE, description="the same cases"),
-        Check("with_logits", "bce_with_logits", _logit_cases, tolerance=LOOSE, description="float32/64, 3 shapes, |z| up to 800"),
+        Check(
+            "with_logits",
+            "bce_with_logits",
+            _logit_cases,
+            tolerance=LOOSE,
+            description="float32/64, 3 shapes, |z| up to 800",
+        ),
         Check("with_logits_grad", "bce_with_logits_grad", _logit_cases, tolerance=LOOSE, description="the same cases"),
     ),
     probes=(
-        Probe("sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
-              "use max(z, 0) - z y + log1p(exp(-|z|))", impl="wrong/bce/sigmoid_then_log.py", checks=("with_logits",)),
-        Probe("sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
-              "use max(z, 0) - z y + log1p(exp(-|z|))", impl={"bce_with_logits": _naive_with_logits}),
-        Probe("the mean over all elements: divide the gradient by p.size", impl={
-            "bce_grad": lambda p, y: (p - y) / np.maximum(p * (1 - p), 1e-12),
-            "bce_with_logits_grad": lambda z, y: 1 / (1 + np.exp(-z)) - y}),
+        Probe(
+            "sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
+            "use max(z, 0) - z y + log1p(exp(-|z|))",
+            impl="wrong/bce/sigmoid_then_log.py",
+            checks=("with_logits",),
+        ),
+        Probe(
+            "sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
+            "use max(z, 0) - z y + log1p(exp(-|z|))",
+            impl={"bce_with_logits": _naive_with_logits},
+        ),
+        Probe(
+            "the mean over all elements: divide the gradient by p.size",
+            impl={
+                "bce_grad": lambda p, y: (p - y) / np.maximum(p * (1 - p), 1e-12),
+                "bce_with_logits_grad": lambda z, y: 1 / (1 + np.exp(-z)) - y,
+            },
+        ),
     ),
 )

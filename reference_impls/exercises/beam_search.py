@@ -22,21 +22,46 @@ def _model(seed, V, L):
 def beam_cases():
     import numpy as np
 
-    for n, (V, L, beam, eos, note) in enumerate([
-        (5, 4, 3, None, ""),
-        (4, 5, 1, None, "beam 1 is greedy decoding"),
-        (3, 4, 27, None, "beam V^(L-1) = 27 keeps every prefix: exhaustive search, all 81 sequences ranked, best 27 kept"),
-        (4, 4, 4, 0, "eos = 0: a finished sequence stays in the beam with its score, padded with eos"),
-        (3, 5, 81, 2, "eos and a beam of every prefix: every valid sequence (nothing after eos but eos), best first"),
-        (6, 3, 50, None, "beam 50 > the 36 possible prefixes after step 2: keep them all, then 50 of 216"),
-    ]):
+    for n, (V, L, beam, eos, note) in enumerate(
+        [
+            (5, 4, 3, None, ""),
+            (4, 5, 1, None, "beam 1 is greedy decoding"),
+            (
+                3,
+                4,
+                27,
+                None,
+                "beam V^(L-1) = 27 keeps every prefix: exhaustive search, all 81 sequences ranked, best 27 kept",
+            ),
+            (4, 4, 4, 0, "eos = 0: a finished sequence stays in the beam with its score, padded with eos"),
+            (
+                3,
+                5,
+                81,
+                2,
+                "eos and a beam of every prefix: every valid sequence (nothing after eos but eos), best first",
+            ),
+            (6, 3, 50, None, "beam 50 > the 36 possible prefixes after step 2: keep them all, then 50 of 216"),
+        ]
+    ):
         s = 57000 + n
         start, log_probs = _model(s, V, L)
-        yield case(f"V{V}_L{L}_beam{beam}" + (f"_eos{eos}" if eos is not None else ""), s, start_log_probs=start,
-                   log_probs=log_probs, beam_size=beam, eos=eos, note=note)
-    yield case("greedy_misses_the_best", start_log_probs=np.log([0.6, 0.4]),
-               log_probs=np.log(np.array([[[0.6, 0.4], [0.05, 0.95]]])), beam_size=2,
-               note="greedy takes 0 (0.6) then 0 (0.36 in all); beam 2 finds 1, 1 (0.4 * 0.95 = 0.38)")
+        yield case(
+            f"V{V}_L{L}_beam{beam}" + (f"_eos{eos}" if eos is not None else ""),
+            s,
+            start_log_probs=start,
+            log_probs=log_probs,
+            beam_size=beam,
+            eos=eos,
+            note=note,
+        )
+    yield case(
+        "greedy_misses_the_best",
+        start_log_probs=np.log([0.6, 0.4]),
+        log_probs=np.log(np.array([[[0.6, 0.4], [0.05, 0.95]]])),
+        beam_size=2,
+        note="greedy takes 0 (0.6) then 0 (0.36 in all); beam 2 finds 1, 1 (0.4 * 0.95 = 0.38)",
+    )
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -52,7 +77,9 @@ def _per_beam_greedy(start_log_probs, log_probs, beam_size, eos=None):
         step = table[seqs[:, -1]]
         if eos is not None:
             done = seqs[:, -1] == eos
-            step = torch.where(done[:, None], torch.full_like(step, float("-inf")).index_fill(1, torch.tensor([eos]), 0.0), step)
+            step = torch.where(
+                done[:, None], torch.full_like(step, float("-inf")).index_fill(1, torch.tensor([eos]), 0.0), step
+            )
         best, tok = step.max(dim=-1)
         scores = scores + best
         seqs = torch.cat([seqs, tok[:, None]], dim=1)
@@ -85,10 +112,11 @@ def _eos_ignored(start_log_probs, log_probs, beam_size, eos=None):
     return beam_search(start_log_probs, log_probs, beam_size, None)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("beam_search"),
-    preamble=PREAMBLE,
-    task="""Beam search keeps the beam_size best partial sequences by TOTAL log-probability.
+EXERCISE = scoped(
+    Exercise.of(
+        info("beam_search"),
+        preamble=PREAMBLE,
+        task="""Beam search keeps the beam_size best partial sequences by TOTAL log-probability.
 
 The model: start_log_probs (V,) = log p(x_0), log_probs (L - 1, V, V) with log_probs[t - 1, u, v] =
 log p(x_t = v | x_{t-1} = u): a table per step (a stand-in for a language model). Sequences have L tokens.
@@ -102,22 +130,41 @@ best first, n = beam_size or fewer when fewer sequences exist:
     unchanged), so it keeps competing for a place in the beam and comes out padded with eos.
 Ties do not occur (random log-probs, one table per step). beam_size 1 is greedy; a beam of V^(L-1)
 is exhaustive search. Find an example where greedy misses the best sequence.""",
-    entry_points=(
-        EntryPoint("beam_search", "(start_log_probs, log_probs, beam_size, eos=None)",
-                   "(sequences (n, L) int64, scores (n,) log_probs' dtype), best first."),
-    ),
-    checks=(
-        Check("beam", "beam_search", beam_cases, call=fn_call("beam_search"), tolerance={"float64": (1e-10, 1e-12)},
-              description="beam 1 (greedy), 3, 4, every prefix (exhaustive), more than there are; eos; greedy misses the best"),
-    ),
-    probes=(
-        Probe("beam_size separate greedy searches: each step ranks every extension of every beam TOGETHER (flatten the "
-              "(n, V) candidate scores, then topk) so one strong prefix can take several places", impl={"beam_search": _per_beam_greedy}),
-        Probe("ranked by the new token's log-prob alone: rank by the sequence's TOTAL score, score + log p(token)",
-              impl={"beam_search": _last_step_only}),
-        Probe("eos ignored: a finished sequence may only add eos, at no cost, and keeps its place in the competition",
-              impl={"beam_search": _eos_ignored}),
-        Probe("finished sequences dropped: a sequence ending in eos stays in the beam with its score (padded with eos)",
-              impl="wrong/beam_search/drop_finished.py"),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "beam_search",
+                "(start_log_probs, log_probs, beam_size, eos=None)",
+                "(sequences (n, L) int64, scores (n,) log_probs' dtype), best first.",
+            ),
+        ),
+        checks=(
+            Check(
+                "beam",
+                "beam_search",
+                beam_cases,
+                call=fn_call("beam_search"),
+                tolerance={"float64": (1e-10, 1e-12)},
+                description="beam 1 (greedy), 3, 4, every prefix (exhaustive), more than there are; eos; greedy misses the best",
+            ),
+        ),
+        probes=(
+            Probe(
+                "beam_size separate greedy searches: each step ranks every extension of every beam TOGETHER (flatten the "
+                "(n, V) candidate scores, then topk) so one strong prefix can take several places",
+                impl={"beam_search": _per_beam_greedy},
+            ),
+            Probe(
+                "ranked by the new token's log-prob alone: rank by the sequence's TOTAL score, score + log p(token)",
+                impl={"beam_search": _last_step_only},
+            ),
+            Probe(
+                "eos ignored: a finished sequence may only add eos, at no cost, and keeps its place in the competition",
+                impl={"beam_search": _eos_ignored},
+            ),
+            Probe(
+                "finished sequences dropped: a sequence ending in eos stays in the beam with its score (padded with eos)",
+                impl="wrong/beam_search/drop_finished.py",
+            ),
+        ),
+    )
+)

@@ -3,21 +3,34 @@
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
-CORPUS = ("The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs! "
-          "Übergrößenträger naïve café — 東京は雨。 Emoji: 😀😃😄 👩‍👩‍👧‍👦 🇫🇷 " + "aaabdaaabac " * 3)
+CORPUS = (
+    "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs! "
+    "Übergrößenträger naïve café — 東京は雨。 Emoji: 😀😃😄 👩‍👩‍👧‍👦 🇫🇷 " + "aaabdaaabac " * 3
+)
 TEXTS = ["", "?", "a", "😀", "👩‍👩‍👧‍👦", "\x00\n\t", "hello world", "東京 🇫🇷 naïve", "ab" * 50, "the fox and the dog"]
 
 
 def train_cases():
-    yield Case("wikipedia_example", ("aaabdaaabac", 259), note="minbpe's test: merges aa -> 256, (256, a) -> 257, (257, b) -> 258")
+    yield Case(
+        "wikipedia_example",
+        ("aaabdaaabac", 259),
+        note="minbpe's test: merges aa -> 256, (256, a) -> 257, (257, b) -> 258",
+    )
     for size in (256, 300, 400):
-        yield Case(f"corpus_vocab_{size}", (CORPUS, size), zero_ok=size == 256, note="ties: the pair seen first in the text wins")
+        yield Case(
+            f"corpus_vocab_{size}",
+            (CORPUS, size),
+            zero_ok=size == 256,
+            note="ties: the pair seen first in the text wins",
+        )
     yield Case("runs_of_one_byte", ("aaaaaaa", 270), note="overlapping pairs: 'aaa' holds ONE (a, a) merge plus an a")
     yield Case("empty_text", ("", 300), zero_ok=True, note="nothing to merge: no merges")
 
 
 def merge_cases():
-    yield Case("overlap", ([97, 97, 97, 98, 97, 97], (97, 97), 256), note="left to right, non-overlapping: [256, 97, 98, 256]")
+    yield Case(
+        "overlap", ([97, 97, 97, 98, 97, 97], (97, 97), 256), note="left to right, non-overlapping: [256, 97, 98, 256]"
+    )
     yield Case("no_match", ([1, 2, 3], (3, 1), 300))
     yield Case("empty", ([], (1, 2), 256), zero_ok=True)
 
@@ -37,8 +50,11 @@ def _encode_cases():
     merges = _merges()
     for text in TEXTS:
         yield Case(f"text_{TEXTS.index(text)}", (text, merges), zero_ok=text in ("", "\x00\n\t"))
-    yield Case("training_order", ("abcabcab", {(98, 99): 256, (97, 98): 257}),
-               note="(b, c) was merged first in training, though (a, b) is more frequent here: [97, 256, 97, 256, 257]")
+    yield Case(
+        "training_order",
+        ("abcabcab", {(98, 99): 256, (97, 98): 257}),
+        note="(b, c) was merged first in training, though (a, b) is more frequent here: [97, 256, 97, 256, 257]",
+    )
 
 
 def _round_trip(impl, text, merges):
@@ -48,7 +64,11 @@ def _round_trip(impl, text, merges):
 def decode_cases():
     merges = _merges()
     yield Case("ids", ([256, 257, 72, 105, 300], merges))
-    yield Case("half_a_character", ([0xE6, 0x97], {}), note="an id sequence that cuts a UTF-8 character: errors='replace' gives U+FFFD")
+    yield Case(
+        "half_a_character",
+        ([0xE6, 0x97], {}),
+        note="an id sequence that cuts a UTF-8 character: errors='replace' gives U+FFFD",
+    )
 
 
 def _largest_pair_on_ties(text, vocab_size):
@@ -101,20 +121,47 @@ tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.
     checks=(
         Check("get_stats", "get_stats", stats_cases, description="repeated pairs; a single token"),
         Check("merge", "merge", merge_cases, description="overlapping occurrences, no match, empty"),
-        Check("train", "train", train_cases, description="minbpe's worked example; a Unicode corpus at 256 / 300 / 400; runs; empty"),
-        Check("encode", "encode", _encode_cases, description="10 texts incl. emoji, ZWJ sequences, flags, control bytes, ''"),
-        Check("round_trip", "decode", _encode_cases, call=_round_trip, description="decode(encode(text)) == text for the same 10 texts"),
+        Check(
+            "train",
+            "train",
+            train_cases,
+            description="minbpe's worked example; a Unicode corpus at 256 / 300 / 400; runs; empty",
+        ),
+        Check(
+            "encode",
+            "encode",
+            _encode_cases,
+            description="10 texts incl. emoji, ZWJ sequences, flags, control bytes, ''",
+        ),
+        Check(
+            "round_trip",
+            "decode",
+            _encode_cases,
+            call=_round_trip,
+            description="decode(encode(text)) == text for the same 10 texts",
+        ),
         Check("decode", "decode", decode_cases, description="merged ids; half a UTF-8 character"),
     ),
     probes=(
-        Probe("ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
-              "dict), as minbpe", impl={"train": _largest_pair_on_ties}),
-        Probe("merge left to right WITHOUT overlap: after a match skip both tokens (i += 2)",
-              impl={"merge": _merge_overlapping}),
-        Probe("encode must apply the merges in training order (the lowest merge id present first), not the most "
-              "frequent pair of the text being encoded", impl="wrong/bpe/encode_by_frequency.py", checks=("encode",)),
-        Probe("decode with errors='replace': an arbitrary id sequence can cut a multi-byte character",
-              impl={"decode": lambda ids, merges: _strict_decode(ids, merges)}),
+        Probe(
+            "ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
+            "dict), as minbpe",
+            impl={"train": _largest_pair_on_ties},
+        ),
+        Probe(
+            "merge left to right WITHOUT overlap: after a match skip both tokens (i += 2)",
+            impl={"merge": _merge_overlapping},
+        ),
+        Probe(
+            "encode must apply the merges in training order (the lowest merge id present first), not the most "
+            "frequent pair of the text being encoded",
+            impl="wrong/bpe/encode_by_frequency.py",
+            checks=("encode",),
+        ),
+        Probe(
+            "decode with errors='replace': an arbitrary id sequence can cut a multi-byte character",
+            impl={"decode": lambda ids, merges: _strict_decode(ids, merges)},
+        ),
     ),
 )
 

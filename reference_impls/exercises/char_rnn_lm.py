@@ -3,8 +3,8 @@ pass, perplexity, and sampling (Module 0.4's capstone, steps 1, 2 and 6)."""
 
 import numpy as np
 
-from reference_impls.data import CHAR_LM_TEXT
 from reference_impls.catalog import info
+from reference_impls.data import CHAR_LM_TEXT
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
@@ -48,16 +48,26 @@ def window_cases():
 def split_cases():
     ids = np.arange(57, dtype=np.int64)
     for frac in (0.1, 0.25, 0.0):
-        yield Case(f"val{frac}", (ids + 1,), {"val_fraction": frac},
-                   note="the first int(len * (1 - val_fraction)) ids train; no shuffling (text is ordered)")
+        yield Case(
+            f"val{frac}",
+            (ids + 1,),
+            {"val_fraction": frac},
+            note="the first int(len * (1 - val_fraction)) ids train; no shuffling (text is ordered)",
+        )
 
 
 def _params(V, E, H, dtype, rng):
     """Weights named and shaped as torch's Embedding, RNN (layer 0) and Linear head."""
     s = 1 / np.sqrt(H)  # torch's init range, widened for W_hh / W_hy to make the dynamics visible
-    params = {"embedding": rng.standard_normal((V, E)), "W_ih": rng.uniform(-s, s, (H, E)),
-              "W_hh": rng.uniform(-2 * s, 2 * s, (H, H)), "b_ih": rng.uniform(-s, s, H), "b_hh": rng.uniform(-s, s, H),
-              "W_hy": rng.uniform(-3 * s, 3 * s, (V, H)), "b_y": rng.uniform(-s, s, V)}
+    params = {
+        "embedding": rng.standard_normal((V, E)),
+        "W_ih": rng.uniform(-s, s, (H, E)),
+        "W_hh": rng.uniform(-2 * s, 2 * s, (H, H)),
+        "b_ih": rng.uniform(-s, s, H),
+        "b_hh": rng.uniform(-s, s, H),
+        "W_hy": rng.uniform(-3 * s, 3 * s, (V, H)),
+        "b_y": rng.uniform(-s, s, V),
+    }
     return {k: v.astype(dtype) for k, v in params.items()}
 
 
@@ -69,18 +79,33 @@ def forward_cases():
             rng = np.random.default_rng(seed)
             params = _params(11, 5, 8, dtype, rng)
             h0 = (rng.standard_normal((B, 8)) * 0.5).astype(dtype) if with_h0 else None
-            yield Case(f"B{B}_T{T}{'_h0' if with_h0 else ''}", (rng.integers(0, 11, (B, T)), params), {"h0": h0}, seed=seed,
-                       note="h carries over from step to step; h0 None means zeros" if not with_h0 else "a given h0")
+            yield Case(
+                f"B{B}_T{T}{'_h0' if with_h0 else ''}",
+                (rng.integers(0, 11, (B, T)), params),
+                {"h0": h0},
+                seed=seed,
+                note="h carries over from step to step; h0 None means zeros" if not with_h0 else "a given h0",
+            )
 
 
 def loss_cases():
     for j, (shape, V) in enumerate([((3, 7), 11), ((1, 1), 5), ((2, 4), 58)]):
         rng = np.random.default_rng(22100 + j)
-        yield Case(f"B{shape[0]}_T{shape[1]}_V{V}", (rng.standard_normal(shape + (V,)) * 3, rng.integers(0, V, shape)),
-                   seed=22100 + j)
-    yield Case("uniform_V58", (np.zeros((2, 3, 58)), np.zeros((2, 3), dtype=np.int64)),
-               note="a uniform guess over 58 characters: perplexity exactly 58")
-    yield Case("confident", (np.array([[[8.0, 0.0, -8.0]]]), np.array([[0]])), note="a confident right guess: loss ~3e-4, perplexity ~1")
+        yield Case(
+            f"B{shape[0]}_T{shape[1]}_V{V}",
+            (rng.standard_normal(shape + (V,)) * 3, rng.integers(0, V, shape)),
+            seed=22100 + j,
+        )
+    yield Case(
+        "uniform_V58",
+        (np.zeros((2, 3, 58)), np.zeros((2, 3), dtype=np.int64)),
+        note="a uniform guess over 58 characters: perplexity exactly 58",
+    )
+    yield Case(
+        "confident",
+        (np.array([[[8.0, 0.0, -8.0]]]), np.array([[0]])),
+        note="a confident right guess: loss ~3e-4, perplexity ~1",
+    )
 
 
 def _sample(impl, params, start_id, n, temperature, seed):
@@ -90,8 +115,12 @@ def _sample(impl, params, start_id, n, temperature, seed):
 def sample_cases():
     params = _params(9, 4, 6, "float64", np.random.default_rng(22200))
     for temperature, seed in [(1.0, 1), (0.5, 2), (2.0, 3), (1.0, 4)]:
-        yield Case(f"temperature{temperature}_seed{seed}", (params, 3, 25, temperature, seed), seed=seed,
-                   note="u = rng.random() per step; next = first i with cumsum(p)[i] > u; feed it back in")
+        yield Case(
+            f"temperature{temperature}_seed{seed}",
+            (params, 3, 25, temperature, seed),
+            seed=seed,
+            note="u = rng.random() per step; next = first i with cumsum(p)[i] > u; feed it back in",
+        )
 
 
 # -- known mistakes -----------------------------------------------------------------------------------------
@@ -164,26 +193,59 @@ perplexity fall from 58 towards ~8.""",
         EntryPoint("sample", "(params, start_id, n, temperature=1.0, rng=None, h0=None)", "n sampled ids, int64."),
     ),
     checks=(
-        Check("vocab", "build_vocab", vocab_cases, description="4 short texts incl. Unicode and one repeated character; 3000 characters of Coriolanus"),
-        Check("encode_decode", "encode", encode_cases, call=_round_trip, description="the same texts: ids and the round trip"),
-        Check("windows", "make_windows", window_cases, description="23 and 21 ids with T 5, T 1, too short for one window"),
+        Check(
+            "vocab",
+            "build_vocab",
+            vocab_cases,
+            description="4 short texts incl. Unicode and one repeated character; 3000 characters of Coriolanus",
+        ),
+        Check(
+            "encode_decode",
+            "encode",
+            encode_cases,
+            call=_round_trip,
+            description="the same texts: ids and the round trip",
+        ),
+        Check(
+            "windows", "make_windows", window_cases, description="23 and 21 ids with T 5, T 1, too short for one window"
+        ),
         Check("split", "train_val_split", split_cases, description="57 ids, val_fraction 0.1 / 0.25 / 0"),
-        Check("forward", "rnn_lm_forward", forward_cases, tolerance=LOOSE,
-              description="V 11, E 5, H 8; B x T 3x7, 1x1 and 2x12 with h0; float32/64"),
+        Check(
+            "forward",
+            "rnn_lm_forward",
+            forward_cases,
+            tolerance=LOOSE,
+            description="V 11, E 5, H 8; B x T 3x7, 1x1 and 2x12 with h0; float32/64",
+        ),
         Check("loss", "lm_loss", loss_cases, description="V 11 / 5 / 58; uniform logits; a confident right guess"),
         Check("perplexity", "perplexity", loss_cases, description="the same cases (uniform over 58: 58)"),
         Check("sample", "sample", sample_cases, call=_sample, description="25 ids at temperature 1 / 0.5 / 2, seeded"),
     ),
     probes=(
-        Probe("the vocabulary is SORTED: sorted(set(text)), not the order of first appearance",
-              impl={"build_vocab": _vocab_in_order_of_appearance}, checks=("vocab",)),
-        Probe("the targets are the inputs shifted by ONE: Y[i] = ids[i T + 1 : (i + 1) T + 1]",
-              impl={"make_windows": _windows_not_shifted}, checks=("windows",)),
-        Probe("the hidden state is not carried over: h_t depends on h_{t-1}, from h0 (zeros when None) on",
-              impl="wrong/char_rnn_lm/state_reset.py", checks=("forward",)),
-        Probe("perplexity is exp of the mean cross-entropy in NATS (np.exp), not 2 ** loss",
-              impl={"perplexity": _perplexity_base2}, checks=("perplexity",)),
-        Probe("sampling took the argmax: draw the next id from softmax(logits / temperature) with u = rng.random()",
-              impl={"sample": _greedy}, checks=("sample",)),
+        Probe(
+            "the vocabulary is SORTED: sorted(set(text)), not the order of first appearance",
+            impl={"build_vocab": _vocab_in_order_of_appearance},
+            checks=("vocab",),
+        ),
+        Probe(
+            "the targets are the inputs shifted by ONE: Y[i] = ids[i T + 1 : (i + 1) T + 1]",
+            impl={"make_windows": _windows_not_shifted},
+            checks=("windows",),
+        ),
+        Probe(
+            "the hidden state is not carried over: h_t depends on h_{t-1}, from h0 (zeros when None) on",
+            impl="wrong/char_rnn_lm/state_reset.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "perplexity is exp of the mean cross-entropy in NATS (np.exp), not 2 ** loss",
+            impl={"perplexity": _perplexity_base2},
+            checks=("perplexity",),
+        ),
+        Probe(
+            "sampling took the argmax: draw the next id from softmax(logits / temperature) with u = rng.random()",
+            impl={"sample": _greedy},
+            checks=("sample",),
+        ),
     ),
 )

@@ -69,15 +69,21 @@ def _resume(impl, x, y, opt, interrupt_at, total=8):
 
 
 def resume_cases():
-    for k, (name, opt, at, note) in enumerate([
-        ("sgd_momentum_at_3", "sgd", 3, "momentum buffers and the schedule carry over"),
-        ("adamw_at_5", "adamw", 5, "Adam's m, v and step count carry over"),
-        ("at_step_0", "adamw", 0, "saved before any step: the optimizer state is still empty"),
-        ("at_the_end", "sgd", 8, "saved after the last step: nothing left to train"),
-    ]):
+    for k, (name, opt, at, note) in enumerate(
+        [
+            ("sgd_momentum_at_3", "sgd", 3, "momentum buffers and the schedule carry over"),
+            ("adamw_at_5", "adamw", 5, "Adam's m, v and step count carry over"),
+            ("at_step_0", "adamw", 0, "saved before any step: the optimizer state is still empty"),
+            ("at_the_end", "sgd", 8, "saved after the last step: nothing left to train"),
+        ]
+    ):
         x, y = classification_data(600 + k, 40)
-        yield Case(name, (x, y, opt, at), seed=600 + k,
-                   note=f"{note}; the resumed run must equal the uninterrupted one bit for bit")
+        yield Case(
+            name,
+            (x, y, opt, at),
+            seed=600 + k,
+            note=f"{note}; the resumed run must equal the uninterrupted one bit for bit",
+        )
 
 
 EXACT = {"float32": (0.0, 0.0), "float64": (0.0, 0.0)}
@@ -92,9 +98,18 @@ def _partial(optimizer=True, scheduler=True, rng=True, numpy_rng=True, into_obje
 
         import torch
 
-        torch.save({"model": model.state_dict(), "optimizer": optimizer_.state_dict(),
-                    "scheduler": scheduler_.state_dict() if scheduler_ is not None else None, "step": step,
-                    "torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}, path)
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer_.state_dict(),
+                "scheduler": scheduler_.state_dict() if scheduler_ is not None else None,
+                "step": step,
+                "torch": torch.get_rng_state(),
+                "numpy": np.random.get_state(),
+                "python": random.getstate(),
+            },
+            path,
+        )
 
     def load_checkpoint(path, model, optimizer_, scheduler_=None):
         import random
@@ -138,29 +153,56 @@ the reference's resumed run exactly, which equals the uninterrupted run (tests/r
 test_checkpoint.py). Bonus: make the file loadable with torch.load(path, weights_only=True), which
 refuses arbitrary pickles (NumPy's RNG state holds an ndarray: store it as a tensor).""",
     entry_points=(
-        EntryPoint("save_checkpoint", "(path, model, optimizer, scheduler=None, step=0)",
-                   "Write everything needed to resume training exactly to `path`."),
-        EntryPoint("load_checkpoint", "(path, model, optimizer, scheduler=None)",
-                   "Restore the checkpoint at `path` into these objects and the RNGs; return the saved step (an int)."),
+        EntryPoint(
+            "save_checkpoint",
+            "(path, model, optimizer, scheduler=None, step=0)",
+            "Write everything needed to resume training exactly to `path`.",
+        ),
+        EntryPoint(
+            "load_checkpoint",
+            "(path, model, optimizer, scheduler=None)",
+            "Restore the checkpoint at `path` into these objects and the RNGs; return the saved step (an int).",
+        ),
     ),
     checks=(
-        Check("resume", "load_checkpoint", resume_cases, call=_resume, tolerance=EXACT,
-              description="interrupted at step 3 / 5 / 0 / 8 of 8 (SGD momentum, AdamW; StepLR; dropout; NumPy batches): bit for bit"),
+        Check(
+            "resume",
+            "load_checkpoint",
+            resume_cases,
+            call=_resume,
+            tolerance=EXACT,
+            description="interrupted at step 3 / 5 / 0 / 8 of 8 (SGD momentum, AdamW; StepLR; dropout; NumPy batches): bit for bit",
+        ),
     ),
     probes=(
-        Probe("only the weights were restored: a checkpoint also needs the optimizer's state_dict (momentum, Adam's "
-              "moments, the lr) and the scheduler's, or training restarts them from scratch",
-              impl=_partial(optimizer=False, scheduler=False)),
-        Probe("the RNG states were not restored: after resuming, dropout masks and batches differ; save and restore "
-              "torch.get_rng_state(), np.random.get_state() and random.getstate()", impl=_partial(rng=False)),
-        Probe("NumPy's global RNG was not restored (it picks the batches here): save np.random.get_state()",
-              impl=_partial(numpy_rng=False)),
-        Probe("the optimizer state was not restored: momentum buffers / Adam's moments start from zero again; "
-              "save optimizer.state_dict() and load it", impl=_partial(optimizer=False)),
-        Probe("the scheduler state was not restored: the learning rate restarts from the beginning of the "
-              "schedule; save scheduler.state_dict()", impl=_partial(scheduler=False)),
-        Probe("nothing was restored into the objects passed in: call model.load_state_dict(...) (and the "
-              "optimizer's, the scheduler's) on them; rebinding a local name does not change the caller's object",
-              impl=_partial(into_objects=False)),
+        Probe(
+            "only the weights were restored: a checkpoint also needs the optimizer's state_dict (momentum, Adam's "
+            "moments, the lr) and the scheduler's, or training restarts them from scratch",
+            impl=_partial(optimizer=False, scheduler=False),
+        ),
+        Probe(
+            "the RNG states were not restored: after resuming, dropout masks and batches differ; save and restore "
+            "torch.get_rng_state(), np.random.get_state() and random.getstate()",
+            impl=_partial(rng=False),
+        ),
+        Probe(
+            "NumPy's global RNG was not restored (it picks the batches here): save np.random.get_state()",
+            impl=_partial(numpy_rng=False),
+        ),
+        Probe(
+            "the optimizer state was not restored: momentum buffers / Adam's moments start from zero again; "
+            "save optimizer.state_dict() and load it",
+            impl=_partial(optimizer=False),
+        ),
+        Probe(
+            "the scheduler state was not restored: the learning rate restarts from the beginning of the "
+            "schedule; save scheduler.state_dict()",
+            impl=_partial(scheduler=False),
+        ),
+        Probe(
+            "nothing was restored into the objects passed in: call model.load_state_dict(...) (and the "
+            "optimizer's, the scheduler's) on them; rebinding a local name does not change the caller's object",
+            impl=_partial(into_objects=False),
+        ),
     ),
 )

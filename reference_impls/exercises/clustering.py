@@ -15,8 +15,12 @@ def lloyd_cases():
         init = X[np.random.default_rng(16000 + j).choice(n, k, replace=False)]
         yield Case(f"k{k}_d{d}", (X, init), seed=16000 + j)
     X, _ = blobs(16010, 30, 2, 2)
-    yield Case("far_init_empty_cluster", (X, np.array([[0.0, 0.0], [1.0, 1.0], [500.0, 500.0]])), seed=16010,
-               note="a center far from every point gets no points: it keeps its position (no mean of nothing)")
+    yield Case(
+        "far_init_empty_cluster",
+        (X, np.array([[0.0, 0.0], [1.0, 1.0], [500.0, 500.0]])),
+        seed=16010,
+        note="a center far from every point gets no points: it keeps its position (no mean of nothing)",
+    )
 
 
 def _lloyd(impl, X, centers):
@@ -54,7 +58,11 @@ def _within_2_percent(expected, actual, case):
 def _uniform_plus_plus(X, k, method="k-means++", rng=None):
     """Every center uniform: k-means++ without the D^2 weighting."""
     rng = rng if rng is not None else np.random.default_rng(0)
-    return X[[rng.integers(len(X)) for _ in range(k)]].copy() if method == "k-means++" else X[rng.choice(len(X), k, replace=False)].copy()
+    return (
+        X[[rng.integers(len(X)) for _ in range(k)]].copy()
+        if method == "k-means++"
+        else X[rng.choice(len(X), k, replace=False)].copy()
+    )
 
 
 def _d_not_squared(X, k, method="k-means++", rng=None):
@@ -87,23 +95,58 @@ KMEANS = Exercise.of(
 3. kmeans(X, k, init, n_init, max_iter, seed): the run with the lowest inertia of n_init runs
    (one Generator from seed for all of them): (centers, labels, inertia).""",
     entry_points=(
-        EntryPoint("lloyd", "(X, centers, max_iter=300, tol=1e-10)", "(centers (K, D), labels (N,), inertia, n_iter) from the given centers."),
+        EntryPoint(
+            "lloyd",
+            "(X, centers, max_iter=300, tol=1e-10)",
+            "(centers (K, D), labels (N,), inertia, n_iter) from the given centers.",
+        ),
         EntryPoint("init_centers", "(X, k, method='k-means++', rng=None)", "(k, D) initial centers."),
-        EntryPoint("kmeans", "(X, k, init='k-means++', n_init=10, max_iter=300, seed=0)", "(centers, labels, inertia): the best of n_init runs."),
+        EntryPoint(
+            "kmeans",
+            "(X, k, init='k-means++', n_init=10, max_iter=300, seed=0)",
+            "(centers, labels, inertia): the best of n_init runs.",
+        ),
     ),
     checks=(
-        Check("lloyd", "lloyd", lloyd_cases, call=_lloyd, description="k = 2..4, d = 2..5 from given centers; a center that gets no point"),
-        Check("init", "init_centers", init_cases, call=_init, description="random and k-means++ from np.random.default_rng(seed)"),
-        Check("kmeans", "kmeans", kmeans_cases, call=_best_inertia, compare=_within_2_percent,
-              description="best inertia of 5 runs within 2% of the reference's"),
+        Check(
+            "lloyd",
+            "lloyd",
+            lloyd_cases,
+            call=_lloyd,
+            description="k = 2..4, d = 2..5 from given centers; a center that gets no point",
+        ),
+        Check(
+            "init",
+            "init_centers",
+            init_cases,
+            call=_init,
+            description="random and k-means++ from np.random.default_rng(seed)",
+        ),
+        Check(
+            "kmeans",
+            "kmeans",
+            kmeans_cases,
+            call=_best_inertia,
+            compare=_within_2_percent,
+            description="best inertia of 5 runs within 2% of the reference's",
+        ),
     ),
     probes=(
-        Probe("k-means++ samples each new center with probability proportional to D(x)^2 (squared distance to the nearest "
-              "chosen center), not uniformly and not D(x)", impl={"init_centers": _uniform_plus_plus}),
-        Probe("k-means++ samples each new center with probability proportional to D(x)^2 (squared distance to the nearest "
-              "chosen center), not uniformly and not D(x)", impl={"init_centers": _d_not_squared}),
-        Probe("an empty cluster: a center with no points must keep its position (the mean of nothing is nan)",
-              impl="wrong/kmeans/empty_cluster_nan.py", checks=("lloyd",)),
+        Probe(
+            "k-means++ samples each new center with probability proportional to D(x)^2 (squared distance to the nearest "
+            "chosen center), not uniformly and not D(x)",
+            impl={"init_centers": _uniform_plus_plus},
+        ),
+        Probe(
+            "k-means++ samples each new center with probability proportional to D(x)^2 (squared distance to the nearest "
+            "chosen center), not uniformly and not D(x)",
+            impl={"init_centers": _d_not_squared},
+        ),
+        Probe(
+            "an empty cluster: a center with no points must keep its position (the mean of nothing is nan)",
+            impl="wrong/kmeans/empty_cluster_nan.py",
+            checks=("lloyd",),
+        ),
     ),
 )
 
@@ -120,21 +163,33 @@ def estep_cases():
     X, _ = blobs(17100, 60, 3, 2, spread=1.2, sep=3.0)
     w, m, c, _ = fit_gmm(X, X[:3], max_iter=2)
     yield Case("k3_d2", (X, w, m, c), seed=17100)
-    yield Case("far_points", (X * 30, w, m, c), seed=17100,
-               note="points far from every component: each density underflows to 0, so work in log space")
+    yield Case(
+        "far_points",
+        (X * 30, w, m, c),
+        seed=17100,
+        note="points far from every component: each density underflows to 0, so work in log space",
+    )
 
 
 def mstep_cases():
     X, _ = blobs(17200, 50, 3, 2)
     resp = np.random.default_rng(17200).dirichlet(np.ones(3), size=50)
     yield Case("soft_responsibilities", (X, resp), seed=17200)
-    yield Case("reg_covar_0.1", (X, resp), {"reg_covar": 0.1}, seed=17200, note="reg_covar is added to every covariance's diagonal")
+    yield Case(
+        "reg_covar_0.1",
+        (X, resp),
+        {"reg_covar": 0.1},
+        seed=17200,
+        note="reg_covar is added to every covariance's diagonal",
+    )
 
 
 def loggauss_cases():
     rng = np.random.default_rng(17300)
     A = rng.standard_normal((3, 3))
-    yield Case("full_cov_d3", (rng.standard_normal((10, 3)), rng.standard_normal(3), A @ A.T + 0.5 * np.eye(3)), seed=17300)
+    yield Case(
+        "full_cov_d3", (rng.standard_normal((10, 3)), rng.standard_normal(3), A @ A.T + 0.5 * np.eye(3)), seed=17300
+    )
     yield Case("standard_normal_at_0", (np.zeros((1, 2)), np.zeros(2), np.eye(2)), note="-log(2 pi)")
 
 
@@ -171,20 +226,41 @@ GMM = Exercise.of(
         EntryPoint("log_gaussian", "(X, mean, cov)", "Log densities (N,)."),
         EntryPoint("e_step", "(X, weights, means, covs)", "(responsibilities (N, K), mean log-likelihood)."),
         EntryPoint("m_step", "(X, resp, reg_covar=1e-06)", "(weights (K,), means (K, D), covs (K, D, D))."),
-        EntryPoint("fit_gmm", "(X, init_means, max_iter=100, tol=0.001, reg_covar=1e-06)", "(weights, means, covs, mean log-likelihood)."),
+        EntryPoint(
+            "fit_gmm",
+            "(X, init_means, max_iter=100, tol=0.001, reg_covar=1e-06)",
+            "(weights, means, covs, mean log-likelihood).",
+        ),
     ),
     checks=(
-        Check("log_gaussian", "log_gaussian", loggauss_cases, description="a full covariance in 3-D; the standard normal at 0"),
+        Check(
+            "log_gaussian",
+            "log_gaussian",
+            loggauss_cases,
+            description="a full covariance in 3-D; the standard normal at 0",
+        ),
         Check("e_step", "e_step", estep_cases, tolerance=LOOSE, description="K = 3; points far from every component"),
         Check("m_step", "m_step", mstep_cases, description="soft responsibilities; reg_covar 1e-6 and 0.1"),
-        Check("fit", "fit_gmm", gmm_cases, tolerance={"float64": (1e-5, 1e-7)}, description="K = 3 in 2-D, K = 2 in 3-D"),
+        Check(
+            "fit", "fit_gmm", gmm_cases, tolerance={"float64": (1e-5, 1e-7)}, description="K = 3 in 2-D, K = 2 in 3-D"
+        ),
     ),
     probes=(
-        Probe("each component's covariance weights the points by their responsibilities: "
-              "sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k", impl={"m_step": _unweighted_cov}),
-        Probe("densities underflow to 0 far from the data: compute responsibilities and the log-likelihood with "
-              "log-sum-exp over log w_k + log N(x | mu_k, Sigma_k)", impl={"e_step": _estep_no_lse}),
-        Probe("reg_covar missing: add reg_covar * I to every covariance", impl="wrong/gmm/no_reg_covar.py", checks=("m_step",)),
+        Probe(
+            "each component's covariance weights the points by their responsibilities: "
+            "sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k",
+            impl={"m_step": _unweighted_cov},
+        ),
+        Probe(
+            "densities underflow to 0 far from the data: compute responsibilities and the log-likelihood with "
+            "log-sum-exp over log w_k + log N(x | mu_k, Sigma_k)",
+            impl={"e_step": _estep_no_lse},
+        ),
+        Probe(
+            "reg_covar missing: add reg_covar * I to every covariance",
+            impl="wrong/gmm/no_reg_covar.py",
+            checks=("m_step",),
+        ),
     ),
 )
 

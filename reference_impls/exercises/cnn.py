@@ -22,15 +22,26 @@ def _conv_inputs(seed):
     for j, (name, xs, ws, stride, padding, dilation, groups) in enumerate(CONV):
         dtype = "float64" if j % 2 else "float32"
         rng = np.random.default_rng(seed + j)
-        yield name, seed + j, rng, randn(rng, xs, dtype), randn(rng, ws, dtype), randn(rng, (ws[0],), dtype), \
-            {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+        yield (
+            name,
+            seed + j,
+            rng,
+            randn(rng, xs, dtype),
+            randn(rng, ws, dtype),
+            randn(rng, (ws[0],), dtype),
+            {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups},
+        )
 
 
 def conv_cases():
     for name, s, _, x, w, b, kw in _conv_inputs(21000):
         yield Case(name, (x, w, b), kw, seed=s)
     x = np.arange(16.0).reshape(1, 1, 4, 4)
-    yield Case("by_hand_not_flipped", (x, np.array([[[[1.0, 0.0], [0.0, -1.0]]]])), note="x[i, j] - x[i + 1, j + 1] = -5: no kernel flip")
+    yield Case(
+        "by_hand_not_flipped",
+        (x, np.array([[[[1.0, 0.0], [0.0, -1.0]]]])),
+        note="x[i, j] - x[i + 1, j + 1] = -5: no kernel flip",
+    )
 
 
 def conv_backward_cases():
@@ -42,7 +53,14 @@ def conv_backward_cases():
 
 
 def size_cases():
-    for args in [(32, 3, 1, 1, 1), (32, 3, 2, 1, 1), (32, 3, 1, 0, 2), (7, 7, 1, 0, 1), (224, 7, 2, 3, 1), (10, 4, 3, 0, 1)]:
+    for args in [
+        (32, 3, 1, 1, 1),
+        (32, 3, 2, 1, 1),
+        (32, 3, 1, 0, 2),
+        (7, 7, 1, 0, 1),
+        (224, 7, 2, 3, 1),
+        (10, 4, 3, 0, 1),
+    ]:
         yield Case("h{}_k{}_s{}_p{}_d{}".format(*args), args)
 
 
@@ -75,31 +93,68 @@ and the filters split into G groups that only see each other.
 3. conv2d_backward(dout, x, w, ...) -> (dx, dw, db): the same slices in reverse; dx ACCUMULATES
    where windows overlap.""",
     entry_points=(
-        EntryPoint("output_size", "(h, k, stride=1, padding=0, dilation=1)", "The output length along one axis, an int."),
-        EntryPoint("conv2d", "(x, w, b=None, stride=1, padding=0, dilation=1, groups=1)", "The convolution output (N, C_out, H_out, W_out)."),
-        EntryPoint("conv2d_backward", "(dout, x, w, stride=1, padding=0, dilation=1, groups=1)", "(dx, dw, db) of sum(dout * conv2d(...))."),
+        EntryPoint(
+            "output_size", "(h, k, stride=1, padding=0, dilation=1)", "The output length along one axis, an int."
+        ),
+        EntryPoint(
+            "conv2d",
+            "(x, w, b=None, stride=1, padding=0, dilation=1, groups=1)",
+            "The convolution output (N, C_out, H_out, W_out).",
+        ),
+        EntryPoint(
+            "conv2d_backward",
+            "(dout, x, w, stride=1, padding=0, dilation=1, groups=1)",
+            "(dx, dw, db) of sum(dout * conv2d(...)).",
+        ),
     ),
     checks=(
-        Check("output_size", "output_size", size_cases, description="6 configurations incl. ResNet's stem (224, k7, s2, p3)"),
-        Check("forward", "conv2d", conv_cases, tolerance=LOOSE,
-              description="stride 1/2, padding 0-2, dilation 1/2, per-axis pairs, groups 2 / depthwise, 1x1, kernel = input; by hand"),
-        Check("backward", "conv2d_backward", conv_backward_cases, tolerance=LOOSE, description="the same 7 configurations"),
+        Check(
+            "output_size",
+            "output_size",
+            size_cases,
+            description="6 configurations incl. ResNet's stem (224, k7, s2, p3)",
+        ),
+        Check(
+            "forward",
+            "conv2d",
+            conv_cases,
+            tolerance=LOOSE,
+            description="stride 1/2, padding 0-2, dilation 1/2, per-axis pairs, groups 2 / depthwise, 1x1, kernel = input; by hand",
+        ),
+        Check(
+            "backward", "conv2d_backward", conv_backward_cases, tolerance=LOOSE, description="the same 7 configurations"
+        ),
     ),
     probes=(
-        Probe("the kernel is flipped: deep-learning conv2d is a cross-correlation (x[i + p, j + q] * w[p, q], no flip)",
-              impl={"conv2d": _conv_flipped}),
-        Probe("dilation spreads the kernel taps d apart: the tap (p, q) reads x[i s + p d, j s + q d], and the "
-              "effective kernel size is d (k - 1) + 1", impl={"conv2d": _conv_no_dilation}),
-        Probe("overlapping windows each add into dx: accumulate (+=) rather than assign",
-              impl="wrong/conv2d/dx_assigned.py", checks=("backward",)),
-        Probe("the output size is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1",
-              impl={"output_size": lambda h, k, stride=1, padding=0, dilation=1: (h + 2 * padding - k) // stride + 1}),
+        Probe(
+            "the kernel is flipped: deep-learning conv2d is a cross-correlation (x[i + p, j + q] * w[p, q], no flip)",
+            impl={"conv2d": _conv_flipped},
+        ),
+        Probe(
+            "dilation spreads the kernel taps d apart: the tap (p, q) reads x[i s + p d, j s + q d], and the "
+            "effective kernel size is d (k - 1) + 1",
+            impl={"conv2d": _conv_no_dilation},
+        ),
+        Probe(
+            "overlapping windows each add into dx: accumulate (+=) rather than assign",
+            impl="wrong/conv2d/dx_assigned.py",
+            checks=("backward",),
+        ),
+        Probe(
+            "the output size is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1",
+            impl={"output_size": lambda h, k, stride=1, padding=0, dilation=1: (h + 2 * padding - k) // stride + 1},
+        ),
     ),
 )
 
 
-POOL = [("k2", (2, 3, 8, 8), 2, None, 0), ("k3_s2_p1", (1, 2, 7, 5), 3, 2, 1), ("k2x3_s1x2", (2, 1, 6, 6), (2, 3), (1, 2), 0),
-        ("global_window", (1, 1, 4, 4), 4, None, 0), ("overlapping_k3_s1_p1", (1, 2, 5, 5), 3, 1, 1)]
+POOL = [
+    ("k2", (2, 3, 8, 8), 2, None, 0),
+    ("k3_s2_p1", (1, 2, 7, 5), 3, 2, 1),
+    ("k2x3_s1x2", (2, 1, 6, 6), (2, 3), (1, 2), 0),
+    ("global_window", (1, 1, 4, 4), 4, None, 0),
+    ("overlapping_k3_s1_p1", (1, 2, 5, 5), 3, 1, 1),
+]
 
 
 def _pool_inputs(seed, negative=False):
@@ -115,7 +170,13 @@ def pool_cases():
         yield Case(name, (x,), kw, seed=s, note="distinct values: no ties")
     for name, s, _, x, kw in _pool_inputs(22100, negative=True):
         if kw["padding"]:
-            yield Case(f"negative_{name}", (x,), kw, seed=s, note="all values negative with padding: pad max pooling with -inf, not 0")
+            yield Case(
+                f"negative_{name}",
+                (x,),
+                kw,
+                seed=s,
+                note="all values negative with padding: pad max pooling with -inf, not 0",
+            )
 
 
 def pool_backward_cases():
@@ -178,21 +239,41 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
         EntryPoint("global_avg_pool2d_backward", "(dout, x)", "dx, x's shape."),
     ),
     checks=(
-        Check("max", "max_pool2d", pool_cases, description="k 2/3/4, (2, 3) windows, stride 1/2/(1, 2), padding 0/1, negative inputs"),
-        Check("max_backward", "max_pool2d_backward", pool_backward_cases, tolerance=LOOSE, description="the same windows, overlapping ones"),
+        Check(
+            "max",
+            "max_pool2d",
+            pool_cases,
+            description="k 2/3/4, (2, 3) windows, stride 1/2/(1, 2), padding 0/1, negative inputs",
+        ),
+        Check(
+            "max_backward",
+            "max_pool2d_backward",
+            pool_backward_cases,
+            tolerance=LOOSE,
+            description="the same windows, overlapping ones",
+        ),
         Check("avg", "avg_pool2d", pool_cases, tolerance=LOOSE, description="the same cases"),
-        Check("avg_backward", "avg_pool2d_backward", pool_backward_cases, tolerance=LOOSE, description="the same windows"),
+        Check(
+            "avg_backward", "avg_pool2d_backward", pool_backward_cases, tolerance=LOOSE, description="the same windows"
+        ),
         Check("global", "global_avg_pool2d", gap_cases, description="float32/64"),
         Check("global_backward", "global_avg_pool2d_backward", gap_backward_cases, description="float32"),
     ),
     probes=(
         Probe("pad with -inf for max pooling: a zero pad beats negative values", impl={"max_pool2d": _max_zero_pad}),
-        Probe("avg_pool2d divides by k_h * k_w even where the window covers padding (count_include_pad=True)",
-              impl={"avg_pool2d": _avg_exclude_pad}),
-        Probe("max pooling routes each window's gradient to its max position only, not spread over the window",
-              impl={"max_pool2d_backward": _max_backward_spread}),
-        Probe("stride=None means stride = kernel (non-overlapping windows), not 1",
-              impl="wrong/pooling/default_stride_one.py", checks=("max", "avg")),
+        Probe(
+            "avg_pool2d divides by k_h * k_w even where the window covers padding (count_include_pad=True)",
+            impl={"avg_pool2d": _avg_exclude_pad},
+        ),
+        Probe(
+            "max pooling routes each window's gradient to its max position only, not spread over the window",
+            impl={"max_pool2d_backward": _max_backward_spread},
+        ),
+        Probe(
+            "stride=None means stride = kernel (non-overlapping windows), not 1",
+            impl="wrong/pooling/default_stride_one.py",
+            checks=("max", "avg"),
+        ),
     ),
 )
 
@@ -200,11 +281,25 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
 def rf_cases():
     from reference_impls.numpy.receptive_field import Layer
 
-    yield Case("worked_example", ([Layer(3, s) for s in (1, 2, 1, 2, 1)], 64), note="five 3x3 convs, strides 1, 2, 1, 2, 1: r = 21")
-    yield Case("dilated_stack", ([Layer(3, 1, dilation=d) for d in (1, 2, 4)], 32), note="dilations 1, 2, 4: r = 15 (WaveNet-style)")
-    yield Case("resnet_stem", ([Layer(7, 2, 3), Layer(3, 2, 1)], 224), note="conv 7x7/2 pad 3 then max pool 3x3/2 pad 1")
+    yield Case(
+        "worked_example",
+        ([Layer(3, s) for s in (1, 2, 1, 2, 1)], 64),
+        note="five 3x3 convs, strides 1, 2, 1, 2, 1: r = 21",
+    )
+    yield Case(
+        "dilated_stack",
+        ([Layer(3, 1, dilation=d) for d in (1, 2, 4)], 32),
+        note="dilations 1, 2, 4: r = 15 (WaveNet-style)",
+    )
+    yield Case(
+        "resnet_stem", ([Layer(7, 2, 3), Layer(3, 2, 1)], 224), note="conv 7x7/2 pad 3 then max pool 3x3/2 pad 1"
+    )
     yield Case("vgg_block", ([Layer(3, 1, 1), Layer(3, 1, 1), Layer(2, 2)] * 2, 32))
-    yield Case("no_input_size", ([Layer(5, 2), Layer(3, 1, dilation=2), Layer(2, 2)], None), note="input_size None: size stays None")
+    yield Case(
+        "no_input_size",
+        ([Layer(5, 2), Layer(3, 1, dilation=2), Layer(2, 2)], None),
+        note="input_size None: size stays None",
+    )
 
 
 def rf_single_cases():
@@ -241,13 +336,23 @@ Worked example: five 3x3 convs with strides 1, 2, 1, 2, 1 see 3, 5, 9, 13, 21 in
         EntryPoint("receptive_field", "(layers)", "The receptive field of the last layer (an int)."),
     ),
     checks=(
-        Check("per_layer", "receptive_fields", rf_cases, description="the worked example, dilations 1/2/4, ResNet stem, VGG blocks"),
+        Check(
+            "per_layer",
+            "receptive_fields",
+            rf_cases,
+            description="the worked example, dilations 1/2/4, ResNet stem, VGG blocks",
+        ),
         Check("last", "receptive_field", rf_single_cases, description="the worked example; no layers"),
     ),
     probes=(
-        Probe("dilation widens the kernel: use k_eff = dilation * (kernel - 1) + 1", impl={"receptive_fields": _rf_no_dilation}),
-        Probe("r grows by (k_eff - 1) times the jump of the PREVIOUS layer: update r before multiplying the jump by the stride",
-              impl="wrong/receptive_field/jump_updated_first.py"),
+        Probe(
+            "dilation widens the kernel: use k_eff = dilation * (kernel - 1) + 1",
+            impl={"receptive_fields": _rf_no_dilation},
+        ),
+        Probe(
+            "r grows by (k_eff - 1) times the jump of the PREVIOUS layer: update r before multiplying the jump by the stride",
+            impl="wrong/receptive_field/jump_updated_first.py",
+        ),
     ),
 )
 
@@ -272,8 +377,20 @@ def sep_conv_cases():
     for j, (stride, padding, dilation) in enumerate([(1, 1, 1), (2, 0, 1), (1, 2, 2)]):
         rng = np.random.default_rng(23000 + j)
         dtype = "float32" if j % 2 else "float64"
-        yield Case(f"s{stride}_p{padding}_d{dilation}", (randn(rng, (2, 3, 8, 8), dtype), randn(rng, (3, 1, 3, 3), dtype),
-                   randn(rng, (3,), dtype), randn(rng, (5, 3, 1, 1), dtype), randn(rng, (5,), dtype), stride, padding, dilation), seed=23000 + j)
+        yield Case(
+            f"s{stride}_p{padding}_d{dilation}",
+            (
+                randn(rng, (2, 3, 8, 8), dtype),
+                randn(rng, (3, 1, 3, 3), dtype),
+                randn(rng, (3,), dtype),
+                randn(rng, (5, 3, 1, 1), dtype),
+                randn(rng, (5,), dtype),
+                stride,
+                padding,
+                dilation,
+            ),
+            seed=23000 + j,
+        )
 
 
 def sep_backward_cases():
@@ -300,24 +417,48 @@ followed by a pointwise 1x1 conv mixing the channels.
 Reuse your conv2d from the conv2d exercise (copy it in: each exercise file stands alone).""",
     entry_points=(
         EntryPoint("conv_params", "(c_in, c_out, k, bias=True, groups=1)", "Parameter count of a Conv2d (an int)."),
-        EntryPoint("separable_params", "(c_in, c_out, k, bias=True)", "Parameter count of depthwise + pointwise (an int)."),
+        EntryPoint(
+            "separable_params", "(c_in, c_out, k, bias=True)", "Parameter count of depthwise + pointwise (an int)."
+        ),
         EntryPoint("mult_adds_ratio", "(c_out, k)", "Separable / standard multiply-adds (a float)."),
-        EntryPoint("depthwise_separable_conv", "(x, w_dw, b_dw, w_pw, b_pw, stride=1, padding=0, dilation=1)", "(N, C_out, H', W')."),
-        EntryPoint("depthwise_separable_backward", "(dout, x, w_dw, b_dw, w_pw, stride=1, padding=0, dilation=1)",
-                   "(dx, dw_dw, db_dw, dw_pw, db_pw)."),
+        EntryPoint(
+            "depthwise_separable_conv",
+            "(x, w_dw, b_dw, w_pw, b_pw, stride=1, padding=0, dilation=1)",
+            "(N, C_out, H', W').",
+        ),
+        EntryPoint(
+            "depthwise_separable_backward",
+            "(dout, x, w_dw, b_dw, w_pw, stride=1, padding=0, dilation=1)",
+            "(dx, dw_dw, db_dw, dw_pw, db_pw).",
+        ),
     ),
     checks=(
         Check("conv_params", "conv_params", conv_param_cases, description="4 layer sizes, no bias, groups 4"),
         Check("separable_params", "separable_params", sep_param_cases, description="4 layer sizes, no bias"),
         Check("mult_adds_ratio", "mult_adds_ratio", ratio_cases, description="3 settings"),
-        Check("forward", "depthwise_separable_conv", sep_conv_cases, tolerance=LOOSE, description="stride 2, padding 0-2, dilation 2"),
+        Check(
+            "forward",
+            "depthwise_separable_conv",
+            sep_conv_cases,
+            tolerance=LOOSE,
+            description="stride 2, padding 0-2, dilation 2",
+        ),
         Check("backward", "depthwise_separable_backward", sep_backward_cases, tolerance=LOOSE, description="the same"),
     ),
     probes=(
-        Probe("the depthwise conv's biases (C_in of them) are parameters too",
-              impl={"separable_params": lambda c_in, c_out, k, bias=True: c_in * k * k + c_in * c_out + (c_out if bias else 0)}),
-        Probe("a depthwise filter sees one channel: C_in * K^2 weights, not C_in * C_in * K^2 (groups = C_in)",
-              impl="wrong/depthwise_separable/full_depthwise_count.py", checks=("separable_params",)),
+        Probe(
+            "the depthwise conv's biases (C_in of them) are parameters too",
+            impl={
+                "separable_params": lambda c_in, c_out, k, bias=True: (
+                    c_in * k * k + c_in * c_out + (c_out if bias else 0)
+                )
+            },
+        ),
+        Probe(
+            "a depthwise filter sees one channel: C_in * K^2 weights, not C_in * C_in * K^2 (groups = C_in)",
+            impl="wrong/depthwise_separable/full_depthwise_count.py",
+            checks=("separable_params",),
+        ),
     ),
 )
 

@@ -18,12 +18,25 @@ def nt_xent_cases():
             rng = np.random.default_rng(seed)
             z1 = randn(rng, (n, d), dtype, 3.0)
             z2 = (z1 + randn(rng, (n, d), dtype)).astype(dtype)
-            yield Case(f"N{n}_D{d}_tau{tau}", (z1, z2), {"temperature": tau}, seed=seed, zero_ok=n == 1,
-                       note="N = 1: the positive is the only candidate left after masking the diagonal: loss 0" if n == 1 else "")
+            yield Case(
+                f"N{n}_D{d}_tau{tau}",
+                (z1, z2),
+                {"temperature": tau},
+                seed=seed,
+                zero_ok=n == 1,
+                note="N = 1: the positive is the only candidate left after masking the diagonal: loss 0"
+                if n == 1
+                else "",
+            )
     rng = np.random.default_rng(19100)
     z1 = randn(rng, (5, 4), "float64", 50.0)
-    yield Case("large_norms", (z1, z1 * 0.01 + randn(rng, (5, 4), "float64")), {"temperature": 0.2}, seed=19100,
-               note="norms from ~1 to ~100: similarities are cosines, so normalize the rows first")
+    yield Case(
+        "large_norms",
+        (z1, z1 * 0.01 + randn(rng, (5, 4), "float64")),
+        {"temperature": 0.2},
+        seed=19100,
+        note="norms from ~1 to ~100: similarities are cosines, so normalize the rows first",
+    )
 
 
 def triplet_cases():
@@ -35,12 +48,22 @@ def triplet_cases():
             a = randn(rng, (10, 6), dtype)
             p = (a + randn(rng, (10, 6), dtype, 0.7)).astype(dtype)
             n = (a + randn(rng, (10, 6), dtype, 0.9)).astype(dtype)
-            yield Case(f"margin{margin}", (a, p, n), {"margin": margin}, seed=seed,
-                       note="some triplets already satisfy the margin: loss 0 and no gradient for them")
+            yield Case(
+                f"margin{margin}",
+                (a, p, n),
+                {"margin": margin},
+                seed=seed,
+                note="some triplets already satisfy the margin: loss 0 and no gradient for them",
+            )
     rng = np.random.default_rng(19300)
     a = randn(rng, (4, 3), "float64")
-    yield Case("all_violating", (a, a + 2.0, a + 0.1), {"margin": 0.5}, seed=19300,
-               note="every negative is closer than its positive")
+    yield Case(
+        "all_violating",
+        (a, a + 2.0, a + 0.1),
+        {"margin": 0.5},
+        seed=19300,
+        note="every negative is closer than its positive",
+    )
 
 
 def pair_cases():
@@ -48,8 +71,13 @@ def pair_cases():
         x1 = randn(rng, shape, dtype)
         x2 = (x1 + randn(rng, shape, dtype, 0.8)).astype(dtype)
         same = (np.arange(shape[0]) % 2).astype(np.int64)
-        yield Case(f"N{shape[0]}", (x1, x2, same), {"margin": 1.5}, seed=s,
-                   note="same = 1: pull together (d^2); same = 0: push to at least the margin (max(0, m - d)^2)")
+        yield Case(
+            f"N{shape[0]}",
+            (x1, x2, same),
+            {"margin": 1.5},
+            seed=s,
+            note="same = 1: pull together (d^2); same = 0: push to at least the margin (max(0, m - d)^2)",
+        )
 
 
 # -- known mistakes ----------------------------------------------------------------------------------------
@@ -125,38 +153,89 @@ N = 1 to 10, temperatures 0.07 to 0.5, large norms, inactive and all-violating t
     entry_points=(
         EntryPoint("nt_xent_loss", "(z1, z2, temperature=0.5)", "The NT-Xent loss, a scalar of z1's dtype."),
         EntryPoint("nt_xent_grad", "(z1, z2, temperature=0.5)", "(dz1, dz2), shaped like z1 and z2."),
-        EntryPoint("triplet_margin_loss", "(anchor, positive, negative, margin=1.0, eps=1e-6)", "The mean triplet loss, a scalar."),
-        EntryPoint("triplet_margin_grad", "(anchor, positive, negative, margin=1.0, eps=1e-6)", "(da, dp, dn), each (N, D)."),
+        EntryPoint(
+            "triplet_margin_loss",
+            "(anchor, positive, negative, margin=1.0, eps=1e-6)",
+            "The mean triplet loss, a scalar.",
+        ),
+        EntryPoint(
+            "triplet_margin_grad", "(anchor, positive, negative, margin=1.0, eps=1e-6)", "(da, dp, dn), each (N, D)."
+        ),
         EntryPoint("pair_contrastive_loss", "(x1, x2, same, margin=1.0)", "The mean pair loss, a scalar."),
     ),
     checks=(
-        Check("nt_xent", "nt_xent_loss", nt_xent_cases, tolerance=LOOSE,
-              description="N x D 4x8, 1x3, 8x5; tau 0.5 / 0.1 / 0.07; float32/64; norms up to ~100"),
+        Check(
+            "nt_xent",
+            "nt_xent_loss",
+            nt_xent_cases,
+            tolerance=LOOSE,
+            description="N x D 4x8, 1x3, 8x5; tau 0.5 / 0.1 / 0.07; float32/64; norms up to ~100",
+        ),
         Check("nt_xent_grad", "nt_xent_grad", nt_xent_cases, tolerance=LOOSE, description="the same cases"),
-        Check("triplet", "triplet_margin_loss", triplet_cases, tolerance=LOOSE,
-              description="margin 1 and 0.3, float32/64, some triplets inactive; all violating"),
+        Check(
+            "triplet",
+            "triplet_margin_loss",
+            triplet_cases,
+            tolerance=LOOSE,
+            description="margin 1 and 0.3, float32/64, some triplets inactive; all violating",
+        ),
         Check("triplet_grad", "triplet_margin_grad", triplet_cases, tolerance=LOOSE, description="the same cases"),
-        Check("pair", "pair_contrastive_loss", pair_cases, tolerance=LOOSE, description="N 12 and 5, margin 1.5, float32/64"),
+        Check(
+            "pair",
+            "pair_contrastive_loss",
+            pair_cases,
+            tolerance=LOOSE,
+            description="N 12 and 5, margin 1.5, float32/64",
+        ),
     ),
     probes=(
-        Probe("the similarity is a COSINE: normalize every row (u = z / ||z||) before u u^T",
-              impl={"nt_xent_loss": _nt_xent_variant(normalize=False)}, checks=("nt_xent",)),
-        Probe("the diagonal is not masked: an example's similarity with itself (1 / tau, the largest score) is not a "
-              "negative; set S_ii = -inf before the softmax", impl="wrong/contrastive_losses/self_not_masked.py",
-              checks=("nt_xent", "nt_xent_grad")),
-        Probe("only z1's rows are anchors: every one of the 2N embeddings is an anchor (z2's rows too), so average "
-              "over 2N rows", impl={"nt_xent_loss": _nt_xent_variant(one_direction=True)}, checks=("nt_xent",)),
-        Probe("divide the similarities by the temperature (a small tau sharpens the softmax)",
-              impl={"nt_xent_loss": _nt_xent_variant(multiply=True)}, checks=("nt_xent",)),
-        Probe("the normalization's backward is missing its projection: dz = (dU - u * sum(dU * u, axis=1, keepdims=True)) "
-              "/ ||z||", impl={"nt_xent_grad": _nt_xent_grad_no_projection}, checks=("nt_xent_grad",)),
-        Probe("TripletMarginLoss uses the Euclidean distance, not its square (FaceNet's form)",
-              impl="wrong/contrastive_losses/squared_distance.py", checks=("triplet", "triplet_grad")),
-        Probe("torch's pairwise_distance adds eps to the DIFFERENCE: d(a, b) = ||a - b + eps||",
-              impl={"triplet_margin_loss": _triplet_no_eps}, checks=("triplet",)),
-        Probe("the hinge is missing: a triplet that already satisfies the margin contributes max(..., 0) = 0",
-              impl={"triplet_margin_loss": _triplet_no_hinge}, checks=("triplet",)),
-        Probe("similar pairs (same = 1) pay d^2, dissimilar ones max(0, margin - d)^2: they are swapped",
-              impl={"pair_contrastive_loss": _pair_swapped}, checks=("pair",)),
+        Probe(
+            "the similarity is a COSINE: normalize every row (u = z / ||z||) before u u^T",
+            impl={"nt_xent_loss": _nt_xent_variant(normalize=False)},
+            checks=("nt_xent",),
+        ),
+        Probe(
+            "the diagonal is not masked: an example's similarity with itself (1 / tau, the largest score) is not a "
+            "negative; set S_ii = -inf before the softmax",
+            impl="wrong/contrastive_losses/self_not_masked.py",
+            checks=("nt_xent", "nt_xent_grad"),
+        ),
+        Probe(
+            "only z1's rows are anchors: every one of the 2N embeddings is an anchor (z2's rows too), so average "
+            "over 2N rows",
+            impl={"nt_xent_loss": _nt_xent_variant(one_direction=True)},
+            checks=("nt_xent",),
+        ),
+        Probe(
+            "divide the similarities by the temperature (a small tau sharpens the softmax)",
+            impl={"nt_xent_loss": _nt_xent_variant(multiply=True)},
+            checks=("nt_xent",),
+        ),
+        Probe(
+            "the normalization's backward is missing its projection: dz = (dU - u * sum(dU * u, axis=1, keepdims=True)) "
+            "/ ||z||",
+            impl={"nt_xent_grad": _nt_xent_grad_no_projection},
+            checks=("nt_xent_grad",),
+        ),
+        Probe(
+            "TripletMarginLoss uses the Euclidean distance, not its square (FaceNet's form)",
+            impl="wrong/contrastive_losses/squared_distance.py",
+            checks=("triplet", "triplet_grad"),
+        ),
+        Probe(
+            "torch's pairwise_distance adds eps to the DIFFERENCE: d(a, b) = ||a - b + eps||",
+            impl={"triplet_margin_loss": _triplet_no_eps},
+            checks=("triplet",),
+        ),
+        Probe(
+            "the hinge is missing: a triplet that already satisfies the margin contributes max(..., 0) = 0",
+            impl={"triplet_margin_loss": _triplet_no_hinge},
+            checks=("triplet",),
+        ),
+        Probe(
+            "similar pairs (same = 1) pay d^2, dissimilar ones max(0, margin - d)^2: they are swapped",
+            impl={"pair_contrastive_loss": _pair_swapped},
+            checks=("pair",),
+        ),
     ),
 )

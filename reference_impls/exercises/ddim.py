@@ -19,16 +19,35 @@ def _timesteps(impl, T, num_steps):
 
 def timestep_cases():
     for T_, n in [(1000, 50), (1000, 4), (10, 10), (100, 1), (7, 3)]:
-        yield Case(f"T_{T_}_steps_{n}", (T_, n), note="(T // num_steps) * [num_steps - 1, ..., 1, 0]"
-                   + (": 7 // 3 = 2, so 4, 2, 0" if T_ == 7 else ""), zero_ok=n == 1)
+        yield Case(
+            f"T_{T_}_steps_{n}",
+            (T_, n),
+            note="(T // num_steps) * [num_steps - 1, ..., 1, 0]" + (": 7 // 3 = 2, so 4, 2, 0" if T_ == 7 else ""),
+            zero_ok=n == 1,
+        )
 
 
 def step_cases():
     rng = np.random.default_rng(1000)
-    for t, prev, dtype in [(99, 79, "float64"), (50, 49, "float32"), (10, 0, "float64"), (20, -1, "float32"), (0, -1, "float64")]:
-        yield Case(f"t_{t}_to_{prev}_{dtype}",
-                   (rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal((3, 4)).astype(dtype), t, prev, _alphas_bar()),
-                   seed=1000, note="t_prev = -1: after the last step, alpha_bar_prev = 1 (return x0_pred)" if prev < 0 else "")
+    for t, prev, dtype in [
+        (99, 79, "float64"),
+        (50, 49, "float32"),
+        (10, 0, "float64"),
+        (20, -1, "float32"),
+        (0, -1, "float64"),
+    ]:
+        yield Case(
+            f"t_{t}_to_{prev}_{dtype}",
+            (
+                rng.standard_normal((3, 4)).astype(dtype),
+                rng.standard_normal((3, 4)).astype(dtype),
+                t,
+                prev,
+                _alphas_bar(),
+            ),
+            seed=1000,
+            note="t_prev = -1: after the last step, alpha_bar_prev = 1 (return x0_pred)" if prev < 0 else "",
+        )
 
 
 def _oracle_sample(impl, x0, eps, num_steps, dtype):
@@ -52,9 +71,13 @@ def _oracle_sample(impl, x0, eps, num_steps, dtype):
 def oracle_cases():
     rng = np.random.default_rng(1100)
     for n, dtype in [(100, "float64"), (10, "float64"), (1, "float64"), (20, "float32")]:
-        yield Case(f"{n}_steps_{dtype}", (rng.standard_normal((2, 5)).astype(dtype), rng.standard_normal((2, 5)).astype(dtype), n, dtype),
-                   seed=1100, note=("all 100 timesteps" if n == 100 else f"{n} of 100 timesteps")
-                   + ": with the true noise every step stays on x0's trajectory, the last one lands on x0")
+        yield Case(
+            f"{n}_steps_{dtype}",
+            (rng.standard_normal((2, 5)).astype(dtype), rng.standard_normal((2, 5)).astype(dtype), n, dtype),
+            seed=1100,
+            note=("all 100 timesteps" if n == 100 else f"{n} of 100 timesteps")
+            + ": with the true noise every step stays on x0's trajectory, the last one lands on x0",
+        )
 
 
 def _generic_sample(impl, x_T, num_steps):
@@ -67,7 +90,9 @@ def _generic_sample(impl, x_T, num_steps):
 
 def generic_cases():
     rng = np.random.default_rng(1200)
-    yield Case("10_steps", (rng.standard_normal((3, 3)), 10), seed=1200, note="a made-up eps_model: the steps themselves")
+    yield Case(
+        "10_steps", (rng.standard_normal((3, 3)), 10), seed=1200, note="a made-up eps_model: the steps themselves"
+    )
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -124,24 +149,63 @@ The oracle check: x_T is x0 noised with a known eps, and eps_model returns exact
 separates the current x from x0. Every DDIM step then keeps x on that x0's trajectory and the last
 one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
     entry_points=(
-        EntryPoint("ddim_timesteps", "(T, num_steps)", "num_steps decreasing timesteps, evenly spaced, ending at 0 (int64 tensor)."),
-        EntryPoint("ddim_step", "(x_t, eps, t, t_prev, alphas_bar)", "One deterministic DDIM step t -> t_prev (t_prev = -1: the end)."),
+        EntryPoint(
+            "ddim_timesteps",
+            "(T, num_steps)",
+            "num_steps decreasing timesteps, evenly spaced, ending at 0 (int64 tensor).",
+        ),
+        EntryPoint(
+            "ddim_step",
+            "(x_t, eps, t, t_prev, alphas_bar)",
+            "One deterministic DDIM step t -> t_prev (t_prev = -1: the end).",
+        ),
         EntryPoint("ddim_sample", "(eps_model, x_T, timesteps, alphas_bar)", "x_0 from x_T along the timesteps."),
     ),
     checks=(
-        Check("timesteps", "ddim_timesteps", timestep_cases, call=_timesteps,
-              description="T 1000 with 50 and 4 steps, 10 of 10, 1 of 100, 3 of 7"),
-        Check("step", "ddim_step", step_cases, call=call_torch("ddim_step"),
-              description="t 99 -> 79, 50 -> 49, 10 -> 0, 20 -> end, 0 -> end; float32/64"),
-        Check("oracle", "ddim_sample", oracle_cases, call=_oracle_sample, tolerance={"float32": (1e-4, 1e-5)},
-              description="a known-noise oracle: x0 reconstructed with 100, 10 and 1 of 100 steps (float64), 20 (float32)"),
-        Check("sample", "ddim_sample", generic_cases, call=_generic_sample, description="10 steps with a made-up eps_model"),
+        Check(
+            "timesteps",
+            "ddim_timesteps",
+            timestep_cases,
+            call=_timesteps,
+            description="T 1000 with 50 and 4 steps, 10 of 10, 1 of 100, 3 of 7",
+        ),
+        Check(
+            "step",
+            "ddim_step",
+            step_cases,
+            call=call_torch("ddim_step"),
+            description="t 99 -> 79, 50 -> 49, 10 -> 0, 20 -> end, 0 -> end; float32/64",
+        ),
+        Check(
+            "oracle",
+            "ddim_sample",
+            oracle_cases,
+            call=_oracle_sample,
+            tolerance={"float32": (1e-4, 1e-5)},
+            description="a known-noise oracle: x0 reconstructed with 100, 10 and 1 of 100 steps (float64), 20 (float32)",
+        ),
+        Check(
+            "sample",
+            "ddim_sample",
+            generic_cases,
+            call=_generic_sample,
+            description="10 steps with a made-up eps_model",
+        ),
     ),
     probes=(
-        Probe("alphas_bar[t_prev] with t_prev = -1 is the LAST entry (Python indexing): after the last step "
-              "alpha_bar_prev is 1", impl={"ddim_step": _step(negative_index=True), "ddim_sample": _sample_from(_step(negative_index=True))}),
-        Probe("alpha_t where alpha_bar_t belongs: DDIM's formulas use the cumulative product",
-              impl={"ddim_step": _step(alpha_not_bar=True)}, checks=("step",)),
-        Probe("increasing timesteps: sampling goes from (num_steps - 1) * (T // num_steps) down to 0", impl={"ddim_timesteps": _ascending}),
+        Probe(
+            "alphas_bar[t_prev] with t_prev = -1 is the LAST entry (Python indexing): after the last step "
+            "alpha_bar_prev is 1",
+            impl={"ddim_step": _step(negative_index=True), "ddim_sample": _sample_from(_step(negative_index=True))},
+        ),
+        Probe(
+            "alpha_t where alpha_bar_t belongs: DDIM's formulas use the cumulative product",
+            impl={"ddim_step": _step(alpha_not_bar=True)},
+            checks=("step",),
+        ),
+        Probe(
+            "increasing timesteps: sampling goes from (num_steps - 1) * (T // num_steps) down to 0",
+            impl={"ddim_timesteps": _ascending},
+        ),
     ),
 )

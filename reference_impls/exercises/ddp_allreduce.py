@@ -63,8 +63,10 @@ def _run_ranks_once(fn, world_size):
         while selector.get_map() and error is None:
             if time.monotonic() > deadline:
                 waiting = sorted(children[fd][0] for fd in selector.get_map())
-                error = (f"ranks {waiting} did not finish in {RANK_DEADLINE_S:g} s: a collective (all_reduce, "
-                         "broadcast) that another rank never calls, or a wrong rank / world_size in init_process_group?")
+                error = (
+                    f"ranks {waiting} did not finish in {RANK_DEADLINE_S:g} s: a collective (all_reduce, "
+                    "broadcast) that another rank never calls, or a wrong rank / world_size in init_process_group?"
+                )
                 break
             for key, _ in selector.select(timeout=0.1):
                 rank, _, buffer = children[key.fd]
@@ -104,10 +106,17 @@ def _shards(impl, batch, world_size):
 
 def shard_cases():
     rng = np.random.default_rng(700)
-    for name, shape, world in [("12_over_2", (12, 3), 2), ("12_over_3", (12,), 3), ("8_over_4", (8, 2, 2), 4),
-                               ("one_rank", (6, 4), 1)]:
-        yield Case(name, (rng.standard_normal(shape).astype(np.float32), world),
-                   note="contiguous equal slices in rank order: rank r gets rows r*N/W to (r+1)*N/W")
+    for name, shape, world in [
+        ("12_over_2", (12, 3), 2),
+        ("12_over_3", (12,), 3),
+        ("8_over_4", (8, 2, 2), 4),
+        ("one_rank", (6, 4), 1),
+    ]:
+        yield Case(
+            name,
+            (rng.standard_normal(shape).astype(np.float32), world),
+            note="contiguous equal slices in rank order: rank r gets rows r*N/W to (r+1)*N/W",
+        )
 
 
 def _averaged(impl, seed, world_size):
@@ -116,11 +125,15 @@ def _averaged(impl, seed, world_size):
     def rank_fn(rank, port):
         from datetime import timedelta
 
-        import torch
         import torch.distributed as dist
 
-        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size,
-                                timeout=timedelta(seconds=RANK_DEADLINE_S))
+        dist.init_process_group(
+            "gloo",
+            init_method=f"tcp://127.0.0.1:{port}",
+            rank=rank,
+            world_size=world_size,
+            timeout=timedelta(seconds=RANK_DEADLINE_S),
+        )
         try:
             model = mlp(seed)
             for p, grad in zip(model.parameters(), _gradients(seed, rank), strict=True):
@@ -190,8 +203,12 @@ def _single_process(x, y, seed, world_size, lr=0.3, steps=3):
 def train_cases():
     for k, (n, world) in enumerate([(8, 2), (12, 3)]):
         x, y = classification_data(720 + k, n)
-        yield Case(f"{n}_samples_{world}_ranks", (x, y, 720 + k, world), seed=720 + k,
-                   note="3 SGD steps: every rank must end with the weights of one process training on all samples")
+        yield Case(
+            f"{n}_samples_{world}_ranks",
+            (x, y, 720 + k, world),
+            seed=720 + k,
+            note="3 SGD steps: every rank must end with the weights of one process training on all samples",
+        )
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -219,8 +236,9 @@ def _local_mean(model):
         p.grad /= dist.get_world_size()
 
 
-SUMMED = ("gradients summed, not averaged: after all_reduce(SUM) divide by the world size, or the step is W "
-          "times too big")
+SUMMED = (
+    "gradients summed, not averaged: after all_reduce(SUM) divide by the world size, or the step is W times too big"
+)
 
 EXERCISE = Exercise.of(
     info("ddp_allreduce"),
@@ -250,31 +268,70 @@ model and data on cuda:LOCAL_RANK; reference_impls/torch/ddp.py has that main(),
 torch.multiprocessing.spawn, which the reference's test uses (tests/reference/test_ddp.py).""",
     entry_points=(
         EntryPoint("shard", "(batch, rank, world_size)", "Rank `rank`'s contiguous equal slice of the batch (dim 0)."),
-        EntryPoint("average_gradients", "(model)", "all_reduce (SUM) every parameter's .grad in place, then divide by the world size."),
-        EntryPoint("ddp_train", "(rank, world_size, port, model, x, y, lr, steps)",
-                   "Data-parallel SGD on every rank (see the task); returns the final parameters as a list of tensors."),
+        EntryPoint(
+            "average_gradients",
+            "(model)",
+            "all_reduce (SUM) every parameter's .grad in place, then divide by the world size.",
+        ),
+        EntryPoint(
+            "ddp_train",
+            "(rank, world_size, port, model, x, y, lr, steps)",
+            "Data-parallel SGD on every rank (see the task); returns the final parameters as a list of tensors.",
+        ),
     ),
     checks=(
-        Check("shard", "shard", shard_cases, call=_shards,
-              description="12 rows over 2 and 3 ranks, 8 over 4 (3-D), 1 rank: every rank's slice"),
-        Check("average", "average_gradients", average_cases, call=_averaged, expected=_mean_gradients,
-              description="3 forked gloo ranks with different gradients: all end with the mean (computed in one process)"),
-        Check("train", "ddp_train", train_cases, call=_ddp, expected=_single_process,
-              description="2 and 3 forked gloo ranks, replicas initialized differently, 3 SGD steps: every rank's weights "
-                          "equal one process training on the global batch"),
+        Check(
+            "shard",
+            "shard",
+            shard_cases,
+            call=_shards,
+            description="12 rows over 2 and 3 ranks, 8 over 4 (3-D), 1 rank: every rank's slice",
+        ),
+        Check(
+            "average",
+            "average_gradients",
+            average_cases,
+            call=_averaged,
+            expected=_mean_gradients,
+            description="3 forked gloo ranks with different gradients: all end with the mean (computed in one process)",
+        ),
+        Check(
+            "train",
+            "ddp_train",
+            train_cases,
+            call=_ddp,
+            expected=_single_process,
+            description="2 and 3 forked gloo ranks, replicas initialized differently, 3 SGD steps: every rank's weights "
+            "equal one process training on the global batch",
+        ),
     ),
     probes=(
-        Probe("strided shards (rows r, r+W, ...): take the contiguous slice r*N/W to (r+1)*N/W",
-              impl={"shard": _strided}, checks=("shard",)),
-        Probe("every rank took the whole batch: each rank works on its own 1/W of it", impl={"shard": _full},
-              checks=("shard",)),
+        Probe(
+            "strided shards (rows r, r+W, ...): take the contiguous slice r*N/W to (r+1)*N/W",
+            impl={"shard": _strided},
+            checks=("shard",),
+        ),
+        Probe(
+            "every rank took the whole batch: each rank works on its own 1/W of it",
+            impl={"shard": _full},
+            checks=("shard",),
+        ),
         Probe(SUMMED, impl={"average_gradients": _summed}, checks=("average",)),
-        Probe("no all_reduce: each rank divided its own gradient; the ranks must exchange gradients with "
-              "dist.all_reduce", impl={"average_gradients": _local_mean}, checks=("average",)),
-        Probe("the replicas did not start from the same weights: broadcast rank 0's parameters "
-              "(dist.broadcast(p.data, src=0)) before training", impl="wrong/ddp_allreduce/no_broadcast.py",
-              checks=("train",)),
-        Probe("the ranks never finished: every rank must call the same collectives in the same order, with the "
-              "rank and world_size it was given", when=lambda case, actual, expected: "did not finish" in str(getattr(actual, "message", ""))),
+        Probe(
+            "no all_reduce: each rank divided its own gradient; the ranks must exchange gradients with dist.all_reduce",
+            impl={"average_gradients": _local_mean},
+            checks=("average",),
+        ),
+        Probe(
+            "the replicas did not start from the same weights: broadcast rank 0's parameters "
+            "(dist.broadcast(p.data, src=0)) before training",
+            impl="wrong/ddp_allreduce/no_broadcast.py",
+            checks=("train",),
+        ),
+        Probe(
+            "the ranks never finished: every rank must call the same collectives in the same order, with the "
+            "rank and world_size it was given",
+            when=lambda case, actual, expected: "did not finish" in str(getattr(actual, "message", "")),
+        ),
     ),
 )

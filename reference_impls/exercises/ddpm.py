@@ -29,7 +29,9 @@ def _schedule(impl, T, beta_start=1e-4, beta_end=0.02):
 
 def schedule_cases():
     yield Case("T_1000", (1000,), note="the paper's: beta from 1e-4 to 0.02 over 1000 steps")
-    yield Case("T_10_wide", (10,), {"beta_start": 0.01, "beta_end": 0.5}, note="alpha_bar is the running product of 1 - beta")
+    yield Case(
+        "T_10_wide", (10,), {"beta_start": 0.01, "beta_end": 0.5}, note="alpha_bar is the running product of 1 - beta"
+    )
     yield Case("T_1", (1,), {"beta_start": 0.3, "beta_end": 0.3}, note="a single step")
 
 
@@ -40,16 +42,20 @@ def q_cases():
         t = rng.integers(0, T, shape[0]).astype(np.int64)
         t[0] = 0
         t[-1] = T - 1
-        yield Case(f"batch_{'x'.join(map(str, shape))}_{dtype}",
-                   (rng.standard_normal(shape).astype(dtype), t, rng.standard_normal(shape).astype(dtype), _alphas_bar(T)),
-                   seed=900 + k, note="one timestep per example (t = 0 and T - 1 among them): alpha_bar[t] broadcast per row")
+        yield Case(
+            f"batch_{'x'.join(map(str, shape))}_{dtype}",
+            (rng.standard_normal(shape).astype(dtype), t, rng.standard_normal(shape).astype(dtype), _alphas_bar(T)),
+            seed=900 + k,
+            note="one timestep per example (t = 0 and T - 1 among them): alpha_bar[t] broadcast per row",
+        )
 
 
 def _p(impl, x_t, t, betas, noise):
     import torch
 
-    out = impl.p_sample(eps_model, torch.from_numpy(x_t), t, torch.from_numpy(betas),
-                        None if noise is None else torch.from_numpy(noise))
+    out = impl.p_sample(
+        eps_model, torch.from_numpy(x_t), t, torch.from_numpy(betas), None if noise is None else torch.from_numpy(noise)
+    )
     return to_numpy(out)
 
 
@@ -58,14 +64,20 @@ def p_cases():
     for t, dtype in [(30, "float32"), (1, "float64"), (49, "float64"), (0, "float32")]:
         x = rng.standard_normal((3, 4)).astype(dtype)
         noise = rng.standard_normal((3, 4)).astype(dtype)
-        yield Case(f"t_{t}_{dtype}", (x, t, _betas(50), noise), seed=950,
-                   note="t = 0 is the last step: return the mean, add no noise" if t == 0 else "")
+        yield Case(
+            f"t_{t}_{dtype}",
+            (x, t, _betas(50), noise),
+            seed=950,
+            note="t = 0 is the last step: return the mean, add no noise" if t == 0 else "",
+        )
 
 
 def _sample(impl, shape, T, seed, dtype="float32"):
     import torch
 
-    out = impl.sample(eps_model, shape, torch.from_numpy(_betas(T)), torch.Generator().manual_seed(seed), getattr(torch, dtype))
+    out = impl.sample(
+        eps_model, shape, torch.from_numpy(_betas(T)), torch.Generator().manual_seed(seed), getattr(torch, dtype)
+    )
     return to_numpy(out)
 
 
@@ -129,36 +141,80 @@ EXERCISE = Exercise.of(
 
 eps_model(x, t) stands for the trained network; the check passes a fixed function.""",
     entry_points=(
-        EntryPoint("linear_betas", "(T, beta_start=1e-4, beta_end=0.02)", "T betas from beta_start to beta_end, float64."),
+        EntryPoint(
+            "linear_betas", "(T, beta_start=1e-4, beta_end=0.02)", "T betas from beta_start to beta_end, float64."
+        ),
         EntryPoint("alphas_cumprod", "(betas)", "alpha_bar_t = prod_{s <= t} (1 - beta_s)."),
-        EntryPoint("q_sample", "(x0, t, noise, alphas_bar)",
-                   "x_t for a batch: x0 (B, ...), t (B,) int64, noise like x0 -> like x0 (x0's dtype)."),
-        EntryPoint("p_sample", "(eps_model, x_t, t, betas, noise=None)", "One reverse step x_t -> x_{t-1} for an int t."),
-        EntryPoint("sample", "(eps_model, shape, betas, generator, dtype=torch.float32)",
-                   "The full reverse loop from x_T ~ N(0, I); returns x_0."),
+        EntryPoint(
+            "q_sample",
+            "(x0, t, noise, alphas_bar)",
+            "x_t for a batch: x0 (B, ...), t (B,) int64, noise like x0 -> like x0 (x0's dtype).",
+        ),
+        EntryPoint(
+            "p_sample", "(eps_model, x_t, t, betas, noise=None)", "One reverse step x_t -> x_{t-1} for an int t."
+        ),
+        EntryPoint(
+            "sample",
+            "(eps_model, shape, betas, generator, dtype=torch.float32)",
+            "The full reverse loop from x_T ~ N(0, I); returns x_0.",
+        ),
     ),
     checks=(
-        Check("schedule", "linear_betas", schedule_cases, call=_schedule,
-              description="T = 1000 (the paper's), 10 with wide betas, 1: betas and alpha_bar"),
-        Check("q_sample", "q_sample", q_cases, call=call_torch("q_sample"),
-              description="(4, 3, 2, 2), (5, 7), (1, 6), float32/64, one t per example incl. 0 and T-1"),
+        Check(
+            "schedule",
+            "linear_betas",
+            schedule_cases,
+            call=_schedule,
+            description="T = 1000 (the paper's), 10 with wide betas, 1: betas and alpha_bar",
+        ),
+        Check(
+            "q_sample",
+            "q_sample",
+            q_cases,
+            call=call_torch("q_sample"),
+            description="(4, 3, 2, 2), (5, 7), (1, 6), float32/64, one t per example incl. 0 and T-1",
+        ),
         Check("p_sample", "p_sample", p_cases, call=_p, description="t = 30, 1, 49 and 0 (no noise), float32/64"),
-        Check("sample", "sample", sample_cases, call=_sample, description="T = 20, 5 (float64) and 1, seeded generator"),
+        Check(
+            "sample", "sample", sample_cases, call=_sample, description="T = 20, 5 (float64) and 1, seeded generator"
+        ),
     ),
     probes=(
-        Probe("square roots missing in the closed form: x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) noise "
-              "(the variances, not the scales, add to 1)", impl={"q_sample": _q_no_sqrt}),
-        Probe("alpha_t used where alpha_bar_t belongs: noising to step t in one go needs the cumulative product",
-              impl={"q_sample": _q_alphas}),
-        Probe("noise added at t = 0: the last step returns the mean (z = 0 in Algorithm 2)",
-              impl={"p_sample": _p_variant(noise_at_0=True)}, checks=("p_sample",)),
-        Probe("sigma_t = beta_t: the noise's standard deviation is sqrt(beta_t) (its variance is beta_t)",
-              impl={"p_sample": _p_variant(sigma_beta=True)}, checks=("p_sample",)),
-        Probe("divided by sqrt(alpha_bar_t): the mean divides by sqrt(alpha_t) = sqrt(1 - beta_t), one step's scale",
-              impl={"p_sample": _p_variant(alpha_bar_divisor=True)}, checks=("p_sample",)),
-        Probe("eps coefficient beta_t / sqrt(beta_t): it is beta_t / sqrt(1 - alpha_bar_t), with the cumulative "
-              "alpha_bar", impl={"p_sample": _p_variant(alpha_coef=True)}, checks=("p_sample",)),
-        Probe("the random numbers were drawn in another order (or one too many): x_T first, then one z per step "
-              "with t > 0, none at t = 0", impl="wrong/ddpm/noise_at_every_step.py", checks=("sample",)),
+        Probe(
+            "square roots missing in the closed form: x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) noise "
+            "(the variances, not the scales, add to 1)",
+            impl={"q_sample": _q_no_sqrt},
+        ),
+        Probe(
+            "alpha_t used where alpha_bar_t belongs: noising to step t in one go needs the cumulative product",
+            impl={"q_sample": _q_alphas},
+        ),
+        Probe(
+            "noise added at t = 0: the last step returns the mean (z = 0 in Algorithm 2)",
+            impl={"p_sample": _p_variant(noise_at_0=True)},
+            checks=("p_sample",),
+        ),
+        Probe(
+            "sigma_t = beta_t: the noise's standard deviation is sqrt(beta_t) (its variance is beta_t)",
+            impl={"p_sample": _p_variant(sigma_beta=True)},
+            checks=("p_sample",),
+        ),
+        Probe(
+            "divided by sqrt(alpha_bar_t): the mean divides by sqrt(alpha_t) = sqrt(1 - beta_t), one step's scale",
+            impl={"p_sample": _p_variant(alpha_bar_divisor=True)},
+            checks=("p_sample",),
+        ),
+        Probe(
+            "eps coefficient beta_t / sqrt(beta_t): it is beta_t / sqrt(1 - alpha_bar_t), with the cumulative "
+            "alpha_bar",
+            impl={"p_sample": _p_variant(alpha_coef=True)},
+            checks=("p_sample",),
+        ),
+        Probe(
+            "the random numbers were drawn in another order (or one too many): x_T first, then one z per step "
+            "with t > 0, none at t = 0",
+            impl="wrong/ddpm/noise_at_every_step.py",
+            checks=("sample",),
+        ),
     ),
 )

@@ -19,9 +19,14 @@ def split_cases():
         for criterion in ("gini", "entropy"):
             yield Case(f"{criterion}_k{k}_d{d}", (X, y, k, criterion), seed=19000 + j)
     X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]])
-    yield Case("by_hand", (X, np.array([0, 0, 1, 1]), 2, "gini"), note="split feature 0 at 2.5: two pure halves, gain 0.5")
-    yield Case("no_useful_split", (np.ones((4, 2)), np.array([0, 1, 0, 1]), 2, "gini"),
-               note="every feature constant: no split exists, return None")
+    yield Case(
+        "by_hand", (X, np.array([0, 0, 1, 1]), 2, "gini"), note="split feature 0 at 2.5: two pure halves, gain 0.5"
+    )
+    yield Case(
+        "no_useful_split",
+        (np.ones((4, 2)), np.array([0, 1, 0, 1]), 2, "gini"),
+        note="every feature constant: no split exists, return None",
+    )
 
 
 def _tree_predictions(impl, X, y, Xtest, **kwargs):
@@ -34,8 +39,13 @@ def tree_cases():
         X, y = blobs(19100 + j, n, k, d, spread=2.0, sep=2.5)
         Xtest, _ = blobs(19150 + j, 40, k, d, spread=3.0, sep=2.5)
         for criterion, depth in (("gini", None), ("entropy", 2)):
-            yield Case(f"{criterion}_depth_{depth}", (X, y, Xtest), {"criterion": criterion, "max_depth": depth}, seed=19100 + j,
-                       note="predictions of your tree on 40 new points")
+            yield Case(
+                f"{criterion}_depth_{depth}",
+                (X, y, Xtest),
+                {"criterion": criterion, "max_depth": depth},
+                seed=19100 + j,
+                note="predictions of your tree on 40 new points",
+            )
 
 
 def _entropy_ln(counts, criterion="gini"):
@@ -68,23 +78,45 @@ EXERCISE = Exercise.of(
    pure node, at max_depth, below min_samples_split samples, or when best_split gives None.
 4. predict(tree, X) -> (N,) ints: the argmax of the leaf's proba each point falls in.""",
     entry_points=(
-        EntryPoint("impurity", "(counts, criterion='gini')", "Gini or entropy (bits) of class counts, over the last axis."),
-        EntryPoint("best_split", "(X, y, k, criterion='gini')", "(feature, threshold, gain) of the best split, or None."),
-        EntryPoint("build_tree", "(X, y, k=None, criterion='gini', max_depth=None, min_samples_split=2, depth=0)",
-                   "The tree as nested dicts (k defaults to y.max() + 1)."),
+        EntryPoint(
+            "impurity", "(counts, criterion='gini')", "Gini or entropy (bits) of class counts, over the last axis."
+        ),
+        EntryPoint(
+            "best_split", "(X, y, k, criterion='gini')", "(feature, threshold, gain) of the best split, or None."
+        ),
+        EntryPoint(
+            "build_tree",
+            "(X, y, k=None, criterion='gini', max_depth=None, min_samples_split=2, depth=0)",
+            "The tree as nested dicts (k defaults to y.max() + 1).",
+        ),
         EntryPoint("predict", "(tree, X)", "Predicted classes (N,)."),
     ),
     checks=(
         Check("impurity", "impurity", impurity_cases, description="gini and entropy; pure, mixed and empty nodes"),
-        Check("best_split", "best_split", split_cases, description="2-4 classes, gini and entropy; by hand; no split possible"),
-        Check("tree", "build_tree", tree_cases, call=_tree_predictions,
-              description="predictions on new points: full depth (gini) and depth 2 (entropy)"),
+        Check(
+            "best_split",
+            "best_split",
+            split_cases,
+            description="2-4 classes, gini and entropy; by hand; no split possible",
+        ),
+        Check(
+            "tree",
+            "build_tree",
+            tree_cases,
+            call=_tree_predictions,
+            description="predictions on new points: full depth (gini) and depth 2 (entropy)",
+        ),
     ),
     probes=(
         Probe("entropy in bits: use log2 (sklearn), not the natural log", impl={"impurity": _entropy_ln}),
-        Probe("gini is 1 - sum_k p_k^2 (the chance that two random draws disagree), not 1 - max_k p_k",
-              impl={"impurity": _gini_no_square}),
-        Probe("thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
-              impl="wrong/decision_tree/threshold_at_value.py", checks=("best_split",)),
+        Probe(
+            "gini is 1 - sum_k p_k^2 (the chance that two random draws disagree), not 1 - max_k p_k",
+            impl={"impurity": _gini_no_square},
+        ),
+        Probe(
+            "thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
+            impl="wrong/decision_tree/threshold_at_value.py",
+            checks=("best_split",),
+        ),
     ),
 )

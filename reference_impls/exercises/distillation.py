@@ -17,18 +17,28 @@ def _loss_and_grad(impl, student, teacher, labels, T=4.0, alpha=0.5):
 
 
 def cases():
-    for k, (n, c, T, alpha, dtype, note) in enumerate([
-        (8, 5, 4.0, 0.5, "float32", ""),
-        (6, 10, 2.0, 0.9, "float64", ""),
-        (4, 3, 1.0, 0.5, "float32", "T = 1: plain softmax distributions"),
-        (5, 7, 8.0, 1.0, "float64", "alpha 1: the soft term only; without the T^2 factor it would be 64x smaller"),
-        (5, 4, 3.0, 0.0, "float32", "alpha 0: cross-entropy with the labels only"),
-        (1, 6, 5.0, 0.7, "float64", "a batch of one: batchmean divides by 1"),
-    ]):
+    for k, (n, c, T, alpha, dtype, note) in enumerate(
+        [
+            (8, 5, 4.0, 0.5, "float32", ""),
+            (6, 10, 2.0, 0.9, "float64", ""),
+            (4, 3, 1.0, 0.5, "float32", "T = 1: plain softmax distributions"),
+            (5, 7, 8.0, 1.0, "float64", "alpha 1: the soft term only; without the T^2 factor it would be 64x smaller"),
+            (5, 4, 3.0, 0.0, "float32", "alpha 0: cross-entropy with the labels only"),
+            (1, 6, 5.0, 0.7, "float64", "a batch of one: batchmean divides by 1"),
+        ]
+    ):
         rng = np.random.default_rng(2900 + k)
-        yield Case(f"N{n}_C{c}_T{T:g}_alpha{alpha:g}",
-                   ((rng.standard_normal((n, c)) * 3).astype(dtype), (rng.standard_normal((n, c)) * 3).astype(dtype),
-                    rng.integers(0, c, n).astype(np.int64)), {"T": T, "alpha": alpha}, seed=2900 + k, note=note)
+        yield Case(
+            f"N{n}_C{c}_T{T:g}_alpha{alpha:g}",
+            (
+                (rng.standard_normal((n, c)) * 3).astype(dtype),
+                (rng.standard_normal((n, c)) * 3).astype(dtype),
+                rng.integers(0, c, n).astype(np.int64),
+            ),
+            {"T": T, "alpha": alpha},
+            seed=2900 + k,
+            note=note,
+        )
 
 
 # -- known mistakes: each a variant of the soft term ---------------------------------------------------
@@ -92,23 +102,42 @@ Checked on the loss and its gradient with respect to the student's logits; the r
 F.kl_div(batchmean) + F.cross_entropy and the gradient alpha T (q_T - p_T) / N + (1 - alpha)
 (softmax - onehot) / N (tests/reference/test_distill.py).""",
     entry_points=(
-        EntryPoint("distillation_loss", "(student_logits, teacher_logits, labels, T=4.0, alpha=0.5)",
-                   "Scalar loss: alpha * T^2 * KL(teacher_T || student_T) + (1 - alpha) * CE(student, labels)."),
+        EntryPoint(
+            "distillation_loss",
+            "(student_logits, teacher_logits, labels, T=4.0, alpha=0.5)",
+            "Scalar loss: alpha * T^2 * KL(teacher_T || student_T) + (1 - alpha) * CE(student, labels).",
+        ),
     ),
     checks=(
-        Check("loss_and_gradient", "distillation_loss", cases, call=_loss_and_grad,
-              description="N x C 8x5 / 6x10 / 4x3 / 5x7 / 5x4 / 1x6, T 1 to 8, alpha 0 to 1, float32/64: loss and d loss / d student"),
+        Check(
+            "loss_and_gradient",
+            "distillation_loss",
+            cases,
+            call=_loss_and_grad,
+            description="N x C 8x5 / 6x10 / 4x3 / 5x7 / 5x4 / 1x6, T 1 to 8, alpha 0 to 1, float32/64: loss and d loss / d student",
+        ),
     ),
     probes=(
-        Probe("the T^2 factor is missing: multiply the KL term by T^2 (its gradients scale as 1 / T^2)",
-              impl={"distillation_loss": _variant(_kl, t_squared=False)}),
-        Probe("reduction=\"mean\" divides by N * C: KL is summed over the classes and averaged over the batch, "
-              "reduction=\"batchmean\"", impl={"distillation_loss": _variant(_kl_mean)}),
-        Probe("KL in the wrong direction: it is KL(teacher || student), F.kl_div(student log-probs, teacher probs)",
-              impl={"distillation_loss": _variant(_kl_reversed)}),
-        Probe("probabilities passed as F.kl_div's input: its first argument must be LOG-probabilities "
-              "(log_softmax)", impl={"distillation_loss": _variant(_kl_probabilities)}),
-        Probe("the student's logits were not divided by T: soften both distributions with the same temperature",
-              impl="wrong/distillation/student_not_softened.py"),
+        Probe(
+            "the T^2 factor is missing: multiply the KL term by T^2 (its gradients scale as 1 / T^2)",
+            impl={"distillation_loss": _variant(_kl, t_squared=False)},
+        ),
+        Probe(
+            'reduction="mean" divides by N * C: KL is summed over the classes and averaged over the batch, '
+            'reduction="batchmean"',
+            impl={"distillation_loss": _variant(_kl_mean)},
+        ),
+        Probe(
+            "KL in the wrong direction: it is KL(teacher || student), F.kl_div(student log-probs, teacher probs)",
+            impl={"distillation_loss": _variant(_kl_reversed)},
+        ),
+        Probe(
+            "probabilities passed as F.kl_div's input: its first argument must be LOG-probabilities (log_softmax)",
+            impl={"distillation_loss": _variant(_kl_probabilities)},
+        ),
+        Probe(
+            "the student's logits were not divided by T: soften both distributions with the same temperature",
+            impl="wrong/distillation/student_not_softened.py",
+        ),
     ),
 )

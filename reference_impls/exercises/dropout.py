@@ -12,11 +12,20 @@ def forward_cases():
         for p in (0.2, 0.5):
             yield Case(f"train_p{p}", (randn(rng, shape, dtype, 2.0), p, True, s), seed=s)
     x = randn(np.random.default_rng(8100), (6, 6), "float64", 2.0)
-    yield Case("eval", (x, 0.5, False, 8100), seed=8100,
-               note="training=False: the output is x itself (a copy), no mask, no scaling")
+    yield Case(
+        "eval",
+        (x, 0.5, False, 8100),
+        seed=8100,
+        note="training=False: the output is x itself (a copy), no mask, no scaling",
+    )
     yield Case("train_p0.9", (x, 0.9, True, 8101), seed=8101, note="p=0.9: survivors are scaled by 10")
-    yield Case("train_p1", (x, 1.0, True, 8102), seed=8102, zero_ok=True,
-               note="p=1 drops everything: zeros, and no division by 1 - p = 0")
+    yield Case(
+        "train_p1",
+        (x, 1.0, True, 8102),
+        seed=8102,
+        zero_ok=True,
+        note="p=1 drops everything: zeros, and no division by 1 - p = 0",
+    )
 
 
 def _with_generator(impl, x, p, training, seed):
@@ -60,18 +69,36 @@ scale the survivors by 1 / (1 - p), so the expected output equals x and eval nee
 
 Then try it: train a small MLP with and without dropout and compare train / test accuracy.""",
     entry_points=(
-        EntryPoint("dropout", "(x, p=0.5, training=True, rng=None)", "(out, mask): out has x's shape and dtype; mask is the scaled keep-mask or None."),
+        EntryPoint(
+            "dropout",
+            "(x, p=0.5, training=True, rng=None)",
+            "(out, mask): out has x's shape and dtype; mask is the scaled keep-mask or None.",
+        ),
         EntryPoint("dropout_backward", "(dout, mask)", "d loss / d x given d loss / d out and the forward's mask."),
     ),
     checks=(
-        Check("forward", "dropout", forward_cases, call=_with_generator, description="float32/64, 3 shapes, p 0.2 / 0.5 / 0.9 / 1, eval mode; rng = np.random.default_rng(seed)"),
+        Check(
+            "forward",
+            "dropout",
+            forward_cases,
+            call=_with_generator,
+            description="float32/64, 3 shapes, p 0.2 / 0.5 / 0.9 / 1, eval mode; rng = np.random.default_rng(seed)",
+        ),
         Check("backward", "dropout_backward", backward_cases, description="float32/64, a mask and None"),
     ),
     probes=(
-        Probe("no inverted scaling: the kept units are scaled by 1 / (1 - p) at training time (so eval needs no change)",
-              impl={"dropout": _no_scaling}),
-        Probe("p is the probability of DROPPING a unit: keep = rng.random(x.shape) >= p", impl={"dropout": _drop_with_prob_keep}),
-        Probe("eval mode applies dropout: with training=False return x unchanged, no mask",
-              impl="wrong/dropout/always_train.py", checks=("forward",)),
+        Probe(
+            "no inverted scaling: the kept units are scaled by 1 / (1 - p) at training time (so eval needs no change)",
+            impl={"dropout": _no_scaling},
+        ),
+        Probe(
+            "p is the probability of DROPPING a unit: keep = rng.random(x.shape) >= p",
+            impl={"dropout": _drop_with_prob_keep},
+        ),
+        Probe(
+            "eval mode applies dropout: with training=False return x unchanged, no mask",
+            impl="wrong/dropout/always_train.py",
+            checks=("forward",),
+        ),
     ),
 )

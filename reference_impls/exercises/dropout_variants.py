@@ -21,39 +21,87 @@ def dropconnect_cases():
     for rng, (n, i, o), dtype, s in grid([(6, 5, 4), (1, 8, 3)], seed=18000):
         x, W, b = randn(rng, (n, i), dtype), randn(rng, (i, o), dtype), randn(rng, (o,), dtype)
         for p in (0.3, 0.5):
-            yield Case(f"train_p{p}", (x, W, b), {"p": p, "training": True, "seed": s}, seed=s,
-                       note="keep = rng.random(W.shape) >= p: the mask has W's shape, one for the whole batch")
+            yield Case(
+                f"train_p{p}",
+                (x, W, b),
+                {"p": p, "training": True, "seed": s},
+                seed=s,
+                note="keep = rng.random(W.shape) >= p: the mask has W's shape, one for the whole batch",
+            )
     rng = np.random.default_rng(18100)
     x, W, b = randn(rng, (4, 6), "float64"), randn(rng, (6, 3), "float64"), randn(rng, (3,), "float64")
-    yield Case("eval", (x, W, b), {"p": 0.5, "training": False, "seed": 18100}, seed=18100,
-               note="training=False: the plain layer x @ W + b, and mask None")
-    yield Case("train_p0.9", (x, W, b), {"p": 0.9, "training": True, "seed": 18101}, seed=18101,
-               note="p = 0.9: surviving weights are scaled by 10")
-    yield Case("train_p1", (x, W, b), {"p": 1.0, "training": True, "seed": 18102}, seed=18102,
-               note="p = 1 drops every weight: out = b, mask zeros (no division by 1 - p = 0)")
+    yield Case(
+        "eval",
+        (x, W, b),
+        {"p": 0.5, "training": False, "seed": 18100},
+        seed=18100,
+        note="training=False: the plain layer x @ W + b, and mask None",
+    )
+    yield Case(
+        "train_p0.9",
+        (x, W, b),
+        {"p": 0.9, "training": True, "seed": 18101},
+        seed=18101,
+        note="p = 0.9: surviving weights are scaled by 10",
+    )
+    yield Case(
+        "train_p1",
+        (x, W, b),
+        {"p": 1.0, "training": True, "seed": 18102},
+        seed=18102,
+        note="p = 1 drops every weight: out = b, mask zeros (no division by 1 - p = 0)",
+    )
 
 
 def dropconnect_backward_cases():
     for rng, (n, i, o), dtype, s in grid([(6, 5, 4), (2, 3, 7)], seed=18200):
         keep = rng.random((i, o)) >= 0.4
-        yield Case("train", (randn(rng, (n, o), dtype), randn(rng, (n, i), dtype), randn(rng, (i, o), dtype),
-                             (keep / 0.6).astype(dtype)), seed=s,
-                   note="dropped weights get no gradient: dW = (x^T dout) * M; dx goes through W * M")
+        yield Case(
+            "train",
+            (
+                randn(rng, (n, o), dtype),
+                randn(rng, (n, i), dtype),
+                randn(rng, (i, o), dtype),
+                (keep / 0.6).astype(dtype),
+            ),
+            seed=s,
+            note="dropped weights get no gradient: dW = (x^T dout) * M; dx goes through W * M",
+        )
     rng = np.random.default_rng(18210)
-    yield Case("eval", (randn(rng, (3, 2), "float64"), randn(rng, (3, 4), "float64"), randn(rng, (4, 2), "float64"), None),
-               seed=18210, note="mask None: the plain linear layer's gradients")
+    yield Case(
+        "eval",
+        (randn(rng, (3, 2), "float64"), randn(rng, (3, 4), "float64"), randn(rng, (4, 2), "float64"), None),
+        seed=18210,
+        note="mask None: the plain linear layer's gradients",
+    )
 
 
 def drop_path_cases():
     for rng, shape, dtype, s in grid([(8, 4), (6, 3, 4, 4), (5, 7, 3)], seed=18300):
         for p in (0.2, 0.5):
-            yield Case(f"train_p{p}_{len(shape)}d", (randn(rng, shape, dtype),), {"p": p, "training": True, "seed": s},
-                       seed=s, note="keep = rng.random(N) >= p, one per example; mask (N, 1, ..., 1)")
+            yield Case(
+                f"train_p{p}_{len(shape)}d",
+                (randn(rng, shape, dtype),),
+                {"p": p, "training": True, "seed": s},
+                seed=s,
+                note="keep = rng.random(N) >= p, one per example; mask (N, 1, ..., 1)",
+            )
     x = randn(np.random.default_rng(18400), (4, 3, 2, 2), "float32")
-    yield Case("eval", (x,), {"p": 0.5, "training": False, "seed": 18400}, seed=18400,
-               note="training=False: x unchanged (a copy), mask None")
-    yield Case("train_p1", (x,), {"p": 1.0, "training": True, "seed": 18401}, seed=18401, zero_ok=True,
-               note="p = 1 drops every example's branch: zeros, no division by 0")
+    yield Case(
+        "eval",
+        (x,),
+        {"p": 0.5, "training": False, "seed": 18400},
+        seed=18400,
+        note="training=False: x unchanged (a copy), mask None",
+    )
+    yield Case(
+        "train_p1",
+        (x,),
+        {"p": 1.0, "training": True, "seed": 18401},
+        seed=18401,
+        zero_ok=True,
+        note="p = 1 drops every example's branch: zeros, no division by 0",
+    )
 
 
 def drop_path_backward_cases():
@@ -71,8 +119,12 @@ def rates_cases():
 
 def scheduled_cases():
     for step, total in [(0, 100), (25, 100), (100, 100), (150, 100), (1, 3)]:
-        yield Case(f"step{step}_of_{total}", (0.3, step, total), zero_ok=step == 0,
-                   note="past total_steps the probability stays at p_final" if step > total else "")
+        yield Case(
+            f"step{step}_of_{total}",
+            (0.3, step, total),
+            zero_ok=step == 0,
+            note="past total_steps the probability stays at p_final" if step > total else "",
+        )
 
 
 # -- known mistakes --------------------------------------------------------------------------------------
@@ -126,39 +178,90 @@ reproduce it; masks are returned already scaled, in the input's dtype.
 
 Checked: float32 and float64, several shapes, p 0.2 to 1, eval mode, backward with and without a mask.""",
     entry_points=(
-        EntryPoint("dropconnect_linear", "(x, W, b, p=0.5, training=True, rng=None)",
-                   "(out (N, out), mask (in, out) or None): a linear layer with DropConnect on W."),
+        EntryPoint(
+            "dropconnect_linear",
+            "(x, W, b, p=0.5, training=True, rng=None)",
+            "(out (N, out), mask (in, out) or None): a linear layer with DropConnect on W.",
+        ),
         EntryPoint("dropconnect_backward", "(dout, x, W, mask)", "(dx, dW, db) for the mask used (None: eval)."),
-        EntryPoint("drop_path", "(x, p=0.0, training=True, rng=None)", "(out, mask (N, 1, ..., 1) or None): x's shape and dtype."),
+        EntryPoint(
+            "drop_path",
+            "(x, p=0.0, training=True, rng=None)",
+            "(out, mask (N, 1, ..., 1) or None): x's shape and dtype.",
+        ),
         EntryPoint("drop_path_backward", "(dout, mask)", "d loss / d x given d loss / d out and the forward's mask."),
         EntryPoint("stochastic_depth_rates", "(num_blocks, p_last)", "(num_blocks,) float64: l / L * p_last."),
         EntryPoint("scheduled_drop_prob", "(p_final, step, total_steps)", "The drop probability at `step`, a float."),
     ),
     checks=(
-        Check("dropconnect", "dropconnect_linear", dropconnect_cases, call=_with_rng("dropconnect_linear"), tolerance=LOOSE,
-              description="float32/64, (6, 5) -> 4 and (1, 8) -> 3, p 0.3 / 0.5 / 0.9 / 1, eval; rng = np.random.default_rng(seed)"),
-        Check("dropconnect_backward", "dropconnect_backward", dropconnect_backward_cases, tolerance=LOOSE,
-              description="float32/64, a mask and None"),
-        Check("drop_path", "drop_path", drop_path_cases, call=_with_rng("drop_path"),
-              description="float32/64, (8, 4), (6, 3, 4, 4), (5, 7, 3), p 0.2 / 0.5 / 1, eval"),
-        Check("drop_path_backward", "drop_path_backward", drop_path_backward_cases, description="float32/64, a mask and None"),
+        Check(
+            "dropconnect",
+            "dropconnect_linear",
+            dropconnect_cases,
+            call=_with_rng("dropconnect_linear"),
+            tolerance=LOOSE,
+            description="float32/64, (6, 5) -> 4 and (1, 8) -> 3, p 0.3 / 0.5 / 0.9 / 1, eval; rng = np.random.default_rng(seed)",
+        ),
+        Check(
+            "dropconnect_backward",
+            "dropconnect_backward",
+            dropconnect_backward_cases,
+            tolerance=LOOSE,
+            description="float32/64, a mask and None",
+        ),
+        Check(
+            "drop_path",
+            "drop_path",
+            drop_path_cases,
+            call=_with_rng("drop_path"),
+            description="float32/64, (8, 4), (6, 3, 4, 4), (5, 7, 3), p 0.2 / 0.5 / 1, eval",
+        ),
+        Check(
+            "drop_path_backward",
+            "drop_path_backward",
+            drop_path_backward_cases,
+            description="float32/64, a mask and None",
+        ),
         Check("rates", "stochastic_depth_rates", rates_cases, description="L 12 / 1 / 54"),
         Check("scheduled", "scheduled_drop_prob", scheduled_cases, description="steps 0, 25, 100, 150 of 100; 1 of 3"),
     ),
     probes=(
-        Probe("scaled by 1/p instead of 1/(1-p): survivors are scaled by 1 / (1 - p), the inverse of the KEEP probability",
-              impl="wrong/dropout_variants/scaled_by_p.py", checks=("dropconnect", "drop_path")),
-        Probe("no rescaling: scale what survives by 1 / (1 - p) so that training and eval agree in expectation",
-              impl=_mask_scaled(lambda p: 1.0), checks=("dropconnect", "drop_path")),
-        Probe("one keep draw per EXAMPLE for DropPath (rng.random(N), mask (N, 1, ..., 1)); a mask per element is "
-              "plain dropout", impl="wrong/dropout_variants/per_element_drop_path.py", checks=("drop_path",)),
-        Probe("eval mode still drops: with training=False use every weight / the whole branch, unscaled, and return mask None",
-              impl="wrong/dropout_variants/eval_drops.py", checks=("dropconnect", "drop_path")),
-        Probe("the gradient of a dropped weight is 0: dW = (x^T dout) * M, with the same scaled mask",
-              impl="wrong/dropout_variants/dw_unmasked.py", checks=("dropconnect_backward",)),
-        Probe("the linear decay rule is p_l = l / L * p_L for l = 1..L: the first block already has p_L / L "
-              "(np.linspace(0, p_L, L) is timm's variant)", impl={"stochastic_depth_rates": _timm_linspace}, checks=("rates",)),
-        Probe("past total_steps the probability stays at p_final: p_final * min(step / total_steps, 1)",
-              impl={"scheduled_drop_prob": _uncapped}, checks=("scheduled",)),
+        Probe(
+            "scaled by 1/p instead of 1/(1-p): survivors are scaled by 1 / (1 - p), the inverse of the KEEP probability",
+            impl="wrong/dropout_variants/scaled_by_p.py",
+            checks=("dropconnect", "drop_path"),
+        ),
+        Probe(
+            "no rescaling: scale what survives by 1 / (1 - p) so that training and eval agree in expectation",
+            impl=_mask_scaled(lambda p: 1.0),
+            checks=("dropconnect", "drop_path"),
+        ),
+        Probe(
+            "one keep draw per EXAMPLE for DropPath (rng.random(N), mask (N, 1, ..., 1)); a mask per element is "
+            "plain dropout",
+            impl="wrong/dropout_variants/per_element_drop_path.py",
+            checks=("drop_path",),
+        ),
+        Probe(
+            "eval mode still drops: with training=False use every weight / the whole branch, unscaled, and return mask None",
+            impl="wrong/dropout_variants/eval_drops.py",
+            checks=("dropconnect", "drop_path"),
+        ),
+        Probe(
+            "the gradient of a dropped weight is 0: dW = (x^T dout) * M, with the same scaled mask",
+            impl="wrong/dropout_variants/dw_unmasked.py",
+            checks=("dropconnect_backward",),
+        ),
+        Probe(
+            "the linear decay rule is p_l = l / L * p_L for l = 1..L: the first block already has p_L / L "
+            "(np.linspace(0, p_L, L) is timm's variant)",
+            impl={"stochastic_depth_rates": _timm_linspace},
+            checks=("rates",),
+        ),
+        Probe(
+            "past total_steps the probability stays at p_final: p_final * min(step / total_steps, 1)",
+            impl={"scheduled_drop_prob": _uncapped},
+            checks=("scheduled",),
+        ),
     ),
 )

@@ -26,17 +26,37 @@ def _run(impl, metrics, **kwargs):
 
 
 RUNS = [
-    ("improves_then_plateaus", [1.0, 0.8, 0.7, 0.71, 0.72, 0.70, 0.9, 0.5], {"patience": 3},
-     "best 0.7 at epoch 2; 0.70 again at epoch 5 is a tie, not an improvement: stop at epoch 5"),
-    ("min_delta", [1.0, 0.9, 0.86, 0.87, 0.855, 0.7], {"patience": 3, "min_delta": 0.05},
-     "improvements of 0.05 or less do not count: best 0.9 at epoch 1, stop at epoch 4"),
-    ("mode_max", [0.1, 0.3, 0.2, 0.35, 0.34, 0.33], {"patience": 2, "mode": "max"},
-     "accuracy: higher is better; best 0.35 at epoch 3, stop at epoch 5"),
-    ("never_stops", [5.0, 4.0, 4.5, 3.0, 3.1, 2.0], {"patience": 2},
-     "never 2 bad epochs in a row: no stop; restore the best (epoch 5)"),
+    (
+        "improves_then_plateaus",
+        [1.0, 0.8, 0.7, 0.71, 0.72, 0.70, 0.9, 0.5],
+        {"patience": 3},
+        "best 0.7 at epoch 2; 0.70 again at epoch 5 is a tie, not an improvement: stop at epoch 5",
+    ),
+    (
+        "min_delta",
+        [1.0, 0.9, 0.86, 0.87, 0.855, 0.7],
+        {"patience": 3, "min_delta": 0.05},
+        "improvements of 0.05 or less do not count: best 0.9 at epoch 1, stop at epoch 4",
+    ),
+    (
+        "mode_max",
+        [0.1, 0.3, 0.2, 0.35, 0.34, 0.33],
+        {"patience": 2, "mode": "max"},
+        "accuracy: higher is better; best 0.35 at epoch 3, stop at epoch 5",
+    ),
+    (
+        "never_stops",
+        [5.0, 4.0, 4.5, 3.0, 3.1, 2.0],
+        {"patience": 2},
+        "never 2 bad epochs in a row: no stop; restore the best (epoch 5)",
+    ),
     ("patience_1", [1.0, 1.2, 0.5], {"patience": 1}, "one bad epoch is enough: stop at epoch 1"),
-    ("noisy", list(5 + np.cumsum(np.random.default_rng(7).normal(0, 0.3, 25))), {"patience": 4, "min_delta": 0.01},
-     "a random walk (seed 7), patience 4"),
+    (
+        "noisy",
+        list(5 + np.cumsum(np.random.default_rng(7).normal(0, 0.3, 25))),
+        {"patience": 4, "min_delta": 0.01},
+        "a random walk (seed 7), patience 4",
+    ),
 ]
 
 
@@ -51,7 +71,11 @@ def cases():
 def _stopper(copy_state=True, tie_improves=False, reset=True, late=False, use_delta=True):
     class Wrong:
         def __init__(self, patience=3, min_delta=0.0, mode="min"):
-            self.patience, self.min_delta, self.sign = patience, min_delta if use_delta else 0.0, 1 if mode == "min" else -1
+            self.patience, self.min_delta, self.sign = (
+                patience,
+                min_delta if use_delta else 0.0,
+                1 if mode == "min" else -1,
+            )
             self.best, self.bad, self.state = None, 0, None
 
         def step(self, metric, model):
@@ -91,25 +115,50 @@ must be a real copy: model.state_dict() returns the live tensors. Keras' and PyT
 EarlyStopping behave this way (tests/reference/test_early_stopping.py checks the reference against
 the definition on random metric sequences).""",
     entry_points=(
-        EntryPoint("EarlyStopping", "(self, patience=3, min_delta=0.0, mode=\"min\")",
-                   "Early stopping on a validation metric, keeping a copy of the best weights.", kind="class",
-                   methods=(EntryPoint("step", "(self, metric, model)", "Record this epoch; True when training should stop."),
-                            EntryPoint("restore", "(self, model)", "Load the best weights seen into the model."))),
+        EntryPoint(
+            "EarlyStopping",
+            '(self, patience=3, min_delta=0.0, mode="min")',
+            "Early stopping on a validation metric, keeping a copy of the best weights.",
+            kind="class",
+            methods=(
+                EntryPoint("step", "(self, metric, model)", "Record this epoch; True when training should stop."),
+                EntryPoint("restore", "(self, model)", "Load the best weights seen into the model."),
+            ),
+        ),
     ),
     checks=(
-        Check("stopping", "EarlyStopping", cases, call=_run,
-              description="6 metric sequences: plateau with a tie, min_delta 0.05, mode max, never stops, patience 1, a random walk: when it stops and the weights restored"),
+        Check(
+            "stopping",
+            "EarlyStopping",
+            cases,
+            call=_run,
+            description=(
+                "6 metric sequences: plateau with a tie, min_delta 0.05, mode max, never stops, patience 1, "
+                "a random walk: when it stops and the weights restored"
+            ),
+        ),
     ),
     probes=(
-        Probe("the best weights are the live tensors, not a copy: model.state_dict() returns references that the "
-              "training loop keeps changing; keep copy.deepcopy(model.state_dict())", impl={"EarlyStopping": _stopper(copy_state=False)}),
-        Probe("a tie counted as an improvement: improving means better than the best by MORE than min_delta",
-              impl={"EarlyStopping": _stopper(tie_improves=True)}),
-        Probe("the count of bad epochs was not reset on an improvement: patience counts bad epochs IN A ROW",
-              impl={"EarlyStopping": _stopper(reset=False)}),
-        Probe("stopped one epoch late: return True as soon as the count reaches patience (>=, not >)",
-              impl={"EarlyStopping": _stopper(late=True)}),
-        Probe("min_delta ignored: an improvement of min_delta or less does not count",
-              impl={"EarlyStopping": _stopper(use_delta=False)}),
+        Probe(
+            "the best weights are the live tensors, not a copy: model.state_dict() returns references that the "
+            "training loop keeps changing; keep copy.deepcopy(model.state_dict())",
+            impl={"EarlyStopping": _stopper(copy_state=False)},
+        ),
+        Probe(
+            "a tie counted as an improvement: improving means better than the best by MORE than min_delta",
+            impl={"EarlyStopping": _stopper(tie_improves=True)},
+        ),
+        Probe(
+            "the count of bad epochs was not reset on an improvement: patience counts bad epochs IN A ROW",
+            impl={"EarlyStopping": _stopper(reset=False)},
+        ),
+        Probe(
+            "stopped one epoch late: return True as soon as the count reaches patience (>=, not >)",
+            impl={"EarlyStopping": _stopper(late=True)},
+        ),
+        Probe(
+            "min_delta ignored: an improvement of min_delta or less does not count",
+            impl={"EarlyStopping": _stopper(use_delta=False)},
+        ),
     ),
 )

@@ -17,8 +17,26 @@ from reference_impls.exercises._torch import (
 PREAMBLE = "import math\nfrom dataclasses import dataclass\n\nimport torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
 
 CONFIGS = {
-    "small": {"vocab_size": 32, "max_len": 16, "d_model": 16, "n_head": 2, "n_layer": 2, "d_ff": 64, "n_classes": 3, "pad_id": 0},
-    "binary_one_layer": {"vocab_size": 20, "max_len": 8, "d_model": 8, "n_head": 2, "n_layer": 1, "d_ff": 16, "n_classes": 2, "pad_id": 0},
+    "small": {
+        "vocab_size": 32,
+        "max_len": 16,
+        "d_model": 16,
+        "n_head": 2,
+        "n_layer": 2,
+        "d_ff": 64,
+        "n_classes": 3,
+        "pad_id": 0,
+    },
+    "binary_one_layer": {
+        "vocab_size": 20,
+        "max_len": 8,
+        "d_model": 8,
+        "n_head": 2,
+        "n_layer": 1,
+        "d_ff": 16,
+        "n_classes": 2,
+        "pad_id": 0,
+    },
 }
 
 
@@ -27,8 +45,13 @@ def classifier_cases():
 
     from reference_impls.torch.encoder_classifier import EncoderClassifier, EncoderClassifierConfig
 
-    for n, (name, lengths, T, dtype) in enumerate([("small", [9, 6, 3], 9, "float32"), ("small", [5, 5], 5, "float64"),
-                                                   ("binary_one_layer", [8, 2, 1], 8, "float32")]):
+    for n, (name, lengths, T, dtype) in enumerate(
+        [
+            ("small", [9, 6, 3], 9, "float32"),
+            ("small", [5, 5], 5, "float64"),
+            ("binary_one_layer", [8, 2, 1], 8, "float32"),
+        ]
+    ):
         s = 51000 + n
         cfg = CONFIGS[name]
         rng = seeded(s)
@@ -36,8 +59,17 @@ def classifier_cases():
         idx[:, 0] = 1  # [CLS]
         idx[np.arange(T)[None, :] >= np.array(lengths)[:, None]] = cfg["pad_id"]
         params = random_params(EncoderClassifier(EncoderClassifierConfig(**cfg)), s, 0.3, dtype)
-        yield case(f"{name}_{dtype}", s, config=cfg, params=params, dtype=dtype, idx=idx,
-                   note="padded on the right (pad_id 0); a sequence of length 1 is [CLS] alone" if min(lengths) < T else "no padding")
+        yield case(
+            f"{name}_{dtype}",
+            s,
+            config=cfg,
+            params=params,
+            dtype=dtype,
+            idx=idx,
+            note="padded on the right (pad_id 0); a sequence of length 1 is [CLS] alone"
+            if min(lengths) < T
+            else "no padding",
+        )
 
 
 def classifier_call(impl, config, params, dtype, idx):
@@ -80,10 +112,11 @@ def _variant(kind):
     return {"EncoderClassifier": make, "EncoderClassifierConfig": _config}
 
 
-EXERCISE = scoped(Exercise.of(
-    info("encoder_classifier"),
-    preamble=PREAMBLE,
-    task="""BERT's architecture (Devlin et al. 2019, Sec. 3) with a sentence-classification head, tiny.
+EXERCISE = scoped(
+    Exercise.of(
+        info("encoder_classifier"),
+        preamble=PREAMBLE,
+        task="""BERT's architecture (Devlin et al. 2019, Sec. 3) with a sentence-classification head, tiny.
 Weights are loaded by name; reuse your post-norm Block from transformer_block (copy it here).
 
 1. EncoderClassifierConfig: a @dataclass with vocab_size=32, max_len=16, d_model=16, n_head=2,
@@ -99,27 +132,63 @@ Weights are loaded by name; reuse your post-norm Block from transformer_block (c
        logits = classifier(tanh(pooler(x[:, 0])))          the [CLS] position
 A padded batch must give each sequence the logits it gets alone. Compare with the decoder's mask:
 what can the [CLS] token see here that a GPT's first token cannot?""",
-    entry_points=(
-        EntryPoint("EncoderClassifierConfig", "(self, vocab_size=32, max_len=16, d_model=16, n_head=2, n_layer=2, d_ff=64, n_classes=3, pad_id=0)",
-                   "A @dataclass of the model's sizes (replace this class with one).", kind="class"),
-        EntryPoint("EncoderClassifier", "(self, config)", "nn.Module: tok_emb, pos_emb, emb_ln, layers, pooler, classifier.",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, idx)", "idx (B, T) int64 -> logits (B, n_classes)."),)),
-    ),
-    checks=(
-        Check("logits", "EncoderClassifier", classifier_cases, call=classifier_call, tolerance=MODEL_TOL,
-              description="2 layers float32/64, 1 layer binary; right padding down to [CLS] alone"),
-    ),
-    probes=(
-        Probe("padding is attended: ignore padded keys in every layer (key_padding_mask = idx == pad_id, True = padding)",
-              impl=_variant("no_padding_mask")),
-        Probe("a causal mask in an encoder: BERT's attention is bidirectional, every token sees every real token",
-              impl=_variant("causal")),
-        Probe("mean pooling: BERT classifies from the [CLS] position, x[:, 0], through pooler and tanh", impl=_variant("mean_pool")),
-        Probe("the pooler is skipped: logits = classifier(tanh(pooler(x[:, 0])))", impl=_variant("no_pooler")),
-        Probe("the embedding LayerNorm is missing: x = emb_ln(tok_emb(idx) + pos_emb(positions))", impl=_variant("no_embedding_norm")),
-        Probe("pre-norm layers: BERT's are post-norm, x = LayerNorm(x + sublayer(x))", impl="wrong/encoder_classifier/pre_norm.py"),
-        Probe("not an nn.Module: write `class EncoderClassifier(nn.Module):` and call super().__init__() first", when=not_a_module),
-        Probe("parameter names differ: tok_emb, pos_emb, emb_ln, layers.0.(ln_1, attn.in_proj, attn.out_proj, ln_2, mlp.c_fc, "
-              "mlp.c_proj), pooler, classifier", when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "EncoderClassifierConfig",
+                "(self, vocab_size=32, max_len=16, d_model=16, n_head=2, n_layer=2, d_ff=64, n_classes=3, pad_id=0)",
+                "A @dataclass of the model's sizes (replace this class with one).",
+                kind="class",
+            ),
+            EntryPoint(
+                "EncoderClassifier",
+                "(self, config)",
+                "nn.Module: tok_emb, pos_emb, emb_ln, layers, pooler, classifier.",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, idx)", "idx (B, T) int64 -> logits (B, n_classes)."),),
+            ),
+        ),
+        checks=(
+            Check(
+                "logits",
+                "EncoderClassifier",
+                classifier_cases,
+                call=classifier_call,
+                tolerance=MODEL_TOL,
+                description="2 layers float32/64, 1 layer binary; right padding down to [CLS] alone",
+            ),
+        ),
+        probes=(
+            Probe(
+                "padding is attended: ignore padded keys in every layer (key_padding_mask = idx == pad_id, True = padding)",
+                impl=_variant("no_padding_mask"),
+            ),
+            Probe(
+                "a causal mask in an encoder: BERT's attention is bidirectional, every token sees every real token",
+                impl=_variant("causal"),
+            ),
+            Probe(
+                "mean pooling: BERT classifies from the [CLS] position, x[:, 0], through pooler and tanh",
+                impl=_variant("mean_pool"),
+            ),
+            Probe("the pooler is skipped: logits = classifier(tanh(pooler(x[:, 0])))", impl=_variant("no_pooler")),
+            Probe(
+                "the embedding LayerNorm is missing: x = emb_ln(tok_emb(idx) + pos_emb(positions))",
+                impl=_variant("no_embedding_norm"),
+            ),
+            Probe(
+                "pre-norm layers: BERT's are post-norm, x = LayerNorm(x + sublayer(x))",
+                impl="wrong/encoder_classifier/pre_norm.py",
+            ),
+            Probe(
+                "not an nn.Module: write `class EncoderClassifier(nn.Module):` and call super().__init__() first",
+                when=not_a_module,
+            ),
+            Probe(
+                "parameter names differ: tok_emb, pos_emb, emb_ln, layers.0.(ln_1, attn.in_proj, attn.out_proj, ln_2, mlp.c_fc, "
+                "mlp.c_proj), pooler, classifier",
+                when=names_differ,
+            ),
+        ),
+    )
+)

@@ -19,8 +19,26 @@ from reference_impls.exercises._torch import (
 PREAMBLE = "import math\nfrom dataclasses import dataclass\n\nimport torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
 
 CONFIGS = {
-    "small": {"src_vocab_size": 24, "tgt_vocab_size": 20, "d_model": 16, "n_head": 2, "n_layer": 2, "d_ff": 32, "max_len": 32, "pad_id": 0},
-    "one_layer": {"src_vocab_size": 10, "tgt_vocab_size": 12, "d_model": 8, "n_head": 2, "n_layer": 1, "d_ff": 16, "max_len": 16, "pad_id": 0},
+    "small": {
+        "src_vocab_size": 24,
+        "tgt_vocab_size": 20,
+        "d_model": 16,
+        "n_head": 2,
+        "n_layer": 2,
+        "d_ff": 32,
+        "max_len": 32,
+        "pad_id": 0,
+    },
+    "one_layer": {
+        "src_vocab_size": 10,
+        "tgt_vocab_size": 12,
+        "d_model": 8,
+        "n_head": 2,
+        "n_layer": 1,
+        "d_ff": 16,
+        "max_len": 16,
+        "pad_id": 0,
+    },
 }
 
 
@@ -48,9 +66,16 @@ def layer_cases():
         rng = seeded(s)
         init = {"d_model": d, "n_head": nh, "d_ff": d_ff}
         mask = np.array([[False] * 6, [False] * 3 + [True] * 3]) if pad else None
-        yield case("with_memory_padding" if pad else "no_padding", s, init=init, params=random_params(DecoderLayer(**init), s, 0.3, dtype),
-                   x=randn(rng, (2, 4, d), dtype), memory=randn(rng, (2, 6, d), dtype), memory_key_padding_mask=mask,
-                   note="memory_key_padding_mask: True = a padded source position, ignored by cross-attention" if pad else "")
+        yield case(
+            "with_memory_padding" if pad else "no_padding",
+            s,
+            init=init,
+            params=random_params(DecoderLayer(**init), s, 0.3, dtype),
+            x=randn(rng, (2, 4, d), dtype),
+            memory=randn(rng, (2, 6, d), dtype),
+            memory_key_padding_mask=mask,
+            note="memory_key_padding_mask: True = a padded source position, ignored by cross-attention" if pad else "",
+        )
 
 
 def layer_call(impl, init, params, x, memory, memory_key_padding_mask=None):
@@ -62,14 +87,26 @@ def layer_call(impl, init, params, x, memory, memory_key_padding_mask=None):
 
 
 def model_cases():
-    for n, (name, lengths, S, T, dtype) in enumerate([("small", [7, 5, 2], 7, 5, "float32"), ("small", [4, 4], 4, 1, "float64"),
-                                                      ("one_layer", [6, 3], 6, 4, "float32")]):
+    for n, (name, lengths, S, T, dtype) in enumerate(
+        [
+            ("small", [7, 5, 2], 7, 5, "float32"),
+            ("small", [4, 4], 4, 1, "float64"),
+            ("one_layer", [6, 3], 6, 4, "float32"),
+        ]
+    ):
         s = 50100 + n
         cfg = CONFIGS[name]
         rng = seeded(s)
-        yield case(f"{name}_S{S}_T{T}_{dtype}", s, config=cfg, params=_params(cfg, s, dtype), dtype=dtype,
-                   src=_src(rng, cfg, lengths, S), tgt=rng.integers(1, cfg["tgt_vocab_size"], (len(lengths), T)),
-                   note="source padding (pad_id 0) on the right" if min(lengths) < S else "T = 1: the first target token")
+        yield case(
+            f"{name}_S{S}_T{T}_{dtype}",
+            s,
+            config=cfg,
+            params=_params(cfg, s, dtype),
+            dtype=dtype,
+            src=_src(rng, cfg, lengths, S),
+            tgt=rng.integers(1, cfg["tgt_vocab_size"], (len(lengths), T)),
+            note="source padding (pad_id 0) on the right" if min(lengths) < S else "T = 1: the first target token",
+        )
 
 
 def model_call(impl, config, params, dtype, src, tgt):
@@ -80,7 +117,10 @@ def model_call(impl, config, params, dtype, src, tgt):
     src_t, tgt_t = torch.from_numpy(src), torch.from_numpy(tgt)
     with torch.no_grad():
         memory = model.encode(src_t)
-        return {"memory_at_real_tokens": to_numpy(memory[src_t != config["pad_id"]]), "logits": to_numpy(model(src_t, tgt_t))}
+        return {
+            "memory_at_real_tokens": to_numpy(memory[src_t != config["pad_id"]]),
+            "logits": to_numpy(model(src_t, tgt_t)),
+        }
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -103,7 +143,9 @@ def _variant(kind):
             def embed(self, table, idx):
                 T, d = idx.size(1), self.config.d_model
                 pe = sinusoidal_encoding(T, d, dtype=table.weight.dtype)
-                return table(idx) * (1.0 if kind == "no_sqrt_d" else math.sqrt(d)) + (0 if kind == "no_positions" else pe)
+                return table(idx) * (1.0 if kind == "no_sqrt_d" else math.sqrt(d)) + (
+                    0 if kind == "no_positions" else pe
+                )
 
             def decode(self, tgt, memory, src):
                 x = self.embed(self.tgt_embed, tgt)
@@ -122,10 +164,11 @@ def _variant(kind):
     return {"Transformer": make, "TransformerConfig": _config}
 
 
-EXERCISE = scoped(Exercise.of(
-    info("encoder_decoder"),
-    preamble=PREAMBLE,
-    task="""The Transformer of "Attention Is All You Need" (Sec. 3, Fig. 1): POST-norm layers, ReLU FFN, no dropout.
+EXERCISE = scoped(
+    Exercise.of(
+        info("encoder_decoder"),
+        preamble=PREAMBLE,
+        task="""The Transformer of "Attention Is All You Need" (Sec. 3, Fig. 1): POST-norm layers, ReLU FFN, no dropout.
 Weights are loaded by name; reuse your Block from transformer_block (copy it into this file).
 
 1. TransformerConfig: a @dataclass with src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_head=2,
@@ -144,35 +187,97 @@ Weights are loaded by name; reuse your Block from transformer_block (copy it int
    decode(tgt (B, T), memory, src) -> (B, T, d): causal self-attention, cross-attention that ignores
    src's padding. forward(src, tgt) = generator(decode(tgt, encode(src), src)) -> (B, T, tgt_vocab).
 The oracle: nn.TransformerEncoderLayer / nn.TransformerDecoderLayer stacks with the same weights.""",
-    entry_points=(
-        EntryPoint("TransformerConfig", "(self, src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_head=2, n_layer=2, d_ff=32, "
-                   "max_len=32, pad_id=0)", "A @dataclass of the model's sizes (replace this class with one).", kind="class"),
-        EntryPoint("DecoderLayer", "(self, d_model, n_head, d_ff)", "nn.Module: attn, ln_1, cross_attn, ln_2, mlp, ln_3.",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, memory, memory_key_padding_mask=None)", "x (B, T, d) -> (B, T, d)."),)),
-        EntryPoint("Transformer", "(self, config)", "nn.Module: src_embed, tgt_embed, encoder, decoder, generator.",
-                   kind="class", base="nn.Module", methods=(
-                       EntryPoint("encode", "(self, src)", "src (B, S) int64 -> memory (B, S, d_model)."),
-                       EntryPoint("decode", "(self, tgt, memory, src)", "tgt (B, T), memory (B, S, d), src (B, S) -> (B, T, d_model)."),
-                       EntryPoint("forward", "(self, src, tgt)", "src (B, S), tgt (B, T) -> logits (B, T, tgt_vocab_size)."))),
-    ),
-    checks=(
-        Check("decoder_layer", "DecoderLayer", layer_cases, call=layer_call, tolerance=MODEL_TOL,
-              description="float32/64; with and without source padding"),
-        Check("model", "Transformer", model_cases, call=model_call, tolerance=MODEL_TOL,
-              description="2 layers float32/64, 1 layer; padded sources; T = 1; memory at real tokens and logits"),
-    ),
-    probes=(
-        Probe("cross-attention sees the source padding: pass src's padding mask (src == pad_id) to every decoder layer's "
-              "cross-attention too", impl=_variant("cross_attention_sees_padding"), checks=("model",)),
-        Probe("embeddings not scaled: multiply by sqrt(d_model) before adding the positional encoding (Sec. 3.4)",
-              impl=_variant("no_sqrt_d"), checks=("model",)),
-        Probe("the sinusoidal positional encoding is missing (Sec. 3.5)", impl=_variant("no_positions"), checks=("model",)),
-        Probe("the decoder's self-attention must be causal: target position t sees targets 0..t only",
-              impl=_variant("decoder_not_causal"), checks=("model",)),
-        Probe("pre-norm layers: the original Transformer is POST-norm, x = LayerNorm(x + sublayer(x))",
-              impl="wrong/encoder_decoder/pre_norm.py"),
-        Probe("not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first", when=not_a_module),
-        Probe("parameter names differ: src_embed, tgt_embed, encoder.0.(ln_1, attn, ln_2, mlp), decoder.0.(attn, ln_1, "
-              "cross_attn, ln_2, mlp, ln_3), generator", when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "TransformerConfig",
+                "(self, src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_head=2, n_layer=2, d_ff=32, "
+                "max_len=32, pad_id=0)",
+                "A @dataclass of the model's sizes (replace this class with one).",
+                kind="class",
+            ),
+            EntryPoint(
+                "DecoderLayer",
+                "(self, d_model, n_head, d_ff)",
+                "nn.Module: attn, ln_1, cross_attn, ln_2, mlp, ln_3.",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint(
+                        "forward", "(self, x, memory, memory_key_padding_mask=None)", "x (B, T, d) -> (B, T, d)."
+                    ),
+                ),
+            ),
+            EntryPoint(
+                "Transformer",
+                "(self, config)",
+                "nn.Module: src_embed, tgt_embed, encoder, decoder, generator.",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint("encode", "(self, src)", "src (B, S) int64 -> memory (B, S, d_model)."),
+                    EntryPoint(
+                        "decode",
+                        "(self, tgt, memory, src)",
+                        "tgt (B, T), memory (B, S, d), src (B, S) -> (B, T, d_model).",
+                    ),
+                    EntryPoint(
+                        "forward", "(self, src, tgt)", "src (B, S), tgt (B, T) -> logits (B, T, tgt_vocab_size)."
+                    ),
+                ),
+            ),
+        ),
+        checks=(
+            Check(
+                "decoder_layer",
+                "DecoderLayer",
+                layer_cases,
+                call=layer_call,
+                tolerance=MODEL_TOL,
+                description="float32/64; with and without source padding",
+            ),
+            Check(
+                "model",
+                "Transformer",
+                model_cases,
+                call=model_call,
+                tolerance=MODEL_TOL,
+                description="2 layers float32/64, 1 layer; padded sources; T = 1; memory at real tokens and logits",
+            ),
+        ),
+        probes=(
+            Probe(
+                "cross-attention sees the source padding: pass src's padding mask (src == pad_id) to every decoder layer's "
+                "cross-attention too",
+                impl=_variant("cross_attention_sees_padding"),
+                checks=("model",),
+            ),
+            Probe(
+                "embeddings not scaled: multiply by sqrt(d_model) before adding the positional encoding (Sec. 3.4)",
+                impl=_variant("no_sqrt_d"),
+                checks=("model",),
+            ),
+            Probe(
+                "the sinusoidal positional encoding is missing (Sec. 3.5)",
+                impl=_variant("no_positions"),
+                checks=("model",),
+            ),
+            Probe(
+                "the decoder's self-attention must be causal: target position t sees targets 0..t only",
+                impl=_variant("decoder_not_causal"),
+                checks=("model",),
+            ),
+            Probe(
+                "pre-norm layers: the original Transformer is POST-norm, x = LayerNorm(x + sublayer(x))",
+                impl="wrong/encoder_decoder/pre_norm.py",
+            ),
+            Probe(
+                "not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first", when=not_a_module
+            ),
+            Probe(
+                "parameter names differ: src_embed, tgt_embed, encoder.0.(ln_1, attn, ln_2, mlp), decoder.0.(attn, ln_1, "
+                "cross_attn, ln_2, mlp, ln_3), generator",
+                when=names_differ,
+            ),
+        ),
+    )
+)

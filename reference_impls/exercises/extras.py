@@ -22,8 +22,12 @@ def mixup_cases():
 def cutmix_cases():
     for j, (lam, cy, cx) in enumerate([(0.75, 4, 4), (0.3, 1, 6), (0.9, 0, 0)]):
         x, y, rng = _images(27100 + j, "float64")
-        yield Case(f"lam_{lam}_centre_{cy}_{cx}", (x, y, lam, rng.permutation(4), cy, cx), seed=27100 + j,
-                   note="the box is clipped at the border: lam is recomputed from the area actually pasted")
+        yield Case(
+            f"lam_{lam}_centre_{cy}_{cx}",
+            (x, y, lam, rng.permutation(4), cy, cx),
+            seed=27100 + j,
+            note="the box is clipped at the border: lam is recomputed from the area actually pasted",
+        )
 
 
 def box_cases():
@@ -61,13 +65,24 @@ Then train with and without mixup and compare the gap between train and test acc
     checks=(
         Check("mixup", "mixup", mixup_cases, description="float32/64, lam 0.7"),
         Check("box", "cutmix_box", box_cases, description="centred, at the border, non-square images"),
-        Check("cutmix", "cutmix", cutmix_cases, tolerance=LOOSE, description="lam 0.3 / 0.75 / 0.9; a box clipped at the corner"),
+        Check(
+            "cutmix",
+            "cutmix",
+            cutmix_cases,
+            tolerance=LOOSE,
+            description="lam 0.3 / 0.75 / 0.9; a box clipped at the corner",
+        ),
     ),
     probes=(
-        Probe("CutMix recomputes lam from the box actually pasted (1 - area / (h w)): a clipped box covers less than 1 - lam",
-              impl={"cutmix": _cutmix_lam_unchanged}),
-        Probe("the labels mix with the same lam as the inputs: y' = lam y + (1 - lam) y[perm]",
-              impl="wrong/mixup/labels_not_mixed.py", checks=("mixup",)),
+        Probe(
+            "CutMix recomputes lam from the box actually pasted (1 - area / (h w)): a clipped box covers less than 1 - lam",
+            impl={"cutmix": _cutmix_lam_unchanged},
+        ),
+        Probe(
+            "the labels mix with the same lam as the inputs: y' = lam y + (1 - lam) y[perm]",
+            impl="wrong/mixup/labels_not_mixed.py",
+            checks=("mixup",),
+        ),
     ),
 )
 
@@ -146,8 +161,10 @@ fit(X, y, **params) -> model and score(model, X, y) -> float.
         Check("grid_search", "grid_search", grid_cases, call=_grid, description="ridge alpha over 4 values"),
     ),
     probes=(
-        Probe("uneven folds: the FIRST n % k folds get one extra sample (sklearn's KFold), not the last fold all of them",
-              impl={"kfold_indices": lambda n, k, shuffle=False, seed=0: _kfold_last_gets_rest(n, k)}),
+        Probe(
+            "uneven folds: the FIRST n % k folds get one extra sample (sklearn's KFold), not the last fold all of them",
+            impl={"kfold_indices": lambda n, k, shuffle=False, seed=0: _kfold_last_gets_rest(n, k)},
+        ),
     ),
 )
 
@@ -171,14 +188,23 @@ def dot_cases():
     _, q, k, v, _ = _attn_inputs(29020, "float64", n=1, tq=1, tk=1)
     yield Case("single_position", (q, k, v), seed=29020, note="one encoder position: weight 1")
     _, q, k, v, _ = _attn_inputs(29030, "float32", d=64)
-    yield Case("unscaled", (q * 4, k * 4, v), {"scale": 1.0}, seed=29030, note="scale=1.0 (Luong's dot): large scores, softmax must stay stable")
+    yield Case(
+        "unscaled",
+        (q * 4, k * 4, v),
+        {"scale": 1.0},
+        seed=29030,
+        note="scale=1.0 (Luong's dot): large scores, softmax must stay stable",
+    )
 
 
 def additive_cases():
     for j, dtype in enumerate(("float32", "float64")):
         rng, q, k, v, mask = _attn_inputs(29100 + j, dtype, masked=bool(j))
-        yield Case("padding_mask" if j else "random", (q, k, v, randn(rng, (8, 7), dtype), randn(rng, (8, 7), dtype),
-                   randn(rng, (7,), dtype), mask), seed=29100 + j)
+        yield Case(
+            "padding_mask" if j else "random",
+            (q, k, v, randn(rng, (8, 7), dtype), randn(rng, (8, 7), dtype), randn(rng, (7,), dtype), mask),
+            seed=29100 + j,
+        )
 
 
 def _dot_unscaled(q, k, v, mask=None, scale=None):
@@ -213,16 +239,30 @@ states); mask (N, Tq, Tk) bool or None, True = may attend (False: padding).
         EntryPoint("additive_attention", "(q, k, v, W_q, W_k, w, mask=None)", "(context, weights)."),
     ),
     checks=(
-        Check("dot_product", "dot_product_attention", dot_cases, tolerance=LOOSE,
-              description="float32/64; padding mask; one position; scale 1 with large scores"),
-        Check("additive", "additive_attention", additive_cases, tolerance=LOOSE, description="float32/64; padding mask"),
+        Check(
+            "dot_product",
+            "dot_product_attention",
+            dot_cases,
+            tolerance=LOOSE,
+            description="float32/64; padding mask; one position; scale 1 with large scores",
+        ),
+        Check(
+            "additive", "additive_attention", additive_cases, tolerance=LOOSE, description="float32/64; padding mask"
+        ),
     ),
     probes=(
-        Probe("scale missing: scores are q . k / sqrt(D) when scale is None", impl={"dot_product_attention": _dot_unscaled}),
-        Probe("normalized over the wrong axis: the weights of each query sum to 1 over the Tk encoder positions (the last axis)",
-              impl={"dot_product_attention": _dot_softmax_wrong_axis}),
-        Probe("masked positions get -inf scores (weight exactly 0), not a zeroed weight after the softmax",
-              impl="wrong/seq2seq_attention/mask_after_softmax.py"),
+        Probe(
+            "scale missing: scores are q . k / sqrt(D) when scale is None",
+            impl={"dot_product_attention": _dot_unscaled},
+        ),
+        Probe(
+            "normalized over the wrong axis: the weights of each query sum to 1 over the Tk encoder positions (the last axis)",
+            impl={"dot_product_attention": _dot_softmax_wrong_axis},
+        ),
+        Probe(
+            "masked positions get -inf scores (weight exactly 0), not a zeroed weight after the softmax",
+            impl="wrong/seq2seq_attention/mask_after_softmax.py",
+        ),
     ),
 )
 

@@ -27,19 +27,44 @@ def cases():
     def xw(shape, scale=2.0, dtype="float32"):
         return (rng.standard_normal(shape) * scale).astype(dtype), rng.standard_normal(shape).astype(dtype)
 
-    yield Case("int8_no_clamping", (*xw((4, 8)), 0.125, 0, -128, 127), seed=1600,
-               note="range [-16, 15.875] covers every x: the gradient passes everywhere")
-    yield Case("int4_clamped", (*xw((4, 8)), 0.25, 0, -8, 7), seed=1600,
-               note="range [-2, 1.75]: values outside are clamped and get zero gradient")
-    yield Case("uint8_zero_point", (*xw((3, 10), dtype="float64"), 0.05, 100, 0, 255), seed=1600,
-               note="asymmetric: q = round(x / s) + z in [0, 255], y = (q - z) s")
-    yield Case("at_the_edges", (np.array([-2.2, -2.0, -1.9, 1.74, 1.8, 1.9, 0.1], dtype="float32"),
-                                np.ones(7, dtype="float32"), 0.25, 0, -8, 7),
-               note="1.8 / 0.25 = 7.2 rounds to 7: inside, gradient 1; 1.9 -> 8 is clamped: gradient 0")
+    yield Case(
+        "int8_no_clamping",
+        (*xw((4, 8)), 0.125, 0, -128, 127),
+        seed=1600,
+        note="range [-16, 15.875] covers every x: the gradient passes everywhere",
+    )
+    yield Case(
+        "int4_clamped",
+        (*xw((4, 8)), 0.25, 0, -8, 7),
+        seed=1600,
+        note="range [-2, 1.75]: values outside are clamped and get zero gradient",
+    )
+    yield Case(
+        "uint8_zero_point",
+        (*xw((3, 10), dtype="float64"), 0.05, 100, 0, 255),
+        seed=1600,
+        note="asymmetric: q = round(x / s) + z in [0, 255], y = (q - z) s",
+    )
+    yield Case(
+        "at_the_edges",
+        (
+            np.array([-2.2, -2.0, -1.9, 1.74, 1.8, 1.9, 0.1], dtype="float32"),
+            np.ones(7, dtype="float32"),
+            0.25,
+            0,
+            -8,
+            7,
+        ),
+        note="1.8 / 0.25 = 7.2 rounds to 7: inside, gradient 1; 1.9 -> 8 is clamped: gradient 0",
+    )
     scale = np.array([[0.01], [0.05], [0.1], [0.5]], dtype="float32")
     zp = np.array([[0], [3], [-3], [0]], dtype="float32")
-    yield Case("per_channel", (*xw((4, 12)), scale, zp, -128, 127), seed=1600,
-               note="scale and zero_point tensors of shape (4, 1): one per row, broadcast")
+    yield Case(
+        "per_channel",
+        (*xw((4, 12)), scale, zp, -128, 127),
+        seed=1600,
+        note="scale and zero_point tensors of shape (4, 1): one per row, broadcast",
+    )
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -84,19 +109,35 @@ torch.fake_quantize_per_tensor_affine and fake_quantize_per_channel_affine, forw
 (tests/reference/test_quantize.py). Careful with the shortcut y = x + (fq(x) - x).detach(): right
 forward, wrong backward.""",
     entry_points=(
-        EntryPoint("fake_quantize", "(x, scale, zero_point=0, quant_min=-128, quant_max=127)",
-                   "Quantize-dequantize x (its dtype and shape), with the straight-through gradient."),
+        EntryPoint(
+            "fake_quantize",
+            "(x, scale, zero_point=0, quant_min=-128, quant_max=127)",
+            "Quantize-dequantize x (its dtype and shape), with the straight-through gradient.",
+        ),
     ),
     checks=(
-        Check("forward_backward", "fake_quantize", cases, call=_forward_backward,
-              description="int8 unclamped, int4 clamped, uint8 with zero-point (float64), the clamp edges, per-channel scales"),
+        Check(
+            "forward_backward",
+            "fake_quantize",
+            cases,
+            call=_forward_backward,
+            description="int8 unclamped, int4 clamped, uint8 with zero-point (float64), the clamp edges, per-channel scales",
+        ),
     ),
     probes=(
-        Probe("the gradient is zero everywhere: round() has zero derivative, so autograd stops; pass the gradient "
-              "straight through (a torch.autograd.Function whose backward returns grad_output)", impl={"fake_quantize": _no_ste}),
-        Probe("the gradient also flows where the value was clamped: the STE passes it only where "
-              "quant_min <= round(x / s) + z <= quant_max (x + (fq - x).detach() gets this wrong)",
-              impl={"fake_quantize": _ste_everywhere}),
-        Probe("the zero-point was ignored: add it before the clamp and subtract it after", impl={"fake_quantize": _no_zero_point}),
+        Probe(
+            "the gradient is zero everywhere: round() has zero derivative, so autograd stops; pass the gradient "
+            "straight through (a torch.autograd.Function whose backward returns grad_output)",
+            impl={"fake_quantize": _no_ste},
+        ),
+        Probe(
+            "the gradient also flows where the value was clamped: the STE passes it only where "
+            "quant_min <= round(x / s) + z <= quant_max (x + (fq - x).detach() gets this wrong)",
+            impl={"fake_quantize": _ste_everywhere},
+        ),
+        Probe(
+            "the zero-point was ignored: add it before the clamp and subtract it after",
+            impl={"fake_quantize": _no_zero_point},
+        ),
     ),
 )

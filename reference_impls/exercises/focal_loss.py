@@ -13,10 +13,18 @@ def _sigmoid_cases():
     rng = np.random.default_rng(5800)
     z, y = randn(rng, (8, 4), "float64", 3.0), rng.integers(0, 2, (8, 4)).astype("float64")
     for alpha, gamma in ((-1.0, 0.0), (0.5, 1.0), (0.75, 5.0)):
-        yield Case(f"alpha_{alpha}_gamma_{gamma}", (z, y), {"alpha": alpha, "gamma": gamma}, seed=5800,
-                   note="alpha < 0 disables the alpha weighting; gamma 0 with alpha < 0 is plain BCE")
-    yield Case("confident", (np.array([40.0, -40.0, 0.0]), np.array([1.0, 0.0, 1.0])),
-               note="easy examples with p_t -> 1: the loss and its gradient vanish, and must stay finite")
+        yield Case(
+            f"alpha_{alpha}_gamma_{gamma}",
+            (z, y),
+            {"alpha": alpha, "gamma": gamma},
+            seed=5800,
+            note="alpha < 0 disables the alpha weighting; gamma 0 with alpha < 0 is plain BCE",
+        )
+    yield Case(
+        "confident",
+        (np.array([40.0, -40.0, 0.0]), np.array([1.0, 0.0, 1.0])),
+        note="easy examples with p_t -> 1: the loss and its gradient vanish, and must stay finite",
+    )
 
 
 def _softmax_cases():
@@ -26,8 +34,12 @@ def _softmax_cases():
     z, y = randn(rng, (8, 5), "float64", 3.0), rng.integers(0, 5, 8)
     for gamma in (0.0, 0.5, 5.0):
         yield Case(f"gamma_{gamma}", (z, y), {"gamma": gamma}, seed=6000, note="gamma 0 is cross-entropy")
-    yield Case("large_logits", (randn(rng, (4, 3), "float32", 3.0, 1000.0), rng.integers(0, 3, 4)), seed=6001,
-               note="logits near 1000: log p_t from log-softmax, never log(softmax)")
+    yield Case(
+        "large_logits",
+        (randn(rng, (4, 3), "float32", 3.0, 1000.0), rng.integers(0, 3, 4)),
+        seed=6001,
+        note="logits near 1000: log p_t from log-softmax, never log(softmax)",
+    )
 
 
 def _focal_no_modulation(logits, target, gamma=2.0):
@@ -52,23 +64,42 @@ imbalanced problem stop dominating. Mean reduction throughout.
 Get log p_t from log-sigmoid / log-softmax (stable), never log(p). Derive the gradients by the
 chain rule through p_t, and write them so that (1 - p_t)^(gamma - 1) never multiplies 0 * inf.""",
     entry_points=(
-        EntryPoint("sigmoid_focal_loss", "(z, y, alpha=0.25, gamma=2.0)", "Mean binary focal loss (torchvision's), a scalar."),
-        EntryPoint("sigmoid_focal_loss_grad", "(z, y, alpha=0.25, gamma=2.0)", "Its gradient w.r.t. z, z's shape and dtype."),
+        EntryPoint(
+            "sigmoid_focal_loss", "(z, y, alpha=0.25, gamma=2.0)", "Mean binary focal loss (torchvision's), a scalar."
+        ),
+        EntryPoint(
+            "sigmoid_focal_loss_grad", "(z, y, alpha=0.25, gamma=2.0)", "Its gradient w.r.t. z, z's shape and dtype."
+        ),
         EntryPoint("softmax_focal_loss", "(logits, target, gamma=2.0)", "Mean multi-class focal loss, a scalar."),
         EntryPoint("softmax_focal_loss_grad", "(logits, target, gamma=2.0)", "Its gradient w.r.t. logits, (N, C)."),
     ),
     checks=(
-        Check("sigmoid", "sigmoid_focal_loss", _sigmoid_cases, tolerance=LOOSE,
-              description="float32/64; alpha -1 / 0.25 / 0.5 / 0.75, gamma 0 / 1 / 2 / 5; confident examples"),
+        Check(
+            "sigmoid",
+            "sigmoid_focal_loss",
+            _sigmoid_cases,
+            tolerance=LOOSE,
+            description="float32/64; alpha -1 / 0.25 / 0.5 / 0.75, gamma 0 / 1 / 2 / 5; confident examples",
+        ),
         Check("sigmoid_grad", "sigmoid_focal_loss_grad", _sigmoid_cases, tolerance=LOOSE, description="the same cases"),
-        Check("softmax", "softmax_focal_loss", _softmax_cases, tolerance=LOOSE,
-              description="float32/64, C = 3 / 4 / 10; gamma 0 / 0.5 / 2 / 5; logits near 1000"),
+        Check(
+            "softmax",
+            "softmax_focal_loss",
+            _softmax_cases,
+            tolerance=LOOSE,
+            description="float32/64, C = 3 / 4 / 10; gamma 0 / 0.5 / 2 / 5; logits near 1000",
+        ),
         Check("softmax_grad", "softmax_focal_loss_grad", _softmax_cases, tolerance=LOOSE, description="the same cases"),
     ),
     probes=(
-        Probe("alpha_t is alpha for positives and 1 - alpha for NEGATIVES (torchvision): not alpha for every example",
-              impl="wrong/focal_loss/alpha_everywhere.py", checks=("sigmoid", "sigmoid_grad")),
-        Probe("the modulating factor (1 - p_t)^gamma is missing: that is plain cross-entropy",
-              impl={"softmax_focal_loss": _focal_no_modulation}),
+        Probe(
+            "alpha_t is alpha for positives and 1 - alpha for NEGATIVES (torchvision): not alpha for every example",
+            impl="wrong/focal_loss/alpha_everywhere.py",
+            checks=("sigmoid", "sigmoid_grad"),
+        ),
+        Probe(
+            "the modulating factor (1 - p_t)^gamma is missing: that is plain cross-entropy",
+            impl={"softmax_focal_loss": _focal_no_modulation},
+        ),
     ),
 )

@@ -10,31 +10,58 @@ from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.torch import gguf as reference
 
 ALL_TYPES = {
-    "t.u8": ("uint8", 255), "t.i8": ("int8", -128), "t.u16": ("uint16", 65535), "t.i16": ("int16", -32768),
-    "t.u32": ("uint32", 2**32 - 1), "t.i32": ("int32", -(2**31)), "t.f32": ("float32", 0.5), "t.bool": ("bool", True),
-    "t.str": ("string", "Grüße 🙂"), "t.u64": ("uint64", 2**64 - 1), "t.i64": ("int64", -(2**63)), "t.f64": ("float64", 0.1),
+    "t.u8": ("uint8", 255),
+    "t.i8": ("int8", -128),
+    "t.u16": ("uint16", 65535),
+    "t.i16": ("int16", -32768),
+    "t.u32": ("uint32", 2**32 - 1),
+    "t.i32": ("int32", -(2**31)),
+    "t.f32": ("float32", 0.5),
+    "t.bool": ("bool", True),
+    "t.str": ("string", "Grüße 🙂"),
+    "t.u64": ("uint64", 2**64 - 1),
+    "t.i64": ("int64", -(2**63)),
+    "t.f64": ("float64", 0.1),
     "t.arr": ("array", ("string", ["<s>", "</s>", ""])),
 }
 
 
 def _tensors(seed):
     rng = np.random.default_rng(seed)
-    return {"token_embd.weight": rng.standard_normal((5, 3)).astype(np.float32),
-            "blk.0.attn_norm.weight": rng.standard_normal(7).astype(np.float16),
-            "ids": np.arange(6, dtype=np.int32).reshape(2, 3)}
+    return {
+        "token_embd.weight": rng.standard_normal((5, 3)).astype(np.float32),
+        "blk.0.attn_norm.weight": rng.standard_normal(7).astype(np.float16),
+        "ids": np.arange(6, dtype=np.int32).reshape(2, 3),
+    }
 
 
 FILES = [
     ("header_only", {}, {}, "no metadata, no tensors: 24 bytes"),
     ("all_13_value_types", ALL_TYPES, {}, "every value type once, strings as UTF-8 with a uint64 length"),
-    ("nested_arrays", {"a.b": ("array", ("array", [("uint8", [1, 2, 3]), ("float64", [0.5]), ("bool", [])]))}, {},
-     "an array of arrays of different element types, one empty"),
-    ("tensors_aligned_32", {"general.architecture": ("string", "llama")}, "tensors",
-     "dims in ggml order (reversed), offsets relative to the data section, each tensor padded to 32"),
-    ("alignment_64", {"general.alignment": ("uint32", 64), "general.name": ("string", "tiny")}, "tensors",
-     "general.alignment = 64: padding and offsets to multiples of 64"),
-    ("scalar_and_empty_tensors", {}, {"s": np.array(1.5, dtype=np.float64), "e": np.zeros((0, 4), np.int8)},
-     "a 0-d tensor (n_dims 0) and an empty one (0 bytes of data)"),
+    (
+        "nested_arrays",
+        {"a.b": ("array", ("array", [("uint8", [1, 2, 3]), ("float64", [0.5]), ("bool", [])]))},
+        {},
+        "an array of arrays of different element types, one empty",
+    ),
+    (
+        "tensors_aligned_32",
+        {"general.architecture": ("string", "llama")},
+        "tensors",
+        "dims in ggml order (reversed), offsets relative to the data section, each tensor padded to 32",
+    ),
+    (
+        "alignment_64",
+        {"general.alignment": ("uint32", 64), "general.name": ("string", "tiny")},
+        "tensors",
+        "general.alignment = 64: padding and offsets to multiples of 64",
+    ),
+    (
+        "scalar_and_empty_tensors",
+        {},
+        {"s": np.array(1.5, dtype=np.float64), "e": np.zeros((0, 4), np.int8)},
+        "a 0-d tensor (n_dims 0) and an empty one (0 bytes of data)",
+    ),
 ]
 
 
@@ -50,10 +77,12 @@ def _write(impl, metadata, tensors):
 
 def _plain(metadata):
     """Typed values with tuples as lists and float32 metadata as the float32 it became."""
+
     def value(kind, v):
         if kind == "array":
             return ["array", [v[0], [value(v[0], x) for x in v[1]]]]
         return float(np.float32(v)) if kind == "float32" else v
+
     return {k: [kind, value(kind, v)] for k, (kind, v) in metadata.items()}
 
 
@@ -72,12 +101,14 @@ def _round_trip(impl, metadata, tensors):
 
 
 def _corrupt(data, at, new):
-    return data[:at] + new + data[at + len(new):]
+    return data[:at] + new + data[at + len(new) :]
 
 
 def corrupt_cases():
-    good = reference.gguf_bytes({"general.architecture": ("string", "x"), "a.list": ("array", ("int32", [1, 2, 3]))},
-                                {"w": np.arange(12, dtype=np.float32).reshape(3, 4)})
+    good = reference.gguf_bytes(
+        {"general.architecture": ("string", "x"), "a.list": ("array", ("int32", [1, 2, 3]))},
+        {"w": np.arange(12, dtype=np.float32).reshape(3, 4)},
+    )
     key1 = 24 + 8 + len("general.architecture") + 4 + 8 + 1  # where the second key starts
     info_end = good.index(b"w", 80) + 1 + 4 + 16 + 4 + 8  # the end of the tensor info (its offset field is last)
     data_start = -(-info_end // 32) * 32
@@ -85,12 +116,25 @@ def corrupt_cases():
         ("bad_magic", _corrupt(good, 0, b"GGML"), 0, "not GGUF: the magic at offset 0"),
         ("version_2", _corrupt(good, 4, struct.pack("<I", 2)), 4, "only version 3 is read: the version at offset 4"),
         ("truncated_header", good[:20], 16, "the metadata count at offset 16 runs past the end"),
-        ("truncated_metadata", good[:key1 + 10], key1 + 8, "the second key's bytes run past the end"),
-        ("unknown_value_type", _corrupt(good, 24 + 8 + 20, struct.pack("<I", 13)), 24 + 8 + 20, "value type 13 does not exist"),
-        ("array_count_too_large", _corrupt(good, key1 + 8 + 6 + 4 + 4, struct.pack("<Q", 10**12)), key1 + 8 + 6 + 4,
-         "10^12 int32s cannot fit in the bytes left: reject before allocating"),
-        ("tensor_data_past_the_end", _corrupt(good, info_end - 8, struct.pack("<Q", 64)), data_start + 64,
-         "the tensor's offset points past the end of the file: name where its data would start"),
+        ("truncated_metadata", good[: key1 + 10], key1 + 8, "the second key's bytes run past the end"),
+        (
+            "unknown_value_type",
+            _corrupt(good, 24 + 8 + 20, struct.pack("<I", 13)),
+            24 + 8 + 20,
+            "value type 13 does not exist",
+        ),
+        (
+            "array_count_too_large",
+            _corrupt(good, key1 + 8 + 6 + 4 + 4, struct.pack("<Q", 10**12)),
+            key1 + 8 + 6 + 4,
+            "10^12 int32s cannot fit in the bytes left: reject before allocating",
+        ),
+        (
+            "tensor_data_past_the_end",
+            _corrupt(good, info_end - 8, struct.pack("<Q", 64)),
+            data_start + 64,
+            "the tensor's offset points past the end of the file: name where its data would start",
+        ),
     ]:
         yield Case(name, (data,), {"offset": offset}, note=f"{note} (byte offset {offset})")
 
@@ -102,8 +146,11 @@ def _rejects(impl, data, offset):
         impl.parse_gguf(data)
     except Exception as exc:  # noqa: BLE001 - struct.error, KeyError, ...: reported as not a ValueError
         message = str(exc)
-        return {"raised_value_error": isinstance(exc, ValueError), "one_line": "\n" not in message.strip(),
-                "names_the_offset": str(offset) in re.findall(r"\d+", message)}
+        return {
+            "raised_value_error": isinstance(exc, ValueError),
+            "one_line": "\n" not in message.strip(),
+            "names_the_offset": str(offset) in re.findall(r"\d+", message),
+        }
     return {"raised_value_error": False, "one_line": False, "names_the_offset": False}
 
 
@@ -114,13 +161,15 @@ def _writer(shape_order=False, no_padding=False, u32_lengths=False, absolute_off
     def gguf_bytes(metadata, tensors):
         alignment = metadata.get("general.alignment", ("uint32", 32))[1]
         pad = (lambda n: 0) if no_padding else (lambda n: -n % alignment)
-        string = (lambda s: struct.pack("<I" if u32_lengths else "<Q", len(s.encode())) + s.encode())
+        string = lambda s: struct.pack("<I" if u32_lengths else "<Q", len(s.encode())) + s.encode()
 
         def value(kind, v):
             if kind == "string":
                 return string(v)
             if kind == "array":
-                return struct.pack("<IQ", reference.VALUE_TYPES[v[0]], len(v[1])) + b"".join(value(v[0], x) for x in v[1])
+                return struct.pack("<IQ", reference.VALUE_TYPES[v[0]], len(v[1])) + b"".join(
+                    value(v[0], x) for x in v[1]
+                )
             return struct.pack(reference.SCALARS[kind], int(v) if kind == "bool" else v)
 
         head = bytearray(b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(metadata)))
@@ -181,27 +230,79 @@ Metadata is typed: {key: (type name, value)}, an array's value being (element ty
    array count or a tensor that cannot fit in the bytes left, the count's offset or the absolute
    offset where the tensor's data would start. Never allocate what the file merely claims.""",
     entry_points=(
-        EntryPoint("gguf_bytes", "(metadata, tensors)", "The bytes of a GGUF v3 file with this typed metadata and these tensors."),
-        EntryPoint("parse_gguf", "(data)", "(metadata {key: (type, value)}, tensors {name: ndarray}); ValueError naming the byte offset if invalid."),
+        EntryPoint(
+            "gguf_bytes",
+            "(metadata, tensors)",
+            "The bytes of a GGUF v3 file with this typed metadata and these tensors.",
+        ),
+        EntryPoint(
+            "parse_gguf",
+            "(data)",
+            "(metadata {key: (type, value)}, tensors {name: ndarray}); ValueError naming the byte offset if invalid.",
+        ),
     ),
     checks=(
-        Check("write", "gguf_bytes", file_cases, call=_write,
-              description="header only, all 13 value types, nested arrays, tensors at alignment 32 and 64, 0-d and empty tensors: byte for byte"),
-        Check("read", "parse_gguf", file_cases, call=_read, description="the reference's files of the same 6 kinds, parsed"),
-        Check("round_trip", "parse_gguf", file_cases, call=_round_trip, description="parse_gguf(gguf_bytes(...)) with your own pair"),
-        Check("reject", "parse_gguf", corrupt_cases, call=_rejects,
-              description="bad magic, version 2, truncated header and metadata, unknown value type, a 10^12 array count, tensor data past the end"),
+        Check(
+            "write",
+            "gguf_bytes",
+            file_cases,
+            call=_write,
+            description=(
+                "header only, all 13 value types, nested arrays, tensors at alignment 32 and 64, "
+                "0-d and empty tensors: byte for byte"
+            ),
+        ),
+        Check(
+            "read",
+            "parse_gguf",
+            file_cases,
+            call=_read,
+            description="the reference's files of the same 6 kinds, parsed",
+        ),
+        Check(
+            "round_trip",
+            "parse_gguf",
+            file_cases,
+            call=_round_trip,
+            description="parse_gguf(gguf_bytes(...)) with your own pair",
+        ),
+        Check(
+            "reject",
+            "parse_gguf",
+            corrupt_cases,
+            call=_rejects,
+            description=(
+                "bad magic, version 2, truncated header and metadata, unknown value type, a 10^12 array count, "
+                "tensor data past the end"
+            ),
+        ),
     ),
     probes=(
-        Probe("dims written in NumPy order: GGUF stores ggml's ne[], fastest-varying first: reverse the shape",
-              impl={"gguf_bytes": _writer(shape_order=True)}, checks=("write",)),
-        Probe("no alignment padding: pad with 0x00 to a multiple of general.alignment (32 by default) after the "
-              "tensor infos and after every tensor", impl={"gguf_bytes": _writer(no_padding=True)}, checks=("write",)),
-        Probe("string lengths as uint32: GGUF v3 prefixes strings with a uint64 length (v1 used uint32)",
-              impl={"gguf_bytes": _writer(u32_lengths=True)}, checks=("write",)),
-        Probe("tensor offsets counted from the start of the file: they are relative to the start of the tensor data",
-              impl={"gguf_bytes": _writer(absolute_offsets=True)}, checks=("write",)),
-        Probe("a corrupt file must raise ValueError (a subclass is fine) with a one-line message that contains the "
-              "byte offset of the problem", when=lambda case, actual, expected: isinstance(actual, dict) and actual != expected),
+        Probe(
+            "dims written in NumPy order: GGUF stores ggml's ne[], fastest-varying first: reverse the shape",
+            impl={"gguf_bytes": _writer(shape_order=True)},
+            checks=("write",),
+        ),
+        Probe(
+            "no alignment padding: pad with 0x00 to a multiple of general.alignment (32 by default) after the "
+            "tensor infos and after every tensor",
+            impl={"gguf_bytes": _writer(no_padding=True)},
+            checks=("write",),
+        ),
+        Probe(
+            "string lengths as uint32: GGUF v3 prefixes strings with a uint64 length (v1 used uint32)",
+            impl={"gguf_bytes": _writer(u32_lengths=True)},
+            checks=("write",),
+        ),
+        Probe(
+            "tensor offsets counted from the start of the file: they are relative to the start of the tensor data",
+            impl={"gguf_bytes": _writer(absolute_offsets=True)},
+            checks=("write",),
+        ),
+        Probe(
+            "a corrupt file must raise ValueError (a subclass is fine) with a one-line message that contains the "
+            "byte offset of the problem",
+            when=lambda case, actual, expected: isinstance(actual, dict) and actual != expected,
+        ),
     ),
 )

@@ -30,16 +30,31 @@ def _params(cfg, seed, dtype):
 
 
 def forward_cases():
-    for n, (name, B, T, dtype, with_targets) in enumerate([("tiny", 2, 8, "float32", True), ("tiny", 1, 16, "float64", True),
-                                                           ("wider_no_bias", 3, 8, "float32", False), ("one_layer", 2, 1, "float64", True)]):
+    for n, (name, B, T, dtype, with_targets) in enumerate(
+        [
+            ("tiny", 2, 8, "float32", True),
+            ("tiny", 1, 16, "float64", True),
+            ("wider_no_bias", 3, 8, "float32", False),
+            ("one_layer", 2, 1, "float64", True),
+        ]
+    ):
         s = 49000 + n
         cfg = CONFIGS[name]
         rng = seeded(s)
         idx = rng.integers(0, cfg["vocab_size"], (B, T))
         targets = rng.integers(0, cfg["vocab_size"], (B, T)) if with_targets else None
-        yield case(f"{name}_T{T}_{dtype}", s, config=cfg, params=_params(cfg, s, dtype), dtype=dtype, idx=idx, targets=targets,
-                   note={16: "T = block_size: every position embedding", 1: "T = 1: one token"}.get(T, "")
-                   if with_targets else "no targets: loss is None")
+        yield case(
+            f"{name}_T{T}_{dtype}",
+            s,
+            config=cfg,
+            params=_params(cfg, s, dtype),
+            dtype=dtype,
+            idx=idx,
+            targets=targets,
+            note={16: "T = block_size: every position embedding", 1: "T = 1: one token"}.get(T, "")
+            if with_targets
+            else "no targets: loss is None",
+        )
 
 
 def forward_call(impl, config, params, dtype, idx, targets=None):
@@ -56,8 +71,17 @@ def generate_cases():
         s = 49100 + n
         cfg = CONFIGS[name]
         idx = seeded(s).integers(0, cfg["vocab_size"], (2, prompt_len))
-        yield case(f"{name}_{prompt_len}_plus_{new}", s, config=cfg, params=_params(cfg, s, "float64"), idx=idx, max_new_tokens=new,
-                   note="grows past block_size = 4: feed only the last block_size tokens" if prompt_len + new > cfg["block_size"] else "")
+        yield case(
+            f"{name}_{prompt_len}_plus_{new}",
+            s,
+            config=cfg,
+            params=_params(cfg, s, "float64"),
+            idx=idx,
+            max_new_tokens=new,
+            note="grows past block_size = 4: feed only the last block_size tokens"
+            if prompt_len + new > cfg["block_size"]
+            else "",
+        )
 
 
 def generate_call(impl, config, params, idx, max_new_tokens):
@@ -101,7 +125,7 @@ def _variant(kind):
             @torch.no_grad()
             def generate(self, idx, max_new_tokens):
                 for _ in range(max_new_tokens):
-                    ctx = idx if kind == "no_crop" else idx[:, -self.config.block_size:]
+                    ctx = idx if kind == "no_crop" else idx[:, -self.config.block_size :]
                     idx = torch.cat([idx, self(ctx)[0][:, -1].argmax(-1, keepdim=True)], dim=1)
                 return idx
 
@@ -115,14 +139,17 @@ def _untied(case, actual, expected):
 
 
 def _no_crop(case, actual, expected):
-    return getattr(actual, "type", None) in ("IndexError", "AssertionError", "RuntimeError", "ValueError") and case.kwargs.get(
-        "max_new_tokens", 0) + case.kwargs["idx"].shape[1] > case.kwargs["config"]["block_size"]
+    return (
+        getattr(actual, "type", None) in ("IndexError", "AssertionError", "RuntimeError", "ValueError")
+        and case.kwargs.get("max_new_tokens", 0) + case.kwargs["idx"].shape[1] > case.kwargs["config"]["block_size"]
+    )
 
 
-EXERCISE = scoped(Exercise.of(
-    info("gpt"),
-    preamble=PREAMBLE,
-    task="""GPT-2 (Radford et al. 2019) as in Karpathy's nanoGPT model.py, at a size a CPU runs in milliseconds.
+EXERCISE = scoped(
+    Exercise.of(
+        info("gpt"),
+        preamble=PREAMBLE,
+        task="""GPT-2 (Radford et al. 2019) as in Karpathy's nanoGPT model.py, at a size a CPU runs in milliseconds.
 The checks load weights BY NAME: keep nanoGPT's names.
 
 1. GPTConfig: a @dataclass with block_size=16, vocab_size=32, n_layer=2, n_head=2, n_embd=16, bias=True.
@@ -140,31 +167,79 @@ The checks load weights BY NAME: keep nanoGPT's names.
 3. generate(idx, max_new_tokens): greedy decoding: append argmax of the last position's logits,
    max_new_tokens times, feeding only the last block_size tokens (idx[:, -block_size:]).
 Then count the parameters of GPT-2 small (50257, 1024, 12 layers, 768): 124,439,808.""",
-    entry_points=(
-        EntryPoint("GPTConfig", "(self, block_size=16, vocab_size=32, n_layer=2, n_head=2, n_embd=16, bias=True)",
-                   "A @dataclass holding the model's sizes (replace this class with one).", kind="class"),
-        EntryPoint("GPT", "(self, config)", "nn.Module: transformer.wte / wpe / h / ln_f, lm_head tied to wte.",
-                   kind="class", base="nn.Module", methods=(
-                       EntryPoint("forward", "(self, idx, targets=None)", "idx (B, T) -> (logits (B, T, vocab_size), loss or None)."),
-                       EntryPoint("generate", "(self, idx, max_new_tokens)", "(B, T) -> (B, T + max_new_tokens), greedy."))),
-    ),
-    checks=(
-        Check("forward", "GPT", forward_cases, call=forward_call, tolerance=MODEL_TOL,
-              description="3 configs (bias / no bias, 1-3 layers), T = 8 / block_size / 1, float32/64, with and without targets"),
-        Check("generate", "GPT", generate_cases, call=generate_call, description="greedy, float64; past block_size (cropped context)"),
-    ),
-    probes=(
-        Probe("lm_head is not tied: set self.lm_head.weight = self.transformer.wte.weight (GPT-2 shares them; "
-              "lm_head then adds no parameter)", when=_untied),
-        Probe("generate must crop the context to the last block_size tokens (idx[:, -block_size:]): wpe has no row "
-              "past block_size - 1", when=_no_crop, checks=("generate",)),
-        Probe("exact GELU in the MLP: GPT-2 uses the tanh approximation, F.gelu(x, approximate='tanh')", impl=_variant("exact_gelu")),
-        Probe("the final LayerNorm (transformer.ln_f) is missing: pre-norm stacks normalize once more before lm_head",
-              impl=_variant("no_ln_f")),
-        Probe("attention is not causal: a decoder's position t must not see tokens after t", impl=_variant("not_causal")),
-        Probe("position embeddings missing: x = wte(idx) + wpe(torch.arange(T))", impl=_variant("no_positions")),
-        Probe("not an nn.Module: write `class GPT(nn.Module):` and call super().__init__() first", when=not_a_module),
-        Probe("parameter names differ from nanoGPT's (transformer.wte, transformer.wpe, transformer.h.0.ln_1, "
-              "transformer.h.0.attn.in_proj, ..., transformer.ln_f)", when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "GPTConfig",
+                "(self, block_size=16, vocab_size=32, n_layer=2, n_head=2, n_embd=16, bias=True)",
+                "A @dataclass holding the model's sizes (replace this class with one).",
+                kind="class",
+            ),
+            EntryPoint(
+                "GPT",
+                "(self, config)",
+                "nn.Module: transformer.wte / wpe / h / ln_f, lm_head tied to wte.",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint(
+                        "forward",
+                        "(self, idx, targets=None)",
+                        "idx (B, T) -> (logits (B, T, vocab_size), loss or None).",
+                    ),
+                    EntryPoint("generate", "(self, idx, max_new_tokens)", "(B, T) -> (B, T + max_new_tokens), greedy."),
+                ),
+            ),
+        ),
+        checks=(
+            Check(
+                "forward",
+                "GPT",
+                forward_cases,
+                call=forward_call,
+                tolerance=MODEL_TOL,
+                description="3 configs (bias / no bias, 1-3 layers), T = 8 / block_size / 1, float32/64, with and without targets",
+            ),
+            Check(
+                "generate",
+                "GPT",
+                generate_cases,
+                call=generate_call,
+                description="greedy, float64; past block_size (cropped context)",
+            ),
+        ),
+        probes=(
+            Probe(
+                "lm_head is not tied: set self.lm_head.weight = self.transformer.wte.weight (GPT-2 shares them; "
+                "lm_head then adds no parameter)",
+                when=_untied,
+            ),
+            Probe(
+                "generate must crop the context to the last block_size tokens (idx[:, -block_size:]): wpe has no row "
+                "past block_size - 1",
+                when=_no_crop,
+                checks=("generate",),
+            ),
+            Probe(
+                "exact GELU in the MLP: GPT-2 uses the tanh approximation, F.gelu(x, approximate='tanh')",
+                impl=_variant("exact_gelu"),
+            ),
+            Probe(
+                "the final LayerNorm (transformer.ln_f) is missing: pre-norm stacks normalize once more before lm_head",
+                impl=_variant("no_ln_f"),
+            ),
+            Probe(
+                "attention is not causal: a decoder's position t must not see tokens after t",
+                impl=_variant("not_causal"),
+            ),
+            Probe("position embeddings missing: x = wte(idx) + wpe(torch.arange(T))", impl=_variant("no_positions")),
+            Probe(
+                "not an nn.Module: write `class GPT(nn.Module):` and call super().__init__() first", when=not_a_module
+            ),
+            Probe(
+                "parameter names differ from nanoGPT's (transformer.wte, transformer.wpe, transformer.h.0.ln_1, "
+                "transformer.h.0.attn.in_proj, ..., transformer.ln_f)",
+                when=names_differ,
+            ),
+        ),
+    )
+)

@@ -17,23 +17,41 @@ def _layer(seed, d_out, d_in, n):
 
 def params_cases():
     rng = np.random.default_rng(1900)
-    yield Case("4_bits", (rng.standard_normal((5, 9)),), {"bits": 4}, seed=1900, note="per output row: min/max widened to include 0")
+    yield Case(
+        "4_bits",
+        (rng.standard_normal((5, 9)),),
+        {"bits": 4},
+        seed=1900,
+        note="per output row: min/max widened to include 0",
+    )
     yield Case("2_bits_float32", (rng.standard_normal((3, 6)).astype("float32"),), {"bits": 2}, seed=1900)
-    yield Case("all_positive_row_and_zero_row", (np.array([[0.5, 1.0, 2.0], [0.0, 0.0, 0.0], [-1.0, 0.0, 3.0]]),),
-               {"bits": 3}, note="a row of zeros gets [-1, 1] (so its scale is not 0)")
+    yield Case(
+        "all_positive_row_and_zero_row",
+        (np.array([[0.5, 1.0, 2.0], [0.0, 0.0, 0.0], [-1.0, 0.0, 3.0]]),),
+        {"bits": 3},
+        note="a row of zeros gets [-1, 1] (so its scale is not 0)",
+    )
 
 
 def gptq_cases():
-    for k, (d_out, d_in, n, bits, note) in enumerate([
-        (6, 12, 40, 4, "4-bit, more samples than inputs"),
-        (4, 16, 8, 3, "8 samples for 16 inputs: H is singular, the dampening makes it invertible"),
-        (8, 8, 64, 2, "2-bit: the error compensation matters most"),
-    ]):
+    for k, (d_out, d_in, n, bits, note) in enumerate(
+        [
+            (6, 12, 40, 4, "4-bit, more samples than inputs"),
+            (4, 16, 8, 3, "8 samples for 16 inputs: H is singular, the dampening makes it invertible"),
+            (8, 8, 64, 2, "2-bit: the error compensation matters most"),
+        ]
+    ):
         W, X = _layer(2000 + k, d_out, d_in, n)
         yield Case(f"{d_out}x{d_in}_n{n}_{bits}bit", (W, X), {"bits": bits}, seed=2000 + k, note=note)
     W, X = _layer(2010, 4, 6, 20)
     X[2] = 0
-    yield Case("dead_input", (W, X), {"bits": 4}, seed=2010, note="an input that is always 0: H[i, i] = 0; set it to 1, zero W[:, i]")
+    yield Case(
+        "dead_input",
+        (W, X),
+        {"bits": 4},
+        seed=2010,
+        note="an input that is always 0: H[i, i] = 0; set it to 1, zero W[:, i]",
+    )
 
 
 def _errors(impl, W, X, bits=4):
@@ -55,8 +73,13 @@ def _beats_rtn(expected, actual, case):
 def beats_cases():
     for k, bits in enumerate([4, 3]):
         W, X = _layer(2100 + k, 32, 64, 256)
-        yield Case(f"32x64_{bits}bit", (W, X), {"bits": bits}, seed=2100 + k,
-                   note="the reconstruction error on the calibration inputs, against your own round-to-nearest")
+        yield Case(
+            f"32x64_{bits}bit",
+            (W, X),
+            {"bits": bits},
+            seed=2100 + k,
+            note="the reconstruction error on the calibration inputs, against your own round-to-nearest",
+        )
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -83,7 +106,7 @@ def _gptq(variant):
             U = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)
         Q = torch.zeros_like(W)
         for i in range(d):
-            q = quantize(W[:, i:i + 1], scale, zero, bits)[:, 0]
+            q = quantize(W[:, i : i + 1], scale, zero, bits)[:, 0]
             Q[:, i] = q
             if variant == "no_compensation":
                 continue
@@ -118,26 +141,58 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
         EntryPoint("quantizer_params", "(W, bits=4)", "(scale, zero), each (d_out, 1): asymmetric min-max per row."),
         EntryPoint("quantize", "(w, scale, zero, bits=4)", "Quantize-dequantize w with the given scale and zero."),
         EntryPoint("rtn_quantize", "(W, bits=4)", "Round-to-nearest quantization of W (dequantized)."),
-        EntryPoint("gptq_quantize", "(W, X, bits=4, percdamp=0.01)", "GPTQ's Q (dequantized) for W (d_out, d_in) and X (d_in, n)."),
+        EntryPoint(
+            "gptq_quantize",
+            "(W, X, bits=4, percdamp=0.01)",
+            "GPTQ's Q (dequantized) for W (d_out, d_in) and X (d_in, n).",
+        ),
     ),
     checks=(
-        Check("params", "quantizer_params", params_cases, call=call_torch("quantizer_params"),
-              description="4-bit, 2-bit float32; an all-positive row and a zero row"),
+        Check(
+            "params",
+            "quantizer_params",
+            params_cases,
+            call=call_torch("quantizer_params"),
+            description="4-bit, 2-bit float32; an all-positive row and a zero row",
+        ),
         Check("rtn", "rtn_quantize", params_cases, call=call_torch("rtn_quantize"), description="the same weights"),
-        Check("gptq", "gptq_quantize", gptq_cases, call=call_torch("gptq_quantize"),
-              description="6x12 (n 40, 4-bit), 4x16 with n 8 (singular H), 8x8 (2-bit), a dead input; float64"),
-        Check("beats_rtn", "gptq_quantize", beats_cases, call=_errors, compare=_beats_rtn,
-              description="32x64, n 256, 4 and 3 bits: ||WX - QX|| within 2% of the reference's and below 0.9 x RTN's"),
+        Check(
+            "gptq",
+            "gptq_quantize",
+            gptq_cases,
+            call=call_torch("gptq_quantize"),
+            description="6x12 (n 40, 4-bit), 4x16 with n 8 (singular H), 8x8 (2-bit), a dead input; float64",
+        ),
+        Check(
+            "beats_rtn",
+            "gptq_quantize",
+            beats_cases,
+            call=_errors,
+            compare=_beats_rtn,
+            description="32x64, n 256, 4 and 3 bits: ||WX - QX|| within 2% of the reference's and below 0.9 x RTN's",
+        ),
     ),
     probes=(
-        Probe("no error compensation: that is round-to-nearest; after quantizing column i, update the remaining "
-              "columns W[:, i:] -= outer((w - q) / U[i, i], U[i, i:])", impl={"gptq_quantize": _gptq("no_compensation")}),
-        Probe("the rows of H^-1 itself are not the update: use the upper Cholesky factor of H^-1, whose row i is "
-              "the inverse Hessian of the columns not yet quantized (after the earlier ones were fixed)",
-              impl={"gptq_quantize": _gptq("full_inverse")}),
-        Probe("the error was pushed onto the next column only: every column not yet quantized absorbs part of it, "
-              "W[:, i:] -= outer(err, U[i, i:])", impl="wrong/gptq/next_column_only.py", checks=("gptq", "beats_rtn")),
-        Probe("no dampening: with fewer samples than inputs H is singular and Cholesky fails; add "
-              "percdamp * mean(diag H) to the diagonal", impl={"gptq_quantize": _gptq("no_damp")}),
+        Probe(
+            "no error compensation: that is round-to-nearest; after quantizing column i, update the remaining "
+            "columns W[:, i:] -= outer((w - q) / U[i, i], U[i, i:])",
+            impl={"gptq_quantize": _gptq("no_compensation")},
+        ),
+        Probe(
+            "the rows of H^-1 itself are not the update: use the upper Cholesky factor of H^-1, whose row i is "
+            "the inverse Hessian of the columns not yet quantized (after the earlier ones were fixed)",
+            impl={"gptq_quantize": _gptq("full_inverse")},
+        ),
+        Probe(
+            "the error was pushed onto the next column only: every column not yet quantized absorbs part of it, "
+            "W[:, i:] -= outer(err, U[i, i:])",
+            impl="wrong/gptq/next_column_only.py",
+            checks=("gptq", "beats_rtn"),
+        ),
+        Probe(
+            "no dampening: with fewer samples than inputs H is singular and Cholesky fails; add "
+            "percdamp * mean(diag H) to the diagonal",
+            impl={"gptq_quantize": _gptq("no_damp")},
+        ),
     ),
 )

@@ -24,8 +24,13 @@ CONFIGS = [(16, 4, 2, "gqa"), (16, 4, 1, "multi_query"), (12, 3, 3, "multi_head"
 def repeat_cases():
     for n, (n_kv, n_rep) in enumerate([(2, 2), (3, 4), (1, 4), (4, 1)]):
         s = 42000 + n
-        yield case(f"n_kv{n_kv}_rep{n_rep}", s, x=randn(seeded(s), (2, n_kv, 3, 4), "float32"), n_rep=n_rep,
-                   note="n_rep = 1: unchanged" if n_rep == 1 else "")
+        yield case(
+            f"n_kv{n_kv}_rep{n_rep}",
+            s,
+            x=randn(seeded(s), (2, n_kv, 3, 4), "float32"),
+            n_rep=n_rep,
+            note="n_rep = 1: unchanged" if n_rep == 1 else "",
+        )
 
 
 def gqa_cases():
@@ -34,11 +39,18 @@ def gqa_cases():
     for n, (d, nh, n_kv, name) in enumerate(CONFIGS):
         for dtype in ("float32", "float64") if n < 2 else ("float32",):
             s = 42100 + 2 * n + (dtype == "float64")
-            yield case(name, s, init={"d_model": d, "n_head": nh, "n_kv_head": n_kv},
-                       params=random_params(GroupedQueryAttention(d, nh, n_kv), s, scale=0.4, dtype=dtype),
-                       x=randn(seeded(s), (2, 6, d), dtype), is_causal=n != 3,
-                       note={"multi_query": "n_kv_head = 1: every query head shares one key / value head",
-                             "multi_head": "n_kv_head = n_head: plain multi-head attention"}.get(name, ""))
+            yield case(
+                name,
+                s,
+                init={"d_model": d, "n_head": nh, "n_kv_head": n_kv},
+                params=random_params(GroupedQueryAttention(d, nh, n_kv), s, scale=0.4, dtype=dtype),
+                x=randn(seeded(s), (2, 6, d), dtype),
+                is_causal=n != 3,
+                note={
+                    "multi_query": "n_kv_head = 1: every query head shares one key / value head",
+                    "multi_head": "n_kv_head = n_head: plain multi-head attention",
+                }.get(name, ""),
+            )
 
 
 def gqa_call(impl, init, params, x, is_causal=True):
@@ -72,13 +84,15 @@ def _gqa_tiled(d_model, n_head, n_kv_head):
 
 def _kv_shape(case, actual, expected):
     return getattr(actual, "type", None) == "ValueError" and any(
-        f"`{p}_proj.weight` has shape" in getattr(actual, "message", "") for p in ("k", "v"))
+        f"`{p}_proj.weight` has shape" in getattr(actual, "message", "") for p in ("k", "v")
+    )
 
 
-EXERCISE = scoped(Exercise.of(
-    info("gqa"),
-    preamble=PREAMBLE,
-    task="""Grouped-query attention (Ainslie et al. 2023): n_head query heads share n_kv_head key/value
+EXERCISE = scoped(
+    Exercise.of(
+        info("gqa"),
+        preamble=PREAMBLE,
+        task="""Grouped-query attention (Ainslie et al. 2023): n_head query heads share n_kv_head key/value
 heads, n_head % n_kv_head == 0. n_kv_head = n_head is multi-head attention, n_kv_head = 1 is
 multi-query attention (Shazeer 2019). The KV cache shrinks by n_head / n_kv_head.
 
@@ -91,23 +105,47 @@ multi-query attention (Shazeer 2019). The KV cache shrinks by n_head / n_kv_head
    -> (B, T, d_model): project, split into heads, repeat k and v, causal attention scaled by
    1/sqrt(hs), concatenate, o_proj.
 Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it here).""",
-    entry_points=(
-        EntryPoint("repeat_kv", "(x, n_rep)", "(B, n_kv, T, hs) -> (B, n_kv * n_rep, T, hs), each kv head repeated n_rep times in place."),
-        EntryPoint("GroupedQueryAttention", "(self, d_model, n_head, n_kv_head)",
-                   "nn.Module with q_proj, k_proj, v_proj, o_proj (nn.Linear, bias=False).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, d_model) -> (B, T, d_model)."),)),
-    ),
-    checks=(
-        Check("repeat_kv", "repeat_kv", repeat_cases, call=fn_call("repeat_kv"), description="n_kv 1-4, n_rep 1-4"),
-        Check("attention", "GroupedQueryAttention", gqa_cases, call=gqa_call, tolerance=MODEL_TOL,
-              description="GQA 4/2 and 8/2, multi-query 4/1, multi-head 3/3; float32/64; causal and not"),
-    ),
-    probes=(
-        Probe("kv heads tiled (x.repeat): query head h must read kv head h // n_rep, a contiguous group; use "
-              "torch.repeat_interleave(x, n_rep, dim=1)", impl={"repeat_kv": _tile, "GroupedQueryAttention": _gqa_tiled}),
-        Probe("k_proj / v_proj have the wrong size: they project to n_kv_head * head_dim features (fewer than q_proj), "
-              "that is the point of GQA", when=_kv_shape),
-        Probe("not an nn.Module: write `class GroupedQueryAttention(nn.Module):` and call super().__init__() first",
-              when=not_a_module),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "repeat_kv",
+                "(x, n_rep)",
+                "(B, n_kv, T, hs) -> (B, n_kv * n_rep, T, hs), each kv head repeated n_rep times in place.",
+            ),
+            EntryPoint(
+                "GroupedQueryAttention",
+                "(self, d_model, n_head, n_kv_head)",
+                "nn.Module with q_proj, k_proj, v_proj, o_proj (nn.Linear, bias=False).",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, d_model) -> (B, T, d_model)."),),
+            ),
+        ),
+        checks=(
+            Check("repeat_kv", "repeat_kv", repeat_cases, call=fn_call("repeat_kv"), description="n_kv 1-4, n_rep 1-4"),
+            Check(
+                "attention",
+                "GroupedQueryAttention",
+                gqa_cases,
+                call=gqa_call,
+                tolerance=MODEL_TOL,
+                description="GQA 4/2 and 8/2, multi-query 4/1, multi-head 3/3; float32/64; causal and not",
+            ),
+        ),
+        probes=(
+            Probe(
+                "kv heads tiled (x.repeat): query head h must read kv head h // n_rep, a contiguous group; use "
+                "torch.repeat_interleave(x, n_rep, dim=1)",
+                impl={"repeat_kv": _tile, "GroupedQueryAttention": _gqa_tiled},
+            ),
+            Probe(
+                "k_proj / v_proj have the wrong size: they project to n_kv_head * head_dim features (fewer than q_proj), "
+                "that is the point of GQA",
+                when=_kv_shape,
+            ),
+            Probe(
+                "not an nn.Module: write `class GroupedQueryAttention(nn.Module):` and call super().__init__() first",
+                when=not_a_module,
+            ),
+        ),
+    )
+)

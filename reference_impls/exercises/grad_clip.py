@@ -15,9 +15,15 @@ def _grads(seed, dtype, scale=1.0):
 def norm_cases():
     for k, dtype in enumerate(("float32", "float64")):
         for max_norm in (0.1, 1.0, 100.0):
-            yield Case(f"max_norm_{max_norm}", (_grads(11000 + k, dtype), max_norm), seed=11000 + k,
-                       note="total norm ~4: clipped for 0.1 and 1, untouched for 100")
-    yield Case("exploding", (_grads(11010, "float32", 1e6), 5.0), seed=11010, note="gradients ~1e6, as in an exploding RNN")
+            yield Case(
+                f"max_norm_{max_norm}",
+                (_grads(11000 + k, dtype), max_norm),
+                seed=11000 + k,
+                note="total norm ~4: clipped for 0.1 and 1, untouched for 100",
+            )
+    yield Case(
+        "exploding", (_grads(11010, "float32", 1e6), 5.0), seed=11010, note="gradients ~1e6, as in an exploding RNN"
+    )
 
 
 def value_cases():
@@ -27,7 +33,9 @@ def value_cases():
 
 def _per_tensor(grads, max_norm):
     out = [g * min(max_norm / (float(np.linalg.norm(g)) + 1e-6), 1.0) for g in grads]
-    return [o.astype(g.dtype) for o, g in zip(out, grads)], float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+    return [o.astype(g.dtype) for o, g in zip(out, grads)], float(
+        np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
+    )
 
 
 EXERCISE = Exercise.of(
@@ -47,7 +55,10 @@ EXERCISE = Exercise.of(
         Check("value", "clip_grad_value", value_cases, description="float32/64"),
     ),
     probes=(
-        Probe("one global norm over ALL the gradients, not a norm per array: clipping each array separately "
-              "changes the update's direction", impl={"clip_grad_norm": _per_tensor}),
+        Probe(
+            "one global norm over ALL the gradients, not a norm per array: clipping each array separately "
+            "changes the update's direction",
+            impl={"clip_grad_norm": _per_tensor},
+        ),
     ),
 )

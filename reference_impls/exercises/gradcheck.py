@@ -26,8 +26,12 @@ def numerical_cases():
     for k, shape in enumerate([(3,), (2, 3), (1,)]):
         for name in FUNCTIONS:
             rng = np.random.default_rng(12000 + k)
-            yield Case(f"{name}_{len(shape)}d", (rng.standard_normal(shape), name), seed=12000 + k,
-                       note="f() reads x as it is when called: perturb x[i] in place, then restore it")
+            yield Case(
+                f"{name}_{len(shape)}d",
+                (rng.standard_normal(shape), name),
+                seed=12000 + k,
+                note="f() reads x as it is when called: perturb x[i] in place, then restore it",
+            )
 
 
 def relative_cases():
@@ -68,19 +72,37 @@ EXERCISE = Exercise.of(
 3. gradient_check(f, params, grads, h): the max relative error over every (param, grad) pair, where
    f() is the loss reading the params. Below ~1e-7 is right in float64; above 1e-3 is a bug.""",
     entry_points=(
-        EntryPoint("numerical_gradient", "(f, x, h=1e-06)", "df/dx by central differences, x's shape, float64; x restored."),
+        EntryPoint(
+            "numerical_gradient", "(f, x, h=1e-06)", "df/dx by central differences, x's shape, float64; x restored."
+        ),
         EntryPoint("relative_error", "(analytic, numeric)", "max |a - n| / max(|a| + |n|, 1e-12), a float."),
-        EntryPoint("gradient_check", "(f, params, grads, h=1e-06)", "Max relative error between grads and numerical gradients."),
+        EntryPoint(
+            "gradient_check", "(f, params, grads, h=1e-06)", "Max relative error between grads and numerical gradients."
+        ),
     ),
     checks=(
-        Check("numerical_gradient", "numerical_gradient", numerical_cases, call=_numerical,
-              description="3 functions x 3 shapes (float64); x must come back unchanged"),
+        Check(
+            "numerical_gradient",
+            "numerical_gradient",
+            numerical_cases,
+            call=_numerical,
+            description="3 functions x 3 shapes (float64); x must come back unchanged",
+        ),
         Check("relative_error", "relative_error", relative_cases, description="close, opposite sign, exact zeros"),
-        Check("gradient_check", "gradient_check", check_cases, call=_check, tolerance={"float64": (1e-2, 1e-9)},
-              description="a right gradient (~1e-9) and a 1%-off one (~5e-3)"),
+        Check(
+            "gradient_check",
+            "gradient_check",
+            check_cases,
+            call=_check,
+            tolerance={"float64": (1e-2, 1e-9)},
+            description="a right gradient (~1e-9) and a 1%-off one (~5e-3)",
+        ),
     ),
     probes=(
-        Probe("one-sided difference: use central differences (f(x + h) - f(x - h)) / 2h, whose error is O(h^2), "
-              "not (f(x + h) - f(x)) / h, O(h)", impl={"numerical_gradient": _forward_difference}),
+        Probe(
+            "one-sided difference: use central differences (f(x + h) - f(x - h)) / 2h, whose error is O(h^2), "
+            "not (f(x + h) - f(x)) / h, O(h)",
+            impl={"numerical_gradient": _forward_difference},
+        ),
     ),
 )

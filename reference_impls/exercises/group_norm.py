@@ -15,7 +15,15 @@ def _inputs(seed):
             s = seed + 2 * k + (dtype == "float64")
             rng = np.random.default_rng(s)
             c = shape[1]
-            yield f"{len(shape)}d_groups_{g}", s, rng, g, randn(rng, shape, dtype, 2.0, 0.5), randn(rng, (c,), dtype, 1.0, 1.0), randn(rng, (c,), dtype)
+            yield (
+                f"{len(shape)}d_groups_{g}",
+                s,
+                rng,
+                g,
+                randn(rng, shape, dtype, 2.0, 0.5),
+                randn(rng, (c,), dtype, 1.0, 1.0),
+                randn(rng, (c,), dtype),
+            )
 
 
 def gn_cases():
@@ -71,21 +79,52 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
 2. instance_norm(x, gamma, beta, eps) and instance_norm_backward(dy, x, gamma, eps): each channel
    of each sample on its own (F.instance_norm with weight and bias, no running stats).""",
     entry_points=(
-        EntryPoint("group_norm", "(x, num_groups, gamma, beta, eps=1e-5)", "Group norm of x (N, C, *spatial); gamma, beta: (C,)."),
+        EntryPoint(
+            "group_norm",
+            "(x, num_groups, gamma, beta, eps=1e-5)",
+            "Group norm of x (N, C, *spatial); gamma, beta: (C,).",
+        ),
         EntryPoint("group_norm_backward", "(dy, x, num_groups, gamma, eps=1e-5)", "(dx, dgamma, dbeta)."),
-        EntryPoint("instance_norm", "(x, gamma, beta, eps=1e-5)", "Instance norm: group norm with one channel per group."),
+        EntryPoint(
+            "instance_norm", "(x, gamma, beta, eps=1e-5)", "Instance norm: group norm with one channel per group."
+        ),
         EntryPoint("instance_norm_backward", "(dy, x, gamma, eps=1e-5)", "(dx, dgamma, dbeta)."),
     ),
     checks=(
-        Check("group_norm", "group_norm", gn_cases, tolerance=LOOSE, description="float32/64; G = 1, 2, 3, C; 2-D to 4-D inputs"),
-        Check("group_norm_backward", "group_norm_backward", gn_backward_cases, tolerance=LOOSE, description="the same cases"),
-        Check("instance_norm", "instance_norm", in_cases, tolerance=LOOSE, description="float32/64; 3-D and 4-D inputs"),
-        Check("instance_norm_backward", "instance_norm_backward", in_backward_cases, tolerance=LOOSE, description="the same cases"),
+        Check(
+            "group_norm",
+            "group_norm",
+            gn_cases,
+            tolerance=LOOSE,
+            description="float32/64; G = 1, 2, 3, C; 2-D to 4-D inputs",
+        ),
+        Check(
+            "group_norm_backward",
+            "group_norm_backward",
+            gn_backward_cases,
+            tolerance=LOOSE,
+            description="the same cases",
+        ),
+        Check(
+            "instance_norm", "instance_norm", in_cases, tolerance=LOOSE, description="float32/64; 3-D and 4-D inputs"
+        ),
+        Check(
+            "instance_norm_backward",
+            "instance_norm_backward",
+            in_backward_cases,
+            tolerance=LOOSE,
+            description="the same cases",
+        ),
     ),
     probes=(
-        Probe("groups are CONSECUTIVE channels (x.reshape(N, G, C // G, ...)): channel c is in group c // (C / G), "
-              "not c % G", impl={"group_norm": _groups_interleaved}),
-        Probe("normalized over the wrong axis: a group's statistics cover its channels and every spatial position",
-              impl={"group_norm": _gn_no_spatial}),
+        Probe(
+            "groups are CONSECUTIVE channels (x.reshape(N, G, C // G, ...)): channel c is in group c // (C / G), "
+            "not c % G",
+            impl={"group_norm": _groups_interleaved},
+        ),
+        Probe(
+            "normalized over the wrong axis: a group's statistics cover its channels and every spatial position",
+            impl={"group_norm": _gn_no_spatial},
+        ),
     ),
 )

@@ -12,15 +12,24 @@ def _binary_cases():
         scores, y = randn(rng, shape, dtype, 2.0), rng.choice([-1.0, 1.0], shape).astype(dtype)
         scores.flat[0] = -0.5 * y.flat[0]  # at least one margin violation: the loss is never all zero
         yield Case("random", (scores, y), seed=s)
-    yield Case("on_the_margin", (np.array([1.0, -1.0, 0.5, 2.0]), np.array([1.0, -1.0, 1.0, -1.0])),
-               note="y s == 1 exactly: loss 0 and subgradient 0 there (PyTorch's convention)")
+    yield Case(
+        "on_the_margin",
+        (np.array([1.0, -1.0, 0.5, 2.0]), np.array([1.0, -1.0, 1.0, -1.0])),
+        note="y s == 1 exactly: loss 0 and subgradient 0 there (PyTorch's convention)",
+    )
 
 
 def _multi_cases():
     for rng, (n, c), dtype, s in grid([(1, 2), (6, 4), (16, 10)], seed=5500):
         yield Case("random", (randn(rng, (n, c), dtype), rng.integers(0, c, n)), seed=s)
     rng = np.random.default_rng(5600)
-    yield Case("margin_0.5", (randn(rng, (8, 5), "float64"), rng.integers(0, 5, 8)), {"margin": 0.5}, seed=5600, note="margin=0.5")
+    yield Case(
+        "margin_0.5",
+        (randn(rng, (8, 5), "float64"), rng.integers(0, 5, 8)),
+        {"margin": 0.5},
+        seed=5600,
+        note="margin=0.5",
+    )
     yield Case("square", (randn(rng, (5, 5), "float32"), rng.integers(0, 5, 5)), seed=5601, note="N == C")
 
 
@@ -44,19 +53,40 @@ EXERCISE = Exercise.of(
     entry_points=(
         EntryPoint("hinge_loss", "(scores, y)", "Mean binary hinge loss, a scalar."),
         EntryPoint("hinge_loss_grad", "(scores, y)", "Its subgradient w.r.t. scores (same shape and dtype)."),
-        EntryPoint("multi_margin_loss", "(scores, target, margin=1.0)", "Mean multi-class margin loss (MultiMarginLoss, p=1), a scalar."),
+        EntryPoint(
+            "multi_margin_loss",
+            "(scores, target, margin=1.0)",
+            "Mean multi-class margin loss (MultiMarginLoss, p=1), a scalar.",
+        ),
         EntryPoint("multi_margin_loss_grad", "(scores, target, margin=1.0)", "Its subgradient, (N, C)."),
     ),
     checks=(
-        Check("binary", "hinge_loss", _binary_cases, tolerance=LOOSE, description="float32/64, 3 shapes, scores exactly on the margin"),
+        Check(
+            "binary",
+            "hinge_loss",
+            _binary_cases,
+            tolerance=LOOSE,
+            description="float32/64, 3 shapes, scores exactly on the margin",
+        ),
         Check("binary_grad", "hinge_loss_grad", _binary_cases, tolerance=LOOSE, description="the same cases"),
-        Check("multi", "multi_margin_loss", _multi_cases, tolerance=LOOSE, description="float32/64, C = 2 / 4 / 10, margin 0.5, N == C"),
+        Check(
+            "multi",
+            "multi_margin_loss",
+            _multi_cases,
+            tolerance=LOOSE,
+            description="float32/64, C = 2 / 4 / 10, margin 0.5, N == C",
+        ),
         Check("multi_grad", "multi_margin_loss_grad", _multi_cases, tolerance=LOOSE, description="the same cases"),
     ),
     probes=(
-        Probe("the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
-              impl={"multi_margin_loss": _multi_counts_true}),
-        Probe("the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",
-              impl="wrong/hinge_loss/true_class_grad_once.py", checks=("multi_grad",)),
+        Probe(
+            "the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
+            impl={"multi_margin_loss": _multi_counts_true},
+        ),
+        Probe(
+            "the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",
+            impl="wrong/hinge_loss/true_class_grad_once.py",
+            checks=("multi_grad",),
+        ),
     ),
 )

@@ -21,17 +21,32 @@ def _cases(seed, shift=0.0):
         for k, (name, shape, kwargs) in enumerate(GRANULARITIES):
             rng = np.random.default_rng(seed + k)
             dtype = "float64" if k % 3 == 2 else "float32"
-            x = (rng.standard_normal(shape) * rng.uniform(0.1, 3, shape[0]).reshape(-1, *[1] * (len(shape) - 1)) + shift)
-            yield Case(name, (x.astype(dtype),), kwargs, seed=seed + k,
-                       note="rows of different scales: each slice gets its own scale" if kwargs else "")
+            x = rng.standard_normal(shape) * rng.uniform(0.1, 3, shape[0]).reshape(-1, *[1] * (len(shape) - 1)) + shift
+            yield Case(
+                name,
+                (x.astype(dtype),),
+                kwargs,
+                seed=seed + k,
+                note="rows of different scales: each slice gets its own scale" if kwargs else "",
+            )
         rng = np.random.default_rng(seed + 50)
         x = rng.standard_normal((4, 8)).astype("float32")
         x[2] = 0
-        yield Case("all_zero_channel", (x,), {"axis": 0}, seed=seed + 50, note="an all-zero row: scale 1 (not 0: no division by 0), codes 0")
+        yield Case(
+            "all_zero_channel",
+            (x,),
+            {"axis": 0},
+            seed=seed + 50,
+            note="an all-zero row: scale 1 (not 0: no division by 0), codes 0",
+        )
         x = np.abs(rng.standard_normal((3, 10))).astype("float32") + 0.5
         yield Case("all_positive", (x,), {}, seed=seed + 50, note="all x > 0: the range still includes 0")
-        yield Case("ties_round_half_to_even", (np.array([-31.75, 0.125, 0.375, 0.625, -0.375, 1.0, 31.75], dtype="float64"),),
-                   {}, note="symmetric: s = 0.25 and x / s = 0.5, 1.5, 2.5, -1.5: torch.round rounds half to even (0, 2, 2, -2)")
+        yield Case(
+            "ties_round_half_to_even",
+            (np.array([-31.75, 0.125, 0.375, 0.625, -0.375, 1.0, 31.75], dtype="float64"),),
+            {},
+            note="symmetric: s = 0.25 and x / s = 0.5, 1.5, 2.5, -1.5: torch.round rounds half to even (0, 2, 2, -2)",
+        )
 
     return cases
 
@@ -50,8 +65,13 @@ def dequantize_cases():
     for symmetric in (True, False):
         for case in _cases(1300 + 100 * symmetric)():
             if case.name in ("per_tensor", "per_channel_columns", "groups_of_8", "all_zero_channel"):
-                yield Case(f"{case.name}_{'symmetric' if symmetric else 'asymmetric'}", case.args + (symmetric,),
-                           case.kwargs, seed=case.seed, note="your dequantize(your quantize(x)): x back to within half a step")
+                yield Case(
+                    f"{case.name}_{'symmetric' if symmetric else 'asymmetric'}",
+                    case.args + (symmetric,),
+                    case.kwargs,
+                    seed=case.seed,
+                    note="your dequantize(your quantize(x)): x back to within half a step",
+                )
 
 
 def _outliers(impl, rows, cols, seed):
@@ -61,12 +81,17 @@ def _outliers(impl, rows, cols, seed):
 
     w = weights_with_outliers(rows, cols, generator=torch.Generator().manual_seed(seed))
     per_tensor, per_channel = impl.outlier_comparison(w)
-    return {"mse_per_tensor": to_numpy(per_tensor), "mse_per_channel": to_numpy(per_channel),
-            "per_channel_wins": bool(per_channel < per_tensor)}
+    return {
+        "mse_per_tensor": to_numpy(per_tensor),
+        "mse_per_channel": to_numpy(per_channel),
+        "per_channel_wins": bool(per_channel < per_tensor),
+    }
 
 
 def outlier_cases():
-    yield Case("256x128", (256, 128, 1400), seed=1400, note="N(0, 1) weights, 1% of the entries x10 (Module 1.1, exercise 2)")
+    yield Case(
+        "256x128", (256, 128, 1400), seed=1400, note="N(0, 1) weights, 1% of the entries x10 (Module 1.1, exercise 2)"
+    )
     yield Case("64x512", (64, 512, 1401), seed=1401, note="long rows: most hold an outlier, per-channel wins less")
 
 
@@ -135,31 +160,73 @@ quantize_per_channel (tests/reference/test_quantize.py), the symmetric one only 
 is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives s = max|x| / 127.5.""",
     entry_points=(
         EntryPoint("quantize_symmetric", "(x, axis=None, group_size=None)", "(q int8 like x, scale in x's dtype)."),
-        EntryPoint("quantize_asymmetric", "(x, axis=None, group_size=None)",
-                   "(q uint8 like x, scale in x's dtype, zero_point int64 shaped like scale)."),
-        EntryPoint("dequantize", "(q, scale, zero_point=None, group_size=None)", "scale * (q - zero_point), in the scale's dtype."),
-        EntryPoint("outlier_comparison", "(w)", "(per-tensor MSE, per-channel MSE) of symmetric int8 on w (channels = rows)."),
+        EntryPoint(
+            "quantize_asymmetric",
+            "(x, axis=None, group_size=None)",
+            "(q uint8 like x, scale in x's dtype, zero_point int64 shaped like scale).",
+        ),
+        EntryPoint(
+            "dequantize",
+            "(q, scale, zero_point=None, group_size=None)",
+            "scale * (q - zero_point), in the scale's dtype.",
+        ),
+        EntryPoint(
+            "outlier_comparison", "(w)", "(per-tensor MSE, per-channel MSE) of symmetric int8 on w (channels = rows)."
+        ),
     ),
     checks=(
-        Check("symmetric", "quantize_symmetric", _cases(1300), call=call_torch("quantize_symmetric"),
-              description="per tensor, per row / column / last axis, groups of 8 and 32; an all-zero row, all positive, ties"),
-        Check("asymmetric", "quantize_asymmetric", _cases(1500, shift=1.0), call=call_torch("quantize_asymmetric"),
-              description="the same granularities on shifted data; an all-zero row, all positive (range includes 0), ties"),
-        Check("round_trip", "dequantize", dequantize_cases, call=_dequantize,
-              description="your dequantize(your quantize(x)), both schemes, per tensor / column / group, a zero row"),
-        Check("outliers", "outlier_comparison", outlier_cases, call=_outliers,
-              description="256x128 and 64x512 N(0, 1) weights with 1% outliers x10: both MSEs, per-channel wins"),
+        Check(
+            "symmetric",
+            "quantize_symmetric",
+            _cases(1300),
+            call=call_torch("quantize_symmetric"),
+            description="per tensor, per row / column / last axis, groups of 8 and 32; an all-zero row, all positive, ties",
+        ),
+        Check(
+            "asymmetric",
+            "quantize_asymmetric",
+            _cases(1500, shift=1.0),
+            call=call_torch("quantize_asymmetric"),
+            description="the same granularities on shifted data; an all-zero row, all positive (range includes 0), ties",
+        ),
+        Check(
+            "round_trip",
+            "dequantize",
+            dequantize_cases,
+            call=_dequantize,
+            description="your dequantize(your quantize(x)), both schemes, per tensor / column / group, a zero row",
+        ),
+        Check(
+            "outliers",
+            "outlier_comparison",
+            outlier_cases,
+            call=_outliers,
+            description="256x128 and 64x512 N(0, 1) weights with 1% outliers x10: both MSEs, per-channel wins",
+        ),
     ),
     probes=(
-        Probe("divided by 128: with q in [-127, 127] the scale is max|x| / 127 (so max|x| maps to 127 exactly)",
-              impl={"quantize_symmetric": _sym(divisor=128)}),
-        Probe("truncated instead of rounded: int conversion and torch.trunc cut toward zero; use torch.round first",
-              impl={"quantize_symmetric": _sym(trunc=True)}),
-        Probe("reduced over the wrong dimensions: per channel along `axis` means one scale per index of that axis, "
-              "the max taken over all the OTHER axes", impl={"quantize_symmetric": _sym(dims=_reduce_along_axis)}),
-        Probe("the range does not include 0: take lo = min(min x, 0) and hi = max(max x, 0), so that 0 is exactly "
-              "representable", impl={"quantize_asymmetric": _asym_without_zero}),
-        Probe("scale 0 for an all-zero slice gives 0 / 0 = nan: use scale 1 where the range is 0",
-              impl="wrong/int8_quant/zero_scale.py", checks=("symmetric", "asymmetric")),
+        Probe(
+            "divided by 128: with q in [-127, 127] the scale is max|x| / 127 (so max|x| maps to 127 exactly)",
+            impl={"quantize_symmetric": _sym(divisor=128)},
+        ),
+        Probe(
+            "truncated instead of rounded: int conversion and torch.trunc cut toward zero; use torch.round first",
+            impl={"quantize_symmetric": _sym(trunc=True)},
+        ),
+        Probe(
+            "reduced over the wrong dimensions: per channel along `axis` means one scale per index of that axis, "
+            "the max taken over all the OTHER axes",
+            impl={"quantize_symmetric": _sym(dims=_reduce_along_axis)},
+        ),
+        Probe(
+            "the range does not include 0: take lo = min(min x, 0) and hi = max(max x, 0), so that 0 is exactly "
+            "representable",
+            impl={"quantize_asymmetric": _asym_without_zero},
+        ),
+        Probe(
+            "scale 0 for an all-zero slice gives 0 / 0 = nan: use scale 1 where the range is 0",
+            impl="wrong/int8_quant/zero_scale.py",
+            checks=("symmetric", "asymmetric"),
+        ),
     ),
 )

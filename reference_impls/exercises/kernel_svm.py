@@ -35,8 +35,13 @@ def kernel_cases():
     for j, (kernel, kw) in enumerate(KERNELS):
         rng = np.random.default_rng(17000 + j)
         X, Z = rng.standard_normal((6, 3)), rng.standard_normal((4, 3))
-        yield Case(_name(kernel, kw), (X, Z, kernel), dict(kw), seed=17000 + j,
-                   note="homogeneous polynomial: coef0 = 0" if kw.get("coef0") == 0.0 else "")
+        yield Case(
+            _name(kernel, kw),
+            (X, Z, kernel),
+            dict(kw),
+            seed=17000 + j,
+            note="homogeneous polynomial: coef0 = 0" if kw.get("coef0") == 0.0 else "",
+        )
     X = np.random.default_rng(17010).standard_normal((5, 2))
     yield Case("rbf_X_with_itself", (X, X, "rbf"), {"gamma": 1.0}, seed=17010, note="K(x, x) = 1 on the diagonal")
 
@@ -72,9 +77,12 @@ def fit_cases():
     for seed, n, d, kernel, kw, C in FITS:
         X, y = _standardized(seed, n, 2, d)
         X_test = np.random.default_rng(seed).standard_normal((15, d))
-        yield Case(f"{_name(kernel, kw)}_C{C:g}_N{n}",
-                   (kernel_matrix(X, X, kernel, **kw), np.where(y == 1, 1.0, -1.0), C, kernel_matrix(X_test, X, kernel, **kw)),
-                   seed=seed, note="small C: most points are bounded support vectors (alpha = C)" if C < 0.1 else "")
+        yield Case(
+            f"{_name(kernel, kw)}_C{C:g}_N{n}",
+            (kernel_matrix(X, X, kernel, **kw), np.where(y == 1, 1.0, -1.0), C, kernel_matrix(X_test, X, kernel, **kw)),
+            seed=seed,
+            note="small C: most points are bounded support vectors (alpha = C)" if C < 0.1 else "",
+        )
 
 
 def _fit(impl, K, y, C, K_test):
@@ -82,10 +90,12 @@ def _fit(impl, K, y, C, K_test):
     alpha, b = impl.fit_svm(K, y, C=C, tol=FIT_TOL)
     alpha, b = np.asarray(alpha, dtype=np.float64).reshape(-1), float(b)
     v = alpha * y
-    return {"alpha_in_box": bool(np.all(alpha >= -1e-9 * C) and np.all(alpha <= C * (1 + 1e-9))),
-            "sum_alpha_y_is_0": bool(abs(v.sum()) <= 1e-8 * max(1.0, C * len(y))),
-            "dual_objective": float(alpha.sum() - 0.5 * v @ K @ v),
-            "decision_values": K_test @ v + b}
+    return {
+        "alpha_in_box": bool(np.all(alpha >= -1e-9 * C) and np.all(alpha <= C * (1 + 1e-9))),
+        "sum_alpha_y_is_0": bool(abs(v.sum()) <= 1e-8 * max(1.0, C * len(y))),
+        "dual_objective": float(alpha.sum() - 0.5 * v @ K @ v),
+        "decision_values": K_test @ v + b,
+    }
 
 
 def _fit_compare(expected, actual, case):
@@ -108,7 +118,9 @@ def _b_only_wrong(case, actual, expected):
     """The dual is optimal, yet the decision values are off by (nearly) the same constant: b is wrong."""
     try:
         diff = actual["decision_values"] - expected["decision_values"]
-        optimal = actual["dual_objective"] >= expected["dual_objective"] - 1e-6 * max(1.0, abs(expected["dual_objective"]))
+        optimal = actual["dual_objective"] >= expected["dual_objective"] - 1e-6 * max(
+            1.0, abs(expected["dual_objective"])
+        )
         return optimal and np.abs(diff).max() > 1e-3 and np.ptp(diff) < 1e-3
     except (TypeError, KeyError, IndexError, ValueError):
         return False
@@ -161,8 +173,13 @@ def ovo_cases():
                 yp = np.where(y[rows] == c1, 1.0, -1.0)
                 alpha, b = fit_svm(kernel_matrix(X[rows], X[rows], kernel, **kw), yp, C)
                 clear &= np.abs(decision_function(kernel_matrix(X_test, X[rows], kernel, **kw), alpha, yp, b)) > 0.05
-        yield Case(f"{k}_classes_{_name(kernel, kw)}_C{C:g}", (X, y, X_test[clear], C, kernel), dict(kw), seed=seed,
-                   note=f"{k * (k - 1) // 2} pairwise SVMs vote; in the pair (c1 < c2) c1 is +1; ties go to the lower class")
+        yield Case(
+            f"{k}_classes_{_name(kernel, kw)}_C{C:g}",
+            (X, y, X_test[clear], C, kernel),
+            dict(kw),
+            seed=seed,
+            note=f"{k * (k - 1) // 2} pairwise SVMs vote; in the pair (c1 < c2) c1 is +1; ties go to the lower class",
+        )
 
 
 EXERCISE = Exercise.of(
@@ -189,35 +206,85 @@ objective at the reference's optimum, decision values within 1e-3); decision_fun
 one-vs-one predictions on 2-4 classes. Step 6 of the capstone: compare with SVC on Iris, Wine and
 Breast Cancer (tests/reference/test_kernel_svm_reference.py does).""",
     entry_points=(
-        EntryPoint("kernel_matrix", "(X, Z, kernel='rbf', gamma=1.0, degree=3, coef0=1.0)", "The (N, M) kernel matrix, float64."),
-        EntryPoint("fit_svm", "(K, y, C=1.0, tol=1e-3, max_iter=100_000)", "(alpha (N,), b) of the dual SVM on the training kernel K."),
+        EntryPoint(
+            "kernel_matrix",
+            "(X, Z, kernel='rbf', gamma=1.0, degree=3, coef0=1.0)",
+            "The (N, M) kernel matrix, float64.",
+        ),
+        EntryPoint(
+            "fit_svm",
+            "(K, y, C=1.0, tol=1e-3, max_iter=100_000)",
+            "(alpha (N,), b) of the dual SVM on the training kernel K.",
+        ),
         EntryPoint("decision_function", "(K_test, alpha, y, b)", "(M,) decision values."),
-        EntryPoint("fit_predict_ovo", "(X_train, y_train, X_test, C=1.0, kernel='rbf', gamma=1.0, degree=3, coef0=1.0)",
-                   "(M,) predicted classes by one-vs-one voting."),
+        EntryPoint(
+            "fit_predict_ovo",
+            "(X_train, y_train, X_test, C=1.0, kernel='rbf', gamma=1.0, degree=3, coef0=1.0)",
+            "(M,) predicted classes by one-vs-one voting.",
+        ),
     ),
     checks=(
-        Check("kernels", "kernel_matrix", kernel_cases,
-              description="linear; poly degree 2 (coef0 1) and 3 (coef0 0); rbf gamma 0.5 / 2; X with itself"),
-        Check("fit", "fit_svm", fit_cases, call=_fit, compare=_fit_compare,
-              description="linear C 1 / 0.05, rbf C 1 / 10, poly C 0.5; N 30-60: feasibility, dual optimum, "
-                          "decision values within 1e-3"),
+        Check(
+            "kernels",
+            "kernel_matrix",
+            kernel_cases,
+            description="linear; poly degree 2 (coef0 1) and 3 (coef0 0); rbf gamma 0.5 / 2; X with itself",
+        ),
+        Check(
+            "fit",
+            "fit_svm",
+            fit_cases,
+            call=_fit,
+            compare=_fit_compare,
+            description="linear C 1 / 0.05, rbf C 1 / 10, poly C 0.5; N 30-60: feasibility, dual optimum, "
+            "decision values within 1e-3",
+        ),
         Check("decision", "decision_function", decision_cases, description="8 and 3 training points"),
-        Check("ovo", "fit_predict_ovo", ovo_cases, check_dtype=False,
-              description="3 and 4 classes (rbf), 3 (linear), 2 (poly): predictions on test points clear of every boundary"),
+        Check(
+            "ovo",
+            "fit_predict_ovo",
+            ovo_cases,
+            check_dtype=False,
+            description="3 and 4 classes (rbf), 3 (linear), 2 (poly): predictions on test points clear of every boundary",
+        ),
     ),
     probes=(
-        Probe("rbf uses the SQUARED distance: exp(-gamma ||x - z||^2)", impl="wrong/kernel_svm/rbf_not_squared.py",
-              checks=("kernels",)),
-        Probe("rbf uses the SQUARED distance: exp(-gamma ||x - z||^2)", impl={"kernel_matrix": _rbf_not_squared}, checks=("kernels",)),
-        Probe("the polynomial kernel is (gamma x.z + coef0)^degree: coef0 is missing", impl={"kernel_matrix": _poly_without_coef0},
-              checks=("kernels",)),
-        Probe("alpha must stay in the box [0, C]: clip the step t so that neither a_i nor a_j leaves it (C is what "
-              "makes the margin soft)", when=_flag("alpha_in_box"), checks=("fit",)),
-        Probe("sum(alpha * y) must stay 0: change alphas in pairs, a_i += y_i t and a_j -= y_j t",
-              when=_flag("sum_alpha_y_is_0"), checks=("fit",)),
-        Probe("alpha is optimal but b is not: b = mean over the free vectors (0 < a_t < C) of -y_t G_t, i.e. of "
-              "y_t - sum_s a_s y_s K_st", when=_b_only_wrong, checks=("fit",)),
-        Probe("the decision function weights each kernel column by alpha_i * y_i, not alpha_i",
-              impl={"decision_function": _decision_without_labels}, checks=("decision",)),
+        Probe(
+            "rbf uses the SQUARED distance: exp(-gamma ||x - z||^2)",
+            impl="wrong/kernel_svm/rbf_not_squared.py",
+            checks=("kernels",),
+        ),
+        Probe(
+            "rbf uses the SQUARED distance: exp(-gamma ||x - z||^2)",
+            impl={"kernel_matrix": _rbf_not_squared},
+            checks=("kernels",),
+        ),
+        Probe(
+            "the polynomial kernel is (gamma x.z + coef0)^degree: coef0 is missing",
+            impl={"kernel_matrix": _poly_without_coef0},
+            checks=("kernels",),
+        ),
+        Probe(
+            "alpha must stay in the box [0, C]: clip the step t so that neither a_i nor a_j leaves it (C is what "
+            "makes the margin soft)",
+            when=_flag("alpha_in_box"),
+            checks=("fit",),
+        ),
+        Probe(
+            "sum(alpha * y) must stay 0: change alphas in pairs, a_i += y_i t and a_j -= y_j t",
+            when=_flag("sum_alpha_y_is_0"),
+            checks=("fit",),
+        ),
+        Probe(
+            "alpha is optimal but b is not: b = mean over the free vectors (0 < a_t < C) of -y_t G_t, i.e. of "
+            "y_t - sum_s a_s y_s K_st",
+            when=_b_only_wrong,
+            checks=("fit",),
+        ),
+        Probe(
+            "the decision function weights each kernel column by alpha_i * y_i, not alpha_i",
+            impl={"decision_function": _decision_without_labels},
+            checks=("decision",),
+        ),
     ),
 )

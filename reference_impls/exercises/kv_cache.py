@@ -30,11 +30,19 @@ def decode_cases():
 
     for n, (name, B, T, C, nh, chunks, dtype) in enumerate(SCHEDULES):
         s = 47000 + n
-        yield case(name, s, init={"n_embd": C, "n_head": nh}, params=random_params(CausalSelfAttention(C, nh), s, 0.4, dtype),
-                   x=randn(seeded(s), (B, T, C), dtype), chunks=chunks,
-                   note={"one_token_at_a_time": "each step: 1 query against every cached key",
-                         "prompt_then_tokens": "prefill 5 tokens, then decode 3 one by one",
-                         "chunks": "3 new queries at a time: query t of a chunk sees the cache plus the chunk up to t"}.get(name, ""))
+        yield case(
+            name,
+            s,
+            init={"n_embd": C, "n_head": nh},
+            params=random_params(CausalSelfAttention(C, nh), s, 0.4, dtype),
+            x=randn(seeded(s), (B, T, C), dtype),
+            chunks=chunks,
+            note={
+                "one_token_at_a_time": "each step: 1 query against every cached key",
+                "prompt_then_tokens": "prefill 5 tokens, then decode 3 one by one",
+                "chunks": "3 new queries at a time: query t of a chunk sees the cache plus the chunk up to t",
+            }.get(name, ""),
+        )
 
 
 def decode_call(impl, init, params, x, chunks):
@@ -48,16 +56,31 @@ def decode_call(impl, init, params, x, chunks):
         full = attn(x)
         outs, t = [], 0
         for n in chunks:
-            outs.append(attn(x[:, t:t + n], cache))
+            outs.append(attn(x[:, t : t + n], cache))
             t += n
     return {"full": to_numpy(full), "decoded": to_numpy(torch.cat(outs, dim=1)), "cache_length": len(cache)}
 
 
 def bytes_cases():
-    yield case("llama2_7b_4k_fp16", batch=1, seq_len=4096, n_layer=32, n_kv_head=32, head_dim=128, bytes_per_element=2,
-               note="2 GiB per sequence: 2 (K and V) x 32 layers x 32 heads x 128 x 4096 tokens x 2 bytes")
-    yield case("llama2_70b_gqa", batch=1, seq_len=4096, n_layer=80, n_kv_head=8, head_dim=128,
-               note="GQA: 8 kv heads (not 64 query heads); bytes_per_element defaults to 2 (fp16)")
+    yield case(
+        "llama2_7b_4k_fp16",
+        batch=1,
+        seq_len=4096,
+        n_layer=32,
+        n_kv_head=32,
+        head_dim=128,
+        bytes_per_element=2,
+        note="2 GiB per sequence: 2 (K and V) x 32 layers x 32 heads x 128 x 4096 tokens x 2 bytes",
+    )
+    yield case(
+        "llama2_70b_gqa",
+        batch=1,
+        seq_len=4096,
+        n_layer=80,
+        n_kv_head=8,
+        head_dim=128,
+        note="GQA: 8 kv heads (not 64 query heads); bytes_per_element defaults to 2 (fp16)",
+    )
     yield case("gpt2_batch_8_fp32", batch=8, seq_len=1024, n_layer=12, n_kv_head=12, head_dim=64, bytes_per_element=4)
     yield case("int8_cache", batch=16, seq_len=2048, n_layer=40, n_kv_head=8, head_dim=128, bytes_per_element=1)
 
@@ -74,7 +97,9 @@ def _attention(mask_kind):
         class Wrong(CausalSelfAttention):
             def forward(self, x, cache=None):
                 B, T, C = x.shape
-                q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in self.c_attn(x).split(C, dim=2))
+                q, k, v = (
+                    t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in self.c_attn(x).split(C, dim=2)
+                )
                 if cache is not None and mask_kind != "no_cache":
                     k, v = cache.append(k, v)
                 elif cache is not None:
@@ -94,15 +119,24 @@ def _attention(mask_kind):
 
 def _bytes(factor_two=True, use_bytes=True):
     def kv_cache_bytes(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2):
-        return (2 if factor_two else 1) * batch * seq_len * n_layer * n_kv_head * head_dim * (bytes_per_element if use_bytes else 1)
+        return (
+            (2 if factor_two else 1)
+            * batch
+            * seq_len
+            * n_layer
+            * n_kv_head
+            * head_dim
+            * (bytes_per_element if use_bytes else 1)
+        )
 
     return {"kv_cache_bytes": kv_cache_bytes}
 
 
-EXERCISE = scoped(Exercise.of(
-    info("kv_cache"),
-    preamble=PREAMBLE,
-    task="""During generation the keys and values of past tokens never change: keep them, compute q, k, v
+EXERCISE = scoped(
+    Exercise.of(
+        info("kv_cache"),
+        preamble=PREAMBLE,
+        task="""During generation the keys and values of past tokens never change: keep them, compute q, k, v
 for the NEW tokens only, append k and v, attend from the new queries to every cached key.
 
 1. KVCache(): holds k and v (B, nh, S, hs), empty at first. append(k, v) adds the new tokens' k, v
@@ -116,30 +150,64 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
    Feeding x in chunks (a prompt, then one token at a time) must give the full pass's output.
 3. kv_cache_bytes(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2): the memory
    of the K and V caches of every layer, an int. Llama-2-7B at 4096 tokens in fp16: 2 GiB.""",
-    entry_points=(
-        EntryPoint("KVCache", "(self)", "The keys and values of one attention layer, growing along the sequence axis.",
-                   kind="class", methods=(
-                       EntryPoint("append", "(self, k, v)", "k, v (B, nh, T, hs) -> every cached (k, v): (B, nh, S, hs)."),
-                       EntryPoint("__len__", "(self)", "S, the number of cached positions (0 when empty)."))),
-        EntryPoint("CausalSelfAttention", "(self, n_embd, n_head)", "nn.Module: c_attn = nn.Linear(C, 3C), c_proj = nn.Linear(C, C).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, cache=None)", "x (B, T, C) new tokens -> (B, T, C)."),)),
-        EntryPoint("kv_cache_bytes", "(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2)", "An int: bytes of K and V."),
-    ),
-    checks=(
-        Check("decode", "CausalSelfAttention", decode_cases, call=decode_call, tolerance=MODEL_TOL,
-              description="one token at a time, prompt then tokens, chunks of 3, whole sequence; the full pass and the cache length"),
-        Check("cache_bytes", "kv_cache_bytes", bytes_cases, call=fn_call("kv_cache_bytes"),
-              description="Llama-2 7B and 70B (GQA), GPT-2 batch 8 fp32, an int8 cache"),
-    ),
-    probes=(
-        Probe("is_causal with a cache aligns the mask top-left: a single new query then sees key 0 only; the new queries are "
-              "the LAST T positions, mask = torch.ones(T, S, dtype=torch.bool).tril(diagonal=S - T)",
-              impl=_attention("top_left")),
-        Probe("the cache is filled but never read: attend to the cached keys and values (cache.append returns them all)",
-              impl=_attention("no_cache")),
-        Probe("the K cache alone: there is a V cache too, the factor 2", impl=_bytes(factor_two=False)),
-        Probe("elements, not bytes: multiply by bytes_per_element (2 for fp16)", impl=_bytes(use_bytes=False)),
-        Probe("not an nn.Module: write `class CausalSelfAttention(nn.Module):` and call super().__init__() first",
-              when=not_a_module),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "KVCache",
+                "(self)",
+                "The keys and values of one attention layer, growing along the sequence axis.",
+                kind="class",
+                methods=(
+                    EntryPoint("append", "(self, k, v)", "k, v (B, nh, T, hs) -> every cached (k, v): (B, nh, S, hs)."),
+                    EntryPoint("__len__", "(self)", "S, the number of cached positions (0 when empty)."),
+                ),
+            ),
+            EntryPoint(
+                "CausalSelfAttention",
+                "(self, n_embd, n_head)",
+                "nn.Module: c_attn = nn.Linear(C, 3C), c_proj = nn.Linear(C, C).",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x, cache=None)", "x (B, T, C) new tokens -> (B, T, C)."),),
+            ),
+            EntryPoint(
+                "kv_cache_bytes",
+                "(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2)",
+                "An int: bytes of K and V.",
+            ),
+        ),
+        checks=(
+            Check(
+                "decode",
+                "CausalSelfAttention",
+                decode_cases,
+                call=decode_call,
+                tolerance=MODEL_TOL,
+                description="one token at a time, prompt then tokens, chunks of 3, whole sequence; the full pass and the cache length",
+            ),
+            Check(
+                "cache_bytes",
+                "kv_cache_bytes",
+                bytes_cases,
+                call=fn_call("kv_cache_bytes"),
+                description="Llama-2 7B and 70B (GQA), GPT-2 batch 8 fp32, an int8 cache",
+            ),
+        ),
+        probes=(
+            Probe(
+                "is_causal with a cache aligns the mask top-left: a single new query then sees key 0 only; the new queries are "
+                "the LAST T positions, mask = torch.ones(T, S, dtype=torch.bool).tril(diagonal=S - T)",
+                impl=_attention("top_left"),
+            ),
+            Probe(
+                "the cache is filled but never read: attend to the cached keys and values (cache.append returns them all)",
+                impl=_attention("no_cache"),
+            ),
+            Probe("the K cache alone: there is a V cache too, the factor 2", impl=_bytes(factor_two=False)),
+            Probe("elements, not bytes: multiply by bytes_per_element (2 for fp16)", impl=_bytes(use_bytes=False)),
+            Probe(
+                "not an nn.Module: write `class CausalSelfAttention(nn.Module):` and call super().__init__() first",
+                when=not_a_module,
+            ),
+        ),
+    )
+)

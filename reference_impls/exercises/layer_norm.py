@@ -17,15 +17,25 @@ def _inputs(seed, with_bias=True):
             rng = np.random.default_rng(s)
             x = randn(rng, shape, dtype, 2.0, 0.5)
             params = (randn(rng, ns, dtype, 1.0, 1.0),) + ((randn(rng, ns, dtype),) if with_bias else ())
-            name = "size_one_axis" if ns == (1,) else ("square" if shape[0] == shape[-1] else f"{len(shape)}d_norm_{len(ns)}")
+            name = (
+                "size_one_axis"
+                if ns == (1,)
+                else ("square" if shape[0] == shape[-1] else f"{len(shape)}d_norm_{len(ns)}")
+            )
             yield name, s, rng, x, params
 
 
 def ln_cases():
     for name, s, _, x, (w, b) in _inputs(9000):
-        yield Case(name, (x, w, b), seed=s, zero_ok=name == "size_one_axis",
-                   note="normalize over the last weight.ndim axes of each sample" if name != "size_one_axis"
-                   else "one value per sample: x - mean = 0, so the output is the bias")
+        yield Case(
+            name,
+            (x, w, b),
+            seed=s,
+            zero_ok=name == "size_one_axis",
+            note="normalize over the last weight.ndim axes of each sample"
+            if name != "size_one_axis"
+            else "one value per sample: x - mean = 0, so the output is the bias",
+        )
 
 
 def ln_backward_cases():
@@ -72,26 +82,55 @@ no batch statistics, no running stats, train == eval.
 3. rms_norm(x, weight, eps) = x / sqrt(mean(x^2) + eps) * weight: no centering, no bias (LLaMA).
 4. rms_norm_backward(dy, x, weight, eps) -> (dx, dweight).""",
     entry_points=(
-        EntryPoint("layer_norm", "(x, weight, bias, eps=1e-5)", "x: (..., *normalized_shape); weight, bias: normalized_shape. Same shape/dtype as x."),
+        EntryPoint(
+            "layer_norm",
+            "(x, weight, bias, eps=1e-5)",
+            "x: (..., *normalized_shape); weight, bias: normalized_shape. Same shape/dtype as x.",
+        ),
         EntryPoint("layer_norm_backward", "(dy, x, weight, eps=1e-5)", "(dx, dweight, dbias)."),
-        EntryPoint("rms_norm", "(x, weight, eps=1e-6)", "x / sqrt(mean(x^2 over the last weight.ndim axes) + eps) * weight."),
+        EntryPoint(
+            "rms_norm", "(x, weight, eps=1e-6)", "x / sqrt(mean(x^2 over the last weight.ndim axes) + eps) * weight."
+        ),
         EntryPoint("rms_norm_backward", "(dy, x, weight, eps=1e-6)", "(dx, dweight)."),
     ),
     checks=(
-        Check("layer_norm", "layer_norm", ln_cases, tolerance=LOOSE,
-              description="float32/64; (N, D), (B, T, D), 2 normalized axes, size-1 axis, square input"),
-        Check("layer_norm_backward", "layer_norm_backward", ln_backward_cases, tolerance=LOOSE, description="the same shapes"),
+        Check(
+            "layer_norm",
+            "layer_norm",
+            ln_cases,
+            tolerance=LOOSE,
+            description="float32/64; (N, D), (B, T, D), 2 normalized axes, size-1 axis, square input",
+        ),
+        Check(
+            "layer_norm_backward",
+            "layer_norm_backward",
+            ln_backward_cases,
+            tolerance=LOOSE,
+            description="the same shapes",
+        ),
         Check("rms_norm", "rms_norm", rms_cases, tolerance=LOOSE, description="the same shapes"),
-        Check("rms_norm_backward", "rms_norm_backward", rms_backward_cases, tolerance=LOOSE, description="the same shapes"),
+        Check(
+            "rms_norm_backward", "rms_norm_backward", rms_backward_cases, tolerance=LOOSE, description="the same shapes"
+        ),
     ),
     probes=(
-        Probe("normalized over the wrong axis: layer norm uses each sample's own statistics over the LAST axes "
-              "(weight.ndim of them), not statistics over the batch", impl={"layer_norm": _ln_batch_axis}),
-        Probe("only the last axis normalized: normalize over the last weight.ndim axes (2 when weight is 2-D)",
-              impl={"layer_norm": _ln_last_axis_only}),
-        Probe("RMSNorm does not subtract the mean: x / sqrt(mean(x^2) + eps) * weight", impl={"rms_norm": _rms_centered}),
-        Probe("dx must include the paths through the mean and variance: "
-              "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) * rstd",
-              impl="wrong/layer_norm/backward_no_stats_path.py", checks=("layer_norm_backward",)),
+        Probe(
+            "normalized over the wrong axis: layer norm uses each sample's own statistics over the LAST axes "
+            "(weight.ndim of them), not statistics over the batch",
+            impl={"layer_norm": _ln_batch_axis},
+        ),
+        Probe(
+            "only the last axis normalized: normalize over the last weight.ndim axes (2 when weight is 2-D)",
+            impl={"layer_norm": _ln_last_axis_only},
+        ),
+        Probe(
+            "RMSNorm does not subtract the mean: x / sqrt(mean(x^2) + eps) * weight", impl={"rms_norm": _rms_centered}
+        ),
+        Probe(
+            "dx must include the paths through the mean and variance: "
+            "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) * rstd",
+            impl="wrong/layer_norm/backward_no_stats_path.py",
+            checks=("layer_norm_backward",),
+        ),
     ),
 )

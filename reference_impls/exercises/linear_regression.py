@@ -27,8 +27,13 @@ def gradient_cases():
 def gd_cases():
     for k, (n, d, lr, epochs) in enumerate([(40, 3, 0.1, 200), (100, 1, 0.3, 50), (10, 5, 0.05, 300)]):
         X, y, _ = _data(14200 + k, n, d)
-        yield Case(f"n{n}_d{d}_lr{lr}", (X, y), {"lr": lr, "epochs": epochs}, seed=14200 + k,
-                   note="full-batch GD from w = 0, b = 0; losses[e] = the MSE after epoch e's update")
+        yield Case(
+            f"n{n}_d{d}_lr{lr}",
+            (X, y),
+            {"lr": lr, "epochs": epochs},
+            seed=14200 + k,
+            note="full-batch GD from w = 0, b = 0; losses[e] = the MSE after epoch e's update",
+        )
 
 
 def _no_two(X, y, w, b):
@@ -58,16 +63,31 @@ The loss is convex: GD with lr < 1/L converges to the closed form. Why can't it 
     entry_points=(
         EntryPoint("fit_closed_form", "(X, y)", "(w, b) minimising the MSE exactly."),
         EntryPoint("mse_gradients", "(X, y, w, b)", "(dL/dw (D,), dL/db scalar) of the MSE."),
-        EntryPoint("fit_gradient_descent", "(X, y, lr=None, epochs=1000, batch_size=None, seed=0)", "(w, b, losses) after `epochs` steps."),
+        EntryPoint(
+            "fit_gradient_descent",
+            "(X, y, lr=None, epochs=1000, batch_size=None, seed=0)",
+            "(w, b, losses) after `epochs` steps.",
+        ),
     ),
     checks=(
         Check("closed_form", "fit_closed_form", closed_cases, description="D = 1, 3, 5; N = 10 to 100"),
         Check("gradients", "mse_gradients", gradient_cases, description="random w, b = 0.3"),
-        Check("gradient_descent", "fit_gradient_descent", gd_cases, tolerance={"float64": (1e-6, 1e-8)},
-              description="full-batch GD, 3 settings: final w, b and the loss curve"),
+        Check(
+            "gradient_descent",
+            "fit_gradient_descent",
+            gd_cases,
+            tolerance={"float64": (1e-6, 1e-8)},
+            description="full-batch GD, 3 settings: final w, b and the loss curve",
+        ),
     ),
     probes=(
-        Probe("d/dw of mean((Xw + b - y)^2) is (2 / N) X.T (Xw + b - y): the factor 2 is missing", impl={"mse_gradients": _no_two}),
-        Probe("the bias is missing: append a column of ones to X (or fit b separately)", impl={"fit_closed_form": _normal_no_bias}),
+        Probe(
+            "d/dw of mean((Xw + b - y)^2) is (2 / N) X.T (Xw + b - y): the factor 2 is missing",
+            impl={"mse_gradients": _no_two},
+        ),
+        Probe(
+            "the bias is missing: append a column of ones to X (or fit b separately)",
+            impl={"fit_closed_form": _normal_no_bias},
+        ),
     ),
 )

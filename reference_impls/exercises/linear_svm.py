@@ -22,8 +22,13 @@ def objective_cases():
 def fit_cases():
     for j, (n, d, C) in enumerate([(60, 3, 1.0), (80, 4, 10.0), (50, 2, 0.1)]):
         X, y = _data(20100 + j, n, 2, d)
-        yield Case(f"C_{C}", (X, np.where(y == 1, 1.0, -1.0)), {"C": C}, seed=20100 + j,
-                   note="your (w, b)'s objective J must be within 1% of the reference's after 1000 epochs")
+        yield Case(
+            f"C_{C}",
+            (X, np.where(y == 1, 1.0, -1.0)),
+            {"C": C},
+            seed=20100 + j,
+            note="your (w, b)'s objective J must be within 1% of the reference's after 1000 epochs",
+        )
 
 
 def _objective_of_fit(impl, X, y, C=1.0):
@@ -44,7 +49,12 @@ def predict_cases():
         X, _ = _data(20200 + j, 60, k, 3)
         rng = np.random.default_rng(20200 + j)
         W, b = rng.standard_normal((3, 1 if k == 2 else k)), rng.standard_normal(1 if k == 2 else k)
-        yield Case(f"{k}_classes", (X, W, b), seed=20200 + j, note="one-vs-rest: the argmax of the K decision values" if k > 2 else "")
+        yield Case(
+            f"{k}_classes",
+            (X, W, b),
+            seed=20200 + j,
+            note="one-vs-rest: the argmax of the K decision values" if k > 2 else "",
+        )
 
 
 def _objective_no_bias_reg(X, y, w, b, C=1.0):
@@ -75,13 +85,26 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
     ),
     checks=(
         Check("objective", "hinge_objective", objective_cases, description="C 1 and 0.1, random w and b"),
-        Check("fit", "fit_binary_svm", fit_cases, call=_objective_of_fit, compare=_within_1_percent,
-              description="C 0.1 / 1 / 10: J within 1% of the reference's"),
+        Check(
+            "fit",
+            "fit_binary_svm",
+            fit_cases,
+            call=_objective_of_fit,
+            compare=_within_1_percent,
+            description="C 0.1 / 1 / 10: J within 1% of the reference's",
+        ),
         Check("predict", "predict", predict_cases, description="2, 3, 4 classes"),
     ),
     probes=(
-        Probe("LinearSVC regularizes the intercept like a weight: J has 0.5 (|w|^2 + b^2)", impl={"hinge_objective": _objective_no_bias_reg}),
-        Probe("fit_binary_svm ends far from the optimum: check the subgradient (theta - C * sum of y_i x_i over margin "
-              "violators), the step 1 / (t + 1), and keep the best iterate", when=lambda case, actual, expected: True, checks=("fit",)),
+        Probe(
+            "LinearSVC regularizes the intercept like a weight: J has 0.5 (|w|^2 + b^2)",
+            impl={"hinge_objective": _objective_no_bias_reg},
+        ),
+        Probe(
+            "fit_binary_svm ends far from the optimum: check the subgradient (theta - C * sum of y_i x_i over margin "
+            "violators), the step 1 / (t + 1), and keep the best iterate",
+            when=lambda case, actual, expected: True,
+            checks=("fit",),
+        ),
     ),
 )

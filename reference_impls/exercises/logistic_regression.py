@@ -12,15 +12,25 @@ def _data(seed, n, k, d):
     return (X - X.mean(0)) / X.std(0), y
 
 
-SETTINGS = [("binary_l2", 60, 2, 4, 1.0, 0.0), ("binary_l1", 60, 2, 6, 0.1, 1.0), ("binary_elastic_net", 60, 2, 4, 0.5, 0.5),
-            ("three_classes_l2", 90, 3, 3, 1.0, 0.0), ("three_classes_l1", 90, 3, 5, 0.2, 1.0)]
+SETTINGS = [
+    ("binary_l2", 60, 2, 4, 1.0, 0.0),
+    ("binary_l1", 60, 2, 6, 0.1, 1.0),
+    ("binary_elastic_net", 60, 2, 4, 0.5, 0.5),
+    ("three_classes_l2", 90, 3, 3, 1.0, 0.0),
+    ("three_classes_l1", 90, 3, 5, 0.2, 1.0),
+]
 
 
 def fit_cases():
     for j, (name, n, k, d, C, r) in enumerate(SETTINGS):
         X, y = _data(18000 + j, n, k, d)
-        yield Case(name, (X, y), {"C": C, "l1_ratio": r}, seed=18000 + j,
-                   note=f"C={C}, l1_ratio={r}: the optimum of sklearn's objective (the check allows 1e-3)")
+        yield Case(
+            name,
+            (X, y),
+            {"C": C, "l1_ratio": r},
+            seed=18000 + j,
+            note=f"C={C}, l1_ratio={r}: the optimum of sklearn's objective (the check allows 1e-3)",
+        )
 
 
 def objective_cases():
@@ -73,23 +83,42 @@ multinomial (softmax, W (D, K), b (K,)) for K >= 3, minimising sklearn's objecti
    exactly 0. Accelerate it (FISTA) or be patient: the check wants W within 1e-3 of the optimum.
 Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga') on Breast Cancer.""",
     entry_points=(
-        EntryPoint("objective", "(X, y, W, b, C=1.0, l1_ratio=0.0)", "The penalized mean negative log-likelihood J (a float)."),
+        EntryPoint(
+            "objective", "(X, y, W, b, C=1.0, l1_ratio=0.0)", "The penalized mean negative log-likelihood J (a float)."
+        ),
         EntryPoint("predict_proba", "(X, W, b)", "Class probabilities (N, K)."),
         EntryPoint("fit_logistic", "(X, y, C=1.0, l1_ratio=0.0, max_iter=10000, tol=1e-13)", "(W, b) minimising J."),
     ),
     checks=(
-        Check("objective", "objective", objective_cases, description="binary and 3 classes; L2, L1, elastic net; random W, b"),
+        Check(
+            "objective",
+            "objective",
+            objective_cases,
+            description="binary and 3 classes; L2, L1, elastic net; random W, b",
+        ),
         Check("predict_proba", "predict_proba", proba_cases, description="binary and 3 classes"),
-        Check("fit", "fit_logistic", fit_cases, tolerance={"float64": (1e-3, 1e-3)},
-              description="binary L2 / L1 / elastic net, 3-class L2 / L1: W and b within 1e-3 of the optimum"),
+        Check(
+            "fit",
+            "fit_logistic",
+            fit_cases,
+            tolerance={"float64": (1e-3, 1e-3)},
+            description="binary L2 / L1 / elastic net, 3-class L2 / L1: W and b within 1e-3 of the optimum",
+        ),
     ),
     probes=(
-        Probe("the intercept is not penalized (sklearn's objective): apply the penalty to W only",
-              impl={"objective": _objective_penalized_intercept}),
-        Probe("the penalty's weight is lam = 1 / (C N) once the loss is a mean (sklearn sums the loss and weights it by C)",
-              impl={"objective": _objective_unscaled}),
-        Probe("fit_logistic is not at the optimum: the L1 part needs soft-thresholding (a subgradient step never "
-              "lands on 0), and plain gradient descent may need many more iterations or a step of 1 / L",
-              when=lambda case, actual, expected: True, checks=("fit",)),
+        Probe(
+            "the intercept is not penalized (sklearn's objective): apply the penalty to W only",
+            impl={"objective": _objective_penalized_intercept},
+        ),
+        Probe(
+            "the penalty's weight is lam = 1 / (C N) once the loss is a mean (sklearn sums the loss and weights it by C)",
+            impl={"objective": _objective_unscaled},
+        ),
+        Probe(
+            "fit_logistic is not at the optimum: the L1 part needs soft-thresholding (a subgradient step never "
+            "lands on 0), and plain gradient descent may need many more iterations or a step of 1 / L",
+            when=lambda case, actual, expected: True,
+            checks=("fit",),
+        ),
     ),
 )

@@ -21,21 +21,32 @@ def _build(impl, weights, in_features, out_features, r, alpha, bias):
 
 def _weights(seed, d_in, d_out, r, bias=True):
     rng = np.random.default_rng(seed)
-    w = {"weight": rng.standard_normal((d_out, d_in)) * 0.3, "lora_A": rng.standard_normal((r, d_in)) * 0.3,
-         "lora_B": rng.standard_normal((d_out, r)) * 0.3}
+    w = {
+        "weight": rng.standard_normal((d_out, d_in)) * 0.3,
+        "lora_A": rng.standard_normal((r, d_in)) * 0.3,
+        "lora_B": rng.standard_normal((d_out, r)) * 0.3,
+    }
     if bias:
         w["bias"] = rng.standard_normal(d_out)
     return {k: v.astype("float32") for k, v in w.items()}
 
 
-CONFIGS = [("r4_alpha8", 12, 20, 4, 8.0, True), ("r1_alpha1_no_bias", 6, 3, 1, 1.0, False), ("r8_alpha32", 16, 16, 8, 32.0, True)]
+CONFIGS = [
+    ("r4_alpha8", 12, 20, 4, 8.0, True),
+    ("r1_alpha1_no_bias", 6, 3, 1, 1.0, False),
+    ("r8_alpha32", 16, 16, 8, 32.0, True),
+]
 
 
 def layer_cases():
     for k, (name, d_in, d_out, r, alpha, bias) in enumerate(CONFIGS):
         x = np.random.default_rng(2500 + k).standard_normal((2, 5, d_in)).astype("float32")
-        yield Case(name, (_weights(2500 + k, d_in, d_out, r, bias), x, d_in, d_out, r, alpha, bias), seed=2500 + k,
-                   note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims")
+        yield Case(
+            name,
+            (_weights(2500 + k, d_in, d_out, r, bias), x, d_in, d_out, r, alpha, bias),
+            seed=2500 + k,
+            note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims",
+        )
 
 
 def _forward(impl, weights, x, *cfg):
@@ -54,7 +65,12 @@ def _merge(impl, weights, x, *cfg):
     layer.merge()
     after, merged = layer(X).detach().numpy().copy(), layer.weight.detach().numpy().copy()
     layer.unmerge()
-    return {"before": before, "after_merge": after, "merged_weight": merged, "unmerged_weight": layer.weight.detach().numpy().copy()}
+    return {
+        "before": before,
+        "after_merge": after,
+        "merged_weight": merged,
+        "unmerged_weight": layer.weight.detach().numpy().copy(),
+    }
 
 
 def _grads(impl, weights, x, *cfg):
@@ -67,7 +83,11 @@ def _grads(impl, weights, x, *cfg):
     g = torch.from_numpy(np.random.default_rng(0).standard_normal(out.shape).astype("float32"))
     (out * g).sum().backward()
     trainable = sorted(n for n, p in layer.named_parameters() if p.requires_grad)
-    return {"trainable": trainable, "grad_A": layer.lora_A.grad.numpy().copy(), "grad_B": layer.lora_B.grad.numpy().copy()}
+    return {
+        "trainable": trainable,
+        "grad_A": layer.lora_A.grad.numpy().copy(),
+        "grad_B": layer.lora_B.grad.numpy().copy(),
+    }
 
 
 def _init(impl, d_in, d_out, r, seed):
@@ -79,12 +99,20 @@ def _init(impl, d_in, d_out, r, seed):
     layer = impl.LoRALinear(d_in, d_out, r=r)
     x = torch.randn(4, d_in)
     shapes = {n: np.array(p.shape) for n, p in layer.named_parameters()}
-    return {"equals_the_frozen_linear": bool(torch.equal(layer(x), F.linear(x, layer.weight, layer.bias))),
-            "A_is_not_zero": bool(layer.lora_A.abs().sum() > 0), "shapes": shapes}
+    return {
+        "equals_the_frozen_linear": bool(torch.equal(layer(x), F.linear(x, layer.weight, layer.bias))),
+        "A_is_not_zero": bool(layer.lora_A.abs().sum() > 0),
+        "shapes": shapes,
+    }
 
 
 def init_cases():
-    yield Case("12_to_20_r4", (12, 20, 4, 0), seed=0, note="B starts at 0 and A random: the update B A starts at 0, A still learns")
+    yield Case(
+        "12_to_20_r4",
+        (12, 20, 4, 0),
+        seed=0,
+        note="B starts at 0 and A random: the update B A starts at 0, A still learns",
+    )
     yield Case("64_to_8_r2", (64, 8, 2, 1), seed=1)
 
 
@@ -164,28 +192,79 @@ exercise 3 is d_in 2048, d_out 8192, r 16.
 
 The checks copy weights into your layer by these names, then compare outputs, gradients, merges.""",
     entry_points=(
-        EntryPoint("LoRALinear", "(self, in_features, out_features, r=8, alpha=16.0, bias=True)",
-                   "A frozen Linear (weight, bias) plus a trainable low-rank update (lora_A, lora_B, scaling).", kind="class", base="nn.Module",
-                   methods=(EntryPoint("forward", "(self, x)", "x (..., d_in) -> (..., d_out)."),
-                            EntryPoint("merge", "(self)", "weight += scaling * lora_B @ lora_A; forward stops adding the update."),
-                            EntryPoint("unmerge", "(self)", "Undo merge()."))),
+        EntryPoint(
+            "LoRALinear",
+            "(self, in_features, out_features, r=8, alpha=16.0, bias=True)",
+            "A frozen Linear (weight, bias) plus a trainable low-rank update (lora_A, lora_B, scaling).",
+            kind="class",
+            base="nn.Module",
+            methods=(
+                EntryPoint("forward", "(self, x)", "x (..., d_in) -> (..., d_out)."),
+                EntryPoint("merge", "(self)", "weight += scaling * lora_B @ lora_A; forward stops adding the update."),
+                EntryPoint("unmerge", "(self)", "Undo merge()."),
+            ),
+        ),
         EntryPoint("lora_parameter_count", "(d_in, d_out, r)", "(r * (d_in + d_out), d_in * d_out)."),
     ),
     checks=(
-        Check("init", "LoRALinear", init_cases, call=_init,
-              description="fresh layers: exactly the frozen Linear at init, A random, the parameter shapes"),
-        Check("forward", "LoRALinear", layer_cases, call=_forward,
-              description="copied weights, r 4 / 1 / 8, alpha / r 2 / 1 / 4, with and without bias, x (2, 5, d_in)"),
-        Check("merge", "LoRALinear", layer_cases, call=_merge, description="outputs before and after merge(), the merged weight, unmerge()"),
-        Check("gradients", "LoRALinear", layer_cases, call=_grads, description="only lora_A and lora_B train; their gradients"),
-        Check("counts", "lora_parameter_count", count_cases, call=_counts, description="2048 x 8192 r 16 (163,840 vs 16,777,216), 4096^2 r 8, tiny"),
+        Check(
+            "init",
+            "LoRALinear",
+            init_cases,
+            call=_init,
+            description="fresh layers: exactly the frozen Linear at init, A random, the parameter shapes",
+        ),
+        Check(
+            "forward",
+            "LoRALinear",
+            layer_cases,
+            call=_forward,
+            description="copied weights, r 4 / 1 / 8, alpha / r 2 / 1 / 4, with and without bias, x (2, 5, d_in)",
+        ),
+        Check(
+            "merge",
+            "LoRALinear",
+            layer_cases,
+            call=_merge,
+            description="outputs before and after merge(), the merged weight, unmerge()",
+        ),
+        Check(
+            "gradients",
+            "LoRALinear",
+            layer_cases,
+            call=_grads,
+            description="only lora_A and lora_B train; their gradients",
+        ),
+        Check(
+            "counts",
+            "lora_parameter_count",
+            count_cases,
+            call=_counts,
+            description="2048 x 8192 r 16 (163,840 vs 16,777,216), 4096^2 r 8, tiny",
+        ),
     ),
     probes=(
-        Probe("scaled by alpha instead of alpha / r", impl=_variant(scaling_is_alpha=True), checks=("forward", "merge", "gradients")),
-        Probe("B was initialized randomly: B = 0 makes the layer start exactly as the pretrained one (and A random "
-              "keeps the gradient of B non-zero)", impl=_variant(b_random=True), checks=("init",)),
-        Probe("the base weights are trainable: freeze weight and bias (requires_grad=False); only lora_A and lora_B "
-              "train", impl=_variant(trainable_base=True), checks=("gradients",)),
-        Probe("merged without the scaling: W0 += (alpha / r) * B A", impl="wrong/lora/merge_unscaled.py", checks=("merge",)),
+        Probe(
+            "scaled by alpha instead of alpha / r",
+            impl=_variant(scaling_is_alpha=True),
+            checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "B was initialized randomly: B = 0 makes the layer start exactly as the pretrained one (and A random "
+            "keeps the gradient of B non-zero)",
+            impl=_variant(b_random=True),
+            checks=("init",),
+        ),
+        Probe(
+            "the base weights are trainable: freeze weight and bias (requires_grad=False); only lora_A and lora_B "
+            "train",
+            impl=_variant(trainable_base=True),
+            checks=("gradients",),
+        ),
+        Probe(
+            "merged without the scaling: W0 += (alpha / r) * B A",
+            impl="wrong/lora/merge_unscaled.py",
+            checks=("merge",),
+        ),
     ),
 )

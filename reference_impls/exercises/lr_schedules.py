@@ -28,12 +28,22 @@ def _cases(configs):
     return cases
 
 
-STEP = [{"base_lr": 0.1, "step_size": 1, "gamma": 0.5}, {"base_lr": 0.1, "step_size": 3, "gamma": 0.1},
-        {"base_lr": 1.0, "step_size": 7, "gamma": 0.9}]
-POLY = [{"base_lr": 0.1, "total_iters": 5, "power": 1.0}, {"base_lr": 0.1, "total_iters": 30, "power": 2.0},
-        {"base_lr": 1.0, "total_iters": 4, "power": 0.5}]
-COSINE = [{"base_lr": 0.1, "T_0": 5, "T_mult": 1, "eta_min": 0.0}, {"base_lr": 0.1, "T_0": 3, "T_mult": 2, "eta_min": 0.001},
-          {"base_lr": 1.0, "T_0": 1, "T_mult": 3, "eta_min": 0.0}, {"base_lr": 0.1, "T_0": 10, "T_mult": 1, "eta_min": 0.05}]
+STEP = [
+    {"base_lr": 0.1, "step_size": 1, "gamma": 0.5},
+    {"base_lr": 0.1, "step_size": 3, "gamma": 0.1},
+    {"base_lr": 1.0, "step_size": 7, "gamma": 0.9},
+]
+POLY = [
+    {"base_lr": 0.1, "total_iters": 5, "power": 1.0},
+    {"base_lr": 0.1, "total_iters": 30, "power": 2.0},
+    {"base_lr": 1.0, "total_iters": 4, "power": 0.5},
+]
+COSINE = [
+    {"base_lr": 0.1, "T_0": 5, "T_mult": 1, "eta_min": 0.0},
+    {"base_lr": 0.1, "T_0": 3, "T_mult": 2, "eta_min": 0.001},
+    {"base_lr": 1.0, "T_0": 1, "T_mult": 3, "eta_min": 0.0},
+    {"base_lr": 0.1, "T_0": 10, "T_mult": 1, "eta_min": 0.05},
+]
 
 
 def _cosine_no_mult(epoch, base_lr, T_0, T_mult=1, eta_min=0.0):
@@ -67,27 +77,71 @@ once per epoch give it. Plain Python floats.
    eta_min at total_steps, and eta_min after (the GPT recipe; not checked against PyTorch).""",
     entry_points=(
         EntryPoint("step_decay_lr", "(epoch, base_lr, step_size, gamma=0.1)", "StepLR's learning rate at `epoch`."),
-        EntryPoint("polynomial_decay_lr", "(epoch, base_lr, total_iters=5, power=1.0)", "PolynomialLR's learning rate at `epoch`."),
-        EntryPoint("cosine_warm_restarts_lr", "(epoch, base_lr, T_0, T_mult=1, eta_min=0.0)",
-                   "CosineAnnealingWarmRestarts' learning rate at integer `epoch`."),
-        EntryPoint("warmup_cosine_lr", "(step, base_lr, warmup_steps, total_steps, eta_min=0.0)", "Linear warmup, then cosine decay."),
+        EntryPoint(
+            "polynomial_decay_lr",
+            "(epoch, base_lr, total_iters=5, power=1.0)",
+            "PolynomialLR's learning rate at `epoch`.",
+        ),
+        EntryPoint(
+            "cosine_warm_restarts_lr",
+            "(epoch, base_lr, T_0, T_mult=1, eta_min=0.0)",
+            "CosineAnnealingWarmRestarts' learning rate at integer `epoch`.",
+        ),
+        EntryPoint(
+            "warmup_cosine_lr",
+            "(step, base_lr, warmup_steps, total_steps, eta_min=0.0)",
+            "Linear warmup, then cosine decay.",
+        ),
     ),
     checks=(
-        Check("step_decay", "step_decay_lr", _cases(STEP), call=_sweep("step_decay_lr"), description="epochs 0-39, 3 settings"),
-        Check("polynomial", "polynomial_decay_lr", _cases(POLY), call=_sweep("polynomial_decay_lr"),
-              description="epochs 0-39, power 0.5 / 1 / 2, past total_iters"),
-        Check("cosine_warm_restarts", "cosine_warm_restarts_lr", _cases(COSINE), call=_sweep("cosine_warm_restarts_lr"),
-              description="epochs 0-39; T_0 1 / 3 / 5 / 10, T_mult 1 / 2 / 3, eta_min 0 / 0.001 / 0.05"),
-        Check("warmup_cosine", "warmup_cosine_lr", _cases([{"base_lr": 1.0, "warmup_steps": 5, "total_steps": 30},
-                                                          {"base_lr": 0.1, "warmup_steps": 10, "total_steps": 35, "eta_min": 0.01}]),
-              call=_sweep("warmup_cosine_lr"), description="steps 0-39, past total_steps"),
+        Check(
+            "step_decay",
+            "step_decay_lr",
+            _cases(STEP),
+            call=_sweep("step_decay_lr"),
+            description="epochs 0-39, 3 settings",
+        ),
+        Check(
+            "polynomial",
+            "polynomial_decay_lr",
+            _cases(POLY),
+            call=_sweep("polynomial_decay_lr"),
+            description="epochs 0-39, power 0.5 / 1 / 2, past total_iters",
+        ),
+        Check(
+            "cosine_warm_restarts",
+            "cosine_warm_restarts_lr",
+            _cases(COSINE),
+            call=_sweep("cosine_warm_restarts_lr"),
+            description="epochs 0-39; T_0 1 / 3 / 5 / 10, T_mult 1 / 2 / 3, eta_min 0 / 0.001 / 0.05",
+        ),
+        Check(
+            "warmup_cosine",
+            "warmup_cosine_lr",
+            _cases(
+                [
+                    {"base_lr": 1.0, "warmup_steps": 5, "total_steps": 30},
+                    {"base_lr": 0.1, "warmup_steps": 10, "total_steps": 35, "eta_min": 0.01},
+                ]
+            ),
+            call=_sweep("warmup_cosine_lr"),
+            description="steps 0-39, past total_steps",
+        ),
     ),
     probes=(
-        Probe("warm restarts with T_mult: each cycle is T_mult times longer than the last (T_i = T_0 * T_mult^i), "
-              "not always T_0", impl={"cosine_warm_restarts_lr": _cosine_no_mult}),
-        Probe("restart one epoch late: T_cur runs 0 .. T_i - 1, so epoch T_0 is already the restart (lr = base_lr), "
-              "and the minimum eta_min is never reached exactly", impl="wrong/lr_schedules/late_restart.py"),
-        Probe("epoch / step_size must be floored (integer division //): the rate drops in steps",
-              impl={"step_decay_lr": lambda epoch, base_lr, step_size, gamma=0.1: base_lr * gamma ** (epoch / step_size)}),
+        Probe(
+            "warm restarts with T_mult: each cycle is T_mult times longer than the last (T_i = T_0 * T_mult^i), "
+            "not always T_0",
+            impl={"cosine_warm_restarts_lr": _cosine_no_mult},
+        ),
+        Probe(
+            "restart one epoch late: T_cur runs 0 .. T_i - 1, so epoch T_0 is already the restart (lr = base_lr), "
+            "and the minimum eta_min is never reached exactly",
+            impl="wrong/lr_schedules/late_restart.py",
+        ),
+        Probe(
+            "epoch / step_size must be floored (integer division //): the rate drops in steps",
+            impl={"step_decay_lr": lambda epoch, base_lr, step_size, gamma=0.1: base_lr * gamma ** (epoch / step_size)},
+        ),
     ),
 )

@@ -16,15 +16,22 @@ def _forward(impl, x, seed):
 
     model = mlp(seed, sizes=(5, 16, 16, 3))
     out = impl.autocast_forward(model, torch.from_numpy(x))
-    return {"dtype": str(out.dtype), "values": out.detach().float().numpy(),
-            "weights_still": sorted({str(p.dtype) for p in model.parameters()})}
+    return {
+        "dtype": str(out.dtype),
+        "values": out.detach().float().numpy(),
+        "weights_still": sorted({str(p.dtype) for p in model.parameters()}),
+    }
 
 
 def forward_cases():
     for k, n in enumerate([8, 1, 33]):
         x, _ = classification_data(300 + k, n)
-        yield Case(["batch_8", "batch_1", "batch_33"][k], (x, 300 + k), seed=300 + k,
-                   note="the output of the last Linear under autocast is bfloat16; the weights stay float32")
+        yield Case(
+            ["batch_8", "batch_1", "batch_33"][k],
+            (x, 300 + k),
+            seed=300 + k,
+            note="the output of the last Linear under autocast is bfloat16; the weights stay float32",
+        )
 
 
 def _amp_steps(impl, x, y, seed, steps=4):
@@ -35,23 +42,38 @@ def _amp_steps(impl, x, y, seed, steps=4):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
     losses = [float(impl.amp_train_step(model, optimizer, F.cross_entropy, X, Y)) for _ in range(steps)]
-    return {"losses": np.array(losses, dtype=np.float32), "params": params(model),
-            "dtypes": sorted({str(p.dtype) for p in model.parameters()})}
+    return {
+        "losses": np.array(losses, dtype=np.float32),
+        "params": params(model),
+        "dtypes": sorted({str(p.dtype) for p in model.parameters()}),
+    }
 
 
 def step_cases():
     for k, n in enumerate([16, 40]):
         x, y = classification_data(400 + k, n)
-        yield Case(f"batch_{n}", (x, y, 400 + k), seed=400 + k,
-                   note="4 steps: forward and loss under bf16 autocast, backward and step outside it")
+        yield Case(
+            f"batch_{n}",
+            (x, y, 400 + k),
+            seed=400 + k,
+            note="4 steps: forward and loss under bf16 autocast, backward and step outside it",
+        )
 
 
 SCALER_RUNS = [
     ("no_overflow", {"init_scale": 1024.0, "growth_interval": 2}, {}, "no inf: the scale doubles every 2 good steps"),
-    ("inf_then_nan", {"init_scale": 2.0**16, "growth_interval": 3}, {2: "inf", 5: "nan"},
-     "an inf gradient at step 2 and a nan at step 5: skip those steps, halve the scale, restart the count"),
-    ("overflow_twice_in_a_row", {"init_scale": 256.0, "growth_interval": 1, "backoff_factor": 0.25}, {1: "inf", 2: "inf"},
-     "two overflows in a row, growth_interval 1: back off twice, then grow on every good step"),
+    (
+        "inf_then_nan",
+        {"init_scale": 2.0**16, "growth_interval": 3},
+        {2: "inf", 5: "nan"},
+        "an inf gradient at step 2 and a nan at step 5: skip those steps, halve the scale, restart the count",
+    ),
+    (
+        "overflow_twice_in_a_row",
+        {"init_scale": 256.0, "growth_interval": 1, "backoff_factor": 0.25},
+        {1: "inf", 2: "inf"},
+        "two overflows in a row, growth_interval 1: back off twice, then grow on every good step",
+    ),
 ]
 
 
@@ -104,7 +126,12 @@ def _loss_outside(model, optimizer, loss_fn, x, y):
 def _scaler(unscale=True, skip=True, reset=True):
     class Wrong:
         def __init__(self, init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
-            self.scale_value, self.growth, self.backoff, self.interval = init_scale, growth_factor, backoff_factor, growth_interval
+            self.scale_value, self.growth, self.backoff, self.interval = (
+                init_scale,
+                growth_factor,
+                backoff_factor,
+                growth_interval,
+            )
             self.good, self.found_inf = 0, False
 
         def scale(self, loss):
@@ -158,8 +185,11 @@ Checked against the reference; the reference's scaler matches torch.amp.GradScal
 step, overflows included (tests/reference/test_amp.py).""",
     entry_points=(
         EntryPoint("autocast_forward", "(model, x)", "model(x) under CPU bfloat16 autocast (a bfloat16 tensor)."),
-        EntryPoint("amp_train_step", "(model, optimizer, loss_fn, x, y)",
-                   "One bf16 mixed-precision optimization step; returns the loss as a float."),
+        EntryPoint(
+            "amp_train_step",
+            "(model, optimizer, loss_fn, x, y)",
+            "One bf16 mixed-precision optimization step; returns the loss as a float.",
+        ),
         EntryPoint(
             "LossScaler",
             "(self, init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000)",
@@ -167,32 +197,68 @@ step, overflows included (tests/reference/test_amp.py).""",
             kind="class",
             methods=(
                 EntryPoint("scale", "(self, loss)", "loss * the current scale."),
-                EntryPoint("step", "(self, optimizer)",
-                           "Unscale the gradients in place; optimizer.step() unless one is inf/nan. True when it stepped."),
+                EntryPoint(
+                    "step",
+                    "(self, optimizer)",
+                    "Unscale the gradients in place; optimizer.step() unless one is inf/nan. True when it stepped.",
+                ),
                 EntryPoint("update", "(self)", "Back off after an inf/nan; grow after growth_interval good steps."),
             ),
         ),
     ),
     checks=(
-        Check("autocast", "autocast_forward", forward_cases, call=_forward, tolerance={"float32": (1e-2, 1e-3)},
-              description="a 3-layer MLP, batches 8 / 1 / 33: bfloat16 out, values, weights left float32"),
-        Check("amp_step", "amp_train_step", step_cases, call=_amp_steps,
-              description="4 steps of SGD momentum: the losses and float32 weights match bf16 autocast training"),
-        Check("loss_scaler", "LossScaler", scaler_cases, call=_scaler_run,
-              description="8 steps: no overflow; inf at step 2 and nan at 5; two overflows in a row: scales, skipped steps, weights"),
+        Check(
+            "autocast",
+            "autocast_forward",
+            forward_cases,
+            call=_forward,
+            tolerance={"float32": (1e-2, 1e-3)},
+            description="a 3-layer MLP, batches 8 / 1 / 33: bfloat16 out, values, weights left float32",
+        ),
+        Check(
+            "amp_step",
+            "amp_train_step",
+            step_cases,
+            call=_amp_steps,
+            description="4 steps of SGD momentum: the losses and float32 weights match bf16 autocast training",
+        ),
+        Check(
+            "loss_scaler",
+            "LossScaler",
+            scaler_cases,
+            call=_scaler_run,
+            description="8 steps: no overflow; inf at step 2 and nan at 5; two overflows in a row: scales, skipped steps, weights",
+        ),
     ),
     probes=(
-        Probe("no autocast: the forward ran in float32; wrap it in torch.autocast(device_type=\"cpu\", dtype=torch.bfloat16)",
-              impl={"autocast_forward": _fp32_forward}),
-        Probe("the model was converted (model.to(torch.bfloat16) / .half()): autocast casts per op and leaves the "
-              "float32 master weights alone", impl="wrong/mixed_precision/model_to_bf16.py", checks=("autocast",)),
-        Probe("the loss was computed outside autocast, in bfloat16: keep loss_fn inside the autocast block so "
-              "cross_entropy runs in float32", impl={"amp_train_step": _loss_outside}),
-        Probe("gradients not unscaled before the step: divide every .grad by the scale first, or the update is "
-              "scale times too big", impl={"LossScaler": _scaler(unscale=False)}),
-        Probe("stepped on inf/nan gradients: skip optimizer.step() when any gradient is not finite (the weights "
-              "become nan)", impl={"LossScaler": _scaler(skip=False)}),
-        Probe("the count of good steps not restarted after a backoff: growth needs growth_interval good steps "
-              "IN A ROW", impl={"LossScaler": _scaler(reset=False)}),
+        Probe(
+            'no autocast: the forward ran in float32; wrap it in torch.autocast(device_type="cpu", dtype=torch.bfloat16)',
+            impl={"autocast_forward": _fp32_forward},
+        ),
+        Probe(
+            "the model was converted (model.to(torch.bfloat16) / .half()): autocast casts per op and leaves the "
+            "float32 master weights alone",
+            impl="wrong/mixed_precision/model_to_bf16.py",
+            checks=("autocast",),
+        ),
+        Probe(
+            "the loss was computed outside autocast, in bfloat16: keep loss_fn inside the autocast block so "
+            "cross_entropy runs in float32",
+            impl={"amp_train_step": _loss_outside},
+        ),
+        Probe(
+            "gradients not unscaled before the step: divide every .grad by the scale first, or the update is "
+            "scale times too big",
+            impl={"LossScaler": _scaler(unscale=False)},
+        ),
+        Probe(
+            "stepped on inf/nan gradients: skip optimizer.step() when any gradient is not finite (the weights "
+            "become nan)",
+            impl={"LossScaler": _scaler(skip=False)},
+        ),
+        Probe(
+            "the count of good steps not restarted after a backoff: growth needs growth_interval good steps IN A ROW",
+            impl={"LossScaler": _scaler(reset=False)},
+        ),
     ),
 )

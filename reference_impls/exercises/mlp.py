@@ -76,19 +76,34 @@ layer: it returns logits).
 2. count_parameters(sizes): the number of weights and biases of an MLP with layer sizes
    [D_0, D_1, ..., D_L] (an int). [784, 128, 64, 10] has 109386.""",
     entry_points=(
-        EntryPoint("mlp_forward", "(x, weights, biases)", "Logits (N, D_L) of the MLP: ReLU after every layer but the last."),
+        EntryPoint(
+            "mlp_forward", "(x, weights, biases)", "Logits (N, D_L) of the MLP: ReLU after every layer but the last."
+        ),
         EntryPoint("count_parameters", "(sizes)", "sum over layers of (D_in + 1) * D_out, an int."),
     ),
     checks=(
-        Check("forward", "mlp_forward", forward_cases, tolerance=LOOSE, description="1 to 4 layers, batch 1 and 9, float32/64"),
+        Check(
+            "forward",
+            "mlp_forward",
+            forward_cases,
+            tolerance=LOOSE,
+            description="1 to 4 layers, batch 1 and 9, float32/64",
+        ),
         Check("count", "count_parameters", count_cases, description="5 architectures, MNIST-sized, a single size"),
     ),
     probes=(
-        Probe("ReLU on the output layer: the last layer returns logits, with no activation", impl={"mlp_forward": _relu_on_output}),
-        Probe("weights are stored (in, out): a layer is h @ W + b, not h @ W.T (torch.nn.Linear's layout)",
-              impl={"mlp_forward": _transposed}),
-        Probe("biases not counted: each layer has D_out biases besides its D_in * D_out weights",
-              impl={"count_parameters": lambda sizes: sum(i * o for i, o in zip(sizes, sizes[1:]))}),
+        Probe(
+            "ReLU on the output layer: the last layer returns logits, with no activation",
+            impl={"mlp_forward": _relu_on_output},
+        ),
+        Probe(
+            "weights are stored (in, out): a layer is h @ W + b, not h @ W.T (torch.nn.Linear's layout)",
+            impl={"mlp_forward": _transposed},
+        ),
+        Probe(
+            "biases not counted: each layer has D_out biases besides its D_in * D_out weights",
+            impl={"count_parameters": lambda sizes: sum(i * o for i, o in zip(sizes, sizes[1:]))},
+        ),
     ),
 )
 
@@ -109,20 +124,47 @@ chain rule, layer by layer, from the last:
 
 Check yourself with finite differences before verifying (see gradcheck in reference_impls).""",
     entry_points=(
-        EntryPoint("mlp_backward", "(x, weights, biases, dlogits)", "(dweights, dbiases, dx) of sum(dlogits * mlp_forward(x, weights, biases))."),
-        EntryPoint("mlp_loss_and_grads", "(x, y, weights, biases)", "(loss, dweights, dbiases) of the mean cross-entropy of the logits against y."),
+        EntryPoint(
+            "mlp_backward",
+            "(x, weights, biases, dlogits)",
+            "(dweights, dbiases, dx) of sum(dlogits * mlp_forward(x, weights, biases)).",
+        ),
+        EntryPoint(
+            "mlp_loss_and_grads",
+            "(x, y, weights, biases)",
+            "(loss, dweights, dbiases) of the mean cross-entropy of the logits against y.",
+        ),
     ),
     checks=(
-        Check("backward", "mlp_backward", backward_cases, tolerance=LOOSE, description="1 to 4 layers, batch 1 and 9, float32/64, a width-1 layer"),
-        Check("loss_and_grads", "mlp_loss_and_grads", loss_cases, tolerance=LOOSE, description="the same networks with cross-entropy"),
+        Check(
+            "backward",
+            "mlp_backward",
+            backward_cases,
+            tolerance=LOOSE,
+            description="1 to 4 layers, batch 1 and 9, float32/64, a width-1 layer",
+        ),
+        Check(
+            "loss_and_grads",
+            "mlp_loss_and_grads",
+            loss_cases,
+            tolerance=LOOSE,
+            description="the same networks with cross-entropy",
+        ),
     ),
     probes=(
-        Probe("ReLU's backward is missing: multiply dh by (a > 0), the mask of the pre-activation, before the next layer",
-              impl="wrong/mlp_backprop/no_relu_mask.py"),
-        Probe("db must SUM da over the batch (axis 0), like dW sums over the batch through the matmul, not average it",
-              impl="wrong/mlp_backprop/bias_grad_mean.py"),
-        Probe("the loss is the mean over the batch, so dlogits = (softmax - one_hot) / N: the gradients are N times too large",
-              impl="wrong/mlp_backprop/grad_not_divided.py", checks=("loss_and_grads",)),
+        Probe(
+            "ReLU's backward is missing: multiply dh by (a > 0), the mask of the pre-activation, before the next layer",
+            impl="wrong/mlp_backprop/no_relu_mask.py",
+        ),
+        Probe(
+            "db must SUM da over the batch (axis 0), like dW sums over the batch through the matmul, not average it",
+            impl="wrong/mlp_backprop/bias_grad_mean.py",
+        ),
+        Probe(
+            "the loss is the mean over the batch, so dlogits = (softmax - one_hot) / N: the gradients are N times too large",
+            impl="wrong/mlp_backprop/grad_not_divided.py",
+            checks=("loss_and_grads",),
+        ),
     ),
 )
 

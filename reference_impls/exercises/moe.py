@@ -19,11 +19,25 @@ from reference_impls.exercises._torch import (
 PREAMBLE = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
 
 SETUPS = [  # name, init, dtype, note
-    ("mixtral_top2", {"d_model": 8, "d_ff": 16, "n_experts": 4, "top_k": 2}, "float32", "top-2 of 4, weights renormalized over the two"),
+    (
+        "mixtral_top2",
+        {"d_model": 8, "d_ff": 16, "n_experts": 4, "top_k": 2},
+        "float32",
+        "top-2 of 4, weights renormalized over the two",
+    ),
     ("top2_of_8_float64", {"d_model": 8, "d_ff": 12, "n_experts": 8, "top_k": 2}, "float64", ""),
-    ("switch_top1", {"d_model": 6, "d_ff": 16, "n_experts": 4, "top_k": 1, "normalize": False}, "float32",
-     "Switch: top-1, the output scaled by the router probability p (not renormalized to 1)"),
-    ("top1_normalized", {"d_model": 6, "d_ff": 8, "n_experts": 3, "top_k": 1}, "float64", "top-1 renormalized: weight 1"),
+    (
+        "switch_top1",
+        {"d_model": 6, "d_ff": 16, "n_experts": 4, "top_k": 1, "normalize": False},
+        "float32",
+        "Switch: top-1, the output scaled by the router probability p (not renormalized to 1)",
+    ),
+    (
+        "top1_normalized",
+        {"d_model": 6, "d_ff": 8, "n_experts": 3, "top_k": 1},
+        "float64",
+        "top-1 renormalized: weight 1",
+    ),
     ("top3_of_6", {"d_model": 8, "d_ff": 8, "n_experts": 6, "top_k": 3}, "float32", ""),
 ]
 
@@ -52,8 +66,13 @@ def expert_cases():
 
     for n, dtype in enumerate(("float32", "float64")):
         s = 60100 + n
-        yield case(dtype, s, init={"d_model": 6, "d_ff": 10}, params=random_params(Expert(6, 10), s, 0.5, dtype),
-                   x=randn(seeded(s), (4, 6), dtype))
+        yield case(
+            dtype,
+            s,
+            init={"d_model": 6, "d_ff": 10},
+            params=random_params(Expert(6, 10), s, 0.5, dtype),
+            x=randn(seeded(s), (4, 6), dtype),
+        )
 
 
 def expert_call(impl, init, params, x):
@@ -104,10 +123,11 @@ def _variant(force_normalize=None, f_kind="top1", scale_by_E=True, expert_act="s
     return {"MoE": make}
 
 
-EXERCISE = scoped(Exercise.of(
-    info("moe"),
-    preamble=PREAMBLE,
-    task="""A sparse MoE layer (Shazeer et al. 2017; Switch Transformer, Fedus et al. 2022; Mixtral 2024).
+EXERCISE = scoped(
+    Exercise.of(
+        info("moe"),
+        preamble=PREAMBLE,
+        task="""A sparse MoE layer (Shazeer et al. 2017; Switch Transformer, Fedus et al. 2022; Mixtral 2024).
 
 1. Expert(d_model, d_ff): Mixtral's SwiGLU MLP, nn.Linear without bias: w1 (d_model -> d_ff),
    w3 (d_model -> d_ff), w2 (d_ff -> d_model); forward(x) = w2(silu(w1 x) * w3 x).
@@ -122,29 +142,64 @@ EXERCISE = scoped(Exercise.of(
        f_i = fraction of tokens whose TOP-1 expert is i;   P_i = mean over tokens of probs[:, i]
    It is 1 for perfectly balanced routing. (Hugging Face's Mixtral loss counts every top-k choice in
    f: k at balance.) Why does the gradient reach the router only through P?""",
-    entry_points=(
-        EntryPoint("Expert", "(self, d_model, d_ff)", "nn.Module: w1, w2, w3 (nn.Linear, bias=False).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "(..., d_model) -> (..., d_model)."),)),
-        EntryPoint("MoE", "(self, d_model, d_ff, n_experts, top_k=2, normalize=True)", "nn.Module: gate, experts.",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "x (B, T, d) -> (y (B, T, d), loss (0-d tensor))."),)),
-    ),
-    checks=(
-        Check("expert", "Expert", expert_cases, call=expert_call, tolerance=MODEL_TOL, description="float32/64"),
-        Check("moe", "MoE", moe_cases, call=moe_call, tolerance=MODEL_TOL,
-              description="top-2 of 4 and of 8, Switch top-1 (not renormalized), top-1 renormalized, top-3 of 6; float32/64"),
-    ),
-    probes=(
-        Probe("top-k weights not renormalized: with normalize=True divide the k chosen probabilities by their sum",
-              impl=_variant(force_normalize=False)),
-        Probe("Switch's top-1 output is scaled by the router probability p (normalize=False): renormalizing makes it 1 and "
-              "cuts the router's gradient", impl=_variant(force_normalize=True)),
-        Probe("f counts every top-k choice (Hugging Face's Mixtral loss): Switch's f_i is the fraction of tokens whose "
-              "TOP-1 expert is i", impl=_variant(f_kind="all_k")),
-        Probe("f must be the DISPATCH fraction (counted from the top-1 choices), not the mean probability: f_i * P_i, "
-              "not P_i^2", impl=_variant(f_kind="probs")),
-        Probe("the loss is scaled by n_experts: E * sum_i f_i P_i (1 at perfect balance)", impl=_variant(scale_by_E=False)),
-        Probe("the experts use SiLU (SwiGLU): w2(silu(w1 x) * w3 x)", impl=_variant(expert_act="relu")),
-        Probe("not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first", when=not_a_module),
-        Probe("parameter names differ: gate, experts.0.w1, experts.0.w2, experts.0.w3", when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "Expert",
+                "(self, d_model, d_ff)",
+                "nn.Module: w1, w2, w3 (nn.Linear, bias=False).",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x)", "(..., d_model) -> (..., d_model)."),),
+            ),
+            EntryPoint(
+                "MoE",
+                "(self, d_model, d_ff, n_experts, top_k=2, normalize=True)",
+                "nn.Module: gate, experts.",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x)", "x (B, T, d) -> (y (B, T, d), loss (0-d tensor))."),),
+            ),
+        ),
+        checks=(
+            Check("expert", "Expert", expert_cases, call=expert_call, tolerance=MODEL_TOL, description="float32/64"),
+            Check(
+                "moe",
+                "MoE",
+                moe_cases,
+                call=moe_call,
+                tolerance=MODEL_TOL,
+                description="top-2 of 4 and of 8, Switch top-1 (not renormalized), top-1 renormalized, top-3 of 6; float32/64",
+            ),
+        ),
+        probes=(
+            Probe(
+                "top-k weights not renormalized: with normalize=True divide the k chosen probabilities by their sum",
+                impl=_variant(force_normalize=False),
+            ),
+            Probe(
+                "Switch's top-1 output is scaled by the router probability p (normalize=False): renormalizing makes it 1 and "
+                "cuts the router's gradient",
+                impl=_variant(force_normalize=True),
+            ),
+            Probe(
+                "f counts every top-k choice (Hugging Face's Mixtral loss): Switch's f_i is the fraction of tokens whose "
+                "TOP-1 expert is i",
+                impl=_variant(f_kind="all_k"),
+            ),
+            Probe(
+                "f must be the DISPATCH fraction (counted from the top-1 choices), not the mean probability: f_i * P_i, "
+                "not P_i^2",
+                impl=_variant(f_kind="probs"),
+            ),
+            Probe(
+                "the loss is scaled by n_experts: E * sum_i f_i P_i (1 at perfect balance)",
+                impl=_variant(scale_by_E=False),
+            ),
+            Probe("the experts use SiLU (SwiGLU): w2(silu(w1 x) * w3 x)", impl=_variant(expert_act="relu")),
+            Probe(
+                "not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first", when=not_a_module
+            ),
+            Probe("parameter names differ: gate, experts.0.w1, experts.0.w2, experts.0.w3", when=names_differ),
+        ),
+    )
+)

@@ -36,9 +36,15 @@ def single_cases():
         for dtype in ("float32", "float64"):
             s = 41000 + 2 * n + (dtype == "float64")
             rng = seeded(s)
-            yield case("causal" if causal else "bidirectional", s, init={"n_embd": C, "head_size": hs},
-                       params=_single_params(C, hs, s, dtype), x=randn(rng, (B, T, C), dtype), is_causal=causal,
-                       note="T = 1: one token attends to itself" if T == 1 else "")
+            yield case(
+                "causal" if causal else "bidirectional",
+                s,
+                init={"n_embd": C, "head_size": hs},
+                params=_single_params(C, hs, s, dtype),
+                x=randn(rng, (B, T, C), dtype),
+                is_causal=causal,
+                note="T = 1: one token attends to itself" if T == 1 else "",
+            )
 
 
 def single_call(impl, init, params, x, is_causal=True):
@@ -57,29 +63,58 @@ def mha_cases():
             s = 41100 + 2 * n + (dtype == "float64")
             rng = seeded(s)
             x = randn(rng, (2, 5, E), dtype)
-            yield case(f"self_attention_{nh}_heads", s, init={"embed_dim": E, "num_heads": nh},
-                       params=_mha_params(E, nh, True, s, dtype), query=x, key=x.copy(), value=x.copy(),
-                       note="one head: the same as single-head attention plus out_proj" if nh == 1 else "")
+            yield case(
+                f"self_attention_{nh}_heads",
+                s,
+                init={"embed_dim": E, "num_heads": nh},
+                params=_mha_params(E, nh, True, s, dtype),
+                query=x,
+                key=x.copy(),
+                value=x.copy(),
+                note="one head: the same as single-head attention plus out_proj" if nh == 1 else "",
+            )
     s = 41200
     rng = seeded(s)
     x = randn(rng, (2, 6, 16), "float32")
-    yield case("causal", s, init={"embed_dim": 16, "num_heads": 4}, params=_mha_params(16, 4, True, s, "float32"),
-               query=x, key=x.copy(), value=x.copy(), is_causal=True)
+    yield case(
+        "causal",
+        s,
+        init={"embed_dim": 16, "num_heads": 4},
+        params=_mha_params(16, 4, True, s, "float32"),
+        query=x,
+        key=x.copy(),
+        value=x.copy(),
+        is_causal=True,
+    )
     s = 41201
     rng = seeded(s)
     pad = np.zeros((3, 7), dtype=bool)
     pad[1, 5:] = True
     pad[2, 2:] = True
-    yield case("cross_attention_with_padding", s, init={"embed_dim": 12, "num_heads": 2},
-               params=_mha_params(12, 2, True, s, "float64"), query=randn(rng, (3, 4, 12), "float64"),
-               key=(kv := randn(rng, (3, 7, 12), "float64")), value=kv.copy(), key_padding_mask=pad,
-               note="queries (B, 4, E) attend to a memory (B, 7, E); key_padding_mask True = a padded key to ignore")
+    yield case(
+        "cross_attention_with_padding",
+        s,
+        init={"embed_dim": 12, "num_heads": 2},
+        params=_mha_params(12, 2, True, s, "float64"),
+        query=randn(rng, (3, 4, 12), "float64"),
+        key=(kv := randn(rng, (3, 7, 12), "float64")),
+        value=kv.copy(),
+        key_padding_mask=pad,
+        note="queries (B, 4, E) attend to a memory (B, 7, E); key_padding_mask True = a padded key to ignore",
+    )
     s = 41202
     rng = seeded(s)
     x = randn(rng, (2, 4, 8), "float32")
-    yield case("no_bias", s, init={"embed_dim": 8, "num_heads": 2, "bias": False},
-               params=_mha_params(8, 2, False, s, "float32"), query=x, key=x.copy(), value=x.copy(),
-               note="bias=False: in_proj and out_proj have no bias")
+    yield case(
+        "no_bias",
+        s,
+        init={"embed_dim": 8, "num_heads": 2, "bias": False},
+        params=_mha_params(8, 2, False, s, "float32"),
+        query=x,
+        key=x.copy(),
+        value=x.copy(),
+        note="bias=False: in_proj and out_proj have no bias",
+    )
 
 
 def mha_call(impl, init, params, query, key, value, key_padding_mask=None, is_causal=False):
@@ -87,7 +122,9 @@ def mha_call(impl, init, params, query, key, value, key_padding_mask=None, is_ca
 
     mha = build(impl, "MultiHeadAttention", init, params, str(query.dtype))
     with torch.no_grad():
-        return to_numpy(mha(*to_torch([query, key, value]), key_padding_mask=to_torch(key_padding_mask), is_causal=is_causal))
+        return to_numpy(
+            mha(*to_torch([query, key, value]), key_padding_mask=to_torch(key_padding_mask), is_causal=is_causal)
+        )
 
 
 # -- known mistakes: variants of the reference, built in the child -------------------------------------
@@ -105,9 +142,14 @@ def _variant(split="heads_first", concat="transpose", scale="head_dim", weights=
             def forward(self, query, key, value, key_padding_mask=None, is_causal=False):
                 B, L, E = query.shape
                 S, nh, hs = key.size(1), self.num_heads, E // self.num_heads
-                proj = [torch.nn.functional.linear(t, w, b) for t, w, b in zip(
-                    (query, key, value), self.in_proj.weight.chunk(3),
-                    self.in_proj.bias.chunk(3) if self.in_proj.bias is not None else (None,) * 3)]
+                proj = [
+                    torch.nn.functional.linear(t, w, b)
+                    for t, w, b in zip(
+                        (query, key, value),
+                        self.in_proj.weight.chunk(3),
+                        self.in_proj.bias.chunk(3) if self.in_proj.bias is not None else (None,) * 3,
+                    )
+                ]
                 if split == "heads_first":
                     q, k, v = (p.view(B, -1, nh, hs).transpose(1, 2) for p in proj)
                 else:  # view(B, T, hs, nh): every head gets a stride-nh slice of the features
@@ -146,10 +188,11 @@ def _single_scaled_by_n_embd(n_embd, head_size):
     return Wrong(n_embd, head_size)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("multihead_attention"),
-    preamble=PREAMBLE,
-    task="""Attention as nn.Modules; the checks load their weights BY NAME, so keep the names below.
+EXERCISE = scoped(
+    Exercise.of(
+        info("multihead_attention"),
+        preamble=PREAMBLE,
+        task="""Attention as nn.Modules; the checks load their weights BY NAME, so keep the names below.
 Do not call F.scaled_dot_product_attention or nn.MultiheadAttention (they are the oracles).
 
 1. SingleHeadAttention(n_embd, head_size): Karpathy's `Head`. Parameters key, query, value =
@@ -164,37 +207,87 @@ Do not call F.scaled_dot_product_attention or nn.MultiheadAttention (they are th
    features h*hs..(h+1)*hs-1. key_padding_mask (B, S) is True where a key is PADDING (ignore it).
    Concatenate the heads back (transpose, then reshape to (B, L, E)) before out_proj.
 Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
-    entry_points=(
-        EntryPoint("SingleHeadAttention", "(self, n_embd, head_size)",
-                   "nn.Module: one attention head; parameters key, query, value = nn.Linear(n_embd, head_size, bias=False).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, C) -> (B, T, head_size)."),)),
-        EntryPoint("MultiHeadAttention", "(self, embed_dim, num_heads, bias=True)",
-                   "nn.Module with nn.MultiheadAttention's layout: in_proj = nn.Linear(E, 3E, bias), out_proj = nn.Linear(E, E, bias).",
-                   kind="class", base="nn.Module", methods=(EntryPoint(
-                       "forward", "(self, query, key, value, key_padding_mask=None, is_causal=False)",
-                       "query (B, L, E), key / value (B, S, E) -> (out (B, L, E), weights (B, L, S) averaged over heads)."),)),
-    ),
-    checks=(
-        Check("single_head", "SingleHeadAttention", single_cases, call=single_call, tolerance=MODEL_TOL,
-              description="float32/64; causal and bidirectional; T = 1"),
-        Check("multi_head", "MultiHeadAttention", mha_cases, call=mha_call, tolerance=MODEL_TOL,
-              description="1, 3, 4 heads, float32/64; causal; cross-attention with key padding; bias=False"),
-    ),
-    probes=(
-        Probe("heads split the wrong way: view(B, T, nh, hs) then transpose(1, 2), so head h owns a contiguous block "
-              "of hs features (view(B, T, hs, nh) interleaves them)", impl=_variant(split="interleaved")),
-        Probe("heads concatenated without transposing back: (B, nh, L, hs).transpose(1, 2) to (B, L, nh, hs) BEFORE "
-              "reshape(B, L, E)", impl="wrong/multihead_attention/no_transpose_back.py"),
-        Probe("scaled by sqrt(embed_dim): each head's scores are q . k over head_dim = E / nh features, so divide by "
-              "sqrt(head_dim)", impl=_variant(scale="embed_dim")),
-        Probe("attention weights summed over heads: nn.MultiheadAttention returns their MEAN", impl=_variant(weights="sum")),
-        Probe("key_padding_mask inverted: here True marks PADDING to ignore (nn.MultiheadAttention's convention, the "
-              "opposite of F.scaled_dot_product_attention's attn_mask)", impl=_variant(pad="keep_true")),
-        Probe("single head scaled by n_embd (C ** -0.5, as in the first take of 'Let's build GPT'): scale by "
-              "head_size ** -0.5, the size of q and k", impl={"SingleHeadAttention": _single_scaled_by_n_embd}),
-        Probe("not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first in __init__, so the "
-              "nn.Linear parameters register", when=not_a_module),
-        Probe("parameter names differ: the checks load weights by name (key / query / value; in_proj / out_proj)",
-              when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "SingleHeadAttention",
+                "(self, n_embd, head_size)",
+                "nn.Module: one attention head; parameters key, query, value = nn.Linear(n_embd, head_size, bias=False).",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x, is_causal=True)", "x (B, T, C) -> (B, T, head_size)."),),
+            ),
+            EntryPoint(
+                "MultiHeadAttention",
+                "(self, embed_dim, num_heads, bias=True)",
+                "nn.Module with nn.MultiheadAttention's layout: in_proj = nn.Linear(E, 3E, bias), out_proj = nn.Linear(E, E, bias).",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint(
+                        "forward",
+                        "(self, query, key, value, key_padding_mask=None, is_causal=False)",
+                        "query (B, L, E), key / value (B, S, E) -> (out (B, L, E), weights (B, L, S) averaged over heads).",
+                    ),
+                ),
+            ),
+        ),
+        checks=(
+            Check(
+                "single_head",
+                "SingleHeadAttention",
+                single_cases,
+                call=single_call,
+                tolerance=MODEL_TOL,
+                description="float32/64; causal and bidirectional; T = 1",
+            ),
+            Check(
+                "multi_head",
+                "MultiHeadAttention",
+                mha_cases,
+                call=mha_call,
+                tolerance=MODEL_TOL,
+                description="1, 3, 4 heads, float32/64; causal; cross-attention with key padding; bias=False",
+            ),
+        ),
+        probes=(
+            Probe(
+                "heads split the wrong way: view(B, T, nh, hs) then transpose(1, 2), so head h owns a contiguous block "
+                "of hs features (view(B, T, hs, nh) interleaves them)",
+                impl=_variant(split="interleaved"),
+            ),
+            Probe(
+                "heads concatenated without transposing back: (B, nh, L, hs).transpose(1, 2) to (B, L, nh, hs) BEFORE "
+                "reshape(B, L, E)",
+                impl="wrong/multihead_attention/no_transpose_back.py",
+            ),
+            Probe(
+                "scaled by sqrt(embed_dim): each head's scores are q . k over head_dim = E / nh features, so divide by "
+                "sqrt(head_dim)",
+                impl=_variant(scale="embed_dim"),
+            ),
+            Probe(
+                "attention weights summed over heads: nn.MultiheadAttention returns their MEAN",
+                impl=_variant(weights="sum"),
+            ),
+            Probe(
+                "key_padding_mask inverted: here True marks PADDING to ignore (nn.MultiheadAttention's convention, the "
+                "opposite of F.scaled_dot_product_attention's attn_mask)",
+                impl=_variant(pad="keep_true"),
+            ),
+            Probe(
+                "single head scaled by n_embd (C ** -0.5, as in the first take of 'Let's build GPT'): scale by "
+                "head_size ** -0.5, the size of q and k",
+                impl={"SingleHeadAttention": _single_scaled_by_n_embd},
+            ),
+            Probe(
+                "not an nn.Module: write `class Name(nn.Module):` and call super().__init__() first in __init__, so the "
+                "nn.Linear parameters register",
+                when=not_a_module,
+            ),
+            Probe(
+                "parameter names differ: the checks load weights by name (key / query / value; in_proj / out_proj)",
+                when=names_differ,
+            ),
+        ),
+    )
+)

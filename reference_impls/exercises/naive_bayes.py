@@ -13,7 +13,9 @@ def fit_cases():
         yield Case(f"{c}_classes_{d}_features", (X, y), seed=15000 + k)
     X, y = blobs(15010, 30, 2, 3)
     X[:, 1] = 7.0  # a constant feature: variance 0 without smoothing
-    yield Case("constant_feature", (X, y), seed=15010, note="a constant feature: var_smoothing keeps the variance above 0")
+    yield Case(
+        "constant_feature", (X, y), seed=15010, note="a constant feature: var_smoothing keeps the variance above 0"
+    )
 
 
 def _params(seed, n, c, d):
@@ -28,8 +30,12 @@ def predict_cases():
         X, params = _params(15100 + k, n, c, d)
         yield Case(f"{c}_classes", (X, *params), seed=15100 + k)
     X, params = _params(15110, 60, 3, 2)
-    yield Case("far_points", (X * 40, *params), seed=15110,
-               note="points far from every class: each likelihood underflows to 0, so normalise in log space")
+    yield Case(
+        "far_points",
+        (X * 40, *params),
+        seed=15110,
+        note="points far from every class: each likelihood underflows to 0, so normalise in log space",
+    )
 
 
 def _unbiased(X, y, var_smoothing=1e-9):
@@ -71,10 +77,19 @@ Compare your predictions with sklearn's on Iris: they should be identical.""",
         Check("predict", "predict", predict_cases, description="the same"),
     ),
     probes=(
-        Probe("GaussianNB uses the MLE variance (ddof=0, divide by N_k), not the unbiased one", impl={"fit_gaussian_nb": _unbiased}),
-        Probe("probabilities by exp then normalise underflow to 0 / 0 = nan far from the data: subtract the row's "
-              "max log-likelihood first (log-sum-exp)", impl={"predict_proba": _proba_no_logsumexp}),
-        Probe("var_smoothing missing: add var_smoothing * max(X.var(axis=0)) to every variance",
-              impl="wrong/naive_bayes/no_smoothing.py", checks=("fit",)),
+        Probe(
+            "GaussianNB uses the MLE variance (ddof=0, divide by N_k), not the unbiased one",
+            impl={"fit_gaussian_nb": _unbiased},
+        ),
+        Probe(
+            "probabilities by exp then normalise underflow to 0 / 0 = nan far from the data: subtract the row's "
+            "max log-likelihood first (log-sum-exp)",
+            impl={"predict_proba": _proba_no_logsumexp},
+        ),
+        Probe(
+            "var_smoothing missing: add var_smoothing * max(X.var(axis=0)) to every variance",
+            impl="wrong/naive_bayes/no_smoothing.py",
+            checks=("fit",),
+        ),
     ),
 )

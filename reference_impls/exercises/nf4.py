@@ -9,15 +9,30 @@ from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 def weight_cases():
     rng = np.random.default_rng(1700)
-    yield Case("4_blocks", (rng.standard_normal((4, 64)).astype("float32") * 0.02,), seed=1700,
-               note="a (4, 64) weight: 4 blocks of 64, one absmax each")
-    yield Case("blocks_cross_rows", (rng.standard_normal((3, 40)).astype("float32"),), seed=1700,
-               note="120 values: blocks run over the flattened tensor (64 + 56), not row by row")
+    yield Case(
+        "4_blocks",
+        (rng.standard_normal((4, 64)).astype("float32") * 0.02,),
+        seed=1700,
+        note="a (4, 64) weight: 4 blocks of 64, one absmax each",
+    )
+    yield Case(
+        "blocks_cross_rows",
+        (rng.standard_normal((3, 40)).astype("float32"),),
+        seed=1700,
+        note="120 values: blocks run over the flattened tensor (64 + 56), not row by row",
+    )
     yield Case("blocksize_16", (rng.standard_normal(48).astype("float32"),), {"blocksize": 16}, seed=1700)
     w = rng.standard_normal(128).astype("float32")
     w[:64] = 0
-    yield Case("zero_block", (w,), seed=1700, note="an all-zero block: absmax 0, every code the level 0 (code 7), no nan")
-    yield Case("heavy_tails", ((rng.standard_t(2, 256)).astype("float32"),), seed=1700, note="t-distributed: outliers per block")
+    yield Case(
+        "zero_block", (w,), seed=1700, note="an all-zero block: absmax 0, every code the level 0 (code 7), no nan"
+    )
+    yield Case(
+        "heavy_tails",
+        ((rng.standard_t(2, 256)).astype("float32"),),
+        seed=1700,
+        note="t-distributed: outliers per block",
+    )
 
 
 def _dequant(impl, w, blocksize=64):
@@ -28,10 +43,18 @@ def _dequant(impl, w, blocksize=64):
 
 def absmax_cases():
     rng = np.random.default_rng(1800)
-    yield Case("600_constants", (np.abs(rng.standard_normal(600)).astype("float32") * 0.05 + 0.01,), seed=1800,
-               note="600 absmax values: blocks of 256, 256, 88")
-    yield Case("256_constants", (np.abs(rng.standard_normal(256)).astype("float32") + 1.0,), seed=1800,
-               note="one block; subtract the mean first (the constants are all positive, far from 0)")
+    yield Case(
+        "600_constants",
+        (np.abs(rng.standard_normal(600)).astype("float32") * 0.05 + 0.01,),
+        seed=1800,
+        note="600 absmax values: blocks of 256, 256, 88",
+    )
+    yield Case(
+        "256_constants",
+        (np.abs(rng.standard_normal(256)).astype("float32") + 1.0,),
+        seed=1800,
+        note="one block; subtract the mean first (the constants are all positive, far from 0)",
+    )
     yield Case("blocksize_4", (np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], dtype="float32"),), {"blocksize": 4})
 
 
@@ -91,7 +114,7 @@ def _double_no_mean(absmax, blocksize=256):
 
 EXERCISE = Exercise.of(
     info("nf4"),
-    preamble='''import torch
+    preamble="""import torch
 
 # The 16 NF4 levels (QLoRA, Dettmers et al. 2023; bitsandbytes' table): quantiles of N(0, 1) scaled to [-1, 1].
 NF4 = torch.tensor([
@@ -100,7 +123,7 @@ NF4 = torch.tensor([
     0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
     0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0,
 ])
-''',
+""",
     task="""QLoRA stores a frozen model in 4 bits per weight with NF4 and then quantizes the quantization
 constants themselves.
 
@@ -119,31 +142,72 @@ constants themselves.
 NF4's levels are given (they equal bitsandbytes' create_normal_map; tests/reference/test_nf4.py).
 bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler linear int8.""",
     entry_points=(
-        EntryPoint("nf4_quantize", "(w, blocksize=64)", "(codes uint8 (w.numel(),), absmax float32 (number of blocks,))."),
-        EntryPoint("nf4_dequantize", "(codes, absmax, shape, blocksize=64)", "NF4[codes] * block absmax, float32, of `shape`."),
-        EntryPoint("double_quantize", "(absmax, blocksize=256)", "(q int8 like absmax, scales float32 per block, offset 0-d)."),
+        EntryPoint(
+            "nf4_quantize", "(w, blocksize=64)", "(codes uint8 (w.numel(),), absmax float32 (number of blocks,))."
+        ),
+        EntryPoint(
+            "nf4_dequantize", "(codes, absmax, shape, blocksize=64)", "NF4[codes] * block absmax, float32, of `shape`."
+        ),
+        EntryPoint(
+            "double_quantize", "(absmax, blocksize=256)", "(q int8 like absmax, scales float32 per block, offset 0-d)."
+        ),
         EntryPoint("double_dequantize", "(q, scales, offset, blocksize=256)", "The absmax values back, approximately."),
-        EntryPoint("bits_per_parameter", "(blocksize=64, double_quant=False, blocksize2=256)", "Storage bits per weight."),
+        EntryPoint(
+            "bits_per_parameter", "(blocksize=64, double_quant=False, blocksize2=256)", "Storage bits per weight."
+        ),
     ),
     checks=(
-        Check("quantize", "nf4_quantize", weight_cases, call=call_torch("nf4_quantize"),
-              description="(4, 64), blocks across rows (3, 40), blocksize 16, a zero block, heavy tails: codes and absmax"),
-        Check("dequantize", "nf4_dequantize", weight_cases, call=_dequant, description="your dequantize(your quantize(w)) on the same weights"),
-        Check("double_quantize", "double_quantize", absmax_cases, call=call_torch("double_quantize"),
-              description="600 constants (blocks 256, 256, 88), one block far from 0, blocksize 4: q, scales, offset"),
-        Check("double_round_trip", "double_dequantize", absmax_cases, call=_double_round_trip,
-              description="your double_dequantize(your double_quantize(absmax))"),
+        Check(
+            "quantize",
+            "nf4_quantize",
+            weight_cases,
+            call=call_torch("nf4_quantize"),
+            description="(4, 64), blocks across rows (3, 40), blocksize 16, a zero block, heavy tails: codes and absmax",
+        ),
+        Check(
+            "dequantize",
+            "nf4_dequantize",
+            weight_cases,
+            call=_dequant,
+            description="your dequantize(your quantize(w)) on the same weights",
+        ),
+        Check(
+            "double_quantize",
+            "double_quantize",
+            absmax_cases,
+            call=call_torch("double_quantize"),
+            description="600 constants (blocks 256, 256, 88), one block far from 0, blocksize 4: q, scales, offset",
+        ),
+        Check(
+            "double_round_trip",
+            "double_dequantize",
+            absmax_cases,
+            call=_double_round_trip,
+            description="your double_dequantize(your double_quantize(absmax))",
+        ),
         Check("bits", "bits_per_parameter", bits_cases, call=_bits, description="4.5, 4.127, and blocks of 128"),
     ),
     probes=(
-        Probe("one absmax for the whole tensor: NF4 scales each block of `blocksize` weights by its own absmax",
-              impl={"nf4_quantize": _tensor_absmax}, checks=("quantize",)),
-        Probe("evenly spaced levels: NF4's 16 levels are the normal quantiles in the NF4 table, denser near 0",
-              impl={"nf4_quantize": _uniform_levels}, checks=("quantize",)),
-        Probe("the mean was not subtracted before double quantization: the absmax values are all positive, so "
-              "centring them first halves the quantization step", impl={"double_quantize": _double_no_mean},
-              checks=("double_quantize",)),
-        Probe("blocks taken row by row: NF4 blocks run over the FLATTENED tensor (w.reshape(-1)), across rows",
-              impl="wrong/nf4/row_blocks.py", checks=("quantize",)),
+        Probe(
+            "one absmax for the whole tensor: NF4 scales each block of `blocksize` weights by its own absmax",
+            impl={"nf4_quantize": _tensor_absmax},
+            checks=("quantize",),
+        ),
+        Probe(
+            "evenly spaced levels: NF4's 16 levels are the normal quantiles in the NF4 table, denser near 0",
+            impl={"nf4_quantize": _uniform_levels},
+            checks=("quantize",),
+        ),
+        Probe(
+            "the mean was not subtracted before double quantization: the absmax values are all positive, so "
+            "centring them first halves the quantization step",
+            impl={"double_quantize": _double_no_mean},
+            checks=("double_quantize",),
+        ),
+        Probe(
+            "blocks taken row by row: NF4 blocks run over the FLATTENED tensor (w.reshape(-1)), across rows",
+            impl="wrong/nf4/row_blocks.py",
+            checks=("quantize",),
+        ),
     ),
 )

@@ -18,8 +18,10 @@ def _load(obj, values):
     """Copy `values` into obj.params() in place: the arrays params() returns must be the live ones."""
     ps = obj.params()
     if len(ps) != len(values):
-        raise ValueError(f"params() returned {len(ps)} arrays, expected {len(values)} (W, b per LinearLayer, "
-                         "gamma, beta per BatchNormLayer, in layer order)")
+        raise ValueError(
+            f"params() returned {len(ps)} arrays, expected {len(values)} (W, b per LinearLayer, "
+            "gamma, beta per BatchNormLayer, in layer order)"
+        )
     for i, (p, v) in enumerate(zip(ps, values)):
         if np.shape(p) != v.shape:
             flipped = " (transposed)" if np.shape(p) == v.shape[::-1] else ""
@@ -65,8 +67,10 @@ def _copies(arrays):
 
 
 def _base(impl):
-    subclasses = {name: issubclass(getattr(impl, name), impl.Layer)
-                  for name in ("LinearLayer", "ActivationLayer", "DropoutLayer", "BatchNormLayer", "Network")}
+    subclasses = {
+        name: issubclass(getattr(impl, name), impl.Layer)
+        for name in ("LinearLayer", "ActivationLayer", "DropoutLayer", "BatchNormLayer", "Network")
+    }
     rng = np.random.default_rng(0)
     counts = {
         "LinearLayer(3, 2)": len(impl.LinearLayer(3, 2, rng=rng).params()),
@@ -97,8 +101,14 @@ def linear_cases():
         s = 14000 + j
         rng = np.random.default_rng(s)
         values = [rng.standard_normal((i, o)), rng.standard_normal(o)]
-        yield Case(f"N{n}_in{i}_out{o}", (values, rng.standard_normal((n, i)), rng.standard_normal((n, o))), seed=s,
-                   note="W is (in_features, out_features): out = x @ W + b" if i != o else "square W: a transposed W gives no shape error")
+        yield Case(
+            f"N{n}_in{i}_out{o}",
+            (values, rng.standard_normal((n, i)), rng.standard_normal((n, o))),
+            seed=s,
+            note="W is (in_features, out_features): out = x @ W + b"
+            if i != o
+            else "square W: a transposed W gives no shape error",
+        )
 
 
 def _activation(impl, kind, x, dout):
@@ -113,8 +123,12 @@ def activation_cases():
         rng = np.random.default_rng(s)
         x = rng.standard_normal((6, 5)) * 3
         x[0, :3] = [0.0, 40.0, -800.0]
-        yield Case(kind, (kind, x, rng.standard_normal((6, 5))), seed=s,
-                   note="x holds 0 (relu'(0) = 0, as PyTorch), 40 and -800 (sigmoid must not overflow)")
+        yield Case(
+            kind,
+            (kind, x, rng.standard_normal((6, 5))),
+            seed=s,
+            note="x holds 0 (relu'(0) = 0, as PyTorch), 40 and -800 (sigmoid must not overflow)",
+        )
 
 
 def _dropout(impl, p, seed, x, dout):
@@ -130,9 +144,13 @@ def dropout_cases():
     for j, p in enumerate((0.3, 0.5, 0.0)):
         s = 14200 + j
         rng = np.random.default_rng(s)
-        yield Case(f"p{p}", (p, s, rng.standard_normal((8, 6)), rng.standard_normal((8, 6))), seed=s,
-                   note="two training forwards draw two masks from the same rng; backward uses the last one; "
-                        "eval passes x and dout through")
+        yield Case(
+            f"p{p}",
+            (p, s, rng.standard_normal((8, 6)), rng.standard_normal((8, 6))),
+            seed=s,
+            note="two training forwards draw two masks from the same rng; backward uses the last one; "
+            "eval passes x and dout through",
+        )
 
 
 def _batchnorm(impl, values, momentum, x, dout, x_eval):
@@ -142,8 +160,13 @@ def _batchnorm(impl, values, momentum, x, dout, x_eval):
     dx = layer.backward(dout)
     grads = _copies(layer.grads())
     running = (np.array(layer.running_mean, copy=True), np.array(layer.running_var, copy=True))
-    return {"y": y, "dx": dx, "grads": grads, "running_mean_var": running,
-            "eval_y": np.array(layer.forward(x_eval, training=False), copy=True)}
+    return {
+        "y": y,
+        "dx": dx,
+        "grads": grads,
+        "running_mean_var": running,
+        "eval_y": np.array(layer.forward(x_eval, training=False), copy=True),
+    }
 
 
 def batchnorm_cases():
@@ -152,19 +175,34 @@ def batchnorm_cases():
         rng = np.random.default_rng(s)
         values = [1 + 0.3 * rng.standard_normal(c), 0.2 * rng.standard_normal(c)]
         x = rng.standard_normal((n, c)) * 2 + 1
-        yield Case(f"N{n}_C{c}_momentum{momentum}", (values, momentum, x, rng.standard_normal((n, c)),
-                                                     rng.standard_normal((4, c))), seed=s,
-                   note="running_var takes the UNBIASED batch variance; eval normalizes with the running statistics")
+        yield Case(
+            f"N{n}_C{c}_momentum{momentum}",
+            (values, momentum, x, rng.standard_normal((n, c)), rng.standard_normal((4, c))),
+            seed=s,
+            note="running_var takes the UNBIASED batch variance; eval normalizes with the running statistics",
+        )
 
 
 # -- step 3: the network and the losses -----------------------------------------------------------------
 
 NETWORKS = [
     ("mlp_relu", [("linear", 4, 8), ("relu",), ("linear", 8, 3)]),
-    ("bn_dropout", [("linear", 4, 10), ("batchnorm", 10), ("relu",), ("dropout", 0.25), ("linear", 10, 6),
-                    ("tanh",), ("linear", 6, 3)]),
-    ("sigmoid_deep", [("linear", 4, 5), ("sigmoid",), ("linear", 5, 5), ("relu",), ("linear", 5, 5), ("relu",),
-                      ("linear", 5, 3)]),
+    (
+        "bn_dropout",
+        [
+            ("linear", 4, 10),
+            ("batchnorm", 10),
+            ("relu",),
+            ("dropout", 0.25),
+            ("linear", 10, 6),
+            ("tanh",),
+            ("linear", 6, 3),
+        ],
+    ),
+    (
+        "sigmoid_deep",
+        [("linear", 4, 5), ("sigmoid",), ("linear", 5, 5), ("relu",), ("linear", 5, 5), ("relu",), ("linear", 5, 3)],
+    ),
 ]
 
 
@@ -174,16 +212,25 @@ def _network_pass(impl, specs, values, seed, x, y):
     logits = np.array(net.forward(x, training=True), copy=True)
     loss = loss_fn.forward(logits, y)
     dx = net.backward(loss_fn.backward())
-    return {"logits": logits, "loss": float(loss), "dx": dx, "grads": _copies(net.grads()),
-            "eval_logits": np.array(net.forward(x, training=False), copy=True)}
+    return {
+        "logits": logits,
+        "loss": float(loss),
+        "dx": dx,
+        "grads": _copies(net.grads()),
+        "eval_logits": np.array(net.forward(x, training=False), copy=True),
+    }
 
 
 def network_cases():
     for j, (name, specs) in enumerate(NETWORKS):
         s = 14400 + j
         X, y = blobs(s, 9, 3, 4)
-        yield Case(name, (specs, _values(specs, s), s, X, y), seed=s,
-                   note="backward visits the layers in reverse order; grads() lists them in params() order")
+        yield Case(
+            name,
+            (specs, _values(specs, s), s, X, y),
+            seed=s,
+            note="backward visits the layers in reverse order; grads() lists them in params() order",
+        )
 
 
 def _loss(class_name):
@@ -207,8 +254,12 @@ def mse_cases():
     for j, shape in enumerate([(6, 2), (5, 1), (3, 4)]):
         s = 14600 + j
         rng = np.random.default_rng(s)
-        yield Case(f"shape_{shape[0]}x{shape[1]}", (rng.standard_normal(shape), rng.standard_normal(shape)), seed=s,
-                   note="the mean over every element, so the gradient is 2 (pred - target) / pred.size")
+        yield Case(
+            f"shape_{shape[0]}x{shape[1]}",
+            (rng.standard_normal(shape), rng.standard_normal(shape)),
+            seed=s,
+            note="the mean over every element, so the gradient is 2 (pred - target) / pred.size",
+        )
 
 
 # -- step 4: optimizers and training ----------------------------------------------------------------------
@@ -233,7 +284,13 @@ def _optimizer_cases(configs, seed):
             rng = np.random.default_rng(seed + j)
             params = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
             grads = [[rng.standard_normal(p.shape) for p in params] for _ in range(4)]
-            yield Case(name, (params, grads), kwargs, seed=seed + j, note="4 steps with given gradients; params updated in place")
+            yield Case(
+                name,
+                (params, grads),
+                kwargs,
+                seed=seed + j,
+                note="4 steps with given gradients; params updated in place",
+            )
 
     return cases
 
@@ -249,7 +306,15 @@ def _train(impl, specs, values, X, y, loss, optimizer, opt_kwargs, epochs, batch
 TRAIN = [
     ("sgd_momentum_relu", NETWORKS[0][1], "cross_entropy", "SGD", {"lr": 0.1, "momentum": 0.9}, 48, 16),
     ("adam_batchnorm_dropout", NETWORKS[1][1], "cross_entropy", "Adam", {"lr": 0.01}, 48, 10),
-    ("sgd_mse_tanh_last_batch_of_2", [("linear", 4, 8), ("tanh",), ("linear", 8, 2)], "mse", "SGD", {"lr": 0.05}, 50, 16),
+    (
+        "sgd_mse_tanh_last_batch_of_2",
+        [("linear", 4, 8), ("tanh",), ("linear", 8, 2)],
+        "mse",
+        "SGD",
+        {"lr": 0.05},
+        50,
+        16,
+    ),
 ]
 
 
@@ -259,8 +324,12 @@ def train_cases():
         X, y = blobs(s, n, 3, 4)
         if loss == "mse":
             y = np.stack([X[:, 0] - X[:, 1], X[:, 2] * 0.5], axis=1)
-        yield Case(name, (specs, _values(specs, s), X, y, loss, optimizer, kwargs, 3, batch, s), seed=s,
-                   note=f"3 epochs of {n} examples in batches of {batch}: order = rng.permutation(N) each epoch")
+        yield Case(
+            name,
+            (specs, _values(specs, s), X, y, loss, optimizer, kwargs, 3, batch, s),
+            seed=s,
+            note=f"3 epochs of {n} examples in batches of {batch}: order = rng.permutation(N) each epoch",
+        )
 
 
 EXERCISE = Exercise.of(
@@ -297,85 +366,236 @@ outputs, dx, grads(), running statistics, optimizer trajectories and a 3-epoch l
 batch norm and dropout) with the reference's. Step 5 (MNIST) is yours: train a 3-layer network on
 sklearn's load_digits or MNIST with this framework.""",
     entry_points=(
-        EntryPoint("Layer", "(self)", "The base class: forward / backward to override, params() / grads() -> [].",
-                   kind="class", methods=(
-                       EntryPoint("forward", "(self, x, training=True)", "out; cache what backward needs."),
-                       EntryPoint("backward", "(self, dout)", "dx; store the parameters' gradients."),
-                       EntryPoint("params", "(self)", "The layer's parameter arrays (the live ones, not copies)."),
-                       EntryPoint("grads", "(self)", "Their gradients, same order and shapes."))),
-        EntryPoint("LinearLayer", "(self, in_features, out_features, rng=None)",
-                   "out = x @ W + b, W (in, out) He-initialized from rng, b zeros.", kind="class", base="Layer",
-                   methods=(EntryPoint("forward", "(self, x, training=True)", "(N, in) -> (N, out)."),
-                            EntryPoint("backward", "(self, dout)", "Store dW, db; return dx (N, in)."),
-                            EntryPoint("params", "(self)", "[W, b]"), EntryPoint("grads", "(self)", "[dW, db]"))),
-        EntryPoint("ActivationLayer", "(self, kind='relu')", "relu, tanh or sigmoid, elementwise.",
-                   kind="class", base="Layer", methods=(EntryPoint("forward", "(self, x, training=True)", "f(x)."),
-                                          EntryPoint("backward", "(self, dout)", "dout * f'(x)."))),
-        EntryPoint("DropoutLayer", "(self, p=0.5, rng=None)", "Inverted dropout with keep = rng.random(x.shape) >= p.",
-                   kind="class", base="Layer", methods=(EntryPoint("forward", "(self, x, training=True)", "x * keep / (1 - p) in training, x in eval."),
-                                          EntryPoint("backward", "(self, dout)", "dout * keep / (1 - p) (dout after an eval forward)."))),
-        EntryPoint("BatchNormLayer", "(self, num_features, momentum=0.1, eps=1e-5)",
-                   "BatchNorm1d on (N, C): gamma, beta, running_mean, running_var.", kind="class", base="Layer",
-                   methods=(EntryPoint("forward", "(self, x, training=True)", "Normalize with batch (training) or running (eval) statistics."),
-                            EntryPoint("backward", "(self, dout)", "Store dgamma, dbeta; return dx (through the batch statistics)."),
-                            EntryPoint("params", "(self)", "[gamma, beta]"), EntryPoint("grads", "(self)", "[dgamma, dbeta]"))),
-        EntryPoint("Network", "(self, layers)", "A stack of layers, itself a Layer.", kind="class", base="Layer",
-                   methods=(EntryPoint("forward", "(self, x, training=True)", "Through the layers in order."),
-                            EntryPoint("backward", "(self, dout)", "Through the layers in reverse order; return dx."),
-                            EntryPoint("params", "(self)", "Every layer's params(), in layer order."),
-                            EntryPoint("grads", "(self)", "Every layer's grads(), in the same order."))),
-        EntryPoint("SoftmaxCrossEntropy", "(self)", "Mean softmax cross-entropy of logits against integer labels.", kind="class",
-                   methods=(EntryPoint("forward", "(self, logits, y)", "The mean loss, a float."),
-                            EntryPoint("backward", "(self)", "d loss / d logits, (N, C)."))),
-        EntryPoint("MSELoss", "(self)", "Mean squared error over every element.", kind="class",
-                   methods=(EntryPoint("forward", "(self, pred, target)", "The mean loss, a float."),
-                            EntryPoint("backward", "(self)", "d loss / d pred."))),
-        EntryPoint("SGD", "(self, params, lr=0.01, momentum=0.0)", "torch.optim.SGD with momentum, in place.", kind="class",
-                   methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),)),
-        EntryPoint("Adam", "(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)", "torch.optim.Adam, in place.", kind="class",
-                   methods=(EntryPoint("step", "(self, grads)", "One bias-corrected update of every parameter."),)),
-        EntryPoint("train", "(network, loss_fn, optimizer, X, y, epochs=1, batch_size=32, rng=None)",
-                   "Mini-batch training, shuffled by rng.permutation(N) each epoch; the loss of every step (array)."),
+        EntryPoint(
+            "Layer",
+            "(self)",
+            "The base class: forward / backward to override, params() / grads() -> [].",
+            kind="class",
+            methods=(
+                EntryPoint("forward", "(self, x, training=True)", "out; cache what backward needs."),
+                EntryPoint("backward", "(self, dout)", "dx; store the parameters' gradients."),
+                EntryPoint("params", "(self)", "The layer's parameter arrays (the live ones, not copies)."),
+                EntryPoint("grads", "(self)", "Their gradients, same order and shapes."),
+            ),
+        ),
+        EntryPoint(
+            "LinearLayer",
+            "(self, in_features, out_features, rng=None)",
+            "out = x @ W + b, W (in, out) He-initialized from rng, b zeros.",
+            kind="class",
+            base="Layer",
+            methods=(
+                EntryPoint("forward", "(self, x, training=True)", "(N, in) -> (N, out)."),
+                EntryPoint("backward", "(self, dout)", "Store dW, db; return dx (N, in)."),
+                EntryPoint("params", "(self)", "[W, b]"),
+                EntryPoint("grads", "(self)", "[dW, db]"),
+            ),
+        ),
+        EntryPoint(
+            "ActivationLayer",
+            "(self, kind='relu')",
+            "relu, tanh or sigmoid, elementwise.",
+            kind="class",
+            base="Layer",
+            methods=(
+                EntryPoint("forward", "(self, x, training=True)", "f(x)."),
+                EntryPoint("backward", "(self, dout)", "dout * f'(x)."),
+            ),
+        ),
+        EntryPoint(
+            "DropoutLayer",
+            "(self, p=0.5, rng=None)",
+            "Inverted dropout with keep = rng.random(x.shape) >= p.",
+            kind="class",
+            base="Layer",
+            methods=(
+                EntryPoint("forward", "(self, x, training=True)", "x * keep / (1 - p) in training, x in eval."),
+                EntryPoint("backward", "(self, dout)", "dout * keep / (1 - p) (dout after an eval forward)."),
+            ),
+        ),
+        EntryPoint(
+            "BatchNormLayer",
+            "(self, num_features, momentum=0.1, eps=1e-5)",
+            "BatchNorm1d on (N, C): gamma, beta, running_mean, running_var.",
+            kind="class",
+            base="Layer",
+            methods=(
+                EntryPoint(
+                    "forward",
+                    "(self, x, training=True)",
+                    "Normalize with batch (training) or running (eval) statistics.",
+                ),
+                EntryPoint(
+                    "backward", "(self, dout)", "Store dgamma, dbeta; return dx (through the batch statistics)."
+                ),
+                EntryPoint("params", "(self)", "[gamma, beta]"),
+                EntryPoint("grads", "(self)", "[dgamma, dbeta]"),
+            ),
+        ),
+        EntryPoint(
+            "Network",
+            "(self, layers)",
+            "A stack of layers, itself a Layer.",
+            kind="class",
+            base="Layer",
+            methods=(
+                EntryPoint("forward", "(self, x, training=True)", "Through the layers in order."),
+                EntryPoint("backward", "(self, dout)", "Through the layers in reverse order; return dx."),
+                EntryPoint("params", "(self)", "Every layer's params(), in layer order."),
+                EntryPoint("grads", "(self)", "Every layer's grads(), in the same order."),
+            ),
+        ),
+        EntryPoint(
+            "SoftmaxCrossEntropy",
+            "(self)",
+            "Mean softmax cross-entropy of logits against integer labels.",
+            kind="class",
+            methods=(
+                EntryPoint("forward", "(self, logits, y)", "The mean loss, a float."),
+                EntryPoint("backward", "(self)", "d loss / d logits, (N, C)."),
+            ),
+        ),
+        EntryPoint(
+            "MSELoss",
+            "(self)",
+            "Mean squared error over every element.",
+            kind="class",
+            methods=(
+                EntryPoint("forward", "(self, pred, target)", "The mean loss, a float."),
+                EntryPoint("backward", "(self)", "d loss / d pred."),
+            ),
+        ),
+        EntryPoint(
+            "SGD",
+            "(self, params, lr=0.01, momentum=0.0)",
+            "torch.optim.SGD with momentum, in place.",
+            kind="class",
+            methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),),
+        ),
+        EntryPoint(
+            "Adam",
+            "(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)",
+            "torch.optim.Adam, in place.",
+            kind="class",
+            methods=(EntryPoint("step", "(self, grads)", "One bias-corrected update of every parameter."),),
+        ),
+        EntryPoint(
+            "train",
+            "(network, loss_fn, optimizer, X, y, epochs=1, batch_size=32, rng=None)",
+            "Mini-batch training, shuffled by rng.permutation(N) each epoch; the loss of every step (array).",
+        ),
     ),
     checks=(
-        Check("base", "Layer", base_cases, call=_base,
-              description="every layer and Network subclass Layer; 2, 0, 0, 2 parameter arrays"),
-        Check("linear", "LinearLayer", linear_cases, call=_linear, tolerance=LOOSE,
-              description="N x in x out 5x3x4, 1x6x2, 8x1x3, 4x7x7: out, dx, dW, db"),
-        Check("activation", "ActivationLayer", activation_cases, call=_activation,
-              description="relu, tanh, sigmoid with 0, 40 and -800 in x: out and dx"),
-        Check("dropout", "DropoutLayer", dropout_cases, call=_dropout,
-              description="p 0.3 / 0.5 / 0: two training masks from one rng, backward, eval"),
-        Check("batchnorm", "BatchNormLayer", batchnorm_cases, call=_batchnorm, tolerance=LOOSE,
-              description="(8, 3), (5, 6) momentum 0.3, (2, 1): y, dx, dgamma, dbeta, running stats, eval"),
-        Check("network", "Network", network_cases, call=_network_pass, tolerance=LOOSE,
-              description="3 stacks (relu; batchnorm + dropout + tanh; sigmoid, 4 layers) with cross-entropy: "
-                          "logits, loss, dx, grads, eval logits"),
-        Check("cross_entropy", "SoftmaxCrossEntropy", cross_entropy_cases, call=_loss("SoftmaxCrossEntropy"),
-              description="N x C 6x3, 1x5, 4x4; logits of +-1000"),
+        Check(
+            "base",
+            "Layer",
+            base_cases,
+            call=_base,
+            description="every layer and Network subclass Layer; 2, 0, 0, 2 parameter arrays",
+        ),
+        Check(
+            "linear",
+            "LinearLayer",
+            linear_cases,
+            call=_linear,
+            tolerance=LOOSE,
+            description="N x in x out 5x3x4, 1x6x2, 8x1x3, 4x7x7: out, dx, dW, db",
+        ),
+        Check(
+            "activation",
+            "ActivationLayer",
+            activation_cases,
+            call=_activation,
+            description="relu, tanh, sigmoid with 0, 40 and -800 in x: out and dx",
+        ),
+        Check(
+            "dropout",
+            "DropoutLayer",
+            dropout_cases,
+            call=_dropout,
+            description="p 0.3 / 0.5 / 0: two training masks from one rng, backward, eval",
+        ),
+        Check(
+            "batchnorm",
+            "BatchNormLayer",
+            batchnorm_cases,
+            call=_batchnorm,
+            tolerance=LOOSE,
+            description="(8, 3), (5, 6) momentum 0.3, (2, 1): y, dx, dgamma, dbeta, running stats, eval",
+        ),
+        Check(
+            "network",
+            "Network",
+            network_cases,
+            call=_network_pass,
+            tolerance=LOOSE,
+            description="3 stacks (relu; batchnorm + dropout + tanh; sigmoid, 4 layers) with cross-entropy: "
+            "logits, loss, dx, grads, eval logits",
+        ),
+        Check(
+            "cross_entropy",
+            "SoftmaxCrossEntropy",
+            cross_entropy_cases,
+            call=_loss("SoftmaxCrossEntropy"),
+            description="N x C 6x3, 1x5, 4x4; logits of +-1000",
+        ),
         Check("mse", "MSELoss", mse_cases, call=_loss("MSELoss"), description="(6, 2), (5, 1), (3, 4)"),
-        Check("sgd", "SGD", _optimizer_cases([("plain", {"lr": 0.1}), ("momentum_0.9", {"lr": 0.05, "momentum": 0.9})], 14800),
-              call=_optimizer("SGD"), description="4 steps: plain, momentum 0.9"),
-        Check("adam", "Adam", _optimizer_cases([("default", {"lr": 0.01}), ("betas_0.5_0.6", {"lr": 0.1, "betas": (0.5, 0.6)})], 14900),
-              call=_optimizer("Adam"), description="4 steps: default betas, betas (0.5, 0.6)"),
-        Check("train", "train", train_cases, call=_train, tolerance=TRAIN_TOL,
-              description="3 epochs: SGD momentum + cross-entropy; Adam with batch norm and dropout; SGD + MSE with a "
-                          "last batch of 2: every step's loss and the final weights"),
+        Check(
+            "sgd",
+            "SGD",
+            _optimizer_cases([("plain", {"lr": 0.1}), ("momentum_0.9", {"lr": 0.05, "momentum": 0.9})], 14800),
+            call=_optimizer("SGD"),
+            description="4 steps: plain, momentum 0.9",
+        ),
+        Check(
+            "adam",
+            "Adam",
+            _optimizer_cases([("default", {"lr": 0.01}), ("betas_0.5_0.6", {"lr": 0.1, "betas": (0.5, 0.6)})], 14900),
+            call=_optimizer("Adam"),
+            description="4 steps: default betas, betas (0.5, 0.6)",
+        ),
+        Check(
+            "train",
+            "train",
+            train_cases,
+            call=_train,
+            tolerance=TRAIN_TOL,
+            description="3 epochs: SGD momentum + cross-entropy; Adam with batch norm and dropout; SGD + MSE with a "
+            "last batch of 2: every step's loss and the final weights",
+        ),
     ),
     probes=(
-        Probe("params() must return the layer's own arrays, not copies: optimizers update them in place (and the "
-              "checks load weights through them)", impl="wrong/nn_framework/params_copies.py",
-              checks=("linear", "batchnorm", "network")),
-        Probe("db must SUM dout over the batch (axis 0), like dW sums over the batch through the matmul",
-              impl="wrong/nn_framework/bias_grad_mean.py", checks=("linear", "network")),
-        Probe("Network.backward must visit the layers in REVERSE order (the last layer's backward first)",
-              impl="wrong/nn_framework/backward_in_forward_order.py", checks=("network",)),
-        Probe("train must shuffle every epoch: order = rng.permutation(N), then batches X[order[i:i + batch_size]]",
-              impl="wrong/nn_framework/no_shuffle.py", checks=("train",)),
-        Probe("dropout is applied in eval mode: with training=False return x unchanged",
-              impl="wrong/nn_framework/dropout_in_eval.py", checks=("dropout", "network")),
+        Probe(
+            "params() must return the layer's own arrays, not copies: optimizers update them in place (and the "
+            "checks load weights through them)",
+            impl="wrong/nn_framework/params_copies.py",
+            checks=("linear", "batchnorm", "network"),
+        ),
+        Probe(
+            "db must SUM dout over the batch (axis 0), like dW sums over the batch through the matmul",
+            impl="wrong/nn_framework/bias_grad_mean.py",
+            checks=("linear", "network"),
+        ),
+        Probe(
+            "Network.backward must visit the layers in REVERSE order (the last layer's backward first)",
+            impl="wrong/nn_framework/backward_in_forward_order.py",
+            checks=("network",),
+        ),
+        Probe(
+            "train must shuffle every epoch: order = rng.permutation(N), then batches X[order[i:i + batch_size]]",
+            impl="wrong/nn_framework/no_shuffle.py",
+            checks=("train",),
+        ),
+        Probe(
+            "dropout is applied in eval mode: with training=False return x unchanged",
+            impl="wrong/nn_framework/dropout_in_eval.py",
+            checks=("dropout", "network"),
+        ),
         Probe(TRANSPOSED_HINT, impl="wrong/nn_framework/transposed_weight.py", checks=("linear",)),
-        Probe(TRANSPOSED_HINT, when=lambda case, actual, expected: "(transposed)" in str(getattr(actual, "message", "")),
-              checks=("linear", "network", "train")),
+        Probe(
+            TRANSPOSED_HINT,
+            when=lambda case, actual, expected: "(transposed)" in str(getattr(actual, "message", "")),
+            checks=("linear", "network", "train"),
+        ),
     ),
 )

@@ -8,13 +8,43 @@ PREAMBLE = "from collections import deque\nimport math\n\nimport torch\n"
 
 SCENARIOS = {
     # prefill two sequences, decode, finish one, start another that reuses its blocks (with stale data in them)
-    "interleaved_with_reuse": (10, 4, [("append", "a", 6), ("append", "b", 9), ("attend", "a", 1), ("append", "a", 1),
-                                       ("attend", "a", 1), ("append", "b", 3), ("attend", "b", 3), ("free", "a", 0),
-                                       ("append", "c", 5), ("attend", "c", 2), ("append", "c", 1), ("attend", "c", 1)]),
-    "vllm_block_16": (6, 16, [("append", "x", 20), ("attend", "x", 4), ("append", "y", 16), ("append", "x", 12),
-                              ("attend", "x", 1), ("attend", "y", 16), ("append", "y", 1), ("attend", "y", 1)]),
-    "one_token_blocks": (12, 1, [("append", "p", 3), ("append", "q", 2), ("free", "p", 0), ("append", "q", 4),
-                                 ("attend", "q", 2)]),
+    "interleaved_with_reuse": (
+        10,
+        4,
+        [
+            ("append", "a", 6),
+            ("append", "b", 9),
+            ("attend", "a", 1),
+            ("append", "a", 1),
+            ("attend", "a", 1),
+            ("append", "b", 3),
+            ("attend", "b", 3),
+            ("free", "a", 0),
+            ("append", "c", 5),
+            ("attend", "c", 2),
+            ("append", "c", 1),
+            ("attend", "c", 1),
+        ],
+    ),
+    "vllm_block_16": (
+        6,
+        16,
+        [
+            ("append", "x", 20),
+            ("attend", "x", 4),
+            ("append", "y", 16),
+            ("append", "x", 12),
+            ("attend", "x", 1),
+            ("attend", "y", 16),
+            ("append", "y", 1),
+            ("attend", "y", 1),
+        ],
+    ),
+    "one_token_blocks": (
+        12,
+        1,
+        [("append", "p", 3), ("append", "q", 2), ("free", "p", 0), ("append", "q", 4), ("attend", "q", 2)],
+    ),
 }
 
 
@@ -25,11 +55,22 @@ def scenario_cases():
         tokens = sum(k for op, _, k in script if op == "append")
         queries = sum(k for op, _, k in script if op == "attend")
         dtype = "float64" if n == 1 else "float32"
-        yield case(name, s, num_blocks=num_blocks, block_size=block_size, n_head=2, head_dim=4, script=script,
-                   kv=randn(rng, (tokens, 2, 2, 4), dtype), queries=randn(rng, (queries, 2, 4), dtype),
-                   note={"interleaved_with_reuse": "block_size 4; c takes a's freed blocks, whose slots still hold a's keys",
-                         "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
-                         "one_token_blocks": "block_size 1: a block per token"}[name])
+        yield case(
+            name,
+            s,
+            num_blocks=num_blocks,
+            block_size=block_size,
+            n_head=2,
+            head_dim=4,
+            script=script,
+            kv=randn(rng, (tokens, 2, 2, 4), dtype),
+            queries=randn(rng, (queries, 2, 4), dtype),
+            note={
+                "interleaved_with_reuse": "block_size 4; c takes a's freed blocks, whose slots still hold a's keys",
+                "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
+                "one_token_blocks": "block_size 1: a block per token",
+            }[name],
+        )
 
 
 def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, queries):
@@ -42,18 +83,23 @@ def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, qu
     live = []
     for op, seq, n in script:
         if op == "append":
-            cache.append(seq, kv[t:t + n, 0], kv[t:t + n, 1])
+            cache.append(seq, kv[t : t + n, 0], kv[t : t + n, 1])
             t += n
             live = live if seq in live else [*live, seq]
         elif op == "free":
             cache.free(seq)
             live.remove(seq)
         else:
-            outputs.append(to_numpy(impl.paged_attention(queries[u:u + n], cache, seq)))
+            outputs.append(to_numpy(impl.paged_attention(queries[u : u + n], cache, seq)))
             u += n
     tables = {seq: [int(b) for b in cache.block_tables[seq]] for seq in live}
     gathered = {seq: to_numpy(torch.stack(cache.gather(seq))) for seq in live}
-    return {"attention": outputs, "block_tables": tables, "free_blocks": int(cache.num_free_blocks()), "gathered_kv": gathered}
+    return {
+        "attention": outputs,
+        "block_tables": tables,
+        "free_blocks": int(cache.num_free_blocks()),
+        "gathered_kv": gathered,
+    }
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -105,10 +151,11 @@ def _attention(q, cache, seq_id):
     return paged_attention(q, cache, seq_id)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("paged_kv_cache"),
-    preamble=PREAMBLE,
-    task="""PagedAttention (Kwon et al. 2023, Sec. 4): the KV cache is split into fixed blocks of block_size
+EXERCISE = scoped(
+    Exercise.of(
+        info("paged_kv_cache"),
+        preamble=PREAMBLE,
+        task="""PagedAttention (Kwon et al. 2023, Sec. 4): the KV cache is split into fixed blocks of block_size
 tokens (16 in vLLM); each sequence has a block table, its list of physical block ids; logical position t
 lives in block table[t // block_size] at slot t % block_size. Blocks are taken only when needed and
 returned when a sequence finishes, so any sequence can reuse them, wherever they are.
@@ -127,28 +174,52 @@ paged_attention(q (Tq, n_head, head_dim), cache, seq_id) -> (Tq, n_head, head_di
 sequence's LAST Tq tokens (already appended) attend to its L cached tokens, causally (query i sees keys
 0 .. L - Tq + i), scaled by 1/sqrt(head_dim). Never attend the unused slots of the last block: after a
 free they hold another sequence's stale keys. The result equals a contiguous cache's attention.""",
-    entry_points=(
-        EntryPoint("PagedKVCache", "(self, num_blocks, n_head, head_dim, block_size=16, dtype=torch.float32)",
-                   "Block storage, a FIFO free list, per-sequence block tables.", kind="class", methods=(
-                       EntryPoint("append", "(self, seq_id, k, v)", "Write T new tokens' k, v (T, n_head, head_dim)."),
-                       EntryPoint("num_free_blocks", "(self)", "How many blocks are on the free list."),
-                       EntryPoint("free", "(self, seq_id)", "Return the sequence's blocks to the free list."),
-                       EntryPoint("gather", "(self, seq_id)", "(k, v), each (L, n_head, head_dim), in token order."))),
-        EntryPoint("paged_attention", "(q, cache, seq_id)", "q (Tq, n_head, head_dim) -> (Tq, n_head, head_dim)."),
-    ),
-    checks=(
-        Check("scenarios", "PagedKVCache", scenario_cases, call=scenario_call, tolerance={"float32": (1e-5, 1e-6)},
-              description="interleaved sequences with a freed one's blocks reused (block 4), vLLM's block 16 (float64), "
-                          "block 1: attention outputs, block tables, free count, gathered K and V"),
-    ),
-    probes=(
-        Probe("the stale tail of the last block is attended: only the first L slots hold this sequence's tokens "
-              "(positions 0..L-1 through the block table)", impl={"PagedKVCache": _cache, "paged_attention": _attention_whole_blocks}),
-        Probe("the free list is not FIFO: allocate from the FRONT of the queue, put freed blocks at the BACK "
-              "(deque.popleft / deque.append)", impl={"PagedKVCache": _lifo_cache, "paged_attention": _attention}),
-        Probe("a prefill or a chunk of Tq > 1 queries must be causal: query i of the last Tq tokens sees keys 0..L - Tq + i",
-              impl={"PagedKVCache": _cache, "paged_attention": _no_causal_in_chunk}),
-        Probe("a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
-              "one is full), before writing", impl="wrong/paged_kv_cache/allocate_after_full.py"),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "PagedKVCache",
+                "(self, num_blocks, n_head, head_dim, block_size=16, dtype=torch.float32)",
+                "Block storage, a FIFO free list, per-sequence block tables.",
+                kind="class",
+                methods=(
+                    EntryPoint("append", "(self, seq_id, k, v)", "Write T new tokens' k, v (T, n_head, head_dim)."),
+                    EntryPoint("num_free_blocks", "(self)", "How many blocks are on the free list."),
+                    EntryPoint("free", "(self, seq_id)", "Return the sequence's blocks to the free list."),
+                    EntryPoint("gather", "(self, seq_id)", "(k, v), each (L, n_head, head_dim), in token order."),
+                ),
+            ),
+            EntryPoint("paged_attention", "(q, cache, seq_id)", "q (Tq, n_head, head_dim) -> (Tq, n_head, head_dim)."),
+        ),
+        checks=(
+            Check(
+                "scenarios",
+                "PagedKVCache",
+                scenario_cases,
+                call=scenario_call,
+                tolerance={"float32": (1e-5, 1e-6)},
+                description="interleaved sequences with a freed one's blocks reused (block 4), vLLM's block 16 (float64), "
+                "block 1: attention outputs, block tables, free count, gathered K and V",
+            ),
+        ),
+        probes=(
+            Probe(
+                "the stale tail of the last block is attended: only the first L slots hold this sequence's tokens "
+                "(positions 0..L-1 through the block table)",
+                impl={"PagedKVCache": _cache, "paged_attention": _attention_whole_blocks},
+            ),
+            Probe(
+                "the free list is not FIFO: allocate from the FRONT of the queue, put freed blocks at the BACK "
+                "(deque.popleft / deque.append)",
+                impl={"PagedKVCache": _lifo_cache, "paged_attention": _attention},
+            ),
+            Probe(
+                "a prefill or a chunk of Tq > 1 queries must be causal: query i of the last Tq tokens sees keys 0..L - Tq + i",
+                impl={"PagedKVCache": _cache, "paged_attention": _no_causal_in_chunk},
+            ),
+            Probe(
+                "a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
+                "one is full), before writing",
+                impl="wrong/paged_kv_cache/allocate_after_full.py",
+            ),
+        ),
+    )
+)

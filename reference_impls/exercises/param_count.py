@@ -12,23 +12,51 @@ def _cases(rows):
     return make
 
 
-MLP = [("mnist", dict(d_in=784, d_hidden=128, d_out=10), "the classic MNIST MLP: 101,770"),
-       ("no_bias", dict(d_in=3, d_hidden=5, d_out=2, bias=False), ""), ("ones", dict(d_in=1, d_hidden=1, d_out=1), "")]
-ATTENTION = [("d768", dict(d_model=768), "GPT-2 small's attention: 2,362,368"), ("d16_no_bias", dict(d_model=16, bias=False), "")]
-GQA = [("llama2_70b", dict(d_model=8192, n_head=64, n_kv_head=8), "Llama-2-70B's attention: 8 kv heads of 128"),
-       ("multi_query", dict(d_model=64, n_head=8, n_kv_head=1), ""), ("multi_head", dict(d_model=32, n_head=4, n_kv_head=4), "")]
-BLOCK = [("gpt2_small", dict(d_model=768, d_ff=3072), "12 d^2 + 13 d = 7,087,872"), ("d_ff_24", dict(d_model=16, d_ff=24), ""),
-         ("no_bias", dict(d_model=8, d_ff=32, bias=False), "no biases: the LayerNorms keep only their weight")]
-GPT = [("gpt2_small", dict(vocab_size=50257, block_size=1024, n_layer=12, n_embd=768), "124,439,808 with the tied head"),
-       ("gpt2_medium", dict(vocab_size=50257, block_size=1024, n_layer=24, n_embd=1024), ""),
-       ("untied", dict(vocab_size=32, block_size=16, n_layer=2, n_embd=16, tied=False), "an untied lm_head adds vocab_size * n_embd"),
-       ("tiny_no_bias", dict(vocab_size=50, block_size=8, n_layer=3, n_embd=32, bias=False), "")]
-ENC_DEC = [("vaswani_base_layers", dict(src_vocab_size=0, tgt_vocab_size=0, d_model=512, n_layer=6, d_ff=2048),
-            "the base model's 6 + 6 layers: 44,138,496"),
-           ("tiny", dict(src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_layer=2, d_ff=32), "")]
-ENC_CLS = [("tiny", dict(vocab_size=32, max_len=16, d_model=16, n_layer=2, d_ff=64, n_classes=3), ""),
-           ("bert_base_shape", dict(vocab_size=30522, max_len=512, d_model=768, n_layer=12, d_ff=3072, n_classes=2),
-            "BERT-base's shapes (no token types): ~109M")]
+MLP = [
+    ("mnist", dict(d_in=784, d_hidden=128, d_out=10), "the classic MNIST MLP: 101,770"),
+    ("no_bias", dict(d_in=3, d_hidden=5, d_out=2, bias=False), ""),
+    ("ones", dict(d_in=1, d_hidden=1, d_out=1), ""),
+]
+ATTENTION = [
+    ("d768", dict(d_model=768), "GPT-2 small's attention: 2,362,368"),
+    ("d16_no_bias", dict(d_model=16, bias=False), ""),
+]
+GQA = [
+    ("llama2_70b", dict(d_model=8192, n_head=64, n_kv_head=8), "Llama-2-70B's attention: 8 kv heads of 128"),
+    ("multi_query", dict(d_model=64, n_head=8, n_kv_head=1), ""),
+    ("multi_head", dict(d_model=32, n_head=4, n_kv_head=4), ""),
+]
+BLOCK = [
+    ("gpt2_small", dict(d_model=768, d_ff=3072), "12 d^2 + 13 d = 7,087,872"),
+    ("d_ff_24", dict(d_model=16, d_ff=24), ""),
+    ("no_bias", dict(d_model=8, d_ff=32, bias=False), "no biases: the LayerNorms keep only their weight"),
+]
+GPT = [
+    ("gpt2_small", dict(vocab_size=50257, block_size=1024, n_layer=12, n_embd=768), "124,439,808 with the tied head"),
+    ("gpt2_medium", dict(vocab_size=50257, block_size=1024, n_layer=24, n_embd=1024), ""),
+    (
+        "untied",
+        dict(vocab_size=32, block_size=16, n_layer=2, n_embd=16, tied=False),
+        "an untied lm_head adds vocab_size * n_embd",
+    ),
+    ("tiny_no_bias", dict(vocab_size=50, block_size=8, n_layer=3, n_embd=32, bias=False), ""),
+]
+ENC_DEC = [
+    (
+        "vaswani_base_layers",
+        dict(src_vocab_size=0, tgt_vocab_size=0, d_model=512, n_layer=6, d_ff=2048),
+        "the base model's 6 + 6 layers: 44,138,496",
+    ),
+    ("tiny", dict(src_vocab_size=24, tgt_vocab_size=20, d_model=16, n_layer=2, d_ff=32), ""),
+]
+ENC_CLS = [
+    ("tiny", dict(vocab_size=32, max_len=16, d_model=16, n_layer=2, d_ff=64, n_classes=3), ""),
+    (
+        "bert_base_shape",
+        dict(vocab_size=30522, max_len=512, d_model=768, n_layer=12, d_ff=3072, n_classes=2),
+        "BERT-base's shapes (no token types): ~109M",
+    ),
+]
 
 
 def _drop(**changes):
@@ -56,14 +84,29 @@ def _drop(**changes):
 
     def enc_dec(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff):
         dec_extra = attention(d_model) + ln(d_model) if changes.get("cross_attention", True) else 0
-        return (src_vocab_size + tgt_vocab_size) * d_model + n_layer * (2 * block(d_model, d_ff) + dec_extra) + linear(d_model, tgt_vocab_size)
+        return (
+            (src_vocab_size + tgt_vocab_size) * d_model
+            + n_layer * (2 * block(d_model, d_ff) + dec_extra)
+            + linear(d_model, tgt_vocab_size)
+        )
 
     def enc_cls(vocab_size, max_len, d_model, n_layer, d_ff, n_classes):
-        return ((vocab_size + max_len) * d_model + ln(d_model) + n_layer * block(d_model, d_ff)
-                + linear(d_model, d_model) + linear(d_model, n_classes))
+        return (
+            (vocab_size + max_len) * d_model
+            + ln(d_model)
+            + n_layer * block(d_model, d_ff)
+            + linear(d_model, d_model)
+            + linear(d_model, n_classes)
+        )
 
-    return {"mlp_params": mlp, "attention_params": attention, "block_params": block, "gpt_params": gpt,
-            "encoder_decoder_params": enc_dec, "encoder_classifier_params": enc_cls}
+    return {
+        "mlp_params": mlp,
+        "attention_params": attention,
+        "block_params": block,
+        "gpt_params": gpt,
+        "encoder_decoder_params": enc_dec,
+        "encoder_classifier_params": enc_cls,
+    }
 
 
 EXERCISE = Exercise.of(
@@ -88,12 +131,26 @@ on your own modules (a tied weight counts once). Every function returns an int.
    their LayerNorm, n_layer blocks, pooler (d x d + d) and classifier.""",
     entry_points=(
         EntryPoint("mlp_params", "(d_in, d_hidden, d_out, bias=True)", "Parameters of a 2-layer MLP."),
-        EntryPoint("attention_params", "(d_model, bias=True)", "Parameters of multi-head attention (in_proj, out_proj)."),
+        EntryPoint(
+            "attention_params", "(d_model, bias=True)", "Parameters of multi-head attention (in_proj, out_proj)."
+        ),
         EntryPoint("gqa_params", "(d_model, n_head, n_kv_head)", "Parameters of grouped-query attention, no biases."),
         EntryPoint("block_params", "(d_model, d_ff, bias=True)", "Parameters of a transformer block."),
-        EntryPoint("gpt_params", "(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True)", "Parameters of a GPT-2-style model."),
-        EntryPoint("encoder_decoder_params", "(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff)", "Parameters of Vaswani's model."),
-        EntryPoint("encoder_classifier_params", "(vocab_size, max_len, d_model, n_layer, d_ff, n_classes)", "Parameters of the BERT-style classifier."),
+        EntryPoint(
+            "gpt_params",
+            "(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True)",
+            "Parameters of a GPT-2-style model.",
+        ),
+        EntryPoint(
+            "encoder_decoder_params",
+            "(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff)",
+            "Parameters of Vaswani's model.",
+        ),
+        EntryPoint(
+            "encoder_classifier_params",
+            "(vocab_size, max_len, d_model, n_layer, d_ff, n_classes)",
+            "Parameters of the BERT-style classifier.",
+        ),
     ),
     checks=(
         Check("mlp", "mlp_params", _cases(MLP), description="784-128-10, no bias, 1-1-1"),
@@ -102,21 +159,43 @@ on your own modules (a tied weight counts once). Every function returns an int.
         Check("block", "block_params", _cases(BLOCK), description="GPT-2 small, d_ff 24, no bias"),
         Check("gpt", "gpt_params", _cases(GPT), description="GPT-2 small (124,439,808) and medium, untied, no bias"),
         Check("encoder_decoder", "encoder_decoder_params", _cases(ENC_DEC), description="Vaswani base's layers, tiny"),
-        Check("encoder_classifier", "encoder_classifier_params", _cases(ENC_CLS), description="tiny, BERT-base's shapes"),
+        Check(
+            "encoder_classifier", "encoder_classifier_params", _cases(ENC_CLS), description="tiny, BERT-base's shapes"
+        ),
     ),
     probes=(
-        Probe("the biases are missing: every nn.Linear(d_in, d_out) has d_out of them (and LayerNorm a bias of d)",
-              impl=_drop(bias=False)),
-        Probe("the LayerNorms are missing: each has a weight and a bias of size d (2 per block, plus ln_f / emb_ln)",
-              impl=_drop(layer_norm=False)),
-        Probe("lm_head counted although tied: a tied head shares wte's weight, no new parameter", impl=_drop(count_head_twice=True),
-              checks=("gpt",)),
-        Probe("the position table is missing: wpe has block_size * n_embd parameters", impl=_drop(wpe=False), checks=("gpt",)),
-        Probe("attention has THREE input projections (Q, K, V: d x 3d in total) plus the output projection",
-              impl=_drop(qkv=False), checks=("attention", "block", "gpt", "encoder_decoder", "encoder_classifier")),
-        Probe("each decoder layer adds cross-attention and a third LayerNorm to an encoder block",
-              impl=_drop(cross_attention=False), checks=("encoder_decoder",)),
-        Probe("k_proj and v_proj are d x (n_kv_head * head_dim), head_dim = d / n_head: GQA shrinks them",
-              impl="wrong/param_count/gqa_full_kv.py", checks=("gqa",)),
+        Probe(
+            "the biases are missing: every nn.Linear(d_in, d_out) has d_out of them (and LayerNorm a bias of d)",
+            impl=_drop(bias=False),
+        ),
+        Probe(
+            "the LayerNorms are missing: each has a weight and a bias of size d (2 per block, plus ln_f / emb_ln)",
+            impl=_drop(layer_norm=False),
+        ),
+        Probe(
+            "lm_head counted although tied: a tied head shares wte's weight, no new parameter",
+            impl=_drop(count_head_twice=True),
+            checks=("gpt",),
+        ),
+        Probe(
+            "the position table is missing: wpe has block_size * n_embd parameters",
+            impl=_drop(wpe=False),
+            checks=("gpt",),
+        ),
+        Probe(
+            "attention has THREE input projections (Q, K, V: d x 3d in total) plus the output projection",
+            impl=_drop(qkv=False),
+            checks=("attention", "block", "gpt", "encoder_decoder", "encoder_classifier"),
+        ),
+        Probe(
+            "each decoder layer adds cross-attention and a third LayerNorm to an encoder block",
+            impl=_drop(cross_attention=False),
+            checks=("encoder_decoder",),
+        ),
+        Probe(
+            "k_proj and v_proj are d x (n_kv_head * head_dim), head_dim = d / n_head: GQA shrinks them",
+            impl="wrong/param_count/gqa_full_kv.py",
+            checks=("gqa",),
+        ),
     ),
 )

@@ -80,15 +80,26 @@ Then plot a 2-D projection of a dataset of your choice (Iris ships with scikit-l
         EntryPoint("pca_inverse_transform", "(Z, mean, components)", "Z @ components + mean, (N, D)."),
     ),
     checks=(
-        Check("fit", "pca_fit", fit_cases, canonical=_fix_signs, tolerance={"float64": (1e-6, 1e-8)},
-              description="4 correlated datasets (D = 3..6, k = 1..4) and points on a line; components up to sign"),
+        Check(
+            "fit",
+            "pca_fit",
+            fit_cases,
+            canonical=_fix_signs,
+            tolerance={"float64": (1e-6, 1e-8)},
+            description="4 correlated datasets (D = 3..6, k = 1..4) and points on a line; components up to sign",
+        ),
         Check("transform", "pca_transform", transform_cases, description="k = 2 and 3"),
         Check("inverse_transform", "pca_inverse_transform", inverse_cases, description="k = 2 of 4"),
     ),
     probes=(
-        Probe("np.linalg.eigh returns eigenvalues in ASCENDING order: sort them descending and keep the k largest",
-              impl={"pca_fit": _ascending}),
+        Probe(
+            "np.linalg.eigh returns eigenvalues in ASCENDING order: sort them descending and keep the k largest",
+            impl={"pca_fit": _ascending},
+        ),
         Probe("X not centered: subtract the mean before forming the covariance", impl={"pca_fit": _uncentered}),
-        Probe("the sample covariance divides by N - 1 (as sklearn's explained_variance_), not N", impl={"pca_fit": _biased_cov}),
+        Probe(
+            "the sample covariance divides by N - 1 (as sklearn's explained_variance_), not N",
+            impl={"pca_fit": _biased_cov},
+        ),
     ),
 )

@@ -33,13 +33,23 @@ def learned_cases():
 
     for n, (block, C, T, dtype) in enumerate([(8, 4, 5, "float32"), (6, 8, 6, "float64"), (4, 4, 1, "float32")]):
         s = 45000 + n
-        yield case(f"T{T}_of_{block}", s, init={"block_size": block, "n_embd": C},
-                   params=random_params(LearnedPositionalEmbedding(block, C), s, dtype=dtype), x=randn(seeded(s), (2, T, C), dtype),
-                   note="T = block_size: every row of wpe" if T == block else "")
+        yield case(
+            f"T{T}_of_{block}",
+            s,
+            init={"block_size": block, "n_embd": C},
+            params=random_params(LearnedPositionalEmbedding(block, C), s, dtype=dtype),
+            x=randn(seeded(s), (2, T, C), dtype),
+            note="T = block_size: every row of wpe" if T == block else "",
+        )
     s = 45010
-    yield case("longer_than_block_size", s, init={"block_size": 4, "n_embd": 4},
-               params=random_params(LearnedPositionalEmbedding(4, 4), s), x=randn(seeded(s), (1, 6, 4), "float32"),
-               note="T = 6 > block_size = 4: raise ValueError (there is no embedding for position 4)")
+    yield case(
+        "longer_than_block_size",
+        s,
+        init={"block_size": 4, "n_embd": 4},
+        params=random_params(LearnedPositionalEmbedding(4, 4), s),
+        x=randn(seeded(s), (1, 6, 4), "float32"),
+        note="T = 6 > block_size = 4: raise ValueError (there is no embedding for position 4)",
+    )
 
 
 def learned_call(impl, init, params, x):
@@ -73,10 +83,11 @@ def _exponent_i_over_d(T, d, base=10000.0, dtype=None):
     return pe.to(dtype or torch.float32)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("positional_encoding"),
-    preamble=PREAMBLE,
-    task="""Attention is permutation-invariant: positions must be added to the token embeddings.
+EXERCISE = scoped(
+    Exercise.of(
+        info("positional_encoding"),
+        preamble=PREAMBLE,
+        task="""Attention is permutation-invariant: positions must be added to the token embeddings.
 
 1. sinusoidal_encoding(T, d, base=10000.0, dtype=torch.float32) -> (T, d) (Vaswani et al., Sec. 3.5):
        PE[pos, 2i] = sin(pos / base^(2i/d)),   PE[pos, 2i+1] = cos(pos / base^(2i/d))
@@ -87,26 +98,58 @@ EXERCISE = scoped(Exercise.of(
    T > block_size (a learned table cannot extrapolate; the sinusoid can).
 Compare: plot both; which one generalizes past the training length, and why is PE[pos + k] a
 linear function of PE[pos]?""",
-    entry_points=(
-        EntryPoint("sinusoidal_encoding", "(T, d, base=10000.0, dtype=torch.float32)", "(T, d) tensor of `dtype`."),
-        EntryPoint("LearnedPositionalEmbedding", "(self, block_size, n_embd)", "nn.Module holding wpe = nn.Embedding(block_size, n_embd).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "x (B, T, C) -> x + wpe[:T]; ValueError if T > block_size."),)),
-    ),
-    checks=(
-        Check("sinusoidal", "sinusoidal_encoding", sinusoidal_cases, call=fn_call("sinusoidal_encoding"),
-              tolerance={"float32": (1e-5, 1e-6)}, description="T 10 / 50 / 1, d 8 / 16 / odd 5, float32/64, base 100"),
-        Check("learned", "LearnedPositionalEmbedding", learned_cases, call=learned_call,
-              description="T < and = block_size, float32/64, T = 1; T > block_size raises ValueError"),
-    ),
-    probes=(
-        Probe("sines and cosines in two halves (tensor2tensor's layout): here they interleave, sin in column 2i, cos in 2i + 1",
-              impl={"sinusoidal_encoding": _t2t}),
-        Probe("the exponent is 2i / d for the pair (2i, 2i + 1): base^(2i/d), not base^(i/d)", impl={"sinusoidal_encoding": _exponent_i_over_d}),
-        Probe("no ValueError for T > block_size: a learned table has no row for those positions; check T first",
-              when=lambda case, actual, expected: isinstance(expected, str) and expected == "raised ValueError"),
-        Probe("not an nn.Module: write `class LearnedPositionalEmbedding(nn.Module):` and call super().__init__() first",
-              when=not_a_module),
-        Probe("the columns of sin and cos are swapped: even columns (0, 2, ...) hold sin, odd ones cos",
-              impl="wrong/positional_encoding/cos_first.py", checks=("sinusoidal",)),
-    ),
-))
+        entry_points=(
+            EntryPoint("sinusoidal_encoding", "(T, d, base=10000.0, dtype=torch.float32)", "(T, d) tensor of `dtype`."),
+            EntryPoint(
+                "LearnedPositionalEmbedding",
+                "(self, block_size, n_embd)",
+                "nn.Module holding wpe = nn.Embedding(block_size, n_embd).",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint("forward", "(self, x)", "x (B, T, C) -> x + wpe[:T]; ValueError if T > block_size."),
+                ),
+            ),
+        ),
+        checks=(
+            Check(
+                "sinusoidal",
+                "sinusoidal_encoding",
+                sinusoidal_cases,
+                call=fn_call("sinusoidal_encoding"),
+                tolerance={"float32": (1e-5, 1e-6)},
+                description="T 10 / 50 / 1, d 8 / 16 / odd 5, float32/64, base 100",
+            ),
+            Check(
+                "learned",
+                "LearnedPositionalEmbedding",
+                learned_cases,
+                call=learned_call,
+                description="T < and = block_size, float32/64, T = 1; T > block_size raises ValueError",
+            ),
+        ),
+        probes=(
+            Probe(
+                "sines and cosines in two halves (tensor2tensor's layout): here they interleave, sin in column 2i, cos in 2i + 1",
+                impl={"sinusoidal_encoding": _t2t},
+            ),
+            Probe(
+                "the exponent is 2i / d for the pair (2i, 2i + 1): base^(2i/d), not base^(i/d)",
+                impl={"sinusoidal_encoding": _exponent_i_over_d},
+            ),
+            Probe(
+                "no ValueError for T > block_size: a learned table has no row for those positions; check T first",
+                when=lambda case, actual, expected: isinstance(expected, str) and expected == "raised ValueError",
+            ),
+            Probe(
+                "not an nn.Module: write `class LearnedPositionalEmbedding(nn.Module):` and call super().__init__() first",
+                when=not_a_module,
+            ),
+            Probe(
+                "the columns of sin and cos are swapped: even columns (0, 2, ...) hold sin, odd ones cos",
+                impl="wrong/positional_encoding/cos_first.py",
+                checks=("sinusoidal",),
+            ),
+        ),
+    )
+)

@@ -18,7 +18,9 @@ def unstructured_cases():
         ("90_percent_conv", (4, 3, 3, 3), 0.9, ""),
     ]:
         dtype = "float64" if len(shape) == 1 else "float32"
-        yield Case(name, (rng.standard_normal(shape).astype(dtype), amount), seed=2600, note=note, zero_ok=amount == 1.0)
+        yield Case(
+            name, (rng.standard_normal(shape).astype(dtype), amount), seed=2600, note=note, zero_ok=amount == 1.0
+        )
 
 
 def structured_cases():
@@ -26,20 +28,38 @@ def structured_cases():
     w = rng.standard_normal((6, 4, 3, 3)).astype("float32")
     yield Case("filters_half", (w, 0.5), {"dim": 0}, seed=2700, note="conv filters (dim 0) with the smallest L1 norms")
     yield Case("input_channels_2", (w, 2), {"dim": 1}, seed=2700, note="an int amount: 2 input channels")
-    yield Case("linear_rows_0.34", (rng.standard_normal((6, 8)).astype("float64"), 0.34), {"dim": 0}, seed=2700,
-               note="0.34 * 6 = 2.04 rounds to 2")
+    yield Case(
+        "linear_rows_0.34",
+        (rng.standard_normal((6, 8)).astype("float64"), 0.34),
+        {"dim": 0},
+        seed=2700,
+        note="0.34 * 6 = 2.04 rounds to 2",
+    )
     v = rng.standard_normal((5, 4)).astype("float32") * 4  # large rows, then two small ones:
     v[1] = [3.0, 0.1, 0.1, 0.1]  # L1 3.3, L2 ~3.0
     v[3] = [1.2, 1.2, 1.2, 1.2]  # L1 4.8, L2 2.4
-    yield Case("l1_not_l2", (v, 0.2), {"dim": 0}, seed=2700,
-               note="row 3 has the larger L1 norm, row 1 the larger L2 norm: rank by L1 (sum of |w|)")
+    yield Case(
+        "l1_not_l2",
+        (v, 0.2),
+        {"dim": 0},
+        seed=2700,
+        note="row 3 has the larger L1 norm, row 1 the larger L2 norm: rank by L1 (sum of |w|)",
+    )
 
 
 def global_cases():
     rng = np.random.default_rng(2800)
-    yield Case("two_layers_0.6", ([rng.standard_normal((4, 8)).astype("float32") * 0.5, rng.standard_normal((3, 4)).astype("float32") * 2], 0.6),
-               seed=2800, note="the small-weight layer loses more: one ranking across all tensors")
-    yield Case("three_layers_count_10", ([rng.standard_normal(s).astype("float32") for s in [(5,), (2, 3), (4, 2)]], 10), seed=2800)
+    yield Case(
+        "two_layers_0.6",
+        ([rng.standard_normal((4, 8)).astype("float32") * 0.5, rng.standard_normal((3, 4)).astype("float32") * 2], 0.6),
+        seed=2800,
+        note="the small-weight layer loses more: one ranking across all tensors",
+    )
+    yield Case(
+        "three_layers_count_10",
+        ([rng.standard_normal(s).astype("float32") for s in [(5,), (2, 3), (4, 2)]], 10),
+        seed=2800,
+    )
 
 
 def _global(impl, weights, amount):
@@ -104,25 +124,60 @@ prune.l1_unstructured, prune.ln_structured(n=1) and prune.global_unstructured
 (tests/reference/test_pruning.py).""",
     entry_points=(
         EntryPoint("magnitude_mask", "(w, amount)", "0/1 mask (w's shape and dtype) zeroing the smallest |w|."),
-        EntryPoint("structured_mask", "(w, amount, dim=0)", "0/1 mask zeroing the slices along `dim` with the smallest L1 norm."),
-        EntryPoint("global_magnitude_masks", "(weights, amount)", "A list of masks, one ranking of |w| over all the tensors."),
+        EntryPoint(
+            "structured_mask",
+            "(w, amount, dim=0)",
+            "0/1 mask zeroing the slices along `dim` with the smallest L1 norm.",
+        ),
+        EntryPoint(
+            "global_magnitude_masks", "(weights, amount)", "A list of masks, one ranking of |w| over all the tensors."
+        ),
     ),
     checks=(
-        Check("unstructured", "magnitude_mask", unstructured_cases, call=call_torch("magnitude_mask"),
-              description="0.5, 0.35 of 10 (rounds to 4), a count of 7, 0, 1, 0.9 of a conv weight"),
-        Check("structured", "structured_mask", structured_cases, call=call_torch("structured_mask"),
-              description="conv filters (dim 0), input channels (dim 1, count), Linear rows (float64), L1 vs L2 ranking"),
-        Check("global", "global_magnitude_masks", global_cases, call=_global,
-              description="two and three tensors of different scales: 0.6, a count of 10"),
+        Check(
+            "unstructured",
+            "magnitude_mask",
+            unstructured_cases,
+            call=call_torch("magnitude_mask"),
+            description="0.5, 0.35 of 10 (rounds to 4), a count of 7, 0, 1, 0.9 of a conv weight",
+        ),
+        Check(
+            "structured",
+            "structured_mask",
+            structured_cases,
+            call=call_torch("structured_mask"),
+            description="conv filters (dim 0), input channels (dim 1, count), Linear rows (float64), L1 vs L2 ranking",
+        ),
+        Check(
+            "global",
+            "global_magnitude_masks",
+            global_cases,
+            call=_global,
+            description="two and three tensors of different scales: 0.6, a count of 10",
+        ),
     ),
     probes=(
-        Probe("pruned the largest weights: magnitude pruning removes the SMALLEST |w|", impl={"magnitude_mask": _largest}),
-        Probe("int(amount * n) truncates: torch.nn.utils.prune uses round(amount * n)", impl={"magnitude_mask": _truncated}),
-        Probe("ranked the slices by their L2 norm: structured magnitude pruning here uses L1 (sum of |w|), as "
-              "prune.ln_structured(n=1)", impl={"structured_mask": _l2}),
-        Probe("pruned each tensor on its own: global pruning ranks all the weights together (one threshold)",
-              impl={"global_magnitude_masks": _per_tensor}),
-        Probe("the slices were taken along the wrong dim: for dim=1 each slice is w[:, j] (its norm sums over "
-              "every other dim)", impl="wrong/pruning/wrong_dim.py", checks=("structured",)),
+        Probe(
+            "pruned the largest weights: magnitude pruning removes the SMALLEST |w|", impl={"magnitude_mask": _largest}
+        ),
+        Probe(
+            "int(amount * n) truncates: torch.nn.utils.prune uses round(amount * n)",
+            impl={"magnitude_mask": _truncated},
+        ),
+        Probe(
+            "ranked the slices by their L2 norm: structured magnitude pruning here uses L1 (sum of |w|), as "
+            "prune.ln_structured(n=1)",
+            impl={"structured_mask": _l2},
+        ),
+        Probe(
+            "pruned each tensor on its own: global pruning ranks all the weights together (one threshold)",
+            impl={"global_magnitude_masks": _per_tensor},
+        ),
+        Probe(
+            "the slices were taken along the wrong dim: for dim=1 each slice is w[:, j] (its norm sums over "
+            "every other dim)",
+            impl="wrong/pruning/wrong_dim.py",
+            checks=("structured",),
+        ),
     ),
 )

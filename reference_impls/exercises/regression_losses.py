@@ -16,13 +16,20 @@ def _cases(with_delta=False):
         rng = np.random.default_rng(5100)
         p, y = randn(rng, (6, 4), "float64"), randn(rng, (6, 4), "float64")
         p[0, :2] += 40.0
-        yield Case("outliers", (p, y), seed=5100, note="two residuals of ~40: MSE is dominated by them, MAE and Huber are not")
+        yield Case(
+            "outliers", (p, y), seed=5100, note="two residuals of ~40: MSE is dominated by them, MAE and Huber are not"
+        )
         if with_delta:
             for delta in (0.5, 3.0):
-                yield Case(f"delta_{delta}", (p, y), {"delta": delta}, seed=5100, note=f"delta={delta}: use the argument")
+                yield Case(
+                    f"delta_{delta}", (p, y), {"delta": delta}, seed=5100, note=f"delta={delta}: use the argument"
+                )
         exact = np.array([1.0, 2.0, 3.0, 4.0], "float32")
-        yield Case("some_exact", (exact, np.array([1.0, 0.0, 3.0, 7.0], "float32")),
-                   note="residuals exactly 0: the MAE subgradient there is 0 (np.sign)")
+        yield Case(
+            "some_exact",
+            (exact, np.array([1.0, 0.0, 3.0, 7.0], "float32")),
+            note="residuals exactly 0: the MAE subgradient there is 0 (np.sign)",
+        )
 
     return cases
 
@@ -48,7 +55,11 @@ n is the number of elements. Which of the three lets one outlier dominate the gr
         EntryPoint("mae_loss", "(pred, target)", "mean(|pred - target|), a scalar."),
         EntryPoint("mae_loss_grad", "(pred, target)", "d mae / d pred: sign(d) / n, 0 where d == 0."),
         EntryPoint("huber_loss", "(pred, target, delta=1.0)", "The Huber loss (torch.nn.HuberLoss), a scalar."),
-        EntryPoint("huber_loss_grad", "(pred, target, delta=1.0)", "d huber / d pred: the residual clipped to [-delta, delta], over n."),
+        EntryPoint(
+            "huber_loss_grad",
+            "(pred, target, delta=1.0)",
+            "d huber / d pred: the residual clipped to [-delta, delta], over n.",
+        ),
     ),
     checks=(
         Check("mse", "mse_loss", _cases(), tolerance=LOOSE, description="float32/64, 4 shapes, outliers, exact zeros"),
@@ -56,18 +67,39 @@ n is the number of elements. Which of the three lets one outlier dominate the gr
         Check("mae", "mae_loss", _cases(), tolerance=LOOSE, description="the same cases"),
         Check("mae_grad", "mae_loss_grad", _cases(), tolerance=LOOSE, description="the same cases"),
         Check("huber", "huber_loss", _cases(True), tolerance=LOOSE, description="the same cases, delta 0.5 / 1 / 3"),
-        Check("huber_grad", "huber_loss_grad", _cases(True), tolerance=LOOSE, description="the same cases, delta 0.5 / 1 / 3"),
+        Check(
+            "huber_grad",
+            "huber_loss_grad",
+            _cases(True),
+            tolerance=LOOSE,
+            description="the same cases, delta 0.5 / 1 / 3",
+        ),
     ),
     probes=(
-        Probe("the gradient of a mean divides by the number of elements n (pred.size), not by nothing or the batch only",
-              impl="wrong/regression_losses/grad_not_divided.py"),
-        Probe("d/dp of (p - y)^2 is 2 (p - y): the factor 2 is missing", impl={"mse_loss_grad": lambda p, y: (p - y) / p.size}),
-        Probe("Huber outside |d| <= delta is delta * (|d| - 0.5 * delta), linear with slope delta: "
-              "check the constant that makes the two pieces meet", impl={"huber_loss": lambda p, y, delta=1.0: np.mean(
-                  np.where(np.abs(p - y) <= delta, 0.5 * (p - y) ** 2, delta * np.abs(p - y)))}),
-        Probe("delta ignored: use the argument, not 1.0", impl={
-            "huber_loss": lambda p, y, delta=1.0: _ref("huber_loss")(p, y, 1.0),
-            "huber_loss_grad": lambda p, y, delta=1.0: _ref("huber_loss_grad")(p, y, 1.0)}),
+        Probe(
+            "the gradient of a mean divides by the number of elements n (pred.size), not by nothing or the batch only",
+            impl="wrong/regression_losses/grad_not_divided.py",
+        ),
+        Probe(
+            "d/dp of (p - y)^2 is 2 (p - y): the factor 2 is missing",
+            impl={"mse_loss_grad": lambda p, y: (p - y) / p.size},
+        ),
+        Probe(
+            "Huber outside |d| <= delta is delta * (|d| - 0.5 * delta), linear with slope delta: "
+            "check the constant that makes the two pieces meet",
+            impl={
+                "huber_loss": lambda p, y, delta=1.0: np.mean(
+                    np.where(np.abs(p - y) <= delta, 0.5 * (p - y) ** 2, delta * np.abs(p - y))
+                )
+            },
+        ),
+        Probe(
+            "delta ignored: use the argument, not 1.0",
+            impl={
+                "huber_loss": lambda p, y, delta=1.0: _ref("huber_loss")(p, y, 1.0),
+                "huber_loss_grad": lambda p, y, delta=1.0: _ref("huber_loss_grad")(p, y, 1.0),
+            },
+        ),
     ),
 )
 

@@ -17,12 +17,21 @@ BLOCKS = [  # (C_in, C_out, stride, H, W)
 
 def block_params(c_in, c_out, stride, dtype, rng):
     """Random weights named as torchvision's BasicBlock.state_dict()."""
-    def bn(name, c):
-        return {f"{name}.weight": rng.uniform(0.5, 1.5, c), f"{name}.bias": rng.normal(0, 0.3, c),
-                f"{name}.running_mean": rng.normal(0, 0.3, c), f"{name}.running_var": rng.uniform(0.5, 2.0, c)}
 
-    p = {"conv1.weight": rng.standard_normal((c_out, c_in, 3, 3)) * np.sqrt(2 / (9 * c_in)), **bn("bn1", c_out),
-         "conv2.weight": rng.standard_normal((c_out, c_out, 3, 3)) * np.sqrt(2 / (9 * c_out)), **bn("bn2", c_out)}
+    def bn(name, c):
+        return {
+            f"{name}.weight": rng.uniform(0.5, 1.5, c),
+            f"{name}.bias": rng.normal(0, 0.3, c),
+            f"{name}.running_mean": rng.normal(0, 0.3, c),
+            f"{name}.running_var": rng.uniform(0.5, 2.0, c),
+        }
+
+    p = {
+        "conv1.weight": rng.standard_normal((c_out, c_in, 3, 3)) * np.sqrt(2 / (9 * c_in)),
+        **bn("bn1", c_out),
+        "conv2.weight": rng.standard_normal((c_out, c_out, 3, 3)) * np.sqrt(2 / (9 * c_out)),
+        **bn("bn2", c_out),
+    }
     if stride != 1 or c_in != c_out:
         p["downsample.0.weight"] = rng.standard_normal((c_out, c_in, 1, 1)) * np.sqrt(2 / c_in)
         p.update(bn("downsample.1", c_out))
@@ -34,8 +43,10 @@ def _label(c_in, c_out, stride):
     return f"{kind}_{c_in}to{c_out}_stride{stride}"
 
 
-NOTES = {"identity": "C_in == C_out, stride 1: the shortcut is x itself",
-         "projection": "stride 2 or C_in != C_out: the shortcut is downsample.1(downsample.0(x)), a 1x1 conv with the stride, then BN"}
+NOTES = {
+    "identity": "C_in == C_out, stride 1: the shortcut is x itself",
+    "projection": "stride 2 or C_in != C_out: the shortcut is downsample.1(downsample.0(x)), a 1x1 conv with the stride, then BN",
+}
 
 
 def forward_cases():
@@ -48,8 +59,13 @@ def forward_cases():
             x = rng.standard_normal((2, c_in, h, w)).astype(dtype)
             label = _label(c_in, c_out, stride)
             for training in (True, False):
-                yield Case(f"{label}_{'train' if training else 'eval'}", (x, params, stride), {"training": training},
-                           seed=seed, note=NOTES[label.split("_")[0]] + ("" if training else "; eval: BN with the running statistics"))
+                yield Case(
+                    f"{label}_{'train' if training else 'eval'}",
+                    (x, params, stride),
+                    {"training": training},
+                    seed=seed,
+                    note=NOTES[label.split("_")[0]] + ("" if training else "; eval: BN with the running statistics"),
+                )
 
 
 def backward_cases():
@@ -62,14 +78,21 @@ def backward_cases():
             x = rng.standard_normal((2, c_in, h, w)).astype(dtype)
             dout = rng.standard_normal((2, c_out, (h - 1) // stride + 1, (w - 1) // stride + 1)).astype(dtype)
             label = _label(c_in, c_out, stride)
-            yield Case(label, (dout, x, params, stride), seed=seed,
-                       note="dx sums the residual branch's gradient and the shortcut's (dout * relu', unchanged, for the identity)")
+            yield Case(
+                label,
+                (dout, x, params, stride),
+                seed=seed,
+                note="dx sums the residual branch's gradient and the shortcut's (dout * relu', unchanged, for the identity)",
+            )
 
 
 def block_count_cases():
     for c_in, c_out, stride in [(64, 64, 1), (64, 128, 2), (128, 128, 1), (3, 16, 1), (256, 256, 2)]:
-        yield Case(_label(c_in, c_out, stride), (c_in, c_out, stride),
-                   note="64 -> 64: 73,984; the convs have no bias (the BN after each has one)" if c_in == c_out == 64 else "")
+        yield Case(
+            _label(c_in, c_out, stride),
+            (c_in, c_out, stride),
+            note="64 -> 64: 73,984; the convs have no bias (the BN after each has one)" if c_in == c_out == 64 else "",
+        )
 
 
 def resnet_count_cases():
@@ -85,7 +108,9 @@ def _count_with_conv_bias(c_in, c_out, stride=1):
         has_projection,
     )
 
-    return basic_block_param_count(c_in, c_out, stride) + 2 * c_out + (c_out if has_projection(c_in, c_out, stride) else 0)
+    return (
+        basic_block_param_count(c_in, c_out, stride) + 2 * c_out + (c_out if has_projection(c_in, c_out, stride) else 0)
+    )
 
 
 def _count_without_projection(c_in, c_out, stride=1):
@@ -95,11 +120,17 @@ def _count_without_projection(c_in, c_out, stride=1):
 def _raised_on_projection(case, actual, expected):
     """The learner's code failed to broadcast on a case that needs the projection (x added as it is)."""
     params = next((a for a in case.args if isinstance(a, dict)), {})
-    return "downsample.0.weight" in params and getattr(actual, "type", None) == "ValueError" and "broadcast" in actual.message
+    return (
+        "downsample.0.weight" in params
+        and getattr(actual, "type", None) == "ValueError"
+        and "broadcast" in actual.message
+    )
 
 
-PROJECTION_HINT = ("shortcut without the 1x1 projection: when the stride is 2 or C_in != C_out, the shortcut is "
-                   "downsample.1(downsample.0(x)), a 1x1 conv with the block's stride followed by its BN")
+PROJECTION_HINT = (
+    "shortcut without the 1x1 projection: when the stride is 2 or C_in != C_out, the shortcut is "
+    "downsample.1(downsample.0(x)), a 1x1 conv with the block's stride followed by its BN"
+)
 
 EXERCISE = Exercise.of(
     info("resnet_block"),
@@ -129,38 +160,81 @@ downsample.0.weight (C_out, C_in, 1, 1) and downsample.1.* (present only with a 
 Reuse your conv2d / conv2d_backward and batchnorm code (paste it in). The checks compare
 outputs, dx, every gradient and the counts with the reference's.""",
     entry_points=(
-        EntryPoint("basic_block_forward", "(x, params, stride=1, training=True, eps=1e-5)",
-                   "x (N, C_in, H, W) -> (N, C_out, H', W'), x's dtype."),
-        EntryPoint("basic_block_backward", "(dout, x, params, stride=1, eps=1e-5)",
-                   "(dx, grads): grads maps every learnable weight's name to its gradient (training mode)."),
+        EntryPoint(
+            "basic_block_forward",
+            "(x, params, stride=1, training=True, eps=1e-5)",
+            "x (N, C_in, H, W) -> (N, C_out, H', W'), x's dtype.",
+        ),
+        EntryPoint(
+            "basic_block_backward",
+            "(dout, x, params, stride=1, eps=1e-5)",
+            "(dx, grads): grads maps every learnable weight's name to its gradient (training mode).",
+        ),
         EntryPoint("basic_block_param_count", "(c_in, c_out, stride=1)", "Learnable parameters of one block, an int."),
-        EntryPoint("resnet_param_count", "(layers=(2, 2, 2, 2), num_classes=1000, in_channels=3)",
-                   "Learnable parameters of a basic-block ResNet, an int."),
+        EntryPoint(
+            "resnet_param_count",
+            "(layers=(2, 2, 2, 2), num_classes=1000, in_channels=3)",
+            "Learnable parameters of a basic-block ResNet, an int.",
+        ),
     ),
     checks=(
-        Check("forward", "basic_block_forward", forward_cases, tolerance=LOOSE,
-              description="identity 4 -> 4; projections 4 -> 8 stride 2, 3 -> 6 stride 1, 6 -> 6 stride 2; "
-                          "odd sizes; train and eval; float32/64"),
-        Check("backward", "basic_block_backward", backward_cases, tolerance=LOOSE,
-              description="the same blocks, float32/64: dx and every weight's gradient"),
-        Check("block_count", "basic_block_param_count", block_count_cases,
-              description="64 -> 64 (73,984), 64 -> 128 stride 2, 128 -> 128, 3 -> 16, 256 -> 256 stride 2"),
-        Check("resnet_count", "resnet_param_count", resnet_count_cases,
-              description="ResNet-18 (11,689,512), ResNet-34, 10 classes, (1, 1, 1, 1) grayscale"),
+        Check(
+            "forward",
+            "basic_block_forward",
+            forward_cases,
+            tolerance=LOOSE,
+            description="identity 4 -> 4; projections 4 -> 8 stride 2, 3 -> 6 stride 1, 6 -> 6 stride 2; "
+            "odd sizes; train and eval; float32/64",
+        ),
+        Check(
+            "backward",
+            "basic_block_backward",
+            backward_cases,
+            tolerance=LOOSE,
+            description="the same blocks, float32/64: dx and every weight's gradient",
+        ),
+        Check(
+            "block_count",
+            "basic_block_param_count",
+            block_count_cases,
+            description="64 -> 64 (73,984), 64 -> 128 stride 2, 128 -> 128, 3 -> 16, 256 -> 256 stride 2",
+        ),
+        Check(
+            "resnet_count",
+            "resnet_param_count",
+            resnet_count_cases,
+            description="ResNet-18 (11,689,512), ResNet-34, 10 classes, (1, 1, 1, 1) grayscale",
+        ),
     ),
     probes=(
         Probe(PROJECTION_HINT, impl="wrong/resnet_block/option_a_shortcut.py", checks=("forward",)),
         Probe(PROJECTION_HINT, when=_raised_on_projection, checks=("forward", "backward")),
-        Probe("the block's last ReLU comes AFTER the addition: relu(bn2(conv2(...)) + shortcut(x))",
-              impl="wrong/resnet_block/relu_before_add.py", checks=("forward",)),
-        Probe("the stride goes on conv1 (and on the 1x1 projection), not on conv2",
-              impl="wrong/resnet_block/stride_on_conv2.py", checks=("forward",)),
-        Probe("dx must include the shortcut's gradient: the sum passes g = dout * (out > 0) to BOTH branches, so "
-              "dx = (residual branch's dx) + g (identity) or + the projection's dx",
-              impl="wrong/resnet_block/no_shortcut_grad.py", checks=("backward",)),
-        Probe("counted conv biases: a conv followed by BN has none (bias=False), the BN's beta does that job",
-              impl={"basic_block_param_count": _count_with_conv_bias}, checks=("block_count",)),
-        Probe("the projection's parameters are missing: a 1x1 conv (C_in C_out) and its BN (2 C_out) when the stride "
-              "is 2 or the channels change", impl={"basic_block_param_count": _count_without_projection}, checks=("block_count",)),
+        Probe(
+            "the block's last ReLU comes AFTER the addition: relu(bn2(conv2(...)) + shortcut(x))",
+            impl="wrong/resnet_block/relu_before_add.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "the stride goes on conv1 (and on the 1x1 projection), not on conv2",
+            impl="wrong/resnet_block/stride_on_conv2.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "dx must include the shortcut's gradient: the sum passes g = dout * (out > 0) to BOTH branches, so "
+            "dx = (residual branch's dx) + g (identity) or + the projection's dx",
+            impl="wrong/resnet_block/no_shortcut_grad.py",
+            checks=("backward",),
+        ),
+        Probe(
+            "counted conv biases: a conv followed by BN has none (bias=False), the BN's beta does that job",
+            impl={"basic_block_param_count": _count_with_conv_bias},
+            checks=("block_count",),
+        ),
+        Probe(
+            "the projection's parameters are missing: a 1x1 conv (C_in C_out) and its BN (2 C_out) when the stride "
+            "is 2 or the channels change",
+            impl={"basic_block_param_count": _count_without_projection},
+            checks=("block_count",),
+        ),
     ),
 )

@@ -62,18 +62,33 @@ EXERCISE = Exercise.of(
 Checked over 20 steps against PyTorch's trajectory, including a large eps (0.5) that tells
 sqrt(v) + eps from sqrt(v + eps).""",
     entry_points=(
-        EntryPoint("RMSprop", "(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)",
-                   "RMSProp over a list of float arrays, updated in place by step().", kind="class",
-                   methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),)),
+        EntryPoint(
+            "RMSprop",
+            "(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)",
+            "RMSProp over a list of float arrays, updated in place by step().",
+            kind="class",
+            methods=(EntryPoint("step", "(self, grads)", "One update of every parameter."),),
+        ),
     ),
     checks=(
-        Check("trajectory", "RMSprop", cases(CONFIGS, 10100), call=trajectory("RMSprop"), tolerance=LOOSE,
-              description="20 steps, float32/64: default, alpha 0.9 + weight decay, centered + momentum, eps 0.5"),
+        Check(
+            "trajectory",
+            "RMSprop",
+            cases(CONFIGS, 10100),
+            call=trajectory("RMSprop"),
+            tolerance=LOOSE,
+            description="20 steps, float32/64: default, alpha 0.9 + weight decay, centered + momentum, eps 0.5",
+        ),
     ),
     probes=(
-        Probe("eps inside the square root: PyTorch's RMSprop divides by sqrt(v) + eps", impl={"RMSprop": _rms_class(eps_inside=True)}),
-        Probe("RMSprop has no bias correction (that is Adam): divide by sqrt(v) + eps with v as accumulated",
-              impl="wrong/rmsprop/bias_corrected.py"),
+        Probe(
+            "eps inside the square root: PyTorch's RMSprop divides by sqrt(v) + eps",
+            impl={"RMSprop": _rms_class(eps_inside=True)},
+        ),
+        Probe(
+            "RMSprop has no bias correction (that is Adam): divide by sqrt(v) + eps with v as accumulated",
+            impl="wrong/rmsprop/bias_corrected.py",
+        ),
         Probe(IN_PLACE_HINT, when=not_in_place),
     ),
 )

@@ -28,24 +28,57 @@ def _theta(head_dim, base=10000.0):
 def rope_cases():
     import numpy as np
 
-    for n, (shape, start, dtype) in enumerate([((2, 3, 6, 8), 0, "float32"), ((2, 3, 6, 8), 0, "float64"),
-                                               ((1, 2, 4, 16), 100, "float32"), ((3, 5, 2), 7, "float64")]):
+    for n, (shape, start, dtype) in enumerate(
+        [
+            ((2, 3, 6, 8), 0, "float32"),
+            ((2, 3, 6, 8), 0, "float64"),
+            ((1, 2, 4, 16), 100, "float32"),
+            ((3, 5, 2), 7, "float64"),
+        ]
+    ):
         s = 46000 + n
         T, hd = shape[-2], shape[-1]
-        yield case(f"T{T}_hd{hd}_from_{start}", s, x=randn(seeded(s), shape, dtype), positions=np.arange(start, start + T),
-                   theta=_theta(hd), note="positions 100..103: a decoding step far into the sequence" if start == 100 else
-                   ("head_dim 2: one pair, one frequency" if hd == 2 else ""))
+        yield case(
+            f"T{T}_hd{hd}_from_{start}",
+            s,
+            x=randn(seeded(s), shape, dtype),
+            positions=np.arange(start, start + T),
+            theta=_theta(hd),
+            note="positions 100..103: a decoding step far into the sequence"
+            if start == 100
+            else ("head_dim 2: one pair, one frequency" if hd == 2 else ""),
+        )
     s = 46010
-    yield case("yarn_frequencies", s, x=randn(seeded(s), (1, 2, 5, 8), "float32"), positions=np.array([0, 3, 1000, 4000, 9]),
-               theta=_theta(8) / np.array([4.0, 2.0, 1.5, 1.0]), note="any theta: here YaRN-scaled ones, positions out of order")
+    yield case(
+        "yarn_frequencies",
+        s,
+        x=randn(seeded(s), (1, 2, 5, 8), "float32"),
+        positions=np.array([0, 3, 1000, 4000, 9]),
+        theta=_theta(8) / np.array([4.0, 2.0, 1.5, 1.0]),
+        note="any theta: here YaRN-scaled ones, positions out of order",
+    )
 
 
 def yarn_cases():
-    yield case("llama2_64k", head_dim=128, base=10000.0, scale=16.0, original_max_position=4096,
-               note="s = 16 over L = 4096: high frequencies kept, low ones divided by 16, the ramp in between")
+    yield case(
+        "llama2_64k",
+        head_dim=128,
+        base=10000.0,
+        scale=16.0,
+        original_max_position=4096,
+        note="s = 16 over L = 4096: high frequencies kept, low ones divided by 16, the ramp in between",
+    )
     yield case("s4_L2048", head_dim=64, scale=4.0, original_max_position=2048)
-    yield case("alpha2_beta16", head_dim=64, base=500000.0, scale=8.0, original_max_position=8192, alpha=2.0, beta=16.0,
-               note="alpha / beta given: the ramp runs from r = 2 to r = 16")
+    yield case(
+        "alpha2_beta16",
+        head_dim=64,
+        base=500000.0,
+        scale=8.0,
+        original_max_position=8192,
+        alpha=2.0,
+        beta=16.0,
+        note="alpha / beta given: the ramp runs from r = 2 to r = 16",
+    )
     yield case("scale_1", head_dim=32, scale=1.0, original_max_position=512, note="s = 1: plain RoPE frequencies")
 
 
@@ -119,10 +152,11 @@ def _mscale_squared(scale):
     return (0.1 * math.log(scale) + 1.0) ** 2 if scale > 1 else 1.0
 
 
-EXERCISE = scoped(Exercise.of(
-    info("rope"),
-    preamble=PREAMBLE,
-    task="""RoPE (Su et al., RoFormer, Eq. 14-15) rotates each pair of features (x_2i, x_2i+1) of a query or
+EXERCISE = scoped(
+    Exercise.of(
+        info("rope"),
+        preamble=PREAMBLE,
+        task="""RoPE (Su et al., RoFormer, Eq. 14-15) rotates each pair of features (x_2i, x_2i+1) of a query or
 key at position m by the angle m * theta_i; the dot product of two rotated vectors then depends
 on the relative position only. YaRN (Peng et al. 2023) rescales the thetas to run a model past
 its training length L.
@@ -142,36 +176,91 @@ its training length L.
 4. yarn_attention_scale(scale): sqrt(1/t) = 0.1 ln(s) + 1 for s > 1, else 1.0 (Sec. 3.4): a float
    that multiplies q and k (so the logits by 1/t).
 Check: rotate q at m and k at n, then both at m + 5 and n + 5: the same score.""",
-    entry_points=(
-        EntryPoint("rope_frequencies", "(head_dim, base=10000.0)", "(head_dim / 2,) torch.float64 thetas."),
-        EntryPoint("apply_rope", "(x, positions, theta)", "x (..., T, head_dim) rotated by positions[t] * theta; same shape and dtype."),
-        EntryPoint("yarn_frequencies", "(head_dim, base=10000.0, scale=1.0, original_max_position=2048, alpha=1.0, beta=32.0)",
-                   "(head_dim / 2,) torch.float64: YaRN's h(theta_d)."),
-        EntryPoint("yarn_attention_scale", "(scale)", "A Python float: 0.1 ln(scale) + 1 for scale > 1, else 1.0."),
-    ),
-    checks=(
-        Check("frequencies", "rope_frequencies", freq_cases, call=fn_call("rope_frequencies"), tolerance=THETA_TOL, description="head_dim 8 / 64, base 500000"),
-        Check("apply_rope", "apply_rope", rope_cases, call=fn_call("apply_rope"), tolerance={"float32": (1e-5, 1e-5)},
-              description="float32/64, positions from 0 and from 100, head_dim 2, given (YaRN) thetas"),
-        Check("yarn", "yarn_frequencies", yarn_cases, call=fn_call("yarn_frequencies"), tolerance=THETA_TOL,
-              description="Llama 2 at 64k, s 4, alpha 2 / beta 16, s 1"),
-        Check("temperature", "yarn_attention_scale", mscale_cases, call=fn_call("yarn_attention_scale"),
-              description="s 1, 2, 4, 16, 40, 0.5"),
-    ),
-    probes=(
-        Probe(float32_hint("rotation"), when=computed_in_float32, checks=("apply_rope",)),
-        Probe("features paired as (i, i + d/2) (GPT-NeoX / Hugging Face's rotate_half): this exercise rotates ADJACENT "
-              "pairs (x_2i, x_2i+1), as the RoPE paper and Meta's Llama code", impl={"apply_rope": _rotate_half}),
-        Probe("rotated the wrong way: out_2i = x_2i cos - x_2i+1 sin, out_2i+1 = x_2i sin + x_2i+1 cos",
-              impl={"apply_rope": _clockwise}),
-        Probe("the YaRN ramp is reversed: HIGH frequencies (r > beta, many turns over L) keep theta_d, LOW ones (r < alpha) "
-              "are divided by s", impl={"yarn_frequencies": _yarn_ramp_reversed}),
-        Probe("a ramp over dimension indices with floor / ceil ends (Hugging Face's and the YaRN repo's code): the paper's "
-              "gamma is linear in r = L / lambda_d", impl={"yarn_frequencies": _yarn_dimension_ramp}),
-        Probe("the temperature uses the natural log: sqrt(1/t) = 0.1 ln(s) + 1 (math.log)", impl={"yarn_attention_scale": _mscale_log10}),
-        Probe("no extension, no temperature: return 1.0 when scale <= 1", impl={"yarn_attention_scale": _mscale_no_guard}),
-        Probe("0.1 ln(s) + 1 is sqrt(1/t), the factor on q and on k: not squared", impl={"yarn_attention_scale": _mscale_squared}),
-        Probe("theta_i = base^(-2i/d) for i = 0 .. d/2 - 1: the exponent steps by 2/d (torch.arange(0, d, 2) / d)",
-              impl="wrong/rope/exponent_i_over_d.py", checks=("frequencies",)),
-    ),
-))
+        entry_points=(
+            EntryPoint("rope_frequencies", "(head_dim, base=10000.0)", "(head_dim / 2,) torch.float64 thetas."),
+            EntryPoint(
+                "apply_rope",
+                "(x, positions, theta)",
+                "x (..., T, head_dim) rotated by positions[t] * theta; same shape and dtype.",
+            ),
+            EntryPoint(
+                "yarn_frequencies",
+                "(head_dim, base=10000.0, scale=1.0, original_max_position=2048, alpha=1.0, beta=32.0)",
+                "(head_dim / 2,) torch.float64: YaRN's h(theta_d).",
+            ),
+            EntryPoint("yarn_attention_scale", "(scale)", "A Python float: 0.1 ln(scale) + 1 for scale > 1, else 1.0."),
+        ),
+        checks=(
+            Check(
+                "frequencies",
+                "rope_frequencies",
+                freq_cases,
+                call=fn_call("rope_frequencies"),
+                tolerance=THETA_TOL,
+                description="head_dim 8 / 64, base 500000",
+            ),
+            Check(
+                "apply_rope",
+                "apply_rope",
+                rope_cases,
+                call=fn_call("apply_rope"),
+                tolerance={"float32": (1e-5, 1e-5)},
+                description="float32/64, positions from 0 and from 100, head_dim 2, given (YaRN) thetas",
+            ),
+            Check(
+                "yarn",
+                "yarn_frequencies",
+                yarn_cases,
+                call=fn_call("yarn_frequencies"),
+                tolerance=THETA_TOL,
+                description="Llama 2 at 64k, s 4, alpha 2 / beta 16, s 1",
+            ),
+            Check(
+                "temperature",
+                "yarn_attention_scale",
+                mscale_cases,
+                call=fn_call("yarn_attention_scale"),
+                description="s 1, 2, 4, 16, 40, 0.5",
+            ),
+        ),
+        probes=(
+            Probe(float32_hint("rotation"), when=computed_in_float32, checks=("apply_rope",)),
+            Probe(
+                "features paired as (i, i + d/2) (GPT-NeoX / Hugging Face's rotate_half): this exercise rotates ADJACENT "
+                "pairs (x_2i, x_2i+1), as the RoPE paper and Meta's Llama code",
+                impl={"apply_rope": _rotate_half},
+            ),
+            Probe(
+                "rotated the wrong way: out_2i = x_2i cos - x_2i+1 sin, out_2i+1 = x_2i sin + x_2i+1 cos",
+                impl={"apply_rope": _clockwise},
+            ),
+            Probe(
+                "the YaRN ramp is reversed: HIGH frequencies (r > beta, many turns over L) keep theta_d, LOW ones (r < alpha) "
+                "are divided by s",
+                impl={"yarn_frequencies": _yarn_ramp_reversed},
+            ),
+            Probe(
+                "a ramp over dimension indices with floor / ceil ends (Hugging Face's and the YaRN repo's code): the paper's "
+                "gamma is linear in r = L / lambda_d",
+                impl={"yarn_frequencies": _yarn_dimension_ramp},
+            ),
+            Probe(
+                "the temperature uses the natural log: sqrt(1/t) = 0.1 ln(s) + 1 (math.log)",
+                impl={"yarn_attention_scale": _mscale_log10},
+            ),
+            Probe(
+                "no extension, no temperature: return 1.0 when scale <= 1",
+                impl={"yarn_attention_scale": _mscale_no_guard},
+            ),
+            Probe(
+                "0.1 ln(s) + 1 is sqrt(1/t), the factor on q and on k: not squared",
+                impl={"yarn_attention_scale": _mscale_squared},
+            ),
+            Probe(
+                "theta_i = base^(-2i/d) for i = 0 .. d/2 - 1: the exponent steps by 2/d (torch.arange(0, d, 2) / d)",
+                impl="wrong/rope/exponent_i_over_d.py",
+                checks=("frequencies",),
+            ),
+        ),
+    )
+)

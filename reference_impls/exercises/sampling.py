@@ -27,14 +27,20 @@ def _logits(seed, shape=(3, 16), dtype="float64"):
 
 def greedy_cases():
     yield case("batch", 55000, logits=_logits(55000))
-    yield case("float32_vector", 55001, logits=_logits(55001, (20,), "float32"), note="a 1-D vector of logits: a 0-d index")
+    yield case(
+        "float32_vector", 55001, logits=_logits(55001, (20,), "float32"), note="a 1-D vector of logits: a 0-d index"
+    )
 
 
 def top_k_cases():
     for n, k in enumerate((1, 3, 10)):
         yield case(f"k{k}", 55010 + n, logits=_logits(55010 + n), k=k)
-    yield case("ties", logits=__import__("numpy").array([[1.0, 3.0, 3.0, 2.0, 0.5]]), k=2,
-               note="the 2nd largest ties with the 1st: every logit >= the k-th largest is kept")
+    yield case(
+        "ties",
+        logits=__import__("numpy").array([[1.0, 3.0, 3.0, 2.0, 0.5]]),
+        k=2,
+        note="the 2nd largest ties with the 1st: every logit >= the k-th largest is kept",
+    )
 
 
 def top_p_cases():
@@ -42,22 +48,41 @@ def top_p_cases():
 
     for n, p in enumerate((0.5, 0.9, 0.99)):
         yield case(f"p{p}", 55020 + n, logits=_logits(55020 + n), p=p)
-    yield case("crossing_token", logits=np.log(np.array([[0.5, 0.3, 0.15, 0.05]])), p=0.6,
-               note="0.5 < 0.6: the token that crosses p (0.3) is kept, the rest removed")
+    yield case(
+        "crossing_token",
+        logits=np.log(np.array([[0.5, 0.3, 0.15, 0.05]])),
+        p=0.6,
+        note="0.5 < 0.6: the token that crosses p (0.3) is kept, the rest removed",
+    )
     yield case("p_tiny", 55030, logits=_logits(55030), p=1e-6, note="the most likely token always survives")
 
 
 def probs_cases():
     for n, (name, t, k, p, note) in enumerate(SETTINGS):
         s = 55100 + n
-        yield case(name, s, logits=_logits(s, dtype="float32" if n % 2 else "float64"), temperature=t, top_k=k, top_p=p, note=note)
+        yield case(
+            name,
+            s,
+            logits=_logits(s, dtype="float32" if n % 2 else "float64"),
+            temperature=t,
+            top_k=k,
+            top_p=p,
+            note=note,
+        )
 
 
 def sample_cases():
-    for n, (name, t, k, p, note) in enumerate(SETTINGS[:6]):
+    for n, (name, t, k, p, _note) in enumerate(SETTINGS[:6]):
         s = 55200 + n
-        yield case(name, s, logits=_logits(s, (10,)), temperature=t, top_k=k, top_p=p,
-                   note=f"{SAMPLES} draws, generator seeded with {s}: a chi-square test against sampling_probs at level {ALPHA}")
+        yield case(
+            name,
+            s,
+            logits=_logits(s, (10,)),
+            temperature=t,
+            top_k=k,
+            top_p=p,
+            note=f"{SAMPLES} draws, generator seeded with {s}: a chi-square test against sampling_probs at level {ALPHA}",
+        )
 
 
 def sample_call(impl, logits, temperature=1.0, top_k=None, top_p=None):
@@ -76,8 +101,12 @@ def chi_square(expected, actual, case):
 
     from reference_impls.torch.sampling import sampling_probs
 
-    probs = sampling_probs(torch.from_numpy(case.kwargs["logits"]), case.kwargs.get("temperature", 1.0),
-                           case.kwargs.get("top_k"), case.kwargs.get("top_p")).double()
+    probs = sampling_probs(
+        torch.from_numpy(case.kwargs["logits"]),
+        case.kwargs.get("temperature", 1.0),
+        case.kwargs.get("top_k"),
+        case.kwargs.get("top_p"),
+    ).double()
     counts = torch.as_tensor(actual, dtype=torch.float64).reshape(-1)
     if counts.shape != probs.shape or counts.sum() != SAMPLES:
         return f"expected {SAMPLES} tokens in 0..{probs.numel() - 1}, got counts {counts.tolist()}"
@@ -86,8 +115,10 @@ def chi_square(expected, actual, case):
         return f"{int(outside)} of {SAMPLES} samples are tokens the filters removed (probability 0)"
     stat, p_value = chi_square_test(counts[probs > 0], probs[probs > 0])
     if p_value < ALPHA:
-        return (f"the samples do not follow sampling_probs: chi-square {stat:.1f}, p-value {p_value:.2g} < {ALPHA} "
-                f"(counts {counts.int().tolist()}, expected {[round(w, 1) for w in (probs * SAMPLES).tolist()]})")
+        return (
+            f"the samples do not follow sampling_probs: chi-square {stat:.1f}, p-value {p_value:.2g} < {ALPHA} "
+            f"(counts {counts.int().tolist()}, expected {[round(w, 1) for w in (probs * SAMPLES).tolist()]})"
+        )
     return None
 
 
@@ -141,10 +172,11 @@ def _no_greedy_case(logits, temperature=1.0, top_k=None, top_p=None):
     return torch.softmax(logits, dim=-1)
 
 
-EXERCISE = scoped(Exercise.of(
-    info("sampling"),
-    preamble=PREAMBLE,
-    task="""Turning a model's next-token logits (..., V) into a token.
+EXERCISE = scoped(
+    Exercise.of(
+        info("sampling"),
+        preamble=PREAMBLE,
+        task="""Turning a model's next-token logits (..., V) into a token.
 
 1. greedy(logits): the argmax along the last dim (int64).
 2. top_k_filter(logits, k): every logit below the k-th largest becomes -inf (ties with the k-th are kept;
@@ -158,37 +190,88 @@ EXERCISE = scoped(Exercise.of(
 5. sample(logits (B, V), temperature, top_k, top_p, generator=None) -> (B,) int64: draw from
    sampling_probs with torch.multinomial(probs, 1, generator=generator). Checked statistically:
    4000 draws with a seeded generator, chi-square against sampling_probs at level 0.001.""",
-    entry_points=(
-        EntryPoint("greedy", "(logits)", "(...) int64 token ids."),
-        EntryPoint("top_k_filter", "(logits, k)", "Logits, -inf outside the top k."),
-        EntryPoint("top_p_filter", "(logits, p)", "Logits, -inf outside the nucleus of mass p."),
-        EntryPoint("sampling_probs", "(logits, temperature=1.0, top_k=None, top_p=None)", "(..., V) probabilities."),
-        EntryPoint("sample", "(logits, temperature=1.0, top_k=None, top_p=None, generator=None)", "(B,) int64 tokens."),
-    ),
-    checks=(
-        Check("greedy", "greedy", greedy_cases, call=fn_call("greedy"), description="a batch; a 1-D float32 vector"),
-        Check("top_k", "top_k_filter", top_k_cases, call=fn_call("top_k_filter"), description="k 1 / 3 / 10; ties at the k-th"),
-        Check("top_p", "top_p_filter", top_p_cases, call=fn_call("top_p_filter"),
-              description="p 0.5 / 0.9 / 0.99; the crossing token; p tiny"),
-        Check("probs", "sampling_probs", probs_cases, call=fn_call("sampling_probs"), tolerance={"float32": (1e-5, 1e-6)},
-              description="temperature 0.5 / 2 / 0, top-k 5 and past V, top-p 0.9, all three, float32/64"),
-        Check("sample", "sample", sample_cases, call=sample_call, compare=chi_square,
-              description=f"{SAMPLES} seeded draws per setting, chi-square against sampling_probs at level {ALPHA}"),
-    ),
-    probes=(
-        Probe("top-p drops the token that crosses p: keep a token while the mass ranked ABOVE it is < p "
-              "(cumsum - prob < p), so the set reaches p", impl={"top_p_filter": _top_p_drop_crossing}),
-        Probe("top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",
-              impl={"sampling_probs": _probs(order="p_then_k")}),
-        Probe("temperature multiplies: DIVIDE the logits by it (T < 1 sharpens)", impl={"sampling_probs": _probs(temperature_op="multiply")}),
-        Probe("top-k keeps k - 1: remove logits strictly BELOW the k-th largest (logits < kth), keep the k-th itself",
-              impl={"sampling_probs": _probs(k_strict=True)}),
-        Probe("temperature 0 divides by zero: treat it as greedy (a one-hot on the argmax)", impl={"sampling_probs": _no_greedy_case}),
-        Probe("the samples do not follow sampling_probs: draw from it, torch.multinomial(probs, 1, generator=generator), "
-              "so that every kept token comes up in proportion to its probability",
-              when=lambda case, actual, expected: not hasattr(actual, "message") and chi_square(expected, actual, case) is not None,
-              checks=("sample",)),
-        Probe("top-p computed on probabilities in the sorted order but written back unsorted: scatter the mask back with the "
-              "sort's indices", impl="wrong/sampling/unsorted_mask.py", checks=("top_p", "probs")),
-    ),
-))
+        entry_points=(
+            EntryPoint("greedy", "(logits)", "(...) int64 token ids."),
+            EntryPoint("top_k_filter", "(logits, k)", "Logits, -inf outside the top k."),
+            EntryPoint("top_p_filter", "(logits, p)", "Logits, -inf outside the nucleus of mass p."),
+            EntryPoint(
+                "sampling_probs", "(logits, temperature=1.0, top_k=None, top_p=None)", "(..., V) probabilities."
+            ),
+            EntryPoint(
+                "sample", "(logits, temperature=1.0, top_k=None, top_p=None, generator=None)", "(B,) int64 tokens."
+            ),
+        ),
+        checks=(
+            Check(
+                "greedy", "greedy", greedy_cases, call=fn_call("greedy"), description="a batch; a 1-D float32 vector"
+            ),
+            Check(
+                "top_k",
+                "top_k_filter",
+                top_k_cases,
+                call=fn_call("top_k_filter"),
+                description="k 1 / 3 / 10; ties at the k-th",
+            ),
+            Check(
+                "top_p",
+                "top_p_filter",
+                top_p_cases,
+                call=fn_call("top_p_filter"),
+                description="p 0.5 / 0.9 / 0.99; the crossing token; p tiny",
+            ),
+            Check(
+                "probs",
+                "sampling_probs",
+                probs_cases,
+                call=fn_call("sampling_probs"),
+                tolerance={"float32": (1e-5, 1e-6)},
+                description="temperature 0.5 / 2 / 0, top-k 5 and past V, top-p 0.9, all three, float32/64",
+            ),
+            Check(
+                "sample",
+                "sample",
+                sample_cases,
+                call=sample_call,
+                compare=chi_square,
+                description=f"{SAMPLES} seeded draws per setting, chi-square against sampling_probs at level {ALPHA}",
+            ),
+        ),
+        probes=(
+            Probe(
+                "top-p drops the token that crosses p: keep a token while the mass ranked ABOVE it is < p "
+                "(cumsum - prob < p), so the set reaches p",
+                impl={"top_p_filter": _top_p_drop_crossing},
+            ),
+            Probe(
+                "top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",
+                impl={"sampling_probs": _probs(order="p_then_k")},
+            ),
+            Probe(
+                "temperature multiplies: DIVIDE the logits by it (T < 1 sharpens)",
+                impl={"sampling_probs": _probs(temperature_op="multiply")},
+            ),
+            Probe(
+                "top-k keeps k - 1: remove logits strictly BELOW the k-th largest (logits < kth), keep the k-th itself",
+                impl={"sampling_probs": _probs(k_strict=True)},
+            ),
+            Probe(
+                "temperature 0 divides by zero: treat it as greedy (a one-hot on the argmax)",
+                impl={"sampling_probs": _no_greedy_case},
+            ),
+            Probe(
+                "the samples do not follow sampling_probs: draw from it, torch.multinomial(probs, 1, generator=generator), "
+                "so that every kept token comes up in proportion to its probability",
+                when=lambda case, actual, expected: (
+                    not hasattr(actual, "message") and chi_square(expected, actual, case) is not None
+                ),
+                checks=("sample",),
+            ),
+            Probe(
+                "top-p computed on probabilities in the sorted order but written back unsorted: scatter the mask back with the "
+                "sort's indices",
+                impl="wrong/sampling/unsorted_mask.py",
+                checks=("top_p", "probs"),
+            ),
+        ),
+    )
+)

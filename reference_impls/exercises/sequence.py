@@ -11,7 +11,10 @@ SIZES = [(1, 1, 1), (4, 3, 5), (2, 8, 6)]  # (N, D, H)
 
 def _weights(rng, d, h, gates, dtype):
     bound = 1 / np.sqrt(h)  # PyTorch's init range
-    return [rng.uniform(-bound, bound, s).astype(dtype) for s in ((gates * h, d), (gates * h, h), (gates * h,), (gates * h,))]
+    return [
+        rng.uniform(-bound, bound, s).astype(dtype)
+        for s in ((gates * h, d), (gates * h, h), (gates * h,), (gates * h,))
+    ]
 
 
 def _cell_inputs(seed, gates, extra_state=False):
@@ -33,7 +36,14 @@ def rnn_seq_inputs(seed):
     for j, (t, n, d, h) in enumerate([(1, 2, 3, 4), (5, 3, 2, 6), (12, 1, 4, 3)]):
         dtype = "float64" if j % 2 else "float32"
         rng = np.random.default_rng(seed + j)
-        yield f"T{t}_n{n}_d{d}_h{h}", seed + j, rng, randn(rng, (t, n, d), dtype), randn(rng, (n, h), dtype), _weights(rng, d, h, 1, dtype)
+        yield (
+            f"T{t}_n{n}_d{d}_h{h}",
+            seed + j,
+            rng,
+            randn(rng, (t, n, d), dtype),
+            randn(rng, (n, h), dtype),
+            _weights(rng, d, h, 1, dtype),
+        )
 
 
 def rnn_forward_cases():
@@ -43,8 +53,12 @@ def rnn_forward_cases():
 
 def rnn_backward_cases():
     for name, s, rng, xs, h0, W in rnn_seq_inputs(24200):
-        yield Case(name, (randn(rng, xs.shape[:2] + h0.shape[1:], xs.dtype), xs, h0, *W), seed=s,
-                   note="a loss on every step: dhs[t] reaches h_t directly and through h_{t+1}")
+        yield Case(
+            name,
+            (randn(rng, xs.shape[:2] + h0.shape[1:], xs.dtype), xs, h0, *W),
+            seed=s,
+            note="a loss on every step: dhs[t] reaches h_t directly and through h_{t+1}",
+        )
     _, s, rng, xs, h0, W = next(rnn_seq_inputs(24300))
     dhs = np.zeros(xs.shape[:2] + h0.shape[1:], xs.dtype)
     dhs[-1] = 1
@@ -81,24 +95,59 @@ RNN = Exercise.of(
 Then measure how |dxs[0]| shrinks as T grows with small W_hh (vanishing gradients).""",
     entry_points=(
         EntryPoint("rnn_cell", "(x, h, W_ih, W_hh, b_ih, b_hh)", "The next hidden state (N, H)."),
-        EntryPoint("rnn_cell_backward", "(dh_new, x, h, h_new, W_ih, W_hh)", "(dx, dh, dW_ih, dW_hh, db_ih, db_hh) for one step."),
+        EntryPoint(
+            "rnn_cell_backward",
+            "(dh_new, x, h, h_new, W_ih, W_hh)",
+            "(dx, dh, dW_ih, dW_hh, db_ih, db_hh) for one step.",
+        ),
         EntryPoint("rnn_forward", "(xs, h0, W_ih, W_hh, b_ih, b_hh)", "All hidden states (T, N, H)."),
         EntryPoint("rnn_backward", "(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh)", "(dxs, dh0, dW_ih, dW_hh, db_ih, db_hh)."),
     ),
     checks=(
-        Check("cell", "rnn_cell", rnn_cell_cases, tolerance=LOOSE, description="3 sizes incl. N = D = H = 1, float32/64"),
-        Check("cell_backward", "rnn_cell_backward",
-              lambda: (Case(c.name, (randn(np.random.default_rng(c.seed), c.args[1].shape, c.args[0].dtype), c.args[0], c.args[1],
-                                     _rnn_out(c), c.args[2], c.args[3]), seed=c.seed) for c in rnn_cell_cases()),
-              tolerance=LOOSE, description="the same sizes"),
+        Check(
+            "cell", "rnn_cell", rnn_cell_cases, tolerance=LOOSE, description="3 sizes incl. N = D = H = 1, float32/64"
+        ),
+        Check(
+            "cell_backward",
+            "rnn_cell_backward",
+            lambda: (
+                Case(
+                    c.name,
+                    (
+                        randn(np.random.default_rng(c.seed), c.args[1].shape, c.args[0].dtype),
+                        c.args[0],
+                        c.args[1],
+                        _rnn_out(c),
+                        c.args[2],
+                        c.args[3],
+                    ),
+                    seed=c.seed,
+                )
+                for c in rnn_cell_cases()
+            ),
+            tolerance=LOOSE,
+            description="the same sizes",
+        ),
         Check("forward", "rnn_forward", rnn_forward_cases, tolerance=LOOSE, description="T = 1, 5, 12"),
-        Check("bptt", "rnn_backward", rnn_backward_cases, tolerance=LOOSE, description="T = 1, 5, 12, loss on every step; loss on the last step only"),
+        Check(
+            "bptt",
+            "rnn_backward",
+            rnn_backward_cases,
+            tolerance=LOOSE,
+            description="T = 1, 5, 12, loss on every step; loss on the last step only",
+        ),
     ),
     probes=(
-        Probe("BPTT drops the path through time: the gradient reaching h_t is dhs[t] PLUS the gradient flowing back "
-              "from h_{t+1} (dh_next = da_{t+1} @ W_hh)", impl={"rnn_backward": _bptt_no_carry}),
-        Probe("tanh's derivative is 1 - h_new^2, from the cell's OUTPUT (not 1 - h^2 of the previous state)",
-              impl="wrong/rnn_bptt/tanh_grad_of_input.py", checks=("cell_backward", "bptt")),
+        Probe(
+            "BPTT drops the path through time: the gradient reaching h_t is dhs[t] PLUS the gradient flowing back "
+            "from h_{t+1} (dh_next = da_{t+1} @ W_hh)",
+            impl={"rnn_backward": _bptt_no_carry},
+        ),
+        Probe(
+            "tanh's derivative is 1 - h_new^2, from the cell's OUTPUT (not 1 - h^2 of the previous state)",
+            impl="wrong/rnn_bptt/tanh_grad_of_input.py",
+            checks=("cell_backward", "bptt"),
+        ),
     ),
 )
 
@@ -116,8 +165,12 @@ def lstm_cases():
 
 def lstm_backward_cases():
     for name, s, rng, (x, h, c), W in _cell_inputs(25100, 4, extra_state=True):
-        yield Case(name, (randn(rng, h.shape, x.dtype), randn(rng, h.shape, x.dtype), x, h, c, *W), seed=s,
-                   note="gradients arrive at both h' and c' (from the next step)")
+        yield Case(
+            name,
+            (randn(rng, h.shape, x.dtype), randn(rng, h.shape, x.dtype), x, h, c, *W),
+            seed=s,
+            note="gradients arrive at both h' and c' (from the next step)",
+        )
 
 
 def _lstm_order(order):
@@ -144,20 +197,30 @@ i, f, g, o (input, forget, cell candidate, output):
 Count the parameters: 4 (H D + H H + 2 H). Why does the c -> c' path help long sequences?""",
     entry_points=(
         EntryPoint("lstm_cell", "(x, h, c, W_ih, W_hh, b_ih, b_hh)", "(h_new, c_new), each (N, H)."),
-        EntryPoint("lstm_cell_backward", "(dh_new, dc_new, x, h, c, W_ih, W_hh, b_ih, b_hh)",
-                   "(dx, dh, dc, dW_ih, dW_hh, db_ih, db_hh)."),
+        EntryPoint(
+            "lstm_cell_backward",
+            "(dh_new, dc_new, x, h, c, W_ih, W_hh, b_ih, b_hh)",
+            "(dx, dh, dc, dW_ih, dW_hh, db_ih, db_hh).",
+        ),
     ),
     checks=(
         Check("forward", "lstm_cell", lstm_cases, tolerance=LOOSE, description="3 sizes incl. H = 1, float32/64"),
         Check("backward", "lstm_cell_backward", lstm_backward_cases, tolerance=LOOSE, description="the same sizes"),
     ),
     probes=(
-        Probe("PyTorch's gate order is i, f, g, o (input, forget, cell, output) in the rows of W_ih / W_hh",
-              impl={"lstm_cell": _lstm_order([0, 1, 3, 2])}),
-        Probe("PyTorch's gate order is i, f, g, o (input, forget, cell, output) in the rows of W_ih / W_hh",
-              impl={"lstm_cell": _lstm_order([1, 0, 2, 3])}),
-        Probe("the gradient reaching c' has two paths: dc' from the next step plus dh' * o * (1 - tanh(c')^2)",
-              impl="wrong/lstm_cell/dc_one_path.py", checks=("backward",)),
+        Probe(
+            "PyTorch's gate order is i, f, g, o (input, forget, cell, output) in the rows of W_ih / W_hh",
+            impl={"lstm_cell": _lstm_order([0, 1, 3, 2])},
+        ),
+        Probe(
+            "PyTorch's gate order is i, f, g, o (input, forget, cell, output) in the rows of W_ih / W_hh",
+            impl={"lstm_cell": _lstm_order([1, 0, 2, 3])},
+        ),
+        Probe(
+            "the gradient reaching c' has two paths: dc' from the next step plus dh' * o * (1 - tanh(c')^2)",
+            impl="wrong/lstm_cell/dc_one_path.py",
+            checks=("backward",),
+        ),
     ),
 )
 
@@ -204,18 +267,29 @@ GRU = Exercise.of(
 Compare its parameter count with the LSTM's: 3 (H D + H H + 2 H) against 4 (...).""",
     entry_points=(
         EntryPoint("gru_cell", "(x, h, W_ih, W_hh, b_ih, b_hh)", "h_new (N, H)."),
-        EntryPoint("gru_cell_backward", "(dh_new, x, h, W_ih, W_hh, b_ih, b_hh)", "(dx, dh, dW_ih, dW_hh, db_ih, db_hh)."),
+        EntryPoint(
+            "gru_cell_backward", "(dh_new, x, h, W_ih, W_hh, b_ih, b_hh)", "(dx, dh, dW_ih, dW_hh, db_ih, db_hh)."
+        ),
     ),
     checks=(
         Check("forward", "gru_cell", gru_cases, tolerance=LOOSE, description="3 sizes incl. H = 1, float32/64"),
         Check("backward", "gru_cell_backward", gru_backward_cases, tolerance=LOOSE, description="the same sizes"),
     ),
     probes=(
-        Probe("PyTorch's GRU applies r after the hidden matmul: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
-              "not W_hn (r * h) as in Cho et al.", impl={"gru_cell": _gru_paper}),
-        Probe("h' = (1 - z) * n + z * h: z keeps the OLD state (PyTorch's convention)", impl={"gru_cell": _gru_z_swapped}),
-        Probe("the hidden-side gradient of the n gate is r * da_n (r multiplies W_hn h + b_hn): db_hh[2H:] and dW_hh[2H:] "
-              "get r * da_n, db_ih[2H:] gets da_n", impl="wrong/gru_cell/hidden_n_grad_without_r.py", checks=("backward",)),
+        Probe(
+            "PyTorch's GRU applies r after the hidden matmul: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
+            "not W_hn (r * h) as in Cho et al.",
+            impl={"gru_cell": _gru_paper},
+        ),
+        Probe(
+            "h' = (1 - z) * n + z * h: z keeps the OLD state (PyTorch's convention)", impl={"gru_cell": _gru_z_swapped}
+        ),
+        Probe(
+            "the hidden-side gradient of the n gate is r * da_n (r multiplies W_hn h + b_hn): db_hh[2H:] and dW_hh[2H:] "
+            "get r * da_n, db_ih[2H:] gets da_n",
+            impl="wrong/gru_cell/hidden_n_grad_without_r.py",
+            checks=("backward",),
+        ),
     ),
 )
 

@@ -24,7 +24,14 @@ class _ZeroInitBuffer:
     """buf starts at 0, so the first step is (1 - dampening) g instead of g."""
 
     def __init__(self, params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        self.params, self.lr, self.mu, self.d, self.wd, self.nesterov = list(params), lr, momentum, dampening, weight_decay, nesterov
+        self.params, self.lr, self.mu, self.d, self.wd, self.nesterov = (
+            list(params),
+            lr,
+            momentum,
+            dampening,
+            weight_decay,
+            nesterov,
+        )
         self.buf = [np.zeros_like(p) for p in self.params]
 
     def step(self, grads):
@@ -49,18 +56,35 @@ The check runs 20 steps on a non-quadratic loss (0.5 p^2 + sin(3 p), three param
 compares every parameter after every step, for plain SGD, momentum 0.9, Nesterov, and dampening
 with weight decay.""",
     entry_points=(
-        EntryPoint("SGD", "(self, params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)",
-                   "SGD over a list of float arrays, updated in place by step().", kind="class",
-                   methods=(EntryPoint("step", "(self, grads)", "One update of every parameter from its gradient (same order)."),)),
+        EntryPoint(
+            "SGD",
+            "(self, params, lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)",
+            "SGD over a list of float arrays, updated in place by step().",
+            kind="class",
+            methods=(
+                EntryPoint("step", "(self, grads)", "One update of every parameter from its gradient (same order)."),
+            ),
+        ),
     ),
     checks=(
-        Check("trajectory", "SGD", cases(CONFIGS, 10000), call=trajectory("SGD"), tolerance=LOOSE,
-              description="20 steps, float32/64: plain, momentum 0.9, Nesterov, dampening 0.3 + weight decay 0.1"),
+        Check(
+            "trajectory",
+            "SGD",
+            cases(CONFIGS, 10000),
+            call=trajectory("SGD"),
+            tolerance=LOOSE,
+            description="20 steps, float32/64: plain, momentum 0.9, Nesterov, dampening 0.3 + weight decay 0.1",
+        ),
     ),
     probes=(
-        Probe("the first step sets buf = g (PyTorch): a zero-initialised buffer applies (1 - dampening) to the first gradient",
-              impl={"SGD": _ZeroInitBuffer}),
-        Probe("nesterov: the step is g + momentum * buf (after updating buf), not buf", impl="wrong/sgd_momentum/nesterov_as_plain.py"),
+        Probe(
+            "the first step sets buf = g (PyTorch): a zero-initialised buffer applies (1 - dampening) to the first gradient",
+            impl={"SGD": _ZeroInitBuffer},
+        ),
+        Probe(
+            "nesterov: the step is g + momentum * buf (after updating buf), not buf",
+            impl="wrong/sgd_momentum/nesterov_as_plain.py",
+        ),
         Probe(IN_PLACE_HINT, when=not_in_place),
     ),
 )

@@ -15,14 +15,23 @@ def mask_cases():
 
 
 def attention_cases():
-    for n, (B, H, T, E, W, causal) in enumerate([(2, 2, 8, 4, 3, True), (1, 3, 6, 8, 2, False), (2, 1, 5, 4, 1, True),
-                                                 (1, 2, 7, 4, 7, True)]):
+    for n, (B, H, T, E, W, causal) in enumerate(
+        [(2, 2, 8, 4, 3, True), (1, 3, 6, 8, 2, False), (2, 1, 5, 4, 1, True), (1, 2, 7, 4, 7, True)]
+    ):
         for dtype in ("float32", "float64") if n < 2 else ("float32",):
             s = 43000 + 2 * n + (dtype == "float64")
             rng = seeded(s)
             q, k, v = (randn(rng, (B, H, T, E), dtype) for _ in range(3))
-            yield case(f"{'causal' if causal else 'bidirectional'}_W{W}", s, q=q, k=k, v=v, window=W, causal=causal,
-                       note={1: "window 1: the output is v itself", 7: "window >= T: full causal attention"}.get(W, ""))
+            yield case(
+                f"{'causal' if causal else 'bidirectional'}_W{W}",
+                s,
+                q=q,
+                k=k,
+                v=v,
+                window=W,
+                causal=causal,
+                note={1: "window 1: the output is v itself", 7: "window >= T: full causal attention"}.get(W, ""),
+            )
 
 
 def _mask(kind):
@@ -46,10 +55,11 @@ def _mask(kind):
     return {"sliding_window_mask": mask, "sliding_window_attention": attention}
 
 
-EXERCISE = scoped(Exercise.of(
-    info("sliding_window"),
-    preamble=PREAMBLE,
-    task="""Each query sees only a band of nearby keys: O(T * window) work for a real kernel (here a mask).
+EXERCISE = scoped(
+    Exercise.of(
+        info("sliding_window"),
+        preamble=PREAMBLE,
+        task="""Each query sees only a band of nearby keys: O(T * window) work for a real kernel (here a mask).
 
 1. sliding_window_mask(T, window, causal=True): (T, T) bool, True where query i may attend key j.
    causal (Mistral 7B): the `window` most recent tokens INCLUDING i itself: i - window < j <= i.
@@ -59,22 +69,44 @@ EXERCISE = scoped(Exercise.of(
 Counting matters: Mistral's first reference code used triu(diagonal=-W), W + 1 keys; Hugging Face
 counts W including the query. With window >= T the causal band is plain causal attention.
 How far can information travel through L stacked windowed layers?""",
-    entry_points=(
-        EntryPoint("sliding_window_mask", "(T, window, causal=True, device=None)", "(T, T) torch.bool band."),
-        EntryPoint("sliding_window_attention", "(q, k, v, window, causal=True)", "q, k, v (..., T, E) -> (..., T, E)."),
-    ),
-    checks=(
-        Check("mask", "sliding_window_mask", mask_cases, call=fn_call("sliding_window_mask"),
-              description="causal W 3 / 1 / past T, bidirectional radius 2"),
-        Check("attention", "sliding_window_attention", attention_cases, call=fn_call("sliding_window_attention"),
-              tolerance={"float32": (1e-5, 1e-6)}, description="float32/64; causal W 1 / 3 / T, bidirectional radius 2"),
-    ),
-    probes=(
-        Probe("one key too many: the causal window holds `window` keys counting the query itself, i - window < j <= i "
-              "(j >= i - window is window + 1 keys)", impl=_mask("w_plus_one")),
-        Probe("no window: the band must also cut off keys more than window - 1 positions back", impl=_mask("no_window")),
-        Probe("the bidirectional radius includes its ends: |i - j| <= window", impl=_mask("radius_strict")),
-        Probe("the band's sides are swapped: a causal query sees itself and the past, j <= i",
-              impl="wrong/sliding_window/future_band.py"),
-    ),
-))
+        entry_points=(
+            EntryPoint("sliding_window_mask", "(T, window, causal=True, device=None)", "(T, T) torch.bool band."),
+            EntryPoint(
+                "sliding_window_attention", "(q, k, v, window, causal=True)", "q, k, v (..., T, E) -> (..., T, E)."
+            ),
+        ),
+        checks=(
+            Check(
+                "mask",
+                "sliding_window_mask",
+                mask_cases,
+                call=fn_call("sliding_window_mask"),
+                description="causal W 3 / 1 / past T, bidirectional radius 2",
+            ),
+            Check(
+                "attention",
+                "sliding_window_attention",
+                attention_cases,
+                call=fn_call("sliding_window_attention"),
+                tolerance={"float32": (1e-5, 1e-6)},
+                description="float32/64; causal W 1 / 3 / T, bidirectional radius 2",
+            ),
+        ),
+        probes=(
+            Probe(
+                "one key too many: the causal window holds `window` keys counting the query itself, i - window < j <= i "
+                "(j >= i - window is window + 1 keys)",
+                impl=_mask("w_plus_one"),
+            ),
+            Probe(
+                "no window: the band must also cut off keys more than window - 1 positions back",
+                impl=_mask("no_window"),
+            ),
+            Probe("the bidirectional radius includes its ends: |i - j| <= window", impl=_mask("radius_strict")),
+            Probe(
+                "the band's sides are swapped: a causal query sees itself and the past, j <= i",
+                impl="wrong/sliding_window/future_band.py",
+            ),
+        ),
+    )
+)

@@ -17,12 +17,24 @@ def _activations(seed, tokens=32, d_in=16, outliers=(3, 11), dtype="float32"):
 def scale_cases():
     for k, (alpha, dtype) in enumerate([(0.5, "float32"), (0.75, "float64"), (0.0, "float32"), (1.0, "float64")]):
         x, w = _activations(2200 + k, dtype=dtype)
-        yield Case(f"alpha_{alpha}", (np.abs(x).max(axis=0), w), {"alpha": alpha}, seed=2200 + k,
-                   note={0.0: "alpha 0: s_j = 1 / max|W_j|", 1.0: "alpha 1: s_j = max|X_j| (all the difficulty to W)"}.get(alpha, ""))
+        yield Case(
+            f"alpha_{alpha}",
+            (np.abs(x).max(axis=0), w),
+            {"alpha": alpha},
+            seed=2200 + k,
+            note={0.0: "alpha 0: s_j = 1 / max|W_j|", 1.0: "alpha 1: s_j = max|X_j| (all the difficulty to W)"}.get(
+                alpha, ""
+            ),
+        )
     x, w = _activations(2210, d_in=6, outliers=(1,))
     w[:, 4] = 0
-    yield Case("zero_weight_column", (np.abs(x).max(axis=0), w), {"alpha": 0.5}, seed=2210,
-               note="a weight column of zeros: clamp max|W_j| to 1e-5 before the power")
+    yield Case(
+        "zero_weight_column",
+        (np.abs(x).max(axis=0), w),
+        {"alpha": 0.5},
+        seed=2210,
+        note="a weight column of zeros: clamp max|W_j| to 1e-5 before the power",
+    )
 
 
 def _smoothed(impl, x, w, alpha=0.5):
@@ -33,11 +45,21 @@ def _smoothed(impl, x, w, alpha=0.5):
 def linear_cases():
     for k, (alpha, shape) in enumerate([(0.5, (32, 16)), (0.8, (40, 16))]):
         x, w = _activations(2300 + k, tokens=shape[0])
-        yield Case(f"alpha_{alpha}", (x, w), {"alpha": alpha}, seed=2300 + k,
-                   note="s from this x's per-channel maxima; X / s and W * s; the product X W^T unchanged")
+        yield Case(
+            f"alpha_{alpha}",
+            (x, w),
+            {"alpha": alpha},
+            seed=2300 + k,
+            note="s from this x's per-channel maxima; X / s and W * s; the product X W^T unchanged",
+        )
     x, w = _activations(2310)
-    yield Case("3d_activations", (x.reshape(4, 8, 16), w), {"alpha": 0.5}, seed=2310,
-               note="x (batch, tokens, d_in): the maxima are over batch AND tokens")
+    yield Case(
+        "3d_activations",
+        (x.reshape(4, 8, 16), w),
+        {"alpha": 0.5},
+        seed=2310,
+        note="x (batch, tokens, d_in): the maxima are over batch AND tokens",
+    )
 
 
 def smooth_cases():
@@ -86,27 +108,55 @@ rescales channel j: Y = X W^T = (X / s)(W * s)^T for nn.Linear's W (d_out, d_in)
 The product is unchanged up to rounding; alpha = 0.5 makes max|X_j / s_j| = max|W_j s_j|; the
 reference's test shows W8A8 error falling after smoothing (tests/reference/test_smoothquant.py).""",
     entry_points=(
-        EntryPoint("smooth_scales", "(act_absmax, weight, alpha=0.5)", "s (d_in,) from activation maxima (d_in,) and weight (d_out, d_in)."),
+        EntryPoint(
+            "smooth_scales",
+            "(act_absmax, weight, alpha=0.5)",
+            "s (d_in,) from activation maxima (d_in,) and weight (d_out, d_in).",
+        ),
         EntryPoint("smooth", "(x, weight, s)", "(x / s, weight * s)."),
-        EntryPoint("smooth_linear", "(x, weight, alpha=0.5)", "Calibrate s on x (max over every leading dim), then smooth."),
+        EntryPoint(
+            "smooth_linear", "(x, weight, alpha=0.5)", "Calibrate s on x (max over every leading dim), then smooth."
+        ),
     ),
     checks=(
-        Check("scales", "smooth_scales", scale_cases, call=call_torch("smooth_scales"),
-              description="alpha 0.5 / 0.75 / 0 / 1, float32/64; a zero weight column"),
+        Check(
+            "scales",
+            "smooth_scales",
+            scale_cases,
+            call=call_torch("smooth_scales"),
+            description="alpha 0.5 / 0.75 / 0 / 1, float32/64; a zero weight column",
+        ),
         Check("smooth", "smooth", smooth_cases, call=call_torch("smooth"), description="given scales, ones, float64"),
-        Check("smooth_linear", "smooth_linear", linear_cases, call=_smoothed,
-              description="alpha 0.5 and 0.8 on 2 outlier channels; 3-D activations: X / s, W * s and the unchanged product"),
+        Check(
+            "smooth_linear",
+            "smooth_linear",
+            linear_cases,
+            call=_smoothed,
+            description="alpha 0.5 and 0.8 on 2 outlier channels; 3-D activations: X / s, W * s and the unchanged product",
+        ),
     ),
     probes=(
-        Probe("max|W_j| taken over the wrong dimension: for nn.Linear's weight (d_out, d_in) the max over the OUTPUT "
-              "dim is weight.abs().amax(dim=0), one per input channel", impl={"smooth_scales": _scales(weight_dim=1)},
-              checks=("scales",)),
-        Probe("alpha and 1 - alpha swapped: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)",
-              impl={"smooth_scales": _scales(swapped=True)}, checks=("scales",)),
-        Probe("inverted: divide the activations by s and multiply the weights by s (the outliers must shrink)",
-              impl={"smooth": _inverted}, checks=("smooth",)),
-        Probe("the activation maxima were taken over the last token dimension only: reduce over every leading "
-              "dimension, x.abs().reshape(-1, d_in).amax(0)", impl="wrong/smoothquant/maxima_over_last_dim.py",
-              checks=("smooth_linear",)),
+        Probe(
+            "max|W_j| taken over the wrong dimension: for nn.Linear's weight (d_out, d_in) the max over the OUTPUT "
+            "dim is weight.abs().amax(dim=0), one per input channel",
+            impl={"smooth_scales": _scales(weight_dim=1)},
+            checks=("scales",),
+        ),
+        Probe(
+            "alpha and 1 - alpha swapped: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)",
+            impl={"smooth_scales": _scales(swapped=True)},
+            checks=("scales",),
+        ),
+        Probe(
+            "inverted: divide the activations by s and multiply the weights by s (the outliers must shrink)",
+            impl={"smooth": _inverted},
+            checks=("smooth",),
+        ),
+        Probe(
+            "the activation maxima were taken over the last token dimension only: reduce over every leading "
+            "dimension, x.abs().reshape(-1, d_in).amax(0)",
+            impl="wrong/smoothquant/maxima_over_last_dim.py",
+            checks=("smooth_linear",),
+        ),
     ),
 )

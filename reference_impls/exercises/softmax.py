@@ -19,12 +19,18 @@ def forward_cases():
         yield Case("random", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed)
     for rng, shape, dtype, seed in grid([(4, 7)], seed=200):
         yield Case(
-            "large_logits", (_logits(rng, shape, dtype, shift=1000.0),), {"axis": -1}, seed=seed,
+            "large_logits",
+            (_logits(rng, shape, dtype, shift=1000.0),),
+            {"axis": -1},
+            seed=seed,
             note="logits near 1000: exp() overflows to inf unless the row max is subtracted first",
         )
     for rng, shape, dtype, seed in grid([(4, 7)], ("float32",), seed=300):
         yield Case(
-            "very_negative_logits", (_logits(rng, shape, dtype, shift=-1000.0),), {"axis": -1}, seed=seed,
+            "very_negative_logits",
+            (_logits(rng, shape, dtype, shift=-1000.0),),
+            {"axis": -1},
+            seed=seed,
             note="logits near -1000: every exp() underflows to 0 and 0 / 0 = nan without max subtraction",
         )
     for rng, shape, dtype, seed in grid([(5, 3)], seed=400):
@@ -33,23 +39,41 @@ def forward_cases():
         yield Case("axis_middle", (_logits(rng, shape, dtype),), {"axis": 1}, seed=seed, note="axis=1 of a 3-D array")
     for rng, shape, dtype, seed in grid([(6, 6)], ("float32",), seed=600):
         yield Case(
-            "keepdim_trap", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed,
+            "keepdim_trap",
+            (_logits(rng, shape, dtype),),
+            {"axis": -1},
+            seed=seed,
             note="square input: sums without keepdims=True broadcast along the wrong axis without an error",
         )
     for rng, shape, dtype, seed in grid([(3, 6)], seed=650):
         x = _logits(rng, shape, dtype) + np.array([[0.0], [1000.0], [-1000.0]], dtype=dtype)
-        yield Case("rows_at_different_scales", (x,), {"axis": -1}, seed=seed,
-                   note="rows near 0, +1000 and -1000 in one batch: the max must be each row's, not the whole array's "
-                        "(exp(x - 1000) underflows the row near 0 to 0 / 0)")
-    yield Case("size_one_axis", (np.array([[0.5], [-2.0], [30.0]], dtype="float32"),), {"axis": -1},
-               note="an axis of size 1: every output is 1")
+        yield Case(
+            "rows_at_different_scales",
+            (x,),
+            {"axis": -1},
+            seed=seed,
+            note="rows near 0, +1000 and -1000 in one batch: the max must be each row's, not the whole array's "
+            "(exp(x - 1000) underflows the row near 0 to 0 / 0)",
+        )
+    yield Case(
+        "size_one_axis",
+        (np.array([[0.5], [-2.0], [30.0]], dtype="float32"),),
+        {"axis": -1},
+        note="an axis of size 1: every output is 1",
+    )
     yield Case("all_equal", (np.full((3, 4), 7.0),), {"axis": -1}, note="equal logits: uniform 1/4")
     masked = _logits(np.random.default_rng(700), (3, 5), "float64")
     masked[:, 3:] = -np.inf
-    yield Case("masked_with_neg_inf", (masked,), {"axis": -1}, seed=700,
-               note="-inf logits (an attention mask) get probability 0; the rest still sum to 1")
-    yield Case("empty_batch", (np.zeros((0, 5), dtype="float32"),), {"axis": -1},
-               note="no rows: return an empty (0, 5) array")
+    yield Case(
+        "masked_with_neg_inf",
+        (masked,),
+        {"axis": -1},
+        seed=700,
+        note="-inf logits (an attention mask) get probability 0; the rest still sum to 1",
+    )
+    yield Case(
+        "empty_batch", (np.zeros((0, 5), dtype="float32"),), {"axis": -1}, note="no rows: return an empty (0, 5) array"
+    )
 
 
 def backward_cases():
@@ -61,11 +85,21 @@ def backward_cases():
         yield Case("axis_0", (rng.standard_normal(shape).astype(dtype), y), {"axis": 0}, seed=seed)
     for rng, shape, dtype, seed in grid([(6, 6)], ("float64",), seed=1300):
         y = reference.softmax(_logits(rng, shape, dtype))
-        yield Case("keepdim_trap", (rng.standard_normal(shape).astype(dtype), y), {"axis": -1}, seed=seed,
-                   note="square input: sums without keepdims=True broadcast along the wrong axis")
+        yield Case(
+            "keepdim_trap",
+            (rng.standard_normal(shape).astype(dtype), y),
+            {"axis": -1},
+            seed=seed,
+            note="square input: sums without keepdims=True broadcast along the wrong axis",
+        )
     y = np.ones((3, 1))
-    yield Case("size_one_axis", (np.array([[1.0], [-2.0], [3.0]]), y), {"axis": -1}, zero_ok=True,
-               note="an axis of size 1: softmax is constant 1, so the gradient is 0")
+    yield Case(
+        "size_one_axis",
+        (np.array([[1.0], [-2.0], [3.0]]), y),
+        {"axis": -1},
+        zero_ok=True,
+        note="an axis of size 1: softmax is constant 1, so the gradient is 0",
+    )
 
 
 # Known mistakes, as wrong implementations run on the same inputs: a match on a failing case names it.
@@ -97,9 +131,9 @@ EXERCISE = Exercise.of(
    gradient `dout` and the forward output `y`. Work out the Jacobian of softmax, then find
    the form that never builds it.
 
-Compute in the input's dtype (float64 in: float64 arithmetic). Don't modify the inputs. `learn verify softmax` checks float32 and float64, several shapes,
-axis 0 / 1 / -1, logits near +-1000 (also rows at very
-different scales in one batch), size-1 and empty dims, and -inf masks.""",
+Compute in the input's dtype (float64 in: float64 arithmetic). Don't modify the inputs.
+`learn verify softmax` checks float32 and float64, several shapes, axis 0 / 1 / -1, logits near
++-1000 (also rows at very different scales in one batch), size-1 and empty dims, and -inf masks.""",
     entry_points=(
         EntryPoint(
             "softmax",
@@ -120,27 +154,55 @@ Returns dx: same shape and dtype as y.""",
         ),
     ),
     checks=(
-        Check("forward", "softmax", forward_cases,
-              description="float32/64, 4 shapes; logits near +-1000, rows at different scales, axis 0/1/-1, square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"),
-        Check("backward", "softmax_backward", backward_cases,
-              description="float32/64, 4 shapes; axis 0, square (keepdims trap), size-1 axis (zero gradient)"),
+        Check(
+            "forward",
+            "softmax",
+            forward_cases,
+            description=(
+                "float32/64, 4 shapes; logits near +-1000, rows at different scales, axis 0/1/-1, "
+                "square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"
+            ),
+        ),
+        Check(
+            "backward",
+            "softmax_backward",
+            backward_cases,
+            description="float32/64, 4 shapes; axis 0, square (keepdims trap), size-1 axis (zero gradient)",
+        ),
     ),
     probes=(
-        Probe(float32_hint("softmax", "compute in x.dtype (no .astype(np.float32) on the way)"), when=computed_in_float32),
-        Probe("no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
-              "the max along the axis first", impl="wrong/softmax/no_max_subtraction.py", checks=("forward",)),
-        Probe("subtracted the max of the whole array (np.max(x)), not each row's: rows far below the global max "
-              "underflow to 0 / 0; use np.max(x, axis=axis, keepdims=True)",
-              impl="wrong/softmax/global_max.py", checks=("forward",)),
-        Probe("normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",
-              impl="wrong/softmax/wrong_axis.py"),
-        Probe("normalized over the whole array: sum along `axis` with keepdims=True, not np.sum(e)",
-              impl={"softmax": _sum_whole_array}),
-        Probe("keepdims missing: a sum along the axis must keep it (keepdims=True) to broadcast back; without it "
-              "it lines up with the wrong axis (or fails to broadcast)",
-              impl={"softmax": _no_keepdims, "softmax_backward": _no_keepdims_backward}),
-        Probe("only the Jacobian's diagonal (y * (1 - y)): the off-diagonal terms -y_i y_j give "
-              "dx = y * (dout - sum(dout * y, axis, keepdims=True))",
-              impl={"softmax_backward": _diagonal_jacobian}),
+        Probe(
+            float32_hint("softmax", "compute in x.dtype (no .astype(np.float32) on the way)"), when=computed_in_float32
+        ),
+        Probe(
+            "no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
+            "the max along the axis first",
+            impl="wrong/softmax/no_max_subtraction.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "subtracted the max of the whole array (np.max(x)), not each row's: rows far below the global max "
+            "underflow to 0 / 0; use np.max(x, axis=axis, keepdims=True)",
+            impl="wrong/softmax/global_max.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",
+            impl="wrong/softmax/wrong_axis.py",
+        ),
+        Probe(
+            "normalized over the whole array: sum along `axis` with keepdims=True, not np.sum(e)",
+            impl={"softmax": _sum_whole_array},
+        ),
+        Probe(
+            "keepdims missing: a sum along the axis must keep it (keepdims=True) to broadcast back; without it "
+            "it lines up with the wrong axis (or fails to broadcast)",
+            impl={"softmax": _no_keepdims, "softmax_backward": _no_keepdims_backward},
+        ),
+        Probe(
+            "only the Jacobian's diagonal (y * (1 - y)): the off-diagonal terms -y_i y_j give "
+            "dx = y * (dout - sum(dout * y, axis, keepdims=True))",
+            impl={"softmax_backward": _diagonal_jacobian},
+        ),
     ),
 )

@@ -26,25 +26,50 @@ def residual_cases():
         rng = seeded(s)
         p, q = _rows(rng, 2, 6)
         yield case(f"random_{n}", s, p=p, q=q)
-    yield case("hand_worked", p=np.array([0.2, 0.5, 0.3]), q=np.array([0.4, 0.1, 0.5]), note="max(0, p - q) = [0, 0.4, 0]: all on token 1")
+    yield case(
+        "hand_worked",
+        p=np.array([0.2, 0.5, 0.3]),
+        q=np.array([0.4, 0.1, 0.5]),
+        note="max(0, p - q) = [0, 0.4, 0]: all on token 1",
+    )
 
 
 def verify_cases():
     import numpy as np
 
     all_accepted = "small uniforms: everything accepted, the next token comes from p[gamma]"
-    for n, (gamma, V, u_scale, note) in enumerate([(4, 6, 1.0, ""), (3, 5, 0.05, all_accepted), (5, 4, 1.0, ""), (1, 3, 1.0, "gamma = 1")]):
+    for n, (gamma, V, u_scale, note) in enumerate(
+        [(4, 6, 1.0, ""), (3, 5, 0.05, all_accepted), (5, 4, 1.0, ""), (1, 3, 1.0, "gamma = 1")]
+    ):
         s = 58100 + n
         rng = seeded(s)
         q, p = _rows(rng, gamma, V), _rows(rng, gamma + 1, V)
         tokens = np.array([rng.choice(V, p=row) for row in q])
-        yield case(f"gamma{gamma}_V{V}", s, draft_tokens=tokens, q_probs=q, p_probs=p, uniforms=rng.random(gamma) * u_scale, note=note)
-    yield case("reject_first", draft_tokens=np.array([1, 1]), q_probs=np.array([[0.5, 0.5], [0.5, 0.5]]),
-               p_probs=np.array([[0.8, 0.2], [0.4, 0.6], [0.3, 0.7]]), uniforms=np.array([0.5, 0.1]),
-               note="p/q = 0.4 < u = 0.5: rejected at once; residual max(0, p - q) = [0.3, 0] -> [1, 0]")
-    yield case("accept_when_p_above_q", draft_tokens=np.array([0, 1]), q_probs=np.array([[0.5, 0.5], [0.5, 0.5]]),
-               p_probs=np.array([[0.8, 0.2], [0.4, 0.6], [0.3, 0.7]]), uniforms=np.array([0.99, 0.99]),
-               note="p >= q: always accepted, whatever u; then the extra token from p[2]")
+        yield case(
+            f"gamma{gamma}_V{V}",
+            s,
+            draft_tokens=tokens,
+            q_probs=q,
+            p_probs=p,
+            uniforms=rng.random(gamma) * u_scale,
+            note=note,
+        )
+    yield case(
+        "reject_first",
+        draft_tokens=np.array([1, 1]),
+        q_probs=np.array([[0.5, 0.5], [0.5, 0.5]]),
+        p_probs=np.array([[0.8, 0.2], [0.4, 0.6], [0.3, 0.7]]),
+        uniforms=np.array([0.5, 0.1]),
+        note="p/q = 0.4 < u = 0.5: rejected at once; residual max(0, p - q) = [0.3, 0] -> [1, 0]",
+    )
+    yield case(
+        "accept_when_p_above_q",
+        draft_tokens=np.array([0, 1]),
+        q_probs=np.array([[0.5, 0.5], [0.5, 0.5]]),
+        p_probs=np.array([[0.8, 0.2], [0.4, 0.6], [0.3, 0.7]]),
+        uniforms=np.array([0.99, 0.99]),
+        note="p >= q: always accepted, whatever u; then the extra token from p[2]",
+    )
 
 
 def verify_call(impl, draft_tokens, q_probs, p_probs, uniforms):
@@ -59,9 +84,16 @@ def distribution_cases():
 
     for n, (last, gamma) in enumerate([(0, 3), (2, 1)]):
         s = 58200 + n
-        yield case(f"after_{last}_gamma{gamma}", s, last_token=last, draft_table=np.array(DRAFT), target_table=np.array(TARGET),
-                   gamma=gamma, note=f"{SAMPLES} runs of speculative_generate(n_tokens=2), generator seeded with {s}: the (x1, x2) "
-                                     f"counts against target[last, x1] * target[x1, x2], chi-square at level {ALPHA}")
+        yield case(
+            f"after_{last}_gamma{gamma}",
+            s,
+            last_token=last,
+            draft_table=np.array(DRAFT),
+            target_table=np.array(TARGET),
+            gamma=gamma,
+            note=f"{SAMPLES} runs of speculative_generate(n_tokens=2), generator seeded with {s}: the (x1, x2) "
+            f"counts against target[last, x1] * target[x1, x2], chi-square at level {ALPHA}",
+        )
 
 
 def distribution_call(impl, last_token, draft_table, target_table, gamma):
@@ -93,8 +125,10 @@ def chi_square(expected, actual, case):
         return f"expected {SAMPLES} pairs of tokens, got counts {counts.tolist()}"
     stat, p_value = chi_square_test(counts, probs)
     if p_value < ALPHA:
-        return (f"the tokens do not follow the target model: chi-square {stat:.1f}, p-value {p_value:.2g} < {ALPHA}; "
-                f"counts {counts.int().tolist()}, expected {[round(w, 1) for w in (probs * SAMPLES).tolist()]}")
+        return (
+            f"the tokens do not follow the target model: chi-square {stat:.1f}, p-value {p_value:.2g} < {ALPHA}; "
+            f"counts {counts.int().tolist()}, expected {[round(w, 1) for w in (probs * SAMPLES).tolist()]}"
+        )
     return None
 
 
@@ -133,6 +167,7 @@ def _looks_like_the_draft(case, actual, expected):
         counts = np.asarray(actual, dtype=float).reshape(-1)
         d, t = case.kwargs["draft_table"], case.kwargs["target_table"]
         last = case.kwargs["last_token"]
+
         def fit(probs):
             return (((counts - probs * counts.sum()) ** 2) / (probs * counts.sum())).sum()
 
@@ -141,10 +176,11 @@ def _looks_like_the_draft(case, actual, expected):
         return False
 
 
-EXERCISE = scoped(Exercise.of(
-    info("speculative_decoding"),
-    preamble=PREAMBLE,
-    task="""Speculative sampling (Leviathan et al. 2023, Algorithm 1; Chen et al. 2023): a cheap draft model
+EXERCISE = scoped(
+    Exercise.of(
+        info("speculative_decoding"),
+        preamble=PREAMBLE,
+        task="""Speculative sampling (Leviathan et al. 2023, Algorithm 1; Chen et al. 2023): a cheap draft model
 proposes gamma tokens, the target model scores them all in one pass, and an accept / reject rule makes
 the output distributed EXACTLY as the target's. Here the models are bigram tables: table[u] is the
 distribution of the token after u (rows sum to 1).
@@ -162,33 +198,79 @@ distribution of the token after u (rows sum to 1).
    rounds of speculative_step (each continuing from the last token so far) until n_tokens, cut to n_tokens.
 Checked: verify on given uniforms, and the (x1, x2) distribution of 800 seeded generations against
 the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p - q)(x) = p(x)?""",
-    entry_points=(
-        EntryPoint("residual_distribution", "(p, q)", "(V,) norm(max(0, p - q))."),
-        EntryPoint("verify", "(draft_tokens, q_probs, p_probs, uniforms)", "(n_accepted int, next_probs (V,))."),
-        EntryPoint("speculative_step", "(last_token, draft_table, target_table, gamma, generator=None)", "A list of 1 to gamma + 1 ints."),
-        EntryPoint("speculative_generate", "(last_token, n_tokens, draft_table, target_table, gamma, generator=None)", "A list of n_tokens ints."),
-    ),
-    checks=(
-        Check("residual", "residual_distribution", residual_cases, call=fn_call("residual_distribution"), description="random rows; by hand"),
-        Check("verify", "verify", verify_cases, call=verify_call,
-              description="gamma 1-5 with given uniforms; all accepted; rejected at once; p >= q always accepted"),
-        Check("distribution", "speculative_generate", distribution_cases, call=distribution_call, compare=chi_square,
-              description=f"{SAMPLES} seeded generations of 2 tokens, chi-square against the target at level {ALPHA}"),
-    ),
-    probes=(
-        Probe("on a rejection, resample from the RESIDUAL norm(max(0, p - q)), not from p: sampling p again over-counts "
-              "the tokens the draft already proposes", impl=_verify(on_reject="target")),
-        Probe("the acceptance ratio is p / q (target over draft): accept when u <= p(x) / q(x)", impl=_verify(rule="q_over_p")),
-        Probe("all gamma accepted: the extra token comes from p_probs[gamma], the target's distribution AFTER the last draft token",
-              impl=_verify(all_accepted_row="gamma_minus_1")),
-        Probe("the residual keeps only the POSITIVE part of p - q: clamp(min=0) before normalizing",
-              impl={"residual_distribution": _residual_unclamped}),
-        Probe("|p - q| is not the residual: max(0, p - q), the mass the target has beyond the draft",
-              impl={"residual_distribution": _residual_abs}),
-        Probe("the tokens follow the DRAFT model: every draft token was accepted without the u <= p/q test",
-              when=_looks_like_the_draft, checks=("distribution",)),
-        Probe("the tokens do not follow the target model: check verify's accept / reject rule and that every round "
-              "continues from the last token generated", when=lambda case, actual, expected: not hasattr(actual, "message")
-              and chi_square(expected, actual, case) is not None, checks=("distribution",)),
-    ),
-))
+        entry_points=(
+            EntryPoint("residual_distribution", "(p, q)", "(V,) norm(max(0, p - q))."),
+            EntryPoint("verify", "(draft_tokens, q_probs, p_probs, uniforms)", "(n_accepted int, next_probs (V,))."),
+            EntryPoint(
+                "speculative_step",
+                "(last_token, draft_table, target_table, gamma, generator=None)",
+                "A list of 1 to gamma + 1 ints.",
+            ),
+            EntryPoint(
+                "speculative_generate",
+                "(last_token, n_tokens, draft_table, target_table, gamma, generator=None)",
+                "A list of n_tokens ints.",
+            ),
+        ),
+        checks=(
+            Check(
+                "residual",
+                "residual_distribution",
+                residual_cases,
+                call=fn_call("residual_distribution"),
+                description="random rows; by hand",
+            ),
+            Check(
+                "verify",
+                "verify",
+                verify_cases,
+                call=verify_call,
+                description="gamma 1-5 with given uniforms; all accepted; rejected at once; p >= q always accepted",
+            ),
+            Check(
+                "distribution",
+                "speculative_generate",
+                distribution_cases,
+                call=distribution_call,
+                compare=chi_square,
+                description=f"{SAMPLES} seeded generations of 2 tokens, chi-square against the target at level {ALPHA}",
+            ),
+        ),
+        probes=(
+            Probe(
+                "on a rejection, resample from the RESIDUAL norm(max(0, p - q)), not from p: sampling p again over-counts "
+                "the tokens the draft already proposes",
+                impl=_verify(on_reject="target"),
+            ),
+            Probe(
+                "the acceptance ratio is p / q (target over draft): accept when u <= p(x) / q(x)",
+                impl=_verify(rule="q_over_p"),
+            ),
+            Probe(
+                "all gamma accepted: the extra token comes from p_probs[gamma], the target's distribution AFTER the last draft token",
+                impl=_verify(all_accepted_row="gamma_minus_1"),
+            ),
+            Probe(
+                "the residual keeps only the POSITIVE part of p - q: clamp(min=0) before normalizing",
+                impl={"residual_distribution": _residual_unclamped},
+            ),
+            Probe(
+                "|p - q| is not the residual: max(0, p - q), the mass the target has beyond the draft",
+                impl={"residual_distribution": _residual_abs},
+            ),
+            Probe(
+                "the tokens follow the DRAFT model: every draft token was accepted without the u <= p/q test",
+                when=_looks_like_the_draft,
+                checks=("distribution",),
+            ),
+            Probe(
+                "the tokens do not follow the target model: check verify's accept / reject rule and that every round "
+                "continues from the last token generated",
+                when=lambda case, actual, expected: (
+                    not hasattr(actual, "message") and chi_square(expected, actual, case) is not None
+                ),
+                checks=("distribution",),
+            ),
+        ),
+    )
+)

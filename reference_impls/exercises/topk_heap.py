@@ -10,14 +10,31 @@ PREAMBLE = "import heapq\n\nimport torch\n"
 def topk_cases():
     import numpy as np
 
-    for n, (size, k, dtype) in enumerate([(20, 5, "float32"), (100, 10, "float64"), (7, 1, "float32"), (6, 6, "float64")]):
+    for n, (size, k, dtype) in enumerate(
+        [(20, 5, "float32"), (100, 10, "float64"), (7, 1, "float32"), (6, 6, "float64")]
+    ):
         s = 56000 + n
-        yield case(f"n{size}_k{k}", s, x=randn(seeded(s), (size,), dtype), k=k,
-                   note={1: "k = 1: the maximum", 6: "k = n: everything, sorted"}.get(k, ""))
-    yield case("ties", x=np.array([3.0, 1.0, 3.0, 2.0, 3.0, 1.0]), k=4,
-               note="three 3.0s and two 1.0s: among equal values the LOWER index comes first (and wins the last place)")
+        yield case(
+            f"n{size}_k{k}",
+            s,
+            x=randn(seeded(s), (size,), dtype),
+            k=k,
+            note={1: "k = 1: the maximum", 6: "k = n: everything, sorted"}.get(k, ""),
+        )
+    yield case(
+        "ties",
+        x=np.array([3.0, 1.0, 3.0, 2.0, 3.0, 1.0]),
+        k=4,
+        note="three 3.0s and two 1.0s: among equal values the LOWER index comes first (and wins the last place)",
+    )
     yield case("k_past_n", 56010, x=randn(seeded(56010), (4,), "float32"), k=9, note="k > n: all n, sorted")
-    yield case("negative", 56011, x=randn(seeded(56011), (12,), "float64") - 10, k=3, note="all negative: do not start the heap from 0")
+    yield case(
+        "negative",
+        56011,
+        x=randn(seeded(56011), (12,), "float64") - 10,
+        k=3,
+        note="all negative: do not start the heap from 0",
+    )
 
 
 def knn_cases():
@@ -26,9 +43,16 @@ def knn_cases():
     for n, (size, D, k) in enumerate([(40, 3, 5), (15, 2, 1), (8, 4, 8)]):
         s = 56100 + n
         rng = seeded(s)
-        yield case(f"n{size}_D{D}_k{k}", s, points=randn(rng, (size, D), "float64"), query=randn(rng, (D,), "float64"), k=k)
-    yield case("tie", points=np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 0.0], [0.0, -1.0]]), query=np.array([0.0, 0.0]), k=3,
-               note="points 2 and 3 are both at squared distance 1: the lower index first")
+        yield case(
+            f"n{size}_D{D}_k{k}", s, points=randn(rng, (size, D), "float64"), query=randn(rng, (D,), "float64"), k=k
+        )
+    yield case(
+        "tie",
+        points=np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 0.0], [0.0, -1.0]]),
+        query=np.array([0.0, 0.0]),
+        k=3,
+        note="points 2 and 3 are both at squared distance 1: the lower index first",
+    )
 
 
 def _ascending(x, k):
@@ -70,10 +94,11 @@ def _knn_distance_not_squared(points, query, k):
     return d2.sqrt(), idx
 
 
-EXERCISE = scoped(Exercise.of(
-    info("topk_heap"),
-    preamble=PREAMBLE,
-    task=""""Pick the k best" in O(n log k) with a heap of size k (Python's heapq is a MIN-heap: its root is the
+EXERCISE = scoped(
+    Exercise.of(
+        info("topk_heap"),
+        preamble=PREAMBLE,
+        task=""""Pick the k best" in O(n log k) with a heap of size k (Python's heapq is a MIN-heap: its root is the
 worst of the k kept, the one a better newcomer replaces with heapreplace). Not torch.topk / sort of
 everything: those are the oracle and the O(n log n) baseline.
 
@@ -82,25 +107,53 @@ everything: those are the oracle and the O(n log n) baseline.
 2. knn(points (n, D), query (D,), k) -> (squared distances, indices int64): the k nearest points,
    nearest first, ties to the lower index. Nearest = largest -distance: reuse the same heap.
 Why is a heap of size k better than sorting for a stream of a million scores and k = 10?""",
-    entry_points=(
-        EntryPoint("topk_heap", "(x, k)", "x (n,) -> (values, indices int64), largest first, ties to the lower index."),
-        EntryPoint("knn", "(points, query, k)", "(squared distances, indices int64), nearest first, ties to the lower index."),
-    ),
-    checks=(
-        Check("topk", "topk_heap", topk_cases, call=fn_call("topk_heap"),
-              description="n 20 / 100 / 7 / 6, k 1 to n, float32/64; ties; k > n; all negative"),
-        Check("knn", "knn", knn_cases, call=fn_call("knn"), description="D 2-4, k 1 / 5 / n; a tie"),
-    ),
-    probes=(
-        Probe("smallest first: return the k largest in DESCENDING order (sort what the heap holds, reverse=True)",
-              impl={"topk_heap": _ascending}),
-        Probe("ties go to the HIGHER index: rank by (value, -index) so that the lower index wins among equal values",
-              impl={"topk_heap": _ties_high_index}),
-        Probe("the k SMALLEST: a min-heap of size k keeps the k largest when each newcomer replaces the root only if it "
-              "is larger", impl={"topk_heap": _k_smallest}),
-        Probe("the k FARTHEST points: nearest means the smallest distance (the largest -distance)", impl={"knn": _knn_farthest}),
-        Probe("distances returned as Euclidean: return SQUARED distances (no sqrt)", impl={"knn": _knn_distance_not_squared}),
-        Probe("the heap started from a 0 (or another sentinel) instead of the first k items: all-negative inputs lose",
-              impl="wrong/topk_heap/zero_sentinel.py", checks=("topk",)),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "topk_heap", "(x, k)", "x (n,) -> (values, indices int64), largest first, ties to the lower index."
+            ),
+            EntryPoint(
+                "knn",
+                "(points, query, k)",
+                "(squared distances, indices int64), nearest first, ties to the lower index.",
+            ),
+        ),
+        checks=(
+            Check(
+                "topk",
+                "topk_heap",
+                topk_cases,
+                call=fn_call("topk_heap"),
+                description="n 20 / 100 / 7 / 6, k 1 to n, float32/64; ties; k > n; all negative",
+            ),
+            Check("knn", "knn", knn_cases, call=fn_call("knn"), description="D 2-4, k 1 / 5 / n; a tie"),
+        ),
+        probes=(
+            Probe(
+                "smallest first: return the k largest in DESCENDING order (sort what the heap holds, reverse=True)",
+                impl={"topk_heap": _ascending},
+            ),
+            Probe(
+                "ties go to the HIGHER index: rank by (value, -index) so that the lower index wins among equal values",
+                impl={"topk_heap": _ties_high_index},
+            ),
+            Probe(
+                "the k SMALLEST: a min-heap of size k keeps the k largest when each newcomer replaces the root only if it "
+                "is larger",
+                impl={"topk_heap": _k_smallest},
+            ),
+            Probe(
+                "the k FARTHEST points: nearest means the smallest distance (the largest -distance)",
+                impl={"knn": _knn_farthest},
+            ),
+            Probe(
+                "distances returned as Euclidean: return SQUARED distances (no sqrt)",
+                impl={"knn": _knn_distance_not_squared},
+            ),
+            Probe(
+                "the heap started from a 0 (or another sentinel) instead of the first k items: all-negative inputs lose",
+                impl="wrong/topk_heap/zero_sentinel.py",
+                checks=("topk",),
+            ),
+        ),
+    )
+)

@@ -40,28 +40,46 @@ def _steps(entry):
 
 
 def step_cases():
-    for k, (name, n, kwargs, dtype) in enumerate([
-        ("no_clipping", 16, {"max_norm": None}, "float32"),
-        ("clipped", 16, {"max_norm": 0.05}, "float32"),
-        ("clipped_adamw", 12, {"max_norm": 0.1, "opt": "adamw"}, "float64"),
-        ("max_norm_not_reached", 16, {"max_norm": 1e6}, "float64"),
-    ]):
+    for k, (name, n, kwargs, dtype) in enumerate(
+        [
+            ("no_clipping", 16, {"max_norm": None}, "float32"),
+            ("clipped", 16, {"max_norm": 0.05}, "float32"),
+            ("clipped_adamw", 12, {"max_norm": 0.1, "opt": "adamw"}, "float64"),
+            ("max_norm_not_reached", 16, {"max_norm": 1e6}, "float64"),
+        ]
+    ):
         x, y = classification_data(100 + k, n, dtype=dtype)
         opt = kwargs.pop("opt", "sgd")
-        yield Case(name, (x, y, 100 + k, opt), kwargs, seed=100 + k,
-                   note={"clipped": "max_norm 0.05: every step is clipped; one global norm over all gradients"}.get(name, ""))
+        yield Case(
+            name,
+            (x, y, 100 + k, opt),
+            kwargs,
+            seed=100 + k,
+            note={"clipped": "max_norm 0.05: every step is clipped; one global norm over all gradients"}.get(name, ""),
+        )
 
 
 def accumulation_cases():
-    for k, (name, n, micro, max_norm, dtype, note) in enumerate([
-        ("even_split", 8, 2, None, "float32", "8 samples in 2 micro-batches of 4"),
-        ("uneven_split", 10, 3, None, "float64", "10 samples in 4 + 3 + 3: weight each micro-batch by n_k / N"),
-        ("uneven_clipped", 10, 3, 0.05, "float32", "clip once, after the last backward(), on the whole batch's gradient"),
-        ("one_micro_batch", 6, 1, None, "float32", "micro_batches=1 is train_step"),
-        ("micro_batches_of_one", 5, 5, 0.1, "float64", "one sample per micro-batch"),
-    ]):
+    for k, (name, n, micro, max_norm, dtype, note) in enumerate(
+        [
+            ("even_split", 8, 2, None, "float32", "8 samples in 2 micro-batches of 4"),
+            ("uneven_split", 10, 3, None, "float64", "10 samples in 4 + 3 + 3: weight each micro-batch by n_k / N"),
+            (
+                "uneven_clipped",
+                10,
+                3,
+                0.05,
+                "float32",
+                "clip once, after the last backward(), on the whole batch's gradient",
+            ),
+            ("one_micro_batch", 6, 1, None, "float32", "micro_batches=1 is train_step"),
+            ("micro_batches_of_one", 5, 5, 0.1, "float64", "one sample per micro-batch"),
+        ]
+    ):
         x, y = classification_data(200 + k, n, dtype=dtype)
-        yield Case(name, (x, y, 200 + k, "sgd"), {"micro_batches": micro, "max_norm": max_norm}, seed=200 + k, note=note)
+        yield Case(
+            name, (x, y, 200 + k, "sgd"), {"micro_batches": micro, "max_norm": max_norm}, seed=200 + k, note=note
+        )
 
 
 SCHEDULES = [
@@ -74,11 +92,15 @@ SCHEDULES = [
 
 def factor_cases():
     for name, kwargs in SCHEDULES:
-        yield Case(name, (), kwargs, note="steps 0 .. total_steps + 5: after total_steps the factor stays at min_factor")
+        yield Case(
+            name, (), kwargs, note="steps 0 .. total_steps + 5: after total_steps the factor stays at min_factor"
+        )
 
 
 def _factor_sweep(impl, **kwargs):
-    return np.array([impl.warmup_cosine_factor(s, **kwargs) for s in range(kwargs["total_steps"] + 6)], dtype=np.float64)
+    return np.array(
+        [impl.warmup_cosine_factor(s, **kwargs) for s in range(kwargs["total_steps"] + 6)], dtype=np.float64
+    )
 
 
 def _lr_sweep(impl, **kwargs):
@@ -175,7 +197,8 @@ def _scheduler_from(factor):
         import torch
 
         return torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda s: factor(s, warmup_steps, total_steps, start_factor, min_factor))
+            optimizer, lambda s: factor(s, warmup_steps, total_steps, start_factor, min_factor)
+        )
 
     return make_scheduler
 
@@ -201,48 +224,107 @@ Checked against the reference on a small MLP (SGD with momentum, AdamW) in float
 the reference's accumulation equals the big-batch step, and its schedule equals torch's
 SequentialLR(LinearLR, CosineAnnealingLR) (tests/reference/test_training.py).""",
     entry_points=(
-        EntryPoint("train_step", "(model, optimizer, loss_fn, x, y, max_norm=None)",
-                   """One optimization step on (x, y): returns loss_fn(model(x), y) as a float (before the step).
+        EntryPoint(
+            "train_step",
+            "(model, optimizer, loss_fn, x, y, max_norm=None)",
+            """One optimization step on (x, y): returns loss_fn(model(x), y) as a float (before the step).
 
-max_norm: clip the global gradient norm to it before the step (None: no clipping)."""),
-        EntryPoint("accumulation_step", "(model, optimizer, loss_fn, x, y, micro_batches, max_norm=None)",
-                   "The step of train_step(model, optimizer, loss_fn, x, y, max_norm), accumulated over "
-                   "x.tensor_split(micro_batches); returns the full batch's loss as a float."),
-        EntryPoint("warmup_cosine_factor", "(step, warmup_steps, total_steps, start_factor=0.01, min_factor=0.0)",
-                   "The learning-rate multiplier at `step` (0-based): linear warmup, cosine decay, then flat."),
-        EntryPoint("make_scheduler", "(optimizer, warmup_steps, total_steps, start_factor=0.01, min_factor=0.0)",
-                   "A torch.optim.lr_scheduler.LambdaLR applying warmup_cosine_factor to every param group."),
+max_norm: clip the global gradient norm to it before the step (None: no clipping).""",
+        ),
+        EntryPoint(
+            "accumulation_step",
+            "(model, optimizer, loss_fn, x, y, micro_batches, max_norm=None)",
+            "The step of train_step(model, optimizer, loss_fn, x, y, max_norm), accumulated over "
+            "x.tensor_split(micro_batches); returns the full batch's loss as a float.",
+        ),
+        EntryPoint(
+            "warmup_cosine_factor",
+            "(step, warmup_steps, total_steps, start_factor=0.01, min_factor=0.0)",
+            "The learning-rate multiplier at `step` (0-based): linear warmup, cosine decay, then flat.",
+        ),
+        EntryPoint(
+            "make_scheduler",
+            "(optimizer, warmup_steps, total_steps, start_factor=0.01, min_factor=0.0)",
+            "A torch.optim.lr_scheduler.LambdaLR applying warmup_cosine_factor to every param group.",
+        ),
     ),
     checks=(
-        Check("step", "train_step", step_cases, call=_steps("train_step"), tolerance=LOOSE,
-              description="3 steps of an MLP, float32/64, SGD momentum / AdamW: no clipping, clipped (0.05, 0.1), max_norm not reached"),
-        Check("accumulation", "accumulation_step", accumulation_cases, call=_steps("accumulation_step"), tolerance=LOOSE,
-              description="3 steps: 8 in 2 micro-batches, 10 in 4 + 3 + 3 (with and without clipping), 1 micro-batch, micro-batches of 1"),
-        Check("factor", "warmup_cosine_factor", factor_cases, call=_factor_sweep,
-              description="steps 0 .. total + 5 of 4 schedules: warmup 5 of 30, start 0.5 / min 0.1, no warmup, warmup 8 of 12 from 0"),
-        Check("scheduler", "make_scheduler", factor_cases, call=_lr_sweep,
-              description="the optimizer's lr over the same 4 schedules, stepped after each optimizer.step()"),
+        Check(
+            "step",
+            "train_step",
+            step_cases,
+            call=_steps("train_step"),
+            tolerance=LOOSE,
+            description="3 steps of an MLP, float32/64, SGD momentum / AdamW: no clipping, clipped (0.05, 0.1), max_norm not reached",
+        ),
+        Check(
+            "accumulation",
+            "accumulation_step",
+            accumulation_cases,
+            call=_steps("accumulation_step"),
+            tolerance=LOOSE,
+            description="3 steps: 8 in 2 micro-batches, 10 in 4 + 3 + 3 (with and without clipping), 1 micro-batch, micro-batches of 1",
+        ),
+        Check(
+            "factor",
+            "warmup_cosine_factor",
+            factor_cases,
+            call=_factor_sweep,
+            description="steps 0 .. total + 5 of 4 schedules: warmup 5 of 30, start 0.5 / min 0.1, no warmup, warmup 8 of 12 from 0",
+        ),
+        Check(
+            "scheduler",
+            "make_scheduler",
+            factor_cases,
+            call=_lr_sweep,
+            description="the optimizer's lr over the same 4 schedules, stepped after each optimizer.step()",
+        ),
     ),
     probes=(
-        Probe("gradients never zeroed: call optimizer.zero_grad() at the start of every step, else .grad keeps "
-              "adding up from the steps before", impl="wrong/training_loop/no_zero_grad.py", checks=("step",)),
-        Probe("clipped after optimizer.step(): the step already used the unclipped gradients; clip between "
-              "backward() and step()", impl={"train_step": _clip_after_step}),
-        Probe("clipped each tensor on its own: clip_grad_norm_ takes ALL parameters at once and scales them by one "
-              "factor from their global norm", impl={"train_step": _clip_each_tensor}),
-        Probe("micro-batch losses not scaled: the accumulated gradient is the SUM over micro-batches; scale each "
-              "mean loss by its share n_k / N of the batch", impl="wrong/training_loop/no_loss_scaling.py",
-              checks=("accumulation",)),
-        Probe("each micro-batch loss divided by the number of micro-batches: right only for equal sizes; with "
-              "4 + 3 + 3 weight each by n_k / N", impl={"accumulation_step": _accumulate(_by_count)}),
-        Probe("zero_grad() inside the micro-batch loop: only the last micro-batch's gradient survives; zero once, "
-              "before the loop", impl={"accumulation_step": _accumulate(lambda n, N, k: n / N, zero_inside=True)}),
-        Probe("clipped after every micro-batch: clip once, after the last backward(), the whole batch's gradient",
-              impl={"accumulation_step": _accumulate(lambda n, N, k: n / N, clip_each=True)}),
-        Probe("warmup off by one: LinearLR's convention starts at start_factor at step 0 and reaches 1 at "
-              "step warmup_steps", impl={"warmup_cosine_factor": _factor_plus_one,
-                                         "make_scheduler": _scheduler_from(_factor_plus_one)}),
-        Probe("the cosine climbs back after total_steps (CosineAnnealingLR alone does that): stay at min_factor",
-              impl={"warmup_cosine_factor": _factor_periodic, "make_scheduler": _scheduler_from(_factor_periodic)}),
+        Probe(
+            "gradients never zeroed: call optimizer.zero_grad() at the start of every step, else .grad keeps "
+            "adding up from the steps before",
+            impl="wrong/training_loop/no_zero_grad.py",
+            checks=("step",),
+        ),
+        Probe(
+            "clipped after optimizer.step(): the step already used the unclipped gradients; clip between "
+            "backward() and step()",
+            impl={"train_step": _clip_after_step},
+        ),
+        Probe(
+            "clipped each tensor on its own: clip_grad_norm_ takes ALL parameters at once and scales them by one "
+            "factor from their global norm",
+            impl={"train_step": _clip_each_tensor},
+        ),
+        Probe(
+            "micro-batch losses not scaled: the accumulated gradient is the SUM over micro-batches; scale each "
+            "mean loss by its share n_k / N of the batch",
+            impl="wrong/training_loop/no_loss_scaling.py",
+            checks=("accumulation",),
+        ),
+        Probe(
+            "each micro-batch loss divided by the number of micro-batches: right only for equal sizes; with "
+            "4 + 3 + 3 weight each by n_k / N",
+            impl={"accumulation_step": _accumulate(_by_count)},
+        ),
+        Probe(
+            "zero_grad() inside the micro-batch loop: only the last micro-batch's gradient survives; zero once, "
+            "before the loop",
+            impl={"accumulation_step": _accumulate(lambda n, N, k: n / N, zero_inside=True)},
+        ),
+        Probe(
+            "clipped after every micro-batch: clip once, after the last backward(), the whole batch's gradient",
+            impl={"accumulation_step": _accumulate(lambda n, N, k: n / N, clip_each=True)},
+        ),
+        Probe(
+            "warmup off by one: LinearLR's convention starts at start_factor at step 0 and reaches 1 at "
+            "step warmup_steps",
+            impl={"warmup_cosine_factor": _factor_plus_one, "make_scheduler": _scheduler_from(_factor_plus_one)},
+        ),
+        Probe(
+            "the cosine climbs back after total_steps (CosineAnnealingLR alone does that): stay at min_factor",
+            impl={"warmup_cosine_factor": _factor_periodic, "make_scheduler": _scheduler_from(_factor_periodic)},
+        ),
     ),
 )

@@ -19,16 +19,51 @@ from reference_impls.exercises._torch import (
 PREAMBLE = "import math\n\nimport torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
 
 BLOCKS = [  # name, init, x shape, dtype, padding lengths, is_causal, note
-    ("gpt2_pre_norm_causal", {"n_embd": 16, "n_head": 4, "norm_first": True, "activation": "gelu_tanh"}, (2, 6, 16), "float32",
-     None, True, "GPT-2: x + attn(ln_1(x)), x + mlp(ln_2(x)); causal; GELU's tanh approximation"),
-    ("gpt2_pre_norm_float64", {"n_embd": 8, "n_head": 2, "norm_first": True, "activation": "gelu_tanh"}, (2, 5, 8), "float64",
-     None, True, ""),
-    ("vaswani_post_norm_relu", {"n_embd": 16, "n_head": 2, "d_ff": 24, "norm_first": False, "activation": "relu"}, (2, 5, 16),
-     "float32", None, False, "Vaswani: ln_1(x + attn(x)), ln_2(x + mlp(x)); ReLU; d_ff = 24"),
-    ("bert_post_norm_padding", {"n_embd": 12, "n_head": 3, "norm_first": False, "activation": "gelu"}, (3, 6, 12), "float64",
-     [6, 4, 1], False, "BERT: post-norm, exact GELU, padded keys ignored (key_padding_mask True = padding)"),
-    ("pre_norm_no_bias", {"n_embd": 8, "n_head": 2, "norm_first": True, "activation": "gelu", "bias": False}, (1, 4, 8), "float32",
-     None, False, "bias=False: no Linear bias and no LayerNorm bias (nn.LayerNorm(C, bias=False))"),
+    (
+        "gpt2_pre_norm_causal",
+        {"n_embd": 16, "n_head": 4, "norm_first": True, "activation": "gelu_tanh"},
+        (2, 6, 16),
+        "float32",
+        None,
+        True,
+        "GPT-2: x + attn(ln_1(x)), x + mlp(ln_2(x)); causal; GELU's tanh approximation",
+    ),
+    (
+        "gpt2_pre_norm_float64",
+        {"n_embd": 8, "n_head": 2, "norm_first": True, "activation": "gelu_tanh"},
+        (2, 5, 8),
+        "float64",
+        None,
+        True,
+        "",
+    ),
+    (
+        "vaswani_post_norm_relu",
+        {"n_embd": 16, "n_head": 2, "d_ff": 24, "norm_first": False, "activation": "relu"},
+        (2, 5, 16),
+        "float32",
+        None,
+        False,
+        "Vaswani: ln_1(x + attn(x)), ln_2(x + mlp(x)); ReLU; d_ff = 24",
+    ),
+    (
+        "bert_post_norm_padding",
+        {"n_embd": 12, "n_head": 3, "norm_first": False, "activation": "gelu"},
+        (3, 6, 12),
+        "float64",
+        [6, 4, 1],
+        False,
+        "BERT: post-norm, exact GELU, padded keys ignored (key_padding_mask True = padding)",
+    ),
+    (
+        "pre_norm_no_bias",
+        {"n_embd": 8, "n_head": 2, "norm_first": True, "activation": "gelu", "bias": False},
+        (1, 4, 8),
+        "float32",
+        None,
+        False,
+        "bias=False: no Linear bias and no LayerNorm bias (nn.LayerNorm(C, bias=False))",
+    ),
 ]
 
 
@@ -40,8 +75,16 @@ def block_cases():
     for n, (name, init, shape, dtype, lengths, causal, note) in enumerate(BLOCKS):
         s = 48000 + n
         pad = None if lengths is None else ~(np.arange(shape[1])[None, :] < np.array(lengths)[:, None])
-        yield case(name, s, init=init, params=random_params(Block(**init), s, 0.3, dtype), x=randn(seeded(s), shape, dtype, 2.0),
-                   key_padding_mask=pad, is_causal=causal, note=note)
+        yield case(
+            name,
+            s,
+            init=init,
+            params=random_params(Block(**init), s, 0.3, dtype),
+            x=randn(seeded(s), shape, dtype, 2.0),
+            key_padding_mask=pad,
+            is_causal=causal,
+            note=note,
+        )
 
 
 def block_call(impl, init, params, x, key_padding_mask=None, is_causal=False):
@@ -55,10 +98,18 @@ def block_call(impl, init, params, x, key_padding_mask=None, is_causal=False):
 def mlp_cases():
     from reference_impls.torch.blocks import MLP
 
-    for n, (C, d_ff, act, dtype) in enumerate([(8, 32, "gelu", "float32"), (8, 16, "relu", "float64"), (6, 24, "gelu_tanh", "float32")]):
+    for n, (C, d_ff, act, dtype) in enumerate(
+        [(8, 32, "gelu", "float32"), (8, 16, "relu", "float64"), (6, 24, "gelu_tanh", "float32")]
+    ):
         s = 48100 + n
         init = {"n_embd": C, "d_ff": d_ff, "activation": act}
-        yield case(act, s, init=init, params=random_params(MLP(**init), s, 0.5, dtype), x=randn(seeded(s), (2, 3, C), dtype, 2.0))
+        yield case(
+            act,
+            s,
+            init=init,
+            params=random_params(MLP(**init), s, 0.5, dtype),
+            x=randn(seeded(s), (2, 3, C), dtype, 2.0),
+        )
 
 
 def mlp_call(impl, init, params, x):
@@ -95,13 +146,16 @@ def _block_variant(kind):
 
 
 def _ff_shape(case, actual, expected):
-    return getattr(actual, "type", None) == "ValueError" and "mlp.c_fc.weight` has shape" in getattr(actual, "message", "")
+    return getattr(actual, "type", None) == "ValueError" and "mlp.c_fc.weight` has shape" in getattr(
+        actual, "message", ""
+    )
 
 
-EXERCISE = scoped(Exercise.of(
-    info("transformer_block"),
-    preamble=PREAMBLE,
-    task="""A transformer block = attention + MLP, each wrapped in a residual connection and a LayerNorm:
+EXERCISE = scoped(
+    Exercise.of(
+        info("transformer_block"),
+        preamble=PREAMBLE,
+        task="""A transformer block = attention + MLP, each wrapped in a residual connection and a LayerNorm:
 
     post-norm (Vaswani, BERT):  x = ln_1(x + attn(x));    x = ln_2(x + mlp(x))
     pre-norm  (GPT-2, LLMs):    x = x + attn(ln_1(x));    x = x + mlp(ln_2(x))
@@ -117,30 +171,73 @@ EXERCISE = scoped(Exercise.of(
    is_causal=False) -> (B, T, C); key_padding_mask (B, T) True = a padded key to ignore.
 The oracle is nn.TransformerEncoderLayer(batch_first=True, dropout=0, norm_first=...) with the
 same weights. Why does pre-norm train deep stacks without warm-up? (Follow the residual stream.)""",
-    entry_points=(
-        EntryPoint("MLP", "(self, n_embd, d_ff, activation='gelu', bias=True)", "nn.Module: c_fc, activation, c_proj.",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x)", "(..., n_embd) -> (..., n_embd)."),)),
-        EntryPoint("Block", "(self, n_embd, n_head, d_ff=None, norm_first=True, activation='gelu', bias=True)",
-                   "nn.Module: ln_1, attn (in_proj, out_proj), ln_2, mlp (c_fc, c_proj).",
-                   kind="class", base="nn.Module", methods=(EntryPoint("forward", "(self, x, key_padding_mask=None, is_causal=False)",
-                                                     "x (B, T, C) -> (B, T, C)."),)),
-    ),
-    checks=(
-        Check("mlp", "MLP", mlp_cases, call=mlp_call, tolerance=MODEL_TOL, description="gelu, relu, gelu_tanh; float32/64"),
-        Check("block", "Block", block_cases, call=block_call, tolerance=MODEL_TOL,
-              description="GPT-2 pre-norm causal (float32/64), Vaswani post-norm ReLU d_ff 24, BERT post-norm with padding, no bias"),
-    ),
-    probes=(
-        Probe("pre-norm residual taken from the NORMALIZED x: keep the stream un-normalized, x = x + attn(ln_1(x)) "
-              "(not x = ln_1(x); x = x + attn(x))", impl=_block_variant("residual_from_normalized")),
-        Probe("post-norm normalizes the SUM: x = ln_1(x + attn(x)), not x + ln_1(attn(x))", impl=_block_variant("norm_inside_residual")),
-        Probe("norm_first=False ignored: a post-norm block applies LayerNorm after each residual add",
-              impl=_block_variant("norm_first_ignored")),
-        Probe("the activation is wrong: 'gelu' is the exact (erf) GELU, 'gelu_tanh' F.gelu(x, approximate='tanh'), 'relu' ReLU",
-              impl="wrong/transformer_block/gelu_always_tanh.py"),
-        Probe("d_ff defaults to 4 * n_embd (the MLP's hidden size) when None", when=_ff_shape),
-        Probe("not an nn.Module: write `class Block(nn.Module):` and call super().__init__() first", when=not_a_module),
-        Probe("parameter names differ: ln_1, attn.in_proj, attn.out_proj, ln_2, mlp.c_fc, mlp.c_proj (the checks load "
-              "weights by name)", when=names_differ),
-    ),
-))
+        entry_points=(
+            EntryPoint(
+                "MLP",
+                "(self, n_embd, d_ff, activation='gelu', bias=True)",
+                "nn.Module: c_fc, activation, c_proj.",
+                kind="class",
+                base="nn.Module",
+                methods=(EntryPoint("forward", "(self, x)", "(..., n_embd) -> (..., n_embd)."),),
+            ),
+            EntryPoint(
+                "Block",
+                "(self, n_embd, n_head, d_ff=None, norm_first=True, activation='gelu', bias=True)",
+                "nn.Module: ln_1, attn (in_proj, out_proj), ln_2, mlp (c_fc, c_proj).",
+                kind="class",
+                base="nn.Module",
+                methods=(
+                    EntryPoint(
+                        "forward", "(self, x, key_padding_mask=None, is_causal=False)", "x (B, T, C) -> (B, T, C)."
+                    ),
+                ),
+            ),
+        ),
+        checks=(
+            Check(
+                "mlp",
+                "MLP",
+                mlp_cases,
+                call=mlp_call,
+                tolerance=MODEL_TOL,
+                description="gelu, relu, gelu_tanh; float32/64",
+            ),
+            Check(
+                "block",
+                "Block",
+                block_cases,
+                call=block_call,
+                tolerance=MODEL_TOL,
+                description="GPT-2 pre-norm causal (float32/64), Vaswani post-norm ReLU d_ff 24, BERT post-norm with padding, no bias",
+            ),
+        ),
+        probes=(
+            Probe(
+                "pre-norm residual taken from the NORMALIZED x: keep the stream un-normalized, x = x + attn(ln_1(x)) "
+                "(not x = ln_1(x); x = x + attn(x))",
+                impl=_block_variant("residual_from_normalized"),
+            ),
+            Probe(
+                "post-norm normalizes the SUM: x = ln_1(x + attn(x)), not x + ln_1(attn(x))",
+                impl=_block_variant("norm_inside_residual"),
+            ),
+            Probe(
+                "norm_first=False ignored: a post-norm block applies LayerNorm after each residual add",
+                impl=_block_variant("norm_first_ignored"),
+            ),
+            Probe(
+                "the activation is wrong: 'gelu' is the exact (erf) GELU, 'gelu_tanh' F.gelu(x, approximate='tanh'), 'relu' ReLU",
+                impl="wrong/transformer_block/gelu_always_tanh.py",
+            ),
+            Probe("d_ff defaults to 4 * n_embd (the MLP's hidden size) when None", when=_ff_shape),
+            Probe(
+                "not an nn.Module: write `class Block(nn.Module):` and call super().__init__() first", when=not_a_module
+            ),
+            Probe(
+                "parameter names differ: ln_1, attn.in_proj, attn.out_proj, ln_2, mlp.c_fc, mlp.c_proj (the checks load "
+                "weights by name)",
+                when=names_differ,
+            ),
+        ),
+    )
+)

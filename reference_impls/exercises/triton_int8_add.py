@@ -22,10 +22,14 @@ SIZES = (1, 97, 1000, 4097)
 SHIFT = 16
 SCALARS = ("a_scale", "a_zero", "b_scale", "b_zero", "out_scale", "out_zero")
 # Scales a tenth apart or more, so using one tensor's scale for the other changes the result.
-PARAMS = ((0.05, 3, 0.03, -7, 0.06, 1), (0.02, -20, 0.045, 11, 0.05, -4), (0.1, 0, 0.07, 5, 0.12, 9),
-          (0.031, 17, 0.013, -30, 0.04, 2))
+PARAMS = (
+    (0.05, 3, 0.03, -7, 0.06, 1),
+    (0.02, -20, 0.045, 11, 0.05, -4),
+    (0.1, 0, 0.07, 5, 0.12, 9),
+    (0.031, 17, 0.013, -30, 0.04, 2),
+)
 
-SCAFFOLD = '''
+SCAFFOLD = """
 @triton.jit
 def int8_add_kernel(
     a_ptr,  # int8 input a_q
@@ -43,7 +47,7 @@ def int8_add_kernel(
     # TODO: round half away from zero: magnitude = (|acc| + 2**(SHIFT - 1)) >> SHIFT, then put the sign back
     # TODO: add out_zero, saturate to [-128, 127], store as int8 (masked)
     pass
-'''
+"""
 
 TASK = """INT8 quantized vector addition (the capstone): add two int8 tensors without leaving integers.
 
@@ -82,12 +86,18 @@ def qparams_cases():
     rng = seeded(62000)
     yield case("mixed_signs", 62000, x=rng.standard_normal(1000).astype("float32") * 3)
     rng = seeded(62001)
-    yield case("all_positive", 62001, "lo is 0, not the minimum: the range always holds 0.0, so zero_point = -128",
-               x=(rng.random(97) * 5 + 1).astype("float32"))
+    yield case(
+        "all_positive",
+        62001,
+        "lo is 0, not the minimum: the range always holds 0.0, so zero_point = -128",
+        x=(rng.random(97) * 5 + 1).astype("float32"),
+    )
     rng = seeded(62002)
     yield case("all_negative", 62002, "hi is 0: zero_point = 127", x=-(rng.random(97) * 5 + 1).astype("float32"))
     rng = seeded(62003)
-    yield case("offset_range", 62003, "in [-1, 9]: zero_point near -102", x=(rng.random(1000) * 10 - 1).astype("float32"))
+    yield case(
+        "offset_range", 62003, "in [-1, 9]: zero_point near -102", x=(rng.random(1000) * 10 - 1).astype("float32")
+    )
     yield case("single_element", note="one value and 0.0", x=np.array([2.5], "float32"))
     yield case("all_zeros", note="no range: return (1.0, 0) as the task says, not a 0 scale", x=np.zeros(5, "float32"))
 
@@ -99,27 +109,49 @@ def quantize_cases():
         scale, zero_point = _qparams(x)
         yield case(f"own_range_n{size}", 62100 + n, x=x, scale=scale, zero_point=zero_point)
     rng = seeded(62110)
-    yield case("saturate_both_ends", 62110, "x in [-10, 10] with scale 0.02: most codes clamp to -128 or 127",
-               x=(rng.random(1000) * 20 - 10).astype("float32"), scale=0.02, zero_point=5)
+    yield case(
+        "saturate_both_ends",
+        62110,
+        "x in [-10, 10] with scale 0.02: most codes clamp to -128 or 127",
+        x=(rng.random(1000) * 20 - 10).astype("float32"),
+        scale=0.02,
+        zero_point=5,
+    )
     ties = (np.arange(-20, 21) + 0.5).astype("float32") * 0.25
-    yield case("ties_half_to_even", note="x / scale = k + 0.5 exactly: torch.round gives the even neighbour",
-               x=ties, scale=0.25, zero_point=3)
+    yield case(
+        "ties_half_to_even",
+        note="x / scale = k + 0.5 exactly: torch.round gives the even neighbour",
+        x=ties,
+        scale=0.25,
+        zero_point=3,
+    )
     x = (seeded(62111).standard_normal(97) * 3).astype("float32")
     yield case("zero_point_127", 62111, "zero_point 127: every x > 0 saturates", x=x, scale=0.05, zero_point=127)
-    yield case("zero_point_minus_128", 62111, "zero_point -128: every x < 0 saturates", x=x, scale=0.05, zero_point=-128)
+    yield case(
+        "zero_point_minus_128", 62111, "zero_point -128: every x < 0 saturates", x=x, scale=0.05, zero_point=-128
+    )
 
 
 def dequantize_cases():
     codes = np.arange(-128, 128).astype("int8")
-    yield case("every_code", note="all 256 codes; (q - zero_point) in int8 would wrap", q=codes, scale=0.1, zero_point=-3)
+    yield case(
+        "every_code", note="all 256 codes; (q - zero_point) in int8 would wrap", q=codes, scale=0.1, zero_point=-3
+    )
     yield case("zero_point_127", note="q - 127 down to -255", q=codes, scale=0.02, zero_point=127)
-    yield case("random_n1000", 62200, q=seeded(62200).integers(-128, 128, 1000).astype("int8"), scale=0.037, zero_point=-60)
+    yield case(
+        "random_n1000", 62200, q=seeded(62200).integers(-128, 128, 1000).astype("int8"), scale=0.037, zero_point=-60
+    )
 
 
 def multiplier_cases():
     for k, (a_scale, _, b_scale, _, out_scale, _) in enumerate(PARAMS):
-        yield case(f"scales_{k}", note=f"{a_scale} / {out_scale} * 2**16, rounded", a_scale=a_scale, b_scale=b_scale,
-                   out_scale=out_scale)
+        yield case(
+            f"scales_{k}",
+            note=f"{a_scale} / {out_scale} * 2**16, rounded",
+            a_scale=a_scale,
+            b_scale=b_scale,
+            out_scale=out_scale,
+        )
     yield case("equal_scales", note="scale / out_scale = 1: 65536", a_scale=0.05, b_scale=0.05, out_scale=0.05)
 
 
@@ -130,27 +162,58 @@ def _add_case(name, seed, note, a_q, b_q, params):
 def add_cases():
     for n, size in enumerate(SIZES):
         rng = seeded(62300 + n)
-        yield _add_case(f"n{size}", 62300 + n, "" if size > 1 else "a single element",
-                        rng.integers(-128, 128, size).astype("int8"), rng.integers(-128, 128, size).astype("int8"), PARAMS[n])
+        yield _add_case(
+            f"n{size}",
+            62300 + n,
+            "" if size > 1 else "a single element",
+            rng.integers(-128, 128, size).astype("int8"),
+            rng.integers(-128, 128, size).astype("int8"),
+            PARAMS[n],
+        )
     rng = seeded(62310)
-    yield _add_case("saturate_high", 62310, "sums far above the output range: clamp to 127 (a plain int8 cast wraps them negative)",
-                    rng.integers(60, 128, 1000).astype("int8"), rng.integers(60, 128, 1000).astype("int8"),
-                    (0.05, -50, 0.04, -40, 0.05, 20))
+    yield _add_case(
+        "saturate_high",
+        62310,
+        "sums far above the output range: clamp to 127 (a plain int8 cast wraps them negative)",
+        rng.integers(60, 128, 1000).astype("int8"),
+        rng.integers(60, 128, 1000).astype("int8"),
+        (0.05, -50, 0.04, -40, 0.05, 20),
+    )
     rng = seeded(62311)
-    yield _add_case("saturate_low", 62311, "sums far below the output range: clamp to -128",
-                    rng.integers(-128, -60, 1000).astype("int8"), rng.integers(-128, -60, 1000).astype("int8"),
-                    (0.05, 50, 0.04, 40, 0.05, -20))
+    yield _add_case(
+        "saturate_low",
+        62311,
+        "sums far below the output range: clamp to -128",
+        rng.integers(-128, -60, 1000).astype("int8"),
+        rng.integers(-128, -60, 1000).astype("int8"),
+        (0.05, 50, 0.04, 40, 0.05, -20),
+    )
     rng = seeded(62312)
-    yield _add_case("widen_before_zero_point", 62312,
-                    "a_q - a_zero up to 227 and b_q - b_zero down to -228: beyond int8, widen to int32 first",
-                    rng.integers(90, 128, 97).astype("int8"), rng.integers(-128, -90, 97).astype("int8"),
-                    (0.01, -100, 0.012, 100, 0.05, 0))
+    yield _add_case(
+        "widen_before_zero_point",
+        62312,
+        "a_q - a_zero up to 227 and b_q - b_zero down to -228: beyond int8, widen to int32 first",
+        rng.integers(90, 128, 97).astype("int8"),
+        rng.integers(-128, -90, 97).astype("int8"),
+        (0.01, -100, 0.012, 100, 0.05, 0),
+    )
     rng = seeded(62313)
-    yield _add_case("extreme_zero_points", 62313, "zero-points -128, 127 and an output zero-point of -128",
-                    rng.integers(-128, 128, 1000).astype("int8"), rng.integers(-128, 128, 1000).astype("int8"),
-                    (0.03, -128, 0.02, 127, 0.04, -128))
-    yield _add_case("ties", None, "a_scale / out_scale = 1/2: every odd a_q is a tie, rounded away from zero",
-                    np.arange(-128, 128).astype("int8"), np.zeros(256, "int8"), (0.05, 0, 0.05, 0, 0.1, 0))
+    yield _add_case(
+        "extreme_zero_points",
+        62313,
+        "zero-points -128, 127 and an output zero-point of -128",
+        rng.integers(-128, 128, 1000).astype("int8"),
+        rng.integers(-128, 128, 1000).astype("int8"),
+        (0.03, -128, 0.02, 127, 0.04, -128),
+    )
+    yield _add_case(
+        "ties",
+        None,
+        "a_scale / out_scale = 1/2: every odd a_q is a tie, rounded away from zero",
+        np.arange(-128, 128).astype("int8"),
+        np.zeros(256, "int8"),
+        (0.05, 0, 0.05, 0, 0.1, 0),
+    )
 
 
 # -- known mistakes, as torch functions (each gives exactly what the mistaken kernel gives) --------------
@@ -162,8 +225,20 @@ def _reference(*args, **kwargs):
     return int8_add_reference(*args, **kwargs)
 
 
-def _integer_add(a_q, b_q, a_scale, a_zero, b_scale, b_zero, out_scale, out_zero, *, wrap_centered=False, saturate=True,
-                 add_out_zero=True):
+def _integer_add(
+    a_q,
+    b_q,
+    a_scale,
+    a_zero,
+    b_scale,
+    b_zero,
+    out_scale,
+    out_zero,
+    *,
+    wrap_centered=False,
+    saturate=True,
+    add_out_zero=True,
+):
     import torch
 
     from kernels.int8_add import fixed_point_multipliers
@@ -243,58 +318,133 @@ EXERCISE = Exercise.of(
     scaffold=SCAFFOLD,
     task=TASK,
     entry_points=(
-        EntryPoint("choose_qparams", "(x: torch.Tensor) -> tuple[float, int]",
-                   "Per-tensor asymmetric int8 (scale, zero_point) for the range of x widened to include 0."),
-        EntryPoint("quantize", "(x: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor",
-                   "clamp(round(x / scale) + zero_point, -128, 127) as int8 (round half to even)."),
-        EntryPoint("dequantize", "(q: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor",
-                   "scale * (q - zero_point) as float32."),
-        EntryPoint("fixed_point_multipliers", "(a_scale: float, b_scale: float, out_scale: float) -> tuple[int, int]",
-                   "(round(a_scale / out_scale * 2**16), round(b_scale / out_scale * 2**16)) as Python ints."),
-        EntryPoint("int8_add", "(a_q: torch.Tensor, b_q: torch.Tensor, a_scale: float, a_zero: int, b_scale: float, b_zero: int, "
-                   "out_scale: float, out_zero: int) -> torch.Tensor",
-                   "a + b requantized to (out_scale, out_zero), int8 out, by launching int8_add_kernel.\n\n"
-                   "Grid: one program per BLOCK_SIZE elements, rounded up: grid = (triton.cdiv(n, BLOCK_SIZE),)"),
+        EntryPoint(
+            "choose_qparams",
+            "(x: torch.Tensor) -> tuple[float, int]",
+            "Per-tensor asymmetric int8 (scale, zero_point) for the range of x widened to include 0.",
+        ),
+        EntryPoint(
+            "quantize",
+            "(x: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor",
+            "clamp(round(x / scale) + zero_point, -128, 127) as int8 (round half to even).",
+        ),
+        EntryPoint(
+            "dequantize",
+            "(q: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor",
+            "scale * (q - zero_point) as float32.",
+        ),
+        EntryPoint(
+            "fixed_point_multipliers",
+            "(a_scale: float, b_scale: float, out_scale: float) -> tuple[int, int]",
+            "(round(a_scale / out_scale * 2**16), round(b_scale / out_scale * 2**16)) as Python ints.",
+        ),
+        EntryPoint(
+            "int8_add",
+            "(a_q: torch.Tensor, b_q: torch.Tensor, a_scale: float, a_zero: int, b_scale: float, b_zero: int, "
+            "out_scale: float, out_zero: int) -> torch.Tensor",
+            "a + b requantized to (out_scale, out_zero), int8 out, by launching int8_add_kernel.\n\n"
+            "Grid: one program per BLOCK_SIZE elements, rounded up: grid = (triton.cdiv(n, BLOCK_SIZE),)",
+        ),
     ),
     checks=(
-        Check("choose_qparams", "choose_qparams", qparams_cases, call=kernel_call("choose_qparams", launches=False),
-              tolerance={"float64": (1e-6, 1e-12)},
-              description="mixed signs, all positive / negative (0 in the range), one element, all zeros"),
-        Check("quantize", "quantize", quantize_cases, call=kernel_call("quantize", launches=False),
-              description="own range, saturation at both ends, exact ties, zero-points 127 / -128; int8 exactly"),
-        Check("dequantize", "dequantize", dequantize_cases, call=kernel_call("dequantize", launches=False),
-              description="all 256 codes, zero-point 127"),
-        Check("fixed_point_multipliers", "fixed_point_multipliers", multiplier_cases,
-              call=kernel_call("fixed_point_multipliers", launches=False), description="five scale triples, exactly"),
-        Check("int8_add", "int8_add", add_cases, call=kernel_call("int8_add"),
-              description="n 1 / 97 / 1000 / 4097, saturation high and low, a_q - a_zero beyond int8, extreme "
-                          "zero-points, ties; int8 exactly against the integer reference"),
+        Check(
+            "choose_qparams",
+            "choose_qparams",
+            qparams_cases,
+            call=kernel_call("choose_qparams", launches=False),
+            tolerance={"float64": (1e-6, 1e-12)},
+            description="mixed signs, all positive / negative (0 in the range), one element, all zeros",
+        ),
+        Check(
+            "quantize",
+            "quantize",
+            quantize_cases,
+            call=kernel_call("quantize", launches=False),
+            description="own range, saturation at both ends, exact ties, zero-points 127 / -128; int8 exactly",
+        ),
+        Check(
+            "dequantize",
+            "dequantize",
+            dequantize_cases,
+            call=kernel_call("dequantize", launches=False),
+            description="all 256 codes, zero-point 127",
+        ),
+        Check(
+            "fixed_point_multipliers",
+            "fixed_point_multipliers",
+            multiplier_cases,
+            call=kernel_call("fixed_point_multipliers", launches=False),
+            description="five scale triples, exactly",
+        ),
+        Check(
+            "int8_add",
+            "int8_add",
+            add_cases,
+            call=kernel_call("int8_add"),
+            description="n 1 / 97 / 1000 / 4097, saturation high and low, a_q - a_zero beyond int8, extreme "
+            "zero-points, ties; int8 exactly against the integer reference",
+        ),
     ),
     probes=(
-        Probe("wrong scale: b's term uses a_scale; m_b = round(b_scale / out_scale * 2**16) multiplies (b_q - b_zero)",
-              impl={"int8_add": _b_with_a_scale}, checks=("int8_add",)),
-        Probe("int8 overflow: (a_q - a_zero) wrapped in int8 (127 - (-100) = 227 becomes -29); widen the loads "
-              "to int32 (.to(tl.int32)) before subtracting the zero-points", impl={"int8_add": _no_widening}, checks=("int8_add",)),
-        Probe("no saturation: clamp to [-128, 127] (tl.minimum / tl.maximum) before .to(tl.int8); the cast alone wraps",
-              impl={"int8_add": _no_saturation}, checks=("int8_add",)),
-        Probe("the output zero-point is missing: add out_zero after rounding, before the clamp",
-              impl={"int8_add": _no_out_zero}, checks=("int8_add",)),
-        Probe("off by one on a few elements: a different rounding; round acc half away from zero as the task says "
-              "(sign(acc) * ((|acc| + 2**15) >> 16)), with the integer multipliers, not float math",
-              when=_off_by_one_only, checks=("int8_add",)),
-        Probe("no mask on the last block: the lanes past n_elements load and store out of bounds; "
-              "mask = offsets < n_elements, and pass mask= to tl.load and tl.store", when=out_of_bounds, checks=("int8_add",)),
+        Probe(
+            "wrong scale: b's term uses a_scale; m_b = round(b_scale / out_scale * 2**16) multiplies (b_q - b_zero)",
+            impl={"int8_add": _b_with_a_scale},
+            checks=("int8_add",),
+        ),
+        Probe(
+            "int8 overflow: (a_q - a_zero) wrapped in int8 (127 - (-100) = 227 becomes -29); widen the loads "
+            "to int32 (.to(tl.int32)) before subtracting the zero-points",
+            impl={"int8_add": _no_widening},
+            checks=("int8_add",),
+        ),
+        Probe(
+            "no saturation: clamp to [-128, 127] (tl.minimum / tl.maximum) before .to(tl.int8); the cast alone wraps",
+            impl={"int8_add": _no_saturation},
+            checks=("int8_add",),
+        ),
+        Probe(
+            "the output zero-point is missing: add out_zero after rounding, before the clamp",
+            impl={"int8_add": _no_out_zero},
+            checks=("int8_add",),
+        ),
+        Probe(
+            "off by one on a few elements: a different rounding; round acc half away from zero as the task says "
+            "(sign(acc) * ((|acc| + 2**15) >> 16)), with the integer multipliers, not float math",
+            when=_off_by_one_only,
+            checks=("int8_add",),
+        ),
+        Probe(
+            "no mask on the last block: the lanes past n_elements load and store out of bounds; "
+            "mask = offsets < n_elements, and pass mask= to tl.load and tl.store",
+            when=out_of_bounds,
+            checks=("int8_add",),
+        ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched, checks=("int8_add",)),
-        Probe("round half to even (torch.round): floor(x + 0.5) rounds every tie up",
-              impl={"quantize": _quantize_half_up}, checks=("quantize",)),
-        Probe("saturate: clamp to [-128, 127] before .to(torch.int8); the cast alone wraps 130 to -126",
-              impl={"quantize": _quantize_no_clamp}, checks=("quantize",)),
-        Probe("the zero-point is added: q = round(x / scale) + zero_point (x = scale * (q - zero_point))",
-              impl={"quantize": _quantize_minus_zero}, checks=("quantize",)),
-        Probe("include 0 in the range: lo = min(x.min(), 0), hi = max(x.max(), 0), so that 0.0 quantizes exactly",
-              impl={"choose_qparams": _qparams_min_max}, checks=("choose_qparams",)),
-        Probe("subtract the zero-point before scaling: scale * (q - zero_point)",
-              impl={"dequantize": _dequantize_zero_after}, checks=("dequantize",)),
+        Probe(
+            "round half to even (torch.round): floor(x + 0.5) rounds every tie up",
+            impl={"quantize": _quantize_half_up},
+            checks=("quantize",),
+        ),
+        Probe(
+            "saturate: clamp to [-128, 127] before .to(torch.int8); the cast alone wraps 130 to -126",
+            impl={"quantize": _quantize_no_clamp},
+            checks=("quantize",),
+        ),
+        Probe(
+            "the zero-point is added: q = round(x / scale) + zero_point (x = scale * (q - zero_point))",
+            impl={"quantize": _quantize_minus_zero},
+            checks=("quantize",),
+        ),
+        Probe(
+            "include 0 in the range: lo = min(x.min(), 0), hi = max(x.max(), 0), so that 0.0 quantizes exactly",
+            impl={"choose_qparams": _qparams_min_max},
+            checks=("choose_qparams",),
+        ),
+        Probe(
+            "subtract the zero-point before scaling: scale * (q - zero_point)",
+            impl={"dequantize": _dequantize_zero_after},
+            checks=("dequantize",),
+        ),
     ),
     benchmark=Benchmark(
         entry="int8_add",

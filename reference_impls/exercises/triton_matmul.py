@@ -14,7 +14,7 @@ from reference_impls.exercises._triton import (
     seeded,
 )
 
-SCAFFOLD = '''
+SCAFFOLD = """
 @triton.jit
 def matmul_kernel(
     a_ptr, b_ptr, c_ptr,  # A (M, K), B (K, N), C (M, N)
@@ -29,7 +29,7 @@ def matmul_kernel(
     #       and accumulate their product in float32
     # TODO: sum, and store to C[m, n] in C's dtype (c_ptr.dtype.element_ty)
     pass
-'''
+"""
 
 TASK = """C = A @ B, the naive way: one program per element of C, the baseline every tiled matmul beats.
 
@@ -53,24 +53,45 @@ a single row, float16 (float32 accumulation), a transposed A and a transposed B;
 """
 
 # (name, M, K, N, dtype). Small M * N: the interpreter runs the M * N programs one after another (~5 ms each).
-SHAPES = (("1x1x1", 1, 1, 1, "float32"), ("4x7x5", 4, 7, 5, "float32"), ("5x40x3", 5, 40, 3, "float32"),
-          ("3x100x2", 3, 100, 2, "float32"), ("1x65x7_one_row", 1, 65, 7, "float32"), ("float16_4x24x6", 4, 24, 6, "float16"))
+SHAPES = (
+    ("1x1x1", 1, 1, 1, "float32"),
+    ("4x7x5", 4, 7, 5, "float32"),
+    ("5x40x3", 5, 40, 3, "float32"),
+    ("3x100x2", 3, 100, 2, "float32"),
+    ("1x65x7_one_row", 1, 65, 7, "float32"),
+    ("float16_4x24x6", 4, 24, 6, "float16"),
+)
 
 
 def matmul_cases():
     for n, (name, m, k, cols, dtype) in enumerate(SHAPES):
         rng = seeded(64000 + n)
-        yield case(name, 64000 + n, {"float16": "float16 in and out, the sum in float32"}.get(dtype, ""),
-                   a=rng.standard_normal((m, k)).astype(dtype), b=rng.standard_normal((k, cols)).astype(dtype))
+        yield case(
+            name,
+            64000 + n,
+            {"float16": "float16 in and out, the sum in float32"}.get(dtype, ""),
+            a=rng.standard_normal((m, k)).astype(dtype),
+            b=rng.standard_normal((k, cols)).astype(dtype),
+        )
     rng = seeded(64010)
     a = rng.standard_normal((3, 30)).astype("float32")
     b_t = rng.standard_normal((5, 30)).astype("float32").T  # (30, 5), column-major: strides (1, 30)
-    yield case("b_transposed_view", 64010, "b is a transposed view, strides (1, 30): address it with b.stride(0), b.stride(1)",
-               a=a, b=b_t)
+    yield case(
+        "b_transposed_view",
+        64010,
+        "b is a transposed view, strides (1, 30): address it with b.stride(0), b.stride(1)",
+        a=a,
+        b=b_t,
+    )
     rng = seeded(64011)
     a_t = rng.standard_normal((30, 3)).astype("float32").T  # (3, 30), A = W.T of a contiguous W: strides (1, 3)
-    yield case("a_transposed_view", 64011, "a is a transposed view, strides (1, 3): address it with a.stride(0), a.stride(1)",
-               a=a_t, b=rng.standard_normal((30, 4)).astype("float32"))
+    yield case(
+        "a_transposed_view",
+        64011,
+        "a is a transposed view, strides (1, 3): address it with a.stride(0), a.stride(1)",
+        a=a_t,
+        b=rng.standard_normal((30, 4)).astype("float32"),
+    )
 
 
 # -- known mistakes ---------------------------------------------------------------------------------
@@ -94,8 +115,11 @@ def _matches_chunk(case, actual, first: bool) -> bool:
     if not isinstance(actual, np.ndarray) or actual.ndim != 2:
         return False
     products, _ = _chunk_products(case)
-    return any(np.allclose(actual.astype(np.float64), c, rtol=1e-2, atol=1e-2)
-               for (start, stop), c in products.items() if (start == 0) == first and c.shape == actual.shape)
+    return any(
+        np.allclose(actual.astype(np.float64), c, rtol=1e-2, atol=1e-2)
+        for (start, stop), c in products.items()
+        if (start == 0) == first and c.shape == actual.shape
+    )
 
 
 def _last_chunk_only(case, actual, expected) -> bool:
@@ -143,33 +167,58 @@ EXERCISE = Exercise.of(
     scaffold=SCAFFOLD,
     task=TASK,
     entry_points=(
-        EntryPoint("matmul", "(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor",
-                   "a @ b for a (M, K) and b (K, N) of one float dtype, (M, N) in that dtype, by launching "
-                   "matmul_kernel.\n\nGrid: one program per element of C, grid = (M * N,)"),
+        EntryPoint(
+            "matmul",
+            "(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor",
+            "a @ b for a (M, K) and b (K, N) of one float dtype, (M, N) in that dtype, by launching "
+            "matmul_kernel.\n\nGrid: one program per element of C, grid = (M * N,)",
+        ),
     ),
     checks=(
-        Check("matmul", "matmul", matmul_cases, call=kernel_call("matmul"),
-              tolerance={"float32": (1e-4, 1e-4), "float16": (2e-3, 2e-3)},
-              description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed A and a transposed B; against a float64 matmul"),
+        Check(
+            "matmul",
+            "matmul",
+            matmul_cases,
+            call=kernel_call("matmul"),
+            tolerance={"float32": (1e-4, 1e-4), "float16": (2e-3, 2e-3)},
+            description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed A and a transposed B; against a float64 matmul",
+        ),
     ),
     probes=(
-        Probe("C holds the product over the last chunk of K only: several programs stored their partial sums to the "
-              "same C[m, n], a race (the last writer wins); keep the whole K loop in one program, or tl.atomic_add "
-              "into a zeroed C", when=_last_chunk_only),
-        Probe("C holds the product over the first BLOCK_K of K only: loop over K (for k in range(0, K, BLOCK_K)) "
-              "and accumulate", when=_first_chunk_only),
-        Probe("B is read as if contiguous: step it with b.stride(0) and b.stride(1) (here B is a transposed view)",
-              impl={"matmul": _b_as_contiguous}),
-        Probe("A is read as if contiguous: step it with a.stride(0) and a.stride(1) (here A is a transposed view, "
-              "A = W.T)", impl={"matmul": _a_as_contiguous}),
-        Probe("no mask on the last chunk of K: its lanes past K load out of bounds; mask = offs_k < K, "
-              "tl.load(..., mask=mask, other=0.0)", when=out_of_bounds),
+        Probe(
+            "C holds the product over the last chunk of K only: several programs stored their partial sums to the "
+            "same C[m, n], a race (the last writer wins); keep the whole K loop in one program, or tl.atomic_add "
+            "into a zeroed C",
+            when=_last_chunk_only,
+        ),
+        Probe(
+            "C holds the product over the first BLOCK_K of K only: loop over K (for k in range(0, K, BLOCK_K)) "
+            "and accumulate",
+            when=_first_chunk_only,
+        ),
+        Probe(
+            "B is read as if contiguous: step it with b.stride(0) and b.stride(1) (here B is a transposed view)",
+            impl={"matmul": _b_as_contiguous},
+        ),
+        Probe(
+            "A is read as if contiguous: step it with a.stride(0) and a.stride(1) (here A is a transposed view, "
+            "A = W.T)",
+            impl={"matmul": _a_as_contiguous},
+        ),
+        Probe(
+            "no mask on the last chunk of K: its lanes past K load out of bounds; mask = offs_k < K, "
+            "tl.load(..., mask=mask, other=0.0)",
+            when=out_of_bounds,
+        ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),
     benchmark=Benchmark(
-        entry="matmul", inputs=_inputs, torch=_torch_matmul,
+        entry="matmul",
+        inputs=_inputs,
+        torch=_torch_matmul,
         bytes=lambda a, b: (a.numel() + b.numel() + a.shape[0] * b.shape[1]) * a.element_size(),
         flops=lambda a, b: 2 * a.shape[0] * a.shape[1] * b.shape[1],
-        size="1024 x 1024 x 1024 float16", seed=64100,
+        size="1024 x 1024 x 1024 float16",
+        seed=64100,
     ),
 )

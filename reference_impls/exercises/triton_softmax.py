@@ -14,7 +14,7 @@ from reference_impls.exercises._triton import (
     seeded,
 )
 
-SCAFFOLD = '''
+SCAFFOLD = """
 @triton.jit
 def softmax_kernel(
     out_ptr,  # output (n_rows, n_cols), contiguous
@@ -29,7 +29,7 @@ def softmax_kernel(
     # TODO: in float32: subtract the row max, exp, divide by the sum
     # TODO: store the row (masked) in the output's dtype (out_ptr.dtype.element_ty)
     pass
-'''
+"""
 
 TASK = """Softmax over the last dim of a 2-D tensor, fused: each row read once and written once.
 
@@ -58,24 +58,50 @@ row stride 160 != n_cols), against torch.softmax in float32.
 def softmax_cases():
     for n, (shape, scale) in enumerate((((7, 97), 3.0), ((16, 1000), 2.0), ((3, 4097), 1.0))):
         s = 63000 + n
-        yield case(f"{shape[0]}x{shape[1]}", s, "the row is not a power of two long: BLOCK_SIZE > n_cols, the padded lanes masked",
-                   x=(seeded(s).standard_normal(shape) * scale).astype("float32"))
+        yield case(
+            f"{shape[0]}x{shape[1]}",
+            s,
+            "the row is not a power of two long: BLOCK_SIZE > n_cols, the padded lanes masked",
+            x=(seeded(s).standard_normal(shape) * scale).astype("float32"),
+        )
     yield case("1x1", note="a single element: softmax is 1", x=np.array([[3.0]], "float32"))
     s = 63010
-    yield case("5x1", s, "rows of length 1: every output is 1, whatever the input",
-               x=(seeded(s).standard_normal((5, 1)) * 5).astype("float32"))
+    yield case(
+        "5x1",
+        s,
+        "rows of length 1: every output is 1, whatever the input",
+        x=(seeded(s).standard_normal((5, 1)) * 5).astype("float32"),
+    )
     s = 63011
-    yield case("float16_5x300", s, "float16 in and out, the arithmetic in float32",
-               x=(seeded(s).standard_normal((5, 300)) * 2).astype("float16"))
+    yield case(
+        "float16_5x300",
+        s,
+        "float16 in and out, the arithmetic in float32",
+        x=(seeded(s).standard_normal((5, 300)) * 2).astype("float16"),
+    )
     s = 63012
-    yield case("large_positive", s, "logits near 1000: exp overflows to inf (inf / inf = nan) unless the row max is subtracted",
-               x=(seeded(s).standard_normal((4, 50)) * 3 + 1000).astype("float32"))
+    yield case(
+        "large_positive",
+        s,
+        "logits near 1000: exp overflows to inf (inf / inf = nan) unless the row max is subtracted",
+        x=(seeded(s).standard_normal((4, 50)) * 3 + 1000).astype("float32"),
+    )
     s = 63013
-    yield case("large_negative", s, "logits near -1000: exp underflows to 0 (0 / 0 = nan) unless the row max is subtracted",
-               x=(seeded(s).standard_normal((3, 20)) * 3 - 1000).astype("float32"))
+    yield case(
+        "large_negative",
+        s,
+        "logits near -1000: exp underflows to 0 (0 / 0 = nan) unless the row max is subtracted",
+        x=(seeded(s).standard_normal((3, 20)) * 3 - 1000).astype("float32"),
+    )
     s = 63014
-    yield case("strided_rows", s, "x is x_wide[:, :100] of a (6, 160) tensor: a view with row stride 160, not n_cols = 100; "
-               "step rows by x.stride(0)", x=(seeded(s).standard_normal((6, 160)) * 3).astype("float32"), view_cols=100)
+    yield case(
+        "strided_rows",
+        s,
+        "x is x_wide[:, :100] of a (6, 160) tensor: a view with row stride 160, not n_cols = 100; "
+        "step rows by x.stride(0)",
+        x=(seeded(s).standard_normal((6, 160)) * 3).astype("float32"),
+        view_cols=100,
+    )
 
 
 def _softmax_call():
@@ -155,31 +181,59 @@ EXERCISE = Exercise.of(
     scaffold=SCAFFOLD,
     task=TASK,
     entry_points=(
-        EntryPoint("softmax", "(x: torch.Tensor) -> torch.Tensor",
-                   "Softmax over the last dim of a 2-D float32 / float16 tensor, same shape and dtype out, "
-                   "by launching softmax_kernel.\n\nGrid: one program per row, grid = (n_rows,); "
-                   "BLOCK_SIZE = triton.next_power_of_2(n_cols)"),
+        EntryPoint(
+            "softmax",
+            "(x: torch.Tensor) -> torch.Tensor",
+            "Softmax over the last dim of a 2-D float32 / float16 tensor, same shape and dtype out, "
+            "by launching softmax_kernel.\n\nGrid: one program per row, grid = (n_rows,); "
+            "BLOCK_SIZE = triton.next_power_of_2(n_cols)",
+        ),
     ),
     checks=(
-        Check("softmax", "softmax", softmax_cases, call=_softmax_call(), tolerance={"float16": (2e-3, 1e-5)},
-              description="97 / 1000 / 4097 columns, rows of length 1, float16, logits near +-1000, a strided view; against torch.softmax"),
+        Check(
+            "softmax",
+            "softmax",
+            softmax_cases,
+            call=_softmax_call(),
+            tolerance={"float16": (2e-3, 1e-5)},
+            description="97 / 1000 / 4097 columns, rows of length 1, float16, logits near +-1000, a strided view; against torch.softmax",
+        ),
     ),
     probes=(
-        Probe("no max subtraction: exp overflows (inf / inf = nan) or underflows (0 / 0); subtract the row max "
-              "(tl.max(x, axis=0)) before tl.exp", impl={"softmax": _no_max}),
-        Probe("rows stepped by n_cols, not by the row stride: x may be a view (x_wide[:, :n]) whose rows lie "
-              "x.stride(0) elements apart; pass x.stride(0) and use it in the kernel", impl={"softmax": _rows_by_n_cols}),
-        Probe("each row is off by one constant factor > 1: its sum covers only part of the row. Several programs "
-              "storing partial sums to one address race (the last writer wins): give each row to one program, "
-              "or reduce across programs with tl.atomic_add", when=_sum_too_small),
-        Probe("each row is off by one constant factor < 1: the sum counts the padded lanes past n_cols; load them "
-              "as -inf (tl.load(..., mask=mask, other=-float('inf'))) so that exp gives 0", when=_sum_too_big),
-        Probe("no mask on the last block: the lanes past n_cols load and store out of bounds; "
-              "mask = cols < n_cols, and pass mask= to tl.load and tl.store", when=out_of_bounds),
+        Probe(
+            "no max subtraction: exp overflows (inf / inf = nan) or underflows (0 / 0); subtract the row max "
+            "(tl.max(x, axis=0)) before tl.exp",
+            impl={"softmax": _no_max},
+        ),
+        Probe(
+            "rows stepped by n_cols, not by the row stride: x may be a view (x_wide[:, :n]) whose rows lie "
+            "x.stride(0) elements apart; pass x.stride(0) and use it in the kernel",
+            impl={"softmax": _rows_by_n_cols},
+        ),
+        Probe(
+            "each row is off by one constant factor > 1: its sum covers only part of the row. Several programs "
+            "storing partial sums to one address race (the last writer wins): give each row to one program, "
+            "or reduce across programs with tl.atomic_add",
+            when=_sum_too_small,
+        ),
+        Probe(
+            "each row is off by one constant factor < 1: the sum counts the padded lanes past n_cols; load them "
+            "as -inf (tl.load(..., mask=mask, other=-float('inf'))) so that exp gives 0",
+            when=_sum_too_big,
+        ),
+        Probe(
+            "no mask on the last block: the lanes past n_cols load and store out of bounds; "
+            "mask = cols < n_cols, and pass mask= to tl.load and tl.store",
+            when=out_of_bounds,
+        ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),
     benchmark=Benchmark(
-        entry="softmax", inputs=_inputs, torch=_torch_softmax,
-        bytes=lambda x: 2 * x.numel() * x.element_size(), size="4096 x 4096 float32", seed=63100,
+        entry="softmax",
+        inputs=_inputs,
+        torch=_torch_softmax,
+        bytes=lambda x: 2 * x.numel() * x.element_size(),
+        size="4096 x 4096 float32",
+        seed=63100,
     ),
 )

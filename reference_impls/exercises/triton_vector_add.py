@@ -16,7 +16,7 @@ from reference_impls.exercises._triton import (
 
 SIZES = (1, 97, 1000, 4097)  # no power-of-two block divides them: the last block is always partial
 
-SCAFFOLD = '''
+SCAFFOLD = """
 @triton.jit
 def vector_add_kernel(
     x_ptr,  # pointer to the first element of x
@@ -29,7 +29,7 @@ def vector_add_kernel(
     # TODO: its offsets, and a mask for the ones past n_elements
     # TODO: load x and y (masked), add, store (masked)
     pass
-'''
+"""
 
 TASK = """The first Triton kernel (Triton tutorial 01): out = x + y, element by element.
 
@@ -54,14 +54,29 @@ kernel and torch (GB/s, % of the copy bandwidth).
 def add_cases():
     for n, size in enumerate(SIZES):
         rng = seeded(61000 + n)
-        yield case(f"n{size}", 61000 + n, "" if size > 1 else "a single element: one program, one live lane",
-                   x=rng.standard_normal(size).astype("float32") * 4, y=rng.standard_normal(size).astype("float32"))
+        yield case(
+            f"n{size}",
+            61000 + n,
+            "" if size > 1 else "a single element: one program, one live lane",
+            x=rng.standard_normal(size).astype("float32") * 4,
+            y=rng.standard_normal(size).astype("float32"),
+        )
     rng = seeded(61010)
-    yield case("float16_n1000", 61010, "float16 in, float16 out",
-               x=rng.standard_normal(1000).astype("float16"), y=rng.standard_normal(1000).astype("float16"))
+    yield case(
+        "float16_n1000",
+        61010,
+        "float16 in, float16 out",
+        x=rng.standard_normal(1000).astype("float16"),
+        y=rng.standard_normal(1000).astype("float16"),
+    )
     rng = seeded(61011)
-    yield case("2d_7x129", 61011, "2-D and contiguous: flat offsets over x.numel() elements; out keeps the shape",
-               x=rng.standard_normal((7, 129)).astype("float32"), y=-rng.random((7, 129)).astype("float32"))
+    yield case(
+        "2d_7x129",
+        61011,
+        "2-D and contiguous: flat offsets over x.numel() elements; out keeps the shape",
+        x=rng.standard_normal((7, 129)).astype("float32"),
+        y=-rng.random((7, 129)).astype("float32"),
+    )
 
 
 def _tail_not_run(case, actual, expected) -> bool:
@@ -73,7 +88,11 @@ def _tail_not_run(case, actual, expected) -> bool:
         return False
     first = int(np.argmax(bad))
     n = bad.size
-    return first > 0 and first % 16 == 0 and any(first == (n // b) * b and n % b for b in (16, 32, 64, 128, 256, 512, 1024, 2048, 4096))
+    return (
+        first > 0
+        and first % 16 == 0
+        and any(first == (n // b) * b and n % b for b in (16, 32, 64, 128, 256, 512, 1024, 2048, 4096))
+    )
 
 
 def _inputs(device, seed):
@@ -94,23 +113,40 @@ EXERCISE = Exercise.of(
     scaffold=SCAFFOLD,
     task=TASK,
     entry_points=(
-        EntryPoint("vector_add", "(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor",
-                   "x + y by launching vector_add_kernel; x, y: same shape and dtype, contiguous, on one device.\n\n"
-                   "Grid: one program per BLOCK_SIZE elements, rounded up: grid = (triton.cdiv(n, BLOCK_SIZE),)"),
+        EntryPoint(
+            "vector_add",
+            "(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor",
+            "x + y by launching vector_add_kernel; x, y: same shape and dtype, contiguous, on one device.\n\n"
+            "Grid: one program per BLOCK_SIZE elements, rounded up: grid = (triton.cdiv(n, BLOCK_SIZE),)",
+        ),
     ),
     checks=(
-        Check("vector_add", "vector_add", add_cases, call=kernel_call("vector_add"),
-              description="n 1 / 97 / 1000 / 4097 float32, float16, 2-D (7, 129); against x + y"),
+        Check(
+            "vector_add",
+            "vector_add",
+            add_cases,
+            call=kernel_call("vector_add"),
+            description="n 1 / 97 / 1000 / 4097 float32, float16, 2-D (7, 129); against x + y",
+        ),
     ),
     probes=(
-        Probe("no mask on the last block: the lanes past n_elements load and store out of bounds; "
-              "mask = offsets < n_elements, and pass mask= to tl.load and tl.store", when=out_of_bounds),
-        Probe("the last partial block never ran: round the grid up, grid = (triton.cdiv(n, BLOCK_SIZE),), not n // BLOCK_SIZE",
-              when=_tail_not_run),
+        Probe(
+            "no mask on the last block: the lanes past n_elements load and store out of bounds; "
+            "mask = offsets < n_elements, and pass mask= to tl.load and tl.store",
+            when=out_of_bounds,
+        ),
+        Probe(
+            "the last partial block never ran: round the grid up, grid = (triton.cdiv(n, BLOCK_SIZE),), not n // BLOCK_SIZE",
+            when=_tail_not_run,
+        ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),
     benchmark=Benchmark(
-        entry="vector_add", inputs=_inputs, torch=_torch_add, bytes=lambda x, y: 3 * x.numel() * x.element_size(),
-        size="2^26 float32", seed=61100,
+        entry="vector_add",
+        inputs=_inputs,
+        torch=_torch_add,
+        bytes=lambda x, y: 3 * x.numel() * x.element_size(),
+        size="2^26 float32",
+        seed=61100,
     ),
 )

@@ -41,8 +41,13 @@ def backward_cases():
 
 def train_cases():
     for seed in (0, 1):
-        yield Case(f"seed_{seed}", (), {"hidden": 4, "lr": 2.0, "steps": 300, "seed": seed}, seed=seed,
-                   note="train on the 4 XOR points, then predict them")
+        yield Case(
+            f"seed_{seed}",
+            (),
+            {"hidden": 4, "lr": 2.0, "steps": 300, "seed": seed},
+            seed=seed,
+            note="train on the 4 XOR points, then predict them",
+        )
 
 
 def _train_and_predict(impl, **kwargs):
@@ -79,18 +84,38 @@ params is a dict: W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,).
     entry_points=(
         EntryPoint("forward", "(x, params)", "Probabilities p (N, 1) that XOR(x) = 1, in x's dtype."),
         EntryPoint("backward", "(x, y, params)", "Gradients of the BCE loss: dict W1, b1, W2, b2 (shapes of params)."),
-        EntryPoint("train_xor", "(hidden=4, lr=2.0, steps=500, seed=0)", "(params, losses) after `steps` gradient-descent steps on XOR."),
+        EntryPoint(
+            "train_xor",
+            "(hidden=4, lr=2.0, steps=500, seed=0)",
+            "(params, losses) after `steps` gradient-descent steps on XOR.",
+        ),
     ),
     checks=(
-        Check("forward", "forward", forward_cases, description="H = 2, 3, 8; the 4 XOR points and 10 random points; float32/64"),
+        Check(
+            "forward",
+            "forward",
+            forward_cases,
+            description="H = 2, 3, 8; the 4 XOR points and 10 random points; float32/64",
+        ),
         Check("backward", "backward", backward_cases, description="the same inputs; every gradient"),
-        Check("train", "train_xor", train_cases, call=_train_and_predict,
-              description="seeds 0 and 1: 4/4 XOR points right and final loss < 0.1 after 300 steps (lr 2)"),
+        Check(
+            "train",
+            "train_xor",
+            train_cases,
+            call=_train_and_predict,
+            description="seeds 0 and 1: 4/4 XOR points right and final loss < 0.1 after 300 steps (lr 2)",
+        ),
     ),
     probes=(
-        Probe("tanh's derivative is missing: da1 = (dz @ W2.T) * (1 - h^2)", impl={"backward": _backward_without_tanh_grad}),
-        Probe("training does not solve XOR: check backward against finite differences, the sign of the update "
-              "(params -= lr * grads), and the init (all-zero weights keep every hidden unit identical)",
-              when=lambda case, actual, expected: True, checks=("train",)),
+        Probe(
+            "tanh's derivative is missing: da1 = (dz @ W2.T) * (1 - h^2)",
+            impl={"backward": _backward_without_tanh_grad},
+        ),
+        Probe(
+            "training does not solve XOR: check backward against finite differences, the sign of the update "
+            "(params -= lr * grads), and the init (all-zero weights keep every hidden unit identical)",
+            when=lambda case, actual, expected: True,
+            checks=("train",),
+        ),
     ),
 )

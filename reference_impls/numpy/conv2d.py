@@ -65,8 +65,12 @@ def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
         dg = dout[:, g * og : (g + 1) * og]  # (N, O/g, Ho, Wo)
         for p in range(kh):
             for q in range(kw):
-                dw[g * og : (g + 1) * og, :, p, q] = np.einsum("nohw,nchw->oc", dg, _window(xg, p, q, (ho, wo), stride, dilation))
-                _window(dxg, p, q, (ho, wo), stride, dilation)[...] += np.einsum("nohw,oc->nchw", dg, w[g * og : (g + 1) * og, :, p, q])
+                dw[g * og : (g + 1) * og, :, p, q] = np.einsum(
+                    "nohw,nchw->oc", dg, _window(xg, p, q, (ho, wo), stride, dilation)
+                )
+                _window(dxg, p, q, (ho, wo), stride, dilation)[...] += np.einsum(
+                    "nohw,oc->nchw", dg, w[g * og : (g + 1) * og, :, p, q]
+                )
     h, wd = x.shape[2:]
     dx = dxpad[:, :, padding[0] : padding[0] + h, padding[1] : padding[1] + wd]
     return dx, dw, dout.sum(axis=(0, 2, 3))

@@ -31,7 +31,9 @@ def kfold_indices(n, k, shuffle=False, seed=0):
 
 
 def cross_val_score(fit, score, X, y, k=5, shuffle=False, seed=0, **params):
-    return np.array([score(fit(X[tr], y[tr], **params), X[te], y[te]) for tr, te in kfold_indices(len(X), k, shuffle, seed)])
+    return np.array(
+        [score(fit(X[tr], y[tr], **params), X[te], y[te]) for tr, te in kfold_indices(len(X), k, shuffle, seed)]
+    )
 
 
 def grid_search(fit, score, X, y, grid, k=5):

@@ -61,7 +61,8 @@ def build_tree(X, y, k=None, criterion="gini", max_depth=None, min_samples_split
     f, t, _ = split
     go_left = X[:, f] <= t
     return {
-        "feature": f, "threshold": t,
+        "feature": f,
+        "threshold": t,
         "left": build_tree(X[go_left], y[go_left], k, criterion, max_depth, min_samples_split, depth + 1),
         "right": build_tree(X[~go_left], y[~go_left], k, criterion, max_depth, min_samples_split, depth + 1),
     }

@@ -39,7 +39,7 @@ def init_centers(X, k, method="k-means++", rng=None):
 def lloyd(X, centers, max_iter=300, tol=1e-10):
     """Returns (centers (K, D), labels (N,), inertia, n_iter) from the given initial centers."""
     centers = centers.astype(X.dtype, copy=True)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the iterations run are returned
         labels = np.argmin(squared_distances(X, centers), axis=1)
         new = centers.copy()
         for j in range(len(centers)):

@@ -31,8 +31,19 @@ from reference_impls.numpy import adam, sgd
 from reference_impls.numpy.batchnorm import batchnorm_backward, batchnorm_forward
 from reference_impls.numpy.cross_entropy import cross_entropy, cross_entropy_grad
 
-__all__ = ["SGD", "ActivationLayer", "Adam", "BatchNormLayer", "DropoutLayer", "Layer", "LinearLayer", "MSELoss",
-           "Network", "SoftmaxCrossEntropy", "train"]
+__all__ = [
+    "SGD",
+    "ActivationLayer",
+    "Adam",
+    "BatchNormLayer",
+    "DropoutLayer",
+    "Layer",
+    "LinearLayer",
+    "MSELoss",
+    "Network",
+    "SoftmaxCrossEntropy",
+    "train",
+]
 
 
 class Layer:
@@ -125,7 +136,8 @@ class BatchNormLayer(Layer):
     def forward(self, x, training=True):
         self.x, self.training = x, training
         y, self.running_mean, self.running_var = batchnorm_forward(
-            x, self.gamma, self.beta, self.running_mean, self.running_var, training, self.momentum, self.eps)
+            x, self.gamma, self.beta, self.running_mean, self.running_var, training, self.momentum, self.eps
+        )
         return y
 
     def backward(self, dout):

@@ -24,7 +24,11 @@ def _windows(xpad, k, s, out):
     (kh, kw), (sh, sw), (ho, wo) = k, s, out
     for p in range(kh):
         for q in range(kw):
-            yield p, q, (slice(None), slice(None), slice(p, p + sh * (ho - 1) + 1, sh), slice(q, q + sw * (wo - 1) + 1, sw))
+            yield (
+                p,
+                q,
+                (slice(None), slice(None), slice(p, p + sh * (ho - 1) + 1, sh), slice(q, q + sw * (wo - 1) + 1, sw)),
+            )
 
 
 def _setup(x, kernel, stride, padding, fill):

@@ -77,7 +77,8 @@ def basic_block_backward(dout, x, params, stride=1, eps=1e-5):
         dx = dx + g  # the identity: the gradient highway
     else:
         dad, grads["downsample.1.weight"], grads["downsample.1.bias"] = batchnorm_backward(
-            g, ad, params["downsample.1.weight"], eps)
+            g, ad, params["downsample.1.weight"], eps
+        )
         dxs, grads["downsample.0.weight"], _ = conv2d_backward(dad, x, params["downsample.0.weight"], stride=stride)
         dx = dx + dxs
     return dx, grads

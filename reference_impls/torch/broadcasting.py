@@ -16,7 +16,6 @@ default is the unbiased estimate (correction=1), numpy's np.std is not (ddof=0).
 """
 
 
-
 def broadcast_shape(shape_a, shape_b):
     """The broadcast shape of two shapes as a tuple, or None when they do not broadcast."""
     a, b = tuple(shape_a), tuple(shape_b)

@@ -59,7 +59,9 @@ class Block(nn.Module):
         super().__init__()
         self.ln1, self.attn = nn.LayerNorm(cfg.n_embd), CausalSelfAttention(cfg)
         self.ln2 = nn.LayerNorm(cfg.n_embd)
-        self.mlp = nn.Sequential(nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(), nn.Linear(4 * cfg.n_embd, cfg.n_embd))
+        self.mlp = nn.Sequential(
+            nn.Linear(cfg.n_embd, 4 * cfg.n_embd), nn.GELU(), nn.Linear(4 * cfg.n_embd, cfg.n_embd)
+        )
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
@@ -102,8 +104,8 @@ def decode(ids, chars):
 def get_batch(data, block_size, batch_size, generator):
     """batch_size random windows: x = data[i:i+T], y = data[i+1:i+T+1] (the next characters)."""
     ix = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
-    x = torch.stack([data[i:i + block_size] for i in ix])
-    y = torch.stack([data[i + 1:i + block_size + 1] for i in ix])
+    x = torch.stack([data[i : i + block_size] for i in ix])
+    y = torch.stack([data[i + 1 : i + block_size + 1] for i in ix])
     return x, y
 
 
@@ -137,7 +139,7 @@ def estimate_loss(model, data, batches=20, batch_size=32, seed=1234):
 @torch.no_grad()
 def generate(model, idx, max_new_tokens, generator=None):
     for _ in range(max_new_tokens):
-        logits, _ = model(idx[:, -model.cfg.block_size:])
+        logits, _ = model(idx[:, -model.cfg.block_size :])
         probs = F.softmax(logits[:, -1, :], dim=-1)
         idx = torch.cat([idx, torch.multinomial(probs, 1, generator=generator)], dim=1)
     return idx
@@ -150,7 +152,9 @@ if __name__ == "__main__":
     n = int(0.9 * len(data))
     model = train_char_lm(text)
     val = estimate_loss(model, data[n:])
-    print(f"vocab {len(chars)}, uniform {math.log(len(chars)):.3f}; after 300 steps: train "
-          f"{estimate_loss(model, data[:n]):.3f}, val {val:.3f} (threshold {THRESHOLD})")
+    print(
+        f"vocab {len(chars)}, uniform {math.log(len(chars)):.3f}; after 300 steps: train "
+        f"{estimate_loss(model, data[:n]):.3f}, val {val:.3f} (threshold {THRESHOLD})"
+    )
     start = encode("\n", chars)[None]
     print(decode(generate(model, start, 200, torch.Generator().manual_seed(0))[0], chars))

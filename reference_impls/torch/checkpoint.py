@@ -43,13 +43,16 @@ def set_rng_states(states):
 
 
 def save_checkpoint(path, model, optimizer, scheduler=None, step=0):
-    torch.save({
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": None if scheduler is None else scheduler.state_dict(),
-        "step": step,
-        "rng": rng_states(),
-    }, path)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": None if scheduler is None else scheduler.state_dict(),
+            "step": step,
+            "rng": rng_states(),
+        },
+        path,
+    )
 
 
 def load_checkpoint(path, model, optimizer, scheduler=None):

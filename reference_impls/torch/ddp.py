@@ -46,7 +46,7 @@ def free_port():
 def shard(batch, rank, world_size):
     """Rank `rank`'s contiguous slice of the global batch (equal slices: N divisible by world_size)."""
     n = batch.shape[0] // world_size
-    return batch[rank * n:(rank + 1) * n]
+    return batch[rank * n : (rank + 1) * n]
 
 
 def average_gradients(model):
@@ -61,8 +61,9 @@ def average_gradients(model):
 def ddp_train(rank, world_size, port, model, x, y, lr, steps):
     """Run on every rank: `steps` SGD steps on the global batch (x, y) with cross-entropy, in data
     parallel. Returns the final parameters (a list of tensors, equal on every rank)."""
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size,
-                            timeout=timedelta(seconds=30))
+    dist.init_process_group(
+        "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size, timeout=timedelta(seconds=30)
+    )
     try:
         for p in model.parameters():  # every replica starts from rank 0's weights
             dist.broadcast(p.data, src=0)
@@ -117,7 +118,7 @@ def main():
     for p in model.parameters():
         dist.broadcast(p.data, src=0)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    for step in range(20):
+    for _ in range(20):
         optimizer.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(shard(x, rank, world_size)), shard(y, rank, world_size))
         loss.backward()
@@ -127,8 +128,10 @@ def main():
     all_sums = [torch.zeros_like(checksum) for _ in range(world_size)]
     dist.all_gather(all_sums, checksum)
     if rank == 0:
-        print(f"{backend}, {world_size} ranks: loss {loss.item():.4f}, replicas equal: "
-              f"{all(torch.equal(s, all_sums[0]) for s in all_sums)}")
+        print(
+            f"{backend}, {world_size} ranks: loss {loss.item():.4f}, replicas equal: "
+            f"{all(torch.equal(s, all_sums[0]) for s in all_sums)}"
+        )
     dist.destroy_process_group()
 
 

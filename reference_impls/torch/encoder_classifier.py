@@ -40,8 +40,9 @@ class EncoderClassifier(nn.Module):
         self.tok_emb = nn.Embedding(c.vocab_size, c.d_model)
         self.pos_emb = nn.Embedding(c.max_len, c.d_model)
         self.emb_ln = nn.LayerNorm(c.d_model)
-        self.layers = nn.ModuleList([Block(c.d_model, c.n_head, c.d_ff, norm_first=False, activation="gelu")
-                                     for _ in range(c.n_layer)])
+        self.layers = nn.ModuleList(
+            [Block(c.d_model, c.n_head, c.d_ff, norm_first=False, activation="gelu") for _ in range(c.n_layer)]
+        )
         self.pooler = nn.Linear(c.d_model, c.d_model)
         self.classifier = nn.Linear(c.d_model, c.n_classes)
 

@@ -62,8 +62,9 @@ class Transformer(nn.Module):
         self.config = c = config
         self.src_embed = nn.Embedding(c.src_vocab_size, c.d_model)
         self.tgt_embed = nn.Embedding(c.tgt_vocab_size, c.d_model)
-        self.encoder = nn.ModuleList([Block(c.d_model, c.n_head, c.d_ff, norm_first=False, activation="relu")
-                                      for _ in range(c.n_layer)])
+        self.encoder = nn.ModuleList(
+            [Block(c.d_model, c.n_head, c.d_ff, norm_first=False, activation="relu") for _ in range(c.n_layer)]
+        )
         self.decoder = nn.ModuleList([DecoderLayer(c.d_model, c.n_head, c.d_ff) for _ in range(c.n_layer)])
         self.generator = nn.Linear(c.d_model, c.tgt_vocab_size)
 

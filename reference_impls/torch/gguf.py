@@ -37,19 +37,57 @@ import struct
 import numpy as np
 
 MAGIC, VERSION, DEFAULT_ALIGNMENT = b"GGUF", 3, 32
-VALUE_TYPES = {"uint8": 0, "int8": 1, "uint16": 2, "int16": 3, "uint32": 4, "int32": 5, "float32": 6, "bool": 7,
-               "string": 8, "array": 9, "uint64": 10, "int64": 11, "float64": 12}
+VALUE_TYPES = {
+    "uint8": 0,
+    "int8": 1,
+    "uint16": 2,
+    "int16": 3,
+    "uint32": 4,
+    "int32": 5,
+    "float32": 6,
+    "bool": 7,
+    "string": 8,
+    "array": 9,
+    "uint64": 10,
+    "int64": 11,
+    "float64": 12,
+}
 TYPE_NAMES = {v: k for k, v in VALUE_TYPES.items()}
-SCALARS = {"uint8": "<B", "int8": "<b", "uint16": "<H", "int16": "<h", "uint32": "<I", "int32": "<i",
-           "float32": "<f", "bool": "<B", "uint64": "<Q", "int64": "<q", "float64": "<d"}
+SCALARS = {
+    "uint8": "<B",
+    "int8": "<b",
+    "uint16": "<H",
+    "int16": "<h",
+    "uint32": "<I",
+    "int32": "<i",
+    "float32": "<f",
+    "bool": "<B",
+    "uint64": "<Q",
+    "int64": "<q",
+    "float64": "<d",
+}
 # ggml_type -> (name, elements per block, bytes per block, NumPy dtype for plain types)
 GGML_TYPES = {
-    0: ("F32", 1, 4, np.float32), 1: ("F16", 1, 2, np.float16), 2: ("Q4_0", 32, 18, None), 3: ("Q4_1", 32, 20, None),
-    6: ("Q5_0", 32, 22, None), 7: ("Q5_1", 32, 24, None), 8: ("Q8_0", 32, 34, None), 9: ("Q8_1", 32, 36, None),
-    10: ("Q2_K", 256, 84, None), 11: ("Q3_K", 256, 110, None), 12: ("Q4_K", 256, 144, None),
-    13: ("Q5_K", 256, 176, None), 14: ("Q6_K", 256, 210, None), 15: ("Q8_K", 256, 292, None),
-    24: ("I8", 1, 1, np.int8), 25: ("I16", 1, 2, np.int16), 26: ("I32", 1, 4, np.int32),
-    27: ("I64", 1, 8, np.int64), 28: ("F64", 1, 8, np.float64), 30: ("BF16", 1, 2, None),
+    0: ("F32", 1, 4, np.float32),
+    1: ("F16", 1, 2, np.float16),
+    2: ("Q4_0", 32, 18, None),
+    3: ("Q4_1", 32, 20, None),
+    6: ("Q5_0", 32, 22, None),
+    7: ("Q5_1", 32, 24, None),
+    8: ("Q8_0", 32, 34, None),
+    9: ("Q8_1", 32, 36, None),
+    10: ("Q2_K", 256, 84, None),
+    11: ("Q3_K", 256, 110, None),
+    12: ("Q4_K", 256, 144, None),
+    13: ("Q5_K", 256, 176, None),
+    14: ("Q6_K", 256, 210, None),
+    15: ("Q8_K", 256, 292, None),
+    24: ("I8", 1, 1, np.int8),
+    25: ("I16", 1, 2, np.int16),
+    26: ("I32", 1, 4, np.int32),
+    27: ("I64", 1, 8, np.int64),
+    28: ("F64", 1, 8, np.float64),
+    30: ("BF16", 1, 2, None),
 }
 DTYPE_TO_GGML = {np.dtype(dt): t for t, (_, _, _, dt) in GGML_TYPES.items() if dt is not None}
 
@@ -112,9 +150,11 @@ class _Reader:
 
     def take(self, n, what):
         if n > len(self.data) - self.pos:
-            raise GGUFError(f"truncated at byte offset {self.pos}: {what} needs {n} bytes, "
-                            f"{len(self.data) - self.pos} left (file size {len(self.data)})")
-        chunk = self.data[self.pos:self.pos + n]
+            raise GGUFError(
+                f"truncated at byte offset {self.pos}: {what} needs {n} bytes, "
+                f"{len(self.data) - self.pos} left (file size {len(self.data)})"
+            )
+        chunk = self.data[self.pos : self.pos + n]
         self.pos += n
         return chunk
 
@@ -138,8 +178,10 @@ class _Reader:
             count = self.scalar("uint64", f"{what}'s length")
             smallest = 8 if elem_kind in ("string", "array") else struct.calcsize(SCALARS[elem_kind])
             if count * smallest > len(self.data) - self.pos:  # before allocating anything
-                raise GGUFError(f"array at byte offset {start} claims {count} elements, more than the "
-                                f"{len(self.data) - self.pos} bytes left can hold")
+                raise GGUFError(
+                    f"array at byte offset {start} claims {count} elements, more than the "
+                    f"{len(self.data) - self.pos} bytes left can hold"
+                )
             return elem_kind, [self.value(elem_kind, f"{what}[{i}]") for i in range(count)]
         start = self.pos
         v = self.scalar(kind, what)
@@ -180,8 +222,10 @@ def parse_gguf(data):
         if key == "general.alignment":
             alignment = metadata[key][1]
             if kind != "uint32" or alignment == 0 or alignment % 8:
-                raise GGUFError(f"general.alignment at byte offset {value_at} must be a uint32 multiple of 8, "
-                                f"got {kind} {alignment}")
+                raise GGUFError(
+                    f"general.alignment at byte offset {value_at} must be a uint32 multiple of 8, "
+                    f"got {kind} {alignment}"
+                )
     infos = []
     for i in range(n_tensors):
         start = r.pos
@@ -198,8 +242,10 @@ def parse_gguf(data):
         offset_at = r.pos
         offset = r.scalar("uint64", f"the offset of {name!r}")
         if offset % alignment:
-            raise GGUFError(f"tensor {name!r}: offset {offset} at byte offset {offset_at} is not a multiple "
-                            f"of the alignment {alignment}")
+            raise GGUFError(
+                f"tensor {name!r}: offset {offset} at byte offset {offset_at} is not a multiple "
+                f"of the alignment {alignment}"
+            )
         if any(info[0] == name for info in infos):
             raise GGUFError(f"duplicate tensor name {name!r} at byte offset {start}")
         infos.append((name, dims, ggml_type, offset))
@@ -212,8 +258,10 @@ def parse_gguf(data):
             raise GGUFError(f"tensor {name!r}: {n} elements is not a whole number of {kind} blocks of {block}")
         nbytes, start = n // block * block_bytes, data_start + offset
         if start + nbytes > len(data):
-            raise GGUFError(f"tensor {name!r}: data at byte offset {start} needs {nbytes} bytes, past the end "
-                            f"of the file ({len(data)} bytes)")
+            raise GGUFError(
+                f"tensor {name!r}: data at byte offset {start} needs {nbytes} bytes, past the end "
+                f"of the file ({len(data)} bytes)"
+            )
         raw = np.frombuffer(data, dtype=np.uint8, count=nbytes, offset=start)
         if dtype is None:  # quantized: the raw blocks
             tensors[name] = raw.copy()

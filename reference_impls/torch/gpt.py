@@ -36,13 +36,19 @@ class GPT(nn.Module):
     def __init__(self, config):
         super().__init__()
         self.config = config
-        self.transformer = nn.ModuleDict(dict(
-            wte=nn.Embedding(config.vocab_size, config.n_embd),
-            wpe=nn.Embedding(config.block_size, config.n_embd),
-            h=nn.ModuleList([Block(config.n_embd, config.n_head, norm_first=True, activation="gelu_tanh", bias=config.bias)
-                             for _ in range(config.n_layer)]),
-            ln_f=nn.LayerNorm(config.n_embd, bias=config.bias),
-        ))
+        self.transformer = nn.ModuleDict(
+            dict(
+                wte=nn.Embedding(config.vocab_size, config.n_embd),
+                wpe=nn.Embedding(config.block_size, config.n_embd),
+                h=nn.ModuleList(
+                    [
+                        Block(config.n_embd, config.n_head, norm_first=True, activation="gelu_tanh", bias=config.bias)
+                        for _ in range(config.n_layer)
+                    ]
+                ),
+                ln_f=nn.LayerNorm(config.n_embd, bias=config.bias),
+            )
+        )
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # tied: one parameter, two uses
 
@@ -64,7 +70,7 @@ class GPT(nn.Module):
     def generate(self, idx, max_new_tokens):
         """Greedy decoding: append the argmax token max_new_tokens times, feeding the last block_size tokens."""
         for _ in range(max_new_tokens):
-            idx_cond = idx[:, -self.config.block_size:]  # the context never exceeds what wpe covers
+            idx_cond = idx[:, -self.config.block_size :]  # the context never exceeds what wpe covers
             logits, _ = self(idx_cond)
             idx = torch.cat([idx, logits[:, -1, :].argmax(dim=-1, keepdim=True)], dim=1)  # (B, T + 1)
         return idx

@@ -42,5 +42,7 @@ class GroupedQueryAttention(nn.Module):
         k = self.k_proj(x).view(B, T, self.n_kv_head, hs).transpose(1, 2)  # (B, n_kv, T, hs)
         v = self.v_proj(x).view(B, T, self.n_kv_head, hs).transpose(1, 2)  # (B, n_kv, T, hs)
         n_rep = self.n_head // self.n_kv_head
-        y = scaled_dot_product_attention(q, repeat_kv(k, n_rep), repeat_kv(v, n_rep), is_causal=is_causal)  # (B, nh, T, hs)
+        y = scaled_dot_product_attention(
+            q, repeat_kv(k, n_rep), repeat_kv(v, n_rep), is_causal=is_causal
+        )  # (B, nh, T, hs)
         return self.o_proj(y.transpose(1, 2).reshape(B, T, self.n_head * hs))

@@ -42,7 +42,9 @@ class LoRALinear(nn.Module):
         out = F.linear(x, self.weight, self.bias)
         if self.merged:
             return out
-        return out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling  # (..., r) then (..., d_out): never d_out x d_in
+        return (
+            out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+        )  # (..., r) then (..., d_out): never d_out x d_in
 
     @torch.no_grad()
     def merge(self):

@@ -43,7 +43,11 @@ def gqa_params(d_model, n_head, n_kv_head):
 
 
 def block_params(d_model, d_ff, bias=True):
-    return attention_params(d_model, bias) + mlp_params(d_model, d_ff, d_model, bias) + 2 * layer_norm_params(d_model, bias)
+    return (
+        attention_params(d_model, bias)
+        + mlp_params(d_model, d_ff, d_model, bias)
+        + 2 * layer_norm_params(d_model, bias)
+    )
 
 
 def gpt_params(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True):

@@ -19,7 +19,6 @@ activation maxima come from calibration (here: the given X); one Linear, not the
 """
 
 
-
 def smooth_scales(act_absmax, weight, alpha=0.5):
     """s (d_in,) from the per-channel activation maxima (d_in,) and weight (d_out, d_in)."""
     weight_absmax = weight.abs().amax(dim=0).clamp(min=1e-5)  # max over the output dim: per input channel

@@ -68,6 +68,11 @@ def warmup_cosine_factor(step, warmup_steps, total_steps, start_factor=0.01, min
 
 def make_scheduler(optimizer, warmup_steps, total_steps, start_factor=0.01, min_factor=0.0):
     """A LambdaLR applying warmup_cosine_factor; call scheduler.step() after each optimizer.step()."""
-    factor = partial(warmup_cosine_factor, warmup_steps=warmup_steps, total_steps=total_steps,
-                     start_factor=start_factor, min_factor=min_factor)
+    factor = partial(
+        warmup_cosine_factor,
+        warmup_steps=warmup_steps,
+        total_steps=total_steps,
+        start_factor=start_factor,
+        min_factor=min_factor,
+    )
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)

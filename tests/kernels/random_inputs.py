@@ -7,8 +7,9 @@ import torch
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def randn(*shape: int, seed: int, dtype: torch.dtype = torch.float32, scale: float = 1.0,
-          shift: float = 0.0) -> torch.Tensor:
+def randn(
+    *shape: int, seed: int, dtype: torch.dtype = torch.float32, scale: float = 1.0, shift: float = 0.0
+) -> torch.Tensor:
     """N(shift, scale^2) drawn in fp32 on CPU (the same numbers on every machine), then cast and moved."""
     g = torch.Generator().manual_seed(seed)
     return (torch.randn(*shape, generator=g) * scale + shift).to(device=DEVICE, dtype=dtype)

@@ -25,17 +25,20 @@ def test_throughput_units_follow_the_tutorial_formulas():
     assert harness.tflops(2 * 4096**3, 0.25) == pytest.approx(549.755813888)  # a 4096^3 matmul in 0.25 ms
 
 
-@pytest.mark.parametrize(("name", "size", "nbytes", "flops"), [
-    ("vector_add", 2**20, 12_582_912, 1_048_576),  # 3 fp32 vectors
-    ("int8_add", 1000, 3000, 8000),
-    ("softmax", 1024, 33_554_432, 20_971_520),  # 4096 x 1024 fp32, read and written
-    ("layer_norm", 4096, 67_125_248, 134_217_728),  # 4096^2 fp16 twice + weight and bias
-    ("rms_norm", 4096, 67_117_056, 67_108_864),
-    ("matmul", 4096, 100_663_296, 137_438_953_472),
-    ("matmul_naive", 256, 393_216, 33_554_432),
-    ("w8a16_matmul", 16, 17_055_744, 536_870_912),  # x 128 KiB + W 16 MiB + fp32 scales 16 KiB + y 128 KiB
-    ("flash_attention", 4096, 134_217_728, 274_877_906_944),  # q, k, v, o of 32 x 4096 x 128 fp16
-])
+@pytest.mark.parametrize(
+    ("name", "size", "nbytes", "flops"),
+    [
+        ("vector_add", 2**20, 12_582_912, 1_048_576),  # 3 fp32 vectors
+        ("int8_add", 1000, 3000, 8000),
+        ("softmax", 1024, 33_554_432, 20_971_520),  # 4096 x 1024 fp32, read and written
+        ("layer_norm", 4096, 67_125_248, 134_217_728),  # 4096^2 fp16 twice + weight and bias
+        ("rms_norm", 4096, 67_117_056, 67_108_864),
+        ("matmul", 4096, 100_663_296, 137_438_953_472),
+        ("matmul_naive", 256, 393_216, 33_554_432),
+        ("w8a16_matmul", 16, 17_055_744, 536_870_912),  # x 128 KiB + W 16 MiB + fp32 scales 16 KiB + y 128 KiB
+        ("flash_attention", 4096, 134_217_728, 274_877_906_944),  # q, k, v, o of 32 x 4096 x 128 fp16
+    ],
+)
 def test_bytes_and_flops_against_hand_computed_values(name, size, nbytes, flops):
     bench = BENCHMARKS[name]
     assert (bench.nbytes(size), bench.flops(size)) == (nbytes, flops)
@@ -49,10 +52,15 @@ def test_target_points_are_in_the_default_sweeps():
     assert BENCHMARKS["matmul"].sizes == (256, 512, 1024, 2048, 4096, 8192)
     assert BENCHMARKS["flash_attention"].sizes == (512, 1024, 2048, 4096, 8192, 16384)
     assert (benchmarks.ATTN_BATCH * benchmarks.ATTN_HEADS, benchmarks.ATTN_HEAD_DIM) == (32, 128)
-    wanted = {"vector_add": {("bandwidth", 0.90)}, "int8_add": {("bandwidth", 0.90)},
-              "softmax": {("bandwidth", 0.85), ("torch", 1.0)}, "layer_norm": {("bandwidth", 0.85), ("torch", 1.0)},
-              "rms_norm": {("bandwidth", 0.85), ("torch", 1.0)}, "matmul": {("torch", 0.9)},
-              "flash_attention": {("torch", 0.8)}}
+    wanted = {
+        "vector_add": {("bandwidth", 0.90)},
+        "int8_add": {("bandwidth", 0.90)},
+        "softmax": {("bandwidth", 0.85), ("torch", 1.0)},
+        "layer_norm": {("bandwidth", 0.85), ("torch", 1.0)},
+        "rms_norm": {("bandwidth", 0.85), ("torch", 1.0)},
+        "matmul": {("torch", 0.9)},
+        "flash_attention": {("torch", 0.8)},
+    }
     assert {n: {(t.kind, t.at_least) for t in b.targets} for n, b in BENCHMARKS.items() if b.targets} == wanted
     assert BENCHMARKS["matmul"].targets[0].sizes == (4096,)
     assert BENCHMARKS["flash_attention"].targets[0].sizes == (4096,)
@@ -128,8 +136,13 @@ def test_run_keeps_going_past_a_failed_point_and_reports_progress():
         return Measurement(0.01, 0.02)
 
     started, done = [], []
-    results = run([(bench, (2**12, 2**14, 2**16, 2**18))], ROOF, measure_point=measure,
-                  on_start=lambda b, s: started.append(s), on_done=done.append)
+    results = run(
+        [(bench, (2**12, 2**14, 2**16, 2**18))],
+        ROOF,
+        measure_point=measure,
+        on_start=lambda b, s: started.append(s),
+        on_done=done.append,
+    )
     assert started == [2**12, 2**14, 2**16, 2**18] and done == results
     assert [r.error for r in results] == [None, "out of memory at this size", "ValueError: x must be contiguous", None]
     assert results[1].ms is None and results[1].met is None and results[1].shape == "2^14"
@@ -138,14 +151,24 @@ def test_run_keeps_going_past_a_failed_point_and_reports_progress():
 
 def test_report_has_the_device_the_roofline_every_row_and_the_definitions():
     bench = BENCHMARKS["matmul"]
-    results = [evaluate(bench, 4096, Measurement(0.30, 0.28), ROOF), evaluate(bench, 2048, Measurement(0.05, 0.04), ROOF),
-               benchmarks.failed(bench, 8192, "out of memory at this size")]
+    results = [
+        evaluate(bench, 4096, Measurement(0.30, 0.28), ROOF),
+        evaluate(bench, 2048, Measurement(0.05, 0.04), ROOF),
+        benchmarks.failed(bench, 8192, "out of memory at this size"),
+    ]
     info = {"device": "Test GPU", "versions": {"torch": "t", "triton": "tr", "cuda": "c", "python": "p"}}
     data = json.loads(json.dumps(benchmarks.report(info, ROOF, results, [(bench, (4096, 2048, 8192))])))
     assert data["device"] == "Test GPU" and data["roofline"]["tflops"] == 500.0
     assert [r["size"] for r in data["rows"]] == [4096, 2048, 8192]
-    assert data["rows"][0]["targets"] == [{"target": ">= 0.9x torch.matmul", "kind": "torch", "at_least": 0.9,
-                                          "value": pytest.approx(0.28 / 0.30), "met": True}]
+    assert data["rows"][0]["targets"] == [
+        {
+            "target": ">= 0.9x torch.matmul",
+            "kind": "torch",
+            "at_least": 0.9,
+            "value": pytest.approx(0.28 / 0.30),
+            "met": True,
+        }
+    ]
     assert data["rows"][2]["error"] == "out of memory at this size" and data["rows"][2]["ms"] is None
     assert data["targets"] == {"met": 1, "missed": 0}
     assert data["benchmarks"][0]["flops"] == "2 * n^3" and data["benchmarks"][0]["metric"] == "TFLOP/s"
@@ -161,8 +184,9 @@ def test_measure_times_triton_then_torch_inside_torch_context():
         log.append("exit")
 
     case = Case(triton=lambda: log.append("triton"), torch=lambda: log.append("torch"), torch_context=pinned_backend)
-    bench = Benchmark("fake", "f", "n", (1,), "GB/s", "n", "n", lambda n: n, lambda n: n, str,
-                      lambda size, device: case, "torch")
+    bench = Benchmark(
+        "fake", "f", "n", (1,), "GB/s", "n", "n", lambda n: n, lambda n: n, str, lambda size, device: case, "torch"
+    )
     timings = iter([0.5, 0.25])
 
     def timer(fn):
@@ -180,7 +204,10 @@ def test_time_ms_asks_do_bench_for_the_median(monkeypatch):
     monkeypatch.setattr(triton.testing, "do_bench", lambda fn, **kw: calls.append(kw) or 1.25)
     assert harness.time_ms(lambda: None) == 1.25
     assert harness.time_ms(lambda: None, warmup=5, rep=50) == 1.25
-    assert calls == [{"warmup": 25, "rep": 100, "return_mode": "median"}, {"warmup": 5, "rep": 50, "return_mode": "median"}]
+    assert calls == [
+        {"warmup": 25, "rep": 100, "return_mode": "median"},
+        {"warmup": 5, "rep": 50, "return_mode": "median"},
+    ]
 
 
 def test_copy_bandwidth_counts_read_and_write_bytes():
@@ -204,7 +231,9 @@ def test_matmul_tflops_counts_two_n_cubed():
         shapes.append((tuple(out.shape), out.dtype))
         return 0.002
 
-    assert harness.matmul_tflops(torch.float32, n=64, device="cpu", timer=timer) == pytest.approx(2 * 64**3 / 2e-6 / 1e12)
+    assert harness.matmul_tflops(torch.float32, n=64, device="cpu", timer=timer) == pytest.approx(
+        2 * 64**3 / 2e-6 / 1e12
+    )
     assert shapes == [((64, 64), torch.float32)]
 
 
@@ -225,7 +254,9 @@ def test_measure_roofline_is_one_copy_and_one_fp16_matmul():
 
 def test_require_cuda_says_where_correctness_runs(monkeypatch):
     monkeypatch.setattr(harness, "cuda_available", lambda: False)
-    with pytest.raises(CudaUnavailable, match=r"timings need a CUDA device; correctness runs on CPU with TRITON_INTERPRET=1"):
+    with pytest.raises(
+        CudaUnavailable, match=r"timings need a CUDA device; correctness runs on CPU with TRITON_INTERPRET=1"
+    ):
         harness.require_cuda()
     monkeypatch.setattr(harness, "cuda_available", lambda: True)
     harness.require_cuda()
@@ -258,7 +289,15 @@ for name, size in sizes.items():
 
 def test_every_benchmark_runs_its_launchers_in_the_interpreter():
     env = {**os.environ, "TRITON_INTERPRET": "1"}
-    proc = subprocess.run([sys.executable, "-c", _INTERPRETED], cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERPRETED],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.split().count("ok") == len(BENCHMARKS)
 
@@ -278,7 +317,10 @@ def test_markdown_table_for_benchmarks_md():
     from benchmarks.bench_kernels import markdown
 
     bench = BENCHMARKS["matmul"]
-    results = [evaluate(bench, 4096, Measurement(0.30, 0.26), ROOF), benchmarks.failed(bench, 8192, "out of memory at this size")]
+    results = [
+        evaluate(bench, 4096, Measurement(0.30, 0.26), ROOF),
+        benchmarks.failed(bench, 8192, "out of memory at this size"),
+    ]
     info = {"device": "Test GPU", "versions": {"torch": "2.t", "triton": "3.t", "cuda": "12.t", "python": "3.11"}}
     data = {**benchmarks.report(info, ROOF, results, [(bench, (4096, 8192))]), "command": "learn bench matmul --json"}
     text = markdown(json.loads(json.dumps(data)))

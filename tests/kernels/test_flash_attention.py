@@ -11,8 +11,11 @@ import torch.nn.functional as F
 from kernels.flash_attention import flash_attention
 from tests.kernels.random_inputs import DEVICE, randn
 
-TOLERANCES = {torch.float32: {"rtol": 2e-5, "atol": 2e-5}, torch.float16: {"rtol": 2e-3, "atol": 2e-3},
-              torch.bfloat16: {"rtol": 1.6e-2, "atol": 1.6e-2}}
+TOLERANCES = {
+    torch.float32: {"rtol": 2e-5, "atol": 2e-5},
+    torch.float16: {"rtol": 2e-3, "atol": 2e-3},
+    torch.bfloat16: {"rtol": 1.6e-2, "atol": 1.6e-2},
+}
 
 
 def reference(q, k, v, causal, sm_scale=None):
@@ -21,20 +24,25 @@ def reference(q, k, v, causal, sm_scale=None):
 
 
 def qkv(B, H, seq_q, seq_k, D, dtype, seed=0, scale=1.0):
-    return (randn(B, H, seq_q, D, seed=seed, dtype=dtype, scale=scale),
-            randn(B, H, seq_k, D, seed=seed + 1, dtype=dtype, scale=scale),
-            randn(B, H, seq_k, D, seed=seed + 2, dtype=dtype))
+    return (
+        randn(B, H, seq_q, D, seed=seed, dtype=dtype, scale=scale),
+        randn(B, H, seq_k, D, seed=seed + 1, dtype=dtype, scale=scale),
+        randn(B, H, seq_k, D, seed=seed + 2, dtype=dtype),
+    )
 
 
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("dtype", [torch.float16, torch.float32])
-@pytest.mark.parametrize("B, H, seq_q, seq_k, D", [
-    (1, 1, 1, 1, 16),  # one query, one key
-    (1, 2, 45, 45, 32),  # not a multiple of either block
-    (2, 1, 17, 50, 64),  # fewer queries than keys
-    (1, 1, 50, 17, 16),  # more queries than keys (causal: top-left aligned, as torch)
-    (1, 1, 64, 64, 128),  # whole blocks
-])
+@pytest.mark.parametrize(
+    "B, H, seq_q, seq_k, D",
+    [
+        (1, 1, 1, 1, 16),  # one query, one key
+        (1, 2, 45, 45, 32),  # not a multiple of either block
+        (2, 1, 17, 50, 64),  # fewer queries than keys
+        (1, 1, 50, 17, 16),  # more queries than keys (causal: top-left aligned, as torch)
+        (1, 1, 64, 64, 128),  # whole blocks
+    ],
+)
 def test_matches_sdpa(B, H, seq_q, seq_k, D, dtype, causal):
     q, k, v = qkv(B, H, seq_q, seq_k, D, dtype, seed=seq_q + D)
     out = flash_attention(q, k, v, causal=causal)

@@ -103,8 +103,16 @@ def test_float_inputs_end_to_end():
     a, b = randn(2000, seed=7, scale=2.0), randn(2000, seed=8, scale=0.5, shift=-1.0)
     (a_scale, a_zero), (b_scale, b_zero) = choose_qparams(a), choose_qparams(b)
     out_scale, out_zero = choose_qparams(torch.cat([a, b, a + b]))  # a range the sum fits in
-    out = int8_add(quantize(a, a_scale, a_zero), quantize(b, b_scale, b_zero), a_scale, a_zero, b_scale, b_zero,
-                   out_scale, out_zero)
+    out = int8_add(
+        quantize(a, a_scale, a_zero),
+        quantize(b, b_scale, b_zero),
+        a_scale,
+        a_zero,
+        b_scale,
+        b_zero,
+        out_scale,
+        out_zero,
+    )
     error = (dequantize(out, out_scale, out_zero) - (a + b)).abs().max().item()
     assert error <= (a_scale + b_scale + out_scale) / 2 + 0.004 * out_scale + 1e-5
 

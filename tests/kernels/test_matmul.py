@@ -9,8 +9,11 @@ from kernels.matmul import INTERPRETER_CONFIG, matmul, matmul_naive
 from tests.kernels.random_inputs import DEVICE, randn
 
 # fp32 differs from float64 by summation order; fp16 / bf16 by at most about one rounding of the output.
-TOLERANCES = {torch.float32: {"rtol": 1e-4, "atol": 1e-4}, torch.float16: {"rtol": 2e-3, "atol": 1e-3},
-              torch.bfloat16: {"rtol": 1.6e-2, "atol": 1e-2}}
+TOLERANCES = {
+    torch.float32: {"rtol": 1e-4, "atol": 1e-4},
+    torch.float16: {"rtol": 2e-3, "atol": 1e-3},
+    torch.bfloat16: {"rtol": 1.6e-2, "atol": 1e-2},
+}
 
 
 def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

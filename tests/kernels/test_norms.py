@@ -12,8 +12,11 @@ from tests.kernels.random_inputs import DEVICE, randn
 DTYPES = [torch.float32, torch.float16, torch.bfloat16]
 SHAPES = [(1, 1), (3, 7), (2, 5, 33), (37, 300)]  # 37 rows: uneven runs of rows per backward program
 # Gradients go through two roundings to a 16-bit dtype (y's dy and dx itself): one step looser.
-GRAD_TOLERANCES = {torch.float32: {"rtol": 1e-5, "atol": 1e-5}, torch.float16: {"rtol": 2e-3, "atol": 2e-3},
-                   torch.bfloat16: {"rtol": 2e-2, "atol": 2e-2}}
+GRAD_TOLERANCES = {
+    torch.float32: {"rtol": 1e-5, "atol": 1e-5},
+    torch.float16: {"rtol": 2e-3, "atol": 2e-3},
+    torch.bfloat16: {"rtol": 2e-2, "atol": 2e-2},
+}
 
 
 def rms_norm_eager(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:

@@ -9,8 +9,11 @@ from kernels.w8a16_matmul import quantize_weight_per_channel, w8a16_matmul
 from reference_impls.torch.quantize import quantize_symmetric
 from tests.kernels.random_inputs import DEVICE, randn
 
-TOLERANCES = {torch.float32: {"rtol": 1e-4, "atol": 1e-4}, torch.float16: {"rtol": 2e-3, "atol": 2e-3},
-              torch.bfloat16: {"rtol": 1.6e-2, "atol": 1e-2}}
+TOLERANCES = {
+    torch.float32: {"rtol": 1e-4, "atol": 1e-4},
+    torch.float16: {"rtol": 2e-3, "atol": 2e-3},
+    torch.bfloat16: {"rtol": 1.6e-2, "atol": 1e-2},
+}
 
 
 def reference(x: torch.Tensor, w_q: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:

@@ -30,9 +30,15 @@ def copy_linear(ours, theirs):
 def encoder_layer(block, activation, norm_first, dtype):
     """An nn.TransformerEncoderLayer holding the weights of blocks.Block `block`."""
     d, nh, d_ff = block.ln_1.normalized_shape[0], block.attn.num_heads, block.mlp.c_fc.out_features
-    layer = nn.TransformerEncoderLayer(d, nh, d_ff, dropout=0.0, activation=activation, batch_first=True,
-                                       norm_first=norm_first, dtype=dtype).eval()
+    layer = nn.TransformerEncoderLayer(
+        d, nh, d_ff, dropout=0.0, activation=activation, batch_first=True, norm_first=norm_first, dtype=dtype
+    ).eval()
     copy_attention(block.attn, layer.self_attn)
-    for ours, theirs in [(block.mlp.c_fc, layer.linear1), (block.mlp.c_proj, layer.linear2), (block.ln_1, layer.norm1), (block.ln_2, layer.norm2)]:
+    for ours, theirs in [
+        (block.mlp.c_fc, layer.linear1),
+        (block.mlp.c_proj, layer.linear2),
+        (block.ln_1, layer.norm1),
+        (block.ln_2, layer.norm2),
+    ]:
         copy_linear(ours, theirs)
     return layer

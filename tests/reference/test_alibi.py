@@ -11,20 +11,26 @@ from reference_impls.torch.alibi import alibi_attention, alibi_bias, alibi_slope
 
 def paper_get_slopes(n):
     """github.com/ofirpress/attention_with_linear_biases, fairseq/models/transformer.py (verbatim logic)."""
+
     def get_slopes_power_of_2(n):
-        start = 2 ** (-2 ** -(math.log2(n) - 3))
+        start = 2 ** (-(2 ** -(math.log2(n) - 3)))
         ratio = start
         return [start * ratio**i for i in range(n)]
 
     if math.log2(n).is_integer():
         return get_slopes_power_of_2(n)
     closest_power_of_2 = 2 ** math.floor(math.log2(n))
-    return get_slopes_power_of_2(closest_power_of_2) + paper_get_slopes(2 * closest_power_of_2)[0::2][: n - closest_power_of_2]
+    return (
+        get_slopes_power_of_2(closest_power_of_2)
+        + paper_get_slopes(2 * closest_power_of_2)[0::2][: n - closest_power_of_2]
+    )
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 40, 64, 96])
 def test_slopes_match_the_papers_code(n):
-    torch.testing.assert_close(alibi_slopes(n), torch.tensor(paper_get_slopes(n), dtype=torch.float64), rtol=1e-14, atol=0)
+    torch.testing.assert_close(
+        alibi_slopes(n), torch.tensor(paper_get_slopes(n), dtype=torch.float64), rtol=1e-14, atol=0
+    )
 
 
 def test_hand_worked_slopes():

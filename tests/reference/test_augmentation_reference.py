@@ -48,7 +48,9 @@ def test_geometric_transforms_match_torch(dtype):
 
 def test_rotation_is_counter_clockwise_and_crop_at_padding_is_identity():
     img = np.arange(6.0).reshape(2, 3, 1)  # [[0 1 2], [3 4 5]]
-    np.testing.assert_array_equal(aug.rotate90(img)[..., 0], [[2, 5], [1, 4], [0, 3]])  # the top-right corner goes top-left
+    np.testing.assert_array_equal(
+        aug.rotate90(img)[..., 0], [[2, 5], [1, 4], [0, 3]]
+    )  # the top-right corner goes top-left
     np.testing.assert_array_equal(aug.rotate90(aug.rotate90(img, 3), 1), img)
     np.testing.assert_array_equal(aug.pad_crop(img, 4, 4, 4, (2, 3)), img)
     assert not aug.pad_crop(img, 4, 0, 0, (2, 3)).any()  # the top-left window is all padding
@@ -104,5 +106,7 @@ def test_random_pipelines_follow_their_draws():
     np.testing.assert_array_equal(out, aug.hflip(want) if flip else want)
     rng, draws = np.random.default_rng(4), np.random.default_rng(4)
     b, c, s = draws.uniform(0.6, 1.4), draws.uniform(0.8, 1.2), draws.uniform(0.0, 2.5)
-    np.testing.assert_allclose(aug.color_jitter(img, rng, 0.4, 0.2, 1.5),
-                               aug.adjust_saturation(aug.adjust_contrast(aug.adjust_brightness(img, b), c), s))
+    np.testing.assert_allclose(
+        aug.color_jitter(img, rng, 0.4, 0.2, 1.5),
+        aug.adjust_saturation(aug.adjust_contrast(aug.adjust_brightness(img, b), c), s),
+    )

@@ -5,7 +5,15 @@ import torch
 
 from reference_impls.torch import backward_rules as br
 
-PAIRS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 4), (3, 1)), ((2, 3, 4), (1, 4)), ((5,), ()), ((1, 4), (3, 1)), ((2, 1, 3), (4, 1))]
+PAIRS = [
+    ((3, 4), (3, 4)),
+    ((3, 4), (4,)),
+    ((3, 4), (3, 1)),
+    ((2, 3, 4), (1, 4)),
+    ((5,), ()),
+    ((1, 4), (3, 1)),
+    ((2, 1, 3), (4, 1)),
+]
 
 
 @pytest.mark.parametrize("a_shape, b_shape", PAIRS)
@@ -26,12 +34,16 @@ def test_binary_ops_match_autograd(op, a_shape, b_shape):
     torch.testing.assert_close(db, b.grad)
 
 
-@pytest.mark.parametrize("name, fn", [("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh),
-                                      ("silu", torch.nn.functional.silu)])
+@pytest.mark.parametrize(
+    "name, fn",
+    [("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("silu", torch.nn.functional.silu)],
+)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_activation_derivatives_match_autograd(name, fn, dtype):
     g = torch.Generator().manual_seed(0)
-    x = torch.cat([torch.randn(50, generator=g, dtype=dtype) * 4, torch.tensor([0.0, -30.0, 30.0], dtype=dtype)]).requires_grad_()
+    x = torch.cat(
+        [torch.randn(50, generator=g, dtype=dtype) * 4, torch.tensor([0.0, -30.0, 30.0], dtype=dtype)]
+    ).requires_grad_()
     dy = torch.randn(x.shape, generator=g, dtype=dtype)
     fn(x).backward(dy)
     torch.testing.assert_close(getattr(br, f"{name}_backward")(dy, x.detach()), x.grad)

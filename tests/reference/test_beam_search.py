@@ -27,8 +27,10 @@ def exhaustive(start, log_probs, eos=None):
 
 def _model(V, L, seed):
     g = torch.Generator().manual_seed(seed)
-    return (torch.log_softmax(torch.randn(V, generator=g, dtype=torch.float64) * 2, -1),
-            torch.log_softmax(torch.randn(L - 1, V, V, generator=g, dtype=torch.float64) * 2, -1))
+    return (
+        torch.log_softmax(torch.randn(V, generator=g, dtype=torch.float64) * 2, -1),
+        torch.log_softmax(torch.randn(L - 1, V, V, generator=g, dtype=torch.float64) * 2, -1),
+    )
 
 
 @pytest.mark.parametrize("V, L, eos", [(3, 4, None), (4, 3, None), (3, 4, 2), (4, 4, 0), (2, 5, 1)])

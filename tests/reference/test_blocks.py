@@ -14,8 +14,12 @@ def copy_to_torch(block, layer):
         layer.self_attn.in_proj_bias.copy_(block.attn.in_proj.bias)
         layer.self_attn.out_proj.weight.copy_(block.attn.out_proj.weight)
         layer.self_attn.out_proj.bias.copy_(block.attn.out_proj.bias)
-        for ours, theirs in [(block.mlp.c_fc, layer.linear1), (block.mlp.c_proj, layer.linear2),
-                             (block.ln_1, layer.norm1), (block.ln_2, layer.norm2)]:
+        for ours, theirs in [
+            (block.mlp.c_fc, layer.linear1),
+            (block.mlp.c_proj, layer.linear2),
+            (block.ln_1, layer.norm1),
+            (block.ln_2, layer.norm2),
+        ]:
             theirs.weight.copy_(ours.weight)
             theirs.bias.copy_(ours.bias)
 
@@ -33,12 +37,15 @@ ACT = {"relu": "relu", "gelu": "gelu", "gelu_tanh": lambda x: nn.functional.gelu
 
 @pytest.mark.parametrize("norm_first", [True, False])
 @pytest.mark.parametrize("activation", ["relu", "gelu", "gelu_tanh"])
-@pytest.mark.parametrize("dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-12))])
+@pytest.mark.parametrize(
+    "dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-12))]
+)
 def test_matches_transformer_encoder_layer(norm_first, activation, dtype, tol):
     block = Block(16, 4, 40, norm_first=norm_first, activation=activation).to(dtype)
     randomize(block, seed=7)
-    layer = nn.TransformerEncoderLayer(16, 4, 40, dropout=0.0, activation=ACT[activation], batch_first=True,
-                                       norm_first=norm_first, dtype=dtype).eval()
+    layer = nn.TransformerEncoderLayer(
+        16, 4, 40, dropout=0.0, activation=ACT[activation], batch_first=True, norm_first=norm_first, dtype=dtype
+    ).eval()
     copy_to_torch(block, layer)
     x = torch.randn(3, 6, 16, generator=torch.Generator().manual_seed(1), dtype=dtype)
     pad = torch.tensor([[False] * 6, [False] * 4 + [True] * 2, [False] + [True] * 5])

@@ -85,7 +85,9 @@ def test_encode_matches_slow_reference_on_random_text(seed):
         assert bpe.decode(ids, merges) == text
 
 
-@pytest.mark.parametrize("text", ["", "?", "a", "😀", "👩‍👩‍👧‍👦", "\x00\n\t", "hello world", "東京 🇫🇷 naïve", "ab" * 200])
+@pytest.mark.parametrize(
+    "text", ["", "?", "a", "😀", "👩‍👩‍👧‍👦", "\x00\n\t", "hello world", "東京 🇫🇷 naïve", "ab" * 200]
+)
 def test_round_trip(text):
     merges = bpe.train(CORPUS, 320)
     ids = bpe.encode(text, merges)

@@ -31,7 +31,10 @@ def test_reductions_with_keepdim():
         np.testing.assert_allclose(s.numpy(), (x.numpy() - x.numpy().mean(0)) / x.numpy().std(0), rtol=1e-12)
     square = torch.tensor([[1.0, 3.0], [2.0, 6.0]])
     assert bc.row_normalize(square).tolist() == [[0.25, 0.75], [0.25, 0.75]]
-    assert (square / square.sum(1)).tolist() == [[0.25, 0.375], [0.5, 0.75]]  # the keepdim trap: sums line up with columns
+    assert (square / square.sum(1)).tolist() == [
+        [0.25, 0.375],
+        [0.5, 0.75],
+    ]  # the keepdim trap: sums line up with columns
 
 
 def test_pairwise_distances_dot_and_outer():

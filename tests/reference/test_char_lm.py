@@ -68,5 +68,5 @@ def test_the_milestone_and_that_it_needs_context():
     counts = torch.ones(len(chars), len(chars))
     counts.index_put_((data[: n - 1], data[1:n]), torch.ones(n - 1), accumulate=True)
     logp = (counts / counts.sum(1, keepdim=True)).log()
-    bigram = -logp[data[n:-1], data[n + 1:]].mean().item()
+    bigram = -logp[data[n:-1], data[n + 1 :]].mean().item()
     assert THRESHOLD < bigram < math.log(len(chars))

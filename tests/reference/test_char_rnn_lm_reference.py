@@ -16,8 +16,15 @@ def torch_model(V, E, H, seed, dtype=torch.float64):
     emb, rnn, head = torch.nn.Embedding(V, E), torch.nn.RNN(E, H, batch_first=True), torch.nn.Linear(H, V)
     for m in (emb, rnn, head):
         m.to(dtype)
-    params = {"embedding": emb.weight, "W_ih": rnn.weight_ih_l0, "W_hh": rnn.weight_hh_l0, "b_ih": rnn.bias_ih_l0,
-              "b_hh": rnn.bias_hh_l0, "W_hy": head.weight, "b_y": head.bias}
+    params = {
+        "embedding": emb.weight,
+        "W_ih": rnn.weight_ih_l0,
+        "W_hh": rnn.weight_hh_l0,
+        "b_ih": rnn.bias_ih_l0,
+        "b_hh": rnn.bias_hh_l0,
+        "W_hy": head.weight,
+        "b_y": head.bias,
+    }
     return emb, rnn, head, {k: v.detach().numpy().copy() for k, v in params.items()}
 
 
@@ -70,7 +77,10 @@ def test_sampling_matches_torch_inverse_cdf(temperature):
         for _ in range(25):
             out, h = rnn(emb(x), h)
             p = torch.softmax(head(out[0, -1]) / temperature, dim=-1)
-            nxt = min(int(torch.searchsorted(torch.cumsum(p, 0), torch.tensor(uniforms.random(), dtype=p.dtype), right=True)), V - 1)
+            nxt = min(
+                int(torch.searchsorted(torch.cumsum(p, 0), torch.tensor(uniforms.random(), dtype=p.dtype), right=True)),
+                V - 1,
+            )
             want.append(nxt)
             x = torch.tensor([[nxt]])
     np.testing.assert_array_equal(ids, want)

@@ -55,7 +55,9 @@ def test_pca_matches_sklearn_up_to_sign(name, k):
     np.testing.assert_allclose(ratio, sk.explained_variance_ratio_, rtol=1e-9)
     Z = pca.pca_transform(X, mean, comps)
     np.testing.assert_allclose(Z, sk.transform(X) * signs, atol=1e-8)
-    np.testing.assert_allclose(pca.pca_inverse_transform(Z, mean, comps), sk.inverse_transform(sk.transform(X)), atol=1e-8)
+    np.testing.assert_allclose(
+        pca.pca_inverse_transform(Z, mean, comps), sk.inverse_transform(sk.transform(X)), atol=1e-8
+    )
 
 
 def test_pca_by_hand():
@@ -215,7 +217,9 @@ def test_decision_tree_root_split_and_accuracy(name, criterion):
     assert gain == pytest.approx(sk_gain, rel=1e-6)  # the best impurity decrease (ties: any feature)
     full = dt.build_tree(Xtr, ytr, criterion=criterion)
     assert (dt.predict(full, Xtr) == ytr).all()  # grown to purity, like sklearn's default
-    sk_accs = [DecisionTreeClassifier(criterion=criterion, random_state=s).fit(Xtr, ytr).score(Xte, yte) for s in range(5)]
+    sk_accs = [
+        DecisionTreeClassifier(criterion=criterion, random_state=s).fit(Xtr, ytr).score(Xte, yte) for s in range(5)
+    ]
     assert (dt.predict(full, Xte) == yte).mean() >= min(sk_accs) - 0.07  # ties break differently
 
 
@@ -242,7 +246,11 @@ def test_linear_svm_matches_linearsvc(name):
     ours_acc, sk_acc = (svm.predict(Xte, W, b) == yte).mean(), sk.score(Xte, yte)
     assert ours_acc >= sk_acc - 0.03
     # per binary problem, the primal objective is within 1% of LinearSVC's optimum
-    ys = [np.where(ytr == 1, 1.0, -1.0)] if W.shape[1] == 1 else [np.where(ytr == c, 1.0, -1.0) for c in range(W.shape[1])]
+    ys = (
+        [np.where(ytr == 1, 1.0, -1.0)]
+        if W.shape[1] == 1
+        else [np.where(ytr == c, 1.0, -1.0) for c in range(W.shape[1])]
+    )
     for j, yj in enumerate(ys):
         ours = svm.hinge_objective(Xtr, yj, W[:, j], b[j])
         theirs = svm.hinge_objective(Xtr, yj, sk.coef_[j], sk.intercept_[j])

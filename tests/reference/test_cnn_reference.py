@@ -65,7 +65,13 @@ def test_conv2d_by_hand_and_convolution_vs_correlation():
     np.testing.assert_allclose(cv.conv2d(a[None, None], k[None, None, ::-1, ::-1])[0, 0], convolve2d(a, k, "valid"))
 
 
-POOL_CASES = [((2, 3, 8, 8), 2, None, 0), ((1, 2, 7, 5), 3, 2, 1), ((2, 1, 6, 6), (2, 3), (1, 2), 0), ((1, 1, 4, 4), 4, None, 0), ((1, 2, 5, 5), 3, 1, 1)]
+POOL_CASES = [
+    ((2, 3, 8, 8), 2, None, 0),
+    ((1, 2, 7, 5), 3, 2, 1),
+    ((2, 1, 6, 6), (2, 3), (1, 2), 0),
+    ((1, 1, 4, 4), 4, None, 0),
+    ((1, 2, 5, 5), 3, 1, 1),
+]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -112,7 +118,11 @@ def test_receptive_field_worked_example():
 
 @pytest.mark.parametrize(
     "layers",
-    [[Layer(3, s) for s in (1, 2, 1, 2, 1)], [Layer(5, 2), Layer(3, 1, dilation=2), Layer(2, 2)], [Layer(3, 1, dilation=d) for d in (1, 2, 4)]],
+    [
+        [Layer(3, s) for s in (1, 2, 1, 2, 1)],
+        [Layer(5, 2), Layer(3, 1, dilation=2), Layer(2, 2)],
+        [Layer(3, 1, dilation=d) for d in (1, 2, 4)],
+    ],
 )
 def test_receptive_field_matches_autograd(layers):
     # the input pixels with a nonzero gradient for one output unit span its receptive field

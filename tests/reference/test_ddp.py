@@ -62,7 +62,12 @@ def test_main_runs_under_torchrun_with_nccl():
     """The same code on GPUs: torchrun sets RANK / WORLD_SIZE / MASTER_*, main() picks NCCL (one rank per GPU)."""
     script = Path(__file__).resolve().parents[2] / "reference_impls" / "torch" / "ddp.py"
     n = torch.cuda.device_count()
-    out = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}", str(script)],
-                         capture_output=True, text=True, timeout=300, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert f"nccl, {n} ranks" in out.stdout and "replicas equal: True" in out.stdout

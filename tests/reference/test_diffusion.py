@@ -56,7 +56,9 @@ def test_reverse_mean_is_the_posterior_mean_given_the_true_noise(t):
     xt = ABAR[t].sqrt() * x0 + (1 - ABAR[t]).sqrt() * eps
     mean = p_sample(lambda x, s: eps, xt, t, BETAS, noise=torch.zeros_like(xt))
     beta, abar, abar_prev = BETAS[t], ABAR[t], ABAR[t - 1]
-    posterior = abar_prev.sqrt() * beta / (1 - abar) * x0 + (1 - beta).sqrt() * (1 - abar_prev) / (1 - abar) * xt  # Eq. 7
+    posterior = (
+        abar_prev.sqrt() * beta / (1 - abar) * x0 + (1 - beta).sqrt() * (1 - abar_prev) / (1 - abar) * xt
+    )  # Eq. 7
     torch.testing.assert_close(mean, posterior, rtol=1e-10, atol=1e-12)
 
 

@@ -9,7 +9,11 @@ from reference_impls.torch.distill import distillation_loss
 
 def _logits(seed, n=6, c=5, dtype=torch.float64):
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, c, generator=g, dtype=dtype) * 3, torch.randn(n, c, generator=g, dtype=dtype) * 3, torch.randint(0, c, (n,), generator=g)
+    return (
+        torch.randn(n, c, generator=g, dtype=dtype) * 3,
+        torch.randn(n, c, generator=g, dtype=dtype) * 3,
+        torch.randint(0, c, (n,), generator=g),
+    )
 
 
 @pytest.mark.parametrize("T, alpha", [(1.0, 0.5), (2.0, 0.9), (4.0, 0.5), (8.0, 1.0), (3.0, 0.0)])

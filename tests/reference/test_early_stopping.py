@@ -45,7 +45,11 @@ def test_hand_worked():
 def test_against_the_definition(seed):
     rng = np.random.default_rng(seed)
     metrics = list(np.cumsum(rng.normal(0, 1, 30)) * 0.1 + 5)
-    patience, min_delta, mode = int(rng.integers(1, 5)), float(rng.choice([0.0, 0.02, 0.1])), str(rng.choice(["min", "max"]))
+    patience, min_delta, mode = (
+        int(rng.integers(1, 5)),
+        float(rng.choice([0.0, 0.02, 0.1])),
+        str(rng.choice(["min", "max"])),
+    )
     stop, best_epoch = _slow(metrics, patience, min_delta, mode)
     got_stop, got_best, restored = _run(metrics, patience=patience, min_delta=min_delta, mode=mode)
     assert (got_stop, got_best) == (stop, best_epoch)

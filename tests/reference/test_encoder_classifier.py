@@ -9,7 +9,9 @@ from reference_impls.torch.param_count import encoder_classifier_params
 from tests.reference._torch_oracles import encoder_layer, randomize
 
 
-@pytest.mark.parametrize("dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))])
+@pytest.mark.parametrize(
+    "dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))]
+)
 def test_matches_the_torch_layers(dtype, tol):
     model = randomize(EncoderClassifier(EncoderClassifierConfig()).to(dtype), seed=0)
     idx = torch.randint(1, 32, (3, 9), generator=torch.Generator().manual_seed(1))
@@ -34,4 +36,6 @@ def test_a_padded_batch_gives_each_sequence_its_own_logits():
 
 
 def test_parameter_count():
-    assert sum(p.numel() for p in EncoderClassifier(EncoderClassifierConfig()).parameters()) == encoder_classifier_params(32, 16, 16, 2, 64, 3)
+    assert sum(
+        p.numel() for p in EncoderClassifier(EncoderClassifierConfig()).parameters()
+    ) == encoder_classifier_params(32, 16, 16, 2, 64, 3)

@@ -19,11 +19,18 @@ def torch_forward(model, src, tgt):
     enc = [encoder_layer(b, "relu", norm_first=False, dtype=dtype) for b in model.encoder]
     dec = []
     for ours in model.decoder:
-        layer = nn.TransformerDecoderLayer(c.d_model, c.n_head, c.d_ff, dropout=0.0, batch_first=True, dtype=dtype).eval()
+        layer = nn.TransformerDecoderLayer(
+            c.d_model, c.n_head, c.d_ff, dropout=0.0, batch_first=True, dtype=dtype
+        ).eval()
         copy_attention(ours.attn, layer.self_attn)
         copy_attention(ours.cross_attn, layer.multihead_attn)
-        for a, b in [(ours.mlp.c_fc, layer.linear1), (ours.mlp.c_proj, layer.linear2), (ours.ln_1, layer.norm1),
-                     (ours.ln_2, layer.norm2), (ours.ln_3, layer.norm3)]:
+        for a, b in [
+            (ours.mlp.c_fc, layer.linear1),
+            (ours.mlp.c_proj, layer.linear2),
+            (ours.ln_1, layer.norm1),
+            (ours.ln_2, layer.norm2),
+            (ours.ln_3, layer.norm3),
+        ]:
             copy_linear(a, b)
         dec.append(layer)
     pe = sinusoidal_encoding(c.max_len, c.d_model, dtype=dtype)
@@ -39,7 +46,9 @@ def torch_forward(model, src, tgt):
     return model.generator(y)
 
 
-@pytest.mark.parametrize("dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))])
+@pytest.mark.parametrize(
+    "dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))]
+)
 def test_matches_the_torch_layers_with_source_padding(dtype, tol):
     model = randomize(Transformer(TransformerConfig()).to(dtype), seed=0)
     g = torch.Generator().manual_seed(1)

@@ -75,8 +75,11 @@ def _r2(model, X, y):
 
 def test_cross_val_score_and_grid_search_match_sklearn():
     X, y = load_diabetes(return_X_y=True)
-    np.testing.assert_allclose(cv.cross_val_score(_ridge, _r2, X, y, 5, alpha=0.5),
-                               cross_val_score(Ridge(alpha=0.5), X, y, cv=KFold(5)), rtol=1e-12)
+    np.testing.assert_allclose(
+        cv.cross_val_score(_ridge, _r2, X, y, 5, alpha=0.5),
+        cross_val_score(Ridge(alpha=0.5), X, y, cv=KFold(5)),
+        rtol=1e-12,
+    )
     grid = {"alpha": [0.01, 0.1, 1.0, 10.0]}
     best, best_score, means = cv.grid_search(_ridge, _r2, X, y, grid, k=5)
     sk = GridSearchCV(Ridge(), grid, cv=KFold(5)).fit(X, y)

@@ -16,10 +16,19 @@ from reference_impls.torch.gguf import (
 )
 
 ALL_TYPES = {
-    "t.u8": ("uint8", 255), "t.i8": ("int8", -128), "t.u16": ("uint16", 65535), "t.i16": ("int16", -32768),
-    "t.u32": ("uint32", 2**32 - 1), "t.i32": ("int32", -(2**31)), "t.f32": ("float32", 0.5), "t.bool": ("bool", False),
-    "t.str": ("string", "Grüße, 世界 🙂"), "t.u64": ("uint64", 2**64 - 1), "t.i64": ("int64", -(2**63)),
-    "t.f64": ("float64", 0.1), "t.arr": ("array", ("array", [("uint8", [1, 2]), ("string", ["", "x"]), ("bool", [True])])),
+    "t.u8": ("uint8", 255),
+    "t.i8": ("int8", -128),
+    "t.u16": ("uint16", 65535),
+    "t.i16": ("int16", -32768),
+    "t.u32": ("uint32", 2**32 - 1),
+    "t.i32": ("int32", -(2**31)),
+    "t.f32": ("float32", 0.5),
+    "t.bool": ("bool", False),
+    "t.str": ("string", "Grüße, 世界 🙂"),
+    "t.u64": ("uint64", 2**64 - 1),
+    "t.i64": ("int64", -(2**63)),
+    "t.f64": ("float64", 0.1),
+    "t.arr": ("array", ("array", [("uint8", [1, 2]), ("string", ["", "x"]), ("bool", [True])])),
 }
 
 
@@ -51,10 +60,15 @@ def test_round_trip(tmp_path, alignment):
         md["general.alignment"] = ("uint32", alignment)
     rng = np.random.default_rng(0)
     tensors = {
-        "f32": rng.standard_normal((3, 5)).astype(np.float32), "f16": rng.standard_normal(7).astype(np.float16),
-        "f64": rng.standard_normal((2, 1, 3)).astype(np.float64), "i8": np.arange(-5, 5, dtype=np.int8),
-        "i16": np.arange(6, dtype=np.int16).reshape(2, 3), "i64": np.array([2**40, -1], dtype=np.int64),
-        "empty": np.zeros((0, 4), np.float32), "scalar": np.array(3.5, np.float32), "4d": np.ones((2, 1, 2, 3), np.float32),
+        "f32": rng.standard_normal((3, 5)).astype(np.float32),
+        "f16": rng.standard_normal(7).astype(np.float16),
+        "f64": rng.standard_normal((2, 1, 3)).astype(np.float64),
+        "i8": np.arange(-5, 5, dtype=np.int8),
+        "i16": np.arange(6, dtype=np.int16).reshape(2, 3),
+        "i64": np.array([2**40, -1], dtype=np.int64),
+        "empty": np.zeros((0, 4), np.float32),
+        "scalar": np.array(3.5, np.float32),
+        "4d": np.ones((2, 1, 2, 3), np.float32),
     }
     write_gguf(tmp_path / "m.gguf", md, tensors)
     back_md, back = read_gguf(tmp_path / "m.gguf")
@@ -69,27 +83,36 @@ def test_round_trip(tmp_path, alignment):
 
 
 def _corrupt(data, at, new):
-    return data[:at] + new + data[at + len(new):]
+    return data[:at] + new + data[at + len(new) :]
 
 
 def _offset_in(message):
     return [int(n) for n in re.findall(r"byte offset (\d+)", message)]
 
 
-FILE = gguf_bytes({"general.architecture": ("string", "x"), "a.list": ("array", ("int32", [1, 2, 3]))},
-                  {"w": np.arange(12, dtype=np.float32).reshape(3, 4)})
+FILE = gguf_bytes(
+    {"general.architecture": ("string", "x"), "a.list": ("array", ("int32", [1, 2, 3]))},
+    {"w": np.arange(12, dtype=np.float32).reshape(3, 4)},
+)
 KEY1 = 24 + 8 + len("general.architecture") + 4 + 8 + 1  # where the second key starts
 
 
-@pytest.mark.parametrize("data, offset, words", [
-    (_corrupt(FILE, 0, b"GGUX"), 0, "magic"),
-    (_corrupt(FILE, 4, struct.pack("<I", 2)), 4, "version 2"),
-    (_corrupt(FILE, 4, struct.pack("<I", 4)), 4, "version 4"),
-    (_corrupt(FILE, 24 + 8 + 20, struct.pack("<I", 13)), 24 + 8 + 20, "type 13"),  # the first value's type
-    (_corrupt(FILE, KEY1 + 8 + 6 + 4 + 4, struct.pack("<Q", 10**12)), KEY1 + 8 + 6 + 4, "10000000000"),  # the array's count
-    (FILE[:20], 16, "truncated"),
-    (FILE[:KEY1 + 10], KEY1 + 8, "truncated"),
-])
+@pytest.mark.parametrize(
+    "data, offset, words",
+    [
+        (_corrupt(FILE, 0, b"GGUX"), 0, "magic"),
+        (_corrupt(FILE, 4, struct.pack("<I", 2)), 4, "version 2"),
+        (_corrupt(FILE, 4, struct.pack("<I", 4)), 4, "version 4"),
+        (_corrupt(FILE, 24 + 8 + 20, struct.pack("<I", 13)), 24 + 8 + 20, "type 13"),  # the first value's type
+        (
+            _corrupt(FILE, KEY1 + 8 + 6 + 4 + 4, struct.pack("<Q", 10**12)),
+            KEY1 + 8 + 6 + 4,
+            "10000000000",
+        ),  # the array's count
+        (FILE[:20], 16, "truncated"),
+        (FILE[: KEY1 + 10], KEY1 + 8, "truncated"),
+    ],
+)
 def test_corrupt_files_name_the_byte_offset(data, offset, words):
     with pytest.raises(GGUFError) as info:
         parse_gguf(data)

@@ -24,7 +24,9 @@ def torch_gpt_logits(model, idx):
 
 
 @pytest.mark.parametrize("cfg", [GPTConfig(), GPTConfig(block_size=8, vocab_size=50, n_layer=3, n_head=4, n_embd=32)])
-@pytest.mark.parametrize("dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))])
+@pytest.mark.parametrize(
+    "dtype, tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-11))]
+)
 def test_logits_and_loss_match_the_torch_layers(cfg, dtype, tol):
     model = randomize(GPT(cfg).to(dtype), seed=cfg.n_layer)
     g = torch.Generator().manual_seed(0)
@@ -62,5 +64,5 @@ def test_generate_is_greedy_and_crops_the_context():
     assert out.shape == (1, 9) and torch.equal(out[:, :3], idx)
     with torch.no_grad():
         for t in range(3, 9):
-            ctx = out[:, max(0, t - 4):t]
+            ctx = out[:, max(0, t - 4) : t]
             assert out[0, t] == model(ctx)[0][0, -1].argmax()

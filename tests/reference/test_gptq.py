@@ -30,7 +30,7 @@ def _slow_obq(W, X, bits, percdamp=0.01):
     Q = torch.zeros_like(W)
     for i in range(W.shape[1]):
         Hinv = torch.linalg.inv(H[i:, i:])  # the inverse Hessian of the weights not yet quantized
-        Q[:, i] = quantize(W[:, i:i + 1], scale, zero, bits)[:, 0]
+        Q[:, i] = quantize(W[:, i : i + 1], scale, zero, bits)[:, 0]
         W[:, i:] -= ((W[:, i] - Q[:, i]) / Hinv[0, 0])[:, None] * Hinv[0][None, :]
     return Q
 
@@ -52,7 +52,9 @@ def test_rtn_levels_and_dead_inputs():
     W = torch.tensor([[-1.0, 0.0, 0.5, 2.0]])
     scale, zero = quantizer_params(W, bits=2)  # 4 levels over [-1, 2]: step 1
     assert scale.item() == 1.0 and zero.item() == 1.0
-    torch.testing.assert_close(rtn_quantize(W, 2), torch.tensor([[-1.0, 0.0, 0.0, 2.0]]))  # round(0.5) = 0 (half to even)
+    torch.testing.assert_close(
+        rtn_quantize(W, 2), torch.tensor([[-1.0, 0.0, 0.0, 2.0]])
+    )  # round(0.5) = 0 (half to even)
     X = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
     X[2] = 0  # an input that is always 0: its weight is dropped, nothing breaks
     Q = gptq_quantize(W.double(), X.double(), bits=2)

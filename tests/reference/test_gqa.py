@@ -34,8 +34,12 @@ def test_n_kv_equal_n_head_is_multi_head_attention():
     torch.manual_seed(3)
     gqa = GroupedQueryAttention(12, 3, 3).double()
     mha = MultiHeadAttention(12, 3, bias=False).double()
-    mha.load_state_dict({"in_proj.weight": torch.cat([gqa.q_proj.weight, gqa.k_proj.weight, gqa.v_proj.weight]),
-                         "out_proj.weight": gqa.o_proj.weight})
+    mha.load_state_dict(
+        {
+            "in_proj.weight": torch.cat([gqa.q_proj.weight, gqa.k_proj.weight, gqa.v_proj.weight]),
+            "out_proj.weight": gqa.o_proj.weight,
+        }
+    )
     x = torch.randn(2, 5, 12, dtype=torch.float64)
     torch.testing.assert_close(gqa(x), mha.self_attention(x, is_causal=True))
 

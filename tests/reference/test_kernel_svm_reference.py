@@ -25,10 +25,15 @@ def test_kernels_match_sklearn():
     X, _, Z, _ = split("wine")
     np.testing.assert_allclose(ks.kernel_matrix(X, Z, "linear"), linear_kernel(X, Z), rtol=1e-12)
     for gamma, degree, coef0 in [(0.1, 3, 1.0), (0.5, 2, 0.0), (1.0, 4, 2.0)]:
-        np.testing.assert_allclose(ks.kernel_matrix(X, Z, "poly", gamma, degree, coef0),
-                                   polynomial_kernel(X, Z, degree=degree, gamma=gamma, coef0=coef0), rtol=1e-10)
+        np.testing.assert_allclose(
+            ks.kernel_matrix(X, Z, "poly", gamma, degree, coef0),
+            polynomial_kernel(X, Z, degree=degree, gamma=gamma, coef0=coef0),
+            rtol=1e-10,
+        )
     for gamma in (0.01, 0.1, 1.0):
-        np.testing.assert_allclose(ks.kernel_matrix(X, Z, "rbf", gamma), rbf_kernel(X, Z, gamma=gamma), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(
+            ks.kernel_matrix(X, Z, "rbf", gamma), rbf_kernel(X, Z, gamma=gamma), rtol=1e-10, atol=1e-14
+        )
     np.testing.assert_allclose(np.diag(ks.kernel_matrix(X, X, "rbf", 0.3)), 1.0)
 
 
@@ -64,9 +69,15 @@ def test_smo_reaches_the_dual_optimum_of_a_generic_solver():
     X, y = X[rows], np.where(y[rows] == 1, 1.0, -1.0)
     K, C = ks.kernel_matrix(X, X, "rbf", 0.5), 2.0
     Q = np.outer(y, y) * K
-    res = minimize(lambda a: 0.5 * a @ Q @ a - a.sum(), np.zeros(len(y)), jac=lambda a: Q @ a - 1, method="SLSQP",
-                   bounds=[(0, C)] * len(y), constraints={"type": "eq", "fun": lambda a: a @ y, "jac": lambda a: y},
-                   options={"ftol": 1e-14, "maxiter": 1000})
+    res = minimize(
+        lambda a: 0.5 * a @ Q @ a - a.sum(),
+        np.zeros(len(y)),
+        jac=lambda a: Q @ a - 1,
+        method="SLSQP",
+        bounds=[(0, C)] * len(y),
+        constraints={"type": "eq", "fun": lambda a: a @ y, "jac": lambda a: y},
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
     alpha, _ = ks.fit_svm(K, y, C, tol=1e-8)
     np.testing.assert_allclose(ks.dual_objective(K, y, alpha), -res.fun, rtol=1e-7)
     np.testing.assert_allclose(alpha, res.x, atol=1e-4)

@@ -17,7 +17,9 @@ def _full_reference(attn, x):
     return attn.c_proj(y.transpose(1, 2).reshape(B, T, C))
 
 
-@pytest.mark.parametrize("dtype, tol", [(torch.float32, dict(rtol=1e-5, atol=1e-6)), (torch.float64, dict(rtol=1e-12, atol=1e-12))])
+@pytest.mark.parametrize(
+    "dtype, tol", [(torch.float32, dict(rtol=1e-5, atol=1e-6)), (torch.float64, dict(rtol=1e-12, atol=1e-12))]
+)
 @pytest.mark.parametrize("chunks", [[1] * 9, [4, 1, 1, 1, 1, 1], [3, 3, 3], [9]])
 def test_cached_decoding_equals_the_full_pass(chunks, dtype, tol):
     torch.manual_seed(len(chunks))
@@ -27,7 +29,7 @@ def test_cached_decoding_equals_the_full_pass(chunks, dtype, tol):
     torch.testing.assert_close(attn(x), full, **tol)
     cache, outs, t = KVCache(), [], 0
     for n in chunks:
-        outs.append(attn(x[:, t:t + n], cache))
+        outs.append(attn(x[:, t : t + n], cache))
         t += n
         assert len(cache) == t and cache.k.shape == (2, 4, t, 4)
     torch.testing.assert_close(torch.cat(outs, dim=1), full, **tol)
@@ -64,7 +66,11 @@ def test_two_layer_decoder_generates_the_same_tokens_with_and_without_cache():
 def test_is_causal_with_a_cache_is_the_classic_bug():
     # F.sdpa's is_causal aligns top-left: one query against 5 keys sees key 0 only.
     g = torch.Generator().manual_seed(0)
-    q, k, v = torch.randn(1, 1, 1, 4, generator=g), torch.randn(1, 1, 5, 4, generator=g), torch.randn(1, 1, 5, 4, generator=g)
+    q, k, v = (
+        torch.randn(1, 1, 1, 4, generator=g),
+        torch.randn(1, 1, 5, 4, generator=g),
+        torch.randn(1, 1, 5, 4, generator=g),
+    )
     torch.testing.assert_close(F.scaled_dot_product_attention(q, k, v, is_causal=True), v[:, :, :1])
 
 

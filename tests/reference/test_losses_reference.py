@@ -143,8 +143,16 @@ def test_sigmoid_focal_loss(alpha, gamma, dtype):
     rng = np.random.default_rng(4)
     z = (rng.standard_normal((6, 5)) * 3).astype(dtype)
     y = rng.integers(0, 2, (6, 5)).astype(dtype)
-    check(fl.sigmoid_focal_loss, fl.sigmoid_focal_loss_grad, torchvision_sigmoid_focal_loss, z, y,
-          dtype=dtype, alpha=alpha, gamma=gamma)
+    check(
+        fl.sigmoid_focal_loss,
+        fl.sigmoid_focal_loss_grad,
+        torchvision_sigmoid_focal_loss,
+        z,
+        y,
+        dtype=dtype,
+        alpha=alpha,
+        gamma=gamma,
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -160,7 +168,10 @@ def test_focal_loss_reduces_to_cross_entropy_and_downweights_easy_examples():
     z = np.array([[4.0, 0.0], [0.0, 0.2]])  # row 0 easy (p_t = 0.98), row 1 hard
     y = np.array([0, 0])
     assert fl.softmax_focal_loss(z, y, gamma=0.0) == pytest.approx(ce.cross_entropy(z, y))
-    per_row = [fl.softmax_focal_loss(z[i : i + 1], y[i : i + 1], gamma=2.0) / ce.cross_entropy(z[i : i + 1], y[i : i + 1]) for i in range(2)]
+    per_row = [
+        fl.softmax_focal_loss(z[i : i + 1], y[i : i + 1], gamma=2.0) / ce.cross_entropy(z[i : i + 1], y[i : i + 1])
+        for i in range(2)
+    ]
     assert per_row[0] < 1e-3 and per_row[1] > 0.2  # (1 - p_t)^2 shrinks the easy row by far more
 
 

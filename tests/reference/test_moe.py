@@ -22,7 +22,9 @@ def slow_moe(moe, x):
     return torch.stack(out).view_as(x), E * (f * P).sum()
 
 
-@pytest.mark.parametrize("E, k, normalize", [(4, 2, True), (8, 2, True), (4, 1, False), (4, 1, True), (6, 3, True), (3, 3, True)])
+@pytest.mark.parametrize(
+    "E, k, normalize", [(4, 2, True), (8, 2, True), (4, 1, False), (4, 1, True), (6, 3, True), (3, 3, True)]
+)
 def test_matches_the_per_token_loop(E, k, normalize):
     torch.manual_seed(E * 10 + k)
     moe = MoE(8, 16, E, k, normalize).double()
@@ -43,7 +45,9 @@ def test_expert_is_swiglu_and_all_experts_with_uniform_gate_average():
         moe.gate.weight.zero_()  # uniform router, k = E: the plain average of the experts
     y, loss = moe(x[None])
     torch.testing.assert_close(y[0], sum(exp(x) for exp in moe.experts) / 3)
-    torch.testing.assert_close(loss, torch.tensor(1.0, dtype=torch.float64))  # balanced routing: E * sum (1/E)(1/E)... = 1
+    torch.testing.assert_close(
+        loss, torch.tensor(1.0, dtype=torch.float64)
+    )  # balanced routing: E * sum (1/E)(1/E)... = 1
 
 
 def test_switch_loss_grows_with_imbalance_and_only_p_carries_gradient():

@@ -32,7 +32,7 @@ def test_codes_are_the_nearest_level_of_each_block():
     assert codes.dtype == torch.uint8 and codes.numel() == w.numel() and absmax.shape == (7,)
     flat = w.flatten()
     for i in range(0, flat.numel(), 37):
-        block = flat[(i // 64) * 64: (i // 64 + 1) * 64]
+        block = flat[(i // 64) * 64 : (i // 64 + 1) * 64]
         assert absmax[i // 64] == block.abs().max()
         target = flat[i] / block.abs().max()
         assert codes[i] == min(range(16), key=lambda c: abs(NF4[c].item() - target.item()))
@@ -40,7 +40,10 @@ def test_codes_are_the_nearest_level_of_each_block():
     assert back.shape == w.shape
     gaps = NF4.diff().max() / 2  # half the widest gap between levels, times the block's absmax
     assert ((back - w).abs() <= gaps * absmax.repeat_interleave(64)[: w.numel()].view_as(w) + 1e-6).all()
-    assert (back.flatten()[absmax.repeat_interleave(64)[: w.numel()] == flat.abs()] == flat[flat.abs() == absmax.repeat_interleave(64)[: w.numel()]]).all()
+    assert (
+        back.flatten()[absmax.repeat_interleave(64)[: w.numel()] == flat.abs()]
+        == flat[flat.abs() == absmax.repeat_interleave(64)[: w.numel()]]
+    ).all()
 
 
 def test_block_absmax_survives_exactly_and_zero_blocks_stay_zero():

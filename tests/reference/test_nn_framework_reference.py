@@ -40,7 +40,10 @@ def build(specs, seed):
             ours.append(layer), theirs.append(lin)
         elif kind == "batchnorm":
             layer = nf.BatchNormLayer(args[0], momentum=0.2)
-            layer.gamma[...], layer.beta[...] = 1 + 0.2 * rng.standard_normal(args[0]), 0.1 * rng.standard_normal(args[0])
+            layer.gamma[...], layer.beta[...] = (
+                1 + 0.2 * rng.standard_normal(args[0]),
+                0.1 * rng.standard_normal(args[0]),
+            )
             bn = torch.nn.BatchNorm1d(args[0], momentum=0.2, dtype=torch.float64)
             with torch.no_grad():
                 bn.weight.copy_(torch.from_numpy(layer.gamma))
@@ -67,7 +70,15 @@ def torch_params(model, grad=False):
 
 SPECS = [
     [("linear", 4, 8), ("relu",), ("linear", 8, 3)],
-    [("linear", 4, 10), ("batchnorm", 10), ("relu",), ("dropout", 0.25), ("linear", 10, 6), ("tanh",), ("linear", 6, 3)],
+    [
+        ("linear", 4, 10),
+        ("batchnorm", 10),
+        ("relu",),
+        ("dropout", 0.25),
+        ("linear", 10, 6),
+        ("tanh",),
+        ("linear", 6, 3),
+    ],
     [("linear", 4, 5), ("sigmoid",), ("linear", 5, 5), ("relu",), ("linear", 5, 3)],
 ]
 
@@ -105,8 +116,12 @@ def test_eval_mode_batchnorm_backward_matches_autograd():
     layer.gamma[...], layer.beta[...] = [1.5, -0.5, 1.0], [0.1, 0.2, 0.3]
     bn = torch.nn.BatchNorm1d(3, dtype=torch.float64).eval()
     with torch.no_grad():
-        for name, value in [("running_mean", layer.running_mean), ("running_var", layer.running_var),
-                            ("weight", layer.gamma), ("bias", layer.beta)]:
+        for name, value in [
+            ("running_mean", layer.running_mean),
+            ("running_var", layer.running_var),
+            ("weight", layer.gamma),
+            ("bias", layer.beta),
+        ]:
             getattr(bn, name).copy_(torch.from_numpy(value))
     x, dout = np.random.default_rng(2).standard_normal((2, 6, 3))
     tx = torch.tensor(x, requires_grad=True)
@@ -143,17 +158,24 @@ def test_gradients_match_finite_differences():
         np.testing.assert_allclose(g, numerical_gradient(loss_of, p), rtol=1e-5, atol=1e-8)
 
 
-@pytest.mark.parametrize("optimizer, kwargs, loss", [
-    ("SGD", {"lr": 0.1, "momentum": 0.9}, "cross_entropy"),
-    ("Adam", {"lr": 0.01}, "cross_entropy"),
-    ("SGD", {"lr": 0.05}, "mse"),
-])
+@pytest.mark.parametrize(
+    "optimizer, kwargs, loss",
+    [
+        ("SGD", {"lr": 0.1, "momentum": 0.9}, "cross_entropy"),
+        ("Adam", {"lr": 0.01}, "cross_entropy"),
+        ("SGD", {"lr": 0.05}, "mse"),
+    ],
+)
 def test_training_run_matches_torch_optim(optimizer, kwargs, loss):
     specs = SPECS[1] if loss == "cross_entropy" else [("linear", 4, 8), ("tanh",), ("linear", 8, 2)]
     net, model = build(specs, 5)
     rng = np.random.default_rng(6)
     X = rng.standard_normal((50, 4))
-    y = np.argmax(X[:, :3] + 0.5 * X[:, 3:], axis=1) if loss == "cross_entropy" else np.stack([X[:, 0] - X[:, 1], X[:, 2]], axis=1)
+    y = (
+        np.argmax(X[:, :3] + 0.5 * X[:, 3:], axis=1)
+        if loss == "cross_entropy"
+        else np.stack([X[:, 0] - X[:, 1], X[:, 2]], axis=1)
+    )
     loss_fn = nf.SoftmaxCrossEntropy() if loss == "cross_entropy" else nf.MSELoss()
     opt = getattr(nf, optimizer)(net.params(), **kwargs)
     losses = nf.train(net, loss_fn, opt, X, y, epochs=3, batch_size=16, rng=np.random.default_rng(8))

@@ -75,7 +75,9 @@ def test_batchnorm_train_eval_and_running_stats(shape, dtype):
     x, rng = data(shape, dtype)
     c = shape[1]
     gamma, beta = rng.standard_normal(c).astype(dtype), rng.standard_normal(c).astype(dtype)
-    torch_bn = (torch.nn.BatchNorm1d if len(shape) < 4 else torch.nn.BatchNorm2d)(c, momentum=0.1, dtype=torch.float64 if dtype == np.float64 else torch.float32)
+    torch_bn = (torch.nn.BatchNorm1d if len(shape) < 4 else torch.nn.BatchNorm2d)(
+        c, momentum=0.1, dtype=torch.float64 if dtype == np.float64 else torch.float32
+    )
     with torch.no_grad():
         torch_bn.weight.copy_(torch.tensor(gamma))
         torch_bn.bias.copy_(torch.tensor(beta))
@@ -106,7 +108,9 @@ def test_batchnorm_backward(shape, dtype):
         np.testing.assert_allclose(got, w, **TOL[dtype])
     rv = rng.uniform(0.5, 2, c).astype(dtype)
     rm = rng.standard_normal(c).astype(dtype)
-    _, (want_dx, _, _) = grads_of(lambda t, g, b: F.batch_norm(t, torch.tensor(rm), torch.tensor(rv), g, b, training=False), dy, x, gamma, beta)
+    _, (want_dx, _, _) = grads_of(
+        lambda t, g, b: F.batch_norm(t, torch.tensor(rm), torch.tensor(rv), g, b, training=False), dy, x, gamma, beta
+    )
     np.testing.assert_allclose(bn.batchnorm_eval_backward(dy, x, gamma, rv), want_dx, **TOL[dtype])
 
 
@@ -151,7 +155,9 @@ def test_rms_norm(shape, k, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape, groups", [((2, 6, 4, 4), 3), ((3, 4, 5), 1), ((2, 8, 3, 3), 8), ((1, 4, 2, 2), 2), ((4, 6), 2)])
+@pytest.mark.parametrize(
+    "shape, groups", [((2, 6, 4, 4), 3), ((3, 4, 5), 1), ((2, 8, 3, 3), 8), ((1, 4, 2, 2), 2), ((4, 6), 2)]
+)
 def test_group_norm(shape, groups, dtype):
     x, rng = data(shape, dtype)
     c = shape[1]

@@ -41,8 +41,12 @@ DTYPES = [np.float32, np.float64]
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "kw",
-    [{"lr": 0.05}, {"lr": 0.05, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.9, "nesterov": True},
-     {"lr": 0.02, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.1}],
+    [
+        {"lr": 0.05},
+        {"lr": 0.05, "momentum": 0.9},
+        {"lr": 0.05, "momentum": 0.9, "nesterov": True},
+        {"lr": 0.02, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.1},
+    ],
 )
 def test_sgd(kw, dtype):
     run_both(SGD, torch.optim.SGD, dtype, **kw)
@@ -50,14 +54,17 @@ def test_sgd(kw, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
-    "kw", [{"lr": 0.01}, {"lr": 0.01, "alpha": 0.9, "weight_decay": 0.1}, {"lr": 0.01, "momentum": 0.5, "centered": True}]
+    "kw",
+    [{"lr": 0.01}, {"lr": 0.01, "alpha": 0.9, "weight_decay": 0.1}, {"lr": 0.01, "momentum": 0.5, "centered": True}],
 )
 def test_rmsprop(kw, dtype):
     run_both(RMSprop, torch.optim.RMSprop, dtype, **kw)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("kw", [{"lr": 0.1}, {"lr": 0.05, "betas": (0.8, 0.9), "eps": 1e-6}, {"lr": 0.1, "weight_decay": 0.1}])
+@pytest.mark.parametrize(
+    "kw", [{"lr": 0.1}, {"lr": 0.05, "betas": (0.8, 0.9), "eps": 1e-6}, {"lr": 0.1, "weight_decay": 0.1}]
+)
 def test_adam(kw, dtype):
     run_both(Adam, torch.optim.Adam, dtype, **kw)
 
@@ -105,7 +112,20 @@ def test_cosine_warm_restarts(T_0, T_mult, eta_min):
 def test_cosine_warm_restarts_by_hand():
     lrs = [S.cosine_warm_restarts_lr(e, 1.0, T_0=2, T_mult=2) for e in range(8)]
     # cycles of 2, 4, 8 epochs: restarts at epochs 0, 2, 6
-    np.testing.assert_allclose(lrs, [1, 0.5, 1, 0.5 + 0.5 * math.cos(math.pi / 4), 0.5, 0.5 - 0.5 * math.cos(math.pi / 4), 1, 0.5 + 0.5 * math.cos(math.pi / 8)], atol=1e-12)
+    np.testing.assert_allclose(
+        lrs,
+        [
+            1,
+            0.5,
+            1,
+            0.5 + 0.5 * math.cos(math.pi / 4),
+            0.5,
+            0.5 - 0.5 * math.cos(math.pi / 4),
+            1,
+            0.5 + 0.5 * math.cos(math.pi / 8),
+        ],
+        atol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("step_size, gamma", [(1, 0.5), (3, 0.1), (7, 0.9)])
@@ -117,7 +137,9 @@ def test_step_decay(step_size, gamma):
 @pytest.mark.parametrize("total, power", [(5, 1.0), (10, 2.0), (4, 0.5)])
 def test_polynomial_decay(total, power):
     want = torch_lrs(lambda o: torch.optim.lr_scheduler.PolynomialLR(o, total, power), 15)
-    np.testing.assert_allclose([S.polynomial_decay_lr(e, 0.1, total, power) for e in range(15)], want, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(
+        [S.polynomial_decay_lr(e, 0.1, total, power) for e in range(15)], want, rtol=1e-9, atol=1e-15
+    )
 
 
 def test_warmup_cosine_shape():

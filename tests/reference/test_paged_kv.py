@@ -18,14 +18,25 @@ def contiguous_attention(q, k, v):
     """F.sdpa over the whole contiguous cache, the queries being its last positions."""
     Tq, L = q.size(0), k.size(0)
     mask = torch.ones(Tq, L, dtype=torch.bool).tril(L - Tq)
-    return F.scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask).transpose(0, 1)
+    return F.scaled_dot_product_attention(
+        q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask
+    ).transpose(0, 1)
 
 
 @pytest.mark.parametrize("block_size", [16, 4, 1, 5])
 def test_interleaved_sequences_match_contiguous_caches(block_size):
     cache = PagedKVCache(num_blocks=96, n_head=2, head_dim=4, block_size=block_size)
     contiguous = {}
-    schedule = [("a", 7), ("b", 20), ("a", 1), ("c", 16), ("b", 1), ("a", 30), ("c", 1), ("b", 3)]  # prefills and decode steps
+    schedule = [
+        ("a", 7),
+        ("b", 20),
+        ("a", 1),
+        ("c", 16),
+        ("b", 1),
+        ("a", 30),
+        ("c", 1),
+        ("b", 3),
+    ]  # prefills and decode steps
     for step, (seq, T) in enumerate(schedule):
         k, v = _tokens(T, seed=step)
         cache.append(seq, k, v)

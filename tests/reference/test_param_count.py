@@ -51,7 +51,9 @@ def test_gpt2_small_is_124m():
 
 def test_encoder_decoder_and_classifier():
     for c in [TransformerConfig(), TransformerConfig(10, 12, 8, 2, 3, 20)]:
-        assert pc.encoder_decoder_params(c.src_vocab_size, c.tgt_vocab_size, c.d_model, c.n_layer, c.d_ff) == count(Transformer(c))
+        assert pc.encoder_decoder_params(c.src_vocab_size, c.tgt_vocab_size, c.d_model, c.n_layer, c.d_ff) == count(
+            Transformer(c)
+        )
     c = EncoderClassifierConfig(vocab_size=40, max_len=12, d_model=8, n_head=2, n_layer=3, d_ff=24, n_classes=5)
     assert pc.encoder_classifier_params(40, 12, 8, 3, 24, 5) == count(EncoderClassifier(c))
     # Vaswani's base model (d 512, 6 + 6 layers, d_ff 2048): 44,138,496 parameters in its layers (vocabulary 0)

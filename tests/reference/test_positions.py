@@ -25,13 +25,18 @@ def test_relative_positions_are_a_rotation():
     pe = sinusoidal_encoding(20, d, dtype=torch.float64)
     for i in range(d // 2):
         w = 1 / 10000 ** (2 * i / d)
-        rot = torch.tensor([[math.cos(k * w), -math.sin(k * w)], [math.sin(k * w), math.cos(k * w)]], dtype=torch.float64)
-        torch.testing.assert_close(pe[:-k, 2 * i:2 * i + 2] @ rot, pe[k:, 2 * i:2 * i + 2])
+        rot = torch.tensor(
+            [[math.cos(k * w), -math.sin(k * w)], [math.sin(k * w), math.cos(k * w)]], dtype=torch.float64
+        )
+        torch.testing.assert_close(pe[:-k, 2 * i : 2 * i + 2] @ rot, pe[k:, 2 * i : 2 * i + 2])
 
 
 def test_hand_worked_values():
     pe = sinusoidal_encoding(2, 4, dtype=torch.float64)
-    torch.testing.assert_close(pe, torch.tensor([[0, 1, 0, 1], [math.sin(1), math.cos(1), math.sin(0.01), math.cos(0.01)]], dtype=torch.float64))
+    torch.testing.assert_close(
+        pe,
+        torch.tensor([[0, 1, 0, 1], [math.sin(1), math.cos(1), math.sin(0.01), math.cos(0.01)]], dtype=torch.float64),
+    )
 
 
 def test_learned_positions_add_the_table_and_stop_at_block_size():

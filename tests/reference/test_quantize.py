@@ -40,16 +40,21 @@ def test_per_tensor_matches_torch(seed, shift):
     torch.testing.assert_close(s, scale.reshape(()))
     assert z.item() == zp.item() and q.dtype == torch.uint8
     assert torch.equal(q, torch.quantize_per_tensor(x, s.item(), z.item(), torch.quint8).int_repr())
-    torch.testing.assert_close(dequantize(q, s, z), torch.quantize_per_tensor(x, s.item(), z.item(), torch.quint8).dequantize())
+    torch.testing.assert_close(
+        dequantize(q, s, z), torch.quantize_per_tensor(x, s.item(), z.item(), torch.quint8).dequantize()
+    )
 
 
 @pytest.mark.parametrize("axis", [0, 1])
 def test_per_channel_matches_torch(axis):
     x = _x((6, 10), 3) * torch.linspace(0.1, 5, 6)[:, None]
     for symmetric in (True, False):
-        obs = PerChannelMinMaxObserver(ch_axis=axis, dtype=torch.qint8 if symmetric else torch.quint8,
-                                       qscheme=torch.per_channel_symmetric if symmetric else torch.per_channel_affine,
-                                       **({"quant_min": -127, "quant_max": 127} if symmetric else {}))
+        obs = PerChannelMinMaxObserver(
+            ch_axis=axis,
+            dtype=torch.qint8 if symmetric else torch.quint8,
+            qscheme=torch.per_channel_symmetric if symmetric else torch.per_channel_affine,
+            **({"quant_min": -127, "quant_max": 127} if symmetric else {}),
+        )
         obs(x)
         scale, zp = obs.calculate_qparams()
         if symmetric:
@@ -60,7 +65,9 @@ def test_per_channel_matches_torch(axis):
         assert s.shape == tuple(x.shape[d] if d == axis else 1 for d in range(2))
         torch.testing.assert_close(s.flatten(), scale)
         assert torch.equal(z.flatten(), zp.to(torch.int64))
-        want = torch.quantize_per_channel(x, s.flatten().double(), z.flatten(), axis, torch.qint8 if symmetric else torch.quint8)
+        want = torch.quantize_per_channel(
+            x, s.flatten().double(), z.flatten(), axis, torch.qint8 if symmetric else torch.quint8
+        )
         assert torch.equal(q, want.int_repr())
 
 

@@ -69,8 +69,9 @@ def test_block_matches_torch(c_in, c_out, stride, dtype):
     tol = {"rtol": 2e-4, "atol": 2e-5} if dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-11}
 
     block.eval()
-    np.testing.assert_allclose(rb.basic_block_forward(x, params, stride, training=False),
-                               block(torch.from_numpy(x)).detach().numpy(), **tol)
+    np.testing.assert_allclose(
+        rb.basic_block_forward(x, params, stride, training=False), block(torch.from_numpy(x)).detach().numpy(), **tol
+    )
 
     block.train()
     tx = torch.tensor(x, requires_grad=True)
@@ -107,12 +108,15 @@ def test_block_param_count_matches_torch(c_in, c_out, stride):
     assert rb.basic_block_param_count(c_in, c_out, stride) == sum(p.numel() for p in block.parameters())
 
 
-@pytest.mark.parametrize("layers, num_classes, expected", [
-    ((2, 2, 2, 2), 1000, 11_689_512),  # torchvision's resnet18
-    ((3, 4, 6, 3), 1000, 21_797_672),  # resnet34
-    ((2, 2, 2, 2), 10, None),
-    ((1, 1, 1, 1), 100, None),
-])
+@pytest.mark.parametrize(
+    "layers, num_classes, expected",
+    [
+        ((2, 2, 2, 2), 1000, 11_689_512),  # torchvision's resnet18
+        ((3, 4, 6, 3), 1000, 21_797_672),  # resnet34
+        ((2, 2, 2, 2), 10, None),
+        ((1, 1, 1, 1), 100, None),
+    ],
+)
 def test_resnet_param_count_matches_torch(layers, num_classes, expected):
     with torch.device("meta"):  # shapes only: no memory, no initialization
         count = sum(p.numel() for p in resnet(layers, num_classes).parameters())

@@ -12,7 +12,9 @@ def llama_rope(x, positions, base=10000.0):
     """Meta's llama/model.py: precompute_freqs_cis + apply_rotary_emb (pairs as complex numbers)."""
     d = x.size(-1)
     freqs = 1.0 / (base ** (torch.arange(0, d, 2)[: d // 2].double() / d))
-    freqs_cis = torch.polar(torch.ones(len(positions), d // 2, dtype=torch.float64), torch.outer(positions.double(), freqs))
+    freqs_cis = torch.polar(
+        torch.ones(len(positions), d // 2, dtype=torch.float64), torch.outer(positions.double(), freqs)
+    )
     xc = torch.view_as_complex(x.double().reshape(*x.shape[:-1], -1, 2))
     return torch.view_as_real(xc * freqs_cis).flatten(-2)
 
@@ -51,12 +53,15 @@ def paper_yarn(d, base, s, L, alpha, beta):
     return torch.tensor(out, dtype=torch.float64)
 
 
-@pytest.mark.parametrize("d, base, s, L, alpha, beta", [
-    (128, 10000.0, 16.0, 4096, 1.0, 32.0),  # Llama 2 at 64k
-    (64, 10000.0, 4.0, 2048, 1.0, 32.0),
-    (64, 500000.0, 8.0, 8192, 2.0, 16.0),
-    (16, 10000.0, 2.0, 64, 1.0, 32.0),
-])
+@pytest.mark.parametrize(
+    "d, base, s, L, alpha, beta",
+    [
+        (128, 10000.0, 16.0, 4096, 1.0, 32.0),  # Llama 2 at 64k
+        (64, 10000.0, 4.0, 2048, 1.0, 32.0),
+        (64, 500000.0, 8.0, 8192, 2.0, 16.0),
+        (16, 10000.0, 2.0, 64, 1.0, 32.0),
+    ],
+)
 def test_yarn_matches_the_papers_formulas(d, base, s, L, alpha, beta):
     got = yarn_frequencies(d, base, s, L, alpha, beta)
     torch.testing.assert_close(got, paper_yarn(d, base, s, L, alpha, beta), rtol=1e-13, atol=0)
@@ -64,7 +69,7 @@ def test_yarn_matches_the_papers_formulas(d, base, s, L, alpha, beta):
     r = L * theta / (2 * math.pi)
     assert torch.equal(got[r > beta], theta[r > beta])  # high frequencies untouched
     torch.testing.assert_close(got[r < alpha], theta[r < alpha] / s)  # low frequencies interpolated
-    assert ((r > beta).any() or (r < alpha).any())
+    assert (r > beta).any() or (r < alpha).any()
 
 
 def test_yarn_scale_one_is_rope_and_the_temperature():

@@ -86,13 +86,17 @@ def test_gate_order_matters_and_param_counts():
 def test_bptt_matches_autograd(t, n, d, h, dtype):
     rng = np.random.default_rng(t)
     rnn_t = torch.nn.RNN(d, h, dtype=torch.float64 if dtype == np.float64 else torch.float32)
-    W = [p.detach().numpy().copy() for p in (rnn_t.weight_ih_l0, rnn_t.weight_hh_l0, rnn_t.bias_ih_l0, rnn_t.bias_hh_l0)]
+    W = [
+        p.detach().numpy().copy() for p in (rnn_t.weight_ih_l0, rnn_t.weight_hh_l0, rnn_t.bias_ih_l0, rnn_t.bias_hh_l0)
+    ]
     xs, h0, dhs = (rng.standard_normal(s).astype(dtype) for s in ((t, n, d), (n, h), (t, n, h)))
     txs, th0 = torch.tensor(xs, requires_grad=True), torch.tensor(h0[None], requires_grad=True)
     out, _ = rnn_t(txs, th0)  # (T, N, H): every hidden state
     out.backward(torch.tensor(dhs))  # a loss touching every step
     np.testing.assert_allclose(rnn.rnn_forward(xs, h0, *W), out.detach().numpy(), **TOL[dtype])
-    want = [txs.grad.numpy(), th0.grad.numpy()[0]] + [p.grad.numpy() for p in (rnn_t.weight_ih_l0, rnn_t.weight_hh_l0, rnn_t.bias_ih_l0, rnn_t.bias_hh_l0)]
+    want = [txs.grad.numpy(), th0.grad.numpy()[0]] + [
+        p.grad.numpy() for p in (rnn_t.weight_ih_l0, rnn_t.weight_hh_l0, rnn_t.bias_ih_l0, rnn_t.bias_hh_l0)
+    ]
     for g, w in zip(rnn.rnn_backward(dhs, xs, h0, *W), want):
         np.testing.assert_allclose(g, w, **TOL[dtype])
 

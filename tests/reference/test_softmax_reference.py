@@ -7,7 +7,16 @@ import torch
 from reference_impls.numpy.softmax import softmax, softmax_backward
 
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-7), np.float64: dict(rtol=1e-10, atol=1e-13)}
-CASES = [((7,), -1), ((3, 5), -1), ((3, 5), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((1, 9), -1), ((4, 1), -1), ((0, 5), -1)]
+CASES = [
+    ((7,), -1),
+    ((3, 5), -1),
+    ((3, 5), 0),
+    ((2, 3, 4), 1),
+    ((2, 3, 4), -1),
+    ((1, 9), -1),
+    ((4, 1), -1),
+    ((0, 5), -1),
+]
 
 
 def _logits(shape, dtype, shift=0.0, seed=0):

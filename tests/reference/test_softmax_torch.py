@@ -4,7 +4,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from reference_impls.torch.softmax_torch import cross_entropy, cross_entropy_backward, log_softmax, softmax, softmax_backward
+from reference_impls.torch.softmax_torch import (
+    cross_entropy,
+    cross_entropy_backward,
+    log_softmax,
+    softmax,
+    softmax_backward,
+)
 
 TOL = {torch.float32: dict(rtol=1e-5, atol=1e-6), torch.float64: dict(rtol=1e-10, atol=1e-12)}
 

@@ -6,14 +6,14 @@ from scipy import stats
 
 from reference_impls.torch.speculative import residual_distribution, speculative_generate, speculative_step, verify
 
-TARGET = torch.tensor([[0.50, 0.20, 0.20, 0.10],
-                       [0.10, 0.60, 0.10, 0.20],
-                       [0.25, 0.25, 0.25, 0.25],
-                       [0.05, 0.15, 0.30, 0.50]], dtype=torch.float64)
-DRAFT = torch.tensor([[0.25, 0.25, 0.25, 0.25],
-                      [0.40, 0.20, 0.20, 0.20],
-                      [0.10, 0.60, 0.10, 0.20],
-                      [0.50, 0.20, 0.20, 0.10]], dtype=torch.float64)
+TARGET = torch.tensor(
+    [[0.50, 0.20, 0.20, 0.10], [0.10, 0.60, 0.10, 0.20], [0.25, 0.25, 0.25, 0.25], [0.05, 0.15, 0.30, 0.50]],
+    dtype=torch.float64,
+)
+DRAFT = torch.tensor(
+    [[0.25, 0.25, 0.25, 0.25], [0.40, 0.20, 0.20, 0.20], [0.10, 0.60, 0.10, 0.20], [0.50, 0.20, 0.20, 0.10]],
+    dtype=torch.float64,
+)
 
 
 def test_one_round_gives_the_target_distribution_exactly():
@@ -60,4 +60,6 @@ def test_hand_worked_verify():
     assert n == 0 and nxt.tolist() == [1.0, 0.0]
     n, _ = verify(torch.tensor([1, 1]), q, p, torch.tensor([0.39, 0.1], dtype=torch.float64))
     assert n == 2
-    assert residual_distribution(torch.tensor([0.2, 0.5, 0.3]), torch.tensor([0.4, 0.1, 0.5])).tolist() == pytest.approx([0, 1, 0])
+    assert residual_distribution(
+        torch.tensor([0.2, 0.5, 0.3]), torch.tensor([0.4, 0.1, 0.5])
+    ).tolist() == pytest.approx([0, 1, 0])

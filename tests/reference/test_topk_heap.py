@@ -26,7 +26,10 @@ def test_ties_go_to_the_lower_index_and_k_past_n():
 @pytest.mark.parametrize("k", [1, 3, 8])
 def test_knn_matches_topk_of_negated_distances(k):
     g = torch.Generator().manual_seed(k)
-    points, query = torch.randn(40, 3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
+    points, query = (
+        torch.randn(40, 3, generator=g, dtype=torch.float64),
+        torch.randn(3, generator=g, dtype=torch.float64),
+    )
     d2, indices = knn(points, query, k)
     want = torch.topk(-((points - query) ** 2).sum(-1), k)
     assert torch.equal(indices, want.indices)

@@ -83,16 +83,22 @@ def test_clipping_bounds_the_global_norm_and_leaves_small_gradients_alone(max_no
     assert opt.norms == [pytest.approx(want, rel=1e-9)]
 
 
-@pytest.mark.parametrize("warmup, total, start, min_factor", [(5, 30, 0.01, 0.0), (1, 10, 0.5, 0.1), (10, 40, 1e-3, 0.05)])
+@pytest.mark.parametrize(
+    "warmup, total, start, min_factor", [(5, 30, 0.01, 0.0), (1, 10, 0.5, 0.1), (10, 40, 1e-3, 0.05)]
+)
 def test_warmup_cosine_equals_sequential_linear_then_cosine(warmup, total, start, min_factor):
     lr = 0.3
     p1, p2 = torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))
     opt1, opt2 = torch.optim.SGD([p1], lr=lr), torch.optim.SGD([p2], lr=lr)
     ours = make_scheduler(opt1, warmup, total, start, min_factor)
-    theirs = torch.optim.lr_scheduler.SequentialLR(opt2, [
-        torch.optim.lr_scheduler.LinearLR(opt2, start_factor=start, end_factor=1.0, total_iters=warmup),
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt2, T_max=total - warmup, eta_min=min_factor * lr),
-    ], milestones=[warmup])
+    theirs = torch.optim.lr_scheduler.SequentialLR(
+        opt2,
+        [
+            torch.optim.lr_scheduler.LinearLR(opt2, start_factor=start, end_factor=1.0, total_iters=warmup),
+            torch.optim.lr_scheduler.CosineAnnealingLR(opt2, T_max=total - warmup, eta_min=min_factor * lr),
+        ],
+        milestones=[warmup],
+    )
     for step in range(total + 1):
         assert opt1.param_groups[0]["lr"] == pytest.approx(opt2.param_groups[0]["lr"], rel=1e-9, abs=1e-12), step
         opt1.step(), opt2.step()

@@ -60,8 +60,15 @@ def learn_env(home: Path, curriculum: Path | None = None, **extra: str) -> dict[
 
 def learn(*args: str, env: dict[str, str], timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
     """`learn ARGS...` as the learner runs it: a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -87,15 +94,29 @@ def _collect(stream, lines: list[str]) -> None:
     lines.extend(line.strip() for line in stream)
 
 
-def kill_loop(script: str, args: list[str], env: dict[str, str], *, kills: int, window: tuple[float, float],
-              check: Callable[[KillRound], None], seed: int) -> list[KillRound]:
+def kill_loop(
+    script: str,
+    args: list[str],
+    env: dict[str, str],
+    *,
+    kills: int,
+    window: tuple[float, float],
+    check: Callable[[KillRound], None],
+    seed: int,
+) -> list[KillRound]:
     """Run `python -c script args` `kills` times, SIGKILL it at a random moment of `window` seconds after
     it prints "go", and call `check` after each kill with what it printed before dying."""
     rng = random.Random(seed)
     rounds = []
     for n in range(kills):
-        child = subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO, env=env, text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            [sys.executable, "-c", script, *args],
+            cwd=REPO,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         round_ = KillRound(n)
         try:
             first = child.stdout.readline().strip()

@@ -43,7 +43,10 @@ def test_backup_now_to_the_backups_folder_a_file_or_a_folder(learn_home, curricu
     into_folder = cli.json("data", "backup", str(tmp_path))["file"]
     assert Path(into_folder).parent == tmp_path and Path(into_folder).name.startswith("learn-")
     again = cli("data", "backup", str(target))
-    assert again.exit_code == 2 and again.stderr == f"learn: {target} exists; give a new file name (a backup never overwrites a file)\n"
+    assert (
+        again.exit_code == 2
+        and again.stderr == f"learn: {target} exists; give a new file name (a backup never overwrites a file)\n"
+    )
     nowhere = cli("data", "backup", str(tmp_path / "no" / "such.db"))
     assert nowhere.exit_code == 2 and "no folder" in nowhere.stderr
 
@@ -63,11 +66,21 @@ def test_a_backup_holds_commits_still_in_the_wal(learn_home, curriculum, cli):
 def test_a_backup_taken_during_writes_is_consistent(learn_home, curriculum, cli, tmp_path):
     cli("status")
     env = learn_env(learn_home, curriculum)
-    writer = subprocess.Popen([sys.executable, "-c", (
-        "from app.db.engine import get_engine; from app.progress import set_status\n"
-        "e = get_engine(); print('go', flush=True)\n"
-        "for n in range(400): set_status(e, ['0.1/pca', '0.1/matmul'], 'done' if n % 2 else 'todo')\n"
-    )], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "from app.db.engine import get_engine; from app.progress import set_status\n"
+                "e = get_engine(); print('go', flush=True)\n"
+                "for n in range(400): set_status(e, ['0.1/pca', '0.1/matmul'], 'done' if n % 2 else 'todo')\n"
+            ),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout.readline().strip() == "go"
     copies = [backup.backup_database(learn_home / "learn.db", "manual", target=tmp_path / f"c{n}.db") for n in range(8)]
     writer.communicate(timeout=60)
@@ -97,8 +110,17 @@ def test_eight_commands_starting_at_once_make_one_daily_copy(learn_home, curricu
     dispose_engines()
     env = learn_env(learn_home, curriculum)
     opener = "from app.db.engine import get_engine; get_engine()"  # what every command does first
-    children = [subprocess.Popen([sys.executable, "-c", opener], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", opener],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0 and err == "", err
@@ -116,13 +138,16 @@ def test_the_last_n_are_kept(learn_home, curriculum, cli, monkeypatch):
     for command in (["data", "backup"], ["status"]):  # every command, not only the day's first
         result = cli(*command)
         assert result.exit_code == 2
-        assert result.stderr == ("learn: LEARN_KEEP_BACKUPS='none' is not a whole number >= 1; set it to how many "
-                                 "backups to keep (default 10)\n")
+        assert result.stderr == (
+            "learn: LEARN_KEEP_BACKUPS='none' is not a whole number >= 1; set it to how many "
+            "backups to keep (default 10)\n"
+        )
     assert len(_backups(learn_home)) == 3  # nothing written
 
 
 def test_a_copy_killed_midway_never_looks_like_a_backup(learn_home, curriculum, cli, monkeypatch):
     cli("check", "0.1/pca")
+
     def crash(source, target):
         Path(target).write_bytes(b"SQLite format 3\x00half")
         raise KeyboardInterrupt
@@ -155,7 +180,11 @@ def test_restore_brings_the_backup_back_and_keeps_what_it_replaced(learn_home, c
     cli("check", "0.1/matmul")
     replaced = db_snapshot(learn_home)
     result = cli.json("data", "restore", saved)
-    assert result["counts"]["progress"] == 1 and result["schema_version"] == db_engine.SCHEMA_VERSION and not result["kept_damaged"]
+    assert (
+        result["counts"]["progress"] == 1
+        and result["schema_version"] == db_engine.SCHEMA_VERSION
+        and not result["kept_damaged"]
+    )
     assert _done(cli) >= {"0.1/pca"} and "0.1/matmul" not in _done(cli)
     kept = Path(result["kept"])
     assert kept.name.endswith("-before-restore.db")
@@ -181,13 +210,13 @@ def test_restore_refuses_what_is_not_a_sound_learn_database(learn_home, curricul
     with sqlite3.connect(damaged) as conn:
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'progress'").fetchone()[0]
     data = bytearray(damaged.read_bytes())
-    data[(root - 1) * 4096: root * 4096] = b"\xde\xad" * 2048
+    data[(root - 1) * 4096 : root * 4096] = b"\xde\xad" * 2048
     damaged.write_bytes(bytes(data))
     cases = {
         text: f"{text} is not a learn database (not an SQLite file); give a backup made by `learn data backup`",
         foreign: f"{foreign} is an SQLite file but not a learn database; give a backup made by `learn data backup`",
         newer: f"{newer} has schema version 99, newer than this learn understands ({db_engine.SCHEMA_VERSION}); upgrade learn "
-               "(git pull && pip install -e .) before restoring it",
+        "(git pull && pip install -e .) before restoring it",
         tmp_path / "missing.db": f"no file {tmp_path / 'missing.db'}",
         tmp_path: f"{tmp_path} is not a file; give a backup file (learn-*.db)",
         learn_home / "learn.db": f"{learn_home / 'learn.db'} is the database itself; give a backup file",
@@ -197,7 +226,9 @@ def test_restore_refuses_what_is_not_a_sound_learn_database(learn_home, curricul
         assert (result.exit_code, result.stderr) == (2, f"learn: {message}\n"), path
     result = cli("data", "restore", str(damaged))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"learn: {damaged} is damaged (") and result.stderr.endswith("; choose an older backup\n")
+    assert result.stderr.startswith(f"learn: {damaged} is damaged (") and result.stderr.endswith(
+        "; choose an older backup\n"
+    )
     assert db_snapshot(learn_home) == before
     assert [b.reason for b in backup.list_backups(learn_home / "backups")] == []  # nothing kept: nothing replaced
 
@@ -223,34 +254,49 @@ def test_restore_into_a_database_another_learn_has_open(learn_home, curriculum, 
     saved = cli.json("data", "backup")["file"]
     cli("check", "0.1/matmul")
     env = learn_env(learn_home, curriculum)
-    other = subprocess.Popen([sys.executable, "-c", (
-        "import sys\nfrom app.db.engine import get_engine\nfrom app.progress import set_status\nfrom sqlalchemy import text\n"
-        "e = get_engine()\n"
-        "def done():\n"
-        "    with e.connect() as c:\n"
-        "        r = sorted(c.execute(text(\"SELECT item_id FROM progress WHERE status = 'done'\")).scalars()); c.rollback()\n"
-        "    return r\n"
-        "print(done(), flush=True)\n"
-        "sys.stdin.readline()\n"
-        "print(done(), flush=True)\n"
-        "set_status(e, ['0.2/linear'], 'done')\n"
-        "print('wrote', flush=True)\n"
-    )], cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys\nfrom app.db.engine import get_engine\nfrom app.progress import set_status\nfrom sqlalchemy import text\n"
+                "e = get_engine()\n"
+                "def done():\n"
+                "    with e.connect() as c:\n"
+                "        r = sorted(c.execute(text(\"SELECT item_id FROM progress WHERE status = 'done'\")).scalars()); c.rollback()\n"
+                "    return r\n"
+                "print(done(), flush=True)\n"
+                "sys.stdin.readline()\n"
+                "print(done(), flush=True)\n"
+                "set_status(e, ['0.2/linear'], 'done')\n"
+                "print('wrote', flush=True)\n"
+            ),
+        ],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert other.stdout.readline().strip() == "['0.1/matmul', '0.1/pca']"
     assert cli("data", "restore", saved).exit_code == 0
     out, _ = other.communicate("\n", timeout=60)
     assert out.splitlines() == ["['0.1/pca']", "wrote"]
     dispose_engines()
-    assert sorted(r[0] for r in query(learn_home / "learn.db", "SELECT item_id FROM progress WHERE status = 'done'")) == [
-        "0.1/pca", "0.2/linear"]
+    assert sorted(
+        r[0] for r in query(learn_home / "learn.db", "SELECT item_id FROM progress WHERE status = 'done'")
+    ) == ["0.1/pca", "0.2/linear"]
 
 
 def test_restore_of_an_older_schema_upgrades_it(learn_home, curriculum, cli, monkeypatch):
     cli("check", "0.1/pca")
     saved = cli.json("data", "backup")["file"]
     monkeypatch.setattr(db_engine, "SCHEMA_VERSION", db_engine.SCHEMA_VERSION + 1)
-    monkeypatch.setitem(db_engine.MIGRATIONS, db_engine.SCHEMA_VERSION - 1,
-                        lambda conn: conn.exec_driver_sql("ALTER TABLE progress ADD COLUMN note TEXT DEFAULT 'upgraded'"))
+    monkeypatch.setitem(
+        db_engine.MIGRATIONS,
+        db_engine.SCHEMA_VERSION - 1,
+        lambda conn: conn.exec_driver_sql("ALTER TABLE progress ADD COLUMN note TEXT DEFAULT 'upgraded'"),
+    )
     dispose_engines()
     result = cli("data", "restore", saved)
     assert result.exit_code == 0, result.stderr

@@ -68,8 +68,14 @@ print(reads, flush=True)
 
 
 def _spawn(script: str, *args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_eight_writers_at_once_lose_nothing(tmp_path):
@@ -118,8 +124,17 @@ def test_eight_writers_at_once_lose_nothing(tmp_path):
     stored_reviews = {row[0] for row in query(db, "SELECT id FROM drill_review")}
     assert stored_reviews == review_ids and len(review_ids) == WRITERS * 20
     max_wait = max(r["max_wait"] for r in results)
-    record("concurrency", writers=WRITERS, writes_each=WRITES, writes=WRITERS * WRITES, errors=0,
-           reads_meanwhile=int(reads), seconds=round(elapsed, 2), max_wait_s=round(max_wait, 3), lost=0)
+    record(
+        "concurrency",
+        writers=WRITERS,
+        writes_each=WRITES,
+        writes=WRITERS * WRITES,
+        errors=0,
+        reads_meanwhile=int(reads),
+        seconds=round(elapsed, 2),
+        max_wait_s=round(max_wait, 3),
+        lost=0,
+    )
 
 
 def test_a_writer_waits_for_a_long_write_instead_of_failing(tmp_path):

@@ -22,8 +22,12 @@ from app.verify.runner import Job, run_jobs
 from app.verify.sandbox import landlock, processes
 from tests.reliability.harness import CORRECT_SOFTMAX, integrity, learn, learn_env, query
 
-LANDLOCK = pytest.mark.skipif(not landlock.abi(), reason="no Landlock here: writes are not confined (see `learn verify --help`)")
-PROC = pytest.mark.skipif(not processes.available(), reason="no subreaper / /proc here: only the process group is killed")
+LANDLOCK = pytest.mark.skipif(
+    not landlock.abi(), reason="no Landlock here: writes are not confined (see `learn verify --help`)"
+)
+PROC = pytest.mark.skipif(
+    not processes.available(), reason="no subreaper / /proc here: only the process group is killed"
+)
 LINUX = pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux only")
 
 CORRECT_SILU = "def silu(x):\n    return x * torch.sigmoid(x)\n"
@@ -105,7 +109,9 @@ ATTACKS = {
 
 
 def _attack(name: str, **paths: str) -> str:
-    return "def attack():\n" + textwrap.indent(textwrap.dedent(ATTACKS[name]).format(**paths), "    ") + "\n\nattack()\n"
+    return (
+        "def attack():\n" + textwrap.indent(textwrap.dedent(ATTACKS[name]).format(**paths), "    ") + "\n\nattack()\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +125,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
     done = learn("check", "0.2/neural-network-architecture", env=env)
     assert done.returncode == 0, done.stderr
     db = home / "learn.db"
-    return {"home": home, "db": db, "workspace": workspace, "outside": outside,
-            "rows": query(db, "SELECT * FROM progress")}
+    return {
+        "home": home,
+        "db": db,
+        "workspace": workspace,
+        "outside": outside,
+        "rows": query(db, "SELECT * FROM progress"),
+    }
 
 
 def _paths(world: dict, mode: str, name: str) -> dict[str, str]:
-    return {"db": str(world["db"]), "home": str(world["home"]), "outside": str(world["outside"] / f"{mode}-{name}.txt"),
-            "alloc": "np.ones(10 * 2**30, dtype=np.uint8)" if mode == "verify" else "torch.ones(10 * 2**30, dtype=torch.uint8)"}
+    return {
+        "db": str(world["db"]),
+        "home": str(world["home"]),
+        "outside": str(world["outside"] / f"{mode}-{name}.txt"),
+        "alloc": "np.ones(10 * 2**30, dtype=np.uint8)"
+        if mode == "verify"
+        else "torch.ones(10 * 2**30, dtype=torch.uint8)",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +158,10 @@ def _verify_runs(world: dict) -> dict:
     for name in ATTACKS:
         wrong = "\n\ndef softmax(x, axis=-1):\n    return x\n" if name == "forged_line" else ""
         path = world["workspace"] / f"{name}.py"
-        path.write_text("import numpy as np\n" + _attack(name, **_paths(world, "verify", name)) + CORRECT_SOFTMAX + wrong,
-                        encoding="utf-8")
+        path.write_text(
+            "import numpy as np\n" + _attack(name, **_paths(world, "verify", name)) + CORRECT_SOFTMAX + wrong,
+            encoding="utf-8",
+        )
         jobs.append(Job(softmax, str(path)))
         names.append(name)
     started = time.monotonic()

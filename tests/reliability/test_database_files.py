@@ -25,7 +25,7 @@ def _table_root_page(db: Path, table: str) -> int:
 
 def _overwrite_page(db: Path, page: int) -> None:
     data = bytearray(db.read_bytes())
-    data[(page - 1) * 4096: page * 4096] = b"\xde\xad" * 2048  # no valid page type: SQLite must notice
+    data[(page - 1) * 4096 : page * 4096] = b"\xde\xad" * 2048  # no valid page type: SQLite must notice
     db.write_bytes(bytes(data))
 
 
@@ -73,15 +73,43 @@ def _review_one_card() -> None:
 
 # name: (damage, the command run, what the one line must say)
 DAMAGES = {
-    "random bytes": (_random_bytes, ["status"], "is not a learn database (corrupt?); restore the newest backup with `learn data restore "),
-    "a page of progress overwritten": (_progress_page, ["status"], "is damaged (database disk image is malformed); restore the newest backup with `learn data restore "),
-    "a page of progress, then a write": (_progress_page, ["check", "0.1/matmul"], "is damaged (database disk image is malformed); restore the newest backup"),
-    "a page of progress, then a backup": (_progress_page, ["data", "backup"], "is damaged (database disk image is malformed); restore the newest backup"),
-    "a page of reviews, read by drill": (_reviews_page, ["drill", "list"], "is damaged (database disk image is malformed); restore the newest backup"),
-    "truncated to a third": (_truncate, ["status"], "is damaged (database disk image is malformed); restore the newest backup"),
+    "random bytes": (
+        _random_bytes,
+        ["status"],
+        "is not a learn database (corrupt?); restore the newest backup with `learn data restore ",
+    ),
+    "a page of progress overwritten": (
+        _progress_page,
+        ["status"],
+        "is damaged (database disk image is malformed); restore the newest backup with `learn data restore ",
+    ),
+    "a page of progress, then a write": (
+        _progress_page,
+        ["check", "0.1/matmul"],
+        "is damaged (database disk image is malformed); restore the newest backup",
+    ),
+    "a page of progress, then a backup": (
+        _progress_page,
+        ["data", "backup"],
+        "is damaged (database disk image is malformed); restore the newest backup",
+    ),
+    "a page of reviews, read by drill": (
+        _reviews_page,
+        ["drill", "list"],
+        "is damaged (database disk image is malformed); restore the newest backup",
+    ),
+    "truncated to a third": (
+        _truncate,
+        ["status"],
+        "is damaged (database disk image is malformed); restore the newest backup",
+    ),
     "ten bytes of junk": (_short_junk, ["status"], "is damaged (file is not a database); restore the newest backup"),
     "the header alone": (_header_only, ["status"], "restore the newest backup with `learn data restore "),
-    "another program's SQLite file": (_foreign_sqlite, ["status"], "is an SQLite file but not a learn database; set LEARN_HOME to another folder"),
+    "another program's SQLite file": (
+        _foreign_sqlite,
+        ["status"],
+        "is an SQLite file but not a learn database; set LEARN_HOME to another folder",
+    ),
 }
 
 
@@ -118,7 +146,13 @@ def test_the_restore_the_message_names_brings_everything_back(learn_home, curric
     command = message.split("`")[1]
     assert command == f"learn data restore {backup}"
     assert cli(*command.split()[1:]).exit_code == 0
-    done = {i["id"] for s in cli.json("show", "0.1")["sections"] for i in s["items"] for i in [i, *i["children"]] if i["status"] == "done"}
+    done = {
+        i["id"]
+        for s in cli.json("show", "0.1")["sections"]
+        for i in s["items"]
+        for i in [i, *i["children"]]
+        if i["status"] == "done"
+    }
     assert "0.1/pca" in done
 
 
@@ -126,7 +160,10 @@ def test_a_folder_where_the_database_belongs(learn_home, curriculum, cli):
     (learn_home / "learn.db").mkdir(parents=True)
     result = cli("status")
     assert result.exit_code == 2
-    assert result.stderr == f"learn: {learn_home / 'learn.db'} is a folder, not a database; move it aside or set LEARN_HOME to another folder\n"
+    assert (
+        result.stderr
+        == f"learn: {learn_home / 'learn.db'} is a folder, not a database; move it aside or set LEARN_HOME to another folder\n"
+    )
 
 
 def test_no_backup_yet_says_to_move_the_file_aside(learn_home, curriculum, cli):
@@ -134,13 +171,16 @@ def test_no_backup_yet_says_to_move_the_file_aside(learn_home, curriculum, cli):
     (learn_home / "learn.db").write_bytes(b"\x00" * 4096)
     result = cli("status")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"learn: {learn_home / 'learn.db'} is not a learn database (corrupt?); move the file aside to start fresh (no backup found in ")
+    assert result.stderr.startswith(
+        f"learn: {learn_home / 'learn.db'} is not a learn database (corrupt?); move the file aside to start fresh (no backup found in "
+    )
 
 
 def _read_only_runner(home: Path):
     """Run `learn` with `home` read-only: chmod for a normal user; a read-only bind mount in a private
     mount namespace for root (who ignores permissions); None where neither is possible."""
     if os.geteuid() != 0:
+
         def run(*args, env):
             mode = home.stat().st_mode
             home.chmod(0o555)
@@ -148,6 +188,7 @@ def _read_only_runner(home: Path):
                 return learn(*args, env=env)
             finally:
                 home.chmod(mode)
+
         return run
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
         return None
@@ -159,8 +200,15 @@ def _read_only_runner(home: Path):
         quoted = shlex.quote(str(home))
         command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "app.cli.main", *args])
         script = f"mount --bind {quoted} {quoted} && mount -o remount,ro,bind {quoted} && exec {command}"
-        return subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=Path(__file__).parents[2], env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            ["unshare", "-m", "sh", "-c", script],
+            cwd=Path(__file__).parents[2],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     return run_as_root
 
 
@@ -175,11 +223,15 @@ def test_a_read_only_home_is_one_line_and_changes_nothing(tmp_path):
     for command in (["status"], ["check", "0.1/matmul"], ["data", "backup"]):
         result = run(*command, env=env)
         assert result.returncode == 2, result.stdout + result.stderr
-        assert result.stderr == (f"learn: cannot write {home / 'learn.db'}: unable to open database file; "
-                                 "set LEARN_HOME to a writable folder\n")
+        assert result.stderr == (
+            f"learn: cannot write {home / 'learn.db'}: unable to open database file; "
+            "set LEARN_HOME to a writable folder\n"
+        )
     assert {p.name: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
     doctor = run("doctor", "--json", env=env)
     assert doctor.returncode == 1
     failed = {c["name"]: c["fix"] for c in json.loads(doctor.stdout)["checks"] if c["status"] == "error"}
-    assert failed == {"home": "set LEARN_HOME to a writable folder (the database and its backups live there)",
-                      "database": "set LEARN_HOME to a writable folder"}
+    assert failed == {
+        "home": "set LEARN_HOME to a writable folder (the database and its backups live there)",
+        "database": "set LEARN_HOME to a writable folder",
+    }

@@ -29,9 +29,21 @@ def test_a_healthy_store(learn_home, curriculum, decks, cli, tmp_path):
     report = cli.json("doctor")
     assert report["ok"] is True
     assert _checks(report) == {
-        "home": "ok", "disk": "ok", "curriculum": "ok", "decks": "ok", "database": "ok", "integrity": "ok",
-        "foreign keys": "ok", "schema": "ok", "wal": "ok", "orphans": "ok", "rows": "ok", "schema objects": "ok", "backups": "ok",
-        "workspace": "ok", "versions": "ok",
+        "home": "ok",
+        "disk": "ok",
+        "curriculum": "ok",
+        "decks": "ok",
+        "database": "ok",
+        "integrity": "ok",
+        "foreign keys": "ok",
+        "schema": "ok",
+        "wal": "ok",
+        "orphans": "ok",
+        "rows": "ok",
+        "schema objects": "ok",
+        "backups": "ok",
+        "workspace": "ok",
+        "versions": "ok",
     }
     assert report["database"]["schema_version"] == report["database"]["expected_schema_version"] == SCHEMA_VERSION
     assert report["database"]["wal_bytes"] >= 0 and report["database"]["bytes"] > 0
@@ -53,14 +65,19 @@ def test_orphans_are_listed_as_such_and_kept(learn_home, curriculum, decks, cli)
 
     engine = get_engine()
     record_review(engine, "basics/gone-card", 3, datetime(2026, 1, 1, tzinfo=UTC), None, Card(), Card())
-    add_entry(engine, EntryDraft(date="2026-01-02", module_id="0.2", module_title="Backprop", fields={"progress": "layers"}))
+    add_entry(
+        engine, EntryDraft(date="2026-01-02", module_id="0.2", module_title="Backprop", fields={"progress": "layers"})
+    )
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO verify_attempt VALUES ('c3c3c3c3c3c3c3c3c3c3c3c3c3c3c301', 'retired_exercise', '0.1', 1, 1, 1, '{}', 5, "
-            "'2026-01-01T00:00:00Z', NULL)")
+            "'2026-01-01T00:00:00Z', NULL)"
+        )
     alpha = curriculum / "alpha.yaml"
     text = alpha.read_text()
-    alpha.write_text(text[:text.index('      - id: "0.2"')] + text[text.index("  - id: serving"):])  # module 0.2 leaves
+    alpha.write_text(
+        text[: text.index('      - id: "0.2"')] + text[text.index("  - id: serving") :]
+    )  # module 0.2 leaves
     dispose_engines()
     before = db_snapshot(learn_home)
     report = cli.json("doctor")
@@ -85,7 +102,7 @@ def test_a_damaged_database_is_exit_1_with_the_restore_command(learn_home, curri
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'progress'").fetchone()[0]
     data = bytearray(db.read_bytes())
-    data[(root - 1) * 4096: root * 4096] = b"\xde\xad" * 2048
+    data[(root - 1) * 4096 : root * 4096] = b"\xde\xad" * 2048
     db.write_bytes(bytes(data))
     result = cli("doctor", "--json")
     assert result.exit_code == 1
@@ -94,9 +111,14 @@ def test_a_damaged_database_is_exit_1_with_the_restore_command(learn_home, curri
     report = json.loads(result.stdout)
     [failed] = [c for c in report["checks"] if c["status"] == "error"]
     assert failed["name"] == "integrity"
-    assert failed["fix"] == f"restore the newest backup with `learn data restore {saved}`, or move the file aside to start fresh"
+    assert (
+        failed["fix"]
+        == f"restore the newest backup with `learn data restore {saved}`, or move the file aside to start fresh"
+    )
     human = cli("doctor")
-    assert human.exit_code == 1 and "fix: restore the newest backup with `learn data restore" in " ".join(human.stdout.split())
+    assert human.exit_code == 1 and "fix: restore the newest backup with `learn data restore" in " ".join(
+        human.stdout.split()
+    )
     assert db.read_bytes() == bytes(data)
 
 
@@ -124,8 +146,9 @@ def test_broken_yaml_and_a_bad_setting_are_exit_1(learn_home, curriculum, decks,
 
     failed = {c["name"]: c for c in json.loads(result.stdout)["checks"] if c["status"] == "error"}
     assert set(failed) == {"curriculum", "backups"}
-    assert failed["curriculum"]["summary"] == (f"curriculum has 1 problem: {curriculum / 'beta.yaml'}:3: duplicate key 'title' "
-                                               "(first at line 2)")
+    assert failed["curriculum"]["summary"] == (
+        f"curriculum has 1 problem: {curriculum / 'beta.yaml'}:3: duplicate key 'title' (first at line 2)"
+    )
     assert failed["backups"]["fix"] == "unset LEARN_KEEP_BACKUPS or set it to a number such as 10"
 
 

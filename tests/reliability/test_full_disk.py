@@ -27,11 +27,13 @@ DISK_BYTES = 8 * 2**20
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not root'}): the full-disk "
-                    "tests need one")
+        pytest.skip(
+            f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not root'}): the full-disk tests need one"
+        )
     try:
         yield mount_point
     finally:
@@ -58,8 +60,12 @@ def _fill(disk: Path, leave: int = 0) -> Path:
 def env(small_disk: Path, tmp_path: Path) -> dict[str, str]:
     curriculum = tmp_path / "curriculum"
     shutil.copytree(FIXTURES / "curriculum", curriculum)
-    return learn_env(small_disk / "home", curriculum, LEARN_DRILLS=str(FIXTURES / "drills"),
-                     LEARN_WORKSPACE=str(tmp_path / "workspace"))
+    return learn_env(
+        small_disk / "home",
+        curriculum,
+        LEARN_DRILLS=str(FIXTURES / "drills"),
+        LEARN_WORKSPACE=str(tmp_path / "workspace"),
+    )
 
 
 def _one_line(result: subprocess.CompletedProcess, *words: str) -> str:

@@ -16,19 +16,52 @@ import pytest
 from app.db.engine import dispose_engines
 from tests.conftest import db_snapshot
 
-STATE = ('{"state": "learning", "step": 1, "stability": 2.3, "difficulty": 2.1, "due": "2026-01-05T09:20:00Z", '
-         '"last_review": "2026-01-05T09:10:00Z"}')
-ATTEMPT = {"id": "b2" * 16, "exercise_id": "softmax", "module_id": "0.2", "passed": False, "checks_passed": 3,
-           "checks_total": 40, "details": '{"status": "failed", "checks": []}', "duration_ms": 310,
-           "started_at": "2026-01-06T11:00:00Z", "source_hash": "0123456789abcdef"}
-REVIEW = {"id": "a1" * 16, "card_id": "basics/pca", "rating": 3, "reviewed_at": "2026-01-05T09:10:00Z",
-          "duration_ms": 4200, "state_before": STATE, "state_after": STATE}
-NOTE = {"target_id": "0.1/pca", "kind": "item", "text": "PCA: the eigenvectors of the covariance",
-        "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:00:00Z"}
+STATE = (
+    '{"state": "learning", "step": 1, "stability": 2.3, "difficulty": 2.1, "due": "2026-01-05T09:20:00Z", '
+    '"last_review": "2026-01-05T09:10:00Z"}'
+)
+ATTEMPT = {
+    "id": "b2" * 16,
+    "exercise_id": "softmax",
+    "module_id": "0.2",
+    "passed": False,
+    "checks_passed": 3,
+    "checks_total": 40,
+    "details": '{"status": "failed", "checks": []}',
+    "duration_ms": 310,
+    "started_at": "2026-01-06T11:00:00Z",
+    "source_hash": "0123456789abcdef",
+}
+REVIEW = {
+    "id": "a1" * 16,
+    "card_id": "basics/pca",
+    "rating": 3,
+    "reviewed_at": "2026-01-05T09:10:00Z",
+    "duration_ms": 4200,
+    "state_before": STATE,
+    "state_after": STATE,
+}
+NOTE = {
+    "target_id": "0.1/pca",
+    "kind": "item",
+    "text": "PCA: the eigenvectors of the covariance",
+    "created_at": "2026-01-05T09:00:00Z",
+    "updated_at": "2026-01-05T09:00:00Z",
+}
 PROGRESS = {"item_id": "0.1/pca", "status": "done", "updated_at": "2026-01-05T09:00:00Z", "completed_at": None}
-LOG = {"id": "0f" * 16, "date": "2026-01-05", "module_id": "0.1", "module_title": "Linear Algebra", "progress": "PCA",
-       "insight": "", "challenge": "", "next_steps": "", "body": "", "created_at": "2026-01-05T21:00:00Z",
-       "updated_at": "2026-01-05T21:05:00Z"}
+LOG = {
+    "id": "0f" * 16,
+    "date": "2026-01-05",
+    "module_id": "0.1",
+    "module_title": "Linear Algebra",
+    "progress": "PCA",
+    "insight": "",
+    "challenge": "",
+    "next_steps": "",
+    "body": "",
+    "created_at": "2026-01-05T21:00:00Z",
+    "updated_at": "2026-01-05T21:05:00Z",
+}
 
 
 def _future(**delta: float) -> str:
@@ -89,15 +122,23 @@ def test_a_time_within_the_clock_skew_is_accepted(cli, curriculum, tmp_path):
 
 def test_good_records_of_every_kind_import(cli, curriculum, tmp_path):
     path = tmp_path / "data.json"
-    path.write_text(json.dumps(_file(progress=[PROGRESS], log=[LOG], reviews=[REVIEW], verify_attempts=[ATTEMPT],
-                                     notes=[NOTE])))
+    path.write_text(
+        json.dumps(_file(progress=[PROGRESS], log=[LOG], reviews=[REVIEW], verify_attempts=[ATTEMPT], notes=[NOTE]))
+    )
     counts = cli.json("data", "import", str(path))
-    assert {kind: c["added"] for kind, c in counts.items()} == {"progress": 1, "log": 1, "reviews": 1, "verify_attempts": 1,
-                                                                "notes": 1}
+    assert {kind: c["added"] for kind, c in counts.items()} == {
+        "progress": 1,
+        "log": 1,
+        "reviews": 1,
+        "verify_attempts": 1,
+        "notes": 1,
+    }
     assert cli("show", "0.2").exit_code == 0
 
 
-@pytest.mark.parametrize("shape", ["100k-deep arrays", "100k-deep objects", "a 5,000-digit number", "2 GB", "deep in a string"])
+@pytest.mark.parametrize(
+    "shape", ["100k-deep arrays", "100k-deep objects", "a 5,000-digit number", "2 GB", "deep in a string"]
+)
 def test_huge_and_deep_files_get_one_line(cli, curriculum, learn_home, tmp_path, shape):
     cli("check", "0.1/matmul")
     before = db_snapshot(learn_home)
@@ -107,7 +148,9 @@ def test_huge_and_deep_files_get_one_line(cli, curriculum, learn_home, tmp_path,
     elif shape == "100k-deep objects":
         path.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000)
     elif shape == "a 5,000-digit number":
-        path.write_text(json.dumps(_file(verify_attempts=[ATTEMPT])).replace('"duration_ms": 310', '"duration_ms": ' + "9" * 5000))
+        path.write_text(
+            json.dumps(_file(verify_attempts=[ATTEMPT])).replace('"duration_ms": 310', '"duration_ms": ' + "9" * 5000)
+        )
     elif shape == "2 GB":
         with path.open("wb") as fh:  # sparse: 2 GB long, no disk used
             fh.truncate(2 * 2**30)
@@ -119,8 +162,12 @@ def test_huge_and_deep_files_get_one_line(cli, curriculum, learn_home, tmp_path,
     assert result.exit_code == 2, result.output[-500:]
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"learn: {path}"), result.stderr[:500]
-    assert {"100k-deep arrays": "levels deep (an export nests 3)", "100k-deep objects": "levels deep",
-            "a 5,000-digit number": "unreadable JSON", "2 GB": "2048 MiB"}[shape] in lines[0]
+    assert {
+        "100k-deep arrays": "levels deep (an export nests 3)",
+        "100k-deep objects": "levels deep",
+        "a 5,000-digit number": "unreadable JSON",
+        "2 GB": "2048 MiB",
+    }[shape] in lines[0]
     assert db_snapshot(learn_home) == before
 
 
@@ -128,11 +175,16 @@ def _store_unreadable_rows(home: Path) -> None:
     """Rows as an import before this check wrote them: `details` not JSON, a state no code knows."""
     dispose_engines()
     with sqlite3.connect(home / "learn.db") as conn:
-        conn.execute("INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, "
-                     "details, duration_ms, started_at) VALUES (?, 'softmax', '0.2', 0, 0, 1, 'not json', 1, ?)",
-                     ("c3" * 16, "2026-01-06T11:00:00Z"))
-        conn.execute("INSERT INTO drill_review (id, card_id, rating, reviewed_at, duration_ms, state_before, state_after) "
-                     "VALUES (?, 'basics/pca', 3, '2026-01-05T09:10:00Z', 1, '{\"state\": \"x\"}', ?)", ("d4" * 16, STATE))
+        conn.execute(
+            "INSERT INTO verify_attempt (id, exercise_id, module_id, passed, checks_passed, checks_total, "
+            "details, duration_ms, started_at) VALUES (?, 'softmax', '0.2', 0, 0, 1, 'not json', 1, ?)",
+            ("c3" * 16, "2026-01-06T11:00:00Z"),
+        )
+        conn.execute(
+            "INSERT INTO drill_review (id, card_id, rating, reviewed_at, duration_ms, state_before, state_after) "
+            "VALUES (?, 'basics/pca', 3, '2026-01-05T09:10:00Z', 1, '{\"state\": \"x\"}', ?)",
+            ("d4" * 16, STATE),
+        )
 
 
 def test_doctor_finds_rows_commands_cannot_read_and_repair_removes_them(cli, curriculum, learn_home, tmp_path):
@@ -143,8 +195,10 @@ def test_doctor_finds_rows_commands_cannot_read_and_repair_removes_them(cli, cur
     report = json.loads(cli("doctor", "--json").stdout)
     rows = next(c for c in report["checks"] if c["name"] == "rows")
     assert rows["status"] == "error" and "learn data repair" in rows["fix"]
-    assert {(r["table"], r["key"]) for r in report["unreadable"]} == {("verify_attempt", "c3" * 16),
-                                                                      ("drill_review", "d4" * 16)}
+    assert {(r["table"], r["key"]) for r in report["unreadable"]} == {
+        ("verify_attempt", "c3" * 16),
+        ("drill_review", "d4" * 16),
+    }
     repaired = cli.json("data", "repair")
     assert {r["key"] for r in repaired["rows"]} == {"c3" * 16, "d4" * 16}
     backup = Path(repaired["backup"])
@@ -200,7 +254,11 @@ def test_doctor_reports_objects_learn_does_not_define_and_repair_drops_them(cli,
             conn.execute(statement)
     report = json.loads(cli("doctor", "--json").stdout)
     objects = next(c for c in report["checks"] if c["name"] == "schema objects")
-    assert objects["status"] == "error" and "trigger 'wipe'" in objects["summary"] and "view 'everything'" in objects["summary"]
+    assert (
+        objects["status"] == "error"
+        and "trigger 'wipe'" in objects["summary"]
+        and "view 'everything'" in objects["summary"]
+    )
     repaired = cli.json("data", "repair")
     assert [o["type"] for o in repaired["objects"]] == ["trigger", "view", "index", "table"]
     cli("check", "0.1/matmul")  # the trigger would have emptied the journal here

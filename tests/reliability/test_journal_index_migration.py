@@ -22,8 +22,12 @@ V1_ENTRIES = {"0f0e0d0c0b0a09080706050403020101", "0f0e0d0c0b0a09080706050403020
 
 
 def _journal_objects(db: Path) -> set[str]:
-    return {name for (name,) in query(db, "SELECT name FROM sqlite_master WHERE name = ? OR type = 'trigger' AND tbl_name = 'log_entry'",
-                                       (INDEX,))}
+    return {
+        name
+        for (name,) in query(
+            db, "SELECT name FROM sqlite_master WHERE name = ? OR type = 'trigger' AND tbl_name = 'log_entry'", (INDEX,)
+        )
+    }
 
 
 def test_schema_v2_has_the_index():
@@ -59,7 +63,9 @@ def test_the_v1_to_v2_migration_makes_and_fills_the_index(learn_home, curriculum
     assert _journal_objects(db) == {INDEX, *TRIGGERS}
     # Each entry indexed once: a present index is not filled a second time.
     assert sorted(r[0] for r in query(db, f"SELECT entry_id FROM {INDEX}")) == sorted(V1_ENTRIES)
-    assert [r["id"] for r in cli.json("log", "search", "eigenvectors")["results"]] == ["0f0e0d0c0b0a09080706050403020101"]
+    assert [r["id"] for r in cli.json("log", "search", "eigenvectors")["results"]] == [
+        "0f0e0d0c0b0a09080706050403020101"
+    ]
     assert [r["id"] for r in cli.json("log", "search", "warps")["results"]] == ["0f0e0d0c0b0a09080706050403020102"]
     new = cli.json("log", "add", "-m", "0.1", "--progress", "tiling for shared memory")["id"]
     assert [r["id"] for r in cli.json("log", "search", "tiling")["results"]] == [new]

@@ -62,7 +62,10 @@ while True:
 
 def test_kill_9_during_sync(tmp_path):
     home, old, new = tmp_path / "home", tmp_path / "old", tmp_path / "new"
-    sizes = {"old": write_synthetic_curriculum(old, 2_000, tag="old"), "new": write_synthetic_curriculum(new, 8_000, tag="new")}
+    sizes = {
+        "old": write_synthetic_curriculum(old, 2_000, tag="old"),
+        "new": write_synthetic_curriculum(new, 8_000, tag="new"),
+    }
     env = learn_env(home, old)
     assert learn("check", "s0-m0/i0", "s1-m1/i1", env=env).returncode == 0
     db = home / "learn.db"
@@ -85,11 +88,18 @@ def test_kill_9_during_sync(tmp_path):
     kills = scale(4, 25)
     rounds = []
     for n in range(kills):  # one round at a time: each child starts its items where the last one stopped
-        rounds += kill_loop(SYNC_CHILD, [str(old), str(new), str(offset)], env, kills=1, window=(0.0, 2.0),
-                            check=check, seed=1000 + n)
+        rounds += kill_loop(
+            SYNC_CHILD, [str(old), str(new), str(offset)], env, kills=1, window=(0.0, 2.0), check=check, seed=1000 + n
+        )
     writes = sum(len(r.lines) for r in rounds)
-    record("kill9", operation="sync (2,000 <-> 8,000 items)", kills=kills, reported_commits=writes,
-           progress_rows_checked=len(committed), lost=0)
+    record(
+        "kill9",
+        operation="sync (2,000 <-> 8,000 items)",
+        kills=kills,
+        reported_commits=writes,
+        progress_rows_checked=len(committed),
+        lost=0,
+    )
 
 
 IMPORT_CHILD = """
@@ -120,12 +130,21 @@ def test_kill_9_during_import_of_a_big_plan(tmp_path):
     first = learn("import", str(plans[0]), "--track", "big", "--json", env=env)
     assert first.returncode == 0, first.stderr
     db = home / "learn.db"
-    ids = [row[0] for row in query(db, "SELECT id FROM item WHERE module_id IN (SELECT id FROM module WHERE track_id = 'big') ORDER BY position")]
+    ids = [
+        row[0]
+        for row in query(
+            db,
+            "SELECT id FROM item WHERE module_id IN (SELECT id FROM module WHERE track_id = 'big') ORDER BY position",
+        )
+    ]
     assert len(ids) > 3_000
     ticked = [ids[0], ids[len(ids) // 2], "0.1/pca"]
     assert learn("check", *ticked, env=env).returncode == 0
-    plan_a = dict(query(db, "SELECT id, initial_status FROM item WHERE module_id IN "
-                            "(SELECT id FROM module WHERE track_id = 'big')"))
+    plan_a = dict(
+        query(
+            db, "SELECT id, initial_status FROM item WHERE module_id IN (SELECT id FROM module WHERE track_id = 'big')"
+        )
+    )
     unticked = (set(plan_a.values()) - {"done"}).pop()  # how the importer stores '[ ]'
     plan_b = {k: unticked if v == "done" else "done" for k, v in plan_a.items()}  # the same items, markers flipped
 
@@ -133,8 +152,12 @@ def test_kill_9_during_import_of_a_big_plan(tmp_path):
         assert integrity(db) == "ok"
         tracks = load_curriculum(curriculum)  # the YAML folder is whole: the old file or the new, never half
         assert sorted(t.track.id for t in tracks) == ["alpha", "beta", "big"]
-        stored = dict(query(db, "SELECT id, initial_status FROM item WHERE module_id IN "
-                                "(SELECT id FROM module WHERE track_id = 'big')"))
+        stored = dict(
+            query(
+                db,
+                "SELECT id, initial_status FROM item WHERE module_id IN (SELECT id FROM module WHERE track_id = 'big')",
+            )
+        )
         assert stored in (plan_a, plan_b), "a mix of plan a and plan b"
         assert {r[0] for r in query(db, "SELECT item_id FROM progress WHERE status = 'done'")} >= set(ticked)
 
@@ -144,8 +167,14 @@ def test_kill_9_during_import_of_a_big_plan(tmp_path):
     assert learn("sync", env=env).returncode == 0
     assert integrity(db) == "ok"
     imports = sum(1 for r in rounds for line in r.lines if line.startswith("imported"))
-    record("kill9", operation="learn import (a 3,000-item plan, --force)", kills=kills, reported_commits=imports,
-           items=len(ids), lost=0)
+    record(
+        "kill9",
+        operation="learn import (a 3,000-item plan, --force)",
+        kills=kills,
+        reported_commits=imports,
+        items=len(ids),
+        lost=0,
+    )
 
 
 REVIEW_CHILD = """
@@ -192,7 +221,10 @@ def test_kill_9_during_drill_reviews(tmp_path):
         rounds += kill_loop(REVIEW_CHILD, [str(n)], env, kills=1, window=(0.05, 0.6), check=check, seed=300 + n)
     listed = learn("drill", "list", "--json", env=env)  # every card's state replays from the reviews
     assert listed.returncode == 0, listed.stderr
-    assert sum(c["reviews"] for c in json.loads(listed.stdout)["cards"]) == query(db, "SELECT COUNT(*) FROM drill_review")[0][0]
+    assert (
+        sum(c["reviews"] for c in json.loads(listed.stdout)["cards"])
+        == query(db, "SELECT COUNT(*) FROM drill_review")[0][0]
+    )
     assert reported
     record("kill9", operation="drill review", kills=kills, reported_commits=len(reported), lost=0)
 
@@ -241,14 +273,23 @@ def test_kill_9_during_verify_attempt_writes(tmp_path):
         assert all(json.loads(details)["status"] == "passed" for details in rows.values())
 
     kills = scale(5, 25)
-    rounds = kill_loop(VERIFY_CHILD, [str(pickled), json.dumps(list(softmax.items))], env, kills=kills,
-                       window=(0.05, 0.6), check=check, seed=4)
+    rounds = kill_loop(
+        VERIFY_CHILD,
+        [str(pickled), json.dumps(list(softmax.items))],
+        env,
+        kills=kills,
+        window=(0.05, 0.6),
+        check=check,
+        seed=4,
+    )
     assert any(line.startswith("ticked iv-") for r in rounds for line in r.lines)  # the ticks were written too
     assert reported
     exported = learn("data", "export", "-", env=env)  # every stored attempt reads back as a valid record
     assert exported.returncode == 0, exported.stderr
     assert reported <= {a["id"] for a in json.loads(exported.stdout)["verify_attempts"]}
-    record("kill9", operation="verify attempt write (+ tick / untick)", kills=kills, reported_commits=len(reported), lost=0)
+    record(
+        "kill9", operation="verify attempt write (+ tick / untick)", kills=kills, reported_commits=len(reported), lost=0
+    )
 
 
 def test_a_killed_sqlite_transaction_is_invisible_afterwards(tmp_path):
@@ -268,8 +309,9 @@ def test_a_killed_sqlite_transaction_is_invisible_afterwards(tmp_path):
         "    conn.execute(text(\"INSERT INTO progress VALUES ('ghost', 'done', 'x', NULL)\"))\n"
         "    print('go', flush=True); time.sleep(60)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2], env=env,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=Path(__file__).parents[2], env=env, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout.readline().strip() == "go"
     child.kill()
     child.wait()

@@ -247,9 +247,16 @@ def test_the_whole_process_group_dies(runs, name):
 
 
 def test_leaving_early_is_a_failure_with_the_reason(runs):
-    assert runs["sys_exit_0"][0].failures[0].message.startswith(
-        "called sys.exit(0) (or exit/quit): the checks need your function to return")
-    assert runs["os_exit_0"][0].failures[0].message.startswith("called os._exit(0): the checks need your function to return")
+    assert (
+        runs["sys_exit_0"][0]
+        .failures[0]
+        .message.startswith("called sys.exit(0) (or exit/quit): the checks need your function to return")
+    )
+    assert (
+        runs["os_exit_0"][0]
+        .failures[0]
+        .message.startswith("called os._exit(0): the checks need your function to return")
+    )
     pretend, _ = runs["exit_0_after_printing_a_pass"]
     assert pretend.status == "failed" and _forward_passed(pretend) == 0
     assert '{"event": "done"}' in pretend.output.stdout  # printed text is the learner's output, not ours
@@ -275,16 +282,19 @@ def test_base_exceptions_are_failures(runs):
     assert runs["sigterm_self"][0].error == "crashed with SIGTERM in forward/random"
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("all_zeros", "elements differ"),
-    ("returns_its_input", "elements differ"),
-    ("uniform_after_zeroing_the_input", "elements differ"),
-    ("caches_the_first_answer", "output: shape"),
-    ("wrong_dtype", "output: dtype float64, expected float32"),
-    ("half_precision", "output: dtype float16, expected float"),
-    ("returns_a_list", "output: returned list, expected an ndarray of shape"),
-    ("nan_everywhere", "nan/inf where the reference is finite"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("all_zeros", "elements differ"),
+        ("returns_its_input", "elements differ"),
+        ("uniform_after_zeroing_the_input", "elements differ"),
+        ("caches_the_first_answer", "output: shape"),
+        ("wrong_dtype", "output: dtype float64, expected float32"),
+        ("half_precision", "output: dtype float16, expected float"),
+        ("returns_a_list", "output: returned list, expected an ndarray of shape"),
+        ("nan_everywhere", "nan/inf where the reference is finite"),
+    ],
+)
 def test_the_checker_is_not_fooled(runs, name, reason):
     report, _ = runs[name]
     assert report.status == "failed"
@@ -328,5 +338,9 @@ def test_a_tensor_on_another_device_is_a_failure_not_a_pass():
 
     with pytest.raises(ValueError, match="returned a tensor on meta; keep outputs on the inputs' device"):
         call_torch("f")(Impl, np.ones(3, dtype=np.float32))
-    assert torch.equal(torch.from_numpy(call_torch("f")(type("Ok", (), {"f": staticmethod(lambda x: x * 2)}),
-                                                        np.ones(3, dtype=np.float32))), torch.full((3,), 2.0))
+    assert torch.equal(
+        torch.from_numpy(
+            call_torch("f")(type("Ok", (), {"f": staticmethod(lambda x: x * 2)}), np.ones(3, dtype=np.float32))
+        ),
+        torch.full((3,), 2.0),
+    )

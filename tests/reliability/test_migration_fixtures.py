@@ -43,12 +43,19 @@ def test_an_old_database_opens_with_all_its_data(fixture, learn_home, curriculum
     found = json.loads(exported.read_text(encoding="utf-8"))
     for kind in set(found) - set(expected):  # kinds of data added after the fixture's version: none yet
         expected[kind] = []
-    assert {k: v for k, v in found.items() if k != "exported_at"} == {k: v for k, v in expected.items() if k != "exported_at"}
+    assert {k: v for k, v in found.items() if k != "exported_at"} == {
+        k: v for k, v in expected.items() if k != "exported_at"
+    }
     with sqlite3.connect(learn_home / "learn.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
 
     # Each feature reads its own rows.
-    statuses = {i["id"]: i["status"] for s in cli.json("show", "0.1")["sections"] for i in s["items"] for i in [i, *i["children"]]}
+    statuses = {
+        i["id"]: i["status"]
+        for s in cli.json("show", "0.1")["sections"]
+        for i in s["items"]
+        for i in [i, *i["children"]]
+    }
     assert statuses["0.1/pca"] == "done"
     assert cli.json("show", "0.2")["sections"][0]["items"][0]["status"] == "in_progress"
     assert cli.json("sync")["hidden_progress"] == 1  # 0.9/left-the-yaml: kept, hidden
@@ -68,8 +75,11 @@ def test_a_next_version_starts_from_the_newest_fixture(learn_home, curriculum, c
     learn_home.mkdir(parents=True)
     shutil.copyfile(DATABASES[-1], learn_home / "learn.db")
     monkeypatch.setattr(db_engine, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setitem(db_engine.MIGRATIONS, SCHEMA_VERSION,
-                        lambda conn: conn.exec_driver_sql("ALTER TABLE progress ADD COLUMN note TEXT"))
+    monkeypatch.setitem(
+        db_engine.MIGRATIONS,
+        SCHEMA_VERSION,
+        lambda conn: conn.exec_driver_sql("ALTER TABLE progress ADD COLUMN note TEXT"),
+    )
     exported = tmp_path / "export.json"
     result = cli("data", "export", str(exported))
     assert result.exit_code == 0 and "upgrading the database" in result.stderr

@@ -19,8 +19,12 @@ from hypothesis import strategies as st
 
 from tests.reliability.harness import scale
 
-SETTINGS = settings(max_examples=scale(50, 200), deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=scale(50, 200),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=8)
 TEXT = st.lists(WORDS, min_size=1, max_size=4).map(" ".join)
@@ -67,8 +71,13 @@ class Model:
             modules = []
             for module in sorted(m for m, t in MODULES.items() if t == track):
                 items = [{"id": ident, "text": text} for ident, text in self.modules[module]]
-                modules.append({"id": module, "title": module.upper(),
-                                "sections": [{"kind": "concepts", "items": items}] if items else []})
+                modules.append(
+                    {
+                        "id": module,
+                        "title": module.upper(),
+                        "sections": [{"kind": "concepts", "items": items}] if items else [],
+                    }
+                )
             doc = {"id": track, "title": track.upper(), "categories": [{"id": "c", "title": "C", "modules": modules}]}
             (folder / f"{track}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
@@ -111,7 +120,11 @@ def _effective(engine) -> dict[str, str]:
     from app.progress import EFFECTIVE_STATUS_SQL
 
     with engine.connect() as conn:
-        rows = dict(conn.execute(text(f"SELECT i.id, {EFFECTIVE_STATUS_SQL} FROM item i LEFT JOIN progress p ON p.item_id = i.id")).all())
+        rows = dict(
+            conn.execute(
+                text(f"SELECT i.id, {EFFECTIVE_STATUS_SQL} FROM item i LEFT JOIN progress p ON p.item_id = i.id")
+            ).all()
+        )
         conn.rollback()
     return rows
 

@@ -56,13 +56,17 @@ def test_safe_text_drops_sequences_and_keeps_tab_and_newline():
 
 def test_curriculum_and_deck_yaml_escapes_are_dropped_when_loaded(cli, curriculum, decks, learn_home):
     alpha = curriculum / "alpha.yaml"
-    alpha.write_text(alpha.read_text().replace(
-        "text: Matrix multiplication", f'text: "Matrix {YAML_HOSTILE}multiplication"').replace(
-        "title: Alpha Track", f'title: "Alpha {YAML_HOSTILE}Track"'))
+    alpha.write_text(
+        alpha.read_text()
+        .replace("text: Matrix multiplication", f'text: "Matrix {YAML_HOSTILE}multiplication"')
+        .replace("title: Alpha Track", f'title: "Alpha {YAML_HOSTILE}Track"')
+    )
     deck = decks / "basics.yaml"
     deck.write_text(deck.read_text().replace("prompt: What is a vector?", f'prompt: "What is a {YAML_HOSTILE}vector?"'))
     faces = {
-        "status": cli("status"), "show": cli("show", "0.1"), "export readme": cli("export", "readme"),
+        "status": cli("status"),
+        "show": cli("show", "0.1"),
+        "export readme": cli("export", "readme"),
         "drill list": cli("drill", "list"),
     }
     for face, result in faces.items():
@@ -72,15 +76,21 @@ def test_curriculum_and_deck_yaml_escapes_are_dropped_when_loaded(cli, curriculu
     assert "What is a vector?" in faces["drill list"].stdout
     dispose_engines()
     with sqlite3.connect(learn_home / "learn.db") as conn:
-        texts = [r[0] for r in conn.execute("SELECT text FROM item UNION ALL SELECT title FROM track "
-                                            "UNION ALL SELECT prompt FROM drill_card")]
+        texts = [
+            r[0]
+            for r in conn.execute(
+                "SELECT text FROM item UNION ALL SELECT title FROM track UNION ALL SELECT prompt FROM drill_card"
+            )
+        ]
     assert "Matrix multiplication" in texts and not any(CONTROL.search(t) for t in texts)
 
 
 def test_an_imported_plan_with_escape_sequences(cli, curriculum, tmp_path):
     plan = tmp_path / "plan.md"
-    plan.write_text(f"# Hostile {HOSTILE}Plan\n\n## Week 1\n\n- [ ] Read {CLIPBOARD}the paper\n- [x] Write{TITLE} code\n",
-                    encoding="utf-8")
+    plan.write_text(
+        f"# Hostile {HOSTILE}Plan\n\n## Week 1\n\n- [ ] Read {CLIPBOARD}the paper\n- [x] Write{TITLE} code\n",
+        encoding="utf-8",
+    )
     result = cli("import", str(plan), "--track", "hostile")
     assert result.exit_code == 0, result.output
     _clean(result.stdout)
@@ -97,13 +107,24 @@ def test_an_imported_plan_with_escape_sequences(cli, curriculum, tmp_path):
 
 
 def test_an_imported_journal_with_escape_sequences(cli, curriculum, tmp_path, learn_home):
-    record = {"id": "0f0e0d0c0b0a09080706050403020101", "date": "2026-01-05", "module_id": "0.1",
-              "module_title": f"Linear {TITLE}Algebra", "progress": f"PCA {HOSTILE}done", "insight": "", "challenge": "",
-              "next_steps": "", "body": f"line one\n{CLEAR}line two", "created_at": "2026-01-05T21:00:00Z",
-              "updated_at": "2026-01-05T21:05:00Z"}
+    record = {
+        "id": "0f0e0d0c0b0a09080706050403020101",
+        "date": "2026-01-05",
+        "module_id": "0.1",
+        "module_title": f"Linear {TITLE}Algebra",
+        "progress": f"PCA {HOSTILE}done",
+        "insight": "",
+        "challenge": "",
+        "next_steps": "",
+        "body": f"line one\n{CLEAR}line two",
+        "created_at": "2026-01-05T21:00:00Z",
+        "updated_at": "2026-01-05T21:05:00Z",
+    }
     data = tmp_path / "data.json"
-    data.write_text(json.dumps({"format": "learn-data", "version": 1, "exported_at": "2026-01-10T12:00:00Z",
-                                "log": [record]}), encoding="utf-8")
+    data.write_text(
+        json.dumps({"format": "learn-data", "version": 1, "exported_at": "2026-01-10T12:00:00Z", "log": [record]}),
+        encoding="utf-8",
+    )
     assert cli("data", "import", str(data)).exit_code == 0
     for face in (("log", "list"), ("log", "show", record["id"][:8]), ("log", "export")):
         shown = cli(*face)
@@ -129,8 +150,12 @@ def test_rows_that_hold_sequences_already_are_rendered_safely_by_every_cli_face(
     assert cli("drill", "list").exit_code == 0  # the decks synced
     _poison_rows(learn_home)
     faces = {
-        "status": cli("status"), "show": cli("show", "0.1"), "export readme": cli("export", "readme"),
-        "drill list": cli("drill", "list"), "log list": cli("log", "list"), "log export": cli("log", "export"),
+        "status": cli("status"),
+        "show": cli("show", "0.1"),
+        "export readme": cli("export", "readme"),
+        "drill list": cli("drill", "list"),
+        "log list": cli("log", "list"),
+        "log export": cli("log", "export"),
     }
     for face, result in faces.items():
         assert result.exit_code == 0, (face, result.output)
@@ -173,9 +198,18 @@ def test_the_tui_dashboard_and_module_screen_render_no_sequences(curriculum, dec
 
 # -- links -------------------------------------------------------------------------------------------------
 
-BAD_URLS = ["file:///etc/passwd", "javascript:alert(1)", "--renderer-cmd-prefix=touch /tmp/pwned",
-            "-https://example.com", "https://exa mple.com", "https://example.com/\x1b]0;x\x07", "http://", "data:text/html,x",
-            "HTTPS://-flag.example.com", "ftp://example.com/file"]
+BAD_URLS = [
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "--renderer-cmd-prefix=touch /tmp/pwned",
+    "-https://example.com",
+    "https://exa mple.com",
+    "https://example.com/\x1b]0;x\x07",
+    "http://",
+    "data:text/html,x",
+    "HTTPS://-flag.example.com",
+    "ftp://example.com/file",
+]
 
 
 def test_only_http_links_reach_the_browser():
@@ -261,7 +295,8 @@ def test_a_plan_nested_hundreds_of_levels_is_one_line(cli, curriculum, tmp_path,
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "learn: deep.md line 23: a list nested more than 20 levels deep; indent it less "
-        "(a curriculum item holds at most that many levels)"]
+        "(a curriculum item holds at most that many levels)"
+    ]
     assert db_snapshot(learn_home) == before and not list(curriculum.glob("deep*"))
 
 

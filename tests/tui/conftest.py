@@ -36,5 +36,3 @@ def make_app(curriculum, decks):
         return LearnApp(open_store(), **kwargs)
 
     return make
-
-

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from app.study.store import open_store
 from app.drill.code_runner import CheckResult
 from app.drill.session import DrillSession
+from app.study.store import open_store
 from app.tui.screens.drill import DrillScreen
 from app.tui.screens.home import HomeScreen
 from tests.tui.app_state import settle, shown_text
@@ -167,10 +167,25 @@ def test_the_code_editor_opens_on_a_skeleton_with_the_cursor_in_the_body(make_ap
             editor = app.screen.query_one("#drill-code")
             compile(editor.text, "skeleton", "exec")  # a valid skeleton
             assert editor.text.splitlines()[2:] == ["def softmax(x):", "    ..."]
-            await pilot.press(*"if x.dim() > 1:", "enter", *"y = 1", "enter", "tab", *"# deeper", "enter",
-                              "shift+tab", "shift+tab", *"return y")
+            await pilot.press(
+                *"if x.dim() > 1:",
+                "enter",
+                *"y = 1",
+                "enter",
+                "tab",
+                *"# deeper",
+                "enter",
+                "shift+tab",
+                "shift+tab",
+                *"return y",
+            )
             assert editor.text.splitlines()[2:] == [
-                "def softmax(x):", "    if x.dim() > 1:", "        y = 1", "            # deeper", "    return y"]
+                "def softmax(x):",
+                "    if x.dim() > 1:",
+                "        y = 1",
+                "            # deeper",
+                "    return y",
+            ]
 
     asyncio.run(scenario())
 

@@ -40,8 +40,15 @@ def test_learn_opens_the_dashboard_in_a_terminal_and_q_quits(curriculum, learn_h
     """The real console entry point in a pseudo-terminal, as a learner starts it."""
     main, child_fd = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", "from app.cli.main import main; main()"], stdin=child_fd,
-                             stdout=child_fd, stderr=child_fd, env=env, cwd=REPO, start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from app.cli.main import main; main()"],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
     os.close(child_fd)
     seen = b""
     try:
@@ -73,8 +80,14 @@ def test_learn_opens_the_dashboard_in_a_terminal_and_q_quits(curriculum, learn_h
 
 
 def test_without_a_terminal_learn_says_what_to_run_instead(curriculum, learn_home):
-    result = subprocess.run([sys.executable, "-c", "from app.cli.main import main; main()"], cwd=REPO,
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "from app.cli.main import main; main()"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "learn status" in result.stderr

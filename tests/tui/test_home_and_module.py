@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.study.store import open_store
 from app.module_view import module_view
+from app.study.store import open_store
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.module import ModuleScreen
 from app.tui.widgets.checklist import Checklist
@@ -28,8 +28,13 @@ def test_home_shows_every_track_and_category_with_its_progress(make_app):
             lines = [tree.get_node_at_line(n) for n in range(tree.last_line + 1)]
             labels = [(node.data.kind, node.data.key) for node in lines]
             # tracks unfolded to their categories; modules folded
-            assert labels == [("track", "alpha"), ("category", "alpha/basics"), ("category", "alpha/serving"),
-                              ("track", "beta"), ("category", "beta/topics")]
+            assert labels == [
+                ("track", "alpha"),
+                ("category", "alpha/basics"),
+                ("category", "alpha/serving"),
+                ("track", "beta"),
+                ("category", "beta/topics"),
+            ]
             assert lines[0].data.counts.items_done == 1 and lines[0].data.counts.items_total == 7
             assert app.screen.sub_title == "2 / 9 items done"
 

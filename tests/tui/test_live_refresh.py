@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.study.store import open_store
 from app.module_view import module_view
 from app.progress import set_status
+from app.study.store import open_store
 from app.tui.data_version import DataVersion
 from app.tui.screens.home import HomeScreen
 from app.tui.widgets.checklist import Checklist
@@ -114,8 +114,14 @@ def test_cli_and_tui_write_at_once_without_database_is_locked(make_app, learn_ho
         async with app.run_test(size=(80, 24)) as pilot:
             app.open_module("0.1")
             await pilot.pause()
-            child = subprocess.Popen([sys.executable, "-c", CLI_LOOP, "25"], env=env, cwd=REPO,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            child = subprocess.Popen(
+                [sys.executable, "-c", CLI_LOOP, "25"],
+                env=env,
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             toggles = 0
             while child.poll() is None or toggles < 20:
                 await pilot.press("space")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.study.store import open_store
 from app.journal.store import list_entries
+from app.study.store import open_store
 from app.tui.screens.log import LogScreen
 from app.tui.screens.log_editor import LogEditorScreen
 from tests.tui.app_state import settle, shown_text
@@ -34,7 +34,8 @@ def test_l_lists_n_writes_an_entry_on_the_template(make_app, cli, monkeypatch):
             assert isinstance(app.screen, LogScreen)
             entries = list_entries(open_store())
             assert [(e.date, e.module_id, e.progress) for e in entries] == [
-                ("2025-03-14", "0.2", "built the Layer class")]
+                ("2025-03-14", "0.2", "built the Layer class")
+            ]
             assert "built the Layer class" in shown_text(app.screen.query_one("#log-entry"))
             await pilot.press("escape")
             assert type(app.screen).__name__ == "HomeScreen"

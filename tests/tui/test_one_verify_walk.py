@@ -23,8 +23,13 @@ def calls(monkeypatch) -> list[dict]:
 
     def spy(exercises, store, **kwargs):
         run = real(exercises, store, **kwargs)
-        seen.append({"exercises": [e.id for e in exercises], "attempt_ids": run.attempt_ids,
-                     "ticked": run.ticks.ticked if run.ticks else None})
+        seen.append(
+            {
+                "exercises": [e.id for e in exercises],
+                "attempt_ids": run.attempt_ids,
+                "ticked": run.ticks.ticked if run.ticks else None,
+            }
+        )
         return run
 
     monkeypatch.setattr(app.study.verify, "verify", spy)

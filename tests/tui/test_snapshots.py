@@ -38,8 +38,9 @@ def test_home(snap_compare, make_app, size):
 def test_home_with_modules_unfolded_light(snap_compare, make_app, size):
     app = make_app()
     app.theme = "textual-light"
-    assert snap_compare(app, run_before=settled, press=["down", "enter", "down", "down", "down", "enter"],
-                        terminal_size=size)
+    assert snap_compare(
+        app, run_before=settled, press=["down", "enter", "down", "down", "down", "enter"], terminal_size=size
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -49,8 +50,9 @@ def test_module_checklist(snap_compare, make_app, size):
         pilot.app.open_module("0.1")
         await pilot.pause()
 
-    assert snap_compare(make_app(), run_before=open_module, press=["down", "down", "space", "down", "p"],
-                        terminal_size=size)
+    assert snap_compare(
+        make_app(), run_before=open_module, press=["down", "down", "space", "down", "p"], terminal_size=size
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

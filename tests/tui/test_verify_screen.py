@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.study.store import open_store
 from app.module_view import module_view
+from app.study.store import open_store
 from app.tui.widgets.exercises import ExercisePanel
 from app.verify import registry
 from tests.tui.app_state import settle
@@ -121,8 +121,14 @@ def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_a
     from app.verify.report import ExerciseReport
     from app.verify.results import Timing
 
-    measured = {"status": "measured", "ms": {"yours": 0.062, "reference": 0.063, "torch": 0.061},
-                "speedup_vs_reference": 1.02, "speedup_vs_torch": 0.98, "gbps": 3051.0, "roofline_fraction": 0.91}
+    measured = {
+        "status": "measured",
+        "ms": {"yours": 0.062, "reference": 0.063, "torch": 0.061},
+        "speedup_vs_reference": 1.02,
+        "speedup_vs_torch": 0.98,
+        "gbps": 3051.0,
+        "roofline_fraction": 0.91,
+    }
 
     async def scenario():
         app = make_app()
@@ -132,10 +138,16 @@ def test_a_kernel_exercises_timings_or_why_there_are_none_show_in_the_log(make_a
             app.screen.query_one("#module-tabs").active = "tab-exercises"  # the log draws once it has a size
             await settle(app, pilot)
             panel = app.screen.query_one(ExercisePanel)
-            reports = [ExerciseReport(id=name, title="t", module_id="1.5", file="f.py", status="passed",
-                                      timing=Timing.from_json(timing))
-                       for name, timing in (("a", {"status": "no_cuda", "message": NO_CUDA}),
-                                            ("b", {"status": "no_cuda", "message": NO_CUDA}), ("c", measured))]
+            reports = [
+                ExerciseReport(
+                    id=name, title="t", module_id="1.5", file="f.py", status="passed", timing=Timing.from_json(timing)
+                )
+                for name, timing in (
+                    ("a", {"status": "no_cuda", "message": NO_CUDA}),
+                    ("b", {"status": "no_cuda", "message": NO_CUDA}),
+                    ("c", measured),
+                )
+            ]
             for report in reports:
                 panel._on_done(report)
             panel._finished(reports, Ticks())

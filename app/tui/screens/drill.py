@@ -15,11 +15,11 @@ from rich.console import Group
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual import events
 from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
@@ -142,8 +142,9 @@ class DrillScreen(Screen):
 
     def _open(self, query) -> None:
         self._set_phase("loading")
-        self.run_worker(lambda: self._open_in_thread(query), thread=True, exclusive=True, group="drill-open",
-                        exit_on_error=False)
+        self.run_worker(
+            lambda: self._open_in_thread(query), thread=True, exclusive=True, group="drill-open", exit_on_error=False
+        )
 
     def _open_in_thread(self, query) -> None:
         from app.study.drill import open_drill
@@ -179,10 +180,13 @@ class DrillScreen(Screen):
         when = f" The next card is due in {format_interval(next_due - now)}." if next_due and next_due > now else ""
         self._set_phase("empty")
         self.query_one("#drill-status", Static).update(Text(self.heading, style="bold"))
-        self.query_one("#drill-prompt", Static).update(Text.assemble(
-            ("Nothing to review now.", "bold"), when,
-            "\n\nc: cram, every card of this selection anyway (reviews count)\nn: learn new cards beyond today's ten",
-        ))
+        self.query_one("#drill-prompt", Static).update(
+            Text.assemble(
+                ("Nothing to review now.", "bold"),
+                when,
+                "\n\nc: cram, every card of this selection anyway (reviews count)\nn: learn new cards beyond today's ten",
+            )
+        )
         for part in ("#drill-answer", "#drill-result", "#drill-grades", "#drill-countdown"):
             self.query_one(part, Static).update("")
 
@@ -191,13 +195,18 @@ class DrillScreen(Screen):
 
         session, card = self.session, self.session.current
         self.shown += 1
-        position = (f"card {self.shown} of {self.total}" if self.shown <= self.total
-                    else f"card {self.shown} ({session.remaining - 1} more)")
+        position = (
+            f"card {self.shown} of {self.total}"
+            if self.shown <= self.total
+            else f"card {self.shown} ({session.remaining - 1} more)"
+        )
         state = state_name(session.memory(card, self.learn.clock.now()).card)
-        self.query_one("#drill-status", Static).update(Text.assemble(
-            (self.heading, "bold"), (f" · {card.deck_id} · {position} · {state} · {card.id}", "dim")))
+        self.query_one("#drill-status", Static).update(
+            Text.assemble((self.heading, "bold"), (f" · {card.deck_id} · {position} · {state} · {card.id}", "dim"))
+        )
         self.query_one("#drill-prompt", Static).update(
-            Panel(card_markdown(card.prompt), title="Prompt", title_align="left", border_style="cyan"))
+            Panel(card_markdown(card.prompt), title="Prompt", title_align="left", border_style="cyan")
+        )
         for part in ("#drill-answer", "#drill-result", "#drill-grades"):
             self.query_one(part, Static).update("")
         editor = self.query_one("#drill-code", TextArea)
@@ -227,10 +236,16 @@ class DrillScreen(Screen):
             return
         limit = self.session.current.time_limit_s
         left = limit - (self.learn.clock.monotonic() - self.started)
-        shown = Text(f"◷ {int(left + 0.999):>3d} s", style="bold") if left > 0 else Text(
-            f"◷ over by {int(-left)} s", style="bold yellow")
-        hint = {"asking": "   space or enter: show the answer", "coding": "   ctrl+s: check your code · ctrl+g: show the answer",
-                "checking": "   checking your code ..."}[self.phase]
+        shown = (
+            Text(f"◷ {int(left + 0.999):>3d} s", style="bold")
+            if left > 0
+            else Text(f"◷ over by {int(-left)} s", style="bold yellow")
+        )
+        hint = {
+            "asking": "   space or enter: show the answer",
+            "coding": "   ctrl+s: check your code · ctrl+g: show the answer",
+            "checking": "   checking your code ...",
+        }[self.phase]
         self.query_one("#drill-countdown", Static).update(shown + Text(hint, style="dim"))
 
     # -- answering -----------------------------------------------------------------------------------------
@@ -249,8 +264,9 @@ class DrillScreen(Screen):
         self._set_phase("checking")
         self.query_one("#drill-code", TextArea).read_only = True
         self.query_one("#drill-result", Static).update(Text("checking your code ...", style="dim"))
-        self.run_worker(lambda: self._check_in_thread(code), thread=True, exclusive=True, group="drill-check",
-                        exit_on_error=False)
+        self.run_worker(
+            lambda: self._check_in_thread(code), thread=True, exclusive=True, group="drill-check", exit_on_error=False
+        )
 
     def _check_in_thread(self, code: str) -> None:
         session = self.session
@@ -283,10 +299,12 @@ class DrillScreen(Screen):
         editor.read_only = True
         self.query_one("#drill-body").focus()
         over = self.duration_s > limit
-        self.query_one("#drill-countdown", Static).update(Text(
-            f"answered in {self.duration_s:.0f} s (limit {limit} s)", style="yellow" if over else "dim"))
+        self.query_one("#drill-countdown", Static).update(
+            Text(f"answered in {self.duration_s:.0f} s (limit {limit} s)", style="yellow" if over else "dim")
+        )
         self.query_one("#drill-answer", Static).update(
-            Panel(card_markdown(card.answer), title="Model answer", title_align="left", border_style="green"))
+            Panel(card_markdown(card.answer), title="Model answer", title_align="left", border_style="green")
+        )
         preview = self.session.preview(self.learn.clock.now())
         grades = Text()
         for rating, name in RATING_NAMES.items():
@@ -323,10 +341,15 @@ class DrillScreen(Screen):
         self.query_one("#drill-code", TextArea).display = False
         self.query_one("#drill-status", Static).update(Text(self.heading, style="bold"))
         left = self.session.remaining
-        self.query_one("#drill-prompt", Static).update(Text.assemble(
-            (f"Reviewed {reviewed} card{'s' if reviewed != 1 else ''}", "bold"),
-            f" ({counts})" if counts else "", "; every review is saved.",
-            f" {left} left for later." if left else "", "\n\nescape: back"))
+        self.query_one("#drill-prompt", Static).update(
+            Text.assemble(
+                (f"Reviewed {reviewed} card{'s' if reviewed != 1 else ''}", "bold"),
+                f" ({counts})" if counts else "",
+                "; every review is saved.",
+                f" {left} left for later." if left else "",
+                "\n\nescape: back",
+            )
+        )
         for part in ("#drill-answer", "#drill-result", "#drill-grades", "#drill-countdown"):
             self.query_one(part, Static).update("")
 

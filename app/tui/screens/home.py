@@ -19,8 +19,7 @@ from app.tui.widgets.today import TodayPanel
 
 class HomeScreen(DataScreen):
     BINDINGS = [
-        Binding("c", "continue", "Continue", id="continue", tooltip="Open the module you last worked on",
-                show=False),
+        Binding("c", "continue", "Continue", id="continue", tooltip="Open the module you last worked on", show=False),
         Binding("d", "app.drill", "Drill", id="home_drill", tooltip="Review the due cards, then new ones"),
         Binding("l", "app.log", "Log", id="home_log", tooltip="The Captain's Log"),
         Binding("slash", "app.search", "Search", id="home_search"),
@@ -50,8 +49,9 @@ class HomeScreen(DataScreen):
         self.sub_title = f"{done} / {total} items done" if total else "no curriculum yet"
         self.query_one(TodayPanel).show_totals(tracks)
         # after the frame is painted: the deck sync and FSRS replays must not delay the first paint
-        self.call_after_refresh(self.run_worker, self._read_today, thread=True, exclusive=True, group="today",
-                                exit_on_error=False)
+        self.call_after_refresh(
+            self.run_worker, self._read_today, thread=True, exclusive=True, group="today", exit_on_error=False
+        )
 
     def _read_today(self) -> None:
         """Drills (a deck sync, FSRS replays), verify runs and log entries: off the UI thread."""

@@ -52,16 +52,23 @@ class LogScreen(DataScreen):
 
         entries = list_entries(self.learn.engine)
         listing = self.query_one("#log-list", OptionList)
-        keep = self.highlight or (self.entries[listing.highlighted].id
-                                  if self.entries and listing.highlighted is not None else None)
+        keep = self.highlight or (
+            self.entries[listing.highlighted].id if self.entries and listing.highlighted is not None else None
+        )
         self.highlight = None
         self.entries = entries
         width = max((listing.scrollable_content_region.width or 30) - 2, 16)
         listing.set_options(
-            Option(Text.assemble(
-                (entry.date, "cyan"), " ", fit(entry.summary() or "", width - 11).rstrip(), "\n",
-                (fit(module_label(entry.module_id, entry.module_title) or "(no module)", width).rstrip(), "dim"),
-            ), id=entry.id)
+            Option(
+                Text.assemble(
+                    (entry.date, "cyan"),
+                    " ",
+                    fit(entry.summary() or "", width - 11).rstrip(),
+                    "\n",
+                    (fit(module_label(entry.module_id, entry.module_title) or "(no module)", width).rstrip(), "dim"),
+                ),
+                id=entry.id,
+            )
             for entry in entries
         )
         if entries:
@@ -69,9 +76,13 @@ class LogScreen(DataScreen):
             listing.highlighted = index
             self._read(entries[index])
         else:
-            self.query_one("#log-entry", Static).update(Text(
-                "No entries yet.\n\nn writes one on the plan's template: what you did, a key insight, a challenge, "
-                "next steps.", style="dim"))
+            self.query_one("#log-entry", Static).update(
+                Text(
+                    "No entries yet.\n\nn writes one on the plan's template: what you did, a key insight, a challenge, "
+                    "next steps.",
+                    style="dim",
+                )
+            )
         self.refresh_bindings()
 
     def _read(self, entry) -> None:

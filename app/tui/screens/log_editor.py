@@ -57,8 +57,9 @@ class LogEditorScreen(Screen):
             editor.insert(" ")  # "Progress: " then the learner's words (trailing spaces never count)
         editor.focus()
         what = f"Edit entry {self.entry.short_id}" if self.entry else "New log entry"
-        self.query_one("#log-editor-heading", Static).update(Text.assemble(
-            (what, "bold"), ("  ctrl+s saves · '#' lines are comments · escape twice discards", "dim")))
+        self.query_one("#log-editor-heading", Static).update(
+            Text.assemble((what, "bold"), ("  ctrl+s saves · '#' lines are comments · escape twice discards", "dim"))
+        )
 
     def _initial_text(self) -> str:
         from app.study.log_entry import compose_edit, compose_new

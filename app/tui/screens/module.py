@@ -34,16 +34,38 @@ class ModuleScreen(DataScreen):
         Binding("escape", "back", "Back", id="back", tooltip="Back to the dashboard"),
         # not in the key bar (it has no room at 80 columns): the item's detail says "o opens it" under a link
         Binding("o", "open_link", "Link", id="open_link", tooltip="Open the item's link in the browser", show=False),
-        Binding("n", "toggle_tab('tab-notes')", "Notes", id="toggle_notes",
-                tooltip="The module's notes, tables and resources (again: back to the checklist)"),
-        Binding("m", "edit_note", "Note", id="edit_note",
-                tooltip="Your own note on the highlighted item (on the module, from the other tabs)"),
+        Binding(
+            "n",
+            "toggle_tab('tab-notes')",
+            "Notes",
+            id="toggle_notes",
+            tooltip="The module's notes, tables and resources (again: back to the checklist)",
+        ),
+        Binding(
+            "m",
+            "edit_note",
+            "Note",
+            id="edit_note",
+            tooltip="Your own note on the highlighted item (on the module, from the other tabs)",
+        ),
         Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True),
         Binding("v", "verify", "Verify", id="verify_module", tooltip="Check your code for this module's exercises"),
-        Binding("s", "start_workspace", "Start", id="start_workspace", show=False,
-                tooltip="Write the exercise stubs into your workspace (learn start)"),
-        Binding("e", "toggle_tab('tab-exercises')", "Exercises", id="toggle_exercises", show=False,
-                tooltip="The exercises and the verify log (again: back to the checklist)"),
+        Binding(
+            "s",
+            "start_workspace",
+            "Start",
+            id="start_workspace",
+            show=False,
+            tooltip="Write the exercise stubs into your workspace (learn start)",
+        ),
+        Binding(
+            "e",
+            "toggle_tab('tab-exercises')",
+            "Exercises",
+            id="toggle_exercises",
+            show=False,
+            tooltip="The exercises and the verify log (again: back to the checklist)",
+        ),
         Binding("d", "drill_module", "Drill", id="drill_module", tooltip="Drill the cards linked to this module"),
         Binding("l", "log_entry", "Log", id="module_log", tooltip="A log entry about this module"),
         Binding("slash", "app.search", "Search", id="module_search"),
@@ -212,17 +234,24 @@ class ModuleScreen(DataScreen):
 
     def _show_heading(self, view: ModuleView) -> None:
         fraction = view.items_done / view.items_total if view.items_total else 0.0
-        status = "Done" if view.items_total and view.items_done == view.items_total else (
-            "Started" if view.items_done or view.items_in_progress else "Not Started")
+        status = (
+            "Done"
+            if view.items_total and view.items_done == view.items_total
+            else ("Started" if view.items_done or view.items_in_progress else "Not Started")
+        )
         lines = [
-            Text.assemble((f"{module_label(view.id)}: ", "bold"), (view.title, "bold"),
-                          ("  " + view.track_title + " › " + view.category_title, "dim")),
+            Text.assemble(
+                (f"{module_label(view.id)}: ", "bold"),
+                (view.title, "bold"),
+                ("  " + view.track_title + " › " + view.category_title, "dim"),
+            ),
         ]
         if view.summary:
             lines.append(Text(view.summary, style="italic"))
         doing = f", {view.items_in_progress} in progress" if view.items_in_progress else ""
-        lines.append(Text.assemble(progress_bar(fraction, status, 20),
-                                   f"  {view.items_done} / {view.items_total} done{doing}"))
+        lines.append(
+            Text.assemble(progress_bar(fraction, status, 20), f"  {view.items_done} / {view.items_total} done{doing}")
+        )
         self.query_one("#module-heading", Static).update(Group(*lines))
 
     def _show_detail(self, item: ItemView | None) -> None:
@@ -231,8 +260,11 @@ class ModuleScreen(DataScreen):
             detail.update("")
             return
         when = f" · changed {ago(item.updated_at, self.learn.clock.now())}" if item.updated_at else ""
-        parts: list = [Text.assemble(status_mark(item.status), " ", (item.id, "bold"),
-                                     (f" · {STATUS_WORDS[item.status]}{when}", "dim"))]
+        parts: list = [
+            Text.assemble(
+                status_mark(item.status), " ", (item.id, "bold"), (f" · {STATUS_WORDS[item.status]}{when}", "dim")
+            )
+        ]
         parts += self._verified_by(item)
         if item.notes:
             parts.append(RichMarkdown(item.notes))
@@ -243,8 +275,9 @@ class ModuleScreen(DataScreen):
         hint = "  o opens it" if urls == 1 else "  o picks one to open"
         for link in item.links:
             if link.get("url"):
-                parts.append(Text.assemble(("↗ ", "blue"), (link.get("title") or link["url"], "blue underline"),
-                                           (hint, "dim")))
+                parts.append(
+                    Text.assemble(("↗ ", "blue"), (link.get("title") or link["url"], "blue underline"), (hint, "dim"))
+                )
                 hint = ""
             else:
                 kind, target = next((k, v) for k, v in link.items() if k != "title" and v)
@@ -258,10 +291,17 @@ class ModuleScreen(DataScreen):
         lines = []
         for exercise_id, result, attempt in item_results(item.exercises, self.exercises):
             mark, style = VERIFIED_MARK[result]
-            when = (f" {attempt['checks_passed']}/{attempt['checks_total']} checks "
-                    f"{ago(attempt['started_at'], self.learn.clock.now())}") if attempt else ""
-            lines.append(Text.assemble((mark, style), " verified by ", (exercise_id, "bold"),
-                                       (f" · {result}{when}", "dim")))
+            when = (
+                (
+                    f" {attempt['checks_passed']}/{attempt['checks_total']} checks "
+                    f"{ago(attempt['started_at'], self.learn.clock.now())}"
+                )
+                if attempt
+                else ""
+            )
+            lines.append(
+                Text.assemble((mark, style), " verified by ", (exercise_id, "bold"), (f" · {result}{when}", "dim"))
+            )
         return lines
 
     def on_option_list_option_highlighted(self, event: Checklist.OptionHighlighted) -> None:
@@ -289,17 +329,43 @@ class ModuleScreen(DataScreen):
         label = module_label(self.module_id)
         commands = []
         if getattr(self, "drill_cards", 0):
-            commands.append(PaletteCommand(f"Drill {label}", f"The {self.drill_cards} cards linked to its items (d)",
-                                           self.action_drill_module, True))
+            commands.append(
+                PaletteCommand(
+                    f"Drill {label}",
+                    f"The {self.drill_cards} cards linked to its items (d)",
+                    self.action_drill_module,
+                    True,
+                )
+            )
         if self.exercises:
-            commands.append(PaletteCommand(f"Verify {label}", f"Check your code for its {len(self.exercises)} "
-                                           "exercises (v)", self.action_verify, True))
-            commands.append(PaletteCommand(f"Start {label}", "Write its exercise stubs into your workspace (s)",
-                                           self.action_start_workspace))
-        commands.append(PaletteCommand(f"Log entry about {label}", "Write a Captain's Log entry about this module (l)",
-                                       self.action_log_entry, True))
-        commands.append(PaletteCommand(f"My note on {label}", "Your own note on this module (m on an item: its note)",
-                                       lambda: self.action_edit_note(module=True)))
+            commands.append(
+                PaletteCommand(
+                    f"Verify {label}",
+                    f"Check your code for its {len(self.exercises)} exercises (v)",
+                    self.action_verify,
+                    True,
+                )
+            )
+            commands.append(
+                PaletteCommand(
+                    f"Start {label}", "Write its exercise stubs into your workspace (s)", self.action_start_workspace
+                )
+            )
+        commands.append(
+            PaletteCommand(
+                f"Log entry about {label}",
+                "Write a Captain's Log entry about this module (l)",
+                self.action_log_entry,
+                True,
+            )
+        )
+        commands.append(
+            PaletteCommand(
+                f"My note on {label}",
+                "Your own note on this module (m on an item: its note)",
+                lambda: self.action_edit_note(module=True),
+            )
+        )
         return commands
 
     def action_log_entry(self) -> None:
@@ -334,7 +400,8 @@ class ModuleScreen(DataScreen):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         focus = {"tab-notes": "#notes-scroll", "tab-exercises": "#exercise-list", "tab-my-notes": "#my-note"}.get(
-            tab, "#checklist")
+            tab, "#checklist"
+        )
         self.query_one(focus).focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -25,8 +25,10 @@ class PickLinkScreen(ModalScreen[Link | None]):
         with Vertical(classes="dialog"):
             yield Label(self.heading, classes="dialog-title")
             yield OptionList(
-                *[Option(Text.assemble(link.title, "\n", (link.url, "dim blue")), id=str(n))
-                  for n, link in enumerate(self.links)],
+                *[
+                    Option(Text.assemble(link.title, "\n", (link.url, "dim blue")), id=str(n))
+                    for n, link in enumerate(self.links)
+                ],
                 id="links",
             )
 

@@ -50,15 +50,25 @@ class SearchScreen(ModalScreen[ItemHit | None]):
         width = (results.scrollable_content_region.width or self.app.size.width - 12) - 2
         console = self.app.console
         results.set_options(
-            Option(hanging(Text.assemble(status_mark(hit.status), " "),
-                           inline_markdown(hit.text) + Text(f"\n{module_label(hit.module_id)} · {hit.module_title}",
-                                                            style="dim"), width, console), id=str(n))
+            Option(
+                hanging(
+                    Text.assemble(status_mark(hit.status), " "),
+                    inline_markdown(hit.text)
+                    + Text(f"\n{module_label(hit.module_id)} · {hit.module_title}", style="dim"),
+                    width,
+                    console,
+                ),
+                id=str(n),
+            )
             for n, hit in enumerate(self.hits)
         )
         if self.hits:
             results.highlighted = 0
-        count = "" if not query.strip() else (
-            f"{len(self.hits)}{'+' if len(self.hits) == LIMIT else ''} found" if self.hits else "nothing found")
+        count = (
+            ""
+            if not query.strip()
+            else (f"{len(self.hits)}{'+' if len(self.hits) == LIMIT else ''} found" if self.hits else "nothing found")
+        )
         self.query_one("#search-count", Label).update(count)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

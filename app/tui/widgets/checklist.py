@@ -43,8 +43,9 @@ def item_prompt(item: ItemView, depth: int, width: int, console) -> Text:
 class Checklist(OptionList):
     BINDINGS = [
         Binding("space", "request('done')", "Done", id="toggle_done", tooltip="Toggle the item done"),
-        Binding("p", "request('in_progress')", "In progress", id="toggle_in_progress",
-                tooltip="Toggle the item in progress"),
+        Binding(
+            "p", "request('in_progress')", "In progress", id="toggle_in_progress", tooltip="Toggle the item in progress"
+        ),
     ]
 
     class StatusRequested(Message):

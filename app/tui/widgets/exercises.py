@@ -52,8 +52,9 @@ def exercise_prompt(exercise: dict, now: datetime) -> Text:
         mark, result = ("○", "dim"), Text("not run yet", style="dim")
     else:
         mark = ("✔", "green") if last["passed"] else ("✘", "red")
-        result = Text.assemble(f"{last['checks_passed']}/{last['checks_total']} checks ",
-                               (ago(last["started_at"], now), "dim"))
+        result = Text.assemble(
+            f"{last['checks_passed']}/{last['checks_total']} checks ", (ago(last["started_at"], now), "dim")
+        )
     return Text.assemble(mark, " ", (exercise["id"], "bold"), "  ", (exercise["title"], ""), "\n  ", result)
 
 
@@ -79,8 +80,10 @@ class ExercisePanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
-        self.query_one(RichLog).write("[dim]v: verify your files for this module · s: write the stubs "
-                                      "(`learn start`), your files are never overwritten[/]")
+        self.query_one(RichLog).write(
+            "[dim]v: verify your files for this module · s: write the stubs "
+            "(`learn start`), your files are never overwritten[/]"
+        )
 
     def show_exercises(self, exercises: list[dict], now: datetime) -> None:
         listing = self.query_one(OptionList)
@@ -123,8 +126,9 @@ class ExercisePanel(Vertical):
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
-        self.run_worker(lambda: self._verify_in_thread(engine), thread=True, exclusive=True, group="verify",
-                        exit_on_error=False)
+        self.run_worker(
+            lambda: self._verify_in_thread(engine), thread=True, exclusive=True, group="verify", exit_on_error=False
+        )
 
     def _verify_in_thread(self, engine) -> None:
         from app.study.verify import NoExerciseFiles, exercises_of_module, verify
@@ -135,8 +139,13 @@ class ExercisePanel(Vertical):
             call(self._no_files, exercises)
             return
         try:
-            run = verify(exercises, engine, on_event=lambda report, event: call(self._on_event, report, event),
-                         on_done=lambda report: call(self._on_done, report), before_run=start_verify_servers)
+            run = verify(
+                exercises,
+                engine,
+                on_event=lambda report, event: call(self._on_event, report, event),
+                on_done=lambda report: call(self._on_done, report),
+                before_run=start_verify_servers,
+            )
         except NoExerciseFiles:
             call(self._no_files, exercises)
             return
@@ -146,8 +155,10 @@ class ExercisePanel(Vertical):
         from app.verify import registry
 
         folder = registry.display_path(registry.learner_file(exercises[0]).parent) if exercises else "the workspace"
-        self.query_one(RichLog).write(f"[yellow]No exercise files yet in {escape(folder)}[/]: press [bold]s[/] "
-                                      "to write the stubs, fill in the TODOs, then [bold]v[/].")
+        self.query_one(RichLog).write(
+            f"[yellow]No exercise files yet in {escape(folder)}[/]: press [bold]s[/] "
+            "to write the stubs, fill in the TODOs, then [bold]v[/]."
+        )
         self._stop()
 
     def _on_event(self, report, event: dict) -> None:
@@ -185,8 +196,10 @@ class ExercisePanel(Vertical):
     def _finished(self, reports, ticks) -> None:
         log = self.query_one(RichLog)
         passed = sum(r.passed for r in reports)
-        log.write(f"\n[bold]{passed} of {len(reports)} exercises passed[/], "
-                  f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks")
+        log.write(
+            f"\n[bold]{passed} of {len(reports)} exercises passed[/], "
+            f"{sum(r.checks_passed for r in reports)} of {sum(r.checks_total for r in reports)} checks"
+        )
         no_cuda = next((r.timing.message for r in reports if r.timing and r.timing.status == "no_cuda"), None)
         if no_cuda:  # once per run, as `learn verify` says it
             log.write(f"[dim]⏱ {escape(no_cuda)}[/]")

@@ -56,10 +56,14 @@ class KeyBar(Widget):
             part = f" [@click=app.press({key!r})]{escape(display)}[/] {escape(description)} "
             parts.append(part if enabled else f"[dim]{part}[/dim]")
         keys = Content.from_markup("".join(parts))
-        palette = Content.from_markup(
-            f"[@click=app.press({self.app.COMMAND_PALETTE_BINDING!r})]"
-            f"{escape(self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, '')))}[/] palette "
-        ) if self.app.ENABLE_COMMAND_PALETTE else Content("")
+        palette = (
+            Content.from_markup(
+                f"[@click=app.press({self.app.COMMAND_PALETTE_BINDING!r})]"
+                f"{escape(self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, '')))}[/] palette "
+            )
+            if self.app.ENABLE_COMMAND_PALETTE
+            else Content("")
+        )
         width = self.size.width
         if keys.cell_length + palette.cell_length + 1 <= width:
             return keys + Content(" " * (width - keys.cell_length - palette.cell_length)) + palette

@@ -58,9 +58,15 @@ class NotePane(Vertical):
         from app.tui.render import inline_markdown
 
         label = inline_markdown(" ".join(target.label.split()), "dim") if target.kind == "item" else Text("")
-        self.query_one("#my-note-target", Static).update(Text.assemble(
-            ("Your note on ", "bold"), (target.id if target.kind == "item" else f"this module ({target.id})", "bold cyan"),
-            "  ", label, ("\nctrl+s saves · saved empty, it is deleted · escape: back", "dim")))
+        self.query_one("#my-note-target", Static).update(
+            Text.assemble(
+                ("Your note on ", "bold"),
+                (target.id if target.kind == "item" else f"this module ({target.id})", "bold cyan"),
+                "  ",
+                label,
+                ("\nctrl+s saves · saved empty, it is deleted · escape: back", "dim"),
+            )
+        )
 
     def save(self, engine) -> None:
         from app.notes.store import save_note

@@ -30,8 +30,11 @@ class ProgressTree(Tree[NavNode]):
     BINDINGS = [
         # Arrows, paging and sibling jumps work as in any tree; kept out of the `?` panel (system), which
         # would list them before the app's own keys.
-        *(replace(b, system=True) for b in (*ScrollableContainer.BINDINGS, *Tree.BINDINGS)
-          if isinstance(b, Binding) and b.action not in ("select_cursor", "toggle_node", "toggle_expand_all")),
+        *(
+            replace(b, system=True)
+            for b in (*ScrollableContainer.BINDINGS, *Tree.BINDINGS)
+            if isinstance(b, Binding) and b.action not in ("select_cursor", "toggle_node", "toggle_expand_all")
+        ),
         Binding("enter", "select_cursor", "Open", id="open", tooltip="Open the module, or fold the track or category"),
     ]
     ICON_NODE = "▸ "
@@ -47,9 +50,7 @@ class ProgressTree(Tree[NavNode]):
 
     def show_tracks(self, tracks: list[TrackProgress], expand_tracks: bool = True) -> None:
         """Show `tracks`; relabel in place when the shape is the same, so folds and cursor stay."""
-        shape = [
-            (t.id, [(c.id, [m.id for m in c.modules]) for c in t.categories]) for t in tracks
-        ]
+        shape = [(t.id, [(c.id, [m.id for m in c.modules]) for c in t.categories]) for t in tracks]
         if shape == getattr(self, "_tree_shape", None):
             for track in tracks:
                 self._by_key[track.id].data.counts = track
@@ -126,8 +127,11 @@ class ProgressTree(Tree[NavNode]):
             ident = f"{data.key} " if data.key[:1].isdigit() else ""
             name_width = width - 3 - len(tally) - 1
             return Text.assemble(
-                status_mark(MODULE_STATUS[counts.status] if counts.items_total else "todo"), " ",
-                (fit(f"{ident}{title}", name_width), ""), " ", (tally, "dim"),
+                status_mark(MODULE_STATUS[counts.status] if counts.items_total else "todo"),
+                " ",
+                (fit(f"{ident}{title}", name_width), ""),
+                " ",
+                (tally, "dim"),
             )
         name_width = width - bar_width - 6
         name_style = "bold" if data.kind == "track" else ""

@@ -32,22 +32,28 @@ class TodayPanel(VerticalScroll, can_focus=False):
         total = sum(t.items_total for t in tracks)
         modules_done = sum(t.modules_done for t in tracks)
         modules = sum(t.modules_total for t in tracks)
-        self._set("today-totals", [
-            Text("Progress", style="bold"),
-            Text.assemble((f"{done}", "green"), f" / {total} items done"),
-            Text.assemble((f"{doing}", "yellow"), " in progress"),
-            Text(f"{modules_done} / {modules} modules done"),
-        ])
+        self._set(
+            "today-totals",
+            [
+                Text("Progress", style="bold"),
+                Text.assemble((f"{done}", "green"), f" / {total} items done"),
+                Text.assemble((f"{doing}", "yellow"), " in progress"),
+                Text(f"{modules_done} / {modules} modules done"),
+            ],
+        )
 
     def show_today(self, today, now: datetime) -> None:
         """`today`: an app.today.Today."""
         width = max(self.scrollable_content_region.width, 20)
         if today.current_module:
             module_id, title = today.current_module
-            self._set("today-continue", [
-                Text.assemble(("Continue", "bold"), ("  c", "dim")),
-                Text(fit(f"{module_label(module_id)}: {title}", width).rstrip(), style="yellow"),
-            ])
+            self._set(
+                "today-continue",
+                [
+                    Text.assemble(("Continue", "bold"), ("  c", "dim")),
+                    Text(fit(f"{module_label(module_id)}: {title}", width).rstrip(), style="yellow"),
+                ],
+            )
         else:
             self._set("today-continue", [])
         if today.drill_error:
@@ -55,12 +61,19 @@ class TodayPanel(VerticalScroll, can_focus=False):
         elif today.drill is not None and today.drill.cards:
             drill = today.drill
             streak = f"streak {drill.streak_days} day{'s' if drill.streak_days != 1 else ''}"
-            self._set("today-drill", [
-                Text.assemble(("Drills", "bold"), ("  d", "dim")),
-                Text.assemble((f"{drill.due}", "bold cyan" if drill.due else "dim"), " due · ",
-                              (f"{drill.new}", "cyan" if drill.new else "dim"), " new"),
-                Text(streak, style="green" if drill.streak_days else "dim"),
-            ])
+            self._set(
+                "today-drill",
+                [
+                    Text.assemble(("Drills", "bold"), ("  d", "dim")),
+                    Text.assemble(
+                        (f"{drill.due}", "bold cyan" if drill.due else "dim"),
+                        " due · ",
+                        (f"{drill.new}", "cyan" if drill.new else "dim"),
+                        " new",
+                    ),
+                    Text(streak, style="green" if drill.streak_days else "dim"),
+                ],
+            )
         else:
             self._set("today-drill", [])
         if today.attempts:

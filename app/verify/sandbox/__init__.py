@@ -57,8 +57,12 @@ def describe_containment() -> str:
         "descendants_killed": "only the process group is killed at the end (a process that calls setsid() survives)",
         "writes_confined": "writes are not confined (no Landlock): the code can write wherever you can",
     }
-    held = ["a time limit", "output kept to 1 MiB a stream", "no LEARN_* variables (no database path)",
-            "no inherited file descriptors"] + [said[k] for k in said if found[k]]
+    held = [
+        "a time limit",
+        "output kept to 1 MiB a stream",
+        "no LEARN_* variables (no database path)",
+        "no inherited file descriptors",
+    ] + [said[k] for k in said if found[k]]
     lacking = [missing[k] for k in missing if not found[k]]
     text = "Learner code runs in a child process with " + ", ".join(held) + "."
     if lacking:

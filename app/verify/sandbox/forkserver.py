@@ -134,7 +134,9 @@ class ForkedChild:
         self._readers = [reader for reader, _ in pipes]
         self.stdout_fd, self.stderr_fd, self.results_fd = (r.fileno() for r in self._readers)
         self.process = ServerProcess(
-            target=_entry, args=(*(w for _, w in pipes), spec, nonce), name=f"learn-verify-{spec['exercise']}",
+            target=_entry,
+            args=(*(w for _, w in pipes), spec, nonce),
+            name=f"learn-verify-{spec['exercise']}",
         )
         self.process.torch_server = extra if torch else None  # read by _Popen._launch; a tuple, so it still pickles
         with _lock:

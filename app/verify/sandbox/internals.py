@@ -17,8 +17,10 @@ SEE = "app/verify/sandbox/"
 
 
 def _changed(library: str, version: str, internal: str, module: str) -> str:
-    return (f"{library} {version} changed {internal} that learn patches; see {SEE}{module} "
-            f"(and bump the bound in pyproject.toml once it is adapted)")
+    return (
+        f"{library} {version} changed {internal} that learn patches; see {SEE}{module} "
+        f"(and bump the bound in pyproject.toml once it is adapted)"
+    )
 
 
 def _parameters(function: Callable) -> list[str]:
@@ -34,18 +36,33 @@ def multiprocessing_problems() -> list[str]:
 
     def need(ok: bool, internal: str) -> None:
         if not ok:
-            found.append(_changed(version.split()[0], version.split()[1], f"multiprocessing internal {internal}", "forkserver.py"))
+            found.append(
+                _changed(
+                    version.split()[0], version.split()[1], f"multiprocessing internal {internal}", "forkserver.py"
+                )
+            )
 
     need(isinstance(getattr(forkserver, "_forkserver", None), forkserver.ForkServer), "forkserver._forkserver")
     for name in ("connect_to_new_process", "ensure_running", "set_forkserver_preload"):
         need(callable(getattr(forkserver.ForkServer, name, None)), f"ForkServer.{name}")
-    need(getattr(popen_forkserver, "forkserver", None) is forkserver, "popen_forkserver.forkserver (the module global we swap)")
+    need(
+        getattr(popen_forkserver, "forkserver", None) is forkserver,
+        "popen_forkserver.forkserver (the module global we swap)",
+    )
     launch = getattr(popen_forkserver.Popen, "_launch", None)
     source = inspect.getsource(launch) if launch else ""
-    need("forkserver.connect_to_new_process" in source, "popen_forkserver.Popen._launch calling forkserver.connect_to_new_process")
-    need("get_preparation_data" in source and callable(getattr(spawn, "get_preparation_data", None)),
-         "spawn.get_preparation_data, called by Popen._launch")
-    need(isinstance(getattr(context.ForkServerProcess, "_Popen", None), staticmethod | Callable), "ForkServerProcess._Popen")
+    need(
+        "forkserver.connect_to_new_process" in source,
+        "popen_forkserver.Popen._launch calling forkserver.connect_to_new_process",
+    )
+    need(
+        "get_preparation_data" in source and callable(getattr(spawn, "get_preparation_data", None)),
+        "spawn.get_preparation_data, called by Popen._launch",
+    )
+    need(
+        isinstance(getattr(context.ForkServerProcess, "_Popen", None), staticmethod | Callable),
+        "ForkServerProcess._Popen",
+    )
     return found
 
 
@@ -65,10 +82,15 @@ def dynamo_problems() -> list[str]:
     optimizer_source = inspect.getsource(optimizer)
     need("torch._dynamo.graph_break()" in optimizer_source, "torch.optim calling torch._dynamo.graph_break()")
     disable_source = inspect.getsource(torch._disable_dynamo)
-    need("torch._dynamo.disable(fn, recursive" in disable_source, "torch._disable_dynamo calling torch._dynamo.disable(fn, recursive, ...)")
+    need(
+        "torch._dynamo.disable(fn, recursive" in disable_source,
+        "torch._disable_dynamo calling torch._dynamo.disable(fn, recursive, ...)",
+    )
     c10d_source = inspect.getsource(c10d)
-    need('"torch._dynamo" in sys.modules' in c10d_source and "trace_rules.clear_lru_cache()" in c10d_source,
-         "torch.distributed clearing torch._dynamo.trace_rules only once torch._dynamo is imported")
+    need(
+        '"torch._dynamo" in sys.modules' in c10d_source and "trace_rules.clear_lru_cache()" in c10d_source,
+        "torch.distributed clearing torch._dynamo.trace_rules only once torch._dynamo is imported",
+    )
     # Everything else (torch.compile, torch._dynamo.config) goes to the real module, so only these count.
     return found
 

@@ -36,13 +36,27 @@ MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = 1 << 8, 1 << 9, 1 << 10, 
 REFER, TRUNCATE = 1 << 13, 1 << 14  # ABI 2, ABI 3
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
-_WRITES_V1 = WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_CHAR | MAKE_DIR | MAKE_REG | MAKE_SOCK | MAKE_FIFO | MAKE_BLOCK | MAKE_SYM
+_WRITES_V1 = (
+    WRITE_FILE
+    | REMOVE_DIR
+    | REMOVE_FILE
+    | MAKE_CHAR
+    | MAKE_DIR
+    | MAKE_REG
+    | MAKE_SOCK
+    | MAKE_FIFO
+    | MAKE_BLOCK
+    | MAKE_SYM
+)
 FILE_WRITES = WRITE_FILE | TRUNCATE  # the rights that apply to a file (not a folder)
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -95,8 +109,11 @@ def restrict(writable: list[Path], writable_files: list[Path] = (), devices: Pat
     create, add_rule, restrict_self = _SYSCALLS[_machine()]
     libc = _libc()
     handled = handled_writes(version)
-    attr = _RulesetAttr(handled_access_fs=handled, handled_access_net=0,
-                        scoped=(SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL) if version >= 6 else 0)
+    attr = _RulesetAttr(
+        handled_access_fs=handled,
+        handled_access_net=0,
+        scoped=(SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL) if version >= 6 else 0,
+    )
     size = ctypes.sizeof(_RulesetAttr) if version >= 6 else 16 if version >= 4 else 8
     ruleset = libc.syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
@@ -114,8 +131,16 @@ def restrict(writable: list[Path], writable_files: list[Path] = (), devices: Pat
                 if not os.path.isdir(path):
                     rights &= FILE_WRITES
                 beneath = _PathBeneathAttr(allowed_access=rights, parent_fd=fd)
-                if libc.syscall(add_rule, ctypes.c_int(ruleset), ctypes.c_int(RULE_PATH_BENEATH),
-                                ctypes.byref(beneath), ctypes.c_uint32(0)) < 0:
+                if (
+                    libc.syscall(
+                        add_rule,
+                        ctypes.c_int(ruleset),
+                        ctypes.c_int(RULE_PATH_BENEATH),
+                        ctypes.byref(beneath),
+                        ctypes.c_uint32(0),
+                    )
+                    < 0
+                ):
                     raise OSError(ctypes.get_errno(), f"landlock_add_rule({path})")
             finally:
                 os.close(fd)

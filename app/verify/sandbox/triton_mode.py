@@ -54,7 +54,11 @@ def install_bounds_check() -> None:
     from triton.runtime import interpreter
 
     grid_executor, builder = interpreter.GridExecutor, interpreter.InterpreterBuilder
-    real_init_args, real_load, real_store = grid_executor._init_args_hst, builder.create_masked_load, builder.create_masked_store
+    real_init_args, real_load, real_store = (
+        grid_executor._init_args_hst,
+        builder.create_masked_load,
+        builder.create_masked_store,
+    )
     real_rmw, real_cas = builder.create_atomic_rmw, builder.create_atomic_cas
 
     @functools.wraps(real_init_args)  # its signature stays the real one (internals.py checks it)
@@ -79,7 +83,11 @@ def install_bounds_check() -> None:
 
     def check(what, ptrs, mask, itemsize):
         addresses = np.asarray(ptrs.data).astype(np.uint64, copy=False)
-        active = np.ones(addresses.shape, bool) if mask is None else np.broadcast_to(np.asarray(mask.data, bool), addresses.shape)
+        active = (
+            np.ones(addresses.shape, bool)
+            if mask is None
+            else np.broadcast_to(np.asarray(mask.data, bool), addresses.shape)
+        )
         wanted = addresses[active]
         if wanted.size == 0:
             return
@@ -131,5 +139,7 @@ def _message(what: str, outside, active: int, home: tuple[int, int, int] | None)
         where = f"past the end of a {(end - start) // size}-element tensor, the first at element {(int(outside.min()) - start) // size}"
     grid_idx = tuple(getattr(interpreter_builder, "grid_idx", None) or ())
     program = f"program {grid_idx[0]}" if grid_idx[1:] in ((0, 0), ()) and grid_idx else f"program {grid_idx}"
-    return (f"{OUT_OF_BOUNDS} {what} in `{_launch['kernel']}`, {program}: {len(outside)} of its {active} active lanes "
-            f"fall {where}; mask the lanes past the end (mask = offsets < n) in tl.load / tl.store")
+    return (
+        f"{OUT_OF_BOUNDS} {what} in `{_launch['kernel']}`, {program}: {len(outside)} of its {active} active lanes "
+        f"fall {where}; mask the lanes past the end (mask = offsets < n) in tl.load / tl.store"
+    )

@@ -24,6 +24,7 @@ def softmax(x: torch.Tensor) -> torch.Tensor:
     n_rows, n_cols = x.shape
     out = torch.empty((n_rows, n_cols), dtype=x.dtype, device=x.device)
     programs = min(n_rows, 4)
-    softmax_kernel[(programs,)](out, x, x.stride(0), out.stride(0), n_rows, n_cols,
-                                BLOCK_SIZE=triton.next_power_of_2(n_cols))
+    softmax_kernel[(programs,)](
+        out, x, x.stride(0), out.stride(0), n_rows, n_cols, BLOCK_SIZE=triton.next_power_of_2(n_cols)
+    )
     return out

@@ -9,7 +9,13 @@ class Adam:
     decoupled = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        self.params, self.lr, (self.beta1, self.beta2), self.eps, self.weight_decay = list(params), lr, betas, eps, weight_decay
+        self.params, self.lr, (self.beta1, self.beta2), self.eps, self.weight_decay = (
+            list(params),
+            lr,
+            betas,
+            eps,
+            weight_decay,
+        )
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
 

@@ -18,4 +18,8 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, training=True, 
     bmu = mu[0].mean(axis=other) if other else mu[0]
     bvar = var[0].mean(axis=other) if other else var[0]
     y = gamma.reshape(shape) * (x - mu) / np.sqrt(var + eps) + beta.reshape(shape)
-    return y, (1 - momentum) * running_mean + momentum * bmu, (1 - momentum) * running_var + momentum * bvar * m / (m - 1)
+    return (
+        y,
+        (1 - momentum) * running_mean + momentum * bmu,
+        (1 - momentum) * running_var + momentum * bvar * m / (m - 1),
+    )

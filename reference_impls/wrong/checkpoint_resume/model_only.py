@@ -9,8 +9,16 @@ EXPECTED_HINT = "only the weights were restored"
 
 
 def save_checkpoint(path, model, optimizer, scheduler=None, step=0):
-    torch.save({"model": model.state_dict(), "step": step, "rng": torch.get_rng_state(),
-                "np": np.random.get_state(), "py": random.getstate()}, path)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "step": step,
+            "rng": torch.get_rng_state(),
+            "np": np.random.get_state(),
+            "py": random.getstate(),
+        },
+        path,
+    )
 
 
 def load_checkpoint(path, model, optimizer, scheduler=None):

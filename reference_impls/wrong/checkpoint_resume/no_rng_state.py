@@ -6,8 +6,15 @@ EXPECTED_HINT = "the RNG states were not restored"
 
 
 def save_checkpoint(path, model, optimizer, scheduler=None, step=0):
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": None if scheduler is None else scheduler.state_dict(), "step": step}, path)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": None if scheduler is None else scheduler.state_dict(),
+            "step": step,
+        },
+        path,
+    )
 
 
 def load_checkpoint(path, model, optimizer, scheduler=None):

@@ -13,9 +13,13 @@ def kfold_indices(n, k, shuffle=False, seed=0):
     folds = []
     for i in range(k):
         test = order[i * size : n if i == k - 1 else (i + 1) * size]
-        folds.append((np.setdiff1d(order, test, assume_unique=True) if shuffle else np.setdiff1d(np.arange(n), test), test))
+        folds.append(
+            (np.setdiff1d(order, test, assume_unique=True) if shuffle else np.setdiff1d(np.arange(n), test), test)
+        )
     return folds
 
 
 def cross_val_score(fit, score, X, y, k=5, shuffle=False, seed=0, **params):
-    return np.array([score(fit(X[tr], y[tr], **params), X[te], y[te]) for tr, te in kfold_indices(len(X), k, shuffle, seed)])
+    return np.array(
+        [score(fit(X[tr], y[tr], **params), X[te], y[te]) for tr, te in kfold_indices(len(X), k, shuffle, seed)]
+    )

@@ -11,7 +11,7 @@ EXPECTED_HINT = "did not start from the same weights"
 
 def shard(batch, rank, world_size):
     n = batch.shape[0] // world_size
-    return batch[rank * n:(rank + 1) * n]
+    return batch[rank * n : (rank + 1) * n]
 
 
 def average_gradients(model):
@@ -21,8 +21,9 @@ def average_gradients(model):
 
 
 def ddp_train(rank, world_size, port, model, x, y, lr, steps):
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size,
-                            timeout=timedelta(seconds=8))
+    dist.init_process_group(
+        "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size, timeout=timedelta(seconds=8)
+    )
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     xs, ys = shard(x, rank, world_size), shard(y, rank, world_size)
     for _ in range(steps):

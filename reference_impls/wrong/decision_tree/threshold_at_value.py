@@ -27,6 +27,9 @@ def build_tree(X, y, k=None, criterion="gini", max_depth=None, min_samples_split
         return leaf
     f, t, _ = split
     left = X[:, f] <= t
-    return {"feature": f, "threshold": t,
-            "left": build_tree(X[left], y[left], k, criterion, max_depth, min_samples_split, depth + 1),
-            "right": build_tree(X[~left], y[~left], k, criterion, max_depth, min_samples_split, depth + 1)}
+    return {
+        "feature": f,
+        "threshold": t,
+        "left": build_tree(X[left], y[left], k, criterion, max_depth, min_samples_split, depth + 1),
+        "right": build_tree(X[~left], y[~left], k, criterion, max_depth, min_samples_split, depth + 1),
+    }

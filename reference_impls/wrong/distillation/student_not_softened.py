@@ -6,6 +6,7 @@ EXPECTED_HINT = "the student's logits were not divided by T"
 
 
 def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.5):
-    soft = F.kl_div(F.log_softmax(student_logits, dim=-1), F.softmax(teacher_logits.detach() / T, dim=-1),
-                    reduction="batchmean")
+    soft = F.kl_div(
+        F.log_softmax(student_logits, dim=-1), F.softmax(teacher_logits.detach() / T, dim=-1), reduction="batchmean"
+    )
     return alpha * T**2 * soft + (1 - alpha) * F.cross_entropy(student_logits, labels)

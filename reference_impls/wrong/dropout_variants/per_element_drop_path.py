@@ -1,6 +1,5 @@
 """Wrong: DropPath draws a keep per element (that is dropout), not one per example."""
 
-
 from reference_impls.numpy.dropout_variants import *  # the rest is right
 
 EXPECTED_HINT = "one keep draw per EXAMPLE"

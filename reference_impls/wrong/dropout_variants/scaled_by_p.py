@@ -1,6 +1,5 @@
 """Wrong: survivors scaled by 1 / p (the drop probability) instead of 1 / (1 - p)."""
 
-
 from reference_impls.numpy.dropout_variants import *  # the rest is right
 
 EXPECTED_HINT = "scaled by 1/p instead of 1/(1-p)"

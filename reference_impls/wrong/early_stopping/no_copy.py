@@ -10,7 +10,8 @@ class EarlyStopping:
 
     def step(self, metric, model):
         better = self.best is None or (
-            metric < self.best - self.min_delta if self.mode == "min" else metric > self.best + self.min_delta)
+            metric < self.best - self.min_delta if self.mode == "min" else metric > self.best + self.min_delta
+        )
         if better:
             self.best, self.bad_epochs = metric, 0
             self.best_state = model.state_dict()

@@ -8,10 +8,10 @@ from reference_impls.torch.gguf import (  # noqa: F401 - as in the reference
     DEFAULT_ALIGNMENT,
     DTYPE_TO_GGML,
     GGML_TYPES,
-    GGUFError,
     MAGIC,
     VALUE_TYPES,
     VERSION,
+    GGUFError,
     _Reader,
     _string,
     _value,
@@ -63,8 +63,10 @@ def parse_gguf(data):
         if key == "general.alignment":
             alignment = metadata[key][1]
             if kind != "uint32" or alignment == 0 or alignment % 8:
-                raise GGUFError(f"general.alignment at byte offset {value_at} must be a uint32 multiple of 8, "
-                                f"got {kind} {alignment}")
+                raise GGUFError(
+                    f"general.alignment at byte offset {value_at} must be a uint32 multiple of 8, "
+                    f"got {kind} {alignment}"
+                )
     infos = []
     for i in range(n_tensors):
         start = r.pos
@@ -81,8 +83,10 @@ def parse_gguf(data):
         offset_at = r.pos
         offset = r.scalar("uint64", f"the offset of {name!r}")
         if offset % alignment:
-            raise GGUFError(f"tensor {name!r}: offset {offset} at byte offset {offset_at} is not a multiple "
-                            f"of the alignment {alignment}")
+            raise GGUFError(
+                f"tensor {name!r}: offset {offset} at byte offset {offset_at} is not a multiple "
+                f"of the alignment {alignment}"
+            )
         if any(info[0] == name for info in infos):
             raise GGUFError(f"duplicate tensor name {name!r} at byte offset {start}")
         infos.append((name, dims, ggml_type, offset))
@@ -95,8 +99,10 @@ def parse_gguf(data):
             raise GGUFError(f"tensor {name!r}: {n} elements is not a whole number of {kind} blocks of {block}")
         nbytes, start = n // block * block_bytes, data_start + offset
         if start + nbytes > len(data):
-            raise GGUFError(f"tensor {name!r}: data at byte offset {start} needs {nbytes} bytes, past the end "
-                            f"of the file ({len(data)} bytes)")
+            raise GGUFError(
+                f"tensor {name!r}: data at byte offset {start} needs {nbytes} bytes, past the end "
+                f"of the file ({len(data)} bytes)"
+            )
         raw = np.frombuffer(data, dtype=np.uint8, count=nbytes, offset=start)
         if dtype is None:  # quantized: the raw blocks
             tensors[name] = raw.copy()

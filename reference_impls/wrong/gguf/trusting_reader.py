@@ -7,11 +7,35 @@ import numpy as np
 
 EXPECTED_HINT = "a corrupt file must raise ValueError"
 
-TYPES = {"uint8": 0, "int8": 1, "uint16": 2, "int16": 3, "uint32": 4, "int32": 5, "float32": 6, "bool": 7,
-         "string": 8, "array": 9, "uint64": 10, "int64": 11, "float64": 12}
+TYPES = {
+    "uint8": 0,
+    "int8": 1,
+    "uint16": 2,
+    "int16": 3,
+    "uint32": 4,
+    "int32": 5,
+    "float32": 6,
+    "bool": 7,
+    "string": 8,
+    "array": 9,
+    "uint64": 10,
+    "int64": 11,
+    "float64": 12,
+}
 NAMES = {v: k for k, v in TYPES.items()}
-FMT = {"uint8": "<B", "int8": "<b", "uint16": "<H", "int16": "<h", "uint32": "<I", "int32": "<i",
-       "float32": "<f", "bool": "<B", "uint64": "<Q", "int64": "<q", "float64": "<d"}
+FMT = {
+    "uint8": "<B",
+    "int8": "<b",
+    "uint16": "<H",
+    "int16": "<h",
+    "uint32": "<I",
+    "int32": "<i",
+    "float32": "<f",
+    "bool": "<B",
+    "uint64": "<Q",
+    "int64": "<q",
+    "float64": "<d",
+}
 GGML = {0: np.float32, 1: np.float16, 24: np.int8, 25: np.int16, 26: np.int32, 27: np.int64, 28: np.float64}
 TO_GGML = {np.dtype(v): k for k, v in GGML.items()}
 
@@ -59,7 +83,7 @@ def parse_gguf(data):
         nonlocal pos
         n = read("<Q")
         pos += n
-        return bytes(data[pos - n:pos]).decode()
+        return bytes(data[pos - n : pos]).decode()
 
     def value(kind):
         if kind == "string":

@@ -9,7 +9,7 @@ EXPECTED_HINT = "an empty cluster"
 
 def lloyd(X, centers, max_iter=300, tol=1e-10):
     centers = centers.astype(X.dtype, copy=True)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the iterations run are returned
         labels = np.argmin(squared_distances(X, centers), axis=1)
         with np.errstate(invalid="ignore"):
             new = np.stack([X[labels == j].mean(axis=0) for j in range(len(centers))])

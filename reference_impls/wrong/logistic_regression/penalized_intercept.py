@@ -11,4 +11,6 @@ EXPECTED_HINT = "the intercept is not penalized"
 def objective(X, y, W, b, C=1.0, l1_ratio=0.0):
     lam = 1.0 / (C * len(y))
     b = np.asarray(b)
-    return _ref.objective(X, y, W, b, C, l1_ratio) + lam * (l1_ratio * np.abs(b).sum() + (1 - l1_ratio) / 2 * (b * b).sum())
+    return _ref.objective(X, y, W, b, C, l1_ratio) + lam * (
+        l1_ratio * np.abs(b).sum() + (1 - l1_ratio) / 2 * (b * b).sum()
+    )

@@ -17,5 +17,7 @@ def lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
 
 
 def lstm_cell_backward(dh_new, dc_new, x, h, c, W_ih, W_hh, b_ih, b_hh):
-    dx, dh, dc, dwi, dwh, dbi, dbh = _ref.lstm_cell_backward(dh_new, dc_new, x, h, c, _swap(W_ih), _swap(W_hh), _swap(b_ih), _swap(b_hh))
+    dx, dh, dc, dwi, dwh, dbi, dbh = _ref.lstm_cell_backward(
+        dh_new, dc_new, x, h, c, _swap(W_ih), _swap(W_hh), _swap(b_ih), _swap(b_hh)
+    )
     return dx, dh, dc, _swap(dwi), _swap(dwh), _swap(dbi), _swap(dbh)

@@ -22,15 +22,29 @@ def block_params(d_model, d_ff, bias=True):
 
 def gpt_params(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True):
     ln = 2 * n_embd if bias else n_embd
-    return (vocab_size + block_size) * n_embd + n_layer * block_params(n_embd, 4 * n_embd, bias) + ln + (0 if tied else vocab_size * n_embd)
+    return (
+        (vocab_size + block_size) * n_embd
+        + n_layer * block_params(n_embd, 4 * n_embd, bias)
+        + ln
+        + (0 if tied else vocab_size * n_embd)
+    )
 
 
 def encoder_decoder_params(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff):
     enc = block_params(d_model, d_ff)
     dec = enc + attention_params(d_model) + 2 * d_model
-    return (src_vocab_size + tgt_vocab_size) * d_model + n_layer * (enc + dec) + d_model * tgt_vocab_size + tgt_vocab_size
+    return (
+        (src_vocab_size + tgt_vocab_size) * d_model + n_layer * (enc + dec) + d_model * tgt_vocab_size + tgt_vocab_size
+    )
 
 
 def encoder_classifier_params(vocab_size, max_len, d_model, n_layer, d_ff, n_classes):
-    return ((vocab_size + max_len) * d_model + 2 * d_model + n_layer * block_params(d_model, d_ff)
-            + d_model * d_model + d_model + d_model * n_classes + n_classes)
+    return (
+        (vocab_size + max_len) * d_model
+        + 2 * d_model
+        + n_layer * block_params(d_model, d_ff)
+        + d_model * d_model
+        + d_model
+        + d_model * n_classes
+        + n_classes
+    )

@@ -20,13 +20,29 @@ def block_params(d_model, d_ff, bias=True):
 
 
 def gpt_params(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True):
-    return (vocab_size + block_size) * n_embd + n_layer * block_params(n_embd, 4 * n_embd, bias) + (0 if tied else vocab_size * n_embd)
+    return (
+        (vocab_size + block_size) * n_embd
+        + n_layer * block_params(n_embd, 4 * n_embd, bias)
+        + (0 if tied else vocab_size * n_embd)
+    )
 
 
 def encoder_decoder_params(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff):
     enc = block_params(d_model, d_ff)
-    return (src_vocab_size + tgt_vocab_size) * d_model + n_layer * (2 * enc + attention_params(d_model)) + d_model * tgt_vocab_size + tgt_vocab_size
+    return (
+        (src_vocab_size + tgt_vocab_size) * d_model
+        + n_layer * (2 * enc + attention_params(d_model))
+        + d_model * tgt_vocab_size
+        + tgt_vocab_size
+    )
 
 
 def encoder_classifier_params(vocab_size, max_len, d_model, n_layer, d_ff, n_classes):
-    return (vocab_size + max_len) * d_model + n_layer * block_params(d_model, d_ff) + d_model * d_model + d_model + d_model * n_classes + n_classes
+    return (
+        (vocab_size + max_len) * d_model
+        + n_layer * block_params(d_model, d_ff)
+        + d_model * d_model
+        + d_model
+        + d_model * n_classes
+        + n_classes
+    )

@@ -17,6 +17,8 @@ def basic_block_backward(dout, x, params, stride=1, eps=1e-5):
     da1, grads["bn1.weight"], grads["bn1.bias"] = batchnorm_backward(dh1 * (h1 > 0), a1, params["bn1.weight"], eps)
     dx, grads["conv1.weight"], _ = conv2d_backward(da1, x, params["conv1.weight"], stride=stride, padding=1)
     if ad is not None:
-        dad, grads["downsample.1.weight"], grads["downsample.1.bias"] = batchnorm_backward(g, ad, params["downsample.1.weight"], eps)
+        dad, grads["downsample.1.weight"], grads["downsample.1.bias"] = batchnorm_backward(
+            g, ad, params["downsample.1.weight"], eps
+        )
         grads["downsample.0.weight"] = conv2d_backward(dad, x, params["downsample.0.weight"], stride=stride)[1]
     return dx, grads  # the shortcut's share of dx is missing

@@ -17,6 +17,8 @@ def rnn_backward(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh):
     dxs = np.zeros_like(xs)
     dW_ih, dW_hh, db, dh_next = np.zeros_like(W_ih), np.zeros_like(W_hh), np.zeros_like(b_ih), np.zeros_like(h0)
     for t in reversed(range(len(xs))):
-        dx, dh_next, dwi, dwh, dbi, _ = rnn_cell_backward(dhs[t] + dh_next, xs[t], hs[t - 1] if t else h0, hs[t], W_ih, W_hh)
+        dx, dh_next, dwi, dwh, dbi, _ = rnn_cell_backward(
+            dhs[t] + dh_next, xs[t], hs[t - 1] if t else h0, hs[t], W_ih, W_hh
+        )
         dxs[t], dW_ih, dW_hh, db = dx, dW_ih + dwi, dW_hh + dwh, db + dbi
     return dxs, dh_next, dW_ih, dW_hh, db, db.copy()

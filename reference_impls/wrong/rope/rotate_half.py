@@ -14,7 +14,7 @@ def rope_frequencies(head_dim, base=10000.0):
 def apply_rope(x, positions, theta):
     angles = torch.outer(positions.double(), theta.double())
     emb = torch.cat([angles, angles], dim=-1)
-    x1, x2 = x[..., : x.size(-1) // 2], x[..., x.size(-1) // 2:]
+    x1, x2 = x[..., : x.size(-1) // 2], x[..., x.size(-1) // 2 :]
     rotated = torch.cat([-x2, x1], dim=-1)
     return x * emb.cos().to(x.dtype) + rotated * emb.sin().to(x.dtype)
 

@@ -1,6 +1,5 @@
 """Wrong: takes the activation maxima over dim -2 only, so for 3-D activations s is per (batch, channel)."""
 
-
 EXPECTED_HINT = "over the last token dimension only"
 
 

@@ -15,8 +15,19 @@ EXPECTED_HINT = "no saturation"
 
 
 @triton.jit
-def int8_add_kernel(a_ptr, b_ptr, out_ptr, n_elements, a_zero, b_zero, out_zero, a_mult, b_mult,
-                    SHIFT: tl.constexpr, BLOCK_SIZE: tl.constexpr):
+def int8_add_kernel(
+    a_ptr,
+    b_ptr,
+    out_ptr,
+    n_elements,
+    a_zero,
+    b_zero,
+    out_zero,
+    a_mult,
+    b_mult,
+    SHIFT: tl.constexpr,
+    BLOCK_SIZE: tl.constexpr,
+):
     pid = tl.program_id(axis=0)
     offsets = pid * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
     mask = offsets < n_elements
@@ -32,6 +43,7 @@ def int8_add(a_q, b_q, a_scale, a_zero, b_scale, b_zero, out_scale, out_zero):
     a_mult, b_mult = fixed_point_multipliers(a_scale, b_scale, out_scale)
     out = torch.empty_like(a_q)
     n = out.numel()
-    int8_add_kernel[(triton.cdiv(n, 256),)](a_q, b_q, out, n, a_zero, b_zero, out_zero, a_mult, b_mult,
-                                            SHIFT=16, BLOCK_SIZE=256)
+    int8_add_kernel[(triton.cdiv(n, 256),)](
+        a_q, b_q, out, n, a_zero, b_zero, out_zero, a_mult, b_mult, SHIFT=16, BLOCK_SIZE=256
+    )
     return out
