@@ -14,7 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from app.dashboard import dashboard
-from app.tui.render import module_label
+from app.relative_time import module_heading as module_label
 
 
 @dataclass(frozen=True)

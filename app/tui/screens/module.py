@@ -16,8 +16,10 @@ from textual.widgets import Markdown, Static, TabbedContent, TabPane
 from app.errors import LearnError
 from app.module_view import ItemView, ModuleView, module_view
 from app.progress import set_status
+from app.relative_time import ago
+from app.relative_time import module_heading as module_label
 from app.tui.module_markdown import Link, item_links, module_links, notes_markdown
-from app.tui.render import ago, inline_markdown, module_label, progress_bar, status_mark
+from app.tui.render import inline_markdown, progress_bar, status_mark
 from app.tui.screens.base import DataScreen
 from app.tui.screens.pick_link import PickLinkScreen
 from app.tui.widgets.checklist import Checklist

@@ -10,8 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from app.relative_time import module_heading as module_label
 from app.search import ItemHit, search_items
-from app.tui.render import hanging, inline_markdown, module_label, status_mark
+from app.tui.render import hanging, inline_markdown, status_mark
 
 LIMIT = 50
 

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import OptionList, ProgressBar, RichLog
 from textual.widgets.option_list import Option
 
-from app.tui.render import ago
+from app.relative_time import ago
 
 _servers_started = threading.Lock()
 

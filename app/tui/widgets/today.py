@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from app.dashboard import TrackProgress
-from app.tui.render import ago, fit, module_label
+from app.relative_time import ago
+from app.relative_time import module_heading as module_label
+from app.tui.render import fit
 
 SECTIONS = ("today-continue", "today-totals", "today-drill", "today-verify", "today-log")
 
