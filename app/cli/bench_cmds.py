@@ -129,20 +129,11 @@ def command_line(kernels: list[str] | None, sizes: str | None) -> str:
 def _measure_with_progress(console, plan):
     """The roofline, then every point, under a transient progress bar (hidden when not a terminal)."""
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from app.cli.output import progress_bars
     from kernels import benchmarks, harness
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    progress = progress_bars(console)
     total = 1 + sum(len(sizes) for _, sizes in plan)
     with progress:
         task = progress.add_task("roofline: device copy and fp16 matmul", total=total)

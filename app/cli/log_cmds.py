@@ -43,9 +43,24 @@ NextOpt = Annotated[str | None, typer.Option("--next", help="Next Steps: planned
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="Free text, beside the four fields.")]
 
 
-def _field_flags(progress, insight, challenge, next_steps) -> dict[str, str]:
+def _field_flags(progress, insight, challenge, next_steps, message, from_file) -> dict[str, str]:
+    """The fields given as flags; --from FILE excludes them (and -m)."""
+    from app.errors import LearnError
+
     given = {"progress": progress, "insight": insight, "challenge": challenge, "next_steps": next_steps}
-    return {name: value for name, value in given.items() if value is not None}
+    fields = {name: value for name, value in given.items() if value is not None}
+    if from_file is not None and (fields or message is not None):
+        raise LearnError("give either --from FILE or the field flags (--progress, --insight, ...), not both")
+    return fields
+
+
+def _read_entry_from(engine, from_file, start):
+    """(the draft in FILE, the draft file to delete once saved: a draft of ours, never the learner's file)."""
+    from app.journal.compose import read_entry, read_entry_file
+    from app.journal.editor import is_draft
+
+    draft = read_entry(engine, read_entry_file(from_file), start)
+    return draft, (from_file if str(from_file) != "-" and is_draft(from_file) else None)
 
 
 def _draft_name(label: str) -> str:
@@ -90,22 +105,18 @@ def add(
     (its draft is kept in LEARN_HOME/drafts and its path printed; --from FILE takes it back).
     """
     from app.errors import LearnError
-    from app.journal.compose import NothingSaved, edit_in_editor, new_entry_start, read_entry, read_entry_file
-    from app.journal.editor import is_draft
+    from app.journal.compose import NothingSaved, edit_in_editor, new_entry_start
     from app.journal.entry import EntryDraft, module_label
     from app.study.log_entry import new_entry_text, save_entry
 
-    fields = _field_flags(progress, insight, challenge, next_steps)
-    if from_file is not None and (fields or message is not None):
-        raise LearnError("give either --from FILE or the field flags (--progress, --insight, ...), not both")
+    fields = _field_flags(progress, insight, challenge, next_steps, message, from_file)
     engine = open_store()
     start = new_entry_start(engine, module)
     draft_file = None
     if from_file is not None:
-        draft = read_entry(engine, read_entry_file(from_file), start)
+        draft, draft_file = _read_entry_from(engine, from_file, start)
         if draft.is_empty():
             raise NothingSaved(f"{from_file} holds no entry text; nothing saved")
-        draft_file = from_file if str(from_file) != "-" and is_draft(from_file) else None
     elif fields or message is not None:
         draft = EntryDraft(start.date, start.module_id, start.module_title, fields, message or "")
         if draft.is_empty():
@@ -155,22 +166,17 @@ def edit(
     """
     from dataclasses import replace
 
-    from app.errors import LearnError
-    from app.journal.compose import NothingSaved, edit_in_editor, read_entry, read_entry_file
-    from app.journal.editor import is_draft
+    from app.journal.compose import NothingSaved, edit_in_editor
     from app.journal.store import find_entry
     from app.study.log_entry import as_draft, compose_edit, save_entry
 
-    fields = _field_flags(progress, insight, challenge, next_steps)
-    if from_file is not None and (fields or message is not None):
-        raise LearnError("give either --from FILE or the field flags (--progress, --insight, ...), not both")
+    fields = _field_flags(progress, insight, challenge, next_steps, message, from_file)
     engine = open_store()
     entry = find_entry(engine, entry_id)
     current = as_draft(entry)
     draft_file = None
     if from_file is not None:
-        draft = read_entry(engine, read_entry_file(from_file), current)
-        draft_file = from_file if str(from_file) != "-" and is_draft(from_file) else None
+        draft, draft_file = _read_entry_from(engine, from_file, current)
     elif fields or message is not None or module is not None:  # flags only: no editor
         draft = replace(current, fields=current.fields | fields, body=current.body if message is None else message)
     else:

@@ -156,8 +156,8 @@ def _run(
     then print; (reports, ticks)."""
     from app.study.verify import verify as run_verify
 
-    if out.json_mode:
-        run = run_verify(
+    def verify_with(**events):
+        return run_verify(
             exercises,
             store,
             reference=reference,
@@ -165,20 +165,14 @@ def _run(
             skip_missing=skip_missing,
             time_limit_s=time_limit,
             workers=workers,
+            **events,
         )
+
+    if out.json_mode:
+        run = verify_with()
     else:
         with _Progress(out.console) as progress:
-            run = run_verify(
-                exercises,
-                store,
-                reference=reference,
-                require_files=not watching,
-                skip_missing=skip_missing,
-                time_limit_s=time_limit,
-                workers=workers,
-                on_event=progress.on_event,
-                on_done=progress.on_done,
-            )
+            run = verify_with(on_event=progress.on_event, on_done=progress.on_done)
     out.emit(run.to_json(), lambda console: _print_reports(console, run.reports, run.ticks, reference))
     return run.reports, run.ticks
 
@@ -187,18 +181,9 @@ class _Progress:
     """A Rich progress bar per running exercise (transient), and a line per finished one."""
 
     def __init__(self, console) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from app.cli.output import progress_bars
 
-        self.bars = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        )
+        self.bars = progress_bars(console)
         self.tasks: dict[str, int] = {}
 
     def __enter__(self):
