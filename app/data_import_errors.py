@@ -40,15 +40,16 @@ def describe_import_error(error: dict[str, Any], raw: Any, key_fields: dict[str,
         what = f"unknown field '{field}'"
     elif kind == "literal_error":
         what = f"{field} is {value!r}; it must be {error['ctx']['expected']}"
-    elif kind == "value_error" and str(field).endswith("_at"):
-        what = f"{field} is {value!r}, not a time like '2025-01-31T09:00:00Z'"
-    elif kind == "value_error" and field == "date":
-        what = f"date is {value!r}, not a date like '2025-01-31'"
     elif kind in _WANTED:
         what = f"{field} should be {_WANTED[kind]}, not {_what(value)}"
-    else:
+    else:  # our validators' own words (app/learner_data.py): a time in the future, a malformed id, ...
         message = error["msg"].removeprefix("Value error, ")
-        what = message if message.startswith(f"{field} ") else f"{field}: {message}"  # ours name the field
+        if message.startswith(f"{field} "):  # ours name the field...
+            what = message
+        elif message.startswith("is "):  # ... or say what it is
+            what = f"{field} {message}"
+        else:
+            what = f"{field}: {message}"
     return f"{owner}: {what}" if owner else what
 
 

@@ -65,7 +65,7 @@ class Record(BaseModel):
             try:
                 value = as_utc_iso(value)
             except (ValueError, OverflowError):
-                raise ValueError(f"{value[:40]!r} is not an ISO 8601 time") from None
+                raise ValueError(f"is {value[:40]!r}, not a time like '2025-01-31T09:00:00Z'") from None
             if datetime.fromisoformat(value) > datetime.now(UTC) + CLOCK_SKEW:
                 raise ValueError(
                     f"{value} is in the future (now {utc_now()}): the exporting machine's clock is wrong; "
