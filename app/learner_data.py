@@ -266,7 +266,7 @@ class LogEntryRecord(Record):
         except ValueError:
             day = None
         if day is None or day.isoformat() != value:
-            raise ValueError(f"date {value[:40]!r} is not YYYY-MM-DD")
+            raise ValueError(f"is {value[:40]!r}, not a date like '2025-01-31'")
         if day > (datetime.now(UTC) + CLOCK_SKEW + timedelta(days=1)).date():  # the learner's day runs ahead of UTC
             raise ValueError(f"date {value} is in the future: the exporting machine's clock is wrong")
         return value

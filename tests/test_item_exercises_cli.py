@@ -37,10 +37,12 @@ def test_show_says_which_exercise_verifies_an_item_and_its_last_result(cli, curr
     assert shown.count("verified by") == 1
 
     cli("start", "softmax")
-    assert cli("verify", "softmax").exit_code == 1  # the stub
+    stub = registry.learner_file(next(e for e in registry.listings() if e.id == "softmax"))
+    with stub.open("a", encoding="utf-8") as f:  # a started stub (an untouched one is "not started")
+        f.write("# first try\n")
+    assert cli("verify", "softmax").exit_code == 1
     assert _verified_line(cli("show", "0.2").stdout) == "verified by softmax ✘"
 
-    stub = registry.learner_file(next(e for e in registry.listings() if e.id == "softmax"))
     stub.write_text(SOLUTION.read_text(encoding="utf-8"), encoding="utf-8")
     assert cli("verify", "softmax").exit_code == 0
     assert _verified_line(cli("show", "iv-deliverables").stdout) == "verified by softmax ✔"

@@ -97,7 +97,7 @@ BAD_RECORDS = {
     "updated tomorrow": ("progress", PROGRESS | {"updated_at": _future(days=1)}, "is in the future"),
     "reviewed in an hour": ("reviews", REVIEW | {"reviewed_at": _future(hours=1)}, "is in the future"),
     "a log day next year": ("log", LOG | {"date": f"{datetime.now(UTC).year + 1}-01-01"}, "is in the future"),
-    "a log day that is not one": ("log", LOG | {"date": "2026-02-30"}, "is not YYYY-MM-DD"),
+    "a log day that is not one": ("log", LOG | {"date": "2026-02-30"}, "date is '2026-02-30', not a date like"),
     "a 2 MB body": ("log", LOG | {"body": "x" * 2_000_000}, "log record 1 (id '0f0f"),
     "a module id with a newline": ("log", LOG | {"module_id": "0.1\nrm"}, "is not a curriculum id"),
 }

@@ -24,7 +24,10 @@ def test_the_item_detail_shows_its_exercise_and_last_result(make_app, softmax_on
             detail = lambda: shown_text(screen.query_one("#item-detail"))  # noqa: E731
             assert "○ verified by softmax · not run" in detail()
             await pilot.press("s")
-            await pilot.press("v")  # the stub fails
+            await settle(app, pilot)
+            with (workspace / "module-0.2" / "softmax.py").open("a", encoding="utf-8") as f:
+                f.write("# first try\n")  # a started stub fails (an untouched one is "not started")
+            await pilot.press("v")
             await settle(app, pilot)
             assert "✘ verified by softmax · failed 0/" in detail()
             shutil.copy(SOLUTION, workspace / "module-0.2" / "softmax.py")
