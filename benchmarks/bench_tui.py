@@ -124,8 +124,8 @@ async def _toggles(count: int) -> list[float]:
     status changed (frames are caught at App._display, where Textual hands them to the terminal)."""
     from textual import events
 
-    from app.cli.output import open_store
     from app.module_view import module_view
+    from app.study.store import open_store
     from app.tui.app import LearnApp
     from app.tui.widgets.checklist import Checklist
 

@@ -22,8 +22,8 @@ def decks(tmp_path, curriculum, monkeypatch):
 def _attempt(exercise_id: str, passed: bool, started_at: str, details: dict) -> None:
     from sqlalchemy import text
 
-    from app.cli.output import open_store
     from app.db.engine import write_connection
+    from app.study.store import open_store
 
     with write_connection(open_store()) as conn:
         conn.execute(

@@ -395,8 +395,8 @@ def test_an_untouched_stub_is_not_started_not_failed(cli, curriculum, workspace,
     assert named.exit_code == 1  # a named module must be complete
     assert "not started" in named.stdout and "not implemented yet" not in named.stdout
     assert _rows(learn_home, "SELECT count(*) FROM verify_attempt") == [(0,)]  # nothing failed: nothing stored
-    from app.cli.output import open_store
     from app.journal.activity import activity_since_last_entry
+    from app.study.store import open_store
 
     template_lines = activity_since_last_entry(open_store()).as_comments()  # what `learn log add` proposes
     assert not any("Verify failing" in line for line in template_lines), template_lines

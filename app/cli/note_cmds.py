@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from app.cli.completion import complete_module_or_item
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 
 def register(app: typer.Typer) -> None:

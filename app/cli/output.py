@@ -66,10 +66,6 @@ def handles_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-# Opening the store is a use case of the core (app/study/store.py); kept importable here for the commands' tests.
-from app.study.store import open_store  # noqa: E402, F401
-
-
 def progress_bars(console):
     """The commands' transient progress bars (spinner, text, bar, n/m, time), hidden when not a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from app.cli.output import JsonOpt, Output, handles_errors, open_store
+from app.cli.output import JsonOpt, Output, handles_errors
+from app.study.store import open_store
 
 
 def register(app: typer.Typer) -> None:

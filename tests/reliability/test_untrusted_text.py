@@ -166,7 +166,7 @@ def test_rows_that_hold_sequences_already_are_rendered_safely_by_every_cli_face(
 
 
 def test_the_tui_dashboard_and_module_screen_render_no_sequences(curriculum, decks, learn_home):
-    from app.cli.output import open_store
+    from app.study.store import open_store
     from app.tui.app import LearnApp
     from app.tui.clock import FrozenClock
     from tests.tui.conftest import FROZEN_AT
@@ -225,7 +225,7 @@ def test_only_http_links_reach_the_browser():
 def test_the_tui_never_opens_a_link_that_is_not_http(curriculum, decks, monkeypatch, url):
     from textual.app import App
 
-    from app.cli.output import open_store
+    from app.study.store import open_store
     from app.tui.app import LearnApp
 
     alpha = curriculum / "alpha.yaml"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.cli.output import open_store
 from app.notes.store import get_note, module_notes
+from app.study.store import open_store
 from app.tui.screens.module import ModuleScreen
 from app.tui.widgets.checklist import Checklist
 from tests.tui.app_state import shown_text
