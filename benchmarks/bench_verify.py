@@ -51,6 +51,24 @@ def _wall(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _start_every_stub(module: str, env: dict[str, str], workspace: Path) -> None:
+    """Each exercise of the module started in its home folder (`learn start MODULE` writes only the
+    module's own), and its stub touched: an untouched stub is "not started" and runs nothing, while
+    the figure wanted is a learner's first try, where every check runs and fails."""
+    from app.verify import registry
+
+    for exercise in registry.for_module(module):
+        subprocess.run(
+            [sys.executable, "-m", "app.cli.main", "start", exercise.id],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        with (workspace / exercise.file).open("a", encoding="utf-8") as stub:
+            stub.write("# started\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="module ids (default: every module with exercises)")
@@ -70,13 +88,7 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for module in wanted:
             label = module_label(module)
-            subprocess.run(
-                [sys.executable, "-m", "app.cli.main", "start", label],
-                cwd=REPO,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            _start_every_stub(module, env, Path(tmp) / "workspace")
             stubs = statistics.median(_wall(["verify", label], env) for _ in range(options.runs))
             refs = statistics.median(_wall(["verify", "--reference", label], env) for _ in range(options.runs))
             target = TORCH_TARGET_S if modules.get(module) else NUMPY_TARGET_S
