@@ -152,11 +152,17 @@ _matmul_kernel_autotuned = triton.autotune(configs=CUDA_CONFIGS, key=["M", "N", 
 
 def matmul_naive(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """a @ b with one program per output element (fp32 accumulation), in the input dtype."""
+    return launch_naive(_matmul_naive_kernel, a, b)
+
+
+def launch_naive(kernel, a: torch.Tensor, b: torch.Tensor, block_k: int = NAIVE_BLOCK_K) -> torch.Tensor:
+    """Run a naive-matmul `kernel` (the signature of _matmul_naive_kernel) with one program per element of
+    C; the known-wrong kernels of reference_impls/wrong/triton_matmul launch through it too."""
     M, K, N = _check_operands(a, b)
     c = torch.empty((M, N), dtype=a.dtype, device=a.device)
     if M == 0 or N == 0:
         return c
-    _matmul_naive_kernel[(M * N,)](
+    kernel[(M * N,)](
         a,
         b,
         c,
@@ -169,7 +175,7 @@ def matmul_naive(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         b.stride(1),
         c.stride(0),
         c.stride(1),
-        BLOCK_K=NAIVE_BLOCK_K,
+        BLOCK_K=block_k,
         num_warps=1,
     )
     return c

@@ -5,6 +5,8 @@ import torch
 import triton
 import triton.language as tl
 
+from kernels.matmul import launch_naive
+
 EXPECTED_HINT = "B is read as if contiguous"
 
 
@@ -38,10 +40,4 @@ def matmul_kernel(
 
 
 def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    M, K = a.shape
-    N = b.shape[1]
-    c = torch.empty((M, N), dtype=a.dtype, device=a.device)
-    matmul_kernel[(M * N,)](
-        a, b, c, M, N, K, a.stride(0), a.stride(1), b.stride(0), b.stride(1), c.stride(0), c.stride(1), BLOCK_K=32
-    )
-    return c
+    return launch_naive(matmul_kernel, a, b, block_k=32)
