@@ -180,12 +180,15 @@ class Probe:
     when: or a predicate `when(case, actual, expected) -> bool` on the failing case (`actual` is the
         learner's output, or app.verify.checking.Raised(type, message) when their code raised).
     checks: only these checks (names); default: every check whose entry the impl defines.
+    presumes: checks whose success the hint takes for granted ("draw from sampling_probs" presumes the
+        `probs` check passes): where one of them fails, the hint is not shown (that check's own hint is).
     """
 
     hint: str
     impl: str | Mapping[str, Callable] | None = None
     when: Callable[[Case, Any, Any], bool] | None = None
     checks: tuple[str, ...] = ()
+    presumes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,7 @@ class Exercise(ExerciseInfo):
         for probe in self.probes:
             if (probe.impl is None) == (probe.when is None):
                 raise SpecError(f"{self.id}: probe '{probe.hint}' needs exactly one of impl / when")
-            unknown = set(probe.checks) - set(check_names)
+            unknown = set(probe.checks + probe.presumes) - set(check_names)
             if unknown:
                 raise SpecError(f"{self.id}: probe '{probe.hint}' names unknown checks {sorted(unknown)}")
             if isinstance(probe.impl, str) and not (REFERENCE_ROOT / probe.impl).is_file():

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.locations import REFERENCE_ROOT  # probes' impl paths are relative to it
+from app.verify import diagnosis_form
 from app.verify.compare import Mismatch, all_zero, compare, describe_value, leaves, outputs_match
 from reference_impls.exercise import Case, Check, Exercise, Probe, SpecError
 
@@ -52,6 +53,11 @@ class PlannedCase:
     case: Case
     expected: Any
     probes: list[tuple[Probe, ProbeImpl | None]] = field(default_factory=list)  # None: a `when` probe
+    # Set by run_case, for the diagnosis across cases (diagnosis_across.py): the learner's output
+    # (canonical, or Raised) and the hints of the probes that matched it.
+    learner_output: Any = None
+    probe_hints: list[str] = field(default_factory=list)
+    matched_probes: list[Probe] = field(default_factory=list)
 
     @cached_property
     def probe_outputs(self) -> list[tuple[Probe, Any]]:
@@ -343,16 +349,23 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
             status="error", error=error, message=error["message"] + (f" at {error['where']}" if error["where"] else "")
         )
         actual = Raised(type(exc).__name__, str(exc))
+        if isinstance(exc, Exception) and diagnosis_form.raised_in_checker(exc, learner_file):
+            # The exercise's `call` could not read what the learner returned: say what that was.
+            form = _returned_form(check, case, impl, reference, learner_file)
+            if form:
+                result.update(status="failed", error=None, message=form)
         if isinstance(exc, NotImplementedError):
             hints.append(f"not implemented yet: write `{check.entry}` (it still raises NotImplementedError)")
         elif isinstance(exc, AttributeError) and "defines no" in str(exc):
             hints.append(f"define `{check.entry}` in your file, with the signature of the scaffold")
     result["duration_ms"] = round(1000 * (time.perf_counter() - started), 1)
+    raw = actual
     try:
         actual = _canonical(check, actual)
     except Exception as exc:  # the learner's output has the wrong form for the canonical form
         actual = Raised(type(exc).__name__, str(exc))
-        result.update(status="failed", message=f"output: cannot be read ({type(exc).__name__}: {exc})")
+        form = _form_against_reference(check, case, reference, raw)
+        result.update(status="failed", message=form or f"output: cannot be read ({type(exc).__name__}: {exc})")
 
     if not isinstance(actual, Raised):
         if check.compare is None:
@@ -363,7 +376,13 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
                     f"output: cannot compare a {type(actual).__name__} with the reference ({exc})", kind="type"
                 )
         else:
-            message = check.compare(item.expected, actual, case)
+            try:
+                message = check.compare(item.expected, actual, case)
+            except Exception as exc:  # the exercise's compare could not read the learner's output
+                form = diagnosis_form.form_difference(item.expected, actual)
+                message = (
+                    f"your {form}" if form else f"output: cannot be compared ({type(exc).__name__}: {str(exc)[:200]})"
+                )
             mismatch = Mismatch(message, kind="values") if message else None
         if mismatch is not None:
             result.update(mismatch=mismatch.to_json(), message=mismatch.message)
@@ -377,10 +396,80 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
         result["status"] = "passed"
         return result
 
-    hints[:0] = _probe_hints(item, actual)
+    item.learner_output = actual
+    item.probe_hints = _probe_hints(item, actual)
+    hints[:0] = item.probe_hints
+    diagnosed: list[str] = []
+    if not hints and not isinstance(actual, Raised) and check.reference_output:
+        diagnosed = _diagnose(item, actual, reference)
+    hints += diagnosed
     hints += _built_in_hints(mismatch, mutated, check, bool(hints))
     result["hints"] = list(dict.fromkeys(hints))
     return result
+
+
+def _diagnose(item: PlannedCase, actual: Any, reference: Any) -> list[str]:
+    """The generic diagnosis of a failing case no probe named (app/verify/diagnosis.py); nothing if it fails."""
+    import numpy as np
+
+    from app.verify import diagnosis
+
+    check, case = item.check, item.case
+
+    def rerun32() -> Any:
+        args, kwargs = _float32_copies(copy.deepcopy(case.args)), _float32_copies(copy.deepcopy(dict(case.kwargs)))
+        return _canonical(
+            check, check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
+        )
+
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return diagnosis.one_case(item.expected, actual, case.args, dict(case.kwargs), check.tolerance_for, rerun32)
+    except Exception:  # noqa: BLE001 - a diagnosis that cannot read this output says nothing
+        return []
+
+
+def _float32_copies(value: Any) -> Any:
+    """float64 arrays (anywhere in tuples, lists, dicts) as float32: the reference run as float32 code would."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value.astype(np.float32)
+    if isinstance(value, tuple | list):
+        return type(value)(_float32_copies(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _float32_copies(v) for k, v in value.items()}
+    return value
+
+
+def _returned_form(check: Check, case: Case, impl: Any, reference: Any, learner_file: Path | None) -> str | None:
+    """What the learner's functions returned, where it differs in form from the reference's (a re-run of
+    both under a profiler); None when nothing differs (the checker's message then stands)."""
+    try:
+        reference_file = getattr(reference, "__file__", None)
+        theirs = diagnosis_form.returns(
+            reference_file and str(Path(reference_file).resolve()),
+            lambda: call(check, reference, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))),
+        )
+        ours = diagnosis_form.returns(
+            str(learner_file),
+            lambda: call(check, impl, case, copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))),
+        )
+        return diagnosis_form.returned_differently(ours, theirs)
+    except Exception:  # noqa: BLE001 - no better message than the checker's own
+        return None
+
+
+def _form_against_reference(check: Check, case: Case, reference: Any, raw: Any) -> str | None:
+    """The learner's raw output (before `canonical`) against the reference's raw output, in words."""
+    try:
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
+        theirs = check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
+        form = diagnosis_form.form_difference(theirs, raw)
+    except Exception:  # noqa: BLE001
+        return None
+    return f"your {form}" if form else None
 
 
 def _mutated(check: Check, reference: Any, case: Case, args: tuple, kwargs: dict) -> list[str]:
@@ -408,6 +497,8 @@ def _plain_data(value: Any) -> bool:
 
 
 def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
+    """The hints of the probes whose output matches the learner's on this failing case (item.matched_probes)."""
+    item.matched_probes = []
     if isinstance(actual, Raised) and actual.type == "NotImplementedError":
         return []  # the scaffold's body: "not implemented yet" says it all
     hints = []
@@ -424,6 +515,7 @@ def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
             matched = False
         if matched:
             hints.append(probe.hint)
+            item.matched_probes.append(probe)
     return hints
 
 
@@ -452,5 +544,5 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
         else:
             hints.append("wrong shape: check which axes each reduction and matmul removes, and the broadcasting")
     elif mismatch.nonfinite and not named:
-        hints.append("nan/inf where the reference is finite: an overflow (exp of a large number?), a log of 0 or a 0/0")
+        hints.append("nan/inf where the reference is finite: a log of 0, a 0/0 or a division by a sum that is 0")
     return hints

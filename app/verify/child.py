@@ -23,6 +23,7 @@ code writes to the pipe without it is ignored. Events, in order:
     {"event": "case", "result": {...}}       see checking.run_case
     {"event": "load_error", "error": {...}}  the file did not import (syntax error, exception, exit)
     {"event": "spec_error", "message": "..."} the exercise itself is broken
+    {"event": "diagnosis", "hints": {"3": [...]}}  after the cases: a case's hints, replaced (diagnosis_across.py)
     {"event": "timing_start"}               a kernel exercise's GPU timing begins (the parent extends the deadline)
     {"event": "timing", "result": {...}}     its timings, or why there are none (app/verify/kernel_timing.py)
     {"event": "output", "stdout": n, "stderr": n}  characters the learner printed (all, not just those kept)
@@ -266,6 +267,7 @@ def _run(events: Events, spec: dict) -> None:
         events.send("done")
         return
     passed = 0
+    results: dict[int, dict] = {}
     for item in planned:
         _flush()  # the learner's prints so far reach the parent even if this case never returns
         events.send("case_start", index=item.index)
@@ -277,12 +279,28 @@ def _run(events: Events, spec: dict) -> None:
             events.send("spec_error", message=f"checking {item.label}: {type(exc).__name__}: {exc}")
             break
         events.send("case", result=result)
+        results[item.index] = result
         passed += bool(result["passed"])
+    if passed < len(results):
+        _send_diagnosis(events, planned, results)
     if exercise.benchmark is not None:
         _flush()
         _send_timing(events, exercise, impl, reference, kernel_mode, passed == len(planned))
     _send_output_counts(events)
     events.send("done")
+
+
+def _send_diagnosis(events: Events, planned, results: dict[int, dict]) -> None:
+    """The hints that only the view across cases and checks gives (app/verify/diagnosis_across.py), as
+    {"event": "diagnosis", "hints": {index: [every hint of that case]}}: each replaces the case's list."""
+    from app.verify import diagnosis_across
+
+    try:
+        updates = diagnosis_across.across(planned, results)
+    except Exception:  # noqa: BLE001 - a diagnosis that breaks leaves the cases' own hints
+        return
+    if updates:
+        events.send("diagnosis", hints={str(index): hints for index, hints in updates.items()})
 
 
 def _send_timing(events: Events, exercise, impl, reference, kernel_mode: str | None, all_passed: bool) -> None:

@@ -361,6 +361,10 @@ def _on(
         result = event["result"]
         if 0 <= result.get("index", -1) < len(report.checks):
             report.checks[result["index"]] = CaseResult.from_json(result)
+    elif kind == "diagnosis":  # hints that the view across cases gives, after they all ran
+        for index, hints in event.get("hints", {}).items():
+            if 0 <= int(index) < len(report.checks):
+                report.checks[int(index)].hints = [str(h) for h in hints]
     if handler is not None:
         handler(report, event)
 

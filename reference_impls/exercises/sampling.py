@@ -265,6 +265,7 @@ EXERCISE = scoped(
                     not hasattr(actual, "message") and chi_square(expected, actual, case) is not None
                 ),
                 checks=("sample",),
+                presumes=("probs",),  # with a wrong sampling_probs, drawing from it is not the fix
             ),
             Probe(
                 "top-p computed on probabilities in the sorted order but written back unsorted: scatter the mask back with the "

@@ -4,6 +4,7 @@ from reference_impls.numpy import conv2d as _ref
 from reference_impls.numpy.conv2d import output_size  # noqa: F401 - right
 
 EXPECTED_HINT = "the kernel is flipped"
+ALSO_APPLIES = ("part of the output is right", "flipped along")
 
 
 def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):

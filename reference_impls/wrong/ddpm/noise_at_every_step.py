@@ -5,6 +5,7 @@ import torch
 from reference_impls.torch.diffusion import alphas_cumprod, linear_betas, q_sample  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "noise added at t = 0"
+ALSO_APPLIES = ("one too many",)
 
 
 def p_sample(eps_model, x_t, t, betas, noise=None):

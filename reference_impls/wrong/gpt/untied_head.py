@@ -6,6 +6,7 @@ from reference_impls.torch import gpt
 from reference_impls.torch.gpt import GPTConfig  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "lm_head is not tied"
+ALSO_APPLIES = ("parameter names differ",)
 
 
 class GPT(gpt.GPT):

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.numpy.linear_regression import fit_closed_form  # noqa: F401 - right
 
 EXPECTED_HINT = "the factor 2 is missing"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def mse_gradients(X, y, w, b):

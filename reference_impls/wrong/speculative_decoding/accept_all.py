@@ -5,6 +5,7 @@ import torch
 from reference_impls.torch.speculative import residual_distribution, verify  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "the tokens follow the DRAFT model"
+ALSO_APPLIES = ("do not follow the target model",)
 
 
 def speculative_step(last_token, draft_table, target_table, gamma, generator=None):

@@ -3,6 +3,7 @@
 import torch
 
 EXPECTED_HINT = "resample from the RESIDUAL"
+ALSO_APPLIES = ("do not follow the target model",)
 
 
 def residual_distribution(p, q):

@@ -1,0 +1,153 @@
+"""The learner's output in the wrong form, said as the learner's: "your `forward` returned output[0] of shape
+(48, 58); the reference's returns (3, 16, 58)", never as an exception inside the checker.
+
+Runs in the child. An exercise's `call` / `canonical` / `compare` post-process the learner's output
+(to NumPy, a reshape, a sort) and can fail on an output of the wrong shape or type; the failure is
+the learner's. `form_difference` compares two outputs' forms (structure, types, shapes);
+`returned_differently` re-runs a call under a profiler to see what the learner's functions returned
+to the checker, beside what the reference's returned at the same point.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.locations import REFERENCE_ROOT
+
+SPEC_FOLDERS = (str(REFERENCE_ROOT / "exercises"), str(Path(__file__).resolve().parent))
+
+
+def _shape(value: Any) -> tuple | None:
+    shape = getattr(value, "shape", None)
+    if shape is None or not hasattr(value, "dtype"):
+        return None
+    try:
+        return tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return None
+
+
+def _kind(value: Any) -> str:
+    shape = _shape(value)
+    if shape is not None:
+        module = type(value).__module__.split(".")[0]
+        kind = "tensor" if module == "torch" else "array"
+        return f"a {kind} of shape {shape}" if shape else f"a 0-d {kind}"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"
+
+
+def form_difference(expected: Any, actual: Any, path: str = "output") -> str | None:
+    """The first place where `actual`'s structure, type or shape differs from `expected`'s, in words; None if none."""
+    e_shape, a_shape = _shape(expected), _shape(actual)
+    if e_shape is not None or a_shape is not None:
+        if e_shape is None or a_shape is None:
+            return f"{path} is {_kind(actual)}; expected {_kind(expected)}"
+        if e_shape != a_shape:
+            return f"{path} has shape {a_shape}; expected {e_shape}"
+        return None
+    if isinstance(expected, tuple | list):
+        if not isinstance(actual, tuple | list):
+            return f"{path} is {_kind(actual)}; expected a {type(expected).__name__} of {len(expected)}"
+        if len(actual) != len(expected):
+            return f"{path} has {len(actual)} items; expected {len(expected)}"
+        for n, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            found = form_difference(e, a, f"{path}[{n}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{path} is {_kind(actual)}; expected a dict"
+        if set(actual) != set(expected):
+            missing, extra = (
+                sorted(map(str, set(expected) - set(actual))),
+                sorted(map(str, set(actual) - set(expected))),
+            )
+            return f"{path} has other keys (missing {missing}, unexpected {extra})"
+        for key in expected:
+            found = form_difference(expected[key], actual[key], f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    if (expected is None) != (actual is None):
+        return f"{path} is {_kind(actual)}; expected {_kind(expected)}"
+    return None
+
+
+def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
+    """The exception came from the exercise's own post-processing of the learner's output (its `call`
+    reshaping or converting what the learner returned), not from inside the learner's code."""
+    if learner_file is None:
+        return False
+    import traceback
+
+    learner = str(learner_file)
+    last = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        name = _resolved(frame.filename)
+        if name == learner:
+            last = "learner"
+        elif name.startswith(SPEC_FOLDERS):
+            last = "checker"
+    return last == "checker"
+
+
+def _resolved(name: str) -> str:
+    try:
+        return str(Path(name).resolve())
+    except OSError:
+        return name
+
+
+def returns(file: str | None, run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """(function name, value) for each return from a function of `file` into code outside it, while `run()` runs."""
+    if not file:
+        return []
+    seen: list[tuple[str, Any]] = []
+
+    def profile(frame, event, arg):
+        if event == "return" and frame.f_code.co_filename == file:
+            back = frame.f_back
+            if back is None or back.f_code.co_filename != file:
+                seen.append((frame.f_code.co_name, arg))
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        run()
+    except BaseException:  # noqa: BLE001 - the failure is known; only what was returned before it matters
+        pass
+    finally:
+        sys.setprofile(previous)
+    return seen
+
+
+def returned_differently(learner: list[tuple[str, Any]], reference: list[tuple[str, Any]]) -> str | None:
+    """The first function whose return value differs in form between the learner's run and the reference's."""
+    counts: dict[str, int] = {}
+    theirs: dict[tuple[str, int], Any] = {}
+    for name, value in reference:
+        theirs[(name, counts.get(name, 0))] = value
+        counts[name] = counts.get(name, 0) + 1
+    counts = {}
+    for name, value in learner:
+        key = (name, counts.get(name, 0))
+        counts[name] = key[1] + 1
+        if key not in theirs:
+            continue
+        found = form_difference(theirs[key], value, "output")
+        if found:
+            what = found.removeprefix("output")
+            subject = (
+                f"your `{name}` returned {_kind(value)}" if not what else f"your `{name}`'s output{what.split(' ')[0]}"
+            )
+            detail = found.split(" ", 1)[1]
+            if not what:
+                return f"{subject}; the reference's returns {_kind(theirs[key])}"
+            return f"{subject} {detail}"
+    return None
