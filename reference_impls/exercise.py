@@ -335,15 +335,66 @@ class Exercise(ExerciseInfo):
             raise SpecError(f"{self.id}: the benchmark times unknown entry point '{self.benchmark.entry}'")
 
 
-def grid(
-    shapes: Iterable[tuple[int, ...]], dtypes: Iterable[str] = ("float32", "float64"), seed: int = 0
-) -> Iterator[tuple[Any, tuple[int, ...], str, int]]:
-    """(rng, shape, dtype, seed) for every shape x dtype, each with its own seed from `seed` up.
+class FreshSeed(int):
+    """The seed of a case drawn afresh on this run (`grid(..., fresh=N)`): an int (the case's own seed, what
+    its rng starts from) that also carries `run`, the run's seed that `learn verify --seed` replays."""
 
-    for rng, shape, dtype, seed in grid([(4, 7), (1, 5)]):
+    run: int
+
+    def __new__(cls, value: int, run: int) -> FreshSeed:
+        made = super().__new__(cls, value)
+        made.run = run
+        return made
+
+    def __deepcopy__(self, memo: dict) -> FreshSeed:
+        return self
+
+    def __reduce__(self):
+        return (FreshSeed, (int(self), self.run))
+
+
+_RUN_SEED = [0]  # the run's seed (app/verify/seeds.py picks it; the child sets it before planning)
+
+
+def set_run_seed(seed: int | None) -> None:
+    """The seed fresh cases are drawn from on this run (None: 0, as in tests and the mutants runner)."""
+    _RUN_SEED[0] = int(seed or 0)
+
+
+def run_seed() -> int:
+    return _RUN_SEED[0]
+
+
+def grid(
+    shapes: Iterable[tuple[int, ...]],
+    dtypes: Iterable[str] = ("float32", "float64"),
+    seed: int = 0,
+    fresh: int = 0,
+    draw_shape: Callable[[Any, tuple[int, ...]], tuple[int, ...]] | None = None,
+) -> Iterator[tuple[Any, tuple[int, ...], str, int]]:
+    """(rng, shape, dtype, seed) for every shape x dtype, each with its own seed from `seed` up; then, with
+    `fresh=N`, N more per dtype whose shapes and seeds are drawn afresh on each run (hypothesis-style) from
+    the run's seed: their seed is a FreshSeed, so a failing one is reported with the run's seed to replay.
+
+    for rng, shape, dtype, seed in grid([(4, 7), (1, 5)], fresh=2):
         yield Case("random", (rng.standard_normal(shape).astype(dtype),), seed=seed)
+
+    A fresh shape takes one of `shapes` and draws each size between half and twice it (a size 1 stays 1
+    or 2); `draw_shape(rng, template)` replaces that where the sizes are tied (heads dividing a width).
     """
     import numpy as np
 
-    for n, (shape, dtype) in enumerate(itertools.product(list(shapes), list(dtypes))):
-        yield np.random.default_rng(seed + n), tuple(shape), dtype, seed + n
+    shapes, dtypes = [tuple(s) for s in shapes], list(dtypes)
+    for n, (shape, dtype) in enumerate(itertools.product(shapes, dtypes)):
+        yield np.random.default_rng(seed + n), shape, dtype, seed + n
+    run = run_seed()
+    for n in range(fresh * len(dtypes)):
+        dtype = dtypes[n % len(dtypes)]
+        own = int(np.random.SeedSequence([run, seed, n]).generate_state(1)[0])
+        rng = np.random.default_rng(own)
+        template = shapes[int(rng.integers(len(shapes)))] if shapes else ()
+        if draw_shape is not None:
+            shape = tuple(int(d) for d in draw_shape(rng, template))
+        else:
+            shape = tuple(int(rng.integers(max(1, d // 2), 2 * max(d, 1) + 1)) for d in template)
+        yield rng, shape, dtype, FreshSeed(own, run)

@@ -191,6 +191,7 @@ def test_verify_json_has_a_stable_shape(cli, curriculum, workspace):
         "output",
         "limits",
         "timing",
+        "seed",
     }
     assert exercise["timing"] is None  # GPU timings: kernel exercises only (tests/test_verify_kernels.py)
     check = exercise["checks"][0]
@@ -212,6 +213,7 @@ def test_verify_json_has_a_stable_shape(cli, curriculum, workspace):
         "hints",
         "mutated",
         "duration_ms",
+        "fresh",
     }
     assert check["inputs"][0] == {"name": "x", "shape": [4, 7], "dtype": "float32"}
     assert check["error"]["traceback"][-1]["code"] == "raise NotImplementedError"

@@ -98,6 +98,12 @@ def verify(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")
     ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Replay a run: the seed its fresh cases were drawn from (a report names it)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check your code for a module's exercises against the references, in a sandboxed child process.
@@ -125,6 +131,12 @@ def verify(
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
+    if seed is not None:
+        import os
+
+        from app.verify.seeds import ENV
+
+        os.environ[ENV] = str(seed)  # the runner draws every fresh case of this run from it
     warm_up()  # the children's fork server imports numpy while the store opens
     # The exercises from the listings alone; the curriculum only to explain a miss.
     explain = None if reference else (lambda: curriculum_modules(open_store()))
@@ -385,6 +397,8 @@ def _print_failure(console, report) -> None:
         console.print(
             f"  [dim]... and {rest} more failing checks (`learn verify {escape(report.id)} --json` lists them all)[/]"
         )
+    if report.replay:
+        console.print(f"  [yellow]{escape(report.replay)}[/]")
     for hint in report.hints:
         console.print(f"  [yellow]hint:[/] {escape(hint)}")
     for stream, text in (("stdout", report.output.stdout), ("stderr", report.output.stderr)):

@@ -24,7 +24,7 @@ from typing import Any
 from app.locations import REFERENCE_ROOT  # probes' impl paths are relative to it
 from app.verify import diagnosis_form
 from app.verify.compare import Mismatch, all_zero, compare, describe_value, leaves, outputs_match
-from reference_impls.exercise import Case, Check, Exercise, Probe, SpecError
+from reference_impls.exercise import Case, Check, Exercise, FreshSeed, Probe, SpecError
 
 MAX_MESSAGE = 300
 MAX_FRAMES = 5
@@ -185,6 +185,8 @@ def _plan(exercise: Exercise, reference: Any) -> list[PlannedCase]:
                 ) from exc
             expected = _canonical(check, expected)
             zero = all_zero(expected, check.tolerance_for)
+            if zero and isinstance(case.seed, FreshSeed):
+                continue  # a fresh draw that came out degenerate (one class, say): it tests nothing
             if zero and not case.zero_ok:
                 raise SpecError(
                     f"{where}: the reference output is all within tolerance of zero, so a solution returning zeros "
@@ -242,7 +244,9 @@ def describe_case(check: Check, reference: Any, case: Case) -> tuple[list[dict],
             parts.append(f"{entry['name']}={entry['value']}")
         else:
             parts.append(f"{entry['name']} {entry.get('type')}")
-    if case.seed is not None:
+    if isinstance(case.seed, FreshSeed):
+        parts.append(f"drawn afresh from run seed {case.seed.run}")
+    elif case.seed is not None:
         parts.append(f"seed {case.seed}")
     return inputs, ", ".join(parts)
 
@@ -332,6 +336,7 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
         "hints": [],
         "mutated": [],
         "duration_ms": 0,
+        "fresh": isinstance(case.seed, FreshSeed),  # drawn from the run's seed (the report says how to replay it)
     }
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(dict(case.kwargs))
     started = time.perf_counter()

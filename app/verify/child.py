@@ -5,8 +5,8 @@
 or `forked_main` in a process forked from a fork server (app/verify/sandbox/forkserver.py). SPEC
 (runner.run_job) names the exercise ("module", "exercise"), the implementation ("impl": a .py path,
 `module:DOTTED.NAME` for the reference, or `code:PATH` for a code card's answer, run with the
-exercise's preamble in its namespace), "memory_mb", "cwd", and the folders the code may write to
-("workspace", "tmpdir").
+exercise's preamble in its namespace), "memory_mb", "cwd", the folders the code may write to
+("workspace", "tmpdir"), and "seed", the run's seed that fresh cases are drawn from (app/verify/seeds.py).
 
 This process is the run's supervisor (app/verify/sandbox/processes.py): it forks the worker that
 does everything below and kills whatever the worker left behind. The worker closes every inherited
@@ -216,6 +216,9 @@ def _run(events: Events, spec: dict) -> None:
             kernel_mode = triton_mode.choose()
         reference = reference or importlib.import_module(exercise.reference)
         oracle = importlib.import_module(exercise.oracle) if exercise.oracle else reference
+        from reference_impls.exercise import set_run_seed
+
+        set_run_seed(spec.get("seed"))  # before the cases are made: grid(..., fresh=N) draws from it
         planned = checking.plan(exercise, oracle)
     except Exception as exc:  # noqa: BLE001 - a broken exercise is reported, not raised
         events.send("spec_error", message=f"{type(exc).__name__}: {exc}")

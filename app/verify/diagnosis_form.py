@@ -34,10 +34,12 @@ def _kind(value: Any) -> str:
     shape = _shape(value)
     if shape is not None:
         module = type(value).__module__.split(".")[0]
-        kind = "tensor" if module == "torch" else "array"
-        return f"a {kind} of shape {shape}" if shape else f"a 0-d {kind}"
+        kind = "a tensor" if module == "torch" else "an array"
+        return f"{kind} of shape {shape}" if shape else f"{kind} of shape ()"
     if value is None:
         return "None"
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)}"
     return f"a {type(value).__name__}"
 
 
@@ -140,14 +142,7 @@ def returned_differently(learner: list[tuple[str, Any]], reference: list[tuple[s
         counts[name] = key[1] + 1
         if key not in theirs:
             continue
-        found = form_difference(theirs[key], value, "output")
+        found = form_difference(theirs[key], value, f"`{name}`'s output")
         if found:
-            what = found.removeprefix("output")
-            subject = (
-                f"your `{name}` returned {_kind(value)}" if not what else f"your `{name}`'s output{what.split(' ')[0]}"
-            )
-            detail = found.split(" ", 1)[1]
-            if not what:
-                return f"{subject}; the reference's returns {_kind(theirs[key])}"
-            return f"{subject} {detail}"
+            return f"your {found}"
     return None

@@ -15,9 +15,10 @@ them under "exercises"; the stored attempts keep it, compacted):
                  "inputs": [{"name", "shape", "dtype"} | {"name", "value"}],
                  "passed", "status": "passed" | "failed" | "error" | "timeout" | "not_run",
                  "message", "mismatch": {...} | null, "error": {...} | null, "hints": [str],
-                 "mutated": [str], "duration_ms"}],
+                 "mutated": [str], "duration_ms", "fresh": bool (a case drawn afresh from the run's seed)}],
      "output": {"stdout": str, "stderr": str, "stdout_bytes": int, "stderr_bytes": int, "truncated": bool},
      "limits": {"time_s": float, "memory_mb": int, "memory_enforced": bool},
+     "seed": int | null,                       the run's seed: fresh cases ("fresh": true) were drawn from it
      "timing": null                            exercises without a benchmark; kernel exercises:
          {"status": "no_cuda" | "skipped" | "error", "message": str}  or, measured on a GPU,
          {"status": "measured", "device", "size", "entry", "ms": {"yours", "reference", "torch"},
@@ -60,6 +61,7 @@ class ExerciseReport:
     timing: Timing | None = None  # kernel exercises: GPU timings, or why there are none (kernel_timing.py)
     timing_budget_s: float = 0.0  # the extra time the runner gave the timing (0: none started)
     compile_budget_s: float = 0.0  # the extra time for compiling kernels on CUDA (0: not compiled)
+    seed: int | None = None  # the run's seed: fresh cases were drawn from it (`learn verify ID --seed N` replays)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "status":  # "failed" from the runner is Status.FAILED; a status that is none raises
@@ -108,7 +110,16 @@ class ExerciseReport:
             "output": self.output.to_json(),
             "limits": self.limits.to_json(),
             "timing": self.timing.to_json() if self.timing else None,
+            "seed": self.seed,
         }
+
+    @property
+    def replay(self) -> str | None:
+        """'seed 48213: re-run with `learn verify ID --seed 48213`' when a case drawn afresh on this run failed."""
+        from app.verify.seeds import replay
+
+        fresh = any(c.extra.get("fresh") for c in self.failures)
+        return replay(self.id, self.seed) if fresh and self.seed is not None else None
 
 
 def summary(reports: list[ExerciseReport]) -> dict[str, int]:

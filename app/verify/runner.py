@@ -167,6 +167,9 @@ def run_job(
             report.error = f"{report.file} is the stub as `learn start` wrote it: fill in its # TODOs"
             return report
 
+    from app.verify.seeds import run_seed
+
+    report.seed = run_seed()  # the fresh cases' seed (a replay: LEARN_VERIFY_SEED, set by --seed)
     tmpdir = tempfile.mkdtemp(prefix="learn-run-")
     workspace = str(impl_path.parent) if impl_path else None
     spec = {
@@ -177,6 +180,7 @@ def run_job(
         "cwd": workspace or str(locations.REPO_ROOT),
         "workspace": workspace,
         "tmpdir": tmpdir,
+        "seed": report.seed,
         "confine_writes": os.environ.get("LEARN_VERIFY_CONFINE", "1") != "0",
     }  # "0": an escape hatch, never needed so far
     nonce = secrets.token_hex(16)

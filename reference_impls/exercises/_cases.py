@@ -16,11 +16,12 @@ def randn(rng, shape, dtype, scale=1.0, shift=0.0):
     return (rng.standard_normal(shape) * scale + shift).astype(dtype)
 
 
-def unary_cases(shapes, seed, scale=3.0, extra=()):
-    """Random float32/64 inputs over `shapes`, then the named edge cases in `extra`."""
+def unary_cases(shapes, seed, scale=3.0, extra=(), fresh=1):
+    """Random float32/64 inputs over `shapes` (and `fresh` more per dtype, drawn afresh each run), then the
+    named edge cases in `extra`."""
 
     def cases():
-        for rng, shape, dtype, s in grid(shapes, seed=seed):
+        for rng, shape, dtype, s in grid(shapes, seed=seed, fresh=fresh):
             yield Case("random", (randn(rng, shape, dtype, scale),), seed=s)
         yield from extra
 
