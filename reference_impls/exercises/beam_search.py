@@ -97,6 +97,11 @@ def _last_step_only(start_log_probs, log_probs, beam_size, eos=None):
     total, seqs = scores, first[:, None]
     for table in log_probs:
         step = table[seqs[:, -1]]
+        if eos is not None:  # as the task says: a finished sequence only adds eos, at no cost
+            done = seqs[:, -1] == eos
+            step = torch.where(
+                done[:, None], torch.full_like(step, float("-inf")).index_fill(1, torch.tensor([eos]), 0.0), step
+            )
         cand = step.flatten()
         n = min(beam_size, cand.numel())
         _, flat = cand.topk(n)
