@@ -315,7 +315,17 @@ def _out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)
 
 
-def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | None, memory_mb: int | None) -> dict:
+def run_case(
+    item: PlannedCase,
+    impl: Any,
+    reference: Any,
+    learner_file: Path | None,
+    memory_mb: int | None,
+    *,
+    diagnose: bool = True,
+) -> dict:
+    """One case on the learner's code: a JSON-ready result with the mismatch and the hints. `diagnose=False`
+    skips the generic diagnosis (app/verify/diagnosis.py) where only the verdict counts (mutation runs)."""
     check, case = item.check, item.case
     inputs, detail = describe_case(check, reference, case)
     result: dict[str, Any] = {
@@ -405,7 +415,7 @@ def run_case(item: PlannedCase, impl: Any, reference: Any, learner_file: Path | 
     item.probe_hints = _probe_hints(item, actual)
     hints[:0] = item.probe_hints
     diagnosed: list[str] = []
-    if not hints and not isinstance(actual, Raised) and check.reference_output:
+    if diagnose and not hints and not isinstance(actual, Raised) and check.reference_output:
         diagnosed = _diagnose(item, actual, reference)
     hints += diagnosed
     hints += _built_in_hints(mismatch, mutated, check, bool(hints))
@@ -427,10 +437,14 @@ def _diagnose(item: PlannedCase, actual: Any, reference: Any) -> list[str]:
             check, check.expected(*args, **kwargs) if check.expected else call(check, reference, case, args, kwargs)
         )
 
+    # A Triton reference runs in the interpreter on CPU: too slow to run again for a diagnosis.
+    kernel = getattr(reference, "__name__", "").startswith("reference_impls.triton")
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return diagnosis.one_case(item.expected, actual, case.args, dict(case.kwargs), check.tolerance_for, rerun32)
+            return diagnosis.one_case(
+                item.expected, actual, case.args, dict(case.kwargs), check.tolerance_for, None if kernel else rerun32
+            )
     except Exception:  # noqa: BLE001 - a diagnosis that cannot read this output says nothing
         return []
 
