@@ -61,9 +61,13 @@ def test_float32_arithmetic_on_float64_input_is_told_apart_from_a_small_error():
     y = np.exp(x)
     via32 = np.exp(x.astype(np.float32)).astype(np.float64)
     assert "computed in float32 on float64 input" in hints(y, via32, x)[0]
-    # Off by 1e-6 relative, but not float32 numbers and no closer to a float32 run: no float32 claim.
+    # Off by 1e-6 relative, but not float32 numbers and no closer to a float32 run: only a question.
     nudged = y * (1 + 1e-6 * RNG.standard_normal(y.shape))
-    assert not any("float32" in h for h in hints(y, nudged, x, rerun32=lambda: via32))
+    (found,) = hints(y, nudged, x, rerun32=lambda: via32)
+    assert not found.startswith("computed in float32") and found.endswith("?")
+    assert "only to float32 precision" in found
+    # Off by 1e-4: not float32's rounding at all.
+    assert not any("float32" in h for h in hints(y, y * (1 + 1e-4), x, rerun32=lambda: via32))
 
 
 def test_nan_is_called_an_overflow_only_where_the_inputs_are_large():

@@ -34,6 +34,7 @@ CASE_KEYS = [
     "hints",
     "mutated",
     "duration_ms",
+    "fresh",
 ]  # as the child sends them
 
 
@@ -83,6 +84,7 @@ def test_cases_that_never_reported_keep_the_placeholder_shape():
         "hints": [],
         "mutated": [],
         "duration_ms": 0,
+        "fresh": False,
     }
     case.stop(CaseStatus.TIMEOUT, "timed out after 10 s")
     assert case.to_json()["status"] == "timeout" and case.to_json()["message"] == "timed out after 10 s"

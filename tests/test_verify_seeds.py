@@ -39,7 +39,7 @@ def test_a_failing_fresh_case_names_the_seed_that_replays_it(monkeypatch):
     exercise = next(e for e in registry.exercises() if e.id == "activations")
     wrong = registry.REFERENCE_ROOT / "wrong" / "activations" / "gelu_tanh_always.py"
     report = run_job(Job(exercise, str(wrong), "wrong"))
-    fresh = [c for c in report.failures if c.extra.get("fresh")]
+    fresh = [c for c in report.failures if c.fresh]
     assert fresh and all("drawn afresh from run seed 48213" in c.detail for c in fresh)
     assert report.seed == 48213 and report.to_json()["seed"] == 48213
     assert report.replay == "seed 48213: re-run with `learn verify activations --seed 48213`"
@@ -54,7 +54,7 @@ def test_a_run_with_only_named_cases_failing_offers_no_replay(monkeypatch):
     exercise = next(e for e in registry.exercises() if e.id == "activations")
     wrong = registry.REFERENCE_ROOT / "wrong" / "activations" / "sigmoid_overflow.py"
     report = run_job(Job(exercise, str(wrong), "wrong"))
-    assert report.failures and not any(c.extra.get("fresh") for c in report.failures)
+    assert report.failures and not any(c.fresh for c in report.failures)
     assert report.replay is None
 
 

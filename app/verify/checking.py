@@ -415,7 +415,7 @@ def run_case(
     item.probe_hints = _probe_hints(item, actual)
     hints[:0] = item.probe_hints
     diagnosed: list[str] = []
-    if diagnose and not hints and not isinstance(actual, Raised) and check.reference_output:
+    if diagnose and not hints and not mutated and not isinstance(actual, Raised) and check.reference_output:
         diagnosed = _diagnose(item, actual, reference)
     hints += diagnosed
     hints += _built_in_hints(mismatch, mutated, check, bool(hints))

@@ -118,7 +118,7 @@ class ExerciseReport:
         """'seed 48213: re-run with `learn verify ID --seed 48213`' when a case drawn afresh on this run failed."""
         from app.verify.seeds import replay
 
-        fresh = any(c.extra.get("fresh") for c in self.failures)
+        fresh = any(c.fresh for c in self.failures)
         return replay(self.id, self.seed) if fresh and self.seed is not None else None
 
 

@@ -82,6 +82,7 @@ class CaseResult(_FromJson):
     hints: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)  # inputs the learner's code modified in place
     duration_ms: float = 0
+    fresh: bool = False  # drawn afresh from the run's seed (grid(..., fresh=N)): `--seed` replays it
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
     _keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -104,6 +105,7 @@ class CaseResult(_FromJson):
         "hints",
         "mutated",
         "duration_ms",
+        "fresh",
     )
 
     def __post_init__(self) -> None:
