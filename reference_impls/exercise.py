@@ -37,8 +37,13 @@ dicts): shape first, then dtype (for arrays, unless `check_dtype=False`), then v
 tolerance of the expected leaf's dtype (`TOLERANCES`, overridable per check), ints / bools / strings
 exactly. On a failing case every probe whose output matches the learner's (NaN equal to NaN; or the
 same exception with the same message) and differs from the reference's, or whose `when` predicate
-holds, adds its hint. Built-in hints name the rest: an input modified in place, a changed dtype, a
-shape off by size-1 dims or a transpose, nan/inf where the reference is finite, NotImplementedError.
+holds, adds its hint (unless it `presumes` a check that fails). Where none does, the generic
+diagnosis speaks (app/verify/diagnosis.py: a constant factor, permuted axes, float32 arithmetic, ...;
+diagnosis_across.py: what the failing cases have in common); built-in hints name the rest: an input
+modified in place, a changed dtype, a shape off by size-1 dims or a transpose, NotImplementedError.
+
+Fresh cases: `grid(..., fresh=N)` adds N cases per dtype drawn afresh on every run from the run's seed
+(`set_run_seed`, set by the child from the runner's; `learn verify ID --seed N` replays a run).
 
 Triton kernel exercises (reference_impls/exercises/triton_*.py) use three optional fields, all
 additive (an exercise without them behaves as before):
