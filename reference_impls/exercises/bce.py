@@ -10,7 +10,7 @@ SHAPES = [(1,), (10,), (4, 5)]
 
 
 def _prob_cases():
-    for rng, shape, dtype, s in grid(SHAPES, seed=5200):
+    for rng, shape, dtype, s in grid(SHAPES, seed=5200, fresh=1):
         z = randn(rng, shape, dtype, 3.0)
         p = (1 / (1 + np.exp(-z))).astype(dtype)
         yield Case("hard_targets", (p, rng.integers(0, 2, shape).astype(dtype)), seed=s)
@@ -20,7 +20,7 @@ def _prob_cases():
 
 
 def _logit_cases():
-    for rng, shape, dtype, s in grid(SHAPES, seed=5300):
+    for rng, shape, dtype, s in grid(SHAPES, seed=5300, fresh=1):
         yield Case("hard_targets", (randn(rng, shape, dtype, 3.0), rng.integers(0, 2, shape).astype(dtype)), seed=s)
         yield Case("soft_targets", (randn(rng, shape, dtype, 3.0), rng.uniform(size=shape).astype(dtype)), seed=s)
     z = np.array([-800.0, -100.0, -20.0, 0.0, 20.0, 100.0, 800.0])

@@ -8,7 +8,7 @@ from reference_impls.exercises._cases import LOOSE, randn
 
 
 def _binary_cases():
-    for rng, shape, dtype, s in grid([(1,), (12,), (3, 4)], seed=5400):
+    for rng, shape, dtype, s in grid([(1,), (12,), (3, 4)], seed=5400, fresh=1):
         scores, y = randn(rng, shape, dtype, 2.0), rng.choice([-1.0, 1.0], shape).astype(dtype)
         scores.flat[0] = -0.5 * y.flat[0]  # at least one margin violation: the loss is never all zero
         yield Case("random", (scores, y), seed=s)
