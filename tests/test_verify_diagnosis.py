@@ -164,3 +164,27 @@ def test_a_hint_that_presumes_a_failing_check_is_withdrawn():
     updates = diagnosis_across.across(p1 + p2, {0: r1[0], 1: r2[0]})
     assert presuming.hint not in updates[1]
     assert any("the top-p mask is unsorted" in h and "fix that first" in h for h in updates[1])
+
+
+def test_the_view_across_checks_reaches_the_report():
+    """pooling's stride=None mistake is named on the forward checks; the backward ones, which only raise from
+    it, get the pointer to it (sent by the child after the last case, applied by the runner)."""
+    from app.verify import registry
+    from app.verify.runner import Job, run_job
+
+    exercise = next(e for e in registry.exercises() if e.id == "pooling")
+    wrong = registry.REFERENCE_ROOT / "wrong" / "pooling" / "default_stride_one.py"
+    report = run_job(Job(exercise, str(wrong), "wrong"))
+    backward = [c for c in report.failures if c.check.endswith("_backward")]
+    assert backward and all(c.status == "error" for c in backward)
+    for case in backward:
+        assert any("fails with a named mistake" in h and "stride = kernel" in h for h in case.hints), case.hints
+
+
+def test_a_probe_matching_one_case_is_a_coincidence_where_another_matches_several():
+    check = Check("beam", "f", lambda: [])
+    x = RNG.standard_normal((3, 3))
+    cases = [Case(str(n), (x,)) for n in range(3)]
+    named = {0: ["ranked by the step alone"], 1: ["ranked by the step alone"], 2: ["separate greedy searches"]}
+    planned, results = _planned(check, cases, [True, True, True], named)
+    assert diagnosis_across.across(planned, results) == {2: []}
