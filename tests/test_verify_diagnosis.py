@@ -188,3 +188,11 @@ def test_a_probe_matching_one_case_is_a_coincidence_where_another_matches_severa
     named = {0: ["ranked by the step alone"], 1: ["ranked by the step alone"], 2: ["separate greedy searches"]}
     planned, results = _planned(check, cases, [True, True, True], named)
     assert diagnosis_across.across(planned, results) == {2: []}
+
+
+def test_a_factor_two_is_named_as_such_even_beside_a_size_of_two_or_four():
+    # With a size 2 axis, 2 is also n/(n-1); with a size 4, 1/2 is also 1/sqrt(4): a factor 2 is the usual cause.
+    x = RNG.standard_normal((4, 2))
+    grad = RNG.standard_normal((4, 2))
+    assert "x0.5: a factor 2 missing" in hints(grad, grad / 2, x)[0]
+    assert "x2: a factor 2 too many" in hints(grad, grad * 2, x)[0]

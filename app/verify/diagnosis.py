@@ -196,6 +196,11 @@ def _name_factor(scale: float, inputs: list[np.ndarray]) -> str:
     """A recognisable constant: sqrt(d), n/(n-1), the batch size, 2."""
     batch = inputs[0].shape[0] if inputs and inputs[0].ndim >= 2 and inputs[0].shape[0] > 1 else None
     near = lambda x, y: abs(x - y) <= 1e-6 * max(1.0, abs(y))  # noqa: E731
+    # 2 and 1/2 first: with a size of 2 or 4 they are also n/(n-1) or sqrt(n), but a factor 2 is the usual cause.
+    if near(scale, 2):
+        return "x2: a factor 2 too many, or a 1/2 missing (the 1/2 of a squared error, a sum over both halves?)"
+    if near(scale, 0.5):
+        return "x0.5: a factor 2 missing (the derivative of a square is 2x), or a 1/2 too many?"
     for n in _sizes(inputs):
         root = math.sqrt(n)
         if n >= 4 and near(scale, 1 / root):
@@ -214,10 +219,6 @@ def _name_factor(scale: float, inputs: list[np.ndarray]) -> str:
             return f"= 1/{n}, 1/the batch size: a mean over the batch where the task sums?"
         if n == batch and near(scale, n):
             return f"= {n}, the batch size: a sum over the batch where the task takes the mean?"
-    if near(scale, 2):
-        return "x2: a factor 2 too many, or a 1/2 missing (the 1/2 of a squared error, a sum over both halves?)"
-    if near(scale, 0.5):
-        return "x0.5: a factor 2 missing (the derivative of a square is 2x), or a 1/2 too many?"
     return ""
 
 
