@@ -122,6 +122,11 @@ class Case:
         rebuild the input.
     note: one line shown when the case fails ("logits up to 1000: exp overflows without max subtraction").
     zero_ok: the reference output is all zeros on purpose (else the engine rejects the case).
+    traits: what sets the case apart where its inputs cannot show it, as phrases ("a causal mask with
+        L != S", "a row stride != n_cols"): when a check fails on exactly the cases with a trait, the
+        report says so ("wrong only on the 3 cases with a causal mask with L != S, right on the 5
+        others"). Square / rectangular, L == S, magnitudes, contiguity, dtypes, block multiples and
+        the batch are read from the inputs (app/verify/diagnosis_across.py).
     """
 
     name: str
@@ -130,6 +135,7 @@ class Case:
     seed: int | None = None
     note: str = ""
     zero_ok: bool = False
+    traits: tuple[str, ...] = ()
 
 
 Call = Callable[..., Any]  # call(impl, *args, **kwargs) -> output, impl: the learner's / reference module

@@ -196,3 +196,13 @@ def test_a_factor_two_is_named_as_such_even_beside_a_size_of_two_or_four():
     grad = RNG.standard_normal((4, 2))
     assert "x0.5: a factor 2 missing" in hints(grad, grad / 2, x)[0]
     assert "x2: a factor 2 too many" in hints(grad, grad * 2, x)[0]
+
+
+def test_a_declared_trait_explains_where_the_inputs_cannot():
+    check = Check("attention", "f", lambda: [])
+    x = RNG.standard_normal((4, 4))
+    odd = ("a causal mask with L != S",)
+    cases = [Case("a", (x,)), Case("b", (x,)), Case("c", (x,), traits=odd), Case("d", (x,), traits=odd)]
+    planned, results = _planned(check, cases, [False, False, True, True])
+    updates = diagnosis_across.across(planned, results)
+    assert updates[2] == ["wrong only on all 2 cases with a causal mask with L != S, right on the 2 others"]

@@ -2,11 +2,13 @@
 
 Runs in the child, after the last case. Features of each case come from its inputs alone (square or
 rectangular, query and key lengths equal or not, magnitudes, contiguity, dtype, the last size's
-multiples, the batch); when the failing cases are exactly those with one feature and at least two
-cases without it pass, the hint says so with the counts ("right on the 4 square cases, wrong on all
-6 rectangular ones"). Across checks: the forward pass right and the backward wrong; a check that
-fails with no hint after one that failed with a named mistake. And where two probes match a case
-that cannot tell their mistakes apart, the one the check's other cases confirm is kept.
+multiples, the batch) or from what it declares (Case.traits); when the failing cases are exactly
+those with one feature, two at least, and at least two cases without it pass, the hint says so with
+the counts ("right on the 4 square inputs, wrong on all 6 rectangular cases"). Across checks: the
+forward pass right and the backward wrong; a check that fails with no hint in an exercise where
+another failed with a named mistake. A hint that presumes a failing check (Probe.presumes) is
+withdrawn; where two probes match a case that cannot tell their mistakes apart, the one the check's
+other cases confirm is kept.
 
 These hints are added only to failing cases that no probe named: they bring evidence, never a
 competing claim.
@@ -176,6 +178,17 @@ def _block_hint(items, failed: list[bool]) -> str | None:
     return None
 
 
+def _trait_hints(items, failed: list[bool]) -> list[str]:
+    """The cases' declared traits (Case.traits): what their inputs cannot show."""
+    found = []
+    for trait in dict.fromkeys(t for i in items for t in getattr(i.case, "traits", ())):
+        separated = _separates([trait in getattr(i.case, "traits", ()) for i in items], failed)
+        if separated:
+            right, wrong = separated
+            found.append(f"wrong only on {_all(wrong)} {_one(wrong)} with {trait}, right on the {right} others")
+    return found
+
+
 # -- the pass over every case -----------------------------------------------------------------------
 
 
@@ -212,6 +225,7 @@ def across(planned: list, results: dict[int, dict]) -> dict[int, list[str]]:
             if separated:
                 found.append(text(*separated, ""))
         found += [h for h in (_dtype_hint(items, failed), _block_hint(items, failed)) if h]
+        found += _trait_hints(items, failed)
         for item in unnamed:
             for hint in found:
                 add(item, hint)
