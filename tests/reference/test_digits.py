@@ -82,3 +82,22 @@ def test_the_pipeline_keeps_the_sparsity_and_the_accuracy():
     total, nonzero = ref.count_parameters(snapshots[-1])
     assert nonzero == total - round(0.7 * 64 * 64) - round(0.7 * 64 * 10)
     assert rows["pruned"]["reduction_pct"] == pytest.approx(100 * (1 - nonzero / 4810))
+
+
+def test_lenet_has_lenet5s_layers_and_predict_is_the_argmax_in_eval_mode():
+    from reference_impls.torch.digits_lenet import LeNet5, predict, train_baseline
+
+    model = LeNet5()
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    assert shapes == [(6, 1, 3, 3), (6,), (16, 6, 3, 3), (16,), (120, 64), (120,), (84, 120), (84,), (10, 84), (10,)]
+    assert sum(p.numel() for p in model.parameters()) == 19_754
+    X_train, y_train, X_test, y_test = (torch.from_numpy(a) for a in digits_split())
+    mean, std = X_train.mean(), X_train.std()
+    X_train, X_test = (X_train - mean)[:, None] / std, (X_test - mean)[:, None] / std
+    trained = train_baseline(X_train, y_train, epochs=1)
+    trained.train()
+    predicted = predict(trained, X_test, batch_size=100)  # 359 = 3 x 100 + 59
+    with torch.no_grad():
+        expected = trained.eval()(X_test).argmax(dim=1)
+    assert predicted.dtype == torch.int64 and torch.equal(predicted, expected)
+    assert accuracy_score(y_test.numpy(), predicted.numpy()) > 0.6  # one epoch
