@@ -101,3 +101,27 @@ def test_lenet_has_lenet5s_layers_and_predict_is_the_argmax_in_eval_mode():
         expected = trained.eval()(X_test).argmax(dim=1)
     assert predicted.dtype == torch.int64 and torch.equal(predicted, expected)
     assert accuracy_score(y_test.numpy(), predicted.numpy()) > 0.6  # one epoch
+
+
+def test_the_numpy_mlps_gradients_are_torch_autograds():
+    from reference_impls.numpy.digits_mlp import backward, forward
+
+    rng = np.random.default_rng(7)
+    sizes = (64, 48, 32, 10)
+    params = [(rng.standard_normal((i, o)) * 0.3, rng.standard_normal(o) * 0.1) for i, o in zip(sizes[:-1], sizes[1:])]
+    X_train, y_train, _, _ = digits_split()
+    X, y = X_train[:20].reshape(20, 64).astype(np.float64), y_train[:20]
+    tensors = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in params]
+    A = torch.tensor(X)
+    for i, (W, b) in enumerate(tensors):
+        A = A @ W + b
+        if i < len(tensors) - 1:
+            A = torch.relu(A)
+    np.testing.assert_allclose(forward(params, X), A.detach().numpy(), rtol=1e-10)
+    loss = torch.nn.functional.cross_entropy(A, torch.tensor(y))
+    loss.backward()
+    ours, grads = backward(params, X, y)
+    assert ours == pytest.approx(loss.item(), rel=1e-10)
+    for (dW, db), (W, b) in zip(grads, tensors):
+        np.testing.assert_allclose(dW, W.grad.numpy(), rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(db, b.grad.numpy(), rtol=1e-8, atol=1e-12)
