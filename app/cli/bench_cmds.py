@@ -1,4 +1,5 @@
-"""`learn bench`: time the reference Triton kernels against PyTorch on this GPU, as a table and plots."""
+"""`learn bench`: time the reference Triton kernels against PyTorch on this GPU, as a table and plots;
+`learn bench --mine`: check the learner's own kernels, then time them beside the references."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def bench(
             "A size is what the kernel counts: elements, row length, n of n^3, tokens, sequence length.",
         ),
     ] = None,
+    mine: Annotated[
+        bool,
+        typer.Option(
+            "--mine",
+            help="Your kernels (the workspace files of the kernel exercises): checked as `learn verify` checks "
+            "them, then timed beside the reference kernel and PyTorch. KERNEL names exercises (triton_softmax, "
+            "or softmax).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Time the reference Triton kernels and their PyTorch equivalents on this GPU.
@@ -55,10 +65,18 @@ def bench(
       learn bench                              every kernel, its default sweep
       learn bench vector_add --sizes 2^20,2^24
       learn bench matmul flash_attention --json > results.json
+      learn bench --mine                       your kernels: checked, then timed
+      learn bench --mine softmax --json
 
     Exit 0: measured (targets missed included); 1: a point could not run (out of memory, a
-    kernel error; the others are still measured); 2: bad usage, or no CUDA device.
+    kernel error; the others are still measured), or with --mine one of your kernels failed a
+    check; 2: bad usage, or no CUDA device (with --mine, after checking your kernels' correctness).
     """
+    if mine:
+        if sizes:
+            raise fail("--sizes sweeps the reference kernels; --mine times yours at their exercise's size")
+        bench_mine(kernels, as_json)
+        return
     from kernels import benchmarks, harness
 
     plan = [(b, parse_sizes(sizes) if sizes else b.sizes) for b in select(kernels)]
@@ -79,6 +97,84 @@ def bench(
     out.emit(data, lambda console: print_results(console, data, plan, results))
     if any(r.error for r in results):
         raise typer.Exit(1)
+
+
+def bench_mine(names: list[str] | None, as_json: bool) -> None:
+    """Check the learner's kernel files (as `learn verify` does, storing the attempts), then print their
+    timings in `learn bench`'s table; without CUDA, the checks' results and why nothing was timed."""
+    from app.cli.verify_cmds import _in_background, _print_failure, _Progress  # verify's own, as it shows them
+    from app.study.store import open_store
+    from app.study.verify import verify, warm_up
+    from app.verify import bench_mine as mine
+
+    exercises = mine.started(mine.select(names))
+    warm_up()
+    store = _in_background(open_store)
+    out = Output(as_json)
+    if out.json_mode:
+        run = verify(exercises, store, skip_missing=True)
+    else:
+        with _Progress(out.console) as progress:
+            run = verify(exercises, store, skip_missing=True, on_event=progress.on_event, on_done=progress.on_done)
+    data = mine.report(run.reports)
+    out.emit(data, lambda console: print_mine(console, data, run.reports, _print_failure))
+    code = mine.exit_code(run.reports)
+    if code:
+        raise typer.Exit(code)
+
+
+def mine_table(rows: list[dict[str, Any]]):
+    """Your kernels, one row each: size | ms | GB/s or TFLOP/s | torch ms | speedup | vs ref | roofline (80 columns)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(
+        title="[bold]your kernels[/]  [dim]median ms; speedup = torch's time / yours, vs ref = the reference's[/]",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for header in ("kernel", "size", "ms", "throughput", "torch ms", "speedup", "vs ref", "roofline"):
+        table.add_column(header, justify="left" if header in ("kernel", "size") else "right", no_wrap=header != "size")
+    for r in rows:
+        kernel = escape(r["exercise"].removeprefix("triton_"))
+        if r["timing"] != "measured":  # why not: under the table (print_mine)
+            table.add_row(kernel, *(["—"] * 7))
+            continue
+        vs_reference = f"{_floor2(r['speedup_vs_reference'])}x" if r["speedup_vs_reference"] is not None else "—"
+        if r["suspect"]:
+            vs_reference = f"[red]{vs_reference} suspect[/]"
+        table.add_row(
+            kernel,
+            escape(r["size"] or ""),
+            _ms(r["ms"]),
+            f"{_figure(r['throughput'])} {r['metric']}",
+            _ms(r["torch_ms"]),
+            f"{_floor2(r['speedup'])}x" if r["speedup"] is not None else "—",
+            vs_reference,
+            f"{math.floor(r['roofline_fraction'] * 100)}%" if r["roofline_fraction"] is not None else "—",
+        )
+    return table
+
+
+def print_mine(console, data: dict[str, Any], reports, print_failure) -> None:
+    from rich.markup import escape
+
+    for report in reports:
+        if not report.passed and str(report.status) != "missing":
+            print_failure(console, report)
+    if data["timed"]:
+        console.print(f"[bold]{escape(str(data['device']))}[/]")
+        console.print(mine_table(data["rows"]))
+    for r in data["rows"]:
+        if r["suspect"]:
+            console.print(f"  [yellow]{escape(r['exercise'])}:[/] {escape(r['message'] or '')}")
+        elif data["timed"] and r["timing"] != "measured":
+            console.print(f"  [dim]{escape(r['exercise'])}: {escape(r['message'] or '')}[/]")
+    if data["message"]:
+        console.print(escape(data["message"]))
 
 
 def select(names: list[str] | None) -> list[Benchmark]:

@@ -52,6 +52,8 @@ class ModuleScreen(DataScreen):
         ),
         Binding("ctrl+s", "save_note", "Save note", id="save_note", priority=True),
         Binding("v", "verify", "Verify", id="verify_module", tooltip="Check your code for this module's exercises"),
+        # shown only on a CUDA machine, in a module with kernel exercises (check_action)
+        Binding("b", "bench", "Bench", id="bench_kernels", tooltip="Check, then time your kernels on this GPU"),
         Binding(
             "s",
             "start_workspace",
@@ -113,11 +115,26 @@ class ModuleScreen(DataScreen):
 
         def read() -> None:
             from app.study.verify import module_exercises
+            from app.verify.bench_mine import kernel_exercises
 
             found = module_exercises(self.learn.engine, self.module_id)
             self.app.call_from_thread(self._show_exercises, found)
+            kernels = {e.id for e in kernel_exercises()} & {e["id"] for e in found}
+            if kernels:  # then, torch imported: a module with kernels asks whether there is a GPU to time them on
+                from kernels.harness import cuda_available
+
+                if cuda_available():
+                    self.app.call_from_thread(self._offer_bench, kernels)
 
         self.run_worker(read, thread=True, exclusive=True, group="exercises", exit_on_error=False)
+
+    def _offer_bench(self, kernels: set[str]) -> None:
+        """A CUDA device and kernel exercises here: `b` times them (learn bench --mine)."""
+        panel = self.query_one(ExercisePanel)
+        if not panel.timeable:
+            panel.query_one("#verify-log").write("[dim]b: check, then time your kernels on this GPU[/]")
+        panel.timeable = kernels
+        self.refresh_bindings()
 
     def _show_exercises(self, exercises: list[dict]) -> None:
         tabs = self.query_one(TabbedContent)
@@ -134,6 +151,12 @@ class ModuleScreen(DataScreen):
     def action_verify(self) -> None:
         self.action_show_tab("tab-exercises")
         self.query_one(ExercisePanel).verify(self.learn.engine)
+        self.refresh_bindings()
+
+    def action_bench(self) -> None:
+        """`learn bench --mine` for this module: its kernel exercises checked, then timed on the GPU."""
+        self.action_show_tab("tab-exercises")
+        self.query_one(ExercisePanel).verify(self.learn.engine, kernels_only=True)
         self.refresh_bindings()
 
     def action_start_workspace(self) -> None:
@@ -388,6 +411,9 @@ class ModuleScreen(DataScreen):
         if action in ("verify", "start_workspace"):
             panel = self.query_one(ExercisePanel)
             return bool(panel.exercises) and not panel.running
+        if action == "bench":
+            panel = self.query_one(ExercisePanel)
+            return bool(panel.timeable) and not panel.running
         if action == "drill_module":
             return bool(getattr(self, "drill_cards", 0))
         if action == "save_note":

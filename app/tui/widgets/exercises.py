@@ -1,5 +1,7 @@
 """A module's exercises with their last verify result; `s` writes the stubs (`learn start`), `v` runs
-`learn verify` on them in a worker thread, its progress streaming into a log and a bar.
+`learn verify` on them in a worker thread, its progress streaming into a log and a bar; on a CUDA
+machine `b` runs the module's kernel exercises alone, whose children time the kernels once their checks
+pass (`learn bench --mine`), each timing a line of the log.
 
 The run is `learn verify`'s own: app.study.verify.verify checks the files, runs them in child
 processes, stores the attempts and ticks the items of the exercises that passed; this panel draws
@@ -71,6 +73,7 @@ class ExercisePanel(Vertical):
         self.module_id = module_id
         self.exercises: list[dict] = []
         self.running = False
+        self.timeable: set[str] = set()  # kernel exercises to time: set by the module screen on a CUDA machine
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="exercise-list")
@@ -117,7 +120,8 @@ class ExercisePanel(Vertical):
 
     # -- verify ------------------------------------------------------------------------------------------
 
-    def verify(self, engine) -> None:
+    def verify(self, engine, kernels_only: bool = False) -> None:
+        """Verify the module's exercises (kernels_only: its kernel exercises, timed on the GPU once they pass)."""
         if self.running:
             return
         self.running = True
@@ -126,15 +130,23 @@ class ExercisePanel(Vertical):
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
+        if kernels_only:
+            log.write("[bold]Timing your kernels[/] [dim](learn bench --mine): checked first, timed once they pass[/]")
         self.run_worker(
-            lambda: self._verify_in_thread(engine), thread=True, exclusive=True, group="verify", exit_on_error=False
+            lambda: self._verify_in_thread(engine, kernels_only),
+            thread=True,
+            exclusive=True,
+            group="verify",
+            exit_on_error=False,
         )
 
-    def _verify_in_thread(self, engine) -> None:
+    def _verify_in_thread(self, engine, kernels_only: bool = False) -> None:
         from app.study.verify import NoExerciseFiles, exercises_of_module, verify
 
         call = self.app.call_from_thread
         exercises = exercises_of_module(self.module_id)
+        if kernels_only:
+            exercises = [e for e in exercises if e.id in self.timeable]
         if not exercises:
             call(self._no_files, exercises)
             return

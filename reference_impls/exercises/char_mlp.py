@@ -1,0 +1,283 @@
+"""Exercise: makemore's bigram baseline and MLP on Shakespeare, evaluated on held-out text (module 0.7, milestone 2)."""
+
+from functools import cache
+
+import numpy as np
+
+from reference_impls.catalog import info
+from reference_impls.data import CHAR_LM_TEXT
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+
+MARGIN = 0.1  # the MLP's held-out loss must beat the bigram model's by this many nats
+
+
+@cache
+def _tokens():
+    """(vocab size, the first 90 % of the shipped text as int64 tokens, the last 10 %)."""
+    import torch
+
+    text = CHAR_LM_TEXT.read_text(encoding="utf-8")
+    stoi = {c: i for i, c in enumerate(sorted(set(text)))}
+    tokens = torch.tensor([stoi[c] for c in text])
+    cut = int(0.9 * len(tokens))
+    return len(stoi), tokens[:cut], tokens[cut:]
+
+
+def _pick(which):
+    import torch
+
+    _, train, held_out = _tokens()
+    if which == "random":
+        return torch.from_numpy(np.random.default_rng(1700).integers(0, 5, 40))
+    return {"train": train, "held_out": held_out}[which]
+
+
+# -- the bigram baseline ---------------------------------------------------------------------------------
+
+
+def bigram_cases():
+    yield Case(
+        "shakespeare", (), {"which": "train", "vocab": 58, "smoothing": 1.0}, note="28,567 characters, 58 distinct"
+    )
+    yield Case("held_out_light_smoothing", (), {"which": "held_out", "vocab": 58, "smoothing": 0.1})
+    yield Case("five_symbols", (), {"which": "random", "vocab": 5, "smoothing": 0.5}, note="40 symbols of 5")
+
+
+def _bigram(impl, which, vocab, smoothing):
+    return np.asarray(impl.bigram_probs(_pick(which).clone(), vocab, smoothing=smoothing), dtype=np.float64)
+
+
+def nll_cases():
+    yield Case(
+        "train_on_held_out", (), {"which": "held_out"}, note="P from the training text, scored on the held-out 10 %"
+    )
+    yield Case("five_symbols", (), {"which": "random"})
+
+
+def _nll(impl, which):
+    from reference_impls.torch.char_mlp import bigram_probs
+
+    V, train, _ = _tokens()
+    tokens = _pick(which)
+    P = bigram_probs(train, V) if which != "random" else bigram_probs(tokens, 5, smoothing=0.5)
+    return np.float64(impl.bigram_nll(P, tokens.clone()))
+
+
+# -- the dataset, the model, the evaluation ------------------------------------------------------------------
+
+
+def dataset_cases():
+    yield Case("block_3", (), {"which": "random", "block_size": 3}, note="40 symbols: 37 examples")
+    yield Case("block_1", (), {"which": "random", "block_size": 1}, note="block 1: the bigram's examples")
+    yield Case("block_8_held_out", (), {"which": "held_out", "block_size": 8})
+
+
+def _dataset(impl, which, block_size):
+    X, Y = impl.build_dataset(_pick(which).clone(), block_size)
+    return {"X": np.asarray(X, dtype=np.int64), "Y": np.asarray(Y, dtype=np.int64)}
+
+
+def model_cases():
+    yield Case(
+        "defaults", (), {"kwargs": {}}, note="58 characters, block 3, embeddings 10, hidden 64: 6,334 parameters"
+    )
+    yield Case("block_5_embd_4_hidden_32", (), {"kwargs": {"block_size": 5, "n_embd": 4, "n_hidden": 32}})
+
+
+def _model(impl, kwargs):
+    import torch
+
+    torch.manual_seed(0)
+    model = impl.CharMLP(58, **kwargs)
+    X = torch.randint(0, 58, (7, kwargs.get("block_size", 3)), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        logits = model(X)
+    return {
+        "parameters": int(sum(p.numel() for p in model.parameters())),
+        "shapes": np.array(
+            sorted(sum((list(p.shape) + [0] * (2 - p.dim()) for p in model.parameters()), [])), np.int64
+        ),
+        "logits_shape": np.array(logits.shape, np.int64),
+    }
+
+
+def loss_cases():
+    yield Case(
+        "held_out", (), {"block_size": 3}, note="a model with dropout, left in train mode: evaluate in eval mode"
+    )
+    yield Case("held_out_block_5", (), {"block_size": 5})
+
+
+def _given_model(block_size):
+    import torch
+    import torch.nn as nn
+
+    from reference_impls.torch.char_mlp import CharMLP
+
+    torch.manual_seed(3)
+    model = CharMLP(58, block_size)
+    model.hidden = nn.Sequential(model.hidden, nn.Dropout(0.5))
+    model.train()
+    return model
+
+
+def _loss(impl, block_size):
+    return np.float64(impl.split_loss(_given_model(block_size), _tokens()[2].clone(), block_size))
+
+
+# -- the milestone: the MLP beats the bigram on held-out text ---------------------------------------------------------
+
+
+def train_cases():
+    yield Case("defaults", (), note="trained on the first 90 %; both losses measured by the check on the last 10 %")
+
+
+def _train(impl):
+    from reference_impls.torch.char_mlp import bigram_nll, bigram_probs, split_loss
+
+    V, train, held_out = _tokens()
+    model = impl.train_mlp(train.clone(), V)
+    return {
+        "mlp": split_loss(model, held_out, getattr(model, "block_size", 3)),
+        "bigram": bigram_nll(bigram_probs(train, V), held_out),
+    }
+
+
+def _judge_train(expected, actual, case):
+    if actual["mlp"] <= actual["bigram"] - MARGIN:
+        return None
+    return (
+        f"held-out loss {actual['mlp']:.3f} nats: not {MARGIN} below the bigram model's {actual['bigram']:.3f} "
+        "(the reference: ~2.15 after 300 Adam steps at lr 1e-2)"
+    )
+
+
+# -- known mistakes -------------------------------------------------------------------------------------------------
+
+
+def _nll_summed(P, tokens):
+    import torch
+
+    return -torch.log(P[tokens[:-1], tokens[1:]]).sum().item()
+
+
+def _loss_train_mode(model, tokens, block_size):
+    import torch
+    import torch.nn.functional as F
+
+    from reference_impls.torch.char_mlp import build_dataset
+
+    X, Y = build_dataset(tokens, block_size)
+    with torch.no_grad():
+        return F.cross_entropy(model(X), Y).item()
+
+
+EXERCISE = Exercise.of(
+    info("char_mlp"),
+    preamble="import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n",
+    task=f"""Karpathy's makemore, parts 1 and 2, on the shipped Shakespeare (reference_impls/data; the checks
+encode it as int64 tokens over its 58 sorted characters and split it 90 / 10): a bigram baseline, an
+MLP that reads the previous `block_size` characters (Bengio et al. 2003), both scored on held-out text.
+
+1. `bigram_probs(tokens, vocab_size, smoothing=1.0)`: count every consecutive pair (previous i, next
+   j), add `smoothing` to every count, normalize each row: a (V, V) float64 tensor whose row i is
+   P(next | previous = i).
+2. `bigram_nll(P, tokens)`: the mean negative log-likelihood (nats) of every consecutive pair; a float.
+3. `build_dataset(tokens, block_size)`: (X, Y) with X (N, block_size) the characters before each
+   position from block_size on and Y (N,) the character there (N = len(tokens) - block_size).
+4. `CharMLP(vocab_size, block_size=3, n_embd=10, n_hidden=64)`, an nn.Module with a `block_size`
+   attribute: an embedding table (vocab_size, n_embd), the block_size embeddings concatenated, a
+   Linear to n_hidden, tanh, a Linear to vocab_size logits. forward(X (N, block_size)) -> (N, vocab).
+5. `split_loss(model, tokens, block_size)`: the mean cross-entropy over build_dataset(tokens,
+   block_size), in eval mode, without gradients; a float.
+6. `train_mlp(tokens, vocab_size, block_size=3, steps=300, batch_size=256, lr=1e-2, seed=0)`:
+   torch.manual_seed(seed), a CharMLP, Adam on random mini-batches of the training examples.
+   Milestone: its held-out loss at least {MARGIN} nats under the bigram model's (2.43; the reference
+   gets ~2.15): the comparison with the simpler baseline.
+
+The reference: reference_impls/torch/char_mlp.py.""",
+    entry_points=(
+        EntryPoint("bigram_probs", "(tokens, vocab_size, smoothing=1.0)", "(V, V) float64: smoothed, rows sum to 1."),
+        EntryPoint("bigram_nll", "(P, tokens)", "Mean negative log-likelihood of the consecutive pairs; a float."),
+        EntryPoint("build_dataset", "(tokens, block_size)", "(X (N, block_size), Y (N,)) int64."),
+        EntryPoint(
+            "CharMLP",
+            "(self, vocab_size, block_size=3, n_embd=10, n_hidden=64)",
+            "The MLP language model (an nn.Module subclass).",
+            kind="class",
+            base="nn.Module",
+            methods=(EntryPoint("forward", "(self, X)", "X (N, block_size) int64 -> logits (N, vocab_size)."),),
+        ),
+        EntryPoint("split_loss", "(model, tokens, block_size)", "Mean cross-entropy in eval mode; a float."),
+        EntryPoint(
+            "train_mlp",
+            "(tokens, vocab_size, block_size=3, steps=300, batch_size=256, lr=1e-2, seed=0)",
+            "A trained CharMLP.",
+        ),
+    ),
+    checks=(
+        Check(
+            "bigram_probs",
+            "bigram_probs",
+            bigram_cases,
+            call=_bigram,
+            description="Shakespeare, smoothing 1 / 0.1, 5 symbols",
+        ),
+        Check(
+            "bigram_nll",
+            "bigram_nll",
+            nll_cases,
+            call=_nll,
+            description="held-out text under the training counts; 5 symbols",
+        ),
+        Check("build_dataset", "build_dataset", dataset_cases, call=_dataset, description="block 3, 1 and 8"),
+        Check(
+            "model",
+            "CharMLP",
+            model_cases,
+            call=_model,
+            description="the defaults (6,334 parameters) and a wider block",
+        ),
+        Check(
+            "split_loss",
+            "split_loss",
+            loss_cases,
+            call=_loss,
+            tolerance={"float64": (1e-5, 1e-8)},
+            description="held-out text, a model with dropout left in train mode; block 3 and 5",
+        ),
+        Check(
+            "train_mlp",
+            "train_mlp",
+            train_cases,
+            call=_train,
+            compare=_judge_train,
+            reference_output=False,
+            description=f"the defaults: held-out loss {MARGIN} nats under the bigram model's",
+        ),
+    ),
+    probes=(
+        Probe(
+            "the columns sum to 1, not the rows: normalize each row (counts / counts.sum(dim=1, keepdim=True)), "
+            "so that P[i] is the distribution of the character after i",
+            impl="wrong/char_mlp/bigram_columns.py",
+            checks=("bigram_probs",),
+        ),
+        Probe(
+            "the log-likelihoods were summed: the loss is their mean over the pairs",
+            impl={"bigram_nll": _nll_summed},
+            checks=("bigram_nll",),
+        ),
+        Probe(
+            "the model was evaluated in train mode: call model.eval() (dropout is on in train mode)",
+            impl={"split_loss": _loss_train_mode},
+            checks=("split_loss",),
+        ),
+        Probe(
+            "the contexts are off by one: X[k] holds tokens[k : k + block_size] and Y[k] = tokens[k + block_size], "
+            "the character right after them",
+            impl="wrong/char_mlp/context_includes_target.py",
+            checks=("build_dataset",),
+        ),
+    ),
+)

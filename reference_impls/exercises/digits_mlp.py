@@ -1,0 +1,172 @@
+"""Exercise: module 0.2's step 5, a 3-layer MLP trained by hand in NumPy on scikit-learn's 8x8 digits."""
+
+from functools import cache
+
+import numpy as np
+
+from reference_impls.catalog import info
+from reference_impls.data import digits_split
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+
+THRESHOLD = 0.93  # test accuracy after the default training (the reference: ~0.96)
+
+
+@cache
+def _data():
+    X_train, y_train, X_test, y_test = digits_split()
+    return X_train.reshape(-1, 64).astype(np.float64), y_train, X_test.reshape(-1, 64).astype(np.float64), y_test
+
+
+def _params(sizes, seed, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    return [
+        ((rng.standard_normal((i, o)) * np.sqrt(2.0 / i)).astype(dtype), (rng.standard_normal(o) * 0.1).astype(dtype))
+        for i, o in zip(sizes[:-1], sizes[1:])
+    ]
+
+
+def _images(n, seed, dtype="float64"):
+    X = _data()[0]
+    return X[np.random.default_rng(seed).choice(len(X), n, replace=False)].astype(dtype)
+
+
+def forward_cases():
+    for k, (sizes, n, dtype, note) in enumerate(
+        [
+            ((64, 64, 32, 10), 16, "float64", "three weight layers"),
+            ((64, 20, 10), 5, "float32", "two layers, float32"),
+            ((64, 48, 32, 16, 10), 1, "float64", "four layers, one image"),
+        ]
+    ):
+        seed = 1500 + k
+        yield Case(
+            f"{len(sizes) - 1}_layers", (_params(sizes, seed, dtype), _images(n, seed, dtype)), seed=seed, note=note
+        )
+
+
+def backward_cases():
+    X, y, _, _ = _data()
+    for k, (sizes, n, note) in enumerate(
+        [
+            ((64, 64, 32, 10), 32, "a batch of 32"),
+            ((64, 20, 10), 7, "two layers, a batch of 7"),
+            ((64, 48, 32, 16, 10), 1, "four layers, one image: no batch to average over"),
+        ]
+    ):
+        seed = 1600 + k
+        idx = np.random.default_rng(seed).choice(len(y), n, replace=False)
+        yield Case(f"{len(sizes) - 1}_layers_batch_{n}", (_params(sizes, seed), X[idx], y[idx]), seed=seed, note=note)
+
+
+def train_cases():
+    yield Case("defaults_seed_0", (), note="the defaults; the check measures accuracy on 359 held-out images")
+
+
+def _backward(impl, params, X, y):
+    loss, grads = impl.backward(params, X, y)
+    return {"loss": np.float64(loss), "grads": [(np.asarray(dW), np.asarray(db)) for dW, db in grads]}
+
+
+def _train(impl):
+    from reference_impls.numpy.digits_mlp import forward
+
+    X, y, X_test, y_test = _data()
+    params = impl.train(X.copy(), y.copy())
+    accuracy = float(
+        (forward([(np.asarray(W), np.asarray(b)) for W, b in params], X_test).argmax(axis=1) == y_test).mean()
+    )
+    return {"accuracy": accuracy, "layers": len(params)}
+
+
+def _judge_train(expected, actual, case):
+    if actual["layers"] < 3:
+        return f"{actual['layers']} weight layers: the step asks for 3 or more (64 - 64 - 32 - 10 by default)"
+    if actual["accuracy"] >= THRESHOLD:
+        return None
+    return f"test accuracy {actual['accuracy']:.3f} is under {THRESHOLD} (the reference: ~0.96 after 10 epochs)"
+
+
+# -- known mistakes ------------------------------------------------------------------------------------------
+
+
+def _forward_relu_on_logits(params, X):
+    A = X
+    for W, b in params:
+        A = np.maximum(A @ W + b, 0)
+    return A
+
+
+def _backward_summed(params, X, y):
+    from reference_impls.numpy.digits_mlp import backward
+
+    loss, grads = backward(params, X, y)
+    return loss, [(dW * len(y), db * len(y)) for dW, db in grads]
+
+
+EXERCISE = Exercise.of(
+    info("digits_mlp"),
+    preamble="import numpy as np\n",
+    task=f"""Module 0.2's capstone step 5 tests the framework "on MNIST digit classification with 3+ layer
+architectures". At a CPU's scale: scikit-learn's 8x8 digits (shipped: reference_impls.data.
+digits_split(); the checks flatten them to float64 (N, 64) rows in [0, 1], labels int64 0-9).
+An MLP is a list of (W, b): W (in, out), b (out,).
+
+1. `forward(params, X)`: the logits (N, classes): A = X; each layer Z = A W + b; ReLU after every
+   layer but the last (the logits stay linear). Keep X's dtype.
+2. `backward(params, X, y)`: (loss, grads): the mean softmax cross-entropy of the logits against `y`,
+   and [(dW, db), ...] per layer. From dL/dZ = (softmax(Z) - onehot(y)) / N at the top: dW = A_prev^T
+   dZ, db = dZ summed over the batch, dA_prev = dZ W^T, times (Z_prev > 0) through each ReLU.
+3. `train(X, y, sizes=(64, 64, 32, 10), epochs=10, lr=0.1, batch_size=32, seed=0)`: He initialization
+   (W ~ N(0, 2 / fan_in), b = 0) from np.random.default_rng(seed), then mini-batch SGD on a fresh
+   shuffle each epoch; return the params. Milestone: >= {THRESHOLD} accuracy on the held-out images
+   (the reference: ~0.96), with 3 or more weight layers.
+
+The reference: reference_impls/numpy/digits_mlp.py.""",
+    entry_points=(
+        EntryPoint("forward", "(params, X)", "Logits (N, classes): ReLU between layers, none after the last."),
+        EntryPoint(
+            "backward", "(params, X, y)", "(mean cross-entropy, [(dW, db), ...]) for the softmax of the logits."
+        ),
+        EntryPoint(
+            "train",
+            "(X, y, sizes=(64, 64, 32, 10), epochs=10, lr=0.1, batch_size=32, seed=0)",
+            "The trained params [(W, b), ...]: He init, mini-batch SGD.",
+        ),
+    ),
+    checks=(
+        Check("forward", "forward", forward_cases, description="3 layers, 2 layers (float32), 4 layers on one image"),
+        Check(
+            "backward",
+            "backward",
+            backward_cases,
+            call=_backward,
+            description="batches of 32, 7 and 1 through 3, 2 and 4 layers: the loss and every gradient",
+        ),
+        Check(
+            "train",
+            "train",
+            train_cases,
+            call=_train,
+            compare=_judge_train,
+            reference_output=False,
+            description=f"the defaults: test accuracy >= {THRESHOLD} with 3+ weight layers",
+        ),
+    ),
+    probes=(
+        Probe(
+            "ReLU was applied to the logits: the last layer stays linear (Z = A W + b)",
+            impl={"forward": _forward_relu_on_logits},
+            checks=("forward",),
+        ),
+        Probe(
+            "the gradients were summed over the batch, not averaged: divide dL/dZ by N (the loss is a mean)",
+            impl={"backward": _backward_summed},
+            checks=("backward",),
+        ),
+        Probe(
+            "the gradient went through the ReLUs unmasked: multiply dA by (Z > 0) of that layer's pre-activation",
+            impl="wrong/digits_mlp/no_relu_mask.py",
+            checks=("backward",),
+        ),
+    ),
+)
