@@ -23,6 +23,14 @@ def test_a_float32_answer_to_a_float64_case_reads_as_two_different_numbers():
     assert "(tolerance rtol 1e-10, atol 1e-12)" in mismatch.message
 
 
+def test_an_expected_infinity_is_met_only_by_the_same_infinity():
+    tol = lambda dtype: (1e-5, 1e-6)  # noqa: E731
+    expected = np.array([1.0, np.inf, -np.inf])
+    assert compare(expected, expected.copy(), tol) is None
+    assert compare(expected, np.array([1.0, 3.0e38, -np.inf]), tol) is not None  # large but finite is not inf
+    assert compare(expected, np.array([1.0, np.inf, np.inf]), tol) is not None  # the wrong sign
+
+
 # -- the learner's output in the wrong form is reported as theirs, never as the checker's exception --
 
 

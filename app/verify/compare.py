@@ -152,7 +152,8 @@ def _compare_arrays(
         a = actual.astype(e.dtype)
         with np.errstate(invalid="ignore", over="ignore"):
             diff = np.abs(a - e)
-            close = diff <= atol + rtol * np.abs(e)
+            # An expected inf is met only by the same inf: inf <= atol + rtol * inf would let any finite value pass.
+            close = (diff <= atol + rtol * np.abs(e)) & np.isfinite(e)
             same_special = (np.isnan(e) & np.isnan(a)) | (np.isinf(e) & (a == e))
         bad = ~(close | same_special)
     else:  # ints, bools, strings, objects: exactly
