@@ -315,15 +315,17 @@ def _is_module(node: ast.AST) -> bool:
 
 
 def constant(node, parent, where) -> Iterator[Edit]:
-    if not isinstance(node, ast.Constant):
-        return
+    if not isinstance(node, ast.Constant) or (isinstance(parent, ast.keyword) and parent.arg == "other"):
+        return  # a masked load's other=: the mask family
     value = node.value
     if type(value) is bool:
         yield _replace("constant", node, ast.Constant(not value), parent)
     elif type(value) is int:
         if isinstance(parent, ast.UnaryOp) or _axis_position(parent):
             return  # -1: the UnaryOp is one number (below); an axis: the axis family
-        for delta in (1, -1):
+        # `size == 0` -> `size == 1` is off by one; `size == -1` never holds: the guard deleted, not a mistake
+        never = value == 0 and isinstance(parent, ast.Compare) and isinstance(parent.ops[0], ast.Eq | ast.NotEq)
+        for delta in (1,) if never else (1, -1):
             yield _replace("constant", node, _int_node(value + delta), parent)
     elif type(value) is float and not _is_eps(node):
         new = value * 2 if value != 0 else 1.0
