@@ -53,6 +53,8 @@ def run(events, spec: dict) -> None:
         reference = importlib.import_module(exercise.reference)
         oracle = importlib.import_module(exercise.oracle) if exercise.oracle else reference
         planned = checking.plan(exercise, oracle)
+        if spec.get("cases") is not None:  # a weaker check set, on purpose (tests)
+            planned = [item for item in planned if item.label in spec["cases"]]
     except Exception as exc:  # noqa: BLE001 - a broken exercise is reported
         events.send("spec_error", message=f"{type(exc).__name__}: {exc}")
         events.send("done")
