@@ -186,3 +186,21 @@ def test_ci_sample_meets_the_mutation_goal(ci_sample, exercise_id):
     survivors = "\n".join(f"{o.mutant.where}\n{o.mutant.diff}" for o in result.survived)
     assert result.meets_goal, f"{exercise_id}: {100 * result.score:.1f} % killed\n{survivors}"
     assert not result.stale and not result.wrongly_declared
+
+
+def test_no_mutant_that_is_equivalent_by_construction():
+    source = """import numpy as np
+import torch
+
+
+def f(q, p, g):
+    d2 = ((q - p) ** 2).sum()
+    a = np.abs(q - p)
+    z = np.zeros(3, dtype=np.float64) + torch.ones(2, dtype=torch.float32).sum().item()
+    return d2 + a + z + np.square(g, dtype=np.float64).sum()
+"""
+    edits = _edits(source, ["f"])
+    assert not any(op == "swap" and "(p - q)" in after for op, after in edits)  # squared / abs: symmetric
+    assert not any(op == "dtype" and "np.zeros(3)" in after for op, after in edits)  # the constructor's default
+    assert not any(op == "dtype" and "torch.ones(2)" in after for op, after in edits)
+    assert ("dtype", "return d2 + a + z + np.square(g).sum()") in edits  # a ufunc's dtype= is not a default
