@@ -204,3 +204,21 @@ def f(q, p, g):
     assert not any(op == "dtype" and "np.zeros(3)" in after for op, after in edits)  # the constructor's default
     assert not any(op == "dtype" and "torch.ones(2)" in after for op, after in edits)
     assert ("dtype", "return d2 + a + z + np.square(g).sum()") in edits  # a ufunc's dtype= is not a default
+
+
+def test_a_stride_becomes_none():
+    source = """import numpy as np
+
+
+def pairs(x, w):
+    return x[..., 0::2] * np.convolve(x[0], w, mode="same")[::1]
+
+
+def conv(x, w):
+    import torch
+
+    return torch.nn.functional.conv1d(x, w, stride=2)
+"""
+    edits = _edits(source, ["pairs", "conv"])
+    assert any(op == "stride" and "x[..., 0:] *" in after for op, after in edits)
+    assert ("stride", "return torch.nn.functional.conv1d(x, w, stride=None)") in edits
