@@ -129,7 +129,15 @@ def count_cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _wrong(scaling_is_alpha=False, b_random=False, trainable_base=False, merge_unscaled=False):
+def _wrong(
+    scaling_is_alpha=False,
+    b_random=False,
+    trainable_base=False,
+    merge_unscaled=False,
+    scaling_inverted=False,
+    adds_when_merged=False,
+    a_zero=False,
+):
     import math
 
     import torch
@@ -143,16 +151,22 @@ def _wrong(scaling_is_alpha=False, b_random=False, trainable_base=False, merge_u
             self.bias = nn.Parameter(torch.zeros(out_features), requires_grad=trainable_base) if bias else None
             self.lora_A = nn.Parameter(torch.empty(r, in_features))
             self.lora_B = nn.Parameter(torch.zeros(out_features, r))
-            self.scaling = alpha if scaling_is_alpha else alpha / r
+            self.scaling = alpha if scaling_is_alpha else r / alpha if scaling_inverted else alpha / r
             nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
             nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
             if b_random:
                 nn.init.kaiming_uniform_(self.lora_B, a=math.sqrt(5))
+            if a_zero:
+                nn.init.zeros_(self.lora_A)
             self.merged = False
 
         def forward(self, x):
             out = F.linear(x, self.weight, self.bias)
-            return out if self.merged else out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+            return (
+                out
+                if self.merged and not adds_when_merged
+                else out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+            )
 
         @torch.no_grad()
         def merge(self):
@@ -248,6 +262,23 @@ The checks copy weights into your layer by these names, then compare outputs, gr
             "scaled by alpha instead of alpha / r",
             impl=_variant(scaling_is_alpha=True),
             checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "scaling inverted: r / alpha; the update is scaled by alpha / r",
+            impl=_variant(scaling_inverted=True),
+            checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "after merge() forward must stop adding the update (it is in weight now, so it counts twice): keep a "
+            "`merged` flag, set by merge() and cleared by unmerge()",
+            impl=_variant(adds_when_merged=True),
+            checks=("merge",),
+        ),
+        Probe(
+            "A and B both start at zero: then both gradients are zero and nothing trains; B starts at zero, A "
+            "Kaiming-uniform (as nn.Linear's weight)",
+            impl=_variant(a_zero=True),
+            checks=("init",),
         ),
         Probe(
             "B was initialized randomly: B = 0 makes the layer start exactly as the pretrained one (and A random "

@@ -266,6 +266,11 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
                 impl=_variant(scale="embed_dim"),
             ),
             Probe(
+                "K and V projected from the query: in_proj(query).chunk(3) is self-attention only; project key with "
+                "W^K and value with W^V (rows E..2E-1 and 2E..3E-1 of in_proj.weight) so cross-attention works",
+                impl="wrong/multihead_attention/projects_query_only.py",
+            ),
+            Probe(
                 "attention weights summed over heads: nn.MultiheadAttention returns their MEAN",
                 impl=_variant(weights="sum"),
             ),
