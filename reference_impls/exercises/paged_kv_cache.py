@@ -139,6 +139,17 @@ def _no_causal_in_chunk(q, cache, seq_id):
     return y.transpose(0, 1)
 
 
+def _causal_top_left(q, cache, seq_id):
+    import torch
+
+    from reference_impls.torch.attention import scaled_dot_product_attention
+
+    k, v = cache.gather(seq_id)
+    mask = torch.ones(q.size(0), k.size(0), dtype=torch.bool).tril()
+    y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask)
+    return y.transpose(0, 1)
+
+
 def _cache(*args, **kwargs):
     from reference_impls.torch.paged_kv import PagedKVCache
 
@@ -214,6 +225,16 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
             Probe(
                 "a prefill or a chunk of Tq > 1 queries must be causal: query i of the last Tq tokens sees keys 0..L - Tq + i",
                 impl={"PagedKVCache": _cache, "paged_attention": _no_causal_in_chunk},
+            ),
+            Probe(
+                "causal mask aligned to the first tokens: the Tq queries are the sequence's LAST Tq tokens, so query i "
+                "sees keys 0..L - Tq + i (tril(diagonal=L - Tq), aligned bottom-right)",
+                impl={"PagedKVCache": _cache, "paged_attention": _causal_top_left},
+            ),
+            Probe(
+                "one block too many when the length fills its last block: a sequence of L tokens holds "
+                "ceil(L / block_size) = (L + block_size - 1) // block_size blocks, not L // block_size + 1",
+                impl="wrong/paged_kv_cache/blocks_needed_plus_one.py",
             ),
             Probe(
                 "a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
