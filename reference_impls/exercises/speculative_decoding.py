@@ -149,9 +149,16 @@ def _verify(rule="p_over_q", on_reject="residual", all_accepted_row="gamma"):
     return {"verify": verify}
 
 
-def _residual_unclamped(p, q):
-    r = p - q
-    return r / r.sum()
+def _negative_or_nonfinite(case, actual, expected):
+    """Without the clamp, p - q sums to 0: the 'distribution' has negative entries, or is inf / nan after / 0."""
+    import numpy as np
+
+    a = np.asarray(actual, dtype=float)
+    return bool((~np.isfinite(a)).any() or (a < 0).any())
+
+
+def _residual_unnormalized(p, q):
+    return (p - q).clamp(min=0)
 
 
 def _residual_abs(p, q):
@@ -252,7 +259,12 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
             ),
             Probe(
                 "the residual keeps only the POSITIVE part of p - q: clamp(min=0) before normalizing",
-                impl={"residual_distribution": _residual_unclamped},
+                when=_negative_or_nonfinite,
+                checks=("residual",),
+            ),
+            Probe(
+                "normalize the residual: max(0, p - q) sums to 1 - sum(min(p, q)); divide it by its sum",
+                impl={"residual_distribution": _residual_unnormalized},
             ),
             Probe(
                 "|p - q| is not the residual: max(0, p - q), the mass the target has beyond the draft",
