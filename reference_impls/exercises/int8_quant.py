@@ -137,6 +137,33 @@ def _asym_without_zero(x, axis=None, group_size=None):
     return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
 
 
+def _asym_float_zero_point(x, axis=None, group_size=None):
+    import torch
+
+    from reference_impls.torch.quantize import _grouped, _keep, _reduce_dims
+
+    xg = _grouped(x, group_size)
+    dims = _reduce_dims(xg, axis, group_size)
+    lo, hi = xg.amin(dim=dims, keepdim=True).clamp(max=0), xg.amax(dim=dims, keepdim=True).clamp(min=0)
+    scale = (hi - lo) / 255
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    zp = -lo / scale
+    q = torch.clamp(torch.round(xg / scale + zp), 0, 255).to(torch.uint8)
+    return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
+
+
+def _reference():
+    from reference_impls.torch import quantize
+
+    return quantize
+
+
+def _dequantize_without_zero_point(q, scale, zero_point=None, group_size=None):
+    from reference_impls.torch.quantize import dequantize
+
+    return dequantize(q, scale, None, group_size)
+
+
 EXERCISE = Exercise.of(
     info("int8_quant"),
     preamble="import torch\n",
@@ -222,6 +249,20 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             "the range does not include 0: take lo = min(min x, 0) and hi = max(max x, 0), so that 0 is exactly "
             "representable",
             impl={"quantize_asymmetric": _asym_without_zero},
+        ),
+        Probe(
+            "round the zero point: z = clamp(round(-lo / s), 0, 255) is an integer code (0.0 must map to it exactly); "
+            "casting the float -lo / s to int truncates it",
+            impl={"quantize_asymmetric": _asym_float_zero_point},
+        ),
+        Probe(
+            "dequantize must subtract the zero point: x ~ s * (q - z)",
+            impl={
+                "dequantize": _dequantize_without_zero_point,
+                "quantize_symmetric": lambda *a, **k: _reference().quantize_symmetric(*a, **k),
+                "quantize_asymmetric": lambda *a, **k: _reference().quantize_asymmetric(*a, **k),
+            },
+            checks=("round_trip",),
         ),
         Probe(
             "scale 0 for an all-zero slice gives 0 / 0 = nan: use scale 1 where the range is 0",
