@@ -100,6 +100,17 @@ def _uniform_levels(w, blocksize=64):
     return codes.reshape(-1)[: w.numel()].to(torch.uint8), absmax
 
 
+def _next_level_up(w, blocksize=64):
+    import torch
+
+    from reference_impls.torch.nf4 import NF4, _blocks
+
+    blocks = _blocks(w.float(), blocksize)
+    absmax = blocks.abs().amax(dim=1)
+    normed = blocks / torch.where(absmax > 0, absmax, torch.ones_like(absmax))[:, None]
+    return torch.bucketize(normed, NF4).reshape(-1)[: w.numel()].to(torch.uint8), absmax
+
+
 def _double_no_mean(absmax, blocksize=256):
     import torch
 
@@ -196,6 +207,12 @@ bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler 
         Probe(
             "evenly spaced levels: NF4's 16 levels are the normal quantiles in the NF4 table, denser near 0",
             impl={"nf4_quantize": _uniform_levels},
+            checks=("quantize",),
+        ),
+        Probe(
+            "the code is the NEAREST level (argmin |w / absmax - NF4[i]|), not the next one up: bucketize / "
+            "searchsorted on the levels themselves rounds every weight up; search the midpoints between levels",
+            impl={"nf4_quantize": _next_level_up},
             checks=("quantize",),
         ),
         Probe(
