@@ -67,6 +67,18 @@ def _gn_no_spatial(x, num_groups, gamma, beta, eps=1e-5):
     return xhat * gamma.reshape(shape) + beta.reshape(shape)
 
 
+def _backward_no_variance(dy, x, num_groups, gamma, eps=1e-5):
+    """dx as if the variance were a constant: the xhat * mean(dxhat * xhat) term left out."""
+    from reference_impls.numpy.groupnorm import group_norm_backward
+
+    _, dgamma, dbeta = group_norm_backward(dy, x, num_groups, gamma, eps)
+    n = x.shape[0]
+    xg = x.reshape(n, num_groups, -1)
+    rstd = 1 / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
+    dxhat = (dy * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))).reshape(xg.shape)
+    return ((dxhat - dxhat.mean(axis=2, keepdims=True)) * rstd).reshape(x.shape), dgamma, dbeta
+
+
 EXERCISE = Exercise.of(
     info("group_norm"),
     task="""x is (N, C, *spatial). Group norm splits the C channels into G consecutive groups of C / G
@@ -117,6 +129,16 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
         ),
     ),
     probes=(
+        Probe(
+            "the gradient also flows through the variance: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) "
+            "* rstd, each mean over the group",
+            impl={
+                "group_norm_backward": _backward_no_variance,
+                "instance_norm_backward": lambda dy, x, gamma, eps=1e-5: _backward_no_variance(
+                    dy, x, x.shape[1], gamma, eps
+                ),
+            },
+        ),
         Probe(
             "groups are CONSECUTIVE channels (x.reshape(N, G, C // G, ...)): channel c is in group c // (C / G), "
             "not c % G",
