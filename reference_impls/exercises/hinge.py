@@ -39,6 +39,17 @@ def _multi_counts_true(scores, target, margin=1.0):
     return np.sum(np.maximum(0, margin - correct + scores)) / (n * c)  # the true class adds `margin` per row
 
 
+def _times_c(fn):
+    """fn without MultiMarginLoss's division by C (cs231n's SVM loss: a sum over classes, a mean over rows)."""
+
+    def wrong(scores, target, margin=1.0):
+        from reference_impls.numpy import hinge
+
+        return getattr(hinge, fn)(scores, target, margin) * scores.shape[1]
+
+    return wrong
+
+
 EXERCISE = Exercise.of(
     info("hinge_loss"),
     task="""SVM losses, mean-reduced, and their subgradients.
@@ -79,6 +90,14 @@ EXERCISE = Exercise.of(
         Check("multi_grad", "multi_margin_loss_grad", _multi_cases, tolerance=LOOSE, description="the same cases"),
     ),
     probes=(
+        Probe(
+            "MultiMarginLoss divides by C as well: the sum over rival classes is divided by C, then averaged over "
+            "the N rows (cs231n's SVM loss divides by N only)",
+            impl={
+                "multi_margin_loss": _times_c("multi_margin_loss"),
+                "multi_margin_loss_grad": _times_c("multi_margin_loss_grad"),
+            },
+        ),
         Probe(
             "the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
             impl={"multi_margin_loss": _multi_counts_true},
