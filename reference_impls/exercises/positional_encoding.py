@@ -15,6 +15,20 @@ from reference_impls.exercises._torch import (
     to_torch,
 )
 
+
+def _angles_in_float32(case, actual, expected):
+    """A float64 encoding right only to float32 precision: positions and frequencies built in float32."""
+    import numpy as np
+
+    from reference_impls.exercises._precision import FLOAT32
+
+    a, e = np.asarray(actual), np.asarray(expected)
+    if e.dtype != np.float64 or a.shape != e.shape or a.dtype.kind != "f":
+        return False
+    rtol, atol = FLOAT32
+    return bool(np.allclose(a, e, rtol=rtol, atol=atol)) and not np.allclose(a, e, rtol=1e-12, atol=1e-15)
+
+
 PREAMBLE = "import math\n\nimport torch\nfrom torch import nn\n"
 
 
@@ -129,6 +143,13 @@ linear function of PE[pos]?""",
             ),
         ),
         probes=(
+            Probe(
+                "computed in float32: your float64 encoding agrees with the reference only to float32 precision "
+                "(~1e-7 relative); build the positions and frequencies in float64 (torch.arange(T, "
+                "dtype=torch.float64); torch.arange(0, d, 2).float() is float32) and cast to `dtype` at the end",
+                when=_angles_in_float32,
+                checks=("sinusoidal",),
+            ),
             Probe(
                 "sines and cosines in two halves (tensor2tensor's layout): here they interleave, sin in column 2i, cos in 2i + 1",
                 impl={"sinusoidal_encoding": _t2t},

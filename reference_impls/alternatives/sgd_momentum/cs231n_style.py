@@ -4,7 +4,6 @@ steps are the same), wrapped in the class the task asks for; PyTorch's first ste
 kept."""
 
 
-
 def sgd_momentum(w, dw, config):
     lr, mu = config["learning_rate"], config["momentum"]
     damp, nesterov = config["dampening"], config["nesterov"]
