@@ -79,6 +79,13 @@ def _backward_no_variance(dy, x, num_groups, gamma, eps=1e-5):
     return ((dxhat - dxhat.mean(axis=2, keepdims=True)) * rstd).reshape(x.shape), dgamma, dbeta
 
 
+def _unbiased(x, num_groups, gamma, beta, eps=1e-5):
+    xg = x.reshape(x.shape[0], num_groups, -1)
+    xhat = (xg - xg.mean(axis=2, keepdims=True)) / np.sqrt(xg.var(axis=2, ddof=1, keepdims=True) + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return xhat.reshape(x.shape) * gamma.reshape(shape) + beta.reshape(shape)
+
+
 EXERCISE = Exercise.of(
     info("group_norm"),
     task="""x is (N, C, *spatial). Group norm splits the C channels into G consecutive groups of C / G
@@ -129,6 +136,14 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
         ),
     ),
     probes=(
+        Probe(
+            "normalize with the biased variance (divide by n, ddof=0), as F.group_norm; torch.var and "
+            "np.var(ddof=1) divide by n - 1",
+            impl={
+                "group_norm": _unbiased,
+                "instance_norm": lambda x, gamma, beta, eps=1e-5: _unbiased(x, x.shape[1], gamma, beta, eps),
+            },
+        ),
         Probe(
             "the gradient also flows through the variance: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) "
             "* rstd, each mean over the group",

@@ -98,7 +98,7 @@ def outlier_cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _sym(divisor=127, qmin=-127, trunc=False, dims=None):
+def _sym(divisor=127, qmin=-127, trunc=False, dims=None, half_up=False):
     def quantize_symmetric(x, axis=None, group_size=None):
         import torch
 
@@ -109,6 +109,8 @@ def _sym(divisor=127, qmin=-127, trunc=False, dims=None):
         amax = xg.abs().amax(dim=reduce, keepdim=True)
         scale = torch.where(amax > 0, amax / divisor, torch.ones_like(amax))
         r = torch.trunc(xg / scale) if trunc else torch.round(xg / scale)
+        if half_up:
+            r = torch.floor(xg / scale + 0.5)
         return torch.clamp(r, qmin, 127).to(torch.int8).reshape(x.shape), _keep(scale, axis, group_size)
 
     return quantize_symmetric
@@ -239,6 +241,11 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
         Probe(
             "truncated instead of rounded: int conversion and torch.trunc cut toward zero; use torch.round first",
             impl={"quantize_symmetric": _sym(trunc=True)},
+        ),
+        Probe(
+            "round half to even, as torch.round: floor(x / s + 0.5) rounds 0.5 up to 1 and 2.5 up to 3 (torch.round: "
+            "0 and 2)",
+            impl={"quantize_symmetric": _sym(half_up=True)},
         ),
         Probe(
             "reduced over the wrong dimensions: per channel along `axis` means one scale per index of that axis, "

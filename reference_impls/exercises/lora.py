@@ -35,6 +35,7 @@ CONFIGS = [
     ("r4_alpha8", 12, 20, 4, 8.0, True),
     ("r1_alpha1_no_bias", 6, 3, 1, 1.0, False),
     ("r8_alpha32", 16, 16, 8, 32.0, True),
+    ("r3_alpha8", 10, 7, 3, 8.0, True),
 ]
 
 
@@ -45,7 +46,8 @@ def layer_cases():
             name,
             (_weights(2500 + k, d_in, d_out, r, bias), x, d_in, d_out, r, alpha, bias),
             seed=2500 + k,
-            note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims",
+            note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims"
+            + ("; alpha / r not an integer (alpha // r truncates it)" if alpha % r else ""),
         )
 
 
@@ -137,6 +139,7 @@ def _wrong(
     scaling_inverted=False,
     adds_when_merged=False,
     a_zero=False,
+    floor_division=False,
 ):
     import math
 
@@ -152,6 +155,8 @@ def _wrong(
             self.lora_A = nn.Parameter(torch.empty(r, in_features))
             self.lora_B = nn.Parameter(torch.zeros(out_features, r))
             self.scaling = alpha if scaling_is_alpha else r / alpha if scaling_inverted else alpha / r
+            if floor_division:
+                self.scaling = alpha // r
             nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
             nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
             if b_random:
@@ -233,7 +238,7 @@ The checks copy weights into your layer by these names, then compare outputs, gr
             "LoRALinear",
             layer_cases,
             call=_forward,
-            description="copied weights, r 4 / 1 / 8, alpha / r 2 / 1 / 4, with and without bias, x (2, 5, d_in)",
+            description="copied weights, r 4 / 1 / 8 / 3, alpha / r 2 / 1 / 4 / 8/3, with and without bias, x (2, 5, d_in)",
         ),
         Check(
             "merge",
@@ -266,6 +271,11 @@ The checks copy weights into your layer by these names, then compare outputs, gr
         Probe(
             "scaling inverted: r / alpha; the update is scaled by alpha / r",
             impl=_variant(scaling_inverted=True),
+            checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "scaling = alpha // r truncates: use true division alpha / r (8 / 3 = 2.67, not 2)",
+            impl=_variant(floor_division=True),
             checks=("forward", "merge", "gradients"),
         ),
         Probe(

@@ -197,6 +197,11 @@ EXERCISE = scoped(
                 impl=_variant(f_kind="probs"),
             ),
             Probe(
+                "P_i is the mean of the router's FULL softmax over all experts (probs[:, i]), not of the top-k "
+                "weights: the gradient must reach every expert's logit",
+                impl="wrong/moe/P_from_topk_weights.py",
+            ),
+            Probe(
                 "the loss is scaled by n_experts: E * sum_i f_i P_i (1 at perfect balance)",
                 impl=_variant(scale_by_E=False),
             ),
