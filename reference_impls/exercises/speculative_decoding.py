@@ -271,7 +271,14 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
                 impl={"residual_distribution": _residual_abs},
             ),
             Probe(
-                "the tokens follow the DRAFT model: every draft token was accepted without the u <= p/q test",
+                "q_probs[i] must be the draft distribution x_i was drawn from, draft_table[previous token] "
+                "(draft_table[x_i] is the distribution after it)",
+                impl="wrong/speculative_decoding/draft_rows_shifted.py",
+                checks=("distribution",),
+            ),
+            Probe(
+                "the tokens follow the DRAFT model more than the target: draft tokens are accepted too often; check the "
+                "u <= p/q test and the rows it compares",
                 when=_looks_like_the_draft,
                 checks=("distribution",),
             ),
