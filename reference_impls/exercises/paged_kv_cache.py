@@ -43,7 +43,15 @@ SCENARIOS = {
     "one_token_blocks": (
         12,
         1,
-        [("append", "p", 3), ("append", "q", 2), ("free", "p", 0), ("append", "q", 4), ("attend", "q", 2)],
+        [
+            ("append", "p", 3),
+            ("append", "q", 2),
+            ("free", "p", 0),
+            ("append", "q", 4),
+            ("attend", "q", 2),
+            ("append", "p", 2),
+            ("attend", "p", 2),
+        ],
     ),
 }
 
@@ -68,7 +76,8 @@ def scenario_cases():
             note={
                 "interleaved_with_reuse": "block_size 4; c takes a's freed blocks, whose slots still hold a's keys",
                 "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
-                "one_token_blocks": "block_size 1: a block per token",
+                "one_token_blocks": "block_size 1: a block per token; the id p used again after its free: a new, "
+                "empty sequence",
             }[name],
         )
 
@@ -235,6 +244,10 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
                 "one block too many when the length fills its last block: a sequence of L tokens holds "
                 "ceil(L / block_size) = (L + block_size - 1) // block_size blocks, not L // block_size + 1",
                 impl="wrong/paged_kv_cache/blocks_needed_plus_one.py",
+            ),
+            Probe(
+                "free() must forget the sequence, its length too: an id used again after free starts empty",
+                impl="wrong/paged_kv_cache/free_keeps_length.py",
             ),
             Probe(
                 "a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
