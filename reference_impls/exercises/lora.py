@@ -58,7 +58,7 @@ def _forward(impl, weights, x, *cfg):
 
 
 def _merge(impl, weights, x, *cfg):
-    """The output before merge(), after it, the merged weight, and the weight after unmerge()."""
+    """The output before merge(), after it, the merged weight, the weight and the output after unmerge()."""
     import torch
 
     layer = _build(impl, weights, *cfg)
@@ -72,6 +72,7 @@ def _merge(impl, weights, x, *cfg):
         "after_merge": after,
         "merged_weight": merged,
         "unmerged_weight": layer.weight.detach().numpy().copy(),
+        "after_unmerge": layer(X).detach().numpy().copy(),
     }
 
 
@@ -101,11 +102,23 @@ def _init(impl, d_in, d_out, r, seed):
     layer = impl.LoRALinear(d_in, d_out, r=r)
     x = torch.randn(4, d_in)
     shapes = {n: np.array(p.shape) for n, p in layer.named_parameters()}
-    return {
+    out = {
         "equals_the_frozen_linear": bool(torch.equal(layer(x), F.linear(x, layer.weight, layer.bias))),
         "A_is_not_zero": bool(layer.lora_A.abs().sum() > 0),
         "shapes": shapes,
     }
+    if r * d_in >= 1024:  # enough draws that the largest |value| comes within 3% of the bound (0.97^1024 ~ 1e-14)
+        out["lora_A_init"] = _kaiming_range(layer.lora_A, "lora_A")
+        out["weight_init"] = _kaiming_range(layer.weight, "weight")
+    return out
+
+
+def _kaiming_range(t, name):
+    """nn.Linear's init, kaiming_uniform_(a=sqrt(5)), draws from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    ratio = float(t.detach().abs().max()) * t.shape[1] ** 0.5
+    if 0.97 <= ratio <= 1 + 1e-6:
+        return "uniform on +-1/sqrt(fan_in), as kaiming_uniform_(a=sqrt(5))"
+    return f"max |{name}| * sqrt(fan_in) = {ratio:.3f}, not just under 1"
 
 
 def init_cases():
@@ -116,6 +129,18 @@ def init_cases():
         note="B starts at 0 and A random: the update B A starts at 0, A still learns",
     )
     yield Case("64_to_8_r2", (64, 8, 2, 1), seed=1)
+    yield Case(
+        "256_to_32_r16",
+        (256, 32, 16, 2),
+        seed=2,
+        note="4096 draws of A, 8192 of weight: nn.Linear's init fills +-1/sqrt(d_in)",
+    )
+
+
+def _update(case):
+    """The scaled LoRA update of a merge case's x: what forward adds on top of the frozen Linear."""
+    weights, x, _d_in, _d_out, r, alpha, _bias = case.args
+    return (x @ weights["lora_A"].T @ weights["lora_B"].T) * (alpha / r)
 
 
 def _counts(impl, d_in, d_out, r):
@@ -205,7 +230,7 @@ weight, `lora_B` (d_out, r) zeros, and `self.scaling = alpha / r`.
 - forward(x): the frozen Linear plus the scaled update, through the rank-r bottleneck (x A^T first:
   never build the d_out x d_in product in forward).
 - merge(): fold the update into weight (W0 += scaling * B A) and stop adding it in forward; unmerge()
-  undoes it. Merged or not, the outputs are the same.
+  undoes both. Merged or not, the outputs are the same.
 `lora_parameter_count(d_in, d_out, r) -> (LoRA parameters, full matrix parameters)`: Module 1.3's
 exercise 3 is d_in 2048, d_out 8192, r 16.
 
@@ -289,6 +314,26 @@ The checks copy weights into your layer by these names, then compare outputs, gr
             "Kaiming-uniform (as nn.Linear's weight)",
             impl=_variant(a_zero=True),
             checks=("init",),
+        ),
+        Probe(
+            "lora_A (and the frozen weight) start as nn.Linear's weight does: nn.init.kaiming_uniform_(t, "
+            "a=math.sqrt(5)), uniform on +-1/sqrt(d_in)",
+            when=lambda case, actual, expected: (
+                isinstance(actual, dict)
+                and any(k in expected and actual.get(k) != expected[k] for k in ("lora_A_init", "weight_init"))
+            ),
+            checks=("init",),
+        ),
+        Probe(
+            "unmerge() must clear the merged flag: after it, forward adds the update again",
+            when=lambda case, actual, expected: (
+                isinstance(actual, dict)
+                and "after_unmerge" in actual
+                and np.allclose(
+                    np.asarray(actual["after_unmerge"]), expected["after_unmerge"] - _update(case), atol=1e-4
+                )
+            ),
+            checks=("merge",),
         ),
         Probe(
             "B was initialized randomly: B = 0 makes the layer start exactly as the pretrained one (and A random "
