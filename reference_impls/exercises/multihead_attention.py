@@ -1,7 +1,7 @@
 """Exercise: single-head and multi-head attention modules, checked against nn.MultiheadAttention's layout."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -293,6 +293,16 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
                 "parameter names differ: the checks load weights by name (key / query / value; in_proj / out_proj)",
                 when=names_differ,
             ),
+        ),
+        equivalent_mutants=tuple(
+            Equivalent(
+                "MultiHeadAttention.self_attention",
+                "is_causal)[0]",
+                f"is_causal)[{index}]",
+                "self_attention is not part of this exercise's task (transformer_block's Block calls it, where returning the "
+                "weights instead of the output breaks every case)",
+            )
+            for index in ("1", "-1")
         ),
     )
 )
