@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 GRANULARITIES = [
@@ -41,6 +41,13 @@ def _cases(seed, shift=0.0):
         )
         x = np.abs(rng.standard_normal((3, 10))).astype("float32") + 0.5
         yield Case("all_positive", (x,), {}, seed=seed + 50, note="all x > 0: the range still includes 0")
+        yield Case(
+            "all_negative_rows",
+            (-np.abs(rng.standard_normal((3, 10))).astype("float32") - 0.5,),
+            {"axis": 0},
+            seed=seed + 50,
+            note="all x < 0: the range is [min x, 0], and 0 is code 255 asymmetric",
+        )
         yield Case(
             "ties_round_half_to_even",
             (np.array([-31.75, 0.125, 0.375, 0.625, -0.375, 1.0, 31.75], dtype="float64"),),
@@ -275,6 +282,41 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             "scale 0 for an all-zero slice gives 0 / 0 = nan: use scale 1 where the range is 0",
             impl="wrong/int8_quant/zero_scale.py",
             checks=("symmetric", "asymmetric"),
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "quantize_symmetric",
+                "torch.clamp(torch.round(xg / scale), -127, 127)",
+                edit,
+                "|x / s| <= 127 by construction (s = max|x| / 127): the clamp never binds at -128 or 128",
+            )
+            for edit in ("-128, 127)", "-127, 128)")
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "zero_point = torch.clamp(torch.round(-lo / scale), 0, 255)",
+            "-1, 255)",
+            "lo <= 0, so -lo / s >= 0: the lower clamp never binds",
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "zero_point = torch.clamp(torch.round(-lo / scale), 0, 255)",
+            "0, 256)",
+            "-lo / s = 255 (-lo) / (hi - lo) <= 255 since hi >= 0: the upper clamp never binds above 255",
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "torch.clamp(torch.round(xg / scale) + zero_point, 0, 255)",
+            "-1, 255)",
+            "x >= lo, so round(x / s) >= round(lo / s) = -z (round is odd): the code is never below 0",
+        ),
+        Equivalent(
+            "quantization_mse",
+            "((x - x_hat) ** 2).mean()",
+            "x_hat - x",
+            "(x - y)^2 == (y - x)^2",
         ),
     ),
 )
