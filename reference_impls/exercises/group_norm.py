@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [((2, 6, 4, 4), 3), ((3, 4, 5), 1), ((2, 8, 3, 3), 8), ((1, 4, 2, 2), 2), ((4, 6), 2)]
@@ -162,6 +162,23 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
         Probe(
             "normalized over the wrong axis: a group's statistics cover its channels and every spatial position",
             impl={"group_norm": _gn_no_spatial},
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                where,
+                "x.reshape(n, num_groups, -1)",
+                "x.reshape(n, num_groups, -2)",
+                "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+            )
+            for where in ("group_norm", "group_norm_backward")
+        ),
+        Equivalent(
+            "_channel",
+            "v.reshape((1, -1)",
+            "v.reshape((1, -2)",
+            "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 
@@ -31,6 +31,11 @@ def _multi_cases():
         note="margin=0.5",
     )
     yield Case("square", (randn(rng, (5, 5), "float32"), rng.integers(0, 5, 5)), seed=5601, note="N == C")
+    yield Case(
+        "on_the_margin",
+        (np.array([[2.0, 1.0, 0.5], [0.0, 3.0, 2.0], [1.0, 0.5, 2.0]]), np.array([0, 1, 0])),
+        note="margin - s_y + s_j == 0 exactly for (0, 1) and (1, 2): no loss there and subgradient 0 (PyTorch's)",
+    )
 
 
 def _multi_counts_true(scores, target, margin=1.0):
@@ -106,6 +111,14 @@ EXERCISE = Exercise.of(
             "the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",
             impl="wrong/hinge_loss/true_class_grad_once.py",
             checks=("multi_grad",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "hinge_loss_grad",
+            "np.where(y * scores < 1, -y, 0).astype(scores.dtype)",
+            "np.where(y * scores < 1, -y, 0) / scores.size",
+            "y has the scores' dtype in the task, so np.where(..., -y, 0) has it already",
         ),
     ),
 )
