@@ -1,7 +1,7 @@
 """Exercise: sinusoidal positional encoding and learned position embeddings."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import (
     build,
     case,
@@ -131,7 +131,8 @@ linear function of PE[pos]?""",
                 "sinusoidal_encoding",
                 sinusoidal_cases,
                 call=fn_call("sinusoidal_encoding"),
-                tolerance={"float32": (1e-5, 1e-6)},
+                # float64: a few float64 operations per entry (~1e-15), so values rounded to float32 (6e-8) fail
+                tolerance={"float32": (1e-5, 1e-6), "float64": (1e-10, 1e-12)},
                 description="T 10 / 50 / 1, d 8 / 16 / odd 5, float32/64, base 100",
             ),
             Check(
@@ -170,6 +171,17 @@ linear function of PE[pos]?""",
                 "the columns of sin and cos are swapped: even columns (0, 2, ...) hold sin, odd ones cos",
                 impl="wrong/positional_encoding/cos_first.py",
                 checks=("sinusoidal",),
+            ),
+        ),
+        equivalent_mutants=(
+            *(
+                Equivalent(
+                    "sinusoidal_encoding",
+                    "pos = torch.arange(T, dtype=torch.float64)",
+                    edit,
+                    "positions are integers, exact in int64 and float32; pos * inv_freq promotes to float64 either way",
+                )
+                for edit in ("torch.arange(T)[", "torch.arange(T, dtype=torch.float32)")
             ),
         ),
     )
