@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -36,6 +36,48 @@ def _objective_of_fit(impl, X, y, C=1.0):
 
     w, b = impl.fit_binary_svm(X, y, C)
     return float(hinge_objective(X, y, np.asarray(w, dtype=float), float(b), C))
+
+
+def multi_cases():
+    for j, (k, C) in enumerate([(3, 1.0), (2, 0.5)]):
+        X, y = _data(20150 + j, 45, k, 3)
+        yield Case(
+            f"{k}_classes_C_{C}",
+            (X, y),
+            {"C": C, "epochs": 300},
+            seed=20150 + j,
+            note="one binary SVM per class (class c against the rest), stacked as W's columns"
+            if k > 2
+            else "two classes: ONE problem (class 1 against class 0), W (D, 1)",
+        )
+
+
+def _objectives_of_multi_fit(impl, X, y, C=1.0, epochs=300):
+    """Per binary problem, the objective J of the learner's column: (K',) and W's shape."""
+    from reference_impls.numpy.linear_svm import hinge_objective
+
+    W, b = impl.fit_linear_svm(X, y, C, epochs)
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1)
+    k = int(y.max()) + 1
+    classes = [1] if k == 2 else range(k)
+    if W.ndim != 2 or W.shape[1] != len(classes) or b.shape != (len(classes),):
+        raise ValueError(
+            f"W has shape {W.shape} and b {b.shape}: expected ({X.shape[1]}, {len(classes)}) and ({len(classes)},)"
+        )
+    return np.array([hinge_objective(X, np.where(y == c, 1.0, -1.0), W[:, j], b[j], C) for j, c in enumerate(classes)])
+
+
+def _each_within_1_percent(expected, actual, case):
+    actual = np.asarray(actual, dtype=float)
+    if actual.shape != expected.shape:
+        return f"{actual.size} binary problems, expected {expected.size}"
+    worst = int(np.argmax(actual / expected))
+    if not np.all(np.isfinite(actual)) or np.any(actual > expected * 1.01 + 1e-6):
+        return (
+            f"problem {worst}'s objective J = {actual[worst]:.6g}, more than 1% above the reference's "
+            f"{expected[worst]:.6g}"
+        )
+    return None
 
 
 def _within_1_percent(expected, actual, case):
@@ -93,6 +135,14 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             compare=_within_1_percent,
             description="C 0.1 / 1 / 10: J within 1% of the reference's",
         ),
+        Check(
+            "fit_multiclass",
+            "fit_linear_svm",
+            multi_cases,
+            call=_objectives_of_multi_fit,
+            compare=_each_within_1_percent,
+            description="3 classes one-vs-rest, 2 classes as one problem: each column's J within 1% of the reference's",
+        ),
         Check("predict", "predict", predict_cases, description="2, 3, 4 classes"),
     ),
     probes=(
@@ -105,6 +155,32 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             "violators), the step 1 / (t + 1), and keep the best iterate",
             when=lambda case, actual, expected: True,
             checks=("fit",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "fit_binary_svm",
+            "J = 0.5 * theta @ theta + C",
+            "theta @ (0.5 * theta)",
+            "the same product, parenthesized differently",
+        ),
+        Equivalent(
+            "hinge_objective",
+            "0.5 * (w @ w + b * b)",
+            "0.5 * ((w @ w) + b * b)",
+            "the same expression: @ binds tighter than +",
+        ),
+        Equivalent(
+            "predict",
+            "(s[:, 0] > 0).astype(np.int64)",
+            "(s[:, 0] >= 0)",
+            "a real-valued decision value is exactly 0 with probability 0",
+        ),
+        Equivalent(
+            "predict",
+            "(s[:, 0] > 0).astype(np.int64) if s.shape[1] == 1",
+            "s[:, -1]",
+            "in this branch s has one column: 0 and -1 are the same",
         ),
     ),
 )
