@@ -313,10 +313,18 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             "x >= lo, so round(x / s) >= round(lo / s) = -z (round is odd): the code is never below 0",
         ),
         Equivalent(
-            "quantization_mse",
-            "((x - x_hat) ** 2).mean()",
-            "x_hat - x",
-            "(x - y)^2 == (y - x)^2",
+            "dequantize",
+            "qg = _grouped(q, group_size).to(scale.dtype)",
+            "qg = _grouped(q, group_size)",  # the cast deleted
+            "int8 / uint8 times a float scale (or minus a float zero-point) promotes to the scale's dtype, and "
+            "every code (|q| <= 255) is exact in float16 / bfloat16 / float32: the cast only makes it explicit",
+        ),
+        Equivalent(
+            "dequantize",
+            "qg = qg - zero_point.to(scale.dtype)",
+            "qg = qg - zero_point",  # the cast deleted
+            "qg is already in the scale's dtype, and a float tensor minus an int64 one stays in the float's "
+            "dtype; zero-points (0..255) are exact in it",
         ),
     ),
 )

@@ -31,6 +31,29 @@ def fit_cases():
         )
 
 
+def step_cases():
+    """Few epochs on small sets: the prescribed iterates exactly (balanced, unbalanced, separable)."""
+    for j, (name, n, d, C, epochs, sep, positives) in enumerate(
+        [
+            ("balanced_25_epochs", 12, 3, 1.0, 25, 2.0, 6),
+            ("unbalanced_overlapping_40_epochs", 15, 2, 0.5, 40, 1.0, 4),
+            ("separable_C_5_30_epochs", 10, 4, 5.0, 30, 6.0, 5),
+            ("one_epoch", 20, 3, 1.0, 1, 2.0, 10),
+        ]
+    ):
+        rng = np.random.default_rng(20300 + j)
+        X = np.vstack([rng.normal(sep / 2, 1, (positives, d)), rng.normal(-sep / 2, 1, (n - positives, d))])
+        y = np.r_[np.ones(positives), -np.ones(n - positives)]
+        yield Case(
+            name,
+            (X, y),
+            {"C": C, "epochs": epochs},
+            seed=20300 + j,
+            note=f"{epochs} step(s) from theta = 0 with the step 1 / (t + 1), t = 0, 1, ...: the iterate with the "
+            "lowest J",
+        )
+
+
 def _objective_of_fit(impl, X, y, C=1.0):
     from reference_impls.numpy.linear_svm import hinge_objective
 
@@ -113,8 +136,10 @@ intercept is regularized like a weight (a constant feature of 1):
 1. hinge_objective(X, y, w, b, C) -> J.
 2. fit_binary_svm(X, y, C, epochs) -> (w, b): subgradient descent on theta = [w, b] with
    g = theta - C * sum over margin violators (y_i theta . [x_i, 1] < 1) of y_i [x_i, 1] and the
-   step 1 / (t + 1) (J is 1-strongly convex); keep the best iterate (subgradient steps are not
-   monotone). The check wants J within 1% of the reference's after 1000 epochs.
+   step 1 / (t + 1) (J is 1-strongly convex), starting from theta = 0, one full-batch step per
+   epoch (t = 0 .. epochs - 1); return the iterate with the lowest J among those after each step
+   (subgradient steps are not monotone). The check wants J within 1% of the reference's after 1000
+   epochs, and the exact iterate after a few epochs on small sets.
 3. fit_linear_svm(X, y, C, epochs): one-vs-rest for classes 0..K-1 (one binary problem, class
    1 vs 0, when K = 2) -> (W (D, K'), b (K',)); predict(X, W, b): the sign for K' = 1, else the
    argmax of X @ W + b.
@@ -144,6 +169,13 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             description="3 classes one-vs-rest, 2 classes as one problem: each column's J within 1% of the reference's",
         ),
         Check("predict", "predict", predict_cases, description="2, 3, 4 classes"),
+        Check(
+            "fit_steps",
+            "fit_binary_svm",
+            step_cases,
+            description="1 to 40 epochs from theta = 0 on 10 to 20 points (balanced, unbalanced, separable): "
+            "the prescribed best iterate",
+        ),
     ),
     probes=(
         Probe(
@@ -156,8 +188,26 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             when=lambda case, actual, expected: True,
             checks=("fit",),
         ),
+        Probe(
+            "the iterates are not the prescribed ones: start at theta = 0, take exactly `epochs` steps of size "
+            "1 / (t + 1) for t = 0, 1, ..., and return the iterate (after a step) with the lowest J",
+            when=lambda case, actual, expected: True,
+            checks=("fit_steps",),
+        ),
     ),
     equivalent_mutants=(
+        Equivalent(
+            "fit_binary_svm",
+            "active = y * (A @ theta) < 1",
+            "<= 1",
+            "a margin of exactly 1 has probability 0 on continuous data (at theta = 0 every margin is 0)",
+        ),
+        Equivalent(
+            "fit_binary_svm",
+            "if J < best[0]:",
+            "J <= best[0]",
+            "two iterates with exactly the same J have probability 0 on continuous data",
+        ),
         Equivalent(
             "fit_binary_svm",
             "J = 0.5 * theta @ theta + C",

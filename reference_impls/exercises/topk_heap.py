@@ -172,7 +172,6 @@ Why is a heap of size k better than sorting for a stream of a million scores and
             ),
         ),
         equivalent_mutants=(
-            Equivalent("knn", "((points - query) ** 2)", "query - points", "(p - q)^2 == (q - p)^2"),
             Equivalent(
                 "_best_k",
                 "elif item > heap[0]:",

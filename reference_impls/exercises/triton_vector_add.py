@@ -151,16 +151,16 @@ EXERCISE = Exercise.of(
     ),
     equivalent_mutants=(
         Equivalent(
-            "vector_add",
-            "if n_elements == 0:",
-            "n_elements == (-1)",
-            "n = 0 launches a grid of 0 programs, which writes nothing: the early return only skips the launch",
-        ),
-        Equivalent(
             "_vector_add_kernel",
             "out = x.to(tl.float32) + y.to(tl.float32)",
             "out = x + y.to(tl.float32)",
             "Triton promotes fp16 + fp32 to fp32: casting one operand is enough, the sum is the same",
+        ),
+        Equivalent(
+            "_vector_add_kernel",
+            "out = x.to(tl.float32) + y.to(tl.float32)",
+            "out = x.to(tl.float32) + y",  # y's cast deleted
+            "Triton promotes fp32 + fp16 to fp32: casting one operand is enough, the sum is the same",
         ),
     ),
 )
