@@ -254,7 +254,8 @@ class Equivalent:
 
     It matches a mutant by where, not by line number: `where` is the function ("softmax",
     "KVCache.append", or "file.py:function"), `line` a piece of the original line(s) and `edit` a
-    piece of the mutated line(s) that the original does not contain (both compared without
+    piece of the mutated line(s) that the original does not contain, or the whole mutated line for a
+    deletion (a dropped cast), whose every piece the original contains (both compared without
     whitespace). A declaration that matches no mutant is reported as stale; one whose mutant the
     checks kill is reported as wrong (and counted as killed).
     """

@@ -195,7 +195,7 @@ import torch
 
 def f(q, p, g):
     d2 = ((q - p) ** 2).sum()
-    a = np.abs(q - p)
+    a = np.abs(q - p) + (q - p).abs()
     z = np.zeros(3, dtype=np.float64) + torch.ones(2, dtype=torch.float32).sum().item()
     return d2 + a + z + np.square(g, dtype=np.float64).sum()
 """
@@ -240,3 +240,20 @@ def test_a_mutant_that_loops_or_does_not_load_is_killed(tmp_path):
     assert _first_failure(planned, {"n": 2, "path": str(broken), "modules": []}, spec, 1.0).startswith(
         "does not load: SyntaxError"
     )
+
+
+def test_a_deletion_is_declared_by_its_whole_mutated_line():
+    from app.verify.mutants.equivalents import match
+
+    source = """def f(q, s):
+    qg = q.reshape(-1).to(s.dtype)
+    return qg * s
+"""
+    dropped = [m for m in mutants_of_source(source, ["f"]) if " ".join(m.after.split()) == "qg = q.reshape(-1)"]
+    assert len(dropped) == 1  # the cast removed: the mutated line is a piece of the original one
+    found, stale = match(
+        [Equivalent("f", "q.reshape(-1).to(s.dtype)", "qg = q.reshape(-1)", "(for the test)")], dropped
+    )
+    assert list(found) == [dropped[0].n] and not stale
+    found, stale = match([Equivalent("f", "q.reshape(-1).to(s.dtype)", "q.reshape(-1)", "(a piece only)")], dropped)
+    assert not found and stale  # a piece of a deletion is in the original too: it names no edit

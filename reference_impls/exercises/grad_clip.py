@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import randn
 
 
@@ -38,6 +38,20 @@ def _per_tensor(grads, max_norm):
     )
 
 
+def _total(grads):
+    return float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+
+
+def _no_clamp(grads, max_norm):
+    total = _total(grads)
+    return [g * g.dtype.type(max_norm / (total + 1e-6)) for g in grads], total
+
+
+def _squared(grads, max_norm):
+    total = _total(grads) ** 2
+    return [g * g.dtype.type(min(max_norm / (total + 1e-6), 1.0)) for g in grads], total
+
+
 EXERCISE = Exercise.of(
     info("grad_clip"),
     task="""As torch.nn.utils.clip_grad_norm_ / clip_grad_value_, but returning new arrays.
@@ -56,9 +70,28 @@ EXERCISE = Exercise.of(
     ),
     probes=(
         Probe(
+            "only clip when the norm exceeds max_norm: scale = min(max_norm / (total + 1e-6), 1), or small gradients "
+            "are scaled UP to max_norm",
+            impl={"clip_grad_norm": _no_clamp},
+        ),
+        Probe(
+            "the 2-norm is the SQUARE ROOT of the sum of squares",
+            impl={"clip_grad_norm": _squared},
+        ),
+        Probe(
             "one global norm over ALL the gradients, not a norm per array: clipping each array separately "
             "changes the update's direction",
             impl={"clip_grad_norm": _per_tensor},
         ),
+    ),
+    equivalent_mutants=tuple(
+        Equivalent(
+            "clip_grad_norm",
+            "np.square(g, dtype=np.float64)",
+            edit,
+            "the norm accumulated in the gradients' own dtype is accepted (torch.nn.utils.clip_grad_norm_ computes "
+            "it so): float32 sums agree to float32 precision, which the check allows for float32 gradients",
+        )
+        for edit in ("np.square(g))", "np.square(g, dtype=np.float32)")
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 FUNCTIONS = {
     "sum_of_cubes": lambda x: float(np.sum(x**3)),
@@ -19,6 +19,8 @@ def _numerical(impl, x, function):
 
 def _check(impl, x, function, scale):
     """gradient_check on the exact gradient of sum_of_cubes, scaled: 1.0 is right, 1.01 is 1% off."""
+    if x.size == 0:  # a model with no parameters: nothing to check, error 0
+        return impl.gradient_check(lambda: 0.0, [], [])
     return impl.gradient_check(lambda: FUNCTIONS[function](x), [x], [3 * x**2 * scale])
 
 
@@ -40,6 +42,7 @@ def relative_cases():
     yield Case("close", (a, a * (1 + 1e-7)), seed=12100)
     yield Case("wrong_sign", (a, -a), seed=12100)
     yield Case("with_zeros", (np.array([0.0, 1.0, -2.0]), np.array([0.0, 1.1, -2.0])), note="0 vs 0 is no error")
+    yield Case("empty", (np.zeros(0), np.zeros(0)), note="no elements: no error (0.0)", zero_ok=True)
 
 
 def check_cases():
@@ -47,6 +50,12 @@ def check_cases():
     x = rng.standard_normal((2, 3))
     yield Case("right_gradient", (x, "sum_of_cubes", 1.0), seed=12200, note="the exact gradient: relative error ~1e-9")
     yield Case("one_percent_off", (x, "sum_of_cubes", 1.01), seed=12200, note="1% too large: relative error ~5e-3")
+    yield Case(
+        "no_parameters",
+        (np.zeros(0), "sum_of_cubes", 1.0),
+        note="params = [], grads = []: the max over nothing is 0.0 (max(..., default=0.0))",
+        zero_ok=True,
+    )
 
 
 def _forward_difference(f, x, h=1e-6):
@@ -70,7 +79,8 @@ EXERCISE = Exercise.of(
 2. relative_error(analytic, numeric): max over elements of |a - n| / max(|a| + |n|, 1e-12), a
    float (0.0 for empty arrays).
 3. gradient_check(f, params, grads, h): the max relative error over every (param, grad) pair, where
-   f() is the loss reading the params. Below ~1e-7 is right in float64; above 1e-3 is a bug.""",
+   f() is the loss reading the params (0.0 when there are none). Below ~1e-7 is right in float64;
+   above 1e-3 is a bug.""",
     entry_points=(
         EntryPoint(
             "numerical_gradient", "(f, x, h=1e-06)", "df/dx by central differences, x's shape, float64; x restored."
@@ -104,5 +114,14 @@ EXERCISE = Exercise.of(
             "not (f(x + h) - f(x)) / h, O(h)",
             impl={"numerical_gradient": _forward_difference},
         ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "numerical_gradient",
+            "grad = np.zeros_like(x, dtype=np.float64)",
+            "grad = np.zeros_like(x)",
+            "the task's x is float64 (float32 round-off swamps the O(h^2) term): zeros_like(x) is float64 already",
+        ),
+        Equivalent("relative_error", "np.abs(analytic - numeric)", "np.abs(numeric - analytic)", "|a - n| == |n - a|"),
     ),
 )

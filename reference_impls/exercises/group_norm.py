@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [((2, 6, 4, 4), 3), ((3, 4, 5), 1), ((2, 8, 3, 3), 8), ((1, 4, 2, 2), 2), ((4, 6), 2)]
@@ -67,6 +67,25 @@ def _gn_no_spatial(x, num_groups, gamma, beta, eps=1e-5):
     return xhat * gamma.reshape(shape) + beta.reshape(shape)
 
 
+def _backward_no_variance(dy, x, num_groups, gamma, eps=1e-5):
+    """dx as if the variance were a constant: the xhat * mean(dxhat * xhat) term left out."""
+    from reference_impls.numpy.groupnorm import group_norm_backward
+
+    _, dgamma, dbeta = group_norm_backward(dy, x, num_groups, gamma, eps)
+    n = x.shape[0]
+    xg = x.reshape(n, num_groups, -1)
+    rstd = 1 / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
+    dxhat = (dy * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))).reshape(xg.shape)
+    return ((dxhat - dxhat.mean(axis=2, keepdims=True)) * rstd).reshape(x.shape), dgamma, dbeta
+
+
+def _unbiased(x, num_groups, gamma, beta, eps=1e-5):
+    xg = x.reshape(x.shape[0], num_groups, -1)
+    xhat = (xg - xg.mean(axis=2, keepdims=True)) / np.sqrt(xg.var(axis=2, ddof=1, keepdims=True) + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return xhat.reshape(x.shape) * gamma.reshape(shape) + beta.reshape(shape)
+
+
 EXERCISE = Exercise.of(
     info("group_norm"),
     task="""x is (N, C, *spatial). Group norm splits the C channels into G consecutive groups of C / G
@@ -118,6 +137,24 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
     ),
     probes=(
         Probe(
+            "normalize with the biased variance (divide by n, ddof=0), as F.group_norm; torch.var and "
+            "np.var(ddof=1) divide by n - 1",
+            impl={
+                "group_norm": _unbiased,
+                "instance_norm": lambda x, gamma, beta, eps=1e-5: _unbiased(x, x.shape[1], gamma, beta, eps),
+            },
+        ),
+        Probe(
+            "the gradient also flows through the variance: dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) "
+            "* rstd, each mean over the group",
+            impl={
+                "group_norm_backward": _backward_no_variance,
+                "instance_norm_backward": lambda dy, x, gamma, eps=1e-5: _backward_no_variance(
+                    dy, x, x.shape[1], gamma, eps
+                ),
+            },
+        ),
+        Probe(
             "groups are CONSECUTIVE channels (x.reshape(N, G, C // G, ...)): channel c is in group c // (C / G), "
             "not c % G",
             impl={"group_norm": _groups_interleaved},
@@ -125,6 +162,23 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
         Probe(
             "normalized over the wrong axis: a group's statistics cover its channels and every spatial position",
             impl={"group_norm": _gn_no_spatial},
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                where,
+                "x.reshape(n, num_groups, -1)",
+                "x.reshape(n, num_groups, -2)",
+                "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+            )
+            for where in ("group_norm", "group_norm_backward")
+        ),
+        Equivalent(
+            "_channel",
+            "v.reshape((1, -1)",
+            "v.reshape((1, -2)",
+            "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
         ),
     ),
 )

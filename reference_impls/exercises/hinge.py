@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 
@@ -31,12 +31,28 @@ def _multi_cases():
         note="margin=0.5",
     )
     yield Case("square", (randn(rng, (5, 5), "float32"), rng.integers(0, 5, 5)), seed=5601, note="N == C")
+    yield Case(
+        "on_the_margin",
+        (np.array([[2.0, 1.0, 0.5], [0.0, 3.0, 2.0], [1.0, 0.5, 2.0]]), np.array([0, 1, 0])),
+        note="margin - s_y + s_j == 0 exactly for (0, 1) and (1, 2): no loss there and subgradient 0 (PyTorch's)",
+    )
 
 
 def _multi_counts_true(scores, target, margin=1.0):
     n, c = scores.shape
     correct = scores[np.arange(n), target][:, None]
     return np.sum(np.maximum(0, margin - correct + scores)) / (n * c)  # the true class adds `margin` per row
+
+
+def _times_c(fn):
+    """fn without MultiMarginLoss's division by C (cs231n's SVM loss: a sum over classes, a mean over rows)."""
+
+    def wrong(scores, target, margin=1.0):
+        from reference_impls.numpy import hinge
+
+        return getattr(hinge, fn)(scores, target, margin) * scores.shape[1]
+
+    return wrong
 
 
 EXERCISE = Exercise.of(
@@ -80,6 +96,14 @@ EXERCISE = Exercise.of(
     ),
     probes=(
         Probe(
+            "MultiMarginLoss divides by C as well: the sum over rival classes is divided by C, then averaged over "
+            "the N rows (cs231n's SVM loss divides by N only)",
+            impl={
+                "multi_margin_loss": _times_c("multi_margin_loss"),
+                "multi_margin_loss_grad": _times_c("multi_margin_loss_grad"),
+            },
+        ),
+        Probe(
             "the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
             impl={"multi_margin_loss": _multi_counts_true},
         ),
@@ -87,6 +111,14 @@ EXERCISE = Exercise.of(
             "the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",
             impl="wrong/hinge_loss/true_class_grad_once.py",
             checks=("multi_grad",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "hinge_loss_grad",
+            "np.where(y * scores < 1, -y, 0).astype(scores.dtype)",
+            "np.where(y * scores < 1, -y, 0) / scores.size",
+            "y has the scores' dtype in the task, so np.where(..., -y, 0) has it already",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 GRANULARITIES = [
@@ -41,6 +41,13 @@ def _cases(seed, shift=0.0):
         )
         x = np.abs(rng.standard_normal((3, 10))).astype("float32") + 0.5
         yield Case("all_positive", (x,), {}, seed=seed + 50, note="all x > 0: the range still includes 0")
+        yield Case(
+            "all_negative_rows",
+            (-np.abs(rng.standard_normal((3, 10))).astype("float32") - 0.5,),
+            {"axis": 0},
+            seed=seed + 50,
+            note="all x < 0: the range is [min x, 0], and 0 is code 255 asymmetric",
+        )
         yield Case(
             "ties_round_half_to_even",
             (np.array([-31.75, 0.125, 0.375, 0.625, -0.375, 1.0, 31.75], dtype="float64"),),
@@ -98,7 +105,7 @@ def outlier_cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _sym(divisor=127, qmin=-127, trunc=False, dims=None):
+def _sym(divisor=127, qmin=-127, trunc=False, dims=None, half_up=False):
     def quantize_symmetric(x, axis=None, group_size=None):
         import torch
 
@@ -109,6 +116,8 @@ def _sym(divisor=127, qmin=-127, trunc=False, dims=None):
         amax = xg.abs().amax(dim=reduce, keepdim=True)
         scale = torch.where(amax > 0, amax / divisor, torch.ones_like(amax))
         r = torch.trunc(xg / scale) if trunc else torch.round(xg / scale)
+        if half_up:
+            r = torch.floor(xg / scale + 0.5)
         return torch.clamp(r, qmin, 127).to(torch.int8).reshape(x.shape), _keep(scale, axis, group_size)
 
     return quantize_symmetric
@@ -135,6 +144,33 @@ def _asym_without_zero(x, axis=None, group_size=None):
     zp = torch.clamp(torch.round(-lo / scale), 0, 255)
     q = torch.clamp(torch.round(xg / scale) + zp, 0, 255).to(torch.uint8)
     return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
+
+
+def _asym_float_zero_point(x, axis=None, group_size=None):
+    import torch
+
+    from reference_impls.torch.quantize import _grouped, _keep, _reduce_dims
+
+    xg = _grouped(x, group_size)
+    dims = _reduce_dims(xg, axis, group_size)
+    lo, hi = xg.amin(dim=dims, keepdim=True).clamp(max=0), xg.amax(dim=dims, keepdim=True).clamp(min=0)
+    scale = (hi - lo) / 255
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    zp = -lo / scale
+    q = torch.clamp(torch.round(xg / scale + zp), 0, 255).to(torch.uint8)
+    return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
+
+
+def _reference():
+    from reference_impls.torch import quantize
+
+    return quantize
+
+
+def _dequantize_without_zero_point(q, scale, zero_point=None, group_size=None):
+    from reference_impls.torch.quantize import dequantize
+
+    return dequantize(q, scale, None, group_size)
 
 
 EXERCISE = Exercise.of(
@@ -214,6 +250,11 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             impl={"quantize_symmetric": _sym(trunc=True)},
         ),
         Probe(
+            "round half to even, as torch.round: floor(x / s + 0.5) rounds 0.5 up to 1 and 2.5 up to 3 (torch.round: "
+            "0 and 2)",
+            impl={"quantize_symmetric": _sym(half_up=True)},
+        ),
+        Probe(
             "reduced over the wrong dimensions: per channel along `axis` means one scale per index of that axis, "
             "the max taken over all the OTHER axes",
             impl={"quantize_symmetric": _sym(dims=_reduce_along_axis)},
@@ -224,9 +265,66 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             impl={"quantize_asymmetric": _asym_without_zero},
         ),
         Probe(
+            "round the zero point: z = clamp(round(-lo / s), 0, 255) is an integer code (0.0 must map to it exactly); "
+            "casting the float -lo / s to int truncates it",
+            impl={"quantize_asymmetric": _asym_float_zero_point},
+        ),
+        Probe(
+            "dequantize must subtract the zero point: x ~ s * (q - z)",
+            impl={
+                "dequantize": _dequantize_without_zero_point,
+                "quantize_symmetric": lambda *a, **k: _reference().quantize_symmetric(*a, **k),
+                "quantize_asymmetric": lambda *a, **k: _reference().quantize_asymmetric(*a, **k),
+            },
+            checks=("round_trip",),
+        ),
+        Probe(
             "scale 0 for an all-zero slice gives 0 / 0 = nan: use scale 1 where the range is 0",
             impl="wrong/int8_quant/zero_scale.py",
             checks=("symmetric", "asymmetric"),
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "quantize_symmetric",
+                "torch.clamp(torch.round(xg / scale), -127, 127)",
+                edit,
+                "|x / s| <= 127 by construction (s = max|x| / 127): the clamp never binds at -128 or 128",
+            )
+            for edit in ("-128, 127)", "-127, 128)")
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "zero_point = torch.clamp(torch.round(-lo / scale), 0, 255)",
+            "-1, 255)",
+            "lo <= 0, so -lo / s >= 0: the lower clamp never binds",
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "zero_point = torch.clamp(torch.round(-lo / scale), 0, 255)",
+            "0, 256)",
+            "-lo / s = 255 (-lo) / (hi - lo) <= 255 since hi >= 0: the upper clamp never binds above 255",
+        ),
+        Equivalent(
+            "quantize_asymmetric",
+            "torch.clamp(torch.round(xg / scale) + zero_point, 0, 255)",
+            "-1, 255)",
+            "x >= lo, so round(x / s) >= round(lo / s) = -z (round is odd): the code is never below 0",
+        ),
+        Equivalent(
+            "dequantize",
+            "qg = _grouped(q, group_size).to(scale.dtype)",
+            "qg = _grouped(q, group_size)",  # the cast deleted
+            "int8 / uint8 times a float scale (or minus a float zero-point) promotes to the scale's dtype, and "
+            "every code (|q| <= 255) is exact in float16 / bfloat16 / float32: the cast only makes it explicit",
+        ),
+        Equivalent(
+            "dequantize",
+            "qg = qg - zero_point.to(scale.dtype)",
+            "qg = qg - zero_point",  # the cast deleted
+            "qg is already in the scale's dtype, and a float tensor minus an int64 one stays in the float's "
+            "dtype; zero-points (0..255) are exact in it",
         ),
     ),
 )

@@ -4,7 +4,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 FIT_TOL = 1e-5  # the KKT gap the checks ask fit_svm for: decision values then agree to ~1e-4
@@ -82,6 +82,31 @@ def fit_cases():
             (kernel_matrix(X, X, kernel, **kw), np.where(y == 1, 1.0, -1.0), C, kernel_matrix(X_test, X, kernel, **kw)),
             seed=seed,
             note="small C: most points are bounded support vectors (alpha = C)" if C < 0.1 else "",
+        )
+
+
+SMO_STEPS = [  # (seed, N, D, kernel, kwargs, C, max_iter, note)
+    (17110, 12, 2, "rbf", {"gamma": 0.5}, 10.0, 5, "5 pair updates from alpha = 0; b from the free vectors"),
+    (17111, 10, 2, "poly", {"gamma": 0.5, "degree": 2, "coef0": 1.0}, 1.0, 3, "3 pair updates; alpha below 1"),
+    (17112, 15, 3, "linear", {}, 0.05, 1, "one pair update, clipped at C: no free vector, b by the midpoint rule"),
+    (7, 14, 2, "linear", {}, 0.05, 1000, "run to the end: every alpha at 0 or C, b by the midpoint rule"),
+]
+
+
+def smo_step_cases():
+    """Small problems, few SMO iterations: the prescribed (alpha, b) exactly (unbalanced labels)."""
+    from reference_impls.numpy.kernel_svm import kernel_matrix
+
+    for seed, n, d, kernel, kw, C, max_iter, note in SMO_STEPS:
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((n, d))
+        y = np.where(rng.random(n) < 0.4, 1.0, -1.0)
+        yield Case(
+            f"{_name(kernel, kw)}_C{C:g}_N{n}_max_iter{max_iter}",
+            (kernel_matrix(X, X, kernel, **kw), y),
+            {"C": C, "tol": 1e-5, "max_iter": max_iter},
+            seed=seed,
+            note=note,
         )
 
 
@@ -191,18 +216,21 @@ sklearn.svm.SVC (libsvm). X arrays are float64 (N, D); labels y are +1 / -1 floa
    (gamma x.z + coef0)^degree, 'rbf' exp(-gamma ||x - z||^2) (vectorize: no Python loop).
 2. fit_svm(K, y, C, tol, max_iter) -> (alpha (N,), b) solving, with Q_ij = y_i y_j K_ij,
        min 1/2 a^T Q a - sum(a)   subject to   0 <= a_i <= C,  sum(y_i a_i) = 0.
-   SMO: keep G = Q a - 1; pick i = argmax of -y_t G_t over I_up = {a_t < C, y_t = +1 or a_t > 0,
-   y_t = -1} and j = argmin over I_low = {a_t < C, y_t = -1 or a_t > 0, y_t = +1}; stop when the
-   gap (-y_i G_i) - (-y_j G_j) < tol; else move a_i += y_i t, a_j -= y_j t with
-   t = gap / (K_ii + K_jj - 2 K_ij) clipped so both stay in [0, C], and update G. Then b = mean of
-   -y_t G_t over the free vectors (0 < a_t < C), or the midpoint of the last max and min without any.
+   SMO: start at a = 0 and keep G = Q a - 1; each iteration (at most max_iter), pick i = argmax of
+   -y_t G_t over I_up = {a_t < C, y_t = +1 or a_t > 0, y_t = -1} and j = argmin over
+   I_low = {a_t < C, y_t = -1 or a_t > 0, y_t = +1}; stop when the gap (-y_i G_i) - (-y_j G_j) < tol;
+   else move a_i += y_i t, a_j -= y_j t with t = gap / (K_ii + K_jj - 2 K_ij) clipped so both stay
+   in [0, C], and update G. Then b = mean of -y_t G_t over the free vectors (0 < a_t < C), or the
+   midpoint of the last max and min without any. Ties in argmax / argmin go to the lowest index (as
+   np.argmax): at a = 0 every -y_t G_t is y_t.
 3. decision_function(K_test, alpha, y, b): K_test (M, N) @ (alpha * y) + b.
 4. fit_predict_ovo(X_train, y_train, X_test, C, kernel, gamma, degree, coef0): classes 0..K-1;
    one SVM per pair c1 < c2 (c1 as +1), each test point votes c1 if its decision value > 0 else c2;
    predict the class with the most votes (ties: the lowest class), as SVC.
 
 Checked: the kernel matrices; fit_svm at tol=1e-5 (alpha in the box, sum(alpha y) = 0, the dual
-objective at the reference's optimum, decision values within 1e-3); decision_function; the
+objective at the reference's optimum, decision values within 1e-3) and, on small problems, (alpha, b)
+after 1 to 5 iterations; decision_function; the
 one-vs-one predictions on 2-4 classes. Step 6 of the capstone: compare with SVC on Iris, Wine and
 Breast Cancer (tests/reference/test_kernel_svm_reference.py does).""",
     entry_points=(
@@ -229,6 +257,13 @@ Breast Cancer (tests/reference/test_kernel_svm_reference.py does).""",
             "kernel_matrix",
             kernel_cases,
             description="linear; poly degree 2 (coef0 1) and 3 (coef0 0); rbf gamma 0.5 / 2; X with itself",
+        ),
+        Check(
+            "smo_steps",
+            "fit_svm",
+            smo_step_cases,
+            description="N 10-15, 1 to 5 SMO iterations from alpha = 0 (and one run to the end with every alpha at "
+            "a bound): the prescribed (alpha, b)",
         ),
         Check(
             "fit",
@@ -282,9 +317,64 @@ Breast Cancer (tests/reference/test_kernel_svm_reference.py does).""",
             checks=("fit",),
         ),
         Probe(
+            "(alpha, b) after a few SMO iterations differ from the prescribed ones: start at alpha = 0, pick the "
+            "maximal violating pair (ties: the lowest index), step t = gap / (K_ii + K_jj - 2 K_ij) clipped to the "
+            "box, count one iteration per pair, and take b from the free vectors (else the midpoint)",
+            when=lambda case, actual, expected: True,
+            checks=("smo_steps",),
+        ),
+        Probe(
             "the decision function weights each kernel column by alpha_i * y_i, not alpha_i",
             impl={"decision_function": _decision_without_labels},
             checks=("decision",),
+        ),
+    ),
+    equivalent_mutants=(
+        # y is +1 / -1 (the task's contract): a comparison of y with 0 is the same as with -1 or 1 on the other
+        # side, and > 0 the same as >= 0. The working sets are written twice (the loop, the b fallback).
+        *(
+            Equivalent("fit_svm", "up = ((a < C) & (y > 0)) | ((a > 0) & (y < 0))", edit, "y is +1 or -1, never 0")
+            for edit in ("(y >= 0)", "y > (-1)", "(y <= 0)", "y < 1")
+        ),
+        *(
+            Equivalent("fit_svm", "low = ((a < C) & (y < 0)) | ((a > 0) & (y > 0))", edit, "y is +1 or -1, never 0")
+            for edit in ("(y <= 0)", "y < 1", "(y >= 0)", "y > (-1)")
+        ),
+        *(
+            Equivalent("fit_svm", line, edit, "y is +1 or -1, never 0")
+            for line in ("room_i = C - a[i] if y[i] > 0", "room_j = a[j] if y[j] > 0")
+            for edit in (line[-8:-4] + ">= 0", line[-8:-4] + "> (-1)")
+        ),
+        Equivalent(
+            "fit_svm",
+            "if gap < tol:",
+            "gap <= tol",
+            "a gap of exactly tol has probability 0: the same iterations on real-valued kernels",
+        ),
+        Equivalent(
+            "kernel_matrix",
+            "np.exp(-gamma * np.maximum(sq, 0))",
+            "np.maximum(sq, -1)",
+            "||x - z||^2 >= 0: the clamp only removes rounding (|sq| ~ 1e-15 where x = z), which exp turns into "
+            "1 + 1e-15; no squared distance lies in [-1, 0) otherwise",
+        ),
+        Equivalent(
+            "fit_predict_ovo",
+            "votes = np.zeros((len(X_test), len(classes)), dtype=np.int64)",
+            "votes = np.zeros((len(X_test), len(classes)))",  # dtype= deleted
+            "vote counts are small integers, exact in float64: the argmax is the same",
+        ),
+        Equivalent(
+            "fit_predict_ovo",
+            "votes[f > 0, p] += 1",
+            "f >= 0",
+            "a decision value of exactly 0 has probability 0 (the test points are clear of every boundary)",
+        ),
+        Equivalent(
+            "fit_predict_ovo",
+            "votes[f <= 0, q] += 1",
+            "f < 0",
+            "a decision value of exactly 0 has probability 0 (the test points are clear of every boundary)",
         ),
     ),
 )

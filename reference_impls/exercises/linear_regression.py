@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 
 def _data(seed, n=40, d=3, noise=0.1):
@@ -34,6 +34,14 @@ def gd_cases():
             seed=14200 + k,
             note="full-batch GD from w = 0, b = 0; losses[e] = the MSE after epoch e's update",
         )
+    X, y, _ = _data(14210, 30, 2)
+    yield Case(
+        "n30_d2_default_lr",
+        (X, y),
+        {"epochs": 40},
+        seed=14210,
+        note="lr=None: 1 / L, L the largest eigenvalue of (2/N) A.T A, A = [X, 1]",
+    )
 
 
 def _no_two(X, y, w, b):
@@ -88,6 +96,20 @@ The loss is convex: GD with lr < 1/L converges to the closed form. Why can't it 
         Probe(
             "the bias is missing: append a column of ones to X (or fit b separately)",
             impl={"fit_closed_form": _normal_no_bias},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "fit_gradient_descent",
+            "np.linalg.eigvalsh(A.T @ A / n)[-1]",
+            "(A @ A.T) / n",
+            "A A^T and A^T A have the same nonzero eigenvalues, so the same largest one",
+        ),
+        Equivalent(
+            "fit_gradient_descent",
+            "losses.append(float(np.mean((X @ w + b - y) ** 2)))",
+            "y - (X @ w + b)",
+            "(r)^2 == (-r)^2",
         ),
     ),
 )

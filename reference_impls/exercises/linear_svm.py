@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -31,11 +31,76 @@ def fit_cases():
         )
 
 
+def step_cases():
+    """Few epochs on small sets: the prescribed iterates exactly (balanced, unbalanced, separable)."""
+    for j, (name, n, d, C, epochs, sep, positives) in enumerate(
+        [
+            ("balanced_25_epochs", 12, 3, 1.0, 25, 2.0, 6),
+            ("unbalanced_overlapping_40_epochs", 15, 2, 0.5, 40, 1.0, 4),
+            ("separable_C_5_30_epochs", 10, 4, 5.0, 30, 6.0, 5),
+            ("one_epoch", 20, 3, 1.0, 1, 2.0, 10),
+        ]
+    ):
+        rng = np.random.default_rng(20300 + j)
+        X = np.vstack([rng.normal(sep / 2, 1, (positives, d)), rng.normal(-sep / 2, 1, (n - positives, d))])
+        y = np.r_[np.ones(positives), -np.ones(n - positives)]
+        yield Case(
+            name,
+            (X, y),
+            {"C": C, "epochs": epochs},
+            seed=20300 + j,
+            note=f"{epochs} step(s) from theta = 0 with the step 1 / (t + 1), t = 0, 1, ...: the iterate with the "
+            "lowest J",
+        )
+
+
 def _objective_of_fit(impl, X, y, C=1.0):
     from reference_impls.numpy.linear_svm import hinge_objective
 
     w, b = impl.fit_binary_svm(X, y, C)
     return float(hinge_objective(X, y, np.asarray(w, dtype=float), float(b), C))
+
+
+def multi_cases():
+    for j, (k, C) in enumerate([(3, 1.0), (2, 0.5)]):
+        X, y = _data(20150 + j, 45, k, 3)
+        yield Case(
+            f"{k}_classes_C_{C}",
+            (X, y),
+            {"C": C, "epochs": 300},
+            seed=20150 + j,
+            note="one binary SVM per class (class c against the rest), stacked as W's columns"
+            if k > 2
+            else "two classes: ONE problem (class 1 against class 0), W (D, 1)",
+        )
+
+
+def _objectives_of_multi_fit(impl, X, y, C=1.0, epochs=300):
+    """Per binary problem, the objective J of the learner's column: (K',) and W's shape."""
+    from reference_impls.numpy.linear_svm import hinge_objective
+
+    W, b = impl.fit_linear_svm(X, y, C, epochs)
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1)
+    k = int(y.max()) + 1
+    classes = [1] if k == 2 else range(k)
+    if W.ndim != 2 or W.shape[1] != len(classes) or b.shape != (len(classes),):
+        raise ValueError(
+            f"W has shape {W.shape} and b {b.shape}: expected ({X.shape[1]}, {len(classes)}) and ({len(classes)},)"
+        )
+    return np.array([hinge_objective(X, np.where(y == c, 1.0, -1.0), W[:, j], b[j], C) for j, c in enumerate(classes)])
+
+
+def _each_within_1_percent(expected, actual, case):
+    actual = np.asarray(actual, dtype=float)
+    if actual.shape != expected.shape:
+        return f"{actual.size} binary problems, expected {expected.size}"
+    worst = int(np.argmax(actual / expected))
+    if not np.all(np.isfinite(actual)) or np.any(actual > expected * 1.01 + 1e-6):
+        return (
+            f"problem {worst}'s objective J = {actual[worst]:.6g}, more than 1% above the reference's "
+            f"{expected[worst]:.6g}"
+        )
+    return None
 
 
 def _within_1_percent(expected, actual, case):
@@ -71,8 +136,10 @@ intercept is regularized like a weight (a constant feature of 1):
 1. hinge_objective(X, y, w, b, C) -> J.
 2. fit_binary_svm(X, y, C, epochs) -> (w, b): subgradient descent on theta = [w, b] with
    g = theta - C * sum over margin violators (y_i theta . [x_i, 1] < 1) of y_i [x_i, 1] and the
-   step 1 / (t + 1) (J is 1-strongly convex); keep the best iterate (subgradient steps are not
-   monotone). The check wants J within 1% of the reference's after 1000 epochs.
+   step 1 / (t + 1) (J is 1-strongly convex), starting from theta = 0, one full-batch step per
+   epoch (t = 0 .. epochs - 1); return the iterate with the lowest J among those after each step
+   (subgradient steps are not monotone). The check wants J within 1% of the reference's after 1000
+   epochs, and the exact iterate after a few epochs on small sets.
 3. fit_linear_svm(X, y, C, epochs): one-vs-rest for classes 0..K-1 (one binary problem, class
    1 vs 0, when K = 2) -> (W (D, K'), b (K',)); predict(X, W, b): the sign for K' = 1, else the
    argmax of X @ W + b.
@@ -93,7 +160,22 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             compare=_within_1_percent,
             description="C 0.1 / 1 / 10: J within 1% of the reference's",
         ),
+        Check(
+            "fit_multiclass",
+            "fit_linear_svm",
+            multi_cases,
+            call=_objectives_of_multi_fit,
+            compare=_each_within_1_percent,
+            description="3 classes one-vs-rest, 2 classes as one problem: each column's J within 1% of the reference's",
+        ),
         Check("predict", "predict", predict_cases, description="2, 3, 4 classes"),
+        Check(
+            "fit_steps",
+            "fit_binary_svm",
+            step_cases,
+            description="1 to 40 epochs from theta = 0 on 10 to 20 points (balanced, unbalanced, separable): "
+            "the prescribed best iterate",
+        ),
     ),
     probes=(
         Probe(
@@ -105,6 +187,50 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
             "violators), the step 1 / (t + 1), and keep the best iterate",
             when=lambda case, actual, expected: not hasattr(actual, "message"),  # a result, not an exception
             checks=("fit",),
+        ),
+        Probe(
+            "the iterates are not the prescribed ones: start at theta = 0, take exactly `epochs` steps of size "
+            "1 / (t + 1) for t = 0, 1, ..., and return the iterate (after a step) with the lowest J",
+            when=lambda case, actual, expected: True,
+            checks=("fit_steps",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "fit_binary_svm",
+            "active = y * (A @ theta) < 1",
+            "<= 1",
+            "a margin of exactly 1 has probability 0 on continuous data (at theta = 0 every margin is 0)",
+        ),
+        Equivalent(
+            "fit_binary_svm",
+            "if J < best[0]:",
+            "J <= best[0]",
+            "two iterates with exactly the same J have probability 0 on continuous data",
+        ),
+        Equivalent(
+            "fit_binary_svm",
+            "J = 0.5 * theta @ theta + C",
+            "theta @ (0.5 * theta)",
+            "the same product, parenthesized differently",
+        ),
+        Equivalent(
+            "hinge_objective",
+            "0.5 * (w @ w + b * b)",
+            "0.5 * ((w @ w) + b * b)",
+            "the same expression: @ binds tighter than +",
+        ),
+        Equivalent(
+            "predict",
+            "(s[:, 0] > 0).astype(np.int64)",
+            "(s[:, 0] >= 0)",
+            "a real-valued decision value is exactly 0 with probability 0",
+        ),
+        Equivalent(
+            "predict",
+            "(s[:, 0] > 0).astype(np.int64) if s.shape[1] == 1",
+            "s[:, -1]",
+            "in this branch s has one column: 0 and -1 are the same",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -30,6 +30,29 @@ def fit_cases():
             {"C": C, "l1_ratio": r},
             seed=18000 + j,
             note=f"C={C}, l1_ratio={r}: the optimum of sklearn's objective (the check allows 1e-3)",
+        )
+
+
+STEPS = [  # (name, N, K, D, C, l1_ratio, max_iter, positives' share for K = 2)
+    ("binary_l2_one_step", 20, 2, 3, 1.0, 0.0, 1, 0.3),
+    ("binary_l1_six_steps", 24, 2, 4, 0.5, 1.0, 6, 0.25),
+    ("three_classes_elastic_net_six_steps", 30, 3, 3, 0.5, 0.5, 6, None),
+]
+
+
+def step_cases():
+    """A few FISTA steps from W = 0, b = 0 with the step 1 / L; J decreases at each of them here, so
+    no restart is involved."""
+    for j, (name, n, k, d, C, r, max_iter, share) in enumerate(STEPS):
+        rng = np.random.default_rng(18300 + j)
+        y = (rng.random(n) < share).astype(np.int64) if k == 2 else rng.integers(0, k, n)
+        X = rng.standard_normal((n, d)) + 1.5 * np.eye(k, d)[y] + 0.5  # not centred: the intercept matters
+        yield Case(
+            name,
+            (X, y),
+            {"C": C, "l1_ratio": r, "max_iter": max_iter},
+            seed=18300 + j,
+            note=f"max_iter={max_iter}: {max_iter} FISTA step(s) from W = 0, b = 0 with the step 1 / L",
         )
 
 
@@ -80,7 +103,15 @@ multinomial (softmax, W (D, K), b (K,)) for K >= 3, minimising sklearn's objecti
 3. fit_logistic(X, y, C, l1_ratio, max_iter, tol) -> (W, b) at the optimum. Gradient descent
    handles L2; for L1 use proximal gradient: a gradient step on the smooth part, then
    soft-thresholding W <- sign(W) max(|W| - step * lam * l1_ratio, 0), which makes coefficients
-   exactly 0. Accelerate it (FISTA) or be patient: the check wants W within 1e-3 of the optimum.
+   exactly 0; the intercept takes the gradient step only. Start from W = 0, b = 0 with the step
+   1 / L, L = c ||[X, 1]||_2^2 / N + lam (1 - l1_ratio) (the spectral norm of X with a column of
+   ones; c = 1/4 binary, 1/2 softmax), a bound on the smooth part's curvature. Accelerate it with
+   FISTA (Beck & Teboulle 2009): t_1 = 1, t_k+1 = (1 + sqrt(1 + 4 t_k^2)) / 2, and take step k + 1
+   from V = W_k + (t_k - 1) / t_k+1 (W_k - W_k-1) (b likewise) instead of from W_k. max_iter
+   counts the steps: the check wants exactly the iterates after 1 and 6 steps on small sets (J
+   decreases at each, so no restart is involved). Beyond that the stopping rule is yours, and you
+   may restart the momentum when J goes up (as the reference does); the check wants W within 1e-3
+   of the optimum.
 Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga') on Breast Cancer.""",
     entry_points=(
         EntryPoint(
@@ -97,6 +128,13 @@ Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga')
             description="binary and 3 classes; L2, L1, elastic net; random W, b",
         ),
         Check("predict_proba", "predict_proba", proba_cases, description="binary and 3 classes"),
+        Check(
+            "fit_steps",
+            "fit_logistic",
+            step_cases,
+            description="max_iter 1 and 6 from W = 0 with the step 1 / L (FISTA): binary L2 / L1, 3 classes elastic "
+            "net; unbalanced classes, features not centred",
+        ),
         Check(
             "fit",
             "fit_logistic",
@@ -119,6 +157,59 @@ Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga')
             "lands on 0), and plain gradient descent may need many more iterations or a step of 1 / L",
             when=lambda case, actual, expected: not hasattr(actual, "message"),  # a result, not an exception
             checks=("fit",),
+        ),
+        Probe(
+            "the first steps are not the prescribed ones: start at W = 0, b = 0, step 1 / L with L = c ||[X, 1]||_2^2 / N "
+            "+ lam (1 - l1_ratio) (c = 1/4 binary, 1/2 softmax), one gradient step + soft-thresholding per iteration "
+            "(the intercept stepped, not thresholded), from FISTA's V = W_k + (t_k - 1) / t_k+1 (W_k - W_k-1)",
+            when=lambda case, actual, expected: True,
+            checks=("fit_steps",),
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "objective",
+                "k = int(y.max()) + 1 if W.ndim == 2 else 2",
+                edit,
+                "k only chooses the branch (k == 2: sigmoid); a 2-D W has K >= 3 columns, and 1 or K + 1 is not 2 either",
+            )
+            for edit in ("k = 1 if", "int(y.max()) + 2")
+        ),
+        Equivalent(
+            "fit_logistic",
+            "if J > prev:",
+            "J >= prev",
+            "two iterates with exactly the same J have probability 0 on real-valued data",
+        ),
+        Equivalent(
+            "fit_logistic",
+            "t, VW, Vb = 1.0, W, b",
+            "2.0, W, b",
+            "the restart rule is left free by the task (it only acts after the checked first steps): a restart "
+            "that keeps some momentum still converges to the optimum",
+        ),
+        *(
+            Equivalent(
+                "fit_logistic",
+                "if prev - J < tol * max(abs(J), 1):",
+                edit,
+                "the stopping rule is left free by the task; with tol = 1e-13 either rule stops at the optimum "
+                "(J < 1 on these sets, so max(|J|, 1) = 1)",
+            )
+            for edit in ("prev - J <= tol", "if prev - J < tol:")
+        ),
+        Equivalent(
+            "_probs_and_targets",
+            "return sigmoid(z), y.astype(X.dtype)",
+            "return sigmoid(z), y",  # the cast deleted
+            "0 / 1 labels are exact in any dtype; P - y promotes to P's float dtype: the same gradient",
+        ),
+        Equivalent(
+            "_probs_and_targets",
+            "np.eye(k, dtype=X.dtype)[y]",
+            "np.eye(k)[y]",
+            "one-hot 0 / 1 targets are exact in any dtype; P - Y has the same values",
         ),
     ),
 )

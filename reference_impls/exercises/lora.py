@@ -35,6 +35,7 @@ CONFIGS = [
     ("r4_alpha8", 12, 20, 4, 8.0, True),
     ("r1_alpha1_no_bias", 6, 3, 1, 1.0, False),
     ("r8_alpha32", 16, 16, 8, 32.0, True),
+    ("r3_alpha8", 10, 7, 3, 8.0, True),
 ]
 
 
@@ -45,7 +46,8 @@ def layer_cases():
             name,
             (_weights(2500 + k, d_in, d_out, r, bias), x, d_in, d_out, r, alpha, bias),
             seed=2500 + k,
-            note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims",
+            note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims"
+            + ("; alpha / r not an integer (alpha // r truncates it)" if alpha % r else ""),
         )
 
 
@@ -56,7 +58,7 @@ def _forward(impl, weights, x, *cfg):
 
 
 def _merge(impl, weights, x, *cfg):
-    """The output before merge(), after it, the merged weight, and the weight after unmerge()."""
+    """The output before merge(), after it, the merged weight, the weight and the output after unmerge()."""
     import torch
 
     layer = _build(impl, weights, *cfg)
@@ -70,6 +72,7 @@ def _merge(impl, weights, x, *cfg):
         "after_merge": after,
         "merged_weight": merged,
         "unmerged_weight": layer.weight.detach().numpy().copy(),
+        "after_unmerge": layer(X).detach().numpy().copy(),
     }
 
 
@@ -99,11 +102,23 @@ def _init(impl, d_in, d_out, r, seed):
     layer = impl.LoRALinear(d_in, d_out, r=r)
     x = torch.randn(4, d_in)
     shapes = {n: np.array(p.shape) for n, p in layer.named_parameters()}
-    return {
+    out = {
         "equals_the_frozen_linear": bool(torch.equal(layer(x), F.linear(x, layer.weight, layer.bias))),
         "A_is_not_zero": bool(layer.lora_A.abs().sum() > 0),
         "shapes": shapes,
     }
+    if r * d_in >= 1024:  # enough draws that the largest |value| comes within 3% of the bound (0.97^1024 ~ 1e-14)
+        out["lora_A_init"] = _kaiming_range(layer.lora_A, "lora_A")
+        out["weight_init"] = _kaiming_range(layer.weight, "weight")
+    return out
+
+
+def _kaiming_range(t, name):
+    """nn.Linear's init, kaiming_uniform_(a=sqrt(5)), draws from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    ratio = float(t.detach().abs().max()) * t.shape[1] ** 0.5
+    if 0.97 <= ratio <= 1 + 1e-6:
+        return "uniform on +-1/sqrt(fan_in), as kaiming_uniform_(a=sqrt(5))"
+    return f"max |{name}| * sqrt(fan_in) = {ratio:.3f}, not just under 1"
 
 
 def init_cases():
@@ -114,6 +129,18 @@ def init_cases():
         note="B starts at 0 and A random: the update B A starts at 0, A still learns",
     )
     yield Case("64_to_8_r2", (64, 8, 2, 1), seed=1)
+    yield Case(
+        "256_to_32_r16",
+        (256, 32, 16, 2),
+        seed=2,
+        note="4096 draws of A, 8192 of weight: nn.Linear's init fills +-1/sqrt(d_in)",
+    )
+
+
+def _update(case):
+    """The scaled LoRA update of a merge case's x: what forward adds on top of the frozen Linear."""
+    weights, x, _d_in, _d_out, r, alpha, _bias = case.args
+    return (x @ weights["lora_A"].T @ weights["lora_B"].T) * (alpha / r)
 
 
 def _counts(impl, d_in, d_out, r):
@@ -129,7 +156,16 @@ def count_cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _wrong(scaling_is_alpha=False, b_random=False, trainable_base=False, merge_unscaled=False):
+def _wrong(
+    scaling_is_alpha=False,
+    b_random=False,
+    trainable_base=False,
+    merge_unscaled=False,
+    scaling_inverted=False,
+    adds_when_merged=False,
+    a_zero=False,
+    floor_division=False,
+):
     import math
 
     import torch
@@ -143,16 +179,24 @@ def _wrong(scaling_is_alpha=False, b_random=False, trainable_base=False, merge_u
             self.bias = nn.Parameter(torch.zeros(out_features), requires_grad=trainable_base) if bias else None
             self.lora_A = nn.Parameter(torch.empty(r, in_features))
             self.lora_B = nn.Parameter(torch.zeros(out_features, r))
-            self.scaling = alpha if scaling_is_alpha else alpha / r
+            self.scaling = alpha if scaling_is_alpha else r / alpha if scaling_inverted else alpha / r
+            if floor_division:
+                self.scaling = alpha // r
             nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
             nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
             if b_random:
                 nn.init.kaiming_uniform_(self.lora_B, a=math.sqrt(5))
+            if a_zero:
+                nn.init.zeros_(self.lora_A)
             self.merged = False
 
         def forward(self, x):
             out = F.linear(x, self.weight, self.bias)
-            return out if self.merged else out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+            return (
+                out
+                if self.merged and not adds_when_merged
+                else out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+            )
 
         @torch.no_grad()
         def merge(self):
@@ -186,7 +230,7 @@ weight, `lora_B` (d_out, r) zeros, and `self.scaling = alpha / r`.
 - forward(x): the frozen Linear plus the scaled update, through the rank-r bottleneck (x A^T first:
   never build the d_out x d_in product in forward).
 - merge(): fold the update into weight (W0 += scaling * B A) and stop adding it in forward; unmerge()
-  undoes it. Merged or not, the outputs are the same.
+  undoes both. Merged or not, the outputs are the same.
 `lora_parameter_count(d_in, d_out, r) -> (LoRA parameters, full matrix parameters)`: Module 1.3's
 exercise 3 is d_in 2048, d_out 8192, r 16.
 
@@ -219,7 +263,7 @@ The checks copy weights into your layer by these names, then compare outputs, gr
             "LoRALinear",
             layer_cases,
             call=_forward,
-            description="copied weights, r 4 / 1 / 8, alpha / r 2 / 1 / 4, with and without bias, x (2, 5, d_in)",
+            description="copied weights, r 4 / 1 / 8 / 3, alpha / r 2 / 1 / 4 / 8/3, with and without bias, x (2, 5, d_in)",
         ),
         Check(
             "merge",
@@ -248,6 +292,48 @@ The checks copy weights into your layer by these names, then compare outputs, gr
             "scaled by alpha instead of alpha / r",
             impl=_variant(scaling_is_alpha=True),
             checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "scaling inverted: r / alpha; the update is scaled by alpha / r",
+            impl=_variant(scaling_inverted=True),
+            checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "scaling = alpha // r truncates: use true division alpha / r (8 / 3 = 2.67, not 2)",
+            impl=_variant(floor_division=True),
+            checks=("forward", "merge", "gradients"),
+        ),
+        Probe(
+            "after merge() forward must stop adding the update (it is in weight now, so it counts twice): keep a "
+            "`merged` flag, set by merge() and cleared by unmerge()",
+            impl=_variant(adds_when_merged=True),
+            checks=("merge",),
+        ),
+        Probe(
+            "A and B both start at zero: then both gradients are zero and nothing trains; B starts at zero, A "
+            "Kaiming-uniform (as nn.Linear's weight)",
+            impl=_variant(a_zero=True),
+            checks=("init",),
+        ),
+        Probe(
+            "lora_A (and the frozen weight) start as nn.Linear's weight does: nn.init.kaiming_uniform_(t, "
+            "a=math.sqrt(5)), uniform on +-1/sqrt(d_in)",
+            when=lambda case, actual, expected: (
+                isinstance(actual, dict)
+                and any(k in expected and actual.get(k) != expected[k] for k in ("lora_A_init", "weight_init"))
+            ),
+            checks=("init",),
+        ),
+        Probe(
+            "unmerge() must clear the merged flag: after it, forward adds the update again",
+            when=lambda case, actual, expected: (
+                isinstance(actual, dict)
+                and "after_unmerge" in actual
+                and np.allclose(
+                    np.asarray(actual["after_unmerge"]), expected["after_unmerge"] - _update(case), atol=1e-4
+                )
+            ),
+            checks=("merge",),
         ),
         Probe(
             "B was initialized randomly: B = 0 makes the layer start exactly as the pretrained one (and A random "

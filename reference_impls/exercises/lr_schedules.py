@@ -60,6 +60,22 @@ def _cosine_inclusive(epoch, base_lr, T_0, T_mult=1, eta_min=0.0):
     return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t / T_i)) / 2
 
 
+def _warmup_from_zero(step, base_lr, warmup_steps, total_steps, eta_min=0.0):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    progress = min((step - warmup_steps) / max(total_steps - warmup_steps, 1), 1.0)
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * progress)) / 2
+
+
+def _past_total(case, actual, expected):
+    """Wrong only after total_iters (where the reference is 0): the epoch was not clamped to total_iters."""
+    a = np.asarray(actual)
+    if a.shape != expected.shape:
+        return False
+    end = case.kwargs["total_iters"]
+    return bool(np.allclose(np.real(a[: end + 1]), expected[: end + 1])) and not np.allclose(a[end + 1 :], 0)
+
+
 EXERCISE = Exercise.of(
     info("lr_schedules"),
     preamble="import math\n",
@@ -138,6 +154,17 @@ once per epoch give it. Plain Python floats.
             "restart one epoch late: T_cur runs 0 .. T_i - 1, so epoch T_0 is already the restart (lr = base_lr), "
             "and the minimum eta_min is never reached exactly",
             impl="wrong/lr_schedules/late_restart.py",
+        ),
+        Probe(
+            "the warmup reaches base_lr at step warmup_steps - 1: lr = base_lr * (step + 1) / warmup_steps (step 0 "
+            "already trains, at base_lr / warmup_steps)",
+            impl={"warmup_cosine_lr": _warmup_from_zero},
+        ),
+        Probe(
+            "the rate stays at 0 after total_iters: use min(epoch, total_iters), or 1 - epoch / total_iters goes "
+            "negative (and a fractional power of it is complex)",
+            when=_past_total,
+            checks=("polynomial",),
         ),
         Probe(
             "epoch / step_size must be floored (integer division //): the rate drops in steps",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import (
     classification_data,
     mlp,
@@ -259,6 +259,29 @@ step, overflows included (tests/reference/test_amp.py).""",
         Probe(
             "the count of good steps not restarted after a backoff: growth needs growth_interval good steps IN A ROW",
             impl={"LossScaler": _scaler(reset=False)},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "LossScaler.__init__",
+            "self.found_inf = False",
+            "self.found_inf = True",
+            "step() sets found_inf before update() reads it (the protocol is scale, step, update)",
+        ),
+        *(
+            Equivalent(
+                where,
+                'torch.autocast(device_type="cpu", dtype=torch.bfloat16)',
+                'torch.autocast(device_type="cpu")',
+                "CPU autocast's default dtype is bfloat16",
+            )
+            for where in ("autocast_forward", "amp_train_step")
+        ),
+        Equivalent(
+            "amp_train_step",
+            "optimizer.zero_grad(set_to_none=True)",
+            "set_to_none=False",
+            "zeroed or None, the next backward starts from no gradient: the same step",
         ),
     ),
 )

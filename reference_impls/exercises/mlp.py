@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
 SIZES = [[3, 2], [4, 5, 3], [6, 8, 8, 4], [2, 16, 1, 7, 3]]
@@ -36,6 +36,16 @@ def backward_cases():
     for name, sizes, n, dtype, seed in _grid():
         rng, x, W, b = _net(sizes, n, dtype, seed)
         yield Case(name, (x, W, b, rng.standard_normal((n, sizes[-1])).astype(dtype)), seed=seed)
+    rng, x, W, b = _net([4, 5, 3], 6, "float64", 3100)
+    x[:2] = 0.0  # two all-zero rows
+    b[0][:] = 0.0
+    b[0][1] = 0.5
+    yield Case(
+        "relu_at_zero",
+        (x, W, b, rng.standard_normal((6, 3))),
+        seed=3100,
+        note="zero rows and zero biases: hidden pre-activations exactly 0, where ReLU's derivative is 0 (PyTorch's)",
+    )
 
 
 def loss_cases():
@@ -164,6 +174,18 @@ Check yourself with finite differences before verifying (see gradcheck in refere
             "the loss is the mean over the batch, so dlogits = (softmax - one_hot) / N: the gradients are N times too large",
             impl="wrong/mlp_backprop/grad_not_divided.py",
             checks=("loss_and_grads",),
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "mlp_backward",
+                "hs.append(np.maximum(a, 0) if l < len(weights) - 1 else a)",
+                edit,
+                "the backward reads hs[l] only for l < len(weights) (the inputs of the layers): the last "
+                "activation, ReLU'd or not, is never used",
+            )
+            for edit in ("l <= len(weights) - 1", "l < len(weights) else", "l < len(weights) - 0")
         ),
     ),
 )

@@ -16,6 +16,10 @@ from reference_impls.exercises._torch import (
     to_torch,
 )
 
+# Mixtral computes the router's softmax in float32 whatever the model's dtype (F.softmax(..., dtype=torch.float)):
+# correct, and on float64 input right to float32 precision only, so float64 cases are held to float32's tolerance.
+ROUTER_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-5, 1e-6)}
+
 PREAMBLE = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
 
 SETUPS = [  # name, init, dtype, note
@@ -141,7 +145,8 @@ EXERCISE = scoped(
        loss = n_experts * sum_i f_i * P_i
        f_i = fraction of tokens whose TOP-1 expert is i;   P_i = mean over tokens of probs[:, i]
    It is 1 for perfectly balanced routing. (Hugging Face's Mixtral loss counts every top-k choice in
-   f: k at balance.) Why does the gradient reach the router only through P?""",
+   f: k at balance.) The router's softmax may run in float32 as Mixtral's does (float64 cases are
+   checked to float32 precision). Why does the gradient reach the router only through P?""",
         entry_points=(
             EntryPoint(
                 "Expert",
@@ -167,7 +172,7 @@ EXERCISE = scoped(
                 "MoE",
                 moe_cases,
                 call=moe_call,
-                tolerance=MODEL_TOL,
+                tolerance=ROUTER_TOL,
                 description="top-2 of 4 and of 8, Switch top-1 (not renormalized), top-1 renormalized, top-3 of 6; float32/64",
             ),
         ),
@@ -190,6 +195,11 @@ EXERCISE = scoped(
                 "f must be the DISPATCH fraction (counted from the top-1 choices), not the mean probability: f_i * P_i, "
                 "not P_i^2",
                 impl=_variant(f_kind="probs"),
+            ),
+            Probe(
+                "P_i is the mean of the router's FULL softmax over all experts (probs[:, i]), not of the top-k "
+                "weights: the gradient must reach every expert's logit",
+                impl="wrong/moe/P_from_topk_weights.py",
             ),
             Probe(
                 "the loss is scaled by n_experts: E * sum_i f_i P_i (1 at perfect balance)",

@@ -1,7 +1,7 @@
 """Exercise: single-head and multi-head attention modules, checked against nn.MultiheadAttention's layout."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -266,6 +266,11 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
                 impl=_variant(scale="embed_dim"),
             ),
             Probe(
+                "K and V projected from the query: in_proj(query).chunk(3) is self-attention only; project key with "
+                "W^K and value with W^V (rows E..2E-1 and 2E..3E-1 of in_proj.weight) so cross-attention works",
+                impl="wrong/multihead_attention/projects_query_only.py",
+            ),
+            Probe(
                 "attention weights summed over heads: nn.MultiheadAttention returns their MEAN",
                 impl=_variant(weights="sum"),
             ),
@@ -288,6 +293,16 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
                 "parameter names differ: the checks load weights by name (key / query / value; in_proj / out_proj)",
                 when=names_differ,
             ),
+        ),
+        equivalent_mutants=tuple(
+            Equivalent(
+                "MultiHeadAttention.self_attention",
+                "is_causal)[0]",
+                f"is_causal)[{index}]",
+                "self_attention is not part of this exercise's task (transformer_block's Block calls it, where returning the "
+                "weights instead of the output breaks every case)",
+            )
+            for index in ("1", "-1")
         ),
     )
 )

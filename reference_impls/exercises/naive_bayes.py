@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -29,6 +29,16 @@ def predict_cases():
     for k, (n, c, d) in enumerate([(60, 3, 2), (90, 2, 4)]):
         X, params = _params(15100 + k, n, c, d)
         yield Case(f"{c}_classes", (X, *params), seed=15100 + k)
+    from reference_impls.numpy.naive_bayes import fit_gaussian_nb
+
+    X, y = blobs(15120, 60, 3, 2, spread=3.0)
+    keep = (y != 0) | (np.arange(len(y)) % 4 == 0)  # class 0 thinned to a quarter: unequal priors
+    yield Case(
+        "unequal_priors",
+        (X, *fit_gaussian_nb(X[keep], y[keep])),
+        seed=15120,
+        note="class 0 has a quarter of the others' examples: the log prior moves the overlapping points",
+    )
     X, params = _params(15110, 60, 3, 2)
     yield Case(
         "far_points",
@@ -90,6 +100,30 @@ Compare your predictions with sklearn's on Iris: they should be identical.""",
             "var_smoothing missing: add var_smoothing * max(X.var(axis=0)) to every variance",
             impl="wrong/naive_bayes/no_smoothing.py",
             checks=("fit",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "predict_proba",
+            "logsumexp(jll, axis=1, keepdims=True)",
+            "logsumexp(jll, keepdims=True)",
+            "logsumexp's default axis is -1, the class axis of the (N, K) log-likelihoods",
+        ),
+        *(
+            Equivalent(
+                "joint_log_likelihood",
+                "np.log(2 * np.pi * variances)",
+                edit,
+                "a constant factor inside the log adds the same constant to every class's log-likelihood: it "
+                "cancels in predict_proba's normalization and in predict's argmax",
+            )
+            for edit in (
+                "np.log(variances)",
+                "np.log(2 * variances)",
+                "np.log(np.pi * variances)",
+                "np.log(3 * np.pi",
+                "np.log(1 * np.pi",
+            )
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
@@ -26,6 +26,12 @@ def weight_cases():
     w[:64] = 0
     yield Case(
         "zero_block", (w,), seed=1700, note="an all-zero block: absmax 0, every code the level 0 (code 7), no nan"
+    )
+    yield Case(
+        "float16_weights",
+        ((rng.standard_normal((2, 64)) * 0.02).astype("float16"),),
+        seed=1700,
+        note="fp16 weights, as an LLM stores them: quantize from float32 (w.float()); absmax float32",
     )
     yield Case(
         "heavy_tails",
@@ -56,6 +62,12 @@ def absmax_cases():
         note="one block; subtract the mean first (the constants are all positive, far from 0)",
     )
     yield Case("blocksize_4", (np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], dtype="float32"),), {"blocksize": 4})
+    yield Case(
+        "equal_constants",
+        (np.array([0.5, 0.5, 0.5, 0.5, 0.2, 0.8, 0.4, 0.6], dtype="float32"),),
+        {"blocksize": 4},
+        note="the first block equals the mean: all zeros after centring, scale 1 (not 0: no 0 / 0)",
+    )
 
 
 def _double_round_trip(impl, absmax, blocksize=256):
@@ -98,6 +110,17 @@ def _uniform_levels(w, blocksize=64):
     normed = blocks / torch.where(absmax > 0, absmax, torch.ones_like(absmax))[:, None]
     codes = (normed[..., None] - uniform).abs().argmin(dim=-1)
     return codes.reshape(-1)[: w.numel()].to(torch.uint8), absmax
+
+
+def _next_level_up(w, blocksize=64):
+    import torch
+
+    from reference_impls.torch.nf4 import NF4, _blocks
+
+    blocks = _blocks(w.float(), blocksize)
+    absmax = blocks.abs().amax(dim=1)
+    normed = blocks / torch.where(absmax > 0, absmax, torch.ones_like(absmax))[:, None]
+    return torch.bucketize(normed, NF4).reshape(-1)[: w.numel()].to(torch.uint8), absmax
 
 
 def _double_no_mean(absmax, blocksize=256):
@@ -199,6 +222,12 @@ bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler 
             checks=("quantize",),
         ),
         Probe(
+            "the code is the NEAREST level (argmin |w / absmax - NF4[i]|), not the next one up: bucketize / "
+            "searchsorted on the levels themselves rounds every weight up; search the midpoints between levels",
+            impl={"nf4_quantize": _next_level_up},
+            checks=("quantize",),
+        ),
+        Probe(
             "the mean was not subtracted before double quantization: the absmax values are all positive, so "
             "centring them first halves the quantization step",
             impl={"double_quantize": _double_no_mean},
@@ -208,6 +237,29 @@ bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler 
             "blocks taken row by row: NF4 blocks run over the FLATTENED tensor (w.reshape(-1)), across rows",
             impl="wrong/nf4/row_blocks.py",
             checks=("quantize",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "nf4_quantize",
+            "(normed[..., None] - NF4).abs()",
+            "NF4 - normed[..., None]",
+            "|a - b| == |b - a|",
+        ),
+        Equivalent(
+            "double_dequantize",
+            "_blocks(q.float(), blocksize)",
+            "_blocks(q, blocksize)",
+            "int8 codes times the float32 scales promote to float32, exactly: the cast first changes nothing",
+        ),
+        *(
+            Equivalent(
+                "double_quantize",
+                "torch.round(blocks / scales[:, None]).clamp(-127, 127)",
+                edit,
+                "|block / scale| <= 127 by construction (scale = max|.| / 127): the clamp never binds at -128 or 128",
+            )
+            for edit in ("clamp(-128, 127)", "clamp(-127, 128)")
         ),
     ),
 )

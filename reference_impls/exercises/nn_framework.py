@@ -4,7 +4,7 @@ backward, a Network that stacks them, losses, SGD / Adam, and a training loop.""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
 
 TRANSPOSED_HINT = "W is stored (in_features, out_features): out = x @ W + b (torch.nn.Linear stores the transpose)"
@@ -78,11 +78,24 @@ def _base(impl):
         "DropoutLayer(0.5)": len(impl.DropoutLayer(0.5, rng=rng).params()),
         "BatchNormLayer(4)": len(impl.BatchNormLayer(4).params()),
     }
-    return {"subclass_of_Layer": subclasses, "number_of_params": counts}
+    big = impl.LinearLayer(400, 50, rng=np.random.default_rng(1))
+    W, b = big.params()
+    ratio = float(np.std(W)) / np.sqrt(2.0 / 400)  # 20,000 draws: within 2% of 1 for N(0, 2 / in)
+    he = "std sqrt(2 / in_features) (He init)" if abs(ratio - 1) < 0.05 else f"std {ratio:.3f} x sqrt(2 / in_features)"
+    return {
+        "subclass_of_Layer": subclasses,
+        "number_of_params": counts,
+        "LinearLayer(400, 50) W": he,
+        "LinearLayer(400, 50) b is zero": bool(not np.any(b)),
+    }
 
 
 def base_cases():
-    yield Case("hierarchy", note="every layer and Network subclass Layer; layers without weights have params() == []")
+    yield Case(
+        "hierarchy",
+        note="every layer and Network subclass Layer; layers without weights have params() == []; "
+        "LinearLayer(400, 50)'s W ~ N(0, 2 / 400), b zeros",
+    )
 
 
 # -- step 2: the layers ---------------------------------------------------------------------------------
@@ -141,7 +154,7 @@ def _dropout(impl, p, seed, x, dout):
 
 
 def dropout_cases():
-    for j, p in enumerate((0.3, 0.5, 0.0)):
+    for j, p in enumerate((0.3, 0.5, 0.0, 1.0)):
         s = 14200 + j
         rng = np.random.default_rng(s)
         yield Case(
@@ -166,6 +179,8 @@ def _batchnorm(impl, values, momentum, x, dout, x_eval):
         "grads": grads,
         "running_mean_var": running,
         "eval_y": np.array(layer.forward(x_eval, training=False), copy=True),
+        "eval_dx": layer.backward(np.resize(dout, x_eval.shape)),  # dout tiled to the eval batch
+        "eval_grads": _copies(layer.grads()),
     }
 
 
@@ -307,12 +322,12 @@ TRAIN = [
     ("sgd_momentum_relu", NETWORKS[0][1], "cross_entropy", "SGD", {"lr": 0.1, "momentum": 0.9}, 48, 16),
     ("adam_batchnorm_dropout", NETWORKS[1][1], "cross_entropy", "Adam", {"lr": 0.01}, 48, 10),
     (
-        "sgd_mse_tanh_last_batch_of_2",
+        "sgd_mse_tanh_last_batch_of_1",
         [("linear", 4, 8), ("tanh",), ("linear", 8, 2)],
         "mse",
         "SGD",
         {"lr": 0.05},
-        50,
+        49,
         16,
     ),
 ]
@@ -349,7 +364,9 @@ PyTorch's. Parameters and inputs are float64 NumPy arrays; x is (N, features).
      drawn once per forward; out = x * keep / (1 - p). Eval: x unchanged (and backward passes dout).
    - `BatchNormLayer(num_features, momentum=0.1, eps=1e-5)`: BatchNorm1d on (N, C): gamma ones, beta
      zeros, params() [gamma, beta]; running_mean zeros, running_var ones, updated in training with
-     PyTorch's momentum and the UNBIASED variance; eval uses them. backward after a training forward.
+     PyTorch's momentum and the UNBIASED variance; eval uses them. backward after an eval forward
+     (a frozen BN, when fine-tuning) treats the running statistics as constants: y is then an affine map
+     per feature, dx = dout * gamma / sqrt(running_var + eps).
 3. `Network(layers)`: forward through the layers in order, backward in reverse order; params() and
    grads() concatenate the layers' lists. Losses `SoftmaxCrossEntropy` (logits (N, C), integer
    labels (N,)) and `MSELoss` (pred, target same shape): forward(...) -> the mean loss, a float;
@@ -513,7 +530,7 @@ sklearn's load_digits or MNIST with this framework.""",
             "DropoutLayer",
             dropout_cases,
             call=_dropout,
-            description="p 0.3 / 0.5 / 0: two training masks from one rng, backward, eval",
+            description="p 0.3 / 0.5 / 0 / 1: two training masks from one rng, backward, eval",
         ),
         Check(
             "batchnorm",
@@ -521,7 +538,8 @@ sklearn's load_digits or MNIST with this framework.""",
             batchnorm_cases,
             call=_batchnorm,
             tolerance=LOOSE,
-            description="(8, 3), (5, 6) momentum 0.3, (2, 1): y, dx, dgamma, dbeta, running stats, eval",
+            description="(8, 3), (5, 6) momentum 0.3, (2, 1): y, dx, dgamma, dbeta, running stats; eval forward and "
+            "backward",
         ),
         Check(
             "network",
@@ -596,6 +614,26 @@ sklearn's load_digits or MNIST with this framework.""",
             TRANSPOSED_HINT,
             when=lambda case, actual, expected: "(transposed)" in str(getattr(actual, "message", "")),
             checks=("linear", "network", "train"),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "DropoutLayer.forward",
+            "if not training or self.p == 0:",
+            "self.p == (-1)",
+            "with p = 0 the mask path keeps everything and scales by 1 / (1 - 0): the same output",
+        ),
+        Equivalent(
+            "DropoutLayer.forward",
+            "keep = self.rng.random(x.shape) >= self.p",
+            "self.rng.random(x.shape) > self.p",
+            "a uniform draw equals p with probability 0",
+        ),
+        Equivalent(
+            "DropoutLayer.forward",
+            "keep * (0.0 if self.p == 1 else",
+            "keep * (1.0 if self.p == 1",
+            "with p = 1 nothing is kept (keep is all False), so the factor multiplies zeros",
         ),
     ),
 )

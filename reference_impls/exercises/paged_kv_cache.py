@@ -1,7 +1,7 @@
 """Exercise: a paged KV cache (PagedAttention's block tables) whose attention equals a contiguous cache's."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, randn, scoped, seeded, to_numpy
 
 PREAMBLE = "from collections import deque\nimport math\n\nimport torch\n"
@@ -43,7 +43,15 @@ SCENARIOS = {
     "one_token_blocks": (
         12,
         1,
-        [("append", "p", 3), ("append", "q", 2), ("free", "p", 0), ("append", "q", 4), ("attend", "q", 2)],
+        [
+            ("append", "p", 3),
+            ("append", "q", 2),
+            ("free", "p", 0),
+            ("append", "q", 4),
+            ("attend", "q", 2),
+            ("append", "p", 2),
+            ("attend", "p", 2),
+        ],
     ),
 }
 
@@ -68,7 +76,8 @@ def scenario_cases():
             note={
                 "interleaved_with_reuse": "block_size 4; c takes a's freed blocks, whose slots still hold a's keys",
                 "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
-                "one_token_blocks": "block_size 1: a block per token",
+                "one_token_blocks": "block_size 1: a block per token; the id p used again after its free: a new, "
+                "empty sequence",
             }[name],
         )
 
@@ -136,6 +145,17 @@ def _no_causal_in_chunk(q, cache, seq_id):
 
     k, v = cache.gather(seq_id)
     y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1))
+    return y.transpose(0, 1)
+
+
+def _causal_top_left(q, cache, seq_id):
+    import torch
+
+    from reference_impls.torch.attention import scaled_dot_product_attention
+
+    k, v = cache.gather(seq_id)
+    mask = torch.ones(q.size(0), k.size(0), dtype=torch.bool).tril()
+    y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask)
     return y.transpose(0, 1)
 
 
@@ -216,9 +236,31 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
                 impl={"PagedKVCache": _cache, "paged_attention": _no_causal_in_chunk},
             ),
             Probe(
+                "causal mask aligned to the first tokens: the Tq queries are the sequence's LAST Tq tokens, so query i "
+                "sees keys 0..L - Tq + i (tril(diagonal=L - Tq), aligned bottom-right)",
+                impl={"PagedKVCache": _cache, "paged_attention": _causal_top_left},
+            ),
+            Probe(
+                "one block too many when the length fills its last block: a sequence of L tokens holds "
+                "ceil(L / block_size) = (L + block_size - 1) // block_size blocks, not L // block_size + 1",
+                impl="wrong/paged_kv_cache/blocks_needed_plus_one.py",
+            ),
+            Probe(
+                "free() must forget the sequence, its length too: an id used again after free starts empty",
+                impl="wrong/paged_kv_cache/free_keeps_length.py",
+            ),
+            Probe(
                 "a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
                 "one is full), before writing",
                 impl="wrong/paged_kv_cache/allocate_after_full.py",
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "PagedKVCache.gather",
+                "torch.tensor(self.block_tables[seq_id], dtype=torch.int64)",
+                "torch.tensor(self.block_tables[seq_id])[",
+                "torch.tensor of a list of Python ints is int64 already",
             ),
         ),
     )

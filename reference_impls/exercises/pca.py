@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import correlated
 
 
@@ -100,6 +100,26 @@ Then plot a 2-D projection of a dataset of your choice (Iris ships with scikit-l
         Probe(
             "the sample covariance divides by N - 1 (as sklearn's explained_variance_), not N",
             impl={"pca_fit": _biased_cov},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "pca_fit",
+            "Xc = X - mu",
+            "Xc = mu - X",
+            "the covariance of -Xc is the covariance of Xc, and pca_fit returns no centered data",
+        ),
+        Equivalent(
+            "pca_fit",
+            "comps = comps * signs[:, None]",
+            "comps = comps  #",
+            "components are compared up to sign (an eigenvector's sign is arbitrary): fixing it changes nothing checked",
+        ),
+        Equivalent(
+            "pca_fit",
+            "total = np.clip(lam, 0, None).sum()",
+            "np.clip(lam, -1, None)",
+            "the covariance is positive semi-definite: its eigenvalues are >= -1e-16 or so, never below -1",
         ),
     ),
 )

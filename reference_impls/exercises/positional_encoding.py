@@ -1,7 +1,7 @@
 """Exercise: sinusoidal positional encoding and learned position embeddings."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import (
     build,
     case,
@@ -14,6 +14,20 @@ from reference_impls.exercises._torch import (
     to_numpy,
     to_torch,
 )
+
+
+def _angles_in_float32(case, actual, expected):
+    """A float64 encoding right only to float32 precision: positions and frequencies built in float32."""
+    import numpy as np
+
+    from reference_impls.exercises._precision import FLOAT32
+
+    a, e = np.asarray(actual), np.asarray(expected)
+    if e.dtype != np.float64 or a.shape != e.shape or a.dtype.kind != "f":
+        return False
+    rtol, atol = FLOAT32
+    return bool(np.allclose(a, e, rtol=rtol, atol=atol)) and not np.allclose(a, e, rtol=1e-12, atol=1e-15)
+
 
 PREAMBLE = "import math\n\nimport torch\nfrom torch import nn\n"
 
@@ -117,7 +131,8 @@ linear function of PE[pos]?""",
                 "sinusoidal_encoding",
                 sinusoidal_cases,
                 call=fn_call("sinusoidal_encoding"),
-                tolerance={"float32": (1e-5, 1e-6)},
+                # float64: a few float64 operations per entry (~1e-15), so values rounded to float32 (6e-8) fail
+                tolerance={"float32": (1e-5, 1e-6), "float64": (1e-10, 1e-12)},
                 description="T 10 / 50 / 1, d 8 / 16 / odd 5, float32/64, base 100",
             ),
             Check(
@@ -129,6 +144,13 @@ linear function of PE[pos]?""",
             ),
         ),
         probes=(
+            Probe(
+                "computed in float32: your float64 encoding agrees with the reference only to float32 precision "
+                "(~1e-7 relative); build the positions and frequencies in float64 (torch.arange(T, "
+                "dtype=torch.float64); torch.arange(0, d, 2).float() is float32) and cast to `dtype` at the end",
+                when=_angles_in_float32,
+                checks=("sinusoidal",),
+            ),
             Probe(
                 "sines and cosines in two halves (tensor2tensor's layout): here they interleave, sin in column 2i, cos in 2i + 1",
                 impl={"sinusoidal_encoding": _t2t},
@@ -149,6 +171,17 @@ linear function of PE[pos]?""",
                 "the columns of sin and cos are swapped: even columns (0, 2, ...) hold sin, odd ones cos",
                 impl="wrong/positional_encoding/cos_first.py",
                 checks=("sinusoidal",),
+            ),
+        ),
+        equivalent_mutants=(
+            *(
+                Equivalent(
+                    "sinusoidal_encoding",
+                    "pos = torch.arange(T, dtype=torch.float64)",
+                    edit,
+                    "positions are integers, exact in int64 and float32; pos * inv_freq promotes to float64 either way",
+                )
+                for edit in ("torch.arange(T)[", "torch.arange(T, dtype=torch.float32)")
             ),
         ),
     )

@@ -13,6 +13,7 @@ def unstructured_cases():
         ("half", (6, 10), 0.5, ""),
         ("rounding_0.35_of_10", (10,), 0.35, "0.35 * 10 = 3.5000000000000004 rounds to 4 (round, not int)"),
         ("count_7", (4, 5), 7, "an int amount is a count of weights"),
+        ("count_1", (3, 4), 1, "exactly one weight: the smallest |w|"),
         ("nothing", (3, 3), 0.0, "amount 0: the mask is all ones"),
         ("everything", (2, 3), 1.0, "amount 1: all zeros"),
         ("90_percent_conv", (4, 3, 3, 3), 0.9, ""),

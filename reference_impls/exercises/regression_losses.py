@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [(1,), (9,), (4, 3), (2, 3, 5)]
@@ -99,6 +99,17 @@ n is the number of elements. Which of the three lets one outlier dominate the gr
                 "huber_loss": lambda p, y, delta=1.0: _ref("huber_loss")(p, y, 1.0),
                 "huber_loss_grad": lambda p, y, delta=1.0: _ref("huber_loss_grad")(p, y, 1.0),
             },
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "huber_loss", "d = pred - target", "d = target - pred", "Huber's loss uses only |d| and d * d: even in d"
+        ),
+        Equivalent(
+            "huber_loss",
+            "np.where(a <= delta,",
+            "a < delta",
+            "at |d| = delta both pieces give 0.5 * delta^2: the loss is continuous there",
         ),
     ),
 )

@@ -4,7 +4,7 @@ and ResNet parameter counts (Module 0.3, exercise 4 and capstone step 4)."""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 
 BLOCKS = [  # (C_in, C_out, stride, H, W)
@@ -235,6 +235,24 @@ outputs, dx, every gradient and the counts with the reference's.""",
             "is 2 or the channels change",
             impl={"basic_block_param_count": _count_without_projection},
             checks=("block_count",),
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "resnet_param_count",
+                "2 if stage > 0 and b == 0 else 1",
+                edit,
+                "a stage's first block doubles the channels (c_in != c_out), so it has its projection whatever its "
+                "stride; the stride changes no parameter count",
+            )
+            for edit in ("stage > 1 and", "b == (-1)", "3 if stage", "1 if stage")
+        ),
+        Equivalent(
+            "_bn",
+            "training, 0.1, eps)[0]",
+            "training, 0.2, eps)[0]",
+            "_bn keeps only the normalized output ([0]); the momentum moves only the running statistics it drops",
         ),
     ),
 )

@@ -49,6 +49,8 @@ def rnn_seq_inputs(seed):
 def rnn_forward_cases():
     for name, s, _, xs, h0, W in rnn_seq_inputs(24100):
         yield Case(name, (xs, h0, *W), seed=s)
+    _, s, _, xs, h0, W = next(rnn_seq_inputs(24150))
+    yield Case("empty_sequence", (xs[:0], h0, *W), seed=s, note="T = 0: no steps, hs of shape (0, N, H)", zero_ok=True)
 
 
 def rnn_backward_cases():

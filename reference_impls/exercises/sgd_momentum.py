@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._optim import (
     IN_PLACE_HINT,
@@ -86,5 +86,14 @@ with weight decay.""",
             impl="wrong/sgd_momentum/nesterov_as_plain.py",
         ),
         Probe(IN_PLACE_HINT, when=not_in_place),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "SGD.step",
+            "np.array(g, copy=True)",
+            "copy=False",
+            "every later step replaces the buffer with a new array (momentum * buf + ...), never writes into it, so "
+            "sharing the first gradient's memory changes nothing while the gradients are fresh arrays",
+        ),
     ),
 )

@@ -74,9 +74,10 @@ def smooth_cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _scales(weight_dim=0, swapped=False):
+def _scales(weight_dim=0, swapped=False, clamp=1e-5):
     def smooth_scales(act_absmax, weight, alpha=0.5):
-        w = weight.abs().amax(dim=weight_dim).clamp(min=1e-5)
+        w = weight.abs().amax(dim=weight_dim)
+        w = w if clamp is None else w.clamp(min=clamp)
         if swapped:
             return (act_absmax.pow(1 - alpha) / w.pow(alpha)).clamp(min=1e-5)
         return (act_absmax.pow(alpha) / w.pow(1 - alpha)).clamp(min=1e-5)
@@ -145,6 +146,11 @@ reference's test shows W8A8 error falling after smoothing (tests/reference/test_
         Probe(
             "alpha and 1 - alpha swapped: s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)",
             impl={"smooth_scales": _scales(swapped=True)},
+            checks=("scales",),
+        ),
+        Probe(
+            "a zero weight column gives max|W_j| = 0 and s_j = inf: clamp max|W_j| to >= 1e-5 before the power",
+            impl={"smooth_scales": _scales(clamp=None)},
             checks=("scales",),
         ),
         Probe(

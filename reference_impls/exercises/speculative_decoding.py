@@ -1,7 +1,7 @@
 """Exercise: speculative decoding: draft, verify, and a output distribution equal to the target's (chi-square)."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -63,6 +63,14 @@ def verify_cases():
         note="p/q = 0.4 < u = 0.5: rejected at once; residual max(0, p - q) = [0.3, 0] -> [1, 0]",
     )
     yield case(
+        "u_equals_the_ratio",
+        draft_tokens=np.array([0]),
+        q_probs=np.array([[0.5, 0.5]]),
+        p_probs=np.array([[0.4, 0.6], [0.3, 0.7]]),
+        uniforms=np.array([0.8]),
+        note="u = p/q = 0.8 exactly (u * q == p in floats too): accepted, u <= p/q",
+    )
+    yield case(
         "accept_when_p_above_q",
         draft_tokens=np.array([0, 1]),
         q_probs=np.array([[0.5, 0.5], [0.5, 0.5]]),
@@ -82,22 +90,26 @@ def verify_call(impl, draft_tokens, q_probs, p_probs, uniforms):
 def distribution_cases():
     import numpy as np
 
-    for n, (last, gamma) in enumerate([(0, 3), (2, 1)]):
+    for n, (last, gamma, n_tokens) in enumerate([(0, 3, 2), (2, 1, 2), (1, 1, 3)]):
         s = 58200 + n
         yield case(
-            f"after_{last}_gamma{gamma}",
+            f"after_{last}_gamma{gamma}" + ("_three_tokens" if n_tokens == 3 else ""),
             s,
             last_token=last,
             draft_table=np.array(DRAFT),
             target_table=np.array(TARGET),
             gamma=gamma,
+            n_tokens=n_tokens,
             note=f"{SAMPLES} runs of speculative_generate(n_tokens=2), generator seeded with {s}: the (x1, x2) "
-            f"counts against target[last, x1] * target[x1, x2], chi-square at level {ALPHA}",
+            f"counts against target[last, x1] * target[x1, x2], chi-square at level {ALPHA}"
+            if n_tokens == 2
+            else f"{SAMPLES} runs of speculative_generate(n_tokens=3) with gamma 1: a second round follows a first "
+            "of 2 tokens; the (x2, x3) counts against the target's, chi-square",
         )
 
 
-def distribution_call(impl, last_token, draft_table, target_table, gamma):
-    """Counts of the first two generated tokens (x1, x2) over SAMPLES seeded runs, flattened (V * V,)."""
+def distribution_call(impl, last_token, draft_table, target_table, gamma, n_tokens=2):
+    """Counts of the last two of n_tokens generated tokens over SAMPLES seeded runs, flattened (V * V,)."""
     import torch
 
     V = target_table.shape[0]
@@ -105,15 +117,23 @@ def distribution_call(impl, last_token, draft_table, target_table, gamma):
     draft, target = torch.from_numpy(draft_table), torch.from_numpy(target_table)
     counts = torch.zeros(V * V, dtype=torch.int64)
     for _ in range(SAMPLES):
-        x1, x2 = [int(t) for t in impl.speculative_generate(last_token, 2, draft, target, gamma, generator=g)]
-        counts[x1 * V + x2] += 1
+        out = [int(t) for t in impl.speculative_generate(last_token, n_tokens, draft, target, gamma, generator=g)]
+        if len(out) != n_tokens:
+            raise ValueError(f"speculative_generate(n_tokens={n_tokens}) returned {len(out)} tokens")
+        counts[out[-2] * V + out[-1]] += 1
     return counts.numpy()
 
 
-def _expected(case):
+def _joint(table, case):
+    """P(x_{n-1}, x_n) when every token is drawn from `table`: the row of last_token pushed through the chain."""
+    before = table[case.kwargs["last_token"]]  # the distribution of x1
+    for _ in range(case.kwargs.get("n_tokens", 2) - 2):
+        before = before @ table
+    return (before[:, None] * table).reshape(-1)
 
-    t = case.kwargs["target_table"]
-    return (t[case.kwargs["last_token"]][:, None] * t).reshape(-1)
+
+def _expected(case):
+    return _joint(case.kwargs["target_table"], case)
 
 
 def chi_square(expected, actual, case):
@@ -135,13 +155,13 @@ def chi_square(expected, actual, case):
 # -- known mistakes -----------------------------------------------------------------------------------
 
 
-def _verify(rule="p_over_q", on_reject="residual", all_accepted_row="gamma"):
+def _verify(rule="p_over_q", on_reject="residual", all_accepted_row="gamma", strict=False):
     def verify(draft_tokens, q_probs, p_probs, uniforms):
         from reference_impls.torch.speculative import residual_distribution
 
         for i, x in enumerate(draft_tokens.tolist()):
             ratio = p_probs[i, x] / q_probs[i, x] if rule == "p_over_q" else q_probs[i, x] / p_probs[i, x]
-            if uniforms[i] > min(1.0, float(ratio)):
+            if uniforms[i] > min(1.0, float(ratio)) or (strict and uniforms[i] == float(ratio)):
                 return i, residual_distribution(p_probs[i], q_probs[i]) if on_reject == "residual" else p_probs[i]
         g = len(draft_tokens)
         return g, p_probs[g if all_accepted_row == "gamma" else g - 1]
@@ -149,9 +169,16 @@ def _verify(rule="p_over_q", on_reject="residual", all_accepted_row="gamma"):
     return {"verify": verify}
 
 
-def _residual_unclamped(p, q):
-    r = p - q
-    return r / r.sum()
+def _negative_or_nonfinite(case, actual, expected):
+    """Without the clamp, p - q sums to 0: the 'distribution' has negative entries, or is inf / nan after / 0."""
+    import numpy as np
+
+    a = np.asarray(actual, dtype=float)
+    return bool((~np.isfinite(a)).any() or (a < 0).any())
+
+
+def _residual_unnormalized(p, q):
+    return (p - q).clamp(min=0)
 
 
 def _residual_abs(p, q):
@@ -165,13 +192,11 @@ def _looks_like_the_draft(case, actual, expected):
 
     try:
         counts = np.asarray(actual, dtype=float).reshape(-1)
-        d, t = case.kwargs["draft_table"], case.kwargs["target_table"]
-        last = case.kwargs["last_token"]
 
         def fit(probs):
             return (((counts - probs * counts.sum()) ** 2) / (probs * counts.sum())).sum()
 
-        return fit((d[last][:, None] * d).reshape(-1)) < fit((t[last][:, None] * t).reshape(-1))
+        return fit(_joint(case.kwargs["draft_table"], case)) < fit(_expected(case))
     except (TypeError, ValueError, KeyError, IndexError):  # not counts: not this mistake
         return False
 
@@ -225,7 +250,8 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
                 "verify",
                 verify_cases,
                 call=verify_call,
-                description="gamma 1-5 with given uniforms; all accepted; rejected at once; p >= q always accepted",
+                description="gamma 1-5 with given uniforms; all accepted; rejected at once; u exactly p/q; p >= q always "
+                "accepted",
             ),
             Check(
                 "distribution",
@@ -233,7 +259,8 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
                 distribution_cases,
                 call=distribution_call,
                 compare=chi_square,
-                description=f"{SAMPLES} seeded generations of 2 tokens, chi-square against the target at level {ALPHA}",
+                description=f"{SAMPLES} seeded generations of 2 tokens (and of 3, two rounds), chi-square against the "
+                f"target at level {ALPHA}",
             ),
         ),
         probes=(
@@ -241,6 +268,11 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
                 "on a rejection, resample from the RESIDUAL norm(max(0, p - q)), not from p: sampling p again over-counts "
                 "the tokens the draft already proposes",
                 impl=_verify(on_reject="target"),
+            ),
+            Probe(
+                "accept when u <= p/q, the equality included (u == p/q is accepted)",
+                impl=_verify(strict=True),
+                checks=("verify",),
             ),
             Probe(
                 "the acceptance ratio is p / q (target over draft): accept when u <= p(x) / q(x)",
@@ -252,14 +284,26 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
             ),
             Probe(
                 "the residual keeps only the POSITIVE part of p - q: clamp(min=0) before normalizing",
-                impl={"residual_distribution": _residual_unclamped},
+                when=_negative_or_nonfinite,
+                checks=("residual",),
+            ),
+            Probe(
+                "normalize the residual: max(0, p - q) sums to 1 - sum(min(p, q)); divide it by its sum",
+                impl={"residual_distribution": _residual_unnormalized},
             ),
             Probe(
                 "|p - q| is not the residual: max(0, p - q), the mass the target has beyond the draft",
                 impl={"residual_distribution": _residual_abs},
             ),
             Probe(
-                "the tokens follow the DRAFT model: every draft token was accepted without the u <= p/q test",
+                "q_probs[i] must be the draft distribution x_i was drawn from, draft_table[previous token] "
+                "(draft_table[x_i] is the distribution after it)",
+                impl="wrong/speculative_decoding/draft_rows_shifted.py",
+                checks=("distribution",),
+            ),
+            Probe(
+                "the tokens follow the DRAFT model more than the target: draft tokens are accepted too often; check the "
+                "u <= p/q test and the rows it compares",
                 when=_looks_like_the_draft,
                 checks=("distribution",),
             ),
@@ -270,6 +314,21 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
                     not hasattr(actual, "message") and chi_square(expected, actual, case) is not None
                 ),
                 checks=("distribution",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "speculative_step",
+                "uniforms = torch.rand(gamma, generator=generator, dtype=p_rows.dtype)",
+                "torch.rand(gamma, generator=generator)",
+                "float32 uniforms are other draws from the same U(0, 1): the tokens keep the target's distribution, "
+                "which is all the checks (and the algorithm) promise",
+            ),
+            Equivalent(
+                "speculative_generate",
+                "while len(out) < n_tokens:",
+                "len(out) <= n_tokens",
+                "one round more, then cut to n_tokens: the same first n_tokens tokens, only more work",
             ),
         ),
     )

@@ -1,7 +1,7 @@
 """Exercise: top-k with a heap (vs torch.topk) and k-nearest neighbours, ties to the lower index."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import heapq\n\nimport torch\n"
@@ -29,6 +29,13 @@ def topk_cases():
     )
     yield case("k_past_n", 56010, x=randn(seeded(56010), (4,), "float32"), k=9, note="k > n: all n, sorted")
     yield case(
+        "k_zero",
+        56012,
+        x=randn(seeded(56012), (5,), "float32"),
+        k=0,
+        note="k = 0: nothing; empty values and empty int64 indices (torch.tensor([]) alone is float32)",
+    )
+    yield case(
         "negative",
         56011,
         x=randn(seeded(56011), (12,), "float64") - 10,
@@ -52,6 +59,15 @@ def knn_cases():
         query=np.array([0.0, 0.0]),
         k=3,
         note="points 2 and 3 are both at squared distance 1: the lower index first",
+    )
+    rng = seeded(56110)
+    yield case(
+        "k_zero",
+        56110,
+        points=randn(rng, (5, 2), "float64"),
+        query=randn(rng, (2,), "float64"),
+        k=0,
+        note="k = 0: nothing",
     )
 
 
@@ -153,6 +169,14 @@ Why is a heap of size k better than sorting for a stream of a million scores and
                 "the heap started from a 0 (or another sentinel) instead of the first k items: all-negative inputs lose",
                 impl="wrong/topk_heap/zero_sentinel.py",
                 checks=("topk",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "_best_k",
+                "elif item > heap[0]:",
+                "item >= heap[0]",
+                "items are (value, -index) with distinct indices: an item never equals the root",
             ),
         ),
     )

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
 from reference_impls.exercises._torch_io import (
     classification_data,
@@ -325,6 +325,32 @@ max_norm: clip the global gradient norm to it before the step (None: no clipping
         Probe(
             "the cosine climbs back after total_steps (CosineAnnealingLR alone does that): stay at min_factor",
             impl={"warmup_cosine_factor": _factor_periodic, "make_scheduler": _scheduler_from(_factor_periodic)},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "warmup_cosine_factor",
+            "if step >= total_steps:",
+            "step > total_steps",
+            "at step == total_steps the cosine gives min_factor too (cos(pi) = -1): the branch only saves the work",
+        ),
+        *(
+            Equivalent(
+                "warmup_cosine_factor",
+                "progress = (step - warmup_steps) / (total_steps - warmup_steps)",
+                edit,
+                "cos is even: cos(-pi p) = cos(pi p)",
+            )
+            for edit in ("(warmup_steps - step)", "(warmup_steps - total_steps)")
+        ),
+        *(
+            Equivalent(
+                where,
+                "optimizer.zero_grad(set_to_none=True)",
+                "set_to_none=False",
+                "zeroed or None, the next backward starts from no gradient: the same step",
+            )
+            for where in ("accumulation_step", "train_step")
         ),
     ),
 )

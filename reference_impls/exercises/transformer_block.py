@@ -135,6 +135,9 @@ def _block_variant(kind):
                 if kind == "norm_inside_residual" and not self.norm_first:
                     x = x + self.ln_1(attn(x))
                     return x + self.ln_2(self.mlp(x))
+                if kind == "mlp_residual_from_input":
+                    h = x + attn(self.ln_1(x)) if self.norm_first else self.ln_1(x + attn(x))
+                    return x + self.mlp(self.ln_2(h)) if self.norm_first else self.ln_2(x + self.mlp(h))
                 if kind == "norm_first_ignored":
                     x = x + attn(self.ln_1(x))
                     return x + self.mlp(self.ln_2(x))
@@ -220,6 +223,11 @@ same weights. Why does pre-norm train deep stacks without warm-up? (Follow the r
             Probe(
                 "post-norm normalizes the SUM: x = ln_1(x + attn(x)), not x + ln_1(attn(x))",
                 impl=_block_variant("norm_inside_residual"),
+            ),
+            Probe(
+                "the MLP's residual adds to the stream AFTER attention: h = x + attn(...), then h + mlp(...) (adding "
+                "the MLP to the block's input drops the attention output)",
+                impl=_block_variant("mlp_residual_from_input"),
             ),
             Probe(
                 "norm_first=False ignored: a post-norm block applies LayerNorm after each residual add",

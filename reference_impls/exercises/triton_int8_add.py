@@ -7,7 +7,7 @@ multipliers) and the kernel with its launcher, checked exactly against kernels/i
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -100,6 +100,13 @@ def qparams_cases():
     )
     yield case("single_element", note="one value and 0.0", x=np.array([2.5], "float32"))
     yield case("all_zeros", note="no range: return (1.0, 0) as the task says, not a 0 scale", x=np.zeros(5, "float32"))
+    rng = seeded(62004)
+    yield case(
+        "float16_activations",
+        62004,
+        "fp16 x: the range and the scale computed in float32, not in fp16",
+        x=(rng.random(300) * 7 - 2).astype("float16"),
+    )
 
 
 def quantize_cases():
@@ -127,6 +134,15 @@ def quantize_cases():
     )
     x = (seeded(62111).standard_normal(97) * 3).astype("float32")
     yield case("zero_point_127", 62111, "zero_point 127: every x > 0 saturates", x=x, scale=0.05, zero_point=127)
+    rng = seeded(62112)
+    yield case(
+        "float16_x",
+        62112,
+        "fp16 x divided by the scale in float32 (x.to(torch.float32) / scale): fp16 division rounds to 11 bits",
+        x=(rng.standard_normal(500) * 3).astype("float16"),
+        scale=0.0137,
+        zero_point=-3,
+    )
     yield case(
         "zero_point_minus_128", 62111, "zero_point -128: every x < 0 saturates", x=x, scale=0.05, zero_point=-128
     )
@@ -453,6 +469,34 @@ EXERCISE = Exercise.of(
         bytes=lambda a_q, b_q, *scalars: 3 * a_q.numel(),
         size="2^26 int8",
         seed=62400,
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "int8_add",
+            "if n_elements == 0:",
+            "n_elements == (-1)",
+            "n = 0 launches a grid of 0 programs, which writes nothing: the early return only skips the launch",
+        ),
+        *(
+            Equivalent(
+                "_int8_add_kernel",
+                f"{name} = tl.load({name}_ptr + offsets, mask=mask, other=0)",
+                f"other={value})",
+                "the masked-off lanes' values are never stored (the store has the same mask)",
+            )
+            for name in ("a", "b")
+            for value in ("1", "-1")
+        ),
+        *(
+            Equivalent(
+                "_int8_add_kernel",
+                "rounded = tl.where(acc < 0, -magnitude, magnitude)",
+                edit,
+                "acc is an integer; for acc in {-1, 0} the magnitude (|acc| + 2^(SHIFT-1)) >> SHIFT is 0, so its sign "
+                "does not matter",
+            )
+            for edit in ("acc <= 0", "acc < 1", "acc < (-1)")
+        ),
     ),
 )
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -148,5 +148,19 @@ EXERCISE = Exercise.of(
         bytes=lambda x, y: 3 * x.numel() * x.element_size(),
         size="2^26 float32",
         seed=61100,
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "_vector_add_kernel",
+            "out = x.to(tl.float32) + y.to(tl.float32)",
+            "out = x + y.to(tl.float32)",
+            "Triton promotes fp16 + fp32 to fp32: casting one operand is enough, the sum is the same",
+        ),
+        Equivalent(
+            "_vector_add_kernel",
+            "out = x.to(tl.float32) + y.to(tl.float32)",
+            "out = x.to(tl.float32) + y",  # y's cast deleted
+            "Triton promotes fp32 + fp16 to fp32: casting one operand is enough, the sum is the same",
+        ),
     ),
 )

@@ -29,9 +29,8 @@ def magnitude_mask(w, amount):
     """Mask zeroing the round(amount * numel) entries of smallest |w|."""
     k = _count(amount, w.numel())
     mask = torch.ones_like(w)
-    if k > 0:
-        smallest = torch.topk(w.abs().reshape(-1), k, largest=False).indices
-        mask.view(-1)[smallest] = 0
+    smallest = torch.topk(w.abs().reshape(-1), k, largest=False).indices  # k = 0: none
+    mask.view(-1)[smallest] = 0
     return mask
 
 
@@ -41,8 +40,7 @@ def structured_mask(w, amount, dim=0):
     other = [d for d in range(w.dim()) if d != dim]
     norms = w.abs().sum(dim=other) if other else w.abs()  # (w.shape[dim],): L1 norm of each slice
     keep = torch.ones(w.shape[dim], dtype=w.dtype)
-    if k > 0:
-        keep[torch.topk(norms, k, largest=False).indices] = 0
+    keep[torch.topk(norms, k, largest=False).indices] = 0  # k = 0: none
     shape = [1] * w.dim()
     shape[dim] = -1
     return keep.view(shape).expand_as(w).clone()

@@ -279,6 +279,8 @@ def _symmetric(node: ast.BinOp, parent: ast.AST | None) -> bool:
         return False
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.left is node:
         return isinstance(parent.right, ast.Constant) and parent.right.value == 2
+    if isinstance(parent, ast.Attribute):  # (i - j).abs(), torch's method form
+        return parent.attr in ("abs", "square") and parent.value is node
     return isinstance(parent, ast.Call) and _call_name(parent) in ("abs", "square", "norm") and node in parent.args
 
 
