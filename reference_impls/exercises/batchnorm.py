@@ -38,6 +38,19 @@ def forward_cases():
         seed=s,
         note="momentum=0.3 weights the new batch statistic (PyTorch's convention)",
     )
+    for dtype, s in (("float32", 7150), ("float64", 7151)):
+        rng = np.random.default_rng(s)
+        yield Case(
+            "channels_at_different_scales",
+            (
+                _scaled_channels(rng, dtype),
+                *(randn(rng, (3,), dtype) for _ in range(2)),
+                np.zeros(3, dtype),
+                np.ones(3, dtype),
+            ),
+            seed=s,
+            note="channel std 0.003, 1 and 300: where eps sits (inside the root) shows on the small one",
+        )
     yield Case(
         "batch_of_two",
         (np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)),
@@ -48,6 +61,22 @@ def forward_cases():
 def backward_cases():
     for s, shape, rng, x, gamma, _ in _inputs(7200):
         yield Case(f"train_{len(shape)}d", (randn(rng, shape, x.dtype), x, gamma), seed=s)
+    for dtype, s in (("float32", 7250), ("float64", 7251)):
+        rng = np.random.default_rng(s)
+        x = _scaled_channels(rng, dtype)
+        yield Case(
+            "channels_at_different_scales",
+            (randn(rng, x.shape, dtype), x, randn(rng, (3,), dtype)),
+            seed=s,
+            note="channel std 0.003, 1 and 300",
+        )
+
+
+def _scaled_channels(rng, dtype):
+    """(6, 3, 4) with per-channel std 0.003, 1, 300 and means -1, 0, 50: per-channel statistics and eps matter."""
+    scale = np.array([0.003, 1.0, 300.0])[None, :, None]
+    shift = np.array([-1.0, 0.0, 50.0])[None, :, None]
+    return (rng.standard_normal((6, 3, 4)) * scale + shift).astype(dtype)
 
 
 def _biased(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1, eps=1e-5):
@@ -124,6 +153,17 @@ per channel, over every other axis (m values per channel).
         Probe(
             "normalized over the wrong axis: the statistics are per channel (axis 1), over N and the spatial axes",
             impl="wrong/batchnorm/wrong_axis.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "eps belongs inside the square root: divide by sqrt(var + eps), not sqrt(var) + eps (it shows on a "
+            "channel whose variance is near eps)",
+            impl="wrong/batchnorm/eps_outside_sqrt.py",
+        ),
+        Probe(
+            "normalized with the unbiased variance (ddof=1, torch.var's default): normalize with the BIASED batch "
+            "variance (divide by m); only running_var gets the unbiased one",
+            impl="wrong/batchnorm/unbiased_normalization.py",
             checks=("forward",),
         ),
         Probe(
