@@ -131,6 +131,16 @@ def _tanh_of_output(grad_out, x):
     return grad_out * (1 - x * x)
 
 
+def _sigmoid_of_output(grad_out, x):
+    return grad_out * x * (1 - x)
+
+
+def _div_without_a(grad_out, a, b):
+    from reference_impls.torch.backward_rules import unbroadcast
+
+    return unbroadcast(grad_out / b, a.shape), unbroadcast(-grad_out / (b * b), b.shape)
+
+
 EXERCISE = scoped(
     Exercise.of(
         info("backward_rules"),
@@ -261,6 +271,14 @@ EXERCISE = scoped(
                 impl={"mul_backward": _mul_own_operand},
             ),
             Probe("z = a / b: db = -dz * a / b^2 (b squared)", impl={"div_backward": _div_b_not_squared}),
+            Probe(
+                "z = a / b: db = -dz * a / b^2 (a stays: d(a / b)/db = -a / b^2)", impl={"div_backward": _div_without_a}
+            ),
+            Probe(
+                "sigmoid'(x) = s (1 - s) with s = sigmoid(x): x (1 - x) is that formula applied to the input "
+                "(the backward gets the INPUT x)",
+                impl={"sigmoid_backward": _sigmoid_of_output},
+            ),
             Probe("relu'(0) = 0 in PyTorch: the mask is x > 0, not x >= 0", impl={"relu_backward": _relu_one_at_zero}),
             Probe(
                 "silu'(x) = s + x s (1 - s), s = sigmoid(x): the product rule on x * sigmoid(x)",
