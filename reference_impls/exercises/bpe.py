@@ -85,6 +85,32 @@ def _largest_pair_on_ties(text, vocab_size):
     return merges
 
 
+def _smallest_pair_on_ties(text, vocab_size):
+    from reference_impls.numpy.bpe import get_stats, merge
+
+    ids, merges = list(text.encode("utf-8")), {}
+    for idx in range(256, vocab_size):
+        stats = get_stats(ids)
+        if not stats:
+            break
+        pair = min(stats, key=lambda p: (-stats[p], p))  # ties -> the smallest pair
+        ids = merge(ids, pair, idx)
+        merges[pair] = idx
+    return merges
+
+
+def _merges_past_vocab_size(text, vocab_size):
+    from reference_impls.numpy.bpe import train
+
+    return train(text, vocab_size + 256)
+
+
+TIES_HINT = (
+    "ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
+    "dict), as minbpe"
+)
+
+
 def _merge_overlapping(ids, pair, idx):
     out, i = [], 0
     while i < len(ids):
@@ -143,10 +169,12 @@ tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.
         Check("decode", "decode", decode_cases, description="merged ids; half a UTF-8 character"),
     ),
     probes=(
+        Probe(TIES_HINT, impl={"train": _largest_pair_on_ties}),
+        Probe(TIES_HINT, impl={"train": _smallest_pair_on_ties}),
         Probe(
-            "ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
-            "dict), as minbpe",
-            impl={"train": _largest_pair_on_ties},
+            "too many merges: vocab_size counts the 256 byte tokens, so train makes vocab_size - 256 merges "
+            "(ids 256 .. vocab_size - 1)",
+            impl={"train": _merges_past_vocab_size},
         ),
         Probe(
             "merge left to right WITHOUT overlap: after a match skip both tokens (i += 2)",
