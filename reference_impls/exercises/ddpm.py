@@ -176,7 +176,14 @@ eps_model(x, t) stands for the trained network; the check passes a fixed functio
         ),
         Check("p_sample", "p_sample", p_cases, call=_p, description="t = 30, 1, 49 and 0 (no noise), float32/64"),
         Check(
-            "sample", "sample", sample_cases, call=_sample, description="T = 20, 5 (float64) and 1, seeded generator"
+            "sample",
+            "sample",
+            sample_cases,
+            call=_sample,
+            # 20 float32 steps: an equivalent form of the mean (x0 prediction + posterior coefficients) rounds
+            # differently, ~1e-5 relative by the end
+            tolerance={"float32": (1e-4, 1e-5)},
+            description="T = 20, 5 (float64) and 1, seeded generator",
         ),
     ),
     probes=(
@@ -209,6 +216,23 @@ eps_model(x, t) stands for the trained network; the check passes a fixed functio
             "alpha_bar",
             impl={"p_sample": _p_variant(alpha_coef=True)},
             checks=("p_sample",),
+        ),
+        Probe(
+            "sigma_t^2 is the posterior variance beta_tilde_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t "
+            "(the paper's other choice, diffusers' 'fixed_small'): this task fixes sigma_t^2 = beta_t",
+            impl="wrong/ddpm/posterior_variance.py",
+            checks=("p_sample",),
+        ),
+        Probe(
+            "off by one timestep: the eps coefficient is beta_t / sqrt(1 - alpha_bar_t), with the alpha_bar of the "
+            "same step t (0-based here; the paper counts from 1)",
+            impl="wrong/ddpm/alpha_bar_prev_in_coef.py",
+            checks=("p_sample",),
+        ),
+        Probe(
+            "the loop runs forward in time: sample from t = T-1 down to 0 (reversed(range(T))), the noisiest step first",
+            impl="wrong/ddpm/loop_forward_in_time.py",
+            checks=("sample",),
         ),
         Probe(
             "the random numbers were drawn in another order (or one too many): x_T first, then one z per step "
