@@ -215,6 +215,24 @@ class Benchmark:
     suspect_speedup: float = 10.0
 
 
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant of the reference that no check can kill because it computes the same thing
+    (`learn verify --mutants`, app/verify/mutants/): declared by hand, with the reason.
+
+    It matches a mutant by where, not by line number: `where` is the function ("softmax",
+    "KVCache.append", or "file.py:function"), `line` a piece of the original line(s) and `edit` a
+    piece of the mutated line(s) that the original does not contain (both compared without
+    whitespace). A declaration that matches no mutant is reported as stale; one whose mutant the
+    checks kill is reported as wrong (and counted as killed).
+    """
+
+    where: str
+    line: str
+    edit: str
+    reason: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExerciseInfo:
     """What lists an exercise, read from reference_impls/catalog.toml without importing its checks.
@@ -274,6 +292,8 @@ class Exercise(ExerciseInfo):
     preamble: the imports at the top of the scaffold.
     scaffold: code the stub writes after the preamble, before the entry points (a kernel skeleton).
     benchmark: timing on a CUDA device once every check passes (Triton exercises); None: not timed.
+    equivalent_mutants: mutants of the reference that compute the same thing (`Equivalent`), each
+        with its reason; `learn verify --mutants` counts them apart and reports the stale ones.
     """
 
     entry_points: tuple[EntryPoint, ...]
@@ -283,6 +303,7 @@ class Exercise(ExerciseInfo):
     preamble: str = "import numpy as np\n"
     scaffold: str = ""
     benchmark: Benchmark | None = None
+    equivalent_mutants: tuple[Equivalent, ...] = ()
 
     @classmethod
     def of(cls, info: ExerciseInfo, **parts: Any) -> Exercise:
