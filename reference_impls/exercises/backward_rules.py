@@ -1,7 +1,7 @@
 """Exercise: backward rules by hand (add, sub, mul, div with broadcasting; activation derivatives) in PyTorch."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -27,6 +27,13 @@ def unbroadcast_cases():
     for n, (name, a, b) in enumerate(PAIRS[1:]):
         s = 53000 + n
         yield case(f"{name}_to_{b}", s, grad=randn(seeded(s), _out_shape(a, b), "float64"), shape=b)
+    yield case(
+        "stretched_by_two",
+        53011,
+        grad=randn(seeded(53011), (2, 5, 2), "float64"),
+        shape=(2, 1, 1),
+        note="size-1 dimensions stretched to 5 and to 2",
+    )
     yield case("keep_all", 53010, grad=randn(seeded(53010), (2, 3), "float32"), shape=(2, 3), note="nothing to sum")
 
 
@@ -292,6 +299,14 @@ EXERCISE = scoped(
                 "swiglu's two gradients are swapped: d gate = dz * up * silu'(gate), d up = dz * silu(gate)",
                 impl="wrong/backward_rules/swiglu_swapped.py",
                 checks=("swiglu",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "unbroadcast",
+                "grad.size(i) != 1)",
+                "grad.size(i) != 0)",
+                "summing a dimension of size 1 with keepdim=True changes nothing",
             ),
         ),
     )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [(8, 3), (4, 3, 5, 5), (2, 2, 7), (16, 1)]
@@ -172,5 +172,32 @@ per channel, over every other axis (m values per channel).
             impl="wrong/batchnorm/backward_no_stats_path.py",
             checks=("backward",),
         ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "_per_channel",
+            "v.reshape((1, -1)",
+            "v.reshape((1, -2)",
+            "NumPy's reshape takes any negative size as the inferred one",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "if m > 1 else",
+            "if m >= 1 else",
+            "m = 1 in training is outside the task (PyTorch raises: no unbiased variance of one value); for m >= 2 both branches agree",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "if m > 1 else",
+            "if m > 0 else",
+            "m = 1 in training is outside the task (PyTorch raises); for m >= 2 both branches agree",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "y.astype(x.dtype, copy=False)",
+            "return y, new_mean",
+            "x, gamma and beta share a dtype in the task, so y already has x's dtype",
+        ),
+        Equivalent("batchnorm_forward", "copy=False", "copy=True", "a copy of y returns the same values"),
     ),
 )

@@ -7,7 +7,20 @@ CORPUS = (
     "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs! "
     "Übergrößenträger naïve café — 東京は雨。 Emoji: 😀😃😄 👩‍👩‍👧‍👦 🇫🇷 " + "aaabdaaabac " * 3
 )
-TEXTS = ["", "?", "a", "😀", "👩‍👩‍👧‍👦", "\x00\n\t", "hello world", "東京 🇫🇷 naïve", "ab" * 50, "the fox and the dog"]
+TEXTS = [
+    "",
+    "?",
+    "a",
+    "é",
+    "er",
+    "😀",
+    "👩‍👩‍👧‍👦",
+    "\x00\n\t",
+    "hello world",
+    "東京 🇫🇷 naïve",
+    "ab" * 50,
+    "the fox and the dog",
+]
 
 
 def train_cases():
@@ -64,6 +77,11 @@ def _round_trip(impl, text, merges):
 def decode_cases():
     merges = _merges()
     yield Case("ids", ([256, 257, 72, 105, 300], merges))
+    yield Case(
+        "every_byte",
+        (list(range(256)), merges),
+        note="ids 0..255 are the 256 bytes, 255 included (invalid UTF-8 bytes decode to U+FFFD)",
+    )
     yield Case(
         "half_a_character",
         ([0xE6, 0x97], {}),

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [(8, 5), (1, 10), (32, 3), (4, 2)]
@@ -216,6 +216,14 @@ torch.nn.functional.cross_entropy (mean over the batch), and its gradient.
         Probe(
             "normalized over the wrong axis: the classes are axis 1 (the columns) of (N, C) logits",
             impl={"log_softmax": lambda x, axis=-1: _ref_log_softmax(x, 0 if axis in (-1, x.ndim - 1) else -1)},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "smoothed_targets",
+            "target.shape[0]",
+            "target.shape[-1]",
+            "target is 1-D (N,): shape[0] and shape[-1] are both N",
         ),
     ),
 )

@@ -67,7 +67,7 @@ def forward_call(impl, config, params, dtype, idx, targets=None):
 
 
 def generate_cases():
-    for n, (name, prompt_len, new) in enumerate([("tiny", 3, 5), ("one_layer", 2, 6)]):
+    for n, (name, prompt_len, new) in enumerate([("tiny", 3, 5), ("one_layer", 2, 6), ("wider_no_bias", 7, 6)]):
         s = 49100 + n
         cfg = CONFIGS[name]
         idx = seeded(s).integers(0, cfg["vocab_size"], (2, prompt_len))

@@ -1,7 +1,7 @@
 """Exercise: grouped-query attention (GQA), and multi-query attention as its n_kv_head = 1 case."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import (
     MODEL_TOL,
@@ -167,6 +167,14 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
             Probe(
                 "not an nn.Module: write `class GroupedQueryAttention(nn.Module):` and call super().__init__() first",
                 when=not_a_module,
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "repeat_kv",
+                "if n_rep == 1:",
+                "if n_rep == 0:",
+                "the n_rep == 1 shortcut returns x; the expand + reshape path returns the same values for n_rep = 1",
             ),
         ),
     )
