@@ -93,6 +93,17 @@ chain rule through p_t, and write them so that (1 - p_t)^(gamma - 1) never multi
     ),
     probes=(
         Probe(
+            "modulated by p_t^gamma: the focal factor is (1 - p_t)^gamma, small for easy examples (p_t near 1)",
+            impl="wrong/focal_loss/modulates_by_p.py",
+            checks=("softmax",),
+        ),
+        Probe(
+            "the modulating factor uses p = sigmoid(z) for every element: p_t = p for a positive and 1 - p for a "
+            "negative, and the factor is (1 - p_t)^gamma",
+            impl="wrong/focal_loss/modulates_by_p_not_pt.py",
+            checks=("sigmoid",),
+        ),
+        Probe(
             "alpha_t is alpha for positives and 1 - alpha for NEGATIVES (torchvision): not alpha for every example",
             impl="wrong/focal_loss/alpha_everywhere.py",
             checks=("sigmoid", "sigmoid_grad"),
