@@ -184,6 +184,17 @@ def pool_backward_cases():
 
     for name, s, rng, x, kw in _pool_inputs(22200):
         yield Case(name, (randn(rng, max_pool2d(x, **kw).shape, x.dtype), x), kw, seed=s)
+    for n, kw in enumerate([{"kernel": 2}, {"kernel": 3, "stride": 1, "padding": 1}]):
+        rng = np.random.default_rng(22250 + n)
+        x = np.maximum(rng.standard_normal((2, 2, 6, 5)), 0)  # after a ReLU: windows of tied zeros
+        yield Case(
+            "ties_after_relu",
+            (randn(rng, max_pool2d(x, **kw).shape, "float64"), x),
+            kw,
+            seed=22250 + n,
+            note="tied maxima (zeros after a ReLU): one position per window gets dout, the first in row-major "
+            "order (as PyTorch)",
+        )
 
 
 def gap_cases():
@@ -225,7 +236,8 @@ kernel, stride and padding are an int or an (h, w) pair; stride=None means strid
 H_out = floor((H + 2 pad - k) / stride) + 1.
 
 1. max_pool2d / max_pool2d_backward(dout, x, ...): each window's max; the backward routes each
-   window's dout to the position of its max only (windows may overlap: accumulate). Padding is
+   window's dout to the position of its max only (windows may overlap: accumulate); on a tie, to
+   the first maximum in row-major order within the window, as PyTorch. Padding is
    -inf for max pooling.
 2. avg_pool2d / avg_pool2d_backward: each window's mean; padding counts as zeros AND in the divisor
    k_h * k_w (count_include_pad=True, PyTorch's default).
@@ -268,6 +280,11 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
         Probe(
             "max pooling routes each window's gradient to its max position only, not spread over the window",
             impl={"max_pool2d_backward": _max_backward_spread},
+        ),
+        Probe(
+            "a tie within a window got the gradient at every tied position: route it to one position per window "
+            "(the first max, as PyTorch), so the gradient is not counted twice",
+            impl="wrong/pooling/max_backward_all_ties.py",
         ),
         Probe(
             "stride=None means stride = kernel (non-overlapping windows), not 1",
@@ -352,6 +369,16 @@ Worked example: five 3x3 convs with strides 1, 2, 1, 2, 1 see 3, 5, 9, 13, 21 in
         Probe(
             "r grows by (k_eff - 1) times the jump of the PREVIOUS layer: update r before multiplying the jump by the stride",
             impl="wrong/receptive_field/jump_updated_first.py",
+        ),
+        Probe(
+            "r grows by (k_eff - 1) times the jump (the product of the earlier strides), not by k_eff - 1: a pixel "
+            "after a stride-2 layer is 2 input pixels wide",
+            impl="wrong/receptive_field/no_jump.py",
+        ),
+        Probe(
+            "padding moves the centre back: start <- start + ((k_eff - 1) / 2 - padding) * jump",
+            impl="wrong/receptive_field/start_ignores_padding.py",
+            checks=("per_layer",),
         ),
     ),
 )
