@@ -486,6 +486,12 @@ Reuse your conv2d from the conv2d exercise (copy it in: each exercise file stand
             impl="wrong/depthwise_separable/full_depthwise_count.py",
             checks=("separable_params",),
         ),
+        Probe(
+            "stride, padding and dilation belong to the depthwise conv: the pointwise 1x1 conv runs at stride 1 "
+            "on its output",
+            impl="wrong/depthwise_separable/stride_on_pointwise.py",
+            checks=("forward", "backward"),
+        ),
     ),
 )
 
