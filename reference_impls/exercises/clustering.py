@@ -143,6 +143,12 @@ KMEANS = Exercise.of(
             impl={"init_centers": _d_not_squared},
         ),
         Probe(
+            "random initialization draws k distinct points: rng.choice(len(X), size=k, replace=False) (with "
+            "replacement two centers can coincide, and the draws differ)",
+            impl="wrong/kmeans/random_with_replacement.py",
+            checks=("init",),
+        ),
+        Probe(
             "an empty cluster: a center with no points must keep its position (the mean of nothing is nan)",
             impl="wrong/kmeans/empty_cluster_nan.py",
             checks=("lloyd",),
@@ -255,6 +261,15 @@ GMM = Exercise.of(
             "densities underflow to 0 far from the data: compute responsibilities and the log-likelihood with "
             "log-sum-exp over log w_k + log N(x | mu_k, Sigma_k)",
             impl={"e_step": _estep_no_lse},
+        ),
+        Probe(
+            "each covariance is the responsibility-weighted scatter divided by N_k = sum_i r_ik (the component's "
+            "share of the points), not by N",
+            impl="wrong/gmm/cov_over_n.py",
+        ),
+        Probe(
+            "the log-likelihood returned is the mean over the points (sklearn's score; tol compares it), not the sum",
+            impl="wrong/gmm/summed_log_likelihood.py",
         ),
         Probe(
             "reg_covar missing: add reg_covar * I to every covariance",
