@@ -108,6 +108,12 @@ EXERCISE = Exercise.of(
         ),
     ),
     probes=(
+        Probe(
+            "the children's impurities are weighted by the share of samples each gets: decrease = I(parent) - "
+            "(n_l I(left) + n_r I(right)) / n, not their plain average",
+            impl="wrong/decision_tree/children_unweighted.py",
+            checks=("best_split", "tree"),
+        ),
         Probe("entropy in bits: use log2 (sklearn), not the natural log", impl={"impurity": _entropy_ln}),
         Probe(
             "gini is 1 - sum_k p_k^2 (the chance that two random draws disagree), not 1 - max_k p_k",
