@@ -194,6 +194,17 @@ one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
     ),
     probes=(
         Probe(
+            "timesteps are (T // num_steps) * [num_steps - 1, ..., 1, 0] (diffusers' 'leading' spacing: 980 first for "
+            "T = 1000 and 50 steps), not evenly spaced from T - 1",
+            impl="wrong/ddim/linspace_timesteps.py",
+            checks=("timesteps",),
+        ),
+        Probe(
+            "x0_pred is not clipped here: diffusers clips it to [-1, 1] for images (clip_sample=True); the task's "
+            "step uses (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t) as it is",
+            impl="wrong/ddim/clipped_x0.py",
+        ),
+        Probe(
             "alphas_bar[t_prev] with t_prev = -1 is the LAST entry (Python indexing): after the last step "
             "alpha_bar_prev is 1",
             impl={"ddim_step": _step(negative_index=True), "ddim_sample": _sample_from(_step(negative_index=True))},
