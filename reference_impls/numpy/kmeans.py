@@ -24,7 +24,7 @@ def squared_distances(X, C):
 
 
 def init_centers(X, k, method="k-means++", rng=None):
-    rng = rng if rng is not None else np.random.default_rng(0)
+    rng = rng if rng is not None else np.random.default_rng()  # unseeded, as NumPy
     if method == "random":
         return X[rng.choice(len(X), size=k, replace=False)].copy()
     centers = [X[rng.integers(len(X))]]
