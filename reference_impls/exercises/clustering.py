@@ -243,6 +243,10 @@ def gmm_cases():
     for j, (n, k, d) in enumerate([(60, 3, 2), (80, 2, 3)]):
         X, _ = blobs(17000 + j, n, k, d, spread=1.2, sep=3.0)
         yield Case(f"k{k}_d{d}", (X, X[np.random.default_rng(17000 + j).choice(n, k, replace=False)]), seed=17000 + j)
+    X, _ = blobs(17010, 50, 3, 2, spread=1.5, sep=2.0)
+    yield Case(
+        "max_iter_3", (X, X[:3]), {"max_iter": 3}, seed=17010, note="stopped after 3 EM iterations, not converged"
+    )
 
 
 def estep_cases():
@@ -269,6 +273,15 @@ def mstep_cases():
         {"reg_covar": 0.1},
         seed=17200,
         note="reg_covar is added to every covariance's diagonal",
+    )
+    empty = resp.copy()
+    empty[:, 2] = 0
+    empty /= empty.sum(axis=1, keepdims=True)
+    yield Case(
+        "empty_component",
+        (X, empty),
+        seed=17200,
+        note="a component with no responsibility at all: N_k = 10 * eps (sklearn's floor), not 0/0",
     )
 
 
@@ -357,6 +370,48 @@ GMM = Exercise.of(
             "reg_covar missing: add reg_covar * I to every covariance",
             impl="wrong/gmm/no_reg_covar.py",
             checks=("m_step",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "fit_gmm",
+            "((X[:, None, :] - init_means[None]) ** 2)",
+            "((init_means[None] - X[:, None, :])) ** 2",
+            "the square of a difference does not depend on its sign",
+        ),
+        Equivalent("fit_gmm", "abs(ll - prev)", "abs(prev - ll)", "abs is symmetric"),
+        Equivalent(
+            "m_step",
+            "diff = X - means[k]",
+            "diff = means[k] - X",
+            "the covariance diff^T diff is unchanged when diff changes sign",
+        ),
+        Equivalent(
+            "log_gaussian", "(X - mean).T", "((mean - X)).T", "only |z|^2 is used: the sign of z does not matter"
+        ),
+        Equivalent(
+            "e_step",
+            "logsumexp(logp, axis=1)",
+            "logsumexp(logp)",
+            "logp is (N, K): the default axis, the last, is axis 1",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "+ np.finfo(resp.dtype).eps",
+            "a floor of 1 to 11 eps on N_k changes the weights by ~1e-16 absolute, far below any tolerance",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "11 * np.finfo",
+            "a floor of 9 or 11 eps instead of 10 changes the weights by ~1e-17, below any tolerance",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "9 * np.finfo",
+            "a floor of 9 or 11 eps instead of 10 changes the weights by ~1e-17, below any tolerance",
         ),
     ),
 )
