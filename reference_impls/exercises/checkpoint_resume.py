@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import classification_data, params
 
 
@@ -203,6 +203,14 @@ refuses arbitrary pickles (NumPy's RNG state holds an ndarray: store it as a ten
             "nothing was restored into the objects passed in: call model.load_state_dict(...) (and the "
             "optimizer's, the scheduler's) on them; rebinding a local name does not change the caller's object",
             impl=_partial(into_objects=False),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "load_checkpoint",
+            "weights_only=True",
+            "weights_only=False",
+            "both load the same objects from the files save_checkpoint writes (weights_only=True is a bonus)",
         ),
     ),
 )
