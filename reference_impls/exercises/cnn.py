@@ -4,7 +4,7 @@ depthwise-separable convolutions."""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 CONV = [  # name, x shape, w shape, stride, padding, dilation, groups
@@ -154,6 +154,8 @@ POOL = [
     ("k2x3_s1x2", (2, 1, 6, 6), (2, 3), (1, 2), 0),
     ("global_window", (1, 1, 4, 4), 4, None, 0),
     ("overlapping_k3_s1_p1", (1, 2, 5, 5), 3, 1, 1),
+    ("k3x5_p1x2_non_square", (2, 2, 7, 6), (3, 5), (2, 1), (1, 2)),
+    ("k2x3_p0x1", (1, 2, 5, 8), (2, 3), None, (0, 1)),
 ]
 
 
@@ -290,6 +292,26 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
             "stride=None means stride = kernel (non-overlapping windows), not 1",
             impl="wrong/pooling/default_stride_one.py",
             checks=("max", "avg"),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "max_pool2d",
+            "np.full(x.shape[:2] + out,",
+            "np.full(out,",
+            "np.maximum broadcasts an (H_out, W_out) start against the (N, C, H_out, W_out) windows: the same result",
+        ),
+        Equivalent(
+            "avg_pool2d_backward",
+            "padding, 0)",
+            "padding, 1)",
+            "the backward uses the padded array only for its shape: the fill value is never read",
+        ),
+        Equivalent(
+            "avg_pool2d_backward",
+            "padding, 0)",
+            "padding, -1)",
+            "the backward uses the padded array only for its shape: the fill value is never read",
         ),
     ),
 )

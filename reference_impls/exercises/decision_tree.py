@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -46,6 +46,32 @@ def tree_cases():
                 seed=19100 + j,
                 note="predictions of your tree on 40 new points",
             )
+    X, y = blobs(19120, 50, 3, 2, spread=2.0, sep=2.5)
+    yield Case(
+        "points_on_thresholds",
+        (X, y, _on_thresholds(X, y)),
+        {"criterion": "gini", "max_depth": 3},
+        seed=19120,
+        note="new points lying exactly on the thresholds: x <= threshold goes left",
+    )
+
+
+def _on_thresholds(X, y):
+    """Copies of X's first rows moved onto each split's threshold, one feature at a time."""
+    from reference_impls.numpy.decision_tree import build_tree
+
+    found, stack = [], [build_tree(X, y, criterion="gini", max_depth=3)]
+    while stack:
+        node = stack.pop()
+        if "proba" not in node:
+            found.append((node["feature"], node["threshold"]))
+            stack += [node["left"], node["right"]]
+    rows = []
+    for n, (f, t) in enumerate(found):
+        row = X[n % len(X)].copy()
+        row[f] = t
+        rows.append(row)
+    return np.array(rows)
 
 
 def _entropy_ln(counts, criterion="gini"):
@@ -123,6 +149,50 @@ EXERCISE = Exercise.of(
             "thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
             impl="wrong/decision_tree/threshold_at_value.py",
             checks=("best_split",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "build_tree",
+            "int(y.max()) + 1",
+            "int(y.max()) + 2",
+            "a class no sample has adds a zero column to every leaf: predict's argmax (all the checks see) is unchanged",
+        ),
+        Equivalent(
+            "build_tree",
+            "counts / counts.sum()",
+            '"proba": counts}',
+            "counts and their proportions have the same argmax, which is all predict reads",
+        ),
+        Equivalent(
+            "build_tree",
+            "X[:, f] <= t",
+            "X[:, f] < t",
+            "thresholds are midpoints between distinct training values: no training point lies on one",
+        ),
+        Equivalent(
+            "best_split",
+            "criterion)[0]",
+            "criterion)[-1]",
+            "impurity of one row of counts: a single value, index 0 and -1 agree",
+        ),
+        Equivalent(
+            "best_split",
+            "np.nonzero(xs[:-1] < xs[1:])[0]",
+            "[-1]",
+            "np.nonzero of a 1-D array returns a 1-tuple: index 0 and -1 agree",
+        ),
+        Equivalent(
+            "best_split",
+            "(valid + 1).astype(float)",
+            "nl = valid + 1",
+            "int counts promote to float in the weighted impurity: the same numbers",
+        ),
+        Equivalent(
+            "best_split",
+            "gain[i] > 1e-12",
+            "gain[i] >= 1e-12",
+            "no gain is exactly 1e-12: the float tolerance only screens out round-off gains near 0",
         ),
     ),
 )
