@@ -1,7 +1,7 @@
 """Exercise: beam search, checked against exhaustive search on a tiny vocabulary."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -179,17 +179,6 @@ is exhaustive search. Find an example where greedy misses the best sequence.""",
             Probe(
                 "finished sequences dropped: a sequence ending in eos stays in the beam with its score (padded with eos)",
                 impl="wrong/beam_search/drop_finished.py",
-            ),
-        ),
-        equivalent_mutants=(
-            Equivalent(
-                "beam_search", "start_log_probs.size(0)", "start_log_probs.size(-1)", "start_log_probs is 1-D (V,)"
-            ),
-            Equivalent(
-                "beam_search",
-                'float("-inf"), dtype=start_log_probs.dtype)',
-                'torch.full((V,), float("-inf"))',
-                "the row holds only -inf and 0, exact in float32; torch.where promotes it to the scores' dtype",
             ),
         ),
     )
