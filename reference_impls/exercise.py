@@ -79,6 +79,24 @@ TOLERANCES: dict[str, tuple[float, float]] = {
     "float64": (1e-7, 1e-9),
 }
 
+# Machine epsilon per dtype: the relative rounding of one operation.
+EPSILON: dict[str, float] = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23, "float64": 2.0**-52}
+
+
+def magnitude_tolerance(
+    magnitude: float, dtypes: Iterable[str] = ("float32", "float64")
+) -> dict[str, tuple[float, float]]:
+    """TOLERANCES widened for outputs that are exp() of a difference of inputs of size `magnitude`.
+
+    Softmax as exp(x - logsumexp(x)) (SciPy, PyTorch's log_softmax path) is correct, but x - lse carries
+    the rounding of numbers of size |x|, an absolute error up to eps * |x|, which exp turns into a
+    relative one: 1.2e-4 for float32 logits near 1000, ten times TOLERANCES' rtol. So rtol grows by
+    eps * magnitude (a check of such inputs gets its own Check with this tolerance); any mistake the
+    large inputs are there to catch (no max subtraction, a global max) is off by far more.
+    """
+    return {d: (TOLERANCES[d][0] + EPSILON[d] * magnitude, TOLERANCES[d][1]) for d in dtypes}
+
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

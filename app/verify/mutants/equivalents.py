@@ -1,7 +1,7 @@
 """Declared equivalent mutants (Exercise.equivalent_mutants) matched to the generated ones.
 
 A declaration names the function, a piece of the original line(s) and a piece of the mutated line(s)
-that the original lacks, compared without whitespace, so it survives edits elsewhere in the file
+that the original lacks (or the whole mutated line), compared without whitespace, so it survives edits elsewhere in the file
 (line numbers move; the code it talks about does not). A declaration that matches no mutant is stale.
 """
 
@@ -32,7 +32,7 @@ def matches(declared: Equivalent, mutant: Mutant) -> bool:
         return False
     line, edit = _squeeze(declared.line), _squeeze(declared.edit)
     before, after = _squeeze(mutant.before), _squeeze(mutant.after)
-    return line in before and edit in after and edit not in before
+    return line in before and (edit == after or (edit in after and edit not in before))
 
 
 def match(declared: Iterable[Equivalent], mutants: list[Mutant]) -> tuple[dict[int, Equivalent], list[Equivalent]]:

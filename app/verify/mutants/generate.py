@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app import locations
-from app.verify.mutants import operators
+from app.verify.mutants import operators, reach
 from app.verify.mutants.edits import Edit, apply
 from app.verify.mutants.operators import Where
 from app.verify.mutants.reach import Target, targets
@@ -43,9 +43,19 @@ class Mutant:
 
 
 def mutants(reference: str, entry_points: list[str]) -> list[Mutant]:
+    """The mutants of the reference module's file (and the kernels/ files it launches), numbered from 1."""
+    return _mutants_of(targets(reference, entry_points))
+
+
+def mutants_of_source(source: str, entry_points: list[str], name: str = "snippet.py") -> list[Mutant]:
+    """The mutants of a module's source text (what the operators do to a few lines of code)."""
+    return _mutants_of([reach.source_target(source, entry_points, name)])
+
+
+def _mutants_of(found_targets: list[Target]) -> list[Mutant]:
     found: list[Mutant] = []
     seen: set[tuple[str, str]] = set()
-    for target in targets(reference, entry_points):
+    for target in found_targets:
         for function, edit in _edits(target):
             source = apply(target.source, edit.spans)
             if (target.module, source) in seen or source == target.source:
@@ -60,7 +70,10 @@ def mutants(reference: str, entry_points: list[str]) -> list[Mutant]:
 
 
 def _mutant(n: int, target: Target, function: str, edit: Edit, source: str) -> Mutant:
-    file = target.path.relative_to(locations.REPO_ROOT).as_posix()
+    try:
+        file = target.path.relative_to(locations.REPO_ROOT).as_posix()
+    except ValueError:  # a snippet
+        file = target.path.name
     old, new = target.source.splitlines(), source.splitlines()
     first, last = edit.first_line, edit.last_line
     grown = len(new) - len(old)

@@ -18,7 +18,8 @@ The families (an Edit's `operator`, also what an `Equivalent` declaration may qu
     transpose   a .T / .transpose / .permute / .swapaxes dropped
     dtype       float64 -> float32 (float32 -> float16 in a kernel), a dtype= argument or a cast dropped
     constant    a constant changed (0.5 -> 1.0, an int +-1, True <-> False)
-    stride      a stride replaced by 1, by another stride, or by a shape (x.stride(0) -> x.shape[1])
+    stride      a stride replaced by 1, by another stride, or by a shape (x.stride(0) -> x.shape[1]); a slice's
+                step or a stride= / step= argument replaced by None
     mask        a Triton load's or store's mask= (or other=) dropped
     offset      a Triton load's or store's pointer off by one element
     grid        a Triton grid with cdiv -> floor division, or one program too few
@@ -34,7 +35,7 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from app.verify.mutants.edits import Edit, Span, drop_argument, replacement
+from app.verify.mutants.edits import Edit, Span, drop_argument, replacement, span_of
 
 REDUCTIONS = {
     "sum", "mean", "max", "min", "amax", "amin", "var", "std", "prod", "argmax", "argmin",
@@ -49,6 +50,7 @@ KEEPDIMS = {"keepdims", "keepdim"}
 TRANSPOSES = {"transpose", "permute", "swapaxes", "t", "swapdims", "moveaxis"}
 CASTS = {"to", "astype", "float", "double", "half", "type"}
 SQRTS = {"sqrt", "rsqrt"}
+CONSTRUCTORS = {"zeros", "ones", "empty", "full", "eye", "linspace", "rand", "randn"}
 TRIANGLES = {"tril", "triu"}
 TRITON_MEMORY = {"load", "store", "atomic_add", "atomic_max", "atomic_min", "atomic_xchg"}
 LAUNCH_TUNING = {"num_warps", "num_stages", "num_ctas", "maxnreg"}
@@ -271,8 +273,17 @@ def factor(node, parent, where) -> Iterator[Edit]:
         yield _replace("factor", node, node.left, parent, f"/ {ast.unparse(node.right)} removed")
 
 
+def _symmetric(node: ast.BinOp, parent: ast.AST | None) -> bool:
+    """A difference that is squared or taken the absolute value of: swapping its operands changes nothing."""
+    if not isinstance(node.op, ast.Sub):
+        return False
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.left is node:
+        return isinstance(parent.right, ast.Constant) and parent.right.value == 2
+    return isinstance(parent, ast.Call) and _call_name(parent) in ("abs", "square", "norm") and node in parent.args
+
+
 def swap(node, parent, where) -> Iterator[Edit]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, NONCOMMUTATIVE):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, NONCOMMUTATIVE) and not _symmetric(node, parent):
         yield _replace("swap", node, ast.BinOp(node.right, node.op, node.left), parent, "operands swapped")
 
 
@@ -296,13 +307,23 @@ def dtype(node, parent, where) -> Iterator[Edit]:
             yield _replace("dtype", node, ast.Attribute(node.value, "float16", ast.Load()), parent)
     elif isinstance(node, ast.Call):
         keyword = _keyword(node, {"dtype"})
-        if keyword is not None and not where.kernel:
+        if keyword is not None and not where.kernel and not _default_dtype(node, keyword.value):
             yield _edit("dtype", f"dtype={ast.unparse(keyword.value)} dropped", drop_argument(node, keyword))
         name = _call_name(node)
         if name in CASTS and isinstance(node.func, ast.Attribute) and not _is_module(node.func.value):
             if name in ("to", "astype", "type") and not _float_cast(node):
                 return  # an index cast (row.to(tl.int64)), or a store's own (tl.store casts anyway)
             yield _replace("dtype", node, node.func.value, parent, f".{name}(...) dropped: no cast")
+
+
+def _default_dtype(call: ast.Call, value: ast.AST) -> bool:
+    """dtype= that a constructor would pick anyway: torch's float32, NumPy's float64 (np.zeros, torch.ones, ...),
+    int64 for torch.tensor of a list of ints. (A reduction's dtype= is not a default: np.square(g, dtype=np.float64)
+    on float32 g computes in float64.)"""
+    text, name = ast.unparse(value), _call_name(call)
+    if name in CONSTRUCTORS and text in ("torch.float32", "torch.float", "np.float64", "numpy.float64"):
+        return True
+    return name == "tensor" and text in ("torch.int64", "torch.long")
 
 
 def _float_cast(call: ast.Call) -> bool:
@@ -315,15 +336,17 @@ def _is_module(node: ast.AST) -> bool:
 
 
 def constant(node, parent, where) -> Iterator[Edit]:
-    if not isinstance(node, ast.Constant):
-        return
+    if not isinstance(node, ast.Constant) or (isinstance(parent, ast.keyword) and parent.arg == "other"):
+        return  # a masked load's other=: the mask family
     value = node.value
     if type(value) is bool:
         yield _replace("constant", node, ast.Constant(not value), parent)
     elif type(value) is int:
         if isinstance(parent, ast.UnaryOp) or _axis_position(parent):
             return  # -1: the UnaryOp is one number (below); an axis: the axis family
-        for delta in (1, -1):
+        # `size == 0` -> `size == 1` is off by one; `size == -1` never holds: the guard deleted, not a mistake
+        never = value == 0 and isinstance(parent, ast.Compare) and isinstance(parent.ops[0], ast.Eq | ast.NotEq)
+        for delta in (1,) if never else (1, -1):
             yield _replace("constant", node, _int_node(value + delta), parent)
     elif type(value) is float and not _is_eps(node):
         new = value * 2 if value != 0 else 1.0
@@ -343,7 +366,17 @@ def negative_constant(node, parent, where) -> Iterator[Edit]:
             yield _replace("constant", node, _int_node(value + delta), parent)
 
 
+STRIDE_KEYWORDS = {"stride", "strides", "step"}
+
+
 def stride(node, parent, where) -> Iterator[Edit]:
+    if isinstance(node, ast.Slice) and node.step is not None:  # x[0::2] -> x[0:]: every element, not every 2nd
+        new = ast.Slice(node.lower, node.upper, None)
+        yield _edit("stride", f"step {ast.unparse(node.step)} removed", span_of(node, ast.unparse(new)))
+    elif isinstance(node, ast.Call) and not where.kernel:
+        for keyword in node.keywords:
+            if keyword.arg in STRIDE_KEYWORDS and not _is_none(keyword.value):
+                yield _replace("stride", keyword.value, ast.Constant(None), keyword, f"{keyword.arg}= -> None")
     if isinstance(node, ast.Call) and _call_name(node) == "stride" and isinstance(node.func, ast.Attribute):
         if len(node.args) == 1 and _int_value(node.args[0]) is not None:
             index, tensor = _int_value(node.args[0]), node.func.value
@@ -368,6 +401,10 @@ def mask(node, parent, where) -> Iterator[Edit]:
             # other=0 is what a masked lane reads anyway (the interpreter and, in practice, a GPU)
             if keyword.arg == "mask" or (keyword.arg == "other" and not _is_zero(keyword.value)):
                 yield _edit("mask", f"{_call_name(node)}'s {keyword.arg}= dropped", drop_argument(node, keyword))
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_zero(node: ast.AST) -> bool:

@@ -46,6 +46,13 @@ def targets(reference: str, entry_points: Iterable[str]) -> list[Target]:
     return [t for t in found if t.functions]
 
 
+def source_target(source: str, entry_points: Iterable[str], name: str = "snippet.py") -> Target:
+    """A target made of source text (no file, nothing followed): the functions the entry points reach."""
+    target = Target(name.removesuffix(".py"), Path(name), source, ast.parse(source))
+    _reach(target, set(entry_points))
+    return target
+
+
 def _target(module: str, followed: bool) -> Target:
     path = module_path(module)
     source = path.read_text(encoding="utf-8")

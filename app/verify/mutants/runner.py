@@ -31,7 +31,11 @@ GRACE_S = 3.0  # past a mutant's own limit, before the parent kills a child stuc
 OnMutant = Callable[[str, int, int], None]  # (exercise id, done, total)
 
 
-def run_exercise(info: ExerciseInfo, on_mutant: OnMutant | None = None) -> ExerciseResult:
+def run_exercise(
+    info: ExerciseInfo, on_mutant: OnMutant | None = None, cases: tuple[str, ...] | None = None
+) -> ExerciseResult:
+    """Every mutant of the exercise's reference through its checks. `cases`: only these case labels
+    ("forward/random"), a weaker check set (tests use it to see survivors)."""
     from app.verify import registry
 
     started = time.monotonic()
@@ -44,7 +48,7 @@ def run_exercise(info: ExerciseInfo, on_mutant: OnMutant | None = None) -> Exerc
         specs = _write(found, exercise.reference, tmpdir)
         pending = list(found)
         while pending and result.error is None:
-            ran = _run_child(exercise, specs, pending, tmpdir, result, on_mutant)
+            ran = _run_child(exercise, specs, pending, tmpdir, result, on_mutant, cases)
             pending = [m for m in pending if m.n not in result.outcomes]
             if not ran and pending and result.error is None:
                 result.error = "the child stopped before running any mutant"
@@ -84,7 +88,7 @@ def _mutant_file(mutant: Mutant, tmpdir: str) -> str:
 
 
 def _run_child(
-    exercise: Exercise, specs: dict, pending: list[Mutant], tmpdir: str, result: ExerciseResult, on_mutant
+    exercise: Exercise, specs: dict, pending: list[Mutant], tmpdir: str, result: ExerciseResult, on_mutant, cases
 ) -> bool:
     """One child over the pending mutants; True when it reported at least one."""
     from app.verify import registry
@@ -100,6 +104,7 @@ def _run_child(
         "tmpdir": tmpdir,
         "baseline": specs["baseline"],
         "mutants": [specs[m.n] for m in pending],
+        "cases": list(cases) if cases is not None else None,
     }
     nonce = secrets.token_hex(16)
     if start_method() == "forkserver":
