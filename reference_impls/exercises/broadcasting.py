@@ -220,12 +220,6 @@ leading dimension counts as 1); the result takes the larger. No Python loops ove
                 "correction=0, keepdim=False",
                 "a (C,) std divides (N, C) column by column: the same as (1, C)",
             ),
-            Equivalent(
-                "pairwise_sq_distances",
-                "(a[:, None, :] - b[None, :, :]) ** 2",
-                "(b[None, :, :] - a[:, None, :])) ** 2",
-                "the square of a difference does not depend on its sign",
-            ),
         ),
     )
 )

@@ -333,12 +333,6 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
     ),
     equivalent_mutants=(
         Equivalent(
-            "encode",
-            "dtype=torch.long)",
-            "torch.tensor([stoi[c] for c in text])",
-            "a tensor of Python ints is int64 (torch.long) by default",
-        ),
-        Equivalent(
             "train_char_lm",
             "set_to_none=True",
             "set_to_none=False",
