@@ -392,6 +392,14 @@ GMM = Exercise.of(
             "9 * np.finfo",
             "a floor of 9 or 11 eps instead of 10 changes the weights by ~1e-17, below any tolerance",
         ),
+        Equivalent(
+            "fit_gmm",
+            "abs(ll - prev) < tol",
+            "<= tol",
+            "they differ only when the change equals tol exactly: for tol > 0 a coincidence of floats, for "
+            "tol = 0 a log-likelihood that stopped changing, at a fixed point of EM where more iterations "
+            "change the parameters by rounding at most",
+        ),
     ),
 )
 
