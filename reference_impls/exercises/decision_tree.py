@@ -56,6 +56,27 @@ def tree_cases():
     )
 
 
+def _tree_structure(impl, X, y, Xtest, **kwargs):
+    """The tree as the task prescribes it, walked in pre-order (left before right): each node's feature
+    and threshold, each leaf's proba (class frequencies, K long; k left to its default). Keys other
+    than the prescribed ones are ignored."""
+    tree = impl.build_tree(X, y, **kwargs)
+    features, thresholds, leaves, stack = [], [], [], [tree]
+    while stack:
+        node = stack.pop()
+        if "proba" in node:
+            leaves.append(np.asarray(node["proba"], dtype=np.float64))
+        else:
+            features.append(int(node["feature"]))
+            thresholds.append(float(node["threshold"]))
+            stack += [node["right"], node["left"]]
+    return {
+        "features": np.array(features, dtype=np.int64),
+        "thresholds": np.array(thresholds, dtype=np.float64),
+        "leaf_proba": leaves,
+    }
+
+
 def _on_thresholds(X, y):
     """Copies of X's first rows moved onto each split's threshold, one feature at a time."""
     from reference_impls.numpy.decision_tree import build_tree
@@ -132,13 +153,26 @@ EXERCISE = Exercise.of(
             call=_tree_predictions,
             description="predictions on new points: full depth (gini) and depth 2 (entropy)",
         ),
+        Check(
+            "tree_structure",
+            "build_tree",
+            tree_cases,
+            call=_tree_structure,
+            description="the nested dicts: nodes' features and thresholds, leaves' proba (frequencies, K long)",
+        ),
     ),
     probes=(
         Probe(
             "the children's impurities are weighted by the share of samples each gets: decrease = I(parent) - "
             "(n_l I(left) + n_r I(right)) / n, not their plain average",
             impl="wrong/decision_tree/children_unweighted.py",
-            checks=("best_split", "tree"),
+            checks=("best_split", "tree", "tree_structure"),
+        ),
+        Probe(
+            "a leaf's proba holds the class frequencies (counts / n, summing to 1), not the raw counts: the "
+            "argmax is the same, but the tree reports no probabilities",
+            impl="wrong/decision_tree/leaf_counts.py",
+            checks=("tree_structure",),
         ),
         Probe("entropy in bits: use log2 (sklearn), not the natural log", impl={"impurity": _entropy_ln}),
         Probe(
@@ -152,18 +186,6 @@ EXERCISE = Exercise.of(
         ),
     ),
     equivalent_mutants=(
-        Equivalent(
-            "build_tree",
-            "int(y.max()) + 1",
-            "int(y.max()) + 2",
-            "a class no sample has adds a zero column to every leaf: predict's argmax (all the checks see) is unchanged",
-        ),
-        Equivalent(
-            "build_tree",
-            "counts / counts.sum()",
-            '"proba": counts}',
-            "counts and their proportions have the same argmax, which is all predict reads",
-        ),
         Equivalent(
             "build_tree",
             "X[:, f] <= t",
