@@ -208,9 +208,10 @@ test_checkpoint.py).
 
 A checkpoint may come from someone else, and unpickling can run arbitrary code: load it with
 torch.load(path, weights_only=True) (PyTorch's default since 2.6), which accepts only tensors and
-plain Python values and raises pickle.UnpicklingError on anything else. So store only those: NumPy's
-RNG state holds an ndarray of uint32 keys, store it as a tensor. The check also plants an object in a
-file your save_checkpoint wrote and expects load_checkpoint to refuse it.""",
+plain Python values and raises pickle.UnpicklingError on anything else. NumPy's RNG state holds an
+ndarray of uint32 keys: store it as a tensor (or allowlist NumPy's array types for the load with
+torch.serialization.safe_globals). The check also plants an object in a file your save_checkpoint
+wrote and expects load_checkpoint to refuse it.""",
     entry_points=(
         EntryPoint(
             "save_checkpoint",
