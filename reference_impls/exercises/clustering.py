@@ -124,8 +124,8 @@ KMEANS = Exercise.of(
 
 1. lloyd(X, centers, max_iter, tol) -> (centers, labels, inertia, n_iter): repeat: label each
    point with its nearest center (squared Euclidean), move each center to the mean of its points
-   (a center with no points stays where it is), until the centers move less than tol (sum of
-   squared shifts); then the final labels and inertia = sum of squared distances to them.
+   (a center with no points stays where it is), until the centers move by at most tol (sum of
+   squared shifts <= tol, as sklearn); then the final labels and inertia = sum of squared distances.
 2. init_centers(X, k, method, rng), drawing exactly as follows so the check can reproduce it:
    'random': X[rng.choice(len(X), size=k, replace=False)];
    'k-means++': first X[rng.integers(len(X))]; then k - 1 times

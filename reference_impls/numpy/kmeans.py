@@ -2,7 +2,7 @@
 
     repeat: labels_i = argmin_j ||x_i - c_j||^2          (assignment)
             c_j = mean of the points labelled j           (update; an empty cluster keeps c_j)
-    until the centers move less than tol; inertia = sum_i ||x_i - c_{labels_i}||^2.
+    until the centers move by at most tol; inertia = sum_i ||x_i - c_{labels_i}||^2.
 Initialization:
     'random':    k distinct data points chosen uniformly.
     'k-means++': first center uniform; each next one sampled with probability proportional to
