@@ -121,6 +121,22 @@ PyTorch's trajectory.""",
             impl="wrong/adam/adamw_as_l2.py",
             checks=("adamw",),
         ),
+        Probe(
+            "AdamW applies the decay before the Adam update (p *= 1 - lr * weight_decay, then p -= lr * m_hat / ...): "
+            "a decay after the Adam update also shrinks the fresh update",
+            impl="wrong/adam/decay_after_step.py",
+            checks=("adamw",),
+        ),
+        Probe(
+            "the step count t advances once per step(), not once per parameter array: it is shared by every "
+            "parameter's bias correction",
+            impl="wrong/adam/step_count_per_param.py",
+        ),
+        Probe(
+            "eps is added to sqrt(v_hat), after the bias correction (PyTorch's form); the paper's "
+            "lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t) with sqrt(v) + eps scales eps by sqrt(1 - beta2^t)",
+            impl="wrong/adam/eps_before_correction.py",
+        ),
         Probe(IN_PLACE_HINT, when=not_in_place),
     ),
 )

@@ -1,7 +1,7 @@
 """Exercise: ALiBi, attention with linear biases (slopes per the paper's code, non-powers of 2 included)."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -160,6 +160,20 @@ The paper's implementation adds m * j instead of m * (j - i): why does the softm
                 "the causal mask is missing: ALiBi as in the paper is a decoder's, keys j > i get -inf",
                 impl="wrong/alibi/no_causal_mask.py",
                 checks=("attention",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "alibi_bias",
+                "torch.arange(T, dtype=torch.float64)",
+                "torch.arange(T)",
+                "integer positions: j - i is exact as int64 and promotes to float64 when multiplied by the float64 slopes",
+            ),
+            Equivalent(
+                "alibi_bias",
+                "torch.arange(T, dtype=torch.float64)",
+                "torch.arange(T, dtype=torch.float32)",
+                "positions and their differences are small integers, exact in float32; the product with the float64 slopes is float64",
             ),
         ),
     )

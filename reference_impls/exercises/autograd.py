@@ -146,6 +146,10 @@ gradient with the reference's (torch.autograd agrees with it to 1e-9).""",
     ),
     probes=(
         Probe(
+            "the power rule lowers the exponent: d(x^k)/dx = k x^(k-1), not k x^k",
+            impl="wrong/autograd/pow_exponent_not_lowered.py",
+        ),
+        Probe(
             "gradients must accumulate: a Value used more than once gets the sum of every path (+=, not =)",
             impl="wrong/autograd/assign_not_accumulate.py",
         ),

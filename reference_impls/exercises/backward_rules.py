@@ -1,7 +1,7 @@
 """Exercise: backward rules by hand (add, sub, mul, div with broadcasting; activation derivatives) in PyTorch."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -27,6 +27,13 @@ def unbroadcast_cases():
     for n, (name, a, b) in enumerate(PAIRS[1:]):
         s = 53000 + n
         yield case(f"{name}_to_{b}", s, grad=randn(seeded(s), _out_shape(a, b), "float64"), shape=b)
+    yield case(
+        "stretched_by_two",
+        53011,
+        grad=randn(seeded(53011), (2, 5, 2), "float64"),
+        shape=(2, 1, 1),
+        note="size-1 dimensions stretched to 5 and to 2",
+    )
     yield case("keep_all", 53010, grad=randn(seeded(53010), (2, 3), "float32"), shape=(2, 3), note="nothing to sum")
 
 
@@ -129,6 +136,16 @@ def _silu_as_sigmoid(grad_out, x):
 
 def _tanh_of_output(grad_out, x):
     return grad_out * (1 - x * x)
+
+
+def _sigmoid_of_output(grad_out, x):
+    return grad_out * x * (1 - x)
+
+
+def _div_without_a(grad_out, a, b):
+    from reference_impls.torch.backward_rules import unbroadcast
+
+    return unbroadcast(grad_out / b, a.shape), unbroadcast(-grad_out / (b * b), b.shape)
 
 
 EXERCISE = scoped(
@@ -261,6 +278,14 @@ EXERCISE = scoped(
                 impl={"mul_backward": _mul_own_operand},
             ),
             Probe("z = a / b: db = -dz * a / b^2 (b squared)", impl={"div_backward": _div_b_not_squared}),
+            Probe(
+                "z = a / b: db = -dz * a / b^2 (a stays: d(a / b)/db = -a / b^2)", impl={"div_backward": _div_without_a}
+            ),
+            Probe(
+                "sigmoid'(x) = s (1 - s) with s = sigmoid(x): x (1 - x) is that formula applied to the input "
+                "(the backward gets the INPUT x)",
+                impl={"sigmoid_backward": _sigmoid_of_output},
+            ),
             Probe("relu'(0) = 0 in PyTorch: the mask is x > 0, not x >= 0", impl={"relu_backward": _relu_one_at_zero}),
             Probe(
                 "silu'(x) = s + x s (1 - s), s = sigmoid(x): the product rule on x * sigmoid(x)",
@@ -274,6 +299,14 @@ EXERCISE = scoped(
                 "swiglu's two gradients are swapped: d gate = dz * up * silu'(gate), d up = dz * silu(gate)",
                 impl="wrong/backward_rules/swiglu_swapped.py",
                 checks=("swiglu",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "unbroadcast",
+                "grad.size(i) != 1)",
+                "grad.size(i) != 0)",
+                "summing a dimension of size 1 with keepdim=True changes nothing",
             ),
         ),
     )

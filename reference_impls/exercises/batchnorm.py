@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [(8, 3), (4, 3, 5, 5), (2, 2, 7), (16, 1)]
@@ -38,6 +38,19 @@ def forward_cases():
         seed=s,
         note="momentum=0.3 weights the new batch statistic (PyTorch's convention)",
     )
+    for dtype, s in (("float32", 7150), ("float64", 7151)):
+        rng = np.random.default_rng(s)
+        yield Case(
+            "channels_at_different_scales",
+            (
+                _scaled_channels(rng, dtype),
+                *(randn(rng, (3,), dtype) for _ in range(2)),
+                np.zeros(3, dtype),
+                np.ones(3, dtype),
+            ),
+            seed=s,
+            note="channel std 0.003, 1 and 300: where eps sits (inside the root) shows on the small one",
+        )
     yield Case(
         "batch_of_two",
         (np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)),
@@ -48,6 +61,22 @@ def forward_cases():
 def backward_cases():
     for s, shape, rng, x, gamma, _ in _inputs(7200):
         yield Case(f"train_{len(shape)}d", (randn(rng, shape, x.dtype), x, gamma), seed=s)
+    for dtype, s in (("float32", 7250), ("float64", 7251)):
+        rng = np.random.default_rng(s)
+        x = _scaled_channels(rng, dtype)
+        yield Case(
+            "channels_at_different_scales",
+            (randn(rng, x.shape, dtype), x, randn(rng, (3,), dtype)),
+            seed=s,
+            note="channel std 0.003, 1 and 300",
+        )
+
+
+def _scaled_channels(rng, dtype):
+    """(6, 3, 4) with per-channel std 0.003, 1, 300 and means -1, 0, 50: per-channel statistics and eps matter."""
+    scale = np.array([0.003, 1.0, 300.0])[None, :, None]
+    shift = np.array([-1.0, 0.0, 50.0])[None, :, None]
+    return (rng.standard_normal((6, 3, 4)) * scale + shift).astype(dtype)
 
 
 def _biased(x, gamma, beta, running_mean, running_var, training=True, momentum=0.1, eps=1e-5):
@@ -127,10 +156,48 @@ per channel, over every other axis (m values per channel).
             checks=("forward",),
         ),
         Probe(
+            "eps belongs inside the square root: divide by sqrt(var + eps), not sqrt(var) + eps (it shows on a "
+            "channel whose variance is near eps)",
+            impl="wrong/batchnorm/eps_outside_sqrt.py",
+        ),
+        Probe(
+            "normalized with the unbiased variance (ddof=1, torch.var's default): normalize with the BIASED batch "
+            "variance (divide by m); only running_var gets the unbiased one",
+            impl="wrong/batchnorm/unbiased_normalization.py",
+            checks=("forward",),
+        ),
+        Probe(
             "dx must include the paths through the batch mean and variance: "
             "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sigma",
             impl="wrong/batchnorm/backward_no_stats_path.py",
             checks=("backward",),
         ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "_per_channel",
+            "v.reshape((1, -1)",
+            "v.reshape((1, -2)",
+            "NumPy's reshape takes any negative size as the inferred one",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "if m > 1 else",
+            "if m >= 1 else",
+            "m = 1 in training is outside the task (PyTorch raises: no unbiased variance of one value); for m >= 2 both branches agree",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "if m > 1 else",
+            "if m > 0 else",
+            "m = 1 in training is outside the task (PyTorch raises); for m >= 2 both branches agree",
+        ),
+        Equivalent(
+            "batchnorm_forward",
+            "y.astype(x.dtype, copy=False)",
+            "return y, new_mean",
+            "x, gamma and beta share a dtype in the task, so y already has x's dtype",
+        ),
+        Equivalent("batchnorm_forward", "copy=False", "copy=True", "a copy of y returns the same values"),
     ),
 )

@@ -19,6 +19,16 @@ def _prob_cases():
         )
 
 
+def _saturated_cases():
+    yield from _prob_cases()
+    for dtype in ("float32", "float64"):
+        yield Case(
+            f"saturated_{dtype}",
+            (np.array([0.0, 1.0, 0.0, 1.0, 0.5, 1e-30], dtype), np.array([1.0, 0.0, 0.0, 1.0, 0.3, 0.7], dtype)),
+            note="p exactly 0 and 1 (a saturated sigmoid): each log is clamped at -100, as PyTorch, so the loss is finite",
+        )
+
+
 def _logit_cases():
     for rng, shape, dtype, s in grid(SHAPES, seed=5300, fresh=1):
         yield Case("hard_targets", (randn(rng, shape, dtype, 3.0), rng.integers(0, 2, shape).astype(dtype)), seed=s)
@@ -58,8 +68,14 @@ and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed)
         EntryPoint("bce_with_logits_grad", "(z, y)", "d bce_with_logits / d z = (sigmoid(z) - y) / n."),
     ),
     checks=(
-        Check("bce", "bce", _prob_cases, tolerance=LOOSE, description="float32/64, 3 shapes, hard and soft targets"),
-        Check("bce_grad", "bce_grad", _prob_cases, tolerance=LOOSE, description="the same cases"),
+        Check(
+            "bce",
+            "bce",
+            _saturated_cases,
+            tolerance=LOOSE,
+            description="float32/64, 3 shapes, hard and soft targets; p exactly 0 and 1",
+        ),
+        Check("bce_grad", "bce_grad", _saturated_cases, tolerance=LOOSE, description="the same cases"),
         Check(
             "with_logits",
             "bce_with_logits",
@@ -80,6 +96,12 @@ and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed)
             "sigmoid then log: for large |z| sigmoid(z) rounds to 0 or 1 and log gives -inf (or exp overflows); "
             "use max(z, 0) - z y + log1p(exp(-|z|))",
             impl={"bce_with_logits": _naive_with_logits},
+        ),
+        Probe(
+            "log(0) = -inf at p = 0 or 1: clamp each log at -100 as PyTorch does (np.maximum(np.log(p), -100)), and "
+            "floor the gradient's denominator p (1 - p) at 1e-12",
+            impl="wrong/bce/no_log_clamp.py",
+            checks=("bce", "bce_grad"),
         ),
         Probe(
             "the mean over all elements: divide the gradient by p.size",

@@ -167,6 +167,21 @@ is exhaustive search. Find an example where greedy misses the best sequence.""",
                 impl={"beam_search": _eos_ignored},
             ),
             Probe(
+                "a finished sequence pays nothing: it extends only by eos at score + 0, not + log p(eos | eos) "
+                "from the table, so it keeps its score to the end",
+                impl="wrong/beam_search/charges_finished.py",
+            ),
+            Probe(
+                "impossible sequences (score -inf: a token after eos) fill the beam: keep at most as many candidates "
+                "as are finite, min(beam_size, number of finite scores)",
+                impl="wrong/beam_search/keeps_impossible.py",
+            ),
+            Probe(
+                "a beam wider than the vocabulary: there are only V first tokens, so start with "
+                "topk(min(beam_size, V)) (and keep at most as many candidates as exist at each step)",
+                impl="wrong/beam_search/beam_wider_than_vocab.py",
+            ),
+            Probe(
                 "finished sequences dropped: a sequence ending in eos stays in the beam with its score (padded with eos)",
                 impl="wrong/beam_search/drop_finished.py",
             ),

@@ -7,7 +7,20 @@ CORPUS = (
     "The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs! "
     "Übergrößenträger naïve café — 東京は雨。 Emoji: 😀😃😄 👩‍👩‍👧‍👦 🇫🇷 " + "aaabdaaabac " * 3
 )
-TEXTS = ["", "?", "a", "😀", "👩‍👩‍👧‍👦", "\x00\n\t", "hello world", "東京 🇫🇷 naïve", "ab" * 50, "the fox and the dog"]
+TEXTS = [
+    "",
+    "?",
+    "a",
+    "é",
+    "er",
+    "😀",
+    "👩‍👩‍👧‍👦",
+    "\x00\n\t",
+    "hello world",
+    "東京 🇫🇷 naïve",
+    "ab" * 50,
+    "the fox and the dog",
+]
 
 
 def train_cases():
@@ -65,6 +78,11 @@ def decode_cases():
     merges = _merges()
     yield Case("ids", ([256, 257, 72, 105, 300], merges))
     yield Case(
+        "every_byte",
+        (list(range(256)), merges),
+        note="ids 0..255 are the 256 bytes, 255 included (invalid UTF-8 bytes decode to U+FFFD)",
+    )
+    yield Case(
         "half_a_character",
         ([0xE6, 0x97], {}),
         note="an id sequence that cuts a UTF-8 character: errors='replace' gives U+FFFD",
@@ -83,6 +101,32 @@ def _largest_pair_on_ties(text, vocab_size):
         ids = merge(ids, pair, idx)
         merges[pair] = idx
     return merges
+
+
+def _smallest_pair_on_ties(text, vocab_size):
+    from reference_impls.numpy.bpe import get_stats, merge
+
+    ids, merges = list(text.encode("utf-8")), {}
+    for idx in range(256, vocab_size):
+        stats = get_stats(ids)
+        if not stats:
+            break
+        pair = min(stats, key=lambda p: (-stats[p], p))  # ties -> the smallest pair
+        ids = merge(ids, pair, idx)
+        merges[pair] = idx
+    return merges
+
+
+def _merges_past_vocab_size(text, vocab_size):
+    from reference_impls.numpy.bpe import train
+
+    return train(text, vocab_size + 256)
+
+
+TIES_HINT = (
+    "ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
+    "dict), as minbpe"
+)
 
 
 def _merge_overlapping(ids, pair, idx):
@@ -143,10 +187,12 @@ tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.
         Check("decode", "decode", decode_cases, description="merged ids; half a UTF-8 character"),
     ),
     probes=(
+        Probe(TIES_HINT, impl={"train": _largest_pair_on_ties}),
+        Probe(TIES_HINT, impl={"train": _smallest_pair_on_ties}),
         Probe(
-            "ties between equally frequent pairs go to the pair seen FIRST in the text (max over the insertion-ordered "
-            "dict), as minbpe",
-            impl={"train": _largest_pair_on_ties},
+            "too many merges: vocab_size counts the 256 byte tokens, so train makes vocab_size - 256 merges "
+            "(ids 256 .. vocab_size - 1)",
+            impl={"train": _merges_past_vocab_size},
         ),
         Probe(
             "merge left to right WITHOUT overlap: after a match skip both tokens (i += 2)",

@@ -1,7 +1,7 @@
 """Exercise: broadcasting rules and keepdim (the PyTorch Round 1 plan), dot product vs matmul."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -193,6 +193,32 @@ leading dimension counts as 1); the result takes the larger. No Python loops ove
                 "incompatible shapes must give None (two sizes that differ and are both not 1)",
                 impl="wrong/broadcasting/no_incompatible.py",
                 checks=("broadcast_shape",),
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "standardize_columns",
+                "x.mean(dim=0, keepdim=True)",
+                "x.mean(dim=0)",
+                ("a (C,) mean broadcasts against (N, C) along the last axis, the columns: the same as (1, C)"),
+            ),
+            Equivalent(
+                "standardize_columns",
+                "x.mean(dim=0, keepdim=True)",
+                "keepdim=False",
+                ("a (C,) mean broadcasts against (N, C) along the last axis, the columns: the same as (1, C)"),
+            ),
+            Equivalent(
+                "standardize_columns",
+                "x.std(dim=0, correction=0, keepdim=True)",
+                "x.std(dim=0, correction=0)",
+                "a (C,) std divides (N, C) column by column: the same as (1, C)",
+            ),
+            Equivalent(
+                "standardize_columns",
+                "x.std(dim=0, correction=0, keepdim=True)",
+                "correction=0, keepdim=False",
+                "a (C,) std divides (N, C) column by column: the same as (1, C)",
             ),
         ),
     )

@@ -5,7 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.data import CHAR_LM_TEXT as DATA
 from reference_impls.data import CHAR_LM_THRESHOLD as THRESHOLD
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 TEXTS = [
     ("shakespeare", None, "the shipped text: 58 distinct characters"),
@@ -92,6 +92,8 @@ def _model(impl, seed, **cfg):
                 "logits_ndim": len(shape),
             }
     ce = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), targets.reshape(-1))
+    with torch.no_grad():  # one token repeated: only the position embeddings tell position 0 from 1
+        repeated = model(torch.full((1, cfg.block_size), 1, dtype=torch.long))[0]
     return {
         "logits_shape": np.array(logits.shape),
         "loss_is_the_mean_cross_entropy": bool(torch.allclose(loss, ce, rtol=1e-4, atol=1e-5)),
@@ -101,6 +103,7 @@ def _model(impl, seed, **cfg):
         ),
         "later_positions_see_it": bool(not torch.allclose(logits[:, t:], logits2[:, t:])),
         "no_targets_no_loss": no_loss is None,
+        "a_repeated_token_differs_by_position": bool(not torch.allclose(repeated[0, 0], repeated[0, 1])),
     }
 
 
@@ -326,6 +329,14 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
             "CharLM must subclass nn.Module (class CharLM(nn.Module): and super().__init__() first), so that "
             "model(idx) calls forward and .parameters() finds the weights",
             when=_not_callable,
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "train_char_lm",
+            "set_to_none=True",
+            "set_to_none=False",
+            "zeroed gradients and None gradients give the same AdamW updates",
         ),
     ),
 )

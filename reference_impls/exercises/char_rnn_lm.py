@@ -96,6 +96,16 @@ def loss_cases():
             (rng.standard_normal(shape + (V,)) * 3, rng.integers(0, V, shape)),
             seed=22100 + j,
         )
+    rng = np.random.default_rng(22150)
+    yield Case(
+        "rows_at_different_scales",
+        (
+            rng.standard_normal((2, 3, 6)) * 3 + np.array([0.0, 800.0, -900.0])[None, :, None],
+            rng.integers(0, 6, (2, 3)),
+        ),
+        seed=22150,
+        note="positions whose logits sit near 0, +800 and -900: the max is each position's own (exp overflows past 709)",
+    )
     yield Case(
         "uniform_V58",
         (np.zeros((2, 3, 58)), np.zeros((2, 3), dtype=np.int64)),
@@ -114,7 +124,7 @@ def _sample(impl, params, start_id, n, temperature, seed):
 
 def sample_cases():
     params = _params(9, 4, 6, "float64", np.random.default_rng(22200))
-    for temperature, seed in [(1.0, 1), (0.5, 2), (2.0, 3), (1.0, 4)]:
+    for temperature, seed in [(1.0, 1), (0.5, 2), (2.0, 3), (1.0, 4), (0.0005, 5)]:
         yield Case(
             f"temperature{temperature}_seed{seed}",
             (params, 3, 25, temperature, seed),

@@ -88,6 +88,60 @@ def resume_cases():
 
 EXACT = {"float32": (0.0, 0.0), "float64": (0.0, 0.0)}
 
+# -- a checkpoint from someone else: loading it must not run code ----------------------------------------
+
+_RAN = []
+
+
+def _ran_code():
+    """What the planted pickle calls when it is unpickled: records that loading ran code."""
+    _RAN.append(1)
+    return "loading this file ran code"
+
+
+class _Planted:
+    """An object whose unpickling calls a function (any function: os.system would do as well)."""
+
+    def __reduce__(self):
+        return (_ran_code, ())
+
+
+def _untrusted(impl, opt):
+    """The learner's own checkpoint with one planted object added beside its entries, then their load:
+    it must refuse the file (pickle.UnpicklingError, what torch.load(weights_only=True) raises) before
+    the planted object runs."""
+    import pickle
+
+    import torch
+
+    model, optimizer, scheduler = _build(0, opt)
+    _RAN.clear()
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "checkpoint.pt")
+        impl.save_checkpoint(path, model, optimizer, scheduler, 0)
+        ckpt = torch.load(path, weights_only=False)  # the checker's own file, just written
+        if isinstance(ckpt, dict):
+            ckpt["note"] = _Planted()
+        else:
+            ckpt = _Planted()
+        torch.save(ckpt, path)
+        model, optimizer, scheduler = _build(99, opt)
+        try:
+            impl.load_checkpoint(path, model, optimizer, scheduler)
+            refused = False
+        except pickle.UnpicklingError:
+            refused = True
+    return {"refused": np.int64(refused), "ran_code": np.int64(len(_RAN) > 0)}
+
+
+def untrusted_cases():
+    yield Case(
+        "planted_pickle",
+        ("sgd",),
+        note="a checkpoint from someone else with one extra entry whose unpickling calls a function: "
+        "load_checkpoint must refuse it (torch.load(path, weights_only=True)) instead of running it",
+    )
+
 
 # -- known mistakes: each forgets one thing ------------------------------------------------------------
 
@@ -150,8 +204,14 @@ EXERCISE = Exercise.of(
 The check trains a small MLP with dropout (SGD with momentum or AdamW, a StepLR schedule), stops
 at a step, saves, rebuilds everything, loads and trains on: weights and learning rate must equal
 the reference's resumed run exactly, which equals the uninterrupted run (tests/reference/
-test_checkpoint.py). Bonus: make the file loadable with torch.load(path, weights_only=True), which
-refuses arbitrary pickles (NumPy's RNG state holds an ndarray: store it as a tensor).""",
+test_checkpoint.py).
+
+A checkpoint may come from someone else, and unpickling can run arbitrary code: load it with
+torch.load(path, weights_only=True) (PyTorch's default since 2.6), which accepts only tensors and
+plain Python values and raises pickle.UnpicklingError on anything else. NumPy's RNG state holds an
+ndarray of uint32 keys: store it as a tensor (or allowlist NumPy's array types for the load with
+torch.serialization.safe_globals). The check also plants an object in a file your save_checkpoint
+wrote and expects load_checkpoint to refuse it.""",
     entry_points=(
         EntryPoint(
             "save_checkpoint",
@@ -173,36 +233,57 @@ refuses arbitrary pickles (NumPy's RNG state holds an ndarray: store it as a ten
             tolerance=EXACT,
             description="interrupted at step 3 / 5 / 0 / 8 of 8 (SGD momentum, AdamW; StepLR; dropout; NumPy batches): bit for bit",
         ),
+        Check(
+            "untrusted_file",
+            "load_checkpoint",
+            untrusted_cases,
+            call=_untrusted,
+            tolerance=EXACT,
+            description="a planted pickle in the learner's own checkpoint: load_checkpoint refuses it (weights_only=True)",
+        ),
     ),
     probes=(
         Probe(
             "only the weights were restored: a checkpoint also needs the optimizer's state_dict (momentum, Adam's "
             "moments, the lr) and the scheduler's, or training restarts them from scratch",
+            checks=("resume",),
             impl=_partial(optimizer=False, scheduler=False),
         ),
         Probe(
             "the RNG states were not restored: after resuming, dropout masks and batches differ; save and restore "
             "torch.get_rng_state(), np.random.get_state() and random.getstate()",
+            checks=("resume",),
             impl=_partial(rng=False),
         ),
         Probe(
             "NumPy's global RNG was not restored (it picks the batches here): save np.random.get_state()",
+            checks=("resume",),
             impl=_partial(numpy_rng=False),
         ),
         Probe(
             "the optimizer state was not restored: momentum buffers / Adam's moments start from zero again; "
             "save optimizer.state_dict() and load it",
+            checks=("resume",),
             impl=_partial(optimizer=False),
         ),
         Probe(
             "the scheduler state was not restored: the learning rate restarts from the beginning of the "
             "schedule; save scheduler.state_dict()",
+            checks=("resume",),
             impl=_partial(scheduler=False),
         ),
         Probe(
             "nothing was restored into the objects passed in: call model.load_state_dict(...) (and the "
             "optimizer's, the scheduler's) on them; rebinding a local name does not change the caller's object",
+            checks=("resume",),
             impl=_partial(into_objects=False),
+        ),
+        Probe(
+            "load_checkpoint unpickled an arbitrary object and ran its code: load with torch.load(path, "
+            "weights_only=True), which refuses anything but tensors and plain values (store NumPy's RNG state "
+            "as a tensor so your own checkpoint still loads)",
+            checks=("untrusted_file",),
+            impl=_partial(),
         ),
     ),
 )

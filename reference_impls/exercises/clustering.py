@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
 
 DATASETS = [(60, 3, 2), (90, 4, 3), (40, 2, 5)]  # (n, k, d)
@@ -21,11 +21,23 @@ def lloyd_cases():
         seed=16010,
         note="a center far from every point gets no points: it keeps its position (no mean of nothing)",
     )
+    X, _ = blobs(16020, 40, 3, 2, spread=1.5, sep=2.0)
+    init = X[:3].copy()
+    yield Case(
+        "float32_points",
+        (X.astype(np.float32), init),
+        seed=16020,
+        note="float32 points, float64 initial centers: the centers come back in X's dtype",
+    )
+    yield Case("max_iter_2", (X, init), {"max_iter": 2}, seed=16020, note="stopped after 2 updates: n_iter = 2")
+    yield Case(
+        "tol_0", (X, init), {"tol": 0.0}, seed=16020, note="tol 0: stop when the centers no longer move (shift <= tol)"
+    )
 
 
-def _lloyd(impl, X, centers):
-    c, labels, inertia, _ = impl.lloyd(X, centers)
-    return c, labels, inertia
+def _lloyd(impl, X, centers, **kwargs):
+    c, labels, inertia, n_iter = impl.lloyd(X, centers, **kwargs)
+    return c, labels, inertia, int(n_iter)
 
 
 def init_cases():
@@ -33,6 +45,13 @@ def init_cases():
         X, _ = blobs(16100 + j, n, k, d)
         for method in ("random", "k-means++"):
             yield Case(f"{method}_k{k}", (X, k, method, 16100 + j), seed=16100 + j)
+    X = np.repeat(np.random.default_rng(16150).standard_normal((4, 2)) * 0.01, 3, axis=0)
+    yield Case(
+        "duplicates_small_scale",
+        (X, 5, "k-means++", 16150),
+        seed=16150,
+        note="4 distinct points 0.01 apart, each 3 times, k = 5: D2 sums to less than 1, then to 0 (the fallback)",
+    )
 
 
 def _init(impl, X, k, method, seed):
@@ -43,6 +62,26 @@ def kmeans_cases():
     for j, (n, k, d) in enumerate(DATASETS):
         X, _ = blobs(16200 + j, n, k, d, spread=2.0, sep=3.0)
         yield Case(f"k{k}_d{d}", (X, k), {"n_init": 5}, seed=16200 + j)
+
+
+def seeded_cases():
+    for j, (n, k, d) in enumerate(DATASETS):
+        X, _ = blobs(16300 + j, n, k, d, spread=2.0, sep=2.5)
+        for n_init in (1, 4):
+            yield Case(f"k{k}_d{d}_n_init{n_init}", (X, k), {"n_init": n_init, "seed": 16300 + j}, seed=16300 + j)
+    X, _ = blobs(16310, 45, 3, 2, spread=0.5, sep=10.0)
+    yield Case(
+        "tied_runs",
+        (X, 3),
+        {"n_init": 4, "seed": 16310},
+        seed=16310,
+        note="well-separated blobs: every run finds the same clusters, in another order; a tie keeps the first run",
+    )
+
+
+def _seeded(impl, X, k, **kwargs):
+    centers, labels, inertia = impl.kmeans(X, k, **kwargs)
+    return centers, labels, float(inertia)
 
 
 def _best_inertia(impl, X, k, **kwargs):
@@ -85,15 +124,19 @@ KMEANS = Exercise.of(
 
 1. lloyd(X, centers, max_iter, tol) -> (centers, labels, inertia, n_iter): repeat: label each
    point with its nearest center (squared Euclidean), move each center to the mean of its points
-   (a center with no points stays where it is), until the centers move less than tol (sum of
-   squared shifts); then the final labels and inertia = sum of squared distances to them.
+   (a center with no points stays where it is), until the centers move by at most tol (sum of
+   squared shifts <= tol, as sklearn); then the final labels and inertia = sum of squared distances.
 2. init_centers(X, k, method, rng), drawing exactly as follows so the check can reproduce it:
    'random': X[rng.choice(len(X), size=k, replace=False)];
    'k-means++': first X[rng.integers(len(X))]; then k - 1 times
    X[rng.choice(len(X), p=D2 / D2.sum())], D2 = each point's squared distance to its nearest
-   chosen center (Arthur & Vassilvitskii 2007).
+   chosen center (Arthur & Vassilvitskii 2007); if every D2 is 0 (fewer distinct points than k),
+   X[rng.integers(len(X))] instead.
 3. kmeans(X, k, init, n_init, max_iter, seed): the run with the lowest inertia of n_init runs
-   (one Generator from seed for all of them): (centers, labels, inertia).""",
+   (one Generator from seed for all of them, each run's init drawn from it in turn; a tie keeps the
+   earlier run): (centers, labels, inertia).
+n_iter counts the updates made: 1 if the first update already moved the centers by at most tol.
+lloyd's centers come back in X's dtype (sklearn's convention), whatever the initial centers' dtype.""",
     entry_points=(
         EntryPoint(
             "lloyd",
@@ -113,7 +156,7 @@ KMEANS = Exercise.of(
             "lloyd",
             lloyd_cases,
             call=_lloyd,
-            description="k = 2..4, d = 2..5 from given centers; a center that gets no point",
+            description="k = 2..4, d = 2..5 from given centers; a center that gets no point; max_iter 2, tol 0; n_iter",
         ),
         Check(
             "init",
@@ -121,6 +164,13 @@ KMEANS = Exercise.of(
             init_cases,
             call=_init,
             description="random and k-means++ from np.random.default_rng(seed)",
+        ),
+        Check(
+            "kmeans_seeded",
+            "kmeans",
+            seeded_cases,
+            call=_seeded,
+            description="n_init 1 and 4 with a seed: the same runs as the reference's, the same best",
         ),
         Check(
             "kmeans",
@@ -143,9 +193,35 @@ KMEANS = Exercise.of(
             impl={"init_centers": _d_not_squared},
         ),
         Probe(
+            "random initialization draws k distinct points: rng.choice(len(X), size=k, replace=False) (with "
+            "replacement two centers can coincide, and the draws differ)",
+            impl="wrong/kmeans/random_with_replacement.py",
+            checks=("init",),
+        ),
+        Probe(
             "an empty cluster: a center with no points must keep its position (the mean of nothing is nan)",
             impl="wrong/kmeans/empty_cluster_nan.py",
             checks=("lloyd",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "lloyd",
+            "copy=True",
+            "copy=False",
+            "each update builds a new array, so the caller's centers are never written",
+        ),
+        Equivalent(
+            "lloyd",
+            "range(len(centers))",
+            "range(len(centers) + 1)",
+            "no point is labelled K, so the extra j has no members and changes nothing",
+        ),
+        Equivalent(
+            "init_centers",
+            "[:, 0]",
+            "[:, -1]",
+            "the distances to ONE center form a single column: index 0 and -1 are the same",
         ),
     ),
 )
@@ -155,6 +231,10 @@ def gmm_cases():
     for j, (n, k, d) in enumerate([(60, 3, 2), (80, 2, 3)]):
         X, _ = blobs(17000 + j, n, k, d, spread=1.2, sep=3.0)
         yield Case(f"k{k}_d{d}", (X, X[np.random.default_rng(17000 + j).choice(n, k, replace=False)]), seed=17000 + j)
+    X, _ = blobs(17010, 50, 3, 2, spread=1.5, sep=2.0)
+    yield Case(
+        "max_iter_3", (X, X[:3]), {"max_iter": 3}, seed=17010, note="stopped after 3 EM iterations, not converged"
+    )
 
 
 def estep_cases():
@@ -181,6 +261,15 @@ def mstep_cases():
         {"reg_covar": 0.1},
         seed=17200,
         note="reg_covar is added to every covariance's diagonal",
+    )
+    empty = resp.copy()
+    empty[:, 2] = 0
+    empty /= empty.sum(axis=1, keepdims=True)
+    yield Case(
+        "empty_component",
+        (X, empty),
+        seed=17200,
+        note="a component with no responsibility at all: N_k = 10 * eps (sklearn's floor), not 0/0",
     )
 
 
@@ -257,9 +346,59 @@ GMM = Exercise.of(
             impl={"e_step": _estep_no_lse},
         ),
         Probe(
+            "each covariance is the responsibility-weighted scatter divided by N_k = sum_i r_ik (the component's "
+            "share of the points), not by N",
+            impl="wrong/gmm/cov_over_n.py",
+        ),
+        Probe(
+            "the log-likelihood returned is the mean over the points (sklearn's score; tol compares it), not the sum",
+            impl="wrong/gmm/summed_log_likelihood.py",
+        ),
+        Probe(
             "reg_covar missing: add reg_covar * I to every covariance",
             impl="wrong/gmm/no_reg_covar.py",
             checks=("m_step",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "m_step",
+            "diff = X - means[k]",
+            "diff = means[k] - X",
+            "the covariance diff^T diff is unchanged when diff changes sign",
+        ),
+        Equivalent("log_gaussian", "(X - mean).T", "(mean - X).T", "only |z|^2 is used: the sign of z does not matter"),
+        Equivalent(
+            "e_step",
+            "logsumexp(logp, axis=1)",
+            "logsumexp(logp)",
+            "logp is (N, K): the default axis, the last, is axis 1",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "+ np.finfo(resp.dtype).eps",
+            "a floor of 1 to 11 eps on N_k changes the weights by ~1e-16 absolute, far below any tolerance",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "11 * np.finfo",
+            "a floor of 9 or 11 eps instead of 10 changes the weights by ~1e-17, below any tolerance",
+        ),
+        Equivalent(
+            "m_step",
+            "10 * np.finfo(resp.dtype).eps",
+            "9 * np.finfo",
+            "a floor of 9 or 11 eps instead of 10 changes the weights by ~1e-17, below any tolerance",
+        ),
+        Equivalent(
+            "fit_gmm",
+            "abs(ll - prev) < tol",
+            "<= tol",
+            "they differ only when the change equals tol exactly: for tol > 0 a coincidence of floats, for "
+            "tol = 0 a log-likelihood that stopped changing, at a fixed point of EM where more iterations "
+            "change the parameters by rounding at most",
         ),
     ),
 )

@@ -4,7 +4,7 @@ depthwise-separable convolutions."""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
 
 CONV = [  # name, x shape, w shape, stride, padding, dilation, groups
@@ -154,6 +154,8 @@ POOL = [
     ("k2x3_s1x2", (2, 1, 6, 6), (2, 3), (1, 2), 0),
     ("global_window", (1, 1, 4, 4), 4, None, 0),
     ("overlapping_k3_s1_p1", (1, 2, 5, 5), 3, 1, 1),
+    ("k3x5_p1x2_non_square", (2, 2, 7, 6), (3, 5), (2, 1), (1, 2)),
+    ("k2x3_p0x1", (1, 2, 5, 8), (2, 3), None, (0, 1)),
 ]
 
 
@@ -184,6 +186,17 @@ def pool_backward_cases():
 
     for name, s, rng, x, kw in _pool_inputs(22200):
         yield Case(name, (randn(rng, max_pool2d(x, **kw).shape, x.dtype), x), kw, seed=s)
+    for n, kw in enumerate([{"kernel": 2}, {"kernel": 3, "stride": 1, "padding": 1}]):
+        rng = np.random.default_rng(22250 + n)
+        x = np.maximum(rng.standard_normal((2, 2, 6, 5)), 0)  # after a ReLU: windows of tied zeros
+        yield Case(
+            "ties_after_relu",
+            (randn(rng, max_pool2d(x, **kw).shape, "float64"), x),
+            kw,
+            seed=22250 + n,
+            note="tied maxima (zeros after a ReLU): one position per window gets dout, the first in row-major "
+            "order (as PyTorch)",
+        )
 
 
 def gap_cases():
@@ -225,7 +238,8 @@ kernel, stride and padding are an int or an (h, w) pair; stride=None means strid
 H_out = floor((H + 2 pad - k) / stride) + 1.
 
 1. max_pool2d / max_pool2d_backward(dout, x, ...): each window's max; the backward routes each
-   window's dout to the position of its max only (windows may overlap: accumulate). Padding is
+   window's dout to the position of its max only (windows may overlap: accumulate); on a tie, to
+   the first maximum in row-major order within the window, as PyTorch. Padding is
    -inf for max pooling.
 2. avg_pool2d / avg_pool2d_backward: each window's mean; padding counts as zeros AND in the divisor
    k_h * k_w (count_include_pad=True, PyTorch's default).
@@ -270,9 +284,34 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
             impl={"max_pool2d_backward": _max_backward_spread},
         ),
         Probe(
+            "a tie within a window got the gradient at every tied position: route it to one position per window "
+            "(the first max, as PyTorch), so the gradient is not counted twice",
+            impl="wrong/pooling/max_backward_all_ties.py",
+        ),
+        Probe(
             "stride=None means stride = kernel (non-overlapping windows), not 1",
             impl="wrong/pooling/default_stride_one.py",
             checks=("max", "avg"),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "max_pool2d",
+            "np.full(x.shape[:2] + out,",
+            "np.full(out,",
+            "np.maximum broadcasts an (H_out, W_out) start against the (N, C, H_out, W_out) windows: the same result",
+        ),
+        Equivalent(
+            "avg_pool2d_backward",
+            "padding, 0)",
+            "padding, 1)",
+            "the backward uses the padded array only for its shape: the fill value is never read",
+        ),
+        Equivalent(
+            "avg_pool2d_backward",
+            "padding, 0)",
+            "padding, -1)",
+            "the backward uses the padded array only for its shape: the fill value is never read",
         ),
     ),
 )
@@ -352,6 +391,16 @@ Worked example: five 3x3 convs with strides 1, 2, 1, 2, 1 see 3, 5, 9, 13, 21 in
         Probe(
             "r grows by (k_eff - 1) times the jump of the PREVIOUS layer: update r before multiplying the jump by the stride",
             impl="wrong/receptive_field/jump_updated_first.py",
+        ),
+        Probe(
+            "r grows by (k_eff - 1) times the jump (the product of the earlier strides), not by k_eff - 1: a pixel "
+            "after a stride-2 layer is 2 input pixels wide",
+            impl="wrong/receptive_field/no_jump.py",
+        ),
+        Probe(
+            "padding moves the centre back: start <- start + ((k_eff - 1) / 2 - padding) * jump",
+            impl="wrong/receptive_field/start_ignores_padding.py",
+            checks=("per_layer",),
         ),
     ),
 )
@@ -458,6 +507,12 @@ Reuse your conv2d from the conv2d exercise (copy it in: each exercise file stand
             "a depthwise filter sees one channel: C_in * K^2 weights, not C_in * C_in * K^2 (groups = C_in)",
             impl="wrong/depthwise_separable/full_depthwise_count.py",
             checks=("separable_params",),
+        ),
+        Probe(
+            "stride, padding and dilation belong to the depthwise conv: the pointwise 1x1 conv runs at stride 1 "
+            "on its output",
+            impl="wrong/depthwise_separable/stride_on_pointwise.py",
+            checks=("forward", "backward"),
         ),
     ),
 )

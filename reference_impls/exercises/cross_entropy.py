@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 SHAPES = [(8, 5), (1, 10), (32, 3), (4, 2)]
@@ -38,8 +38,20 @@ def loss_cases():
             seed=s,
             note="label_smoothing=0.1: target (1 - 0.1) one_hot + 0.1 / C on every class",
         )
+    yield Case(
+        "rows_at_different_scales",
+        _scaled_rows(np.random.default_rng(2450), (4, 6)),
+        seed=2450,
+        note="float64 rows shifted by 0, -100, 300, -500: one max for the whole batch underflows the low rows",
+    )
     rng = np.random.default_rng(2400)
     yield Case("square_batch", _batch(rng, (5, 5), "float64"), seed=2400, note="N == C: an axis mix-up does not raise")
+
+
+def _scaled_rows(rng, shape):
+    """Logits whose rows sit at very different levels (float64: exp(-800) underflows, exp(300) does not)."""
+    offsets = np.array([0.0, -100.0, 300.0, -500.0])[: shape[0], None]
+    return randn(rng, shape, "float64", 3.0) + offsets, rng.integers(0, shape[1], shape[0])
 
 
 def log_softmax_cases():
@@ -52,6 +64,12 @@ def log_softmax_cases():
         (randn(np.random.default_rng(2700), (4, 5), "float32", 300.0),),
         seed=2700,
         note="logits spread over +-900: log(softmax(x)) would give -inf",
+    )
+    yield Case(
+        "rows_at_different_scales",
+        (_scaled_rows(np.random.default_rng(2750), (4, 7))[0],),
+        seed=2750,
+        note="float64 rows shifted by 0, -100, 300, -500: the max must be each row's, not the whole array's",
     )
     yield Case("axis_0", (randn(np.random.default_rng(2800), (4, 3), "float64"),), {"axis": 0}, seed=2800)
     yield Case(
@@ -68,8 +86,60 @@ def _naive_log_softmax(x, axis=-1):
     return np.log(e / e.sum(axis=axis, keepdims=True))
 
 
-def _naive_ce(logits, target, label_smoothing=0.0):
-    return -np.mean(_naive_log_softmax(logits, 1)[np.arange(len(target)), target])
+def _global_max_log_softmax(x, axis=-1):
+    shifted = x - np.max(x)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _loss_and_grad(log_softmax):
+    """cross_entropy and cross_entropy_grad built on a given log_softmax."""
+    from reference_impls.numpy.cross_entropy import smoothed_targets
+
+    def loss(logits, target, label_smoothing=0.0):
+        q = smoothed_targets(target, logits.shape[1], label_smoothing, logits.dtype)
+        return -np.sum(q * log_softmax(logits, axis=1)) / logits.shape[0]
+
+    def grad(logits, target, label_smoothing=0.0):
+        q = smoothed_targets(target, logits.shape[1], label_smoothing, logits.dtype)
+        return (np.exp(log_softmax(logits, axis=1)) - q) / logits.shape[0]
+
+    return loss, grad
+
+
+_naive_ce, _naive_grad = _loss_and_grad(_naive_log_softmax)
+_global_ce, _global_grad = _loss_and_grad(_global_max_log_softmax)
+# (check, the mistake without the max, the mistake with one max for the whole array): on logits spread
+# over hundreds both give the same inf / nan, and that case names neither; each has a case of its own
+_SHIFT_MISTAKES = [
+    ("log_softmax", _naive_log_softmax, _global_max_log_softmax),
+    ("loss", _naive_ce, _global_ce),
+    ("gradient", _naive_grad, _global_grad),
+]
+
+
+def _explains(mistake, other):
+    """when(): the learner's output is `mistake`'s on this case, and not `other`'s."""
+
+    def same(fn, case, actual):
+        with np.errstate(all="ignore"):
+            out = np.asarray(fn(*case.args, **case.kwargs), dtype=np.float64)
+        got = np.asarray(actual, dtype=np.float64)
+        return out.shape == got.shape and np.allclose(out, got, rtol=1e-4, atol=1e-5, equal_nan=True)
+
+    def when(case, actual, expected):
+        return same(mistake, case, actual) and not same(other, case, actual)
+
+    return when
+
+
+NO_LSE_HINT = (
+    "no log-sum-exp: log(softmax(x)) overflows for logits >= 89 (float32) and gives log(0) = -inf for very "
+    "negative ones; use (x - m) - log(sum(exp(x - m))), m the max"
+)
+GLOBAL_MAX_HINT = (
+    "one max for the whole array: subtract the max of each row (np.max(x, axis=axis, keepdims=True)); a row far "
+    "below the global max underflows to exp() = 0 and log 0 = -inf"
+)
 
 
 EXERCISE = Exercise.of(
@@ -118,16 +188,13 @@ torch.nn.functional.cross_entropy (mean over the batch), and its gradient.
         Check("gradient", "cross_entropy_grad", loss_cases, tolerance=LOOSE, description="the same cases"),
     ),
     probes=(
-        Probe(
-            "no log-sum-exp: log(softmax(x)) overflows for logits >= 89 (float32) and gives log(0) = -inf for very "
-            "negative ones; use (x - m) - log(sum(exp(x - m))), m the max",
-            impl="wrong/cross_entropy/no_logsumexp.py",
-            checks=("log_softmax", "loss"),
+        *(
+            Probe(NO_LSE_HINT, when=_explains(naive, global_max), checks=(check,))
+            for check, naive, global_max in _SHIFT_MISTAKES
         ),
-        Probe(
-            "no log-sum-exp: log(softmax(x)) overflows for logits >= 89 (float32) and gives log(0) = -inf for very "
-            "negative ones; use (x - m) - log(sum(exp(x - m))), m the max",
-            impl={"log_softmax": _naive_log_softmax, "cross_entropy": _naive_ce},
+        *(
+            Probe(GLOBAL_MAX_HINT, when=_explains(global_max, naive), checks=(check,))
+            for check, naive, global_max in _SHIFT_MISTAKES
         ),
         Probe(
             "summed over the batch: cross-entropy is the MEAN over the N rows, and its gradient is divided by N",
@@ -141,8 +208,22 @@ torch.nn.functional.cross_entropy (mean over the batch), and its gradient.
             checks=("loss", "gradient"),
         ),
         Probe(
+            "the loss is averaged over the classes too (np.mean over all N * C entries): sum over the classes, "
+            "then average over the N rows",
+            impl="wrong/cross_entropy/mean_over_all_entries.py",
+            checks=("loss", "gradient"),
+        ),
+        Probe(
             "normalized over the wrong axis: the classes are axis 1 (the columns) of (N, C) logits",
             impl={"log_softmax": lambda x, axis=-1: _ref_log_softmax(x, 0 if axis in (-1, x.ndim - 1) else -1)},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "smoothed_targets",
+            "target.shape[0]",
+            "target.shape[-1]",
+            "target is 1-D (N,): shape[0] and shape[-1] are both N",
         ),
     ),
 )

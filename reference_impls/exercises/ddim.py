@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 T = 100
@@ -194,6 +194,17 @@ one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
     ),
     probes=(
         Probe(
+            "timesteps are (T // num_steps) * [num_steps - 1, ..., 1, 0] (diffusers' 'leading' spacing: 980 first for "
+            "T = 1000 and 50 steps), not evenly spaced from T - 1",
+            impl="wrong/ddim/linspace_timesteps.py",
+            checks=("timesteps",),
+        ),
+        Probe(
+            "x0_pred is not clipped here: diffusers clips it to [-1, 1] for images (clip_sample=True); the task's "
+            "step uses (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t) as it is",
+            impl="wrong/ddim/clipped_x0.py",
+        ),
+        Probe(
             "alphas_bar[t_prev] with t_prev = -1 is the LAST entry (Python indexing): after the last step "
             "alpha_bar_prev is 1",
             impl={"ddim_step": _step(negative_index=True), "ddim_sample": _sample_from(_step(negative_index=True))},
@@ -206,6 +217,32 @@ one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
         Probe(
             "increasing timesteps: sampling goes from (num_steps - 1) * (T // num_steps) down to 0",
             impl={"ddim_timesteps": _ascending},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "ddim_step",
+            "abar_t = alphas_bar[t].to(x_t.dtype)",
+            "abar_t = alphas_bar[t]\n",
+            "a 0-dim float64 alpha_bar does not promote x_t's dtype (PyTorch's rule for 0-dim tensors): the same values to x_t's rounding",
+        ),
+        Equivalent(
+            "ddim_step",
+            "alphas_bar[t_prev].to(x_t.dtype) if",
+            "alphas_bar[t_prev] if",
+            "a 0-dim float64 alpha_bar does not promote x_t's dtype: the same values to x_t's rounding",
+        ),
+        Equivalent(
+            "ddim_step",
+            "torch.ones((), dtype=x_t.dtype)",
+            "else torch.ones(())",
+            "1.0 is exact in float32 and a 0-dim tensor does not promote x_t's dtype",
+        ),
+        Equivalent(
+            "ddim_sample",
+            "steps[1:] + [-1]",
+            "steps[1:] + [-2]",
+            "any negative t_prev means after the last step (alpha_bar_prev = 1)",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 
@@ -75,10 +75,10 @@ def p_cases():
 def _sample(impl, shape, T, seed, dtype="float32"):
     import torch
 
-    out = impl.sample(
-        eps_model, shape, torch.from_numpy(_betas(T)), torch.Generator().manual_seed(seed), getattr(torch, dtype)
-    )
-    return to_numpy(out)
+    generator = torch.Generator().manual_seed(seed)
+    out = impl.sample(eps_model, shape, torch.from_numpy(_betas(T)), generator, getattr(torch, dtype))
+    # the generator's next draw: x_T and one z per step t > 0 were taken from it, nothing more (none at t = 0)
+    return {"x0": to_numpy(out), "next_draw": to_numpy(torch.randn(2, generator=generator, dtype=torch.float64))}
 
 
 def sample_cases():
@@ -136,7 +136,7 @@ EXERCISE = Exercise.of(
    mean = (x_t - beta_t / sqrt(1 - alpha_bar_t) * eps_model(x_t, t)) / sqrt(1 - beta_t);
    return mean + sqrt(beta_t) * noise, but just the mean at t = 0.
 4. `sample(eps_model, shape, betas, generator, dtype)`: x = torch.randn(shape, generator=generator,
-   dtype=dtype), then for t = T-1 down to 0: z = torch.randn(same) if t > 0, x = p_sample(...).
+   dtype=dtype), then for t = T-1 down to 0: z = torch.randn(same) if t > 0 (no draw at t = 0), x = p_sample(...).
    Draw in exactly that order, so the check can replay your random numbers.
 
 eps_model(x, t) stands for the trained network; the check passes a fixed function.""",
@@ -176,7 +176,14 @@ eps_model(x, t) stands for the trained network; the check passes a fixed functio
         ),
         Check("p_sample", "p_sample", p_cases, call=_p, description="t = 30, 1, 49 and 0 (no noise), float32/64"),
         Check(
-            "sample", "sample", sample_cases, call=_sample, description="T = 20, 5 (float64) and 1, seeded generator"
+            "sample",
+            "sample",
+            sample_cases,
+            call=_sample,
+            # 20 float32 steps: an equivalent form of the mean (x0 prediction + posterior coefficients) rounds
+            # differently, ~1e-5 relative by the end
+            tolerance={"float32": (1e-4, 1e-5)},
+            description="T = 20, 5 (float64) and 1, seeded generator",
         ),
     ),
     probes=(
@@ -211,10 +218,39 @@ eps_model(x, t) stands for the trained network; the check passes a fixed functio
             checks=("p_sample",),
         ),
         Probe(
+            "sigma_t^2 is the posterior variance beta_tilde_t = (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t) beta_t "
+            "(the paper's other choice, diffusers' 'fixed_small'): this task fixes sigma_t^2 = beta_t",
+            impl="wrong/ddpm/posterior_variance.py",
+            checks=("p_sample",),
+        ),
+        Probe(
+            "off by one timestep: the eps coefficient is beta_t / sqrt(1 - alpha_bar_t), with the alpha_bar of the "
+            "same step t (0-based here; the paper counts from 1)",
+            impl="wrong/ddpm/alpha_bar_prev_in_coef.py",
+            checks=("p_sample",),
+        ),
+        Probe(
+            "the loop runs forward in time: sample from t = T-1 down to 0 (reversed(range(T))), the noisiest step first",
+            impl="wrong/ddpm/loop_forward_in_time.py",
+            checks=("sample",),
+        ),
+        Probe(
             "the random numbers were drawn in another order (or one too many): x_T first, then one z per step "
             "with t > 0, none at t = 0",
             impl="wrong/ddpm/noise_at_every_step.py",
             checks=("sample",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent("alphas_cumprod", "dim=0)", "dim=-1)", "betas is 1-D: dim 0 and -1 are the same axis"),
+        Equivalent(
+            "p_sample",
+            "betas[t].to(x_t.dtype), alphas_bar[t]",
+            "beta, abar = betas[t], alphas_bar",
+            (
+                "a 0-dim float64 beta does not promote x_t's dtype (PyTorch's rule for 0-dim "
+                "tensors): the same values to x_t's rounding"
+            ),
         ),
     ),
 )

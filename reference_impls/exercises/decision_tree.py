@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
 
 
@@ -46,6 +46,53 @@ def tree_cases():
                 seed=19100 + j,
                 note="predictions of your tree on 40 new points",
             )
+    X, y = blobs(19120, 50, 3, 2, spread=2.0, sep=2.5)
+    yield Case(
+        "points_on_thresholds",
+        (X, y, _on_thresholds(X, y)),
+        {"criterion": "gini", "max_depth": 3},
+        seed=19120,
+        note="new points lying exactly on the thresholds: x <= threshold goes left",
+    )
+
+
+def _tree_structure(impl, X, y, Xtest, **kwargs):
+    """The tree as the task prescribes it, walked in pre-order (left before right): each node's feature
+    and threshold, each leaf's proba (class frequencies, K long; k left to its default). Keys other
+    than the prescribed ones are ignored."""
+    tree = impl.build_tree(X, y, **kwargs)
+    features, thresholds, leaves, stack = [], [], [], [tree]
+    while stack:
+        node = stack.pop()
+        if "proba" in node:
+            leaves.append(np.asarray(node["proba"], dtype=np.float64))
+        else:
+            features.append(int(node["feature"]))
+            thresholds.append(float(node["threshold"]))
+            stack += [node["right"], node["left"]]
+    return {
+        "features": np.array(features, dtype=np.int64),
+        "thresholds": np.array(thresholds, dtype=np.float64),
+        "leaf_proba": leaves,
+    }
+
+
+def _on_thresholds(X, y):
+    """Copies of X's first rows moved onto each split's threshold, one feature at a time."""
+    from reference_impls.numpy.decision_tree import build_tree
+
+    found, stack = [], [build_tree(X, y, criterion="gini", max_depth=3)]
+    while stack:
+        node = stack.pop()
+        if "proba" not in node:
+            found.append((node["feature"], node["threshold"]))
+            stack += [node["left"], node["right"]]
+    rows = []
+    for n, (f, t) in enumerate(found):
+        row = X[n % len(X)].copy()
+        row[f] = t
+        rows.append(row)
+    return np.array(rows)
 
 
 def _entropy_ln(counts, criterion="gini"):
@@ -106,8 +153,27 @@ EXERCISE = Exercise.of(
             call=_tree_predictions,
             description="predictions on new points: full depth (gini) and depth 2 (entropy)",
         ),
+        Check(
+            "tree_structure",
+            "build_tree",
+            tree_cases,
+            call=_tree_structure,
+            description="the nested dicts: nodes' features and thresholds, leaves' proba (frequencies, K long)",
+        ),
     ),
     probes=(
+        Probe(
+            "the children's impurities are weighted by the share of samples each gets: decrease = I(parent) - "
+            "(n_l I(left) + n_r I(right)) / n, not their plain average",
+            impl="wrong/decision_tree/children_unweighted.py",
+            checks=("best_split", "tree", "tree_structure"),
+        ),
+        Probe(
+            "a leaf's proba holds the class frequencies (counts / n, summing to 1), not the raw counts: the "
+            "argmax is the same, but the tree reports no probabilities",
+            impl="wrong/decision_tree/leaf_counts.py",
+            checks=("tree_structure",),
+        ),
         Probe("entropy in bits: use log2 (sklearn), not the natural log", impl={"impurity": _entropy_ln}),
         Probe(
             "gini is 1 - sum_k p_k^2 (the chance that two random draws disagree), not 1 - max_k p_k",
@@ -117,6 +183,38 @@ EXERCISE = Exercise.of(
             "thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
             impl="wrong/decision_tree/threshold_at_value.py",
             checks=("best_split",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "build_tree",
+            "X[:, f] <= t",
+            "X[:, f] < t",
+            "thresholds are midpoints between distinct training values: no training point lies on one",
+        ),
+        Equivalent(
+            "best_split",
+            "criterion)[0]",
+            "criterion)[-1]",
+            "impurity of one row of counts: a single value, index 0 and -1 agree",
+        ),
+        Equivalent(
+            "best_split",
+            "np.nonzero(xs[:-1] < xs[1:])[0]",
+            "[-1]",
+            "np.nonzero of a 1-D array returns a 1-tuple: index 0 and -1 agree",
+        ),
+        Equivalent(
+            "best_split",
+            "(valid + 1).astype(float)",
+            "nl = valid + 1",
+            "int counts promote to float in the weighted impurity: the same numbers",
+        ),
+        Equivalent(
+            "best_split",
+            "gain[i] > 1e-12",
+            "gain[i] >= 1e-12",
+            "no gain is exactly 1e-12: the float tolerance only screens out round-off gains near 0",
         ),
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import randn
 
 
@@ -19,6 +19,12 @@ def forward_cases():
         note="training=False: the output is x itself (a copy), no mask, no scaling",
     )
     yield Case("train_p0.9", (x, 0.9, True, 8101), seed=8101, note="p=0.9: survivors are scaled by 10")
+    yield Case(
+        "train_p0",
+        (x, 0.0, True, 8103),
+        seed=8103,
+        note="p=0 in training: the draw still happens, every unit is kept, the mask is all ones",
+    )
     yield Case(
         "train_p1",
         (x, 1.0, True, 8102),
@@ -99,6 +105,14 @@ Then try it: train a small MLP with and without dropout and compare train / test
             "eval mode applies dropout: with training=False return x unchanged, no mask",
             impl="wrong/dropout/always_train.py",
             checks=("forward",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "dropout",
+            "rng.random(x.shape) >= p",
+            "rng.random(x.shape) > p",
+            "the two differ only on a draw exactly equal to p, which the checks' Generators (53-bit uniforms) never produce",
         ),
     ),
 )

@@ -4,7 +4,7 @@ their drop-rate schedules (Module 0.6, "Dropout variants")."""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 
@@ -50,6 +50,13 @@ def dropconnect_cases():
         {"p": 1.0, "training": True, "seed": 18102},
         seed=18102,
         note="p = 1 drops every weight: out = b, mask zeros (no division by 1 - p = 0)",
+    )
+    yield Case(
+        "train_p0",
+        (x, W, b),
+        {"p": 0.0, "training": True, "seed": 18103},
+        seed=18103,
+        note="p = 0 while training: nothing to drop, the plain layer and mask None (as eval)",
     )
 
 
@@ -101,6 +108,13 @@ def drop_path_cases():
         seed=18401,
         zero_ok=True,
         note="p = 1 drops every example's branch: zeros, no division by 0",
+    )
+    yield Case(
+        "train_p0",
+        (x,),
+        {"p": 0.0, "training": True, "seed": 18402},
+        seed=18402,
+        note="p = 0 (drop_path's default) while training: x unchanged, mask None",
     )
 
 
@@ -262,6 +276,20 @@ Checked: float32 and float64, several shapes, p 0.2 to 1, eval mode, backward wi
             "past total_steps the probability stays at p_final: p_final * min(step / total_steps, 1)",
             impl={"scheduled_drop_prob": _uncapped},
             checks=("scheduled",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "dropconnect_linear",
+            "rng.random(W.shape) >= p",
+            "rng.random(W.shape) > p",
+            "the two differ only on a draw exactly equal to p, which 53-bit uniforms never produce here",
+        ),
+        Equivalent(
+            "drop_path",
+            "rng.random(x.shape[0]) >= p",
+            "rng.random(x.shape[0]) > p",
+            "the two differ only on a draw exactly equal to p, which 53-bit uniforms never produce here",
         ),
     ),
 )

@@ -34,7 +34,7 @@ RUNS = [
     ),
     (
         "min_delta",
-        [1.0, 0.9, 0.86, 0.87, 0.855, 0.7],
+        [1.0, 0.9, 0.86, 0.87, 0.855, 0.7, 0.71, 0.72, 0.73, 0.74],
         {"patience": 3, "min_delta": 0.05},
         "improvements of 0.05 or less do not count: best 0.9 at epoch 1, stop at epoch 4",
     ),
@@ -43,6 +43,18 @@ RUNS = [
         [0.1, 0.3, 0.2, 0.35, 0.34, 0.33],
         {"patience": 2, "mode": "max"},
         "accuracy: higher is better; best 0.35 at epoch 3, stop at epoch 5",
+    ),
+    (
+        "mode_max_tie",
+        [0.3, 0.5, 0.5, 0.4, 0.45],
+        {"patience": 2, "mode": "max"},
+        "mode max: 0.5 again at epoch 2 is a tie, not an improvement: stop at epoch 3, restore epoch 1",
+    ),
+    (
+        "mode_max_min_delta",
+        [0.5, 0.53, 0.56, 0.57, 0.58, 0.59],
+        {"patience": 2, "mode": "max", "min_delta": 0.05},
+        "mode max with min_delta 0.05: only 0.56 counts (above 0.5 + 0.05); stop at epoch 4, restore epoch 2",
     ),
     (
         "never_stops",
@@ -133,8 +145,8 @@ the definition on random metric sequences).""",
             cases,
             call=_run,
             description=(
-                "6 metric sequences: plateau with a tie, min_delta 0.05, mode max, never stops, patience 1, "
-                "a random walk: when it stops and the weights restored"
+                "8 metric sequences: plateau with a tie, min_delta 0.05, mode max (a tie, min_delta), never stops, "
+                "patience 1, a random walk: when it stops and the weights restored"
             ),
         ),
     ),

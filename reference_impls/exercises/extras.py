@@ -162,6 +162,15 @@ fit(X, y, **params) -> model and score(model, X, y) -> float.
     ),
     probes=(
         Probe(
+            "grid_search keeps the highest mean score (score is higher-is-better, as sklearn's); ties go to the first",
+            impl="wrong/cross_validation/lowest_mean_wins.py",
+            checks=("grid_search",),
+        ),
+        Probe(
+            "the test fold leaked into training: fit on the training folds only (X[train_idx]), score on the test fold",
+            impl="wrong/cross_validation/trains_on_test_fold.py",
+        ),
+        Probe(
             "uneven folds: the FIRST n % k folds get one extra sample (sklearn's KFold), not the last fold all of them",
             impl={"kfold_indices": lambda n, k, shuffle=False, seed=0: _kfold_last_gets_rest(n, k)},
         ),

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe, grid
 from reference_impls.exercises._cases import LOOSE, randn
 
 
@@ -12,13 +12,14 @@ def _sigmoid_cases():
         yield Case("random", (randn(rng, shape, dtype, 3.0), rng.integers(0, 2, shape).astype(dtype)), seed=s)
     rng = np.random.default_rng(5800)
     z, y = randn(rng, (8, 4), "float64", 3.0), rng.integers(0, 2, (8, 4)).astype("float64")
-    for alpha, gamma in ((-1.0, 0.0), (0.5, 1.0), (0.75, 5.0)):
+    for alpha, gamma in ((-1.0, 0.0), (0.5, 1.0), (0.75, 5.0), (0.0, 2.0)):
         yield Case(
             f"alpha_{alpha}_gamma_{gamma}",
             (z, y),
             {"alpha": alpha, "gamma": gamma},
             seed=5800,
-            note="alpha < 0 disables the alpha weighting; gamma 0 with alpha < 0 is plain BCE",
+            note="alpha < 0 disables the alpha weighting (alpha = 0 keeps it: only negatives count); gamma 0 with "
+            "alpha < 0 is plain BCE",
         )
     yield Case(
         "confident",
@@ -39,6 +40,12 @@ def _softmax_cases():
         (randn(rng, (4, 3), "float32", 3.0, 1000.0), rng.integers(0, 3, 4)),
         seed=6001,
         note="logits near 1000: log p_t from log-softmax, never log(softmax)",
+    )
+    yield Case(
+        "certain_gamma_0.5",
+        (np.array([[60.0, 0.0, 0.0], [0.0, 1.0, -1.0]]), np.array([0, 1])),
+        {"gamma": 0.5},
+        note="p_t rounds to exactly 1 with gamma < 1: (1 - p_t)^(gamma - 1) is 0^-0.5 = inf, so that term must be 0 there",
     )
 
 
@@ -93,6 +100,17 @@ chain rule through p_t, and write them so that (1 - p_t)^(gamma - 1) never multi
     ),
     probes=(
         Probe(
+            "modulated by p_t^gamma: the focal factor is (1 - p_t)^gamma, small for easy examples (p_t near 1)",
+            impl="wrong/focal_loss/modulates_by_p.py",
+            checks=("softmax",),
+        ),
+        Probe(
+            "the modulating factor uses p = sigmoid(z) for every element: p_t = p for a positive and 1 - p for a "
+            "negative, and the factor is (1 - p_t)^gamma",
+            impl="wrong/focal_loss/modulates_by_p_not_pt.py",
+            checks=("sigmoid",),
+        ),
+        Probe(
             "alpha_t is alpha for positives and 1 - alpha for NEGATIVES (torchvision): not alpha for every example",
             impl="wrong/focal_loss/alpha_everywhere.py",
             checks=("sigmoid", "sigmoid_grad"),
@@ -100,6 +118,20 @@ chain rule through p_t, and write them so that (1 - p_t)^(gamma - 1) never multi
         Probe(
             "the modulating factor (1 - p_t)^gamma is missing: that is plain cross-entropy",
             impl={"softmax_focal_loss": _focal_no_modulation},
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "softmax_focal_loss_grad",
+            "np.where(one_minus > 0, first, 0)",
+            "np.where(one_minus > 0, first, 1)",
+            "p_t rounds to 1 only when the other probabilities sum below 1e-16: the gradient is ~1e-16 either way",
+        ),
+        Equivalent(
+            "softmax_focal_loss_grad",
+            "np.where(one_minus > 0, first, 0)",
+            "np.where(one_minus > 0, first, -1)",
+            "p_t rounds to 1 only when the other probabilities sum below 1e-16: the gradient is ~1e-16 whatever the coefficient",
         ),
     ),
 )

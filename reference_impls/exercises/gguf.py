@@ -6,7 +6,7 @@ import struct
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.torch import gguf as reference
 
 ALL_TYPES = {
@@ -55,6 +55,12 @@ FILES = [
         {"general.alignment": ("uint32", 64), "general.name": ("string", "tiny")},
         "tensors",
         "general.alignment = 64: padding and offsets to multiples of 64",
+    ),
+    (
+        "many_empty_strings",
+        {"tokenizer.ggml.tokens": ("array", ("string", [""] * 40))},
+        {},
+        "40 empty strings at the end: each is just its 8-byte length, so the array fills the bytes left exactly",
     ),
     (
         "scalar_and_empty_tensors",
@@ -137,6 +143,16 @@ def corrupt_cases():
         ),
     ]:
         yield Case(name, (data,), {"offset": offset}, note=f"{note} (byte offset {offset})")
+    strings = reference.gguf_bytes({"t": ("array", ("string", [""] * 40))}, {})
+    start = 24 + 8 + 1 + 4  # the array value of key "t": its element type, then its count
+    left = len(strings) - (start + 12)
+    yield Case(
+        "string_array_count_too_large",
+        (_corrupt(strings, start + 4, struct.pack("<Q", left // 7)),),
+        {"offset": start},
+        note=f"{left // 7} strings claimed, {left} bytes left: each string takes at least 8 (its length) "
+        f"(byte offset {start})",
+    )
 
 
 def _rejects(impl, data, offset):
@@ -305,5 +321,38 @@ Metadata is typed: {key: (type name, value)}, an array's value being (element ty
             when=lambda case, actual, expected: isinstance(actual, dict) and actual != expected,
             checks=("reject",),  # the other checks' outputs are dicts too: the claim is about corrupt files only
         ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "parse_gguf",
+            "np.prod(dims, dtype=np.uint64)",
+            "int(np.prod(dims))",
+            (
+                "int64 and uint64 products agree below 2^63 elements; a larger tensor fails the "
+                "data-size check either way"
+            ),
+        ),
+        Equivalent(
+            "parse_gguf",
+            ".astype(dtype).reshape(dims[::-1])",
+            "newbyteorder('<')).reshape(",
+            "on a little-endian host the explicit '<' dtype is the native one: the same array",
+        ),
+        Equivalent(
+            "_Reader.scalar",
+            "what))[0]",
+            "what))[-1]",
+            "struct.unpack of one format character returns a 1-tuple: index 0 and -1 agree",
+        ),
+        Equivalent(
+            "gguf_bytes",
+            'array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()',
+            "blob = array.tobytes()",
+            (
+                "the writer accepts native dtypes only (DTYPE_TO_GGML): on a little-endian host "
+                "they are little-endian already"
+            ),
+        ),
+        Equivalent("gguf_bytes", "copy=False", "copy=True", "a copy has the same bytes"),
     ),
 )

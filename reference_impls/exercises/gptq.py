@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_torch
 
 
@@ -27,10 +27,27 @@ def params_cases():
     yield Case("2_bits_float32", (rng.standard_normal((3, 6)).astype("float32"),), {"bits": 2}, seed=1900)
     yield Case(
         "all_positive_row_and_zero_row",
-        (np.array([[0.5, 1.0, 2.0], [0.0, 0.0, 0.0], [-1.0, 0.0, 3.0]]),),
+        (np.array([[0.5, 1.0, 2.0], [0.0, 0.0, 0.0], [-1.0, 0.0, 3.0], [-0.5, -0.25, -0.75]]),),
         {"bits": 3},
-        note="a row of zeros gets [-1, 1] (so its scale is not 0)",
+        note="a row of zeros gets [-1, 1] (so its scale is not 0); an all-negative row's max is widened to 0",
     )
+
+
+def quantize_cases():
+    from reference_impls.torch.gptq import quantizer_params
+
+    for k, (bits, dtype) in enumerate([(4, "float64"), (2, "float32")]):
+        rng = np.random.default_rng(1950 + k)
+        W = rng.standard_normal((3, 8))
+        scale, zero = (t.numpy() for t in quantizer_params(to_torch(W), bits))
+        w = W * 1.6  # beyond the row's [min, max]: GPTQ's updated columns leave the range the grid was fitted to
+        yield Case(
+            f"saturating_{bits}bit_{dtype}",
+            (w.astype(dtype), scale.astype(dtype), zero.astype(dtype)),
+            {"bits": bits},
+            seed=1950 + k,
+            note="values past the grid's ends clamp to levels 0 and 2^bits - 1",
+        )
 
 
 def gptq_cases():
@@ -51,6 +68,15 @@ def gptq_cases():
         {"bits": 4},
         seed=2010,
         note="an input that is always 0: H[i, i] = 0; set it to 1, zero W[:, i]",
+    )
+    W, X = _layer(2011, 6, 8, 6)
+    X[1] = 0
+    yield Case(
+        "dead_input_small_activations",
+        (W, X * 0.01),
+        {"bits": 3},
+        seed=2011,
+        note="activations ~0.01 and a dead input: its H[i, i] = 1 dominates mean(diag H), hence the dampening",
     )
 
 
@@ -153,7 +179,14 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
             "quantizer_params",
             params_cases,
             call=call_torch("quantizer_params"),
-            description="4-bit, 2-bit float32; an all-positive row and a zero row",
+            description="4-bit, 2-bit float32; an all-positive, an all-negative and a zero row",
+        ),
+        Check(
+            "quantize",
+            "quantize",
+            quantize_cases,
+            call=call_torch("quantize"),
+            description="4-bit float64, 2-bit float32: values past both ends of the grid",
         ),
         Check("rtn", "rtn_quantize", params_cases, call=call_torch("rtn_quantize"), description="the same weights"),
         Check(
@@ -194,5 +227,14 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
             "percdamp * mean(diag H) to the diagonal",
             impl={"gptq_quantize": _gptq("no_damp")},
         ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "gptq_quantize",
+            "torch.eye(d_in, dtype=H.dtype)",
+            "torch.eye(d_in)",
+            "a float32 identity added to float64 H promotes to float64; its entries 0 and 1 are exact",
+        ),
+        Equivalent("gptq_quantize", "[:, 0]", "[:, -1]", "w[:, None] has one column: index 0 and -1 are the same"),
     ),
 )

@@ -1,7 +1,8 @@
 """Exercise: grouped-query attention (GQA), and multi-query attention as its n_kv_head = 1 case."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -24,11 +25,11 @@ CONFIGS = [(16, 4, 2, "gqa"), (16, 4, 1, "multi_query"), (12, 3, 3, "multi_head"
 def repeat_cases():
     for n, (n_kv, n_rep) in enumerate([(2, 2), (3, 4), (1, 4), (4, 1)]):
         s = 42000 + n
-        yield case(
+        # positional: Hugging Face's repeat_kv names its input hidden_states
+        yield Case(
             f"n_kv{n_kv}_rep{n_rep}",
-            s,
-            x=randn(seeded(s), (2, n_kv, 3, 4), "float32"),
-            n_rep=n_rep,
+            (randn(seeded(s), (2, n_kv, 3, 4), "float32"), n_rep),
+            seed=s,
             note="n_rep = 1: unchanged" if n_rep == 1 else "",
         )
 
@@ -104,6 +105,8 @@ multi-query attention (Shazeer 2019). The KV cache shrinks by n_head / n_kv_head
    (n_head * hs -> d_model), hs = d_model // n_head. forward(x (B, T, d_model), is_causal=True)
    -> (B, T, d_model): project, split into heads, repeat k and v, causal attention scaled by
    1/sqrt(hs), concatenate, o_proj.
+float32 and float64 in, the same dtype out, computed in the input's dtype (an upcast softmax must keep
+float64 as float64: torch.promote_types(x.dtype, torch.float32)).
 Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it here).""",
         entry_points=(
             EntryPoint(
@@ -142,9 +145,36 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
                 "that is the point of GQA",
                 when=_kv_shape,
             ),
+            Probe(float32_hint("attention"), when=computed_in_float32, checks=("attention",)),
+            Probe(
+                "the scores are scaled by 1/sqrt(d_model): scale the scores by 1/sqrt(head_dim), the size of one "
+                "head's q and k (d_model // n_head)",
+                impl="wrong/gqa/scaled_by_d_model.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "heads split by a bare view(B, n_head, T, head_dim) mix tokens into heads: split the heads with "
+                "view(B, T, n_head, head_dim).transpose(1, 2)",
+                impl="wrong/gqa/heads_without_transpose.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "the causal mask hides the diagonal: query i sees keys 0..i, itself included "
+                "(torch.triu(..., diagonal=1) marks the future; diagonal=0 also hides the present)",
+                impl="wrong/gqa/mask_hides_diagonal.py",
+                checks=("attention",),
+            ),
             Probe(
                 "not an nn.Module: write `class GroupedQueryAttention(nn.Module):` and call super().__init__() first",
                 when=not_a_module,
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "repeat_kv",
+                "if n_rep == 1:",
+                "if n_rep == 0:",
+                "the n_rep == 1 shortcut returns x; the expand + reshape path returns the same values for n_rep = 1",
             ),
         ),
     )

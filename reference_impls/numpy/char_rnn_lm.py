@@ -31,7 +31,7 @@ def build_vocab(text):
 
 def encode(text, chars):
     stoi = {c: i for i, c in enumerate(chars)}
-    return np.array([stoi[c] for c in text], dtype=np.int64)
+    return np.fromiter((stoi[c] for c in text), np.int64, len(text))
 
 
 def decode(ids, chars):
@@ -55,7 +55,7 @@ def train_val_split(ids, val_fraction=0.1):
 def rnn_lm_forward(X, params, h0=None):
     """X (B, T) ids -> (logits (B, T, V), h_T (B, H))."""
     W_hh = params["W_hh"]
-    h = np.zeros((X.shape[0], W_hh.shape[0]), W_hh.dtype) if h0 is None else h0
+    h = np.zeros((len(X), len(W_hh)), W_hh.dtype) if h0 is None else h0  # (B, H)
     logits = []
     for t in range(X.shape[1]):
         e = params["embedding"][X[:, t]]  # (B, E): teacher forcing, the true character
@@ -66,10 +66,11 @@ def rnn_lm_forward(X, params, h0=None):
 
 def lm_loss(logits, Y):
     """Mean cross-entropy (nats) of logits (..., V) against ids Y (...)."""
-    z = logits.reshape(-1, logits.shape[-1])
+    y = Y.ravel()
+    z = logits.reshape(len(y), logits.shape[-1])  # (N, V)
     z = z - z.max(axis=1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return -logp[np.arange(len(z)), Y.reshape(-1)].mean()
+    return -logp[np.arange(len(y)), y].mean()
 
 
 def perplexity(logits, Y):
@@ -82,10 +83,11 @@ def sample(params, start_id, n, temperature=1.0, rng=None, h0=None):
     h, x, out = h0, np.array([[start_id]]), []
     for _ in range(n):
         logits, h = rnn_lm_forward(x, params, h)
-        z = logits[0, -1] / temperature
+        z = logits.ravel() / temperature  # (V,): one sequence, one position
         p = np.exp(z - z.max())
         p /= p.sum()
-        nxt = min(int(np.searchsorted(np.cumsum(p), rng.random(), side="right")), len(p) - 1)
+        # the first i with cumsum(p)[i] > u; the last bin's bound left out, so a rounded sum below u stays in range
+        nxt = int(np.searchsorted(np.cumsum(p)[:-1], rng.random(), side="right"))
         out.append(nxt)
         x = np.array([[nxt]])
-    return np.array(out, dtype=np.int64)
+    return np.fromiter(out, np.int64, len(out))

@@ -80,7 +80,3 @@ def predict_proba(tree, X):
 
 def predict(tree, X):
     return np.argmax(predict_proba(tree, X), axis=1)
-
-
-def depth(tree):
-    return 0 if "proba" in tree else 1 + max(depth(tree["left"]), depth(tree["right"]))

@@ -15,12 +15,13 @@ import numpy as np
 
 def dropout(x, p=0.5, training=True, rng=None):
     """Returns (out, mask): mask is the float keep-mask already scaled by 1 / (1 - p), or None in eval."""
-    if not training or p == 0:
+    if not training:
         return x.copy(), None
     rng = rng if rng is not None else np.random.default_rng()
     keep = rng.random(x.shape) >= p  # (same shape as x), True with probability 1 - p
-    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = keep.astype(x.dtype) * x.dtype.type(scale)
+    if p == 1:
+        return np.zeros_like(x), np.zeros_like(x)  # nothing survives (and no 1 / 0)
+    mask = np.where(keep, 1.0 / (1.0 - p), 0.0).astype(x.dtype)
     return x * mask, mask
 
 

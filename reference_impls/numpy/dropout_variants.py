@@ -26,8 +26,9 @@ timm.layers.drop_path. Limits: p in [0, 1]; p = 1 drops everything (zeros, no di
 import numpy as np
 
 
-def _scale(p, dtype):
-    return dtype.type(0.0 if p == 1 else 1.0 / (1.0 - p))
+def _scaled(keep, p, dtype):
+    """keep / (1 - p) in `dtype`, 0 where dropped; all zeros when p == 1 (no unit kept, no 1 / 0)."""
+    return np.divide(keep, 1.0 - p, out=np.zeros(keep.shape), where=keep).astype(dtype)
 
 
 def dropconnect_linear(x, W, b, p=0.5, training=True, rng=None):
@@ -35,7 +36,7 @@ def dropconnect_linear(x, W, b, p=0.5, training=True, rng=None):
     if not training or p == 0:
         return x @ W + b, None
     rng = rng if rng is not None else np.random.default_rng()
-    mask = (rng.random(W.shape) >= p).astype(W.dtype) * _scale(p, W.dtype)
+    mask = _scaled(rng.random(W.shape) >= p, p, W.dtype)
     return x @ (W * mask) + b, mask
 
 
@@ -52,7 +53,7 @@ def drop_path(x, p=0.0, training=True, rng=None):
         return x.copy(), None
     rng = rng if rng is not None else np.random.default_rng()
     keep = rng.random(x.shape[0]) >= p  # (N,): one draw per example, not per element
-    mask = keep.astype(x.dtype).reshape((-1,) + (1,) * (x.ndim - 1)) * _scale(p, x.dtype)
+    mask = _scaled(keep, p, x.dtype).reshape(keep.shape + (1,) * (x.ndim - 1))
     return x * mask, mask
 
 

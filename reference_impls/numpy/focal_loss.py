@@ -61,8 +61,9 @@ def softmax_focal_loss_grad(logits, target, gamma=2.0):
     log_pt = logs[np.arange(n), target]  # (N,)
     pt = np.exp(log_pt)
     one_minus = 1 - pt
-    safe = np.where(one_minus > 0, one_minus, 1)  # (1 - p)^(gamma - 1) may blow up at p = 1
-    first = np.where(one_minus > 0, gamma * safe ** (gamma - 1) * pt * log_pt, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0^(gamma - 1) is inf for gamma < 1 at p = 1
+        first = gamma * one_minus ** (gamma - 1) * pt * log_pt
+    first = np.where(one_minus > 0, first, 0)  # the term's limit as p -> 1 is 0
     coef = first - one_minus**gamma  # (N,)
     onehot = np.zeros_like(s)
     onehot[np.arange(n), target] = 1

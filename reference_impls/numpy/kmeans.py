@@ -2,7 +2,7 @@
 
     repeat: labels_i = argmin_j ||x_i - c_j||^2          (assignment)
             c_j = mean of the points labelled j           (update; an empty cluster keeps c_j)
-    until the centers move less than tol; inertia = sum_i ||x_i - c_{labels_i}||^2.
+    until the centers move by at most tol; inertia = sum_i ||x_i - c_{labels_i}||^2.
 Initialization:
     'random':    k distinct data points chosen uniformly.
     'k-means++': first center uniform; each next one sampled with probability proportional to
@@ -24,7 +24,7 @@ def squared_distances(X, C):
 
 
 def init_centers(X, k, method="k-means++", rng=None):
-    rng = rng if rng is not None else np.random.default_rng(0)
+    rng = rng if rng is not None else np.random.default_rng()  # unseeded, as NumPy
     if method == "random":
         return X[rng.choice(len(X), size=k, replace=False)].copy()
     centers = [X[rng.integers(len(X))]]

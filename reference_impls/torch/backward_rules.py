@@ -50,7 +50,7 @@ def div_backward(grad_out, a, b):
 
 
 def relu_backward(grad_out, x):
-    return grad_out * (x > 0).to(grad_out.dtype)
+    return grad_out * (x > 0)  # a float tensor times a bool one keeps the float dtype
 
 
 def sigmoid_backward(grad_out, x):

@@ -26,8 +26,8 @@ def beam_search(start_log_probs, log_probs, beam_size, eos=None):
 
     n = beam_size, or fewer when fewer sequences exist.
     """
-    V = start_log_probs.size(0)
-    finished_row = torch.full((V,), float("-inf"), dtype=start_log_probs.dtype)
+    V = len(start_log_probs)
+    finished_row = torch.full_like(start_log_probs, float("-inf"))  # (V,)
     if eos is not None:
         finished_row[eos] = 0.0  # a finished sequence may only add eos, for free
     scores, first = start_log_probs.topk(min(beam_size, V))  # (n,), sorted best first

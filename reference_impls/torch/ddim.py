@@ -24,7 +24,7 @@ import torch
 def ddim_timesteps(T, num_steps):
     """num_steps timesteps down to 0, starting at (num_steps - 1) * (T // num_steps) (not T - 1: 980
     for T = 1000 and 50 steps): (T // num_steps) * [num_steps-1, ..., 1, 0], int64."""
-    return torch.arange(num_steps - 1, -1, -1, dtype=torch.long) * (T // num_steps)
+    return torch.arange(num_steps - 1, -1, -1) * (T // num_steps)  # int64, the default for ints
 
 
 def ddim_step(x_t, eps, t, t_prev, alphas_bar):

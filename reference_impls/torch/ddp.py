@@ -35,6 +35,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+TIMEOUT = timedelta(seconds=30)  # a rank that never joins fails the run instead of hanging it
+
 
 def free_port():
     """A TCP port nobody listens on now (the OS picks it: bind to port 0)."""
@@ -62,7 +64,7 @@ def ddp_train(rank, world_size, port, model, x, y, lr, steps):
     """Run on every rank: `steps` SGD steps on the global batch (x, y) with cross-entropy, in data
     parallel. Returns the final parameters (a list of tensors, equal on every rank)."""
     dist.init_process_group(
-        "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size, timeout=timedelta(seconds=30)
+        "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size, timeout=TIMEOUT
     )
     try:
         for p in model.parameters():  # every replica starts from rank 0's weights
@@ -70,7 +72,7 @@ def ddp_train(rank, world_size, port, model, x, y, lr, steps):
         optimizer = torch.optim.SGD(model.parameters(), lr=lr)
         xs, ys = shard(x, rank, world_size), shard(y, rank, world_size)
         for _ in range(steps):
-            optimizer.zero_grad(set_to_none=True)
+            optimizer.zero_grad()  # set_to_none=True, the default
             F.cross_entropy(model(xs), ys).backward()
             average_gradients(model)
             optimizer.step()
@@ -119,7 +121,7 @@ def main():
         dist.broadcast(p.data, src=0)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     for _ in range(20):
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad()  # set_to_none=True, the default
         loss = F.cross_entropy(model(shard(x, rank, world_size)), shard(y, rank, world_size))
         loss.backward()
         average_gradients(model)

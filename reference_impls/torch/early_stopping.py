@@ -20,11 +20,8 @@ import copy
 class EarlyStopping:
     def __init__(self, patience=3, min_delta=0.0, mode="min"):
         self.patience, self.min_delta, self.mode = patience, min_delta, mode
-        self.best = None  # best metric so far
-        self.best_epoch = -1  # 0-based epoch of the best metric
-        self.bad_epochs = 0  # epochs in a row without improvement
-        self.epoch = 0
-        self.best_state = None
+        self.best = None  # best metric so far; the first metric always improves on None, which
+        self.best_state = None  # also starts bad_epochs (the epochs in a row without improvement) at 0
 
     def improved(self, metric):
         if self.best is None:
@@ -36,11 +33,10 @@ class EarlyStopping:
     def step(self, metric, model):
         """Record this epoch's metric; True when training should stop now."""
         if self.improved(metric):
-            self.best, self.best_epoch, self.bad_epochs = metric, self.epoch, 0
+            self.best, self.bad_epochs = metric, 0
             self.best_state = copy.deepcopy(model.state_dict())  # a copy, not the live tensors
         else:
             self.bad_epochs += 1
-        self.epoch += 1
         return self.bad_epochs >= self.patience
 
     def restore(self, model):
