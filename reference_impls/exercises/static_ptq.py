@@ -112,7 +112,6 @@ def qparams_cases():
     yield Case("all_positive", (f(0.8), f(3.0)), note="lo is raised to 0: z = 0")
     yield Case("all_negative", (f(-4.0), f(-0.5)), note="hi is lowered to 0: z = 255")
     yield Case("symmetric_int8", (f(-2.5), f(1.0)), {"qmin": -128, "qmax": 127, "symmetric": True})
-    yield Case("symmetric_uint8", (f(-0.6), f(1.7)), {"symmetric": True}, note="symmetric on [0, 255]: z = 128")
     lo, hi = -np.abs(rng.standard_normal(6)) * 3, np.abs(rng.standard_normal(6)) * 3
     yield Case(
         "per_channel_symmetric",
@@ -260,9 +259,13 @@ def _compare_ptq(expected, actual, case):
     if logits is None or np.shape(logits) != expected["logits"].shape:
         return f"expected logits of shape {expected['logits'].shape}, got {np.shape(logits)}"
     step = (expected["logits"].max() - expected["logits"].min()) / 255  # the output scale
-    worst = float(np.abs(np.asarray(logits, np.float64) - expected["logits"]).max())
-    if not worst <= 2.01 * step:
-        return f"logits differ by up to {worst:.4g}, over two output steps ({2 * step:.4g})"
+    off = np.abs(np.asarray(logits, np.float64) - expected["logits"]) / step
+    # a hidden code off by one (fbgemm adds the bias in float; ties at 127.5) moves a logit a few steps, rarely
+    if not (off.max() <= 8 and (off > 2).mean() <= 0.01):
+        return (
+            f"logits differ by up to {off.max():.3g} output steps ({off.max() * step:.4g}); "
+            f"{(off > 2).mean():.1%} by more than two (at most 1% by more than two, none by more than eight)"
+        )
     if abs(actual["accuracy"] - expected["accuracy"]) > 0.01:
         return f"accuracy {actual['accuracy']:.4f}, expected {expected['accuracy']:.4f}"
     return None
@@ -335,7 +338,7 @@ load_digits or MNIST too).
 2. `calculate_qparams(min_val, max_val, qmin=0, qmax=255, symmetric=False) -> (scale, zero_point)`,
    as torch.ao's observers: lo = min(min_val, 0), hi = max(max_val, 0);
    affine: s = (hi - lo) / (qmax - qmin), z = clamp(qmin - round(lo / s), qmin, qmax), an integer;
-   symmetric: s = max(-lo, hi) / ((qmax - qmin) / 2), z = 0 if qmin < 0 else 128.
+   symmetric (weights, on the signed range qmin = -128): s = max(-lo, hi) / ((qmax - qmin) / 2), z = 0.
    s at least torch.finfo(torch.float32).eps. 0-d or per channel (the shape of min_val).
 3. `quantize(x, scale, zero_point, qmin=0, qmax=255, axis=None)`: clamp(round(x / s) + z, qmin, qmax)
    as integers; with `axis`, scale[i] applies to index i of that axis. `dequantize(q, scale,
@@ -354,7 +357,8 @@ load_digits or MNIST too).
    per weight, 4 per bias (int32) and one float32 scale per layer, or per output row.
 
 The checks compare the accuracy of your int8 model with the reference's (per tensor and per channel)
-and its logits within two output steps. tests/reference/test_static_ptq_reference.py checks the
+and its logits within two output steps (a few, rarely, up to eight: a hidden code
+off by one moves a logit by a few steps). tests/reference/test_static_ptq_reference.py checks the
 reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-mode convert.""",
     entry_points=(
         EntryPoint("minmax_observer", "(batches, ch_axis=None)", "(min, max): 0-d, or one per index of ch_axis."),
@@ -432,7 +436,7 @@ reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-m
             qparams_cases,
             call=_call("calculate_qparams"),
             tolerance={"float32": (1e-5, 0.0)},  # no absolute slack: a scale of 0 must not pass for eps
-            description="affine uint8 / int8, all positive, all negative, symmetric int8 / uint8, per channel, "
+            description="affine uint8 / int8, all positive, all negative, symmetric int8, per channel, "
             "a zero range: as torch.ao's observers",
         ),
         Check(
@@ -464,7 +468,7 @@ reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-m
             call=_ptq,
             compare=_compare_ptq,
             description="a 64-32-10 MLP calibrated on 128 samples, 400 test samples, per-tensor and per-channel "
-            "weights: logits within two output steps, accuracy within 1%",
+            "weights: logits within two output steps (1% up to eight), accuracy within 1%",
         ),
         Check(
             "model_size",
