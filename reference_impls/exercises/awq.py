@@ -6,6 +6,9 @@ from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch
 
+# The errors are means of squares: llm-awq itself computes them in float32 (`.float().pow(2).mean()`).
+LOSS_TOLERANCE = {"float64": (1e-5, 1e-9)}
+
 
 def _layer(seed, tokens=48, d_in=64, d_out=16, salient=(5, 22, 41), boost=25.0, dtype="float32"):
     """Activations where a few input channels are large in every token (as in LLMs), and a weight."""
@@ -193,6 +196,7 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
             "search_scale",
             search_cases,
             call=_search,
+            tolerance=LOSS_TOLERANCE,
             description="3 salient channels x25: INT4 g32 / g64, INT3 g16 (grid 10); flat activations",
         ),
         Check(
@@ -207,6 +211,7 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
             "awq_quantize",
             awq_cases,
             call=call_torch("awq_quantize"),
+            tolerance=LOSS_TOLERANCE,
             description="INT4 and INT3, groups of 32: the effective weight, the RTN and AWQ errors",
         ),
     ),

@@ -44,6 +44,14 @@ def q4_0_cases():
         note="4 and -4 tie for the largest |x|: the first one (4, at index 7) sets d; -4 lands on code 16 -> 15",
     )
     yield Case("a_zero_block", (np.concatenate([np.zeros(32, F32), _x(5203, 32, shift=2.0)]),), seed=5203)
+    x = np.zeros(32, F32)
+    x[:8] = [-8.0, 2.5, -1.5, 0.5, -0.5, 3.5, 6.5, -7.5]
+    yield Case(
+        "halves",
+        (x,),
+        note="m = -8 gives d = 1, so x / d + 8.5 is a whole number: truncation rounds every half up (2.5 -> code "
+        "11), where np.rint would go to the even one",
+    )
 
 
 def _reference_blocks(kind, cases):
@@ -236,7 +244,7 @@ and Q4_K's bytes against llama.cpp's own C code.""",
             "q4_0",
             "quantize_q4_0",
             q4_0_cases,
-            description="4 blocks; negative maxima; a tie of |x| (4 and -4); a zero block: the bytes",
+            description="4 blocks; negative maxima; a tie of |x| (4 and -4); a zero block; halves: the bytes",
         ),
         Check(
             "q4_0_dequantize",
@@ -308,7 +316,7 @@ and Q4_K's bytes against llama.cpp's own C code.""",
             checks=("q4_0",),
         ),
         Probe(
-            "Q4_0 codes rounded and offset: llama.cpp truncates x / d + 8.5 and caps it at 15",
+            "Q4_0 codes rounded half to even: llama.cpp truncates x / d + 8.5 (halves go up) and caps it at 15",
             impl={"quantize_q4_0": _q4_0_rounded},
             checks=("q4_0",),
         ),
