@@ -139,7 +139,7 @@ def _variant(**flags):
 EXERCISE = Exercise.of(
     info("qlora"),
     preamble="import math\n\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n"
-    "from reference_impls.torch.nf4 import nf4_dequantize, nf4_quantize  # your nf4 exercise's twin\n",
+    "from reference_impls.torch.nf4 import nf4_dequantize, nf4_quantize  # the nf4 exercise's reference, reused\n",
     task="""QLoRA (Dettmers et al. 2023) fine-tunes a model whose frozen weights are stored in 4-bit NF4:
 Y = X dequant(W_NF4)^T + b + (alpha / r) X A^T B^T. Only A and B train; W0 is rebuilt from its codes in
 every forward pass, in the compute dtype, and never kept in float.
