@@ -208,6 +208,30 @@ def linear_cases():
     )
 
 
+def dynamic_cases():
+    rng = np.random.default_rng(3850)
+    for name, x_shape, per_channel, bias, qmax, dtype, note in (
+        ("per_tensor", (6,), False, True, 255, "float32", "x's scale and zero point from this x's own min and max"),
+        ("per_channel_3d", (2, 3), True, True, 255, "float32", "w_scale (N,); x (2, 3, K)"),
+        ("reduce_range", (5,), True, True, 127, "float32", "qmax 127, as torch's dynamic Linear on x86"),
+        ("after_relu_no_bias", (4,), False, False, 255, "float32", "x >= 0: the range still starts at 0"),
+    ):
+        x = rng.standard_normal((*x_shape, 20)) + 0.3
+        if name == "after_relu_no_bias":
+            x = np.abs(x) + 0.5
+        w = rng.standard_normal((7, 20)) * rng.uniform(0.05, 0.5, (7, 1))
+        w_scale = (np.abs(w).max(axis=1) if per_channel else np.abs(w).max()) / 127.3
+        w_q = np.clip(np.round(w / (w_scale[:, None] if per_channel else w_scale)), -128, 127).astype(np.int8)
+        b = (rng.standard_normal(7) * 0.5).astype(dtype) if bias else None
+        yield Case(
+            name,
+            (x.astype(dtype), w_q, np.asarray(w_scale, dtype), b),
+            {"qmax": qmax},
+            seed=3850,
+            note=note,
+        )
+
+
 # -- the model --------------------------------------------------------------------------------------
 
 
@@ -310,6 +334,26 @@ def _accumulate_int16(x_q, x_zero_point, w_q):
     return acc.to(torch.int32)
 
 
+def _dynamic_bias_in_accumulator(x, w_q, w_scale, bias=None, qmax=255):
+    from reference_impls.torch.static_ptq import calculate_qparams, int_accumulate, quantize
+
+    s, z = calculate_qparams(x.amin(), x.amax(), 0, qmax)
+    acc = int_accumulate(quantize(x, s, z, 0, qmax), z, w_q).to(x.dtype)
+    return (acc if bias is None else acc + bias) * (s * w_scale).to(x.dtype)  # the bias scaled as if it were acc
+
+
+def _dynamic_range_without_zero(x, w_q, w_scale, bias=None, qmax=255):
+    import torch
+
+    from reference_impls.torch.static_ptq import int_accumulate, quantize
+
+    lo, hi = x.amin(), x.amax()
+    s = (hi - lo) / qmax
+    z = torch.clamp(-torch.round(lo / s), 0, qmax)  # for x > 0 a negative zero point, clamped: values shift
+    y = int_accumulate(quantize(x, s, z, 0, qmax), z, w_q).to(x.dtype) * (s * w_scale).to(x.dtype)
+    return y if bias is None else y + bias
+
+
 def _quantize_scale_on_last_axis(x, scale, zero_point, qmin=0, qmax=255, axis=None):
     import torch
 
@@ -347,19 +391,25 @@ load_digits or MNIST too).
 5. `int8_linear(x_q, x_scale, x_zero_point, w_q, w_scale, bias, out_scale, out_zero_point, qmin=0,
    qmax=255)`: the accumulator carries the scale s_x s_w (w_scale 0-d or (N,)); add the bias as
    int32 round(b / (s_x s_w)), then requantize: y_q = clamp(round(acc s_x s_w / s_y) + z_y, qmin, qmax).
-6. `ptq_mlp(w1, b1, w2, b2, calib_x, x, per_channel=False)`: quantize relu(x W1^T + b1) W2^T + b2:
+6. Dynamic PTQ (torch.ao.quantization.quantize_dynamic) needs no calibration: the weights are
+   quantized offline, each activation's range is measured on the call itself.
+   `dynamic_int8_linear(x, w_q, w_scale, bias=None, qmax=255)`: x's (scale, zero point) from its own
+   min and max over [0, qmax] (calculate_qparams), quantize, int_accumulate, then float out:
+   acc * s_x * s_w + bias, in x's dtype. (torch's dynamic Linear uses qmax 127 on x86: reduce_range.)
+7. `ptq_mlp(w1, b1, w2, b2, calib_x, x, per_channel=False)`: quantize relu(x W1^T + b1) W2^T + b2:
    min-max on calib_x for the input, the hidden (after ReLU) and the output; affine [0, 255] for
    activations; weights symmetric [-128, 127] per tensor or per output row; x -> quantize -> int8
    linear -> int8 linear -> dequantized logits. The ReLU is free: the hidden range starts at 0, so
    its zero point is 0, and clamping at qmin = 0 is the ReLU.
-7. `model_size_bytes(layer_shapes, per_channel=False) -> (float32 bytes, int8 bytes)` for Linear
+8. `model_size_bytes(layer_shapes, per_channel=False) -> (float32 bytes, int8 bytes)` for Linear
    layers (out_features, in_features): float32 stores 4 bytes per weight and bias; int8 stores 1 byte
    per weight, 4 per bias (int32) and one float32 scale per layer, or per output row.
 
 The checks compare the accuracy of your int8 model with the reference's (per tensor and per channel)
 and its logits within two output steps (a few, rarely, up to eight: a hidden code
 off by one moves a logit by a few steps). tests/reference/test_static_ptq_reference.py checks the
-reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-mode convert.""",
+reference against torch.ao's observers, torch.ao.nn.quantized.Linear, quantized::linear_dynamic and
+eager-mode convert.""",
     entry_points=(
         EntryPoint("minmax_observer", "(batches, ch_axis=None)", "(min, max): 0-d, or one per index of ch_axis."),
         EntryPoint(
@@ -391,6 +441,11 @@ reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-m
             "int8_linear",
             "(x_q, x_scale, x_zero_point, w_q, w_scale, bias, out_scale, out_zero_point, qmin=0, qmax=255)",
             "int32 accumulate + int32 bias, requantized to the output's scale and zero point: integer codes.",
+        ),
+        EntryPoint(
+            "dynamic_int8_linear",
+            "(x, w_q, w_scale, bias=None, qmax=255)",
+            "Dynamic PTQ's Linear: x quantized with its own range, int32 accumulate, float out in x's dtype.",
         ),
         EntryPoint(
             "ptq_mlp",
@@ -462,6 +517,13 @@ reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-m
             description="per tensor, per channel, no bias with 3-D input, saturation: codes within one",
         ),
         Check(
+            "dynamic",
+            "dynamic_int8_linear",
+            dynamic_cases,
+            call=call_torch("dynamic_int8_linear"),
+            description="per tensor, per channel with 3-D x, qmax 127 (reduce_range), x >= 0 without bias",
+        ),
+        Check(
             "ptq_mlp",
             "ptq_mlp",
             ptq_cases,
@@ -479,6 +541,18 @@ reference against torch.ao's observers, torch.ao.nn.quantized.Linear and eager-m
         ),
     ),
     probes=(
+        Probe(
+            "the bias went into the accumulator unscaled: acc is in units of s_x * s_w, so y = acc * s_x * s_w + b "
+            "(the float bias after scaling)",
+            impl={"dynamic_int8_linear": _dynamic_bias_in_accumulator},
+            checks=("dynamic",),
+        ),
+        Probe(
+            "the activation range does not include 0: lo = min(min x, 0), hi = max(max x, 0), so the zero point "
+            "is a code in [0, qmax]",
+            impl={"dynamic_int8_linear": _dynamic_range_without_zero},
+            checks=("dynamic",),
+        ),
         Probe(
             "per-channel statistics along the wrong axis: ch_axis=k keeps axis k (one (min, max) per index of it) "
             "and reduces over all the others",

@@ -17,6 +17,8 @@ and zero point offline from a calibration set, so inference runs in integers onl
     int8 linear  acc = sum_k (x_q - z_x) w_q (int32: int8 x int8 products summed over K overflow
                  int16), bias as int32 in the accumulator's scale s_x s_w, then requantize:
                  y_q = clamp(round(acc * s_x s_w / s_y) + z_y, qmin, qmax)
+    dynamic      (quantize_dynamic) weights offline, the activation's range measured on every call:
+                 no calibration, float out: acc s_x s_w + bias
     the model    x -> quint8 (calibrated) -> int8 linear -> ReLU -> int8 linear -> logits (dequantized);
                  the ReLU is free: the hidden range starts at 0, so z = 0 and clamping at 0 is the ReLU
 
@@ -25,9 +27,10 @@ per tensor or per output channel (one scale per row of W: axis 0); activations q
 
 Source: torch/ao/quantization/observer.py (MinMaxObserver, MovingAverageMinMaxObserver,
 PerChannelMinMaxObserver, _calculate_qparams) and the fbgemm requantization; tests/reference/
-test_static_ptq_reference.py checks the observers and qparams against torch.ao, the linear against
-torch.ao.nn.quantized.Linear. Limits: Linear layers only (no conv, no BatchNorm folding); the MSE
-search is over symmetric shrinkings of [lo, hi] only; round() is half-to-even (torch.round).
+test_static_ptq_reference.py checks the observers and qparams against torch.ao, the linears against
+torch.ao.nn.quantized.Linear and quantized::linear_dynamic, the model against eager-mode convert.
+Limits: Linear layers only (no conv, no BatchNorm folding); the MSE search is over symmetric
+shrinkings of [lo, hi] only; round() is half-to-even (torch.round).
 """
 
 import torch
@@ -129,6 +132,20 @@ def int8_linear(x_q, x_scale, x_zero_point, w_q, w_scale, bias, out_scale, out_z
         acc = acc + torch.round(bias / acc_scale).to(torch.int32)
     y = torch.round(acc.to(acc_scale.dtype) * (acc_scale / out_scale)) + out_zero_point
     return torch.clamp(y, qmin, qmax).to(torch.int64)
+
+
+def dynamic_int8_linear(x, w_q, w_scale, bias=None, qmax=255):
+    """Dynamic PTQ's Linear (torch.ao.nn.quantized.dynamic.Linear): x's range measured on this call.
+
+    x float (..., K) -> quint8 codes over [0, qmax] from its own min and max (no calibration), the int32
+    accumulator against the int8 weight, then back to float: acc * s_x * s_w + bias, in x's dtype.
+    torch's dynamic Linear passes reduce_range=True (qmax = 127) on x86: fbgemm's vpmaddubsw adds
+    pairs of uint8 x int8 products in int16, which 7-bit activations cannot overflow.
+    """
+    x_scale, x_zero_point = calculate_qparams(x.amin(), x.amax(), 0, qmax)
+    acc = int_accumulate(quantize(x, x_scale, x_zero_point, 0, qmax), x_zero_point, w_q)
+    y = acc.to(x.dtype) * (x_scale * w_scale).to(x.dtype)
+    return y if bias is None else y + bias
 
 
 def ptq_mlp(w1, b1, w2, b2, calib_x, x, per_channel=False):

@@ -150,6 +150,24 @@ def test_int8_linear_matches_torch_quantized_linear(per_channel):
     assert diff.max() <= 1 and (diff > 0).float().mean() < 0.05  # fbgemm adds the bias in float: ties differ by 1
 
 
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("reduce_range", [False, True])
+def test_dynamic_linear_matches_torch_linear_dynamic(per_channel, reduce_range):
+    torch.backends.quantized.engine = "x86" if "x86" in torch.backends.quantized.supported_engines else "qnnpack"
+    g = torch.Generator().manual_seed(9)
+    x, w = torch.randn(2, 9, 24, generator=g) + 0.3, torch.randn(10, 24, generator=g) * 0.2
+    b = torch.randn(10, generator=g)
+    axis = 0 if per_channel else None
+    w_scale, w_zp = ptq.calculate_qparams(*ptq.minmax_observer([w], ch_axis=axis), -128, 127, symmetric=True)
+    if per_channel:
+        qw = torch.quantize_per_channel(w, w_scale.double(), w_zp, 0, torch.qint8)
+    else:
+        qw = torch.quantize_per_tensor(w, float(w_scale), 0, torch.qint8)
+    theirs = torch.ops.quantized.linear_dynamic(x, torch.ops.quantized.linear_prepack(qw, b), reduce_range)
+    mine = ptq.dynamic_int8_linear(x, qw.int_repr(), w_scale, b, qmax=127 if reduce_range else 255)
+    torch.testing.assert_close(mine, theirs)
+
+
 def test_accumulator_is_int32_and_does_not_overflow():
     x_q = torch.full((2, 512), 255, dtype=torch.int64)
     w_q = torch.full((3, 512), -128, dtype=torch.int64)

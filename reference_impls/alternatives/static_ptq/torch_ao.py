@@ -1,6 +1,7 @@
 """Correct, in torch.ao.quantization's style: its observers for the ranges and the qparams, torch's
 quantize_per_tensor / quantize_per_channel for the codes, and the model converted in eager mode
-(QuantStub -> fused Linear-ReLU -> Linear -> DeQuantStub, prepare / calibrate / convert)."""
+(QuantStub -> fused Linear-ReLU -> Linear -> DeQuantStub, prepare / calibrate / convert); the dynamic
+Linear is quantized::linear_dynamic on prepacked weights."""
 
 import numpy as np
 import torch
@@ -78,6 +79,16 @@ def int8_linear(x_q, x_scale, x_zero_point, w_q, w_scale, bias, out_scale, out_z
         acc = acc + torch.round(bias / (x_scale * w_scale)).int()
     multiplier = x_scale * w_scale / out_scale  # the requantization multiplier M = s_x s_w / s_y
     return torch.clamp(torch.round(acc * multiplier) + out_zero_point, qmin, qmax).long()
+
+
+def dynamic_int8_linear(x, w_q, w_scale, bias=None, qmax=255):
+    if w_scale.dim() == 0:
+        qw = torch._make_per_tensor_quantized_tensor(w_q.to(torch.int8), float(w_scale), 0)
+    else:
+        zeros = torch.zeros(len(w_scale), dtype=torch.int64)
+        qw = torch._make_per_channel_quantized_tensor(w_q.to(torch.int8), w_scale.double(), zeros, 0)
+    packed = torch.ops.quantized.linear_prepack(qw, bias)
+    return torch.ops.quantized.linear_dynamic(x, packed, qmax == 127).to(x.dtype)  # reduce_range: [0, 127]
 
 
 def ptq_mlp(w1, b1, w2, b2, calib_x, x, per_channel=False):
