@@ -240,3 +240,18 @@ def test_mse_search_beats_min_max_and_matches_histogram_observer(dist):
     mine = mse(*ptq.calculate_qparams(*ptq.mse_observer([x])))
     assert mine <= mse(*histogram.calculate_qparams()) * 1.001
     assert mine < mse(*ptq.calculate_qparams(x.min(), x.max()))
+
+
+def test_quantize_dynamic_is_the_dynamic_linear_with_reduce_range():
+    """What the task says of torch: quantize_dynamic's Linear quantizes x over [0, 127] (reduce_range) on x86."""
+    if "x86" not in torch.backends.quantized.supported_engines:
+        pytest.skip("reduce_range is fbgemm's / x86's")
+    torch.backends.quantized.engine = "x86"
+    torch.manual_seed(10)
+    model = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(24, 10)), {torch.nn.Linear})
+    layer = model[0]
+    qw = layer.weight()
+    x = torch.randn(7, 24)
+    w_scale = torch.tensor(qw.q_scale()) if qw.qscheme() == torch.per_tensor_affine else qw.q_per_channel_scales()
+    mine = ptq.dynamic_int8_linear(x, qw.int_repr(), w_scale.float(), layer.bias(), qmax=127)
+    torch.testing.assert_close(model(x), mine)
