@@ -204,13 +204,14 @@ arithmetic in float32; an fp16 is stored little-endian (np.float16 rounds to nea
    - `dequantize_q4_k(blocks) -> float32 (nb * 256,)`: the codes go 64 weights per 32 bytes: within
      each 32 bytes, the low nibbles are sub-block 2k and the high nibbles sub-block 2k + 1.
    - `quantize_q4_k(x) -> uint8 (n / 256, 144)`: llama.cpp's quantize_row_q4_K_ref. Per sub-block,
-     weights w = av_x + |x| (av_x = the sub-block's RMS); lo = min(min x, 0); start from the
-     min-max codes, then for k = 0..20 try iscale = (14 + 0.1 k) / (max - lo): codes l =
+     weights w = av_x + |x| (av_x = the sub-block's RMS); lo = min(min x, 0) (if max x == lo:
+     scale 0, min lo, codes 0); start from the min-max codes, then for k = 0..20 try iscale = (14 + 0.1 k) / (max - lo): codes l =
      clamp(round(iscale (x - lo)), 0, 15), the weighted least-squares (scale, min) of x ~ scale l +
      min (min clamped to <= 0, and then scale = sum w l x / sum w l^2), keep the fit with the least
      sum w (scale l + min - x)^2. Then d = max scale / 63, dmin = max(-min) / 63, each sub-block's
-     6-bit scale round(63 scale / max scale) and min likewise, and every weight re-rounded:
-     q = clamp(round((x + dmin m_j) / (d sc_j)), 0, 15) (a sub-block whose d sc_j is 0 keeps its codes).
+     6-bit scale round(63 scale / max scale) and min likewise, and every weight re-rounded with d
+     and dmin as read back from fp16: q = clamp(round((x + dmin m_j) / (d sc_j)), 0, 15) (a
+     sub-block whose d sc_j is 0 keeps its codes).
      Round half to even (np.rint) here, as llama.cpp's nearest_int. The check decodes your blocks:
      the same bytes pass, and so does another fit whose error is within 3% of llama.cpp's.
 
