@@ -195,7 +195,7 @@ one returns x0 itself: with all 100 timesteps, with 10, even with 1.""",
     probes=(
         Probe(
             "timesteps are (T // num_steps) * [num_steps - 1, ..., 1, 0] (diffusers' 'leading' spacing: 980 first for "
-            "T = 1000 and 50 steps), not evenly spaced from T - 1",
+            "T = 1000 and 50 steps), not a linspace that starts at the last of the T timesteps",
             impl="wrong/ddim/linspace_timesteps.py",
             checks=("timesteps",),
         ),
