@@ -222,7 +222,7 @@ def _check_blocks(step, sched, state, tokens_in_cache, block_size, num_blocks, a
     tables = {int(r): [int(b) for b in t] for r, t in sched.block_tables.items()}
     owner = {}
     for r, table in tables.items():
-        if not 0 <= r < len(state) or state[r] != "running":
+        if table and (not 0 <= r < len(state) or state[r] != "running"):  # an empty table holds nothing
             what = "finished" if 0 <= r < len(state) and state[r] == "finished" else "not running"
             raise Violation("leak", f"{when}: request {r} is {what} but still has a block table ({len(table)} blocks)")
         for b in table:

@@ -59,7 +59,7 @@ def summary_cases():
         "by_hand",
         (np.array([2.0, 0.0, 1.0]), [np.array([3.0, 3.5]), np.array([0.5, 1.0, 1.5, 2.0]), np.array([1.5])]),
         {"percentiles": (50.0, 90.0)},
-        note="8 tokens over 0 .. 3.5 s: 2.29 tokens/s; the one-token request has no TPOT",
+        note="7 tokens over 0 .. 3.5 s (first arrival to last token): 2 tokens/s; the one-token request has no TPOT",
     )
 
 
@@ -120,7 +120,7 @@ def roofline_cases():
     yield Case(
         "at_the_ridge",
         (5.0e8, 1.0e6, 1000.0, 2000.0),
-        note="intensity 500 = ridge 1e15 / 2e12: both limits equal, compute-bound by the rule I < ridge -> memory",
+        note="intensity 500 = the ridge 1e15 / 2e12: not below it, so 'compute' (both limits equal)",
     )
 
 

@@ -50,7 +50,7 @@ class Block(nn.Module):
 class TinyLM(nn.Module):
     """A small GPT: token and learned position embeddings, pre-LN blocks, a linear head. Weights from `seed`."""
 
-    def __init__(self, vocab_size=64, d_model=128, n_layer=2, n_head=4, max_len=256, seed=0):
+    def __init__(self, vocab_size=64, d_model=128, n_layer=2, n_head=4, max_len=512, seed=0):
         super().__init__()
         self.tok = nn.Embedding(vocab_size, d_model)
         self.pos = nn.Embedding(max_len, d_model)

@@ -57,7 +57,7 @@ def _ties_only(rows, printed):
 
 
 def test_the_fix_removes_most_of_the_flops_at_the_timed_size():
-    """The speed-up the check requires (1.6x) is far below the work removed at its size (counted, not timed)."""
+    """The speed-up the check requires is far below the work removed at its size (counted, not timed)."""
     shape = ex.SPEED_SHAPE
     model, prompt = TinyLM(seed=shape["model_seed"]).eval(), _prompt(shape["prompt_len"], 0)
     counts = []
@@ -65,7 +65,7 @@ def test_the_fix_removes_most_of_the_flops_at_the_timed_size():
         with FlopCounterMode(display=False) as counter:
             generate(model, prompt, shape["n_new"])
         counts.append(counter.get_total_flops())
-    assert counts[0] / counts[1] > 10 * ex.SPEEDUP_REQUIRED
+    assert counts[0] / counts[1] > 5 * ex.SPEEDUP_REQUIRED
 
 
 def test_the_stubs_given_code_is_the_reference_model():
