@@ -134,6 +134,14 @@ def serve(impl, num_blocks, block_size, max_num_batched_tokens, max_num_seqs, ar
                         "running",
                     )
             _check_batch(step, batch, state, computed, tokens, arrivals, max_num_batched_tokens, max_num_seqs)
+            idle = not batch and not preempted and "running" not in state
+            if idle and "waiting" in state:  # every block free, the whole budget unused, and still nobody runs
+                waiting = [r for r in range(R) if state[r] == "waiting"]
+                raise Violation(
+                    "starved",
+                    f"step {step}: nothing was scheduled although requests {waiting} wait and none runs (every "
+                    f"block is free, the budget of {max_num_batched_tokens} tokens unused)",
+                )
             for r, _, _ in batch:
                 if state[r] == "waiting":
                     state[r], admitted[r] = "running", n_admitted
