@@ -296,7 +296,8 @@ EXERCISE = Exercise.of(
     info("continuous_batching"),
     preamble=PREAMBLE,
     task="""Continuous batching (Orca, vLLM): the batch is re-decided at every forward pass, so a finished request
-leaves at once and a waiting one joins. Write the scheduler; the check is the model runner.
+leaves at once and a waiting one joins. Write the scheduler; the check is the model runner, and each
+step it calls add_request for the requests arriving, then schedule(), runs the batch, then update().
 
 Scheduler(num_blocks, block_size, max_num_batched_tokens, max_num_seqs):
   - a paged KV cache of num_blocks blocks of block_size tokens: a FIFO free list (collections.deque of
