@@ -61,6 +61,12 @@ def summary_cases():
         {"percentiles": (50.0, 90.0)},
         note="7 tokens over 0 .. 3.5 s (first arrival to last token): 2 tokens/s; the one-token request has no TPOT",
     )
+    yield Case(
+        "one_token_requests_only",
+        (np.array([0.0, 1.0]), [np.array([0.5]), np.array([1.2])]),
+        {"percentiles": (50.0,)},
+        note="no request has a second token: every TPOT is NaN, so its percentiles are NaN",
+    )
 
 
 def _rows(rows):
