@@ -9,7 +9,7 @@ come from decoding each request alone (decode_alone), not from the reference sch
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 PREAMBLE = "from collections import deque\n"
 
@@ -56,6 +56,22 @@ SCENARIOS = {
         "max_num_seqs 2: the others wait their turn; prompts of exactly 1 and 2 blocks",
     ),
     "single_request": (8, 4, 4, 1, [(0, 11, 5)], "one request, a 4-token budget: chunks of 4, 4, 3, then decodes"),
+    "more_decodes_than_budget": (
+        64,
+        2,
+        3,
+        6,
+        [(0, 1, 7), (0, 2, 6), (0, 1, 1), (1, 3, 5), (1, 1, 4), (2, 2, 3)],
+        "a budget of 3 tokens, 6 seats: the oldest 3 decode, the others wait in their seats; one-token prompts",
+    ),
+    "exact_fit_blocks": (
+        6,
+        2,
+        6,
+        4,
+        [(0, 4, 5), (0, 2, 4), (1, 3, 3), (2, 1, 3)],
+        "6 blocks of 2: steps where the free blocks are exactly the ones missing, or none are free and none needed",
+    ),
 }
 
 
@@ -95,6 +111,7 @@ def serve(impl, num_blocks, block_size, max_num_batched_tokens, max_num_seqs, ar
     from reference_impls.numpy.continuous_batching import embed, next_token
 
     R = len(prompts)
+    arrivals, max_new_tokens = [int(a) for a in arrivals], [int(m) for m in max_new_tokens]  # Python ints: faster
     sched = impl.Scheduler(num_blocks, block_size, max_num_batched_tokens, max_num_seqs)
     kv = np.zeros((num_blocks, block_size), dtype=np.int64)  # one state per slot; freed blocks keep stale ones
     tokens = [[int(t) for t in p] for p in prompts]
@@ -102,14 +119,15 @@ def serve(impl, num_blocks, block_size, max_num_batched_tokens, max_num_seqs, ar
     state = ["pending"] * R
     admitted = [-1] * R  # admission counter: higher = newer
     n_admitted = 0
-    limit = 10 * int(sum(len(p) for p in prompts) + max_new_tokens.sum()) + 50
+    log = []  # per step: ({request: (start, n)}, sorted preempted ids), to compare with the policy's schedule
+    limit = 10 * (sum(len(p) for p in prompts) + sum(max_new_tokens)) + 50
     try:
         for step in range(limit):
             if all(s == "finished" for s in state):
                 break
             for r in range(R):
                 if state[r] == "pending" and arrivals[r] <= step:
-                    sched.add_request(r, len(prompts[r]), int(max_new_tokens[r]))
+                    sched.add_request(r, len(prompts[r]), max_new_tokens[r])
                     state[r] = "waiting"
             out = sched.schedule()
             try:
@@ -121,6 +139,7 @@ def serve(impl, num_blocks, block_size, max_num_batched_tokens, max_num_seqs, ar
                     "api",
                     f"step {step}: schedule() returned {out!r:.80}, not (batch of (request_id, start, n), preempted ids)",
                 ) from None
+            log.append(({r: (start, n) for r, start, n in batch}, sorted(preempted)))
             for r in preempted:
                 if not 0 <= r < R or state[r] != "running":
                     raise Violation("api", f"step {step}: preempted request {r}, which is not running")
@@ -173,8 +192,8 @@ def serve(impl, num_blocks, block_size, max_num_batched_tokens, max_num_seqs, ar
                 f"after {limit} steps, requests {stuck} have not finished (states {[state[r] for r in stuck]})",
             )
     except Violation as v:
-        return {"tokens": _generated(tokens, prompts), "violation": str(v), "kind": v.kind}
-    return {"tokens": _generated(tokens, prompts), "violation": "", "kind": ""}
+        return {"tokens": _generated(tokens, prompts), "violation": str(v), "kind": v.kind, "schedule": log}
+    return {"tokens": _generated(tokens, prompts), "violation": "", "kind": "", "schedule": log}
 
 
 def _generated(tokens, prompts):
@@ -262,11 +281,14 @@ def _check_blocks(step, sched, state, tokens_in_cache, block_size, num_blocks, a
 
 
 def expected_tokens(num_blocks, block_size, max_num_batched_tokens, max_num_seqs, arrivals, prompts, max_new_tokens):
-    """Each request decoded alone: what any correct schedule must produce."""
+    """Each request decoded alone: what any correct schedule must produce; and the policy's schedule, step by step
+    (the reference scheduler through the same runner: the task states the policy, so the schedule is determined)."""
+    from reference_impls.numpy import continuous_batching as policy
     from reference_impls.numpy.continuous_batching import decode_alone
 
     tokens = [np.array(decode_alone(p, int(m)), dtype=np.int64) for p, m in zip(prompts, max_new_tokens, strict=True)]
-    return {"tokens": tokens, "violation": "", "kind": ""}
+    trace = (num_blocks, block_size, max_num_batched_tokens, max_num_seqs, arrivals, prompts, max_new_tokens)
+    return {"tokens": tokens, "violation": "", "kind": "", "schedule": serve(policy, *trace)["schedule"]}
 
 
 def compare_run(expected, actual, case):
@@ -274,6 +296,14 @@ def compare_run(expected, actual, case):
         return f"expected the run's record, got {type(actual).__name__}"
     if actual["violation"]:
         return actual["violation"]
+    wrong = _token_difference(expected, actual)
+    if wrong:
+        return wrong
+    difference = policy_difference(expected, actual, case)
+    return difference[1] if difference else None
+
+
+def _token_difference(expected, actual):
     for r, (want, got) in enumerate(zip(expected["tokens"], actual["tokens"], strict=True)):
         if len(got) != len(want) or not np.array_equal(got, want):
             first = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), min(len(got), len(want)))
@@ -284,12 +314,62 @@ def compare_run(expected, actual, case):
     return None
 
 
+def _show(batch):
+    return "{" + ", ".join(f"{r}: tokens {start}..{start + n - 1}" for r, (start, n) in batch.items()) + "}"
+
+
+def policy_difference(expected, actual, case):
+    """(kind, message) at the first step where the learner's schedule is not the policy's, else None."""
+    budget = case.kwargs["max_num_batched_tokens"]
+    for step, ((batch, preempted), (want, want_preempted)) in enumerate(
+        zip(actual["schedule"], expected["schedule"], strict=False)
+    ):
+        if (batch, preempted) == (want, want_preempted):
+            continue
+        both = f"(your batch {_show(batch)}; the policy's {_show(want)}; a budget of {budget} tokens)"
+        if preempted != want_preempted:
+            return "preempt", (
+                f"step {step}: your scheduler preempted {preempted or 'nobody'}, the policy preempts "
+                f"{want_preempted or 'nobody'} {both}"
+            )
+        skipped = [r for r in want if r not in batch]
+        if skipped:
+            r = skipped[0]
+            start, n = want[r]
+            return "skipped", (
+                f"step {step}: request {r} is not scheduled, but the policy gives it tokens {start}..{start + n - 1} "
+                f"{both}"
+            )
+        extra = [r for r in batch if r not in want]
+        if extra:
+            return (
+                "extra",
+                f"step {step}: request {extra[0]} is scheduled, but the policy leaves it out this step {both}",
+            )
+        r = next(r for r in want if batch[r] != want[r])
+        return "size", (
+            f"step {step}: request {r} gets {batch[r][1]} tokens, the policy gives it {want[r][1]} = min(its tokens "
+            f"not in the cache, the budget left) {both}"
+        )
+    return None  # equal steps so far: the same state, so the runs end together
+
+
 def _kind(*kinds):
     return lambda case, actual, expected: isinstance(actual, dict) and actual.get("kind") in kinds
 
 
+def _policy(*kinds):
+    def when(case, actual, expected):
+        if not isinstance(actual, dict) or actual.get("violation") or _wrong_tokens(case, actual, expected):
+            return False
+        difference = policy_difference(expected, actual, case)
+        return difference is not None and difference[0] in kinds
+
+    return when
+
+
 def _wrong_tokens(case, actual, expected):
-    return isinstance(actual, dict) and not actual.get("violation") and compare_run(expected, actual, case) is not None
+    return isinstance(actual, dict) and not actual.get("violation") and _token_difference(expected, actual) is not None
 
 
 EXERCISE = Exercise.of(
@@ -329,7 +409,9 @@ The check runs request traces through your scheduler with a toy model whose toke
 cached state, read through your block tables, and requires the tokens of each request to equal
 decoding it alone. After every step it checks: no block leaked or held twice, the budget and
 max_num_seqs kept, chunks continuing where the cache ends, FCFS admission, preemption of the newest,
-and that every request finishes.""",
+and that every request finishes; and the schedule must be the policy's: at each step the same requests,
+the same chunks and the same preemptions as the policy above gives (the order within the batch and
+within preempted is free).""",
     entry_points=(
         EntryPoint(
             "Scheduler",
@@ -364,8 +446,9 @@ and that every request finishes.""",
             call=serve,
             expected=expected_tokens,
             compare=compare_run,
-            description="6 traces: requests joining and leaving, chunked prefill (budget 8), preemption (10 blocks; "
-            "block size 1), max_num_seqs 2, a lone request: tokens equal decoding alone; invariants after every step",
+            description="8 traces: requests joining and leaving, chunked prefill (budget 8), preemption (10 blocks; 6 of 2; "
+            "block size 1), max_num_seqs 2, a lone request, more decodes than the budget: tokens equal decoding "
+            "alone; invariants after every step; the policy's schedule",
         ),
     ),
     probes=(
@@ -411,9 +494,41 @@ and that every request finishes.""",
             when=_kind("starved"),
         ),
         Probe(
+            "preempt only when the free list holds FEWER blocks than the request is missing (ceil((computed + n) / "
+            "block_size) minus the blocks it holds): exactly enough is enough, and a decode whose last block has "
+            "room needs none",
+            when=_policy("preempt"),
+        ),
+        Probe(
+            "use the whole budget each step: every running request, oldest first, gets n = min(its tokens not in "
+            "the cache, the budget LEFT) while any is left (a decode needs 1); then admit the head of the queue "
+            "while the budget, max_num_seqs and the free blocks allow (exactly enough blocks is enough)",
+            when=_policy("skipped", "size"),
+        ),
+        Probe(
+            "schedule nothing the policy leaves out: a request that preempts itself ends the step's running pass, "
+            "and a step that preempted admits nobody",
+            when=_policy("extra"),
+        ),
+        Probe(
             "the tokens differ from decoding alone although every invariant held: a request readmitted after "
             "preemption must recompute its prompt AND the tokens it generated (num_prompt_tokens + outputs)",
             when=_wrong_tokens,
         ),
+    ),
+    # Not declared, though equivalent: the admission loop's `n = min(req.num_tokens, budget)` (a waiting
+    # request has nothing cached, so num_computed_tokens is 0); its line is the running loop's too, whose
+    # mutant the checks kill, and a declaration cannot tell two equal lines of one function apart.
+    equivalent_mutants=tuple(
+        Equivalent(
+            "Scheduler.schedule",
+            "while i < len(self.running) and budget > 0",
+            edit,
+            "the running pass never starts a request with the budget spent: admission stops at budget 0 and each "
+            "request admitted takes at least 1 token, so at most max_num_batched_tokens requests run, each needing "
+            "at least 1; a running request with a prefill chunk left after a step ended its step's budget, and no "
+            "request was admitted after it (random traces of tests/reference agree)",
+        )
+        for edit in ("budget >= 0", "budget > (-1)")
     ),
 )
