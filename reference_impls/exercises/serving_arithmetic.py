@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 # (name, peak dense BF16 TFLOP/s, HBM GB/s): the vendors' datasheet figures (SXM parts)
 GPUS = {"h100_sxm": (989.0, 3350.0), "a100_sxm": (312.0, 2039.0), "h200_sxm": (989.0, 4800.0)}
@@ -55,6 +55,16 @@ def summary_cases():
         s = 61100 + n
         arrival, times = _trace(np.random.default_rng(s), size, one_token=n == 1, shuffled=n == 2)
         yield Case("random", (arrival, times), {"percentiles": q}, seed=s, note=f"percentiles {q}")
+    s = 61103
+    arrival, times = _trace(np.random.default_rng(s), 40)
+    times[17] = times[17] + 8.0  # stalled 8 s in the queue: one TTFT and E2E far above the others
+    yield Case(
+        "stalled_request",
+        (arrival, times),
+        {"percentiles": (0.1, 50.0, 99.9)},
+        seed=s,
+        note="40 requests, one stalled 8 s: p99.9 interpolates between it and the next slowest",
+    )
     yield Case(
         "by_hand",
         (np.array([2.0, 0.0, 1.0]), [np.array([3.0, 3.5]), np.array([0.5, 1.0, 1.5, 2.0]), np.array([1.5])]),
@@ -314,6 +324,9 @@ def _speedup_without_draft_cost(alpha, k, cost_ratio):
     return expected_tokens_per_step(alpha, k)
 
 
+# why a float64 cast of an operand changes nothing where the other operand is float64
+_PROMOTED = "NumPy converts integers and narrower floats to float64 exactly, so every result is the same float64"
+
 EXERCISE = Exercise.of(
     info("serving_arithmetic"),
     task="""The numbers a serving engineer computes on a whiteboard, from a trace or from a model's shapes.
@@ -404,7 +417,7 @@ EXERCISE = Exercise.of(
             "summary",
             "trace_summary",
             summary_cases,
-            description="percentiles (50, 90, 99), (25, 75), (0, 50, 100); by hand",
+            description="percentiles (50, 90, 99), (25, 75), (0, 50, 100); p0.1 / p99.9 with a stalled request; by hand",
         ),
         Check("gemm", "gemm_intensity", _rows(GEMM), description="decode GEMV, 4096^3, int8 batch 64, a prefill MLP"),
         Check(
@@ -503,6 +516,57 @@ EXERCISE = Exercise.of(
             when=lambda case, actual, expected: (
                 case.kwargs.get("alpha") == 1.0 and not (isinstance(actual, float) and np.isfinite(actual))
             ),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "request_metrics",
+            "first = np.array([t[0] for t in token_times], dtype=np.float64)",
+            "first = np.array([t[0] for t in token_times])",
+            f"first only meets float64 operands (first - arrival, last - first): {_PROMOTED}",
+        ),
+        Equivalent(
+            "request_metrics",
+            "last = np.array([t[-1] for t in token_times], dtype=np.float64)",
+            "last = np.array([t[-1] for t in token_times])",
+            f"last only meets float64 operands (last - first, last - arrival): {_PROMOTED}",
+        ),
+        Equivalent(
+            "request_metrics",
+            "arrival = np.asarray(arrival, dtype=np.float64)",
+            "arrival = np.asarray(arrival)",
+            f"arrival only meets float64 operands (first - arrival, last - arrival): {_PROMOTED}",
+        ),
+        Equivalent(
+            "request_metrics",
+            "n = np.array([len(t) for t in token_times], dtype=np.float64)",
+            "n = np.array([len(t) for t in token_times])",
+            "token counts as int64: n > 1 is the same test and (last - first) / (n - 1) the same float64 quotient",
+        ),
+        Equivalent(
+            "request_metrics",
+            "n = np.array([len(t) for t in token_times], dtype=np.float64)",
+            "dtype=np.float32",
+            "token counts are integers far below 2^24, exact in float32; dividing float64 by them gives float64",
+        ),
+        Equivalent(
+            "request_metrics",
+            "np.where(n > 1,",
+            "n >= 1",
+            "for n = 1 the quotient is (t_1 - t_1) / 0 = 0 / 0 = NaN under the errstate, the NaN the where gives "
+            "(every request has a token, so n >= 1 always)",
+        ),
+        Equivalent(
+            "request_metrics",
+            "np.where(n > 1,",
+            "n > 0",
+            "the same: n = 1 gives 0 / 0 = NaN either way, and n is never 0",
+        ),
+        Equivalent(
+            "trace_summary",
+            "q = np.asarray(percentiles, dtype=np.float64)",
+            "q = np.asarray(percentiles)",
+            "percentiles come as Python numbers: np.asarray makes floats float64 and integers int64, which np.percentile takes exactly",
         ),
     ),
 )
