@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import MODEL_TOL, case
 
 PREAMBLE = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
@@ -38,12 +38,12 @@ REPEATS = 3
 SPEED_SHAPE = dict(prompt_len=256, n_new=16, model_seed=3)  # a long context: the recomputed prefix dominates
 
 
-def _model_and_prompt(prompt_len, seed):
+def _model_and_prompt(prompt_len, seed, max_len=512):
     import torch
 
     from reference_impls.torch.decode_profiling import TinyLM
 
-    model = TinyLM(seed=seed).eval()
+    model = TinyLM(max_len=max_len, seed=seed).eval()
     prompt = torch.randint(0, model.head.out_features, (prompt_len,), generator=torch.Generator().manual_seed(seed))
     return model, prompt
 
@@ -67,27 +67,29 @@ def output_cases():
     notes = {
         "one_token_prompt": "a prompt of 1 token",
         "one_new_token": "n_new 1: the prefill's last logits only",
-        "long": "30 tokens after 8: the cache grows past the prompt",
+        "long": "30 tokens after 8 on a TinyLM of max_len 37: the cache grows past the prompt to the model's last "
+        "position, 36, where the last token fed sits (a forward after the last token would index position 37)",
     }
     for n, (name, p, k) in enumerate(
         [("random", 12, 10), ("one_token_prompt", 1, 8), ("one_new_token", 40, 1), ("long", 8, 30)]
     ):
-        yield case(name, 63000 + n, note=notes.get(name, ""), prompt_len=p, n_new=k, model_seed=63000 + n)
+        sizes = dict(prompt_len=p, n_new=k, model_seed=63000 + n) | ({"max_len": p + k - 1} if name == "long" else {})
+        yield case(name, 63000 + n, note=notes.get(name, ""), **sizes)
 
 
-def output_call(impl, prompt_len, n_new, model_seed):
-    model, prompt = _model_and_prompt(prompt_len, model_seed)
+def output_call(impl, prompt_len, n_new, model_seed, max_len=512):
+    model, prompt = _model_and_prompt(prompt_len, model_seed, max_len)
     import torch
 
     tokens, logits = _single_thread(lambda: impl.fast_generate(model, prompt.clone(), n_new))
     return {"tokens": torch.as_tensor(tokens).detach().numpy(), "logits": torch.as_tensor(logits).detach().numpy()}
 
 
-def output_expected(prompt_len, n_new, model_seed):
+def output_expected(prompt_len, n_new, model_seed, max_len=512):
     """What the given slow loop produces: the fix must not change it."""
     from reference_impls.torch.decode_profiling import slow_generate
 
-    model, prompt = _model_and_prompt(prompt_len, model_seed)
+    model, prompt = _model_and_prompt(prompt_len, model_seed, max_len)
     tokens, logits = _single_thread(lambda: slow_generate(model, prompt, n_new))
     return {"tokens": tokens.numpy(), "logits": logits.numpy()}
 
@@ -246,6 +248,19 @@ def _inclusive_time(case, actual, expected):
     )
 
 
+def _past_the_context(case, actual, expected):
+    """An IndexError on the case whose last token sits at the model's last position: one forward too many."""
+    return "max_len" in case.kwargs and getattr(actual, "type", None) == "IndexError"
+
+
+def _token_not_argmax(case, actual, expected):
+    """The tokens returned are not the argmax of the logits returned."""
+    tokens, logits = (actual.get("tokens"), actual.get("logits")) if isinstance(actual, dict) else (None, None)
+    if not isinstance(tokens, np.ndarray) or not isinstance(logits, np.ndarray) or logits.ndim != 2:
+        return False
+    return tokens.shape == logits.shape[:1] and not np.array_equal(np.argmax(logits, axis=-1), tokens)
+
+
 def _ascending(case, actual, expected):
     if not isinstance(actual, dict) or not isinstance(actual.get("yours"), list) or len(actual["yours"]) < 2:
         return False
@@ -272,8 +287,8 @@ builds TinyLM from this code and passes it to your functions.
    (torch.autograd.profiler.profile() records the same events and starts faster.) Look at which ops
    dominate SELF CPU time, how many calls they make, and how that grows with n_new.
 2. hot_ops(prof, k=5): from prof.key_averages(), the k ops with the most self CPU time, as a list of
-   (name, self CPU time in us, calls) = (e.key, e.self_cpu_time_total, e.count), largest first (ties by
-   name). The check profiles slow_generate and compares yours with the reference's reading of the
+   (name, self CPU time in us, calls) = (e.key, e.self_cpu_time_total, e.count), largest first (ties in
+   any order). The check profiles slow_generate and compares yours with the reference's reading of the
    same profile.
 3. fast_generate(model, prompt, n_new): the same outputs as slow_generate (the same tokens; logits
    within float rounding), without the wasted work. The check times both in one process, interleaved,
@@ -299,7 +314,8 @@ builds TinyLM from this code and passes it to your functions.
             call=output_call,
             expected=output_expected,
             tolerance=MODEL_TOL,
-            description="prompts of 12 / 1 / 40 / 8 tokens, 10 / 8 / 1 / 30 new: the tokens and logits of slow_generate",
+            description="prompts of 12 / 1 / 40 / 8 tokens, 10 / 8 / 1 / 30 new (the last up to the model's "
+            "max_len): the tokens and logits of slow_generate",
         ),
         Check(
             "speedup",
@@ -334,10 +350,33 @@ builds TinyLM from this code and passes it to your functions.
             checks=("outputs",),
         ),
         Probe(
+            "one forward too many: the loop runs the model again after choosing the last token, whose logits nobody "
+            "needs (and whose position is past max_len when the sequence fills the model's context); feed a token "
+            "only if another is still to come",
+            when=_past_the_context,
+            checks=("outputs",),
+        ),
+        Probe(
+            "each token is the argmax of its step's logits for the LAST position (logits[-1]): the prefill returns "
+            "one row per prompt token, and the token to append is chosen from the last row",
+            when=_token_not_argmax,
+            checks=("outputs",),
+        ),
+        Probe(
             "rank by SELF CPU time (e.self_cpu_time_total): inclusive CPU time (cpu_time_total) counts the ops each "
             "op calls, so wrappers like aten::linear rank above the aten::addmm doing the work",
             when=_inclusive_time,
         ),
         Probe("largest first: sort by self CPU time in decreasing order", when=_ascending),
+    ),
+    equivalent_mutants=tuple(
+        Equivalent(
+            "hot_ops",
+            "rows.sort(key=lambda row: (-row[1], row[0]))",
+            edit,
+            "the second key orders only ops of equal self CPU time, which the task leaves in any order (and the "
+            "check accepts so)",
+        )
+        for edit in ("(-row[1], row[1])", "(-row[1], row[-1])")
     ),
 )
