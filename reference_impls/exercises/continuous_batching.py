@@ -56,13 +56,14 @@ SCENARIOS = {
         "max_num_seqs 2: the others wait their turn; prompts of exactly 1 and 2 blocks",
     ),
     "single_request": (8, 4, 4, 1, [(0, 11, 5)], "one request, a 4-token budget: chunks of 4, 4, 3, then decodes"),
-    "more_decodes_than_budget": (
+    "budget_limits_the_batch": (
         64,
         2,
         3,
         6,
         [(0, 1, 7), (0, 2, 6), (0, 1, 1), (1, 3, 5), (1, 1, 4), (2, 2, 3)],
-        "a budget of 3 tokens, 6 seats: the oldest 3 decode, the others wait in their seats; one-token prompts",
+        "a budget of 3 tokens, 6 seats: the budget limits the batch to 3 decodes, later requests wait in the queue; "
+        "one-token prompts",
     ),
     "exact_fit_blocks": (
         6,
@@ -70,7 +71,7 @@ SCENARIOS = {
         6,
         4,
         [(0, 4, 5), (0, 2, 4), (1, 3, 3), (2, 1, 3)],
-        "6 blocks of 2: steps where the free blocks are exactly the ones missing, or none are free and none needed",
+        "6 blocks of 2: steps where the free blocks are exactly the ones a request is missing",
     ),
 }
 
@@ -447,7 +448,7 @@ within preempted is free).""",
             expected=expected_tokens,
             compare=compare_run,
             description="8 traces: requests joining and leaving, chunked prefill (budget 8), preemption (10 blocks; 6 of 2; "
-            "block size 1), max_num_seqs 2, a lone request, more decodes than the budget: tokens equal decoding "
+            "block size 1), max_num_seqs 2, a lone request, a budget of 3 decodes: tokens equal decoding "
             "alone; invariants after every step; the policy's schedule",
         ),
     ),

@@ -147,3 +147,60 @@ def test_preemption_frees_the_newest_and_recomputes_its_tokens():
     s.update({})
     batch, preempted = s.schedule()
     assert batch == [("old", 3, 1)] and preempted == []  # no admission while "new" cannot fit (1 free block < 2)
+
+
+def _scenario(name):
+    from reference_impls.exercises.continuous_batching import scenario_cases
+
+    return next(c for c in scenario_cases() if c.name == name)
+
+
+def test_the_budget_trace_fills_the_budget_while_requests_wait():
+    """budget_limits_the_batch: steps use all 3 tokens, and no step runs more than 3 requests (of 6 seats)."""
+    case = _scenario("budget_limits_the_batch")
+    out, sched = _run(**case.kwargs)
+    assert out["violation"] == ""
+    full = [batch for batch, *_ in sched.log if sum(n for _, _, n in batch) == 3]
+    assert len(full) >= 5 and all(len(batch) <= 3 for batch, *_ in sched.log)
+
+
+def test_the_exact_fit_trace_takes_the_last_free_block():
+    """exact_fit_blocks: some request is missing exactly as many blocks as are free (and gets them)."""
+    seen = []
+
+    class Watching(cb.Scheduler):
+        def _blocks_missing(self, req, n):
+            missing = super()._blocks_missing(req, n)
+            seen.append((missing, len(self.free_blocks)))
+            return missing
+
+    out = serve(types.SimpleNamespace(Scheduler=Watching), **_scenario("exact_fit_blocks").kwargs)
+    assert out["violation"] == "" and any(m == f > 0 for m, f in seen)
+
+
+def test_a_schedule_off_the_policy_is_named_at_its_first_step():
+    """A scheduler that keeps a spare block (preempts when exactly enough are free) keeps every invariant and
+    decodes right, but its schedule leaves the policy's: the check names the step and the preemption."""
+    from reference_impls.exercises.continuous_batching import compare_run, expected_tokens, policy_difference
+
+    class Spare(cb.Scheduler):
+        def _blocks_missing(self, req, n):
+            missing = super()._blocks_missing(req, n)
+            return missing + 1 if missing == len(self.free_blocks) else missing  # "fits" only with one to spare
+
+        def _schedule(self, req, n, batch):
+            for _ in range(cb.Scheduler._blocks_missing(self, req, n)):
+                req.blocks.append(self.free_blocks.popleft())
+            self.block_tables[req.request_id] = req.blocks
+            batch.append((req.request_id, req.num_computed_tokens, n))
+            req.num_computed_tokens += n
+
+    case = _scenario("preemption")
+    actual = serve(types.SimpleNamespace(Scheduler=Spare), **case.kwargs)
+    expected = expected_tokens(**case.kwargs)
+    assert actual["violation"] == "" and all(
+        np.array_equal(a, e) for a, e in zip(actual["tokens"], expected["tokens"], strict=True)
+    )
+    kind, message = policy_difference(expected, actual, case)
+    assert kind == "preempt" and message.startswith("step ") and compare_run(expected, actual, case) == message
+    assert compare_run(expected, serve(cb, **case.kwargs), case) is None
