@@ -30,6 +30,31 @@ def test_fast_generate_equals_the_slow_loop_and_the_full_forward(prompt_len, n_n
     assert torch.equal(tokens, logits.argmax(-1))
 
 
+def test_the_greedy_tokens_vary_so_the_tokens_check_sees_a_wrong_row():
+    """TinyLM's draw does not saturate onto one token: the argmax differs across a prompt's positions and the
+    generated tokens differ, on the exercise's output cases."""
+    for case in ex.output_cases():
+        kw = case.kwargs
+        model, prompt = ex._model_and_prompt(kw["prompt_len"], kw["model_seed"], kw.get("max_len", 512))
+        tokens, _ = slow_generate(model, prompt, kw["n_new"])
+        with torch.no_grad():
+            logits, _ = model(prompt)
+        if kw["prompt_len"] >= 8:
+            assert len(set(logits.argmax(-1).tolist())) >= 3, case.name
+        if kw["n_new"] >= 8:
+            assert len(set(tokens.tolist())) >= 3, case.name
+
+
+def test_the_long_case_reaches_the_models_last_position():
+    """One forward more than the outputs need (the last token fed again) indexes past max_len there."""
+    kw = next(c.kwargs for c in ex.output_cases() if c.name == "long")
+    model, prompt = ex._model_and_prompt(kw["prompt_len"], kw["model_seed"], kw["max_len"])
+    tokens, _ = fast_generate(model, prompt, kw["n_new"])
+    assert kw["prompt_len"] + kw["n_new"] - 1 == kw["max_len"]  # the last token fed sits at max_len - 1
+    with pytest.raises(IndexError), torch.no_grad():
+        model(torch.cat([prompt, tokens]))
+
+
 def test_hot_ops_reads_the_profile_as_torch_prints_it():
     model, prompt = TinyLM(seed=0).eval(), _prompt(24, 0)
     with torch.autograd.profiler.profile() as prof:
