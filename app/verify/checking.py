@@ -521,6 +521,13 @@ def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
     if isinstance(actual, Raised) and actual.type == "NotImplementedError":
         return []  # the scaffold's body: "not implemented yet" says it all
     hints = []
+    # An exception several probes raise alike comes from code they share, not from any one of their mistakes
+    # (np.max over an empty axis raises in every softmax probe): it names none of them.
+    same_raise = sum(
+        1
+        for probe, output in item.probe_outputs
+        if probe.when is None and isinstance(actual, Raised) and isinstance(output, Raised) and output == actual
+    )
     for probe, output in item.probe_outputs:
         try:
             if probe.when is not None:
@@ -528,6 +535,7 @@ def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
             elif isinstance(actual, Raised) or isinstance(output, Raised):
                 # The same exception with the same message ("could not be broadcast ... (4,7) (4,)"): the same mistake.
                 matched = isinstance(actual, Raised) and isinstance(output, Raised) and actual == output
+                matched = matched and same_raise == 1
             else:
                 matched = outputs_match(output, actual, item.check.tolerance_for)
         except Exception:  # a probe that cannot judge this output says nothing

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 EXPECTED_HINT = "only the weights were restored"
+ALSO_APPLIES = ("unpickled an arbitrary object",)
 
 
 def save_checkpoint(path, model, optimizer, scheduler=None, step=0):

@@ -4,6 +4,7 @@ forever (and, FCFS, everything behind it)."""
 from reference_impls.numpy.continuous_batching import Scheduler as _Reference
 
 EXPECTED_HINT = "requests never finish"
+ALSO_APPLIES = ("use the whole budget each step",)
 
 
 class Scheduler(_Reference):

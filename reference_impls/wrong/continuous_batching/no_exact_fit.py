@@ -4,6 +4,7 @@ step where exactly enough blocks are free preempts (or stops admission) for noth
 from reference_impls.numpy.continuous_batching import Scheduler as _Reference
 
 EXPECTED_HINT = "preempt only when the free list holds FEWER blocks than the request is missing"
+ALSO_APPLIES = ("use the whole budget each step",)
 
 
 class Scheduler(_Reference):

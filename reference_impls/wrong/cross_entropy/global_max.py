@@ -6,6 +6,7 @@ import numpy as np
 from reference_impls.numpy.cross_entropy import smoothed_targets
 
 EXPECTED_HINT = "the max of each row"
+ALSO_APPLIES = ("an overflow or underflow",)
 
 
 def log_softmax(x, axis=-1):

@@ -6,6 +6,7 @@ import torch
 from reference_impls.torch.diffusion import alphas_cumprod, linear_betas, q_sample  # noqa: F401 - right
 
 EXPECTED_HINT = "alpha_bar of the same step t"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def p_sample(eps_model, x_t, t, betas, noise=None):

@@ -7,6 +7,7 @@ import torch
 from reference_impls.torch.diffusion import alphas_cumprod, linear_betas, q_sample  # noqa: F401 - right
 
 EXPECTED_HINT = "the posterior variance beta_tilde_t"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def p_sample(eps_model, x_t, t, betas, noise=None):

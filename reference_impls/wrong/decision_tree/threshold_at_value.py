@@ -4,6 +4,7 @@ from reference_impls.numpy import decision_tree as _ref
 from reference_impls.numpy.decision_tree import impurity, predict  # noqa: F401 - right
 
 EXPECTED_HINT = "thresholds sit halfway"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def best_split(X, y, k, criterion="gini"):

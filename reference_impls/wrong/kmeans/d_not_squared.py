@@ -6,6 +6,7 @@ import numpy as np
 from reference_impls.numpy.kmeans import squared_distances
 
 EXPECTED_HINT = "D(x)^2"
+ALSO_APPLIES = ("in another order",)
 
 
 def init_centers(X, k, method="k-means++", rng=None):

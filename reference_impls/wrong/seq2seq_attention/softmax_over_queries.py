@@ -4,6 +4,7 @@ each encoder position's weights sum to 1 instead of each query's."""
 import numpy as np
 
 EXPECTED_HINT = "normalized over the wrong axis"
+ALSO_APPLIES = ("a 0/0 or a division by a sum that is 0",)
 
 
 def _softmax(scores, axis):

@@ -3,6 +3,7 @@
 from reference_impls.torch.smoothquant import smooth_scales
 
 EXPECTED_HINT = "inverted: divide the activations by s"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def smooth(x, weight, s):

@@ -3,6 +3,7 @@
 import numpy as np
 
 EXPECTED_HINT = "computed in float32"
+ALSO_APPLIES = ("wrong only for float64 inputs",)
 
 
 def softmax(x, axis=-1):

@@ -6,6 +6,7 @@ import torch
 from reference_impls.torch.speculative import residual_distribution
 
 EXPECTED_HINT = "the extra token comes from p_probs[gamma]"
+ALSO_APPLIES = ("the tokens do not follow the target model",)
 
 
 def verify(draft_tokens, q_probs, p_probs, uniforms):

@@ -6,6 +6,7 @@ import torch
 from reference_impls.torch.speculative import residual_distribution, verify  # noqa: F401 - as in the reference
 
 EXPECTED_HINT = "q_probs[i] must be the draft distribution x_i was drawn from"
+ALSO_APPLIES = ("the tokens do not follow the target model",)
 
 
 def speculative_step(last_token, draft_table, target_table, gamma, generator=None):

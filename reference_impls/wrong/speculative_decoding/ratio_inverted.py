@@ -5,6 +5,7 @@ import torch
 from reference_impls.torch.speculative import residual_distribution
 
 EXPECTED_HINT = "the acceptance ratio is p / q"
+ALSO_APPLIES = ("the tokens do not follow the target model",)
 
 
 def verify(draft_tokens, q_probs, p_probs, uniforms):
