@@ -72,7 +72,7 @@ sm_scale defaults to 1 / sqrt(head_dim).
 
 The checks: block sizes 2, 4, 8 and 16, sequences of lengths 1, 5, 13, 16, 40 ... (not multiples of the
 block size, one exactly a multiple) in one launch, shuffled block tables padded with -1, stale values in
-every unused slot, multi-head, grouped-query (8 query heads on 2 kv heads) and multi-query attention,
+every unused slot, multi-head, grouped-query (4 query heads on 2 kv heads) and multi-query attention,
 float16, scores in the hundreds (the running max matters), an explicit sm_scale; against gathering each
 sequence's keys and values in PyTorch and attending in float64.
 """
@@ -119,18 +119,19 @@ def paged_cases():
         "block_size 4, lengths 1, 5, 13 and 8 (8 fills its last block): the last blocks of the others are partly stale",
         lens=(1, 5, 13, 8),
         block_size=4,
-        n_heads=4,
-        n_kv_heads=4,
+        n_heads=2,
+        n_kv_heads=2,
         head_dim=16,
         dtype="float32",
     )
     yield _paged_case(
         "gqa_block16",
         67001,
-        "vLLM's 16-token blocks; grouped-query attention, 8 query heads on 2 kv heads (heads 0-3 read kv head 0)",
-        lens=(17, 1, 40, 33, 16),
+        "vLLM's 16-token blocks (one sequence fills its one block exactly); grouped-query attention, 4 query "
+        "heads on 2 kv heads (heads 0 and 1 read kv head 0)",
+        lens=(17, 1, 40, 16),
         block_size=16,
-        n_heads=8,
+        n_heads=4,
         n_kv_heads=2,
         head_dim=32,
         dtype="float32",
@@ -138,10 +139,10 @@ def paged_cases():
     yield _paged_case(
         "mqa_block2",
         67002,
-        "multi-query attention (one kv head for all 4 query heads), block_size 2: many blocks per sequence",
+        "multi-query attention (one kv head for both query heads), block_size 2: many blocks per sequence",
         lens=(7, 2, 11),
         block_size=2,
-        n_heads=4,
+        n_heads=2,
         n_kv_heads=1,
         head_dim=16,
         dtype="float32",
@@ -307,7 +308,7 @@ EXERCISE = Exercise.of(
             call=kernel_call("paged_attention_decode"),
             tolerance={"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)},
             description="block sizes 2 / 4 / 8 / 16, lengths 1 to 40 in one launch (not multiples of the block), "
-            "shuffled tables padded with -1, stale slots, MHA / GQA 8:2 / MQA, float16, large scores, sm_scale; "
+            "shuffled tables padded with -1, stale slots, MHA / GQA 4:2 / MQA, float16, large scores, sm_scale; "
             "against gather-then-attend in float64",
         ),
     ),
