@@ -117,8 +117,8 @@ def quantize_cases():
     yield case(
         "special_groups",
         69110,
-        "an all-zero group (range -1..1: scale 2/15, zero round(7.4999996) = 7 in float32), an all-positive one (zero 0), an all-negative one "
-        "(zero 15): the range always holds 0",
+        "an all-zero group (range -1..1: scale 2/15, zero round(7.4999996) = 7 in float32), an all-positive "
+        "one (zero 0), an all-negative one (zero 15): the range always holds 0",
         w=w,
         group_size=16,
     )
