@@ -70,7 +70,7 @@ sm_scale defaults to 1 / sqrt(head_dim).
    (num_seqs, max_blocks) int32; seq_lens (num_seqs,) int32, each >= 1. Every sequence, whatever
    its length, in one launch. Return out (num_seqs, n_heads, head_dim) in q's dtype.
 
-The checks: block sizes 2, 4, 8 and 16, sequences of lengths 1, 2, 5, 13, 16, 17, 40 ... (not multiples of the
+The checks: block sizes 2, 4, 8 and 16, sequences of lengths 1, 2, 5, 8, 13, 17, 40 ... (not multiples of the
 block size, one exactly a multiple) in one launch, shuffled block tables padded with -1, stale values in
 every unused slot, multi-head, grouped-query (4 query heads on 2 kv heads) and multi-query attention,
 float16, scores in the hundreds (the running max matters), an explicit sm_scale; against gathering each
@@ -127,9 +127,8 @@ def paged_cases():
     yield _paged_case(
         "gqa_block16",
         67001,
-        "vLLM's 16-token blocks (one sequence fills its one block exactly); grouped-query attention, 4 query "
-        "heads on 2 kv heads (heads 0 and 1 read kv head 0)",
-        lens=(17, 1, 40, 16),
+        "vLLM's 16-token blocks; grouped-query attention, 4 query heads on 2 kv heads (heads 0 and 1 read kv head 0)",
+        lens=(17, 1, 40),
         block_size=16,
         n_heads=4,
         n_kv_heads=2,
@@ -137,21 +136,23 @@ def paged_cases():
         dtype="float32",
     )
     yield _paged_case(
-        "mqa_block2",
+        "mqa_block2_sm_scale",
         67002,
-        "multi-query attention (one kv head for both query heads), block_size 2: many blocks per sequence",
+        "multi-query attention (one kv head for both query heads), block_size 2: many blocks per sequence; "
+        "sm_scale = 0.3 given: use it instead of 1 / sqrt(head_dim)",
         lens=(7, 2, 5),
         block_size=2,
         n_heads=2,
         n_kv_heads=1,
         head_dim=16,
         dtype="float32",
+        sm_scale=0.3,
     )
     yield _paged_case(
         "float16_block8",
         67003,
         "float16 caches and query, the softmax and the sums in float32",
-        lens=(9, 25, 1),
+        lens=(9, 25),
         block_size=8,
         n_heads=2,
         n_kv_heads=1,
@@ -170,18 +171,6 @@ def paged_cases():
         head_dim=16,
         dtype="float32",
         scale=6.0,
-    )
-    yield _paged_case(
-        "explicit_sm_scale",
-        67005,
-        "sm_scale = 0.3 given: use it instead of 1 / sqrt(head_dim)",
-        lens=(6, 12),
-        block_size=4,
-        n_heads=2,
-        n_kv_heads=1,
-        head_dim=16,
-        dtype="float32",
-        sm_scale=0.3,
     )
 
 
