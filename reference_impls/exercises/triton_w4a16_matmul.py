@@ -65,10 +65,11 @@ packed[n, j] = q[n, 2j] | q[n, 2j + 1] << 4. An odd K leaves the last high nibbl
 4. The launcher, w4a16_matmul(x, packed, scales, zeros, group_size) -> (M, N) in x's dtype, for x
    (M, K) float32 or float16. For float32 x on a GPU pass input_precision="ieee" to tl.dot.
 
-The checks: packing even and odd K; unpacking all 256 bytes; quantizing group sizes 8, 32 and 64 with K
-not a multiple of them, an all-zero group, all-positive and all-negative groups (exact codes and zeros);
-the matmul for M = 1 (decode), 3, 5 and 8, K 64 / 75 / 100 / 200 (not multiples of the block), group
-sizes 8 to 128, float32 and float16; against dequantize-then-matmul in float64 (PyTorch).
+The checks: packing even and odd K; unpacking all 256 bytes; quantizing group sizes 8, 16, 32 and 64
+with K not a multiple of them, an all-zero group, all-positive and all-negative groups (exact codes and
+zeros); the matmul for M = 1 (decode), 3, 5 and 8, K 64 / 75 / 100 / 128 / 200 (not multiples of the
+block), group sizes 8 to 128, random codes and zero points, float32 and float16; against
+dequantize-then-matmul in float64 (PyTorch).
 """
 
 
