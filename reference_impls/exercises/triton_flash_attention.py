@@ -70,7 +70,7 @@ have seq_q == seq_k, where the top-left and bottom-right conventions agree.
    o = torch.empty((B, H, seq_q, D), dtype=q.dtype, device=q.device); launch; return o. For float32
    inputs on a GPU pass input_precision="ieee" to tl.dot (TF32 is off by ~1e-3).
 
-The checks: seq 45 and 70 (not multiples of any block), 17 queries on 50 keys and 50 on 17, one query
+The checks: seq 21, 37, 40, 45 and 70 (not multiples of any block), 17 queries on 50 keys and 50 on 17, one query
 and one key, 32 (whole blocks), batch 2 x 2 heads, float16, scores near +-100, sm_scale 0.5, a
 (B, S, H, D) tensor viewed as (B, H, S, D); causal and not; against torch's scaled_dot_product_attention
 in float64.
@@ -94,11 +94,11 @@ def _qkv_case(name, seed, note, shape_q, seq_k, dtype, causal, scale=1.0, **extr
 
 def attention_cases():
     yield _qkv_case(
-        "b2h2_seq45_full",
+        "b2h2_seq21_full",
         68000,
-        "batch 2, 2 heads, 45 positions: not a multiple of BLOCK_M or BLOCK_N (the last blocks are partly outside)",
-        (2, 2, 45, 16),
-        45,
+        "batch 2, 2 heads, 21 positions: not a multiple of BLOCK_M or BLOCK_N (the last blocks are partly outside)",
+        (2, 2, 21, 16),
+        21,
         "float32",
         False,
     )
@@ -391,7 +391,7 @@ EXERCISE = Exercise.of(
             attention_cases,
             call=_attention_call(),
             tolerance={"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)},
-            description="seq 45 / 70 / 32, 17 x 50 and 50 x 17, 1 x 1, batch 2 x 2 heads, float16, scores near "
+            description="seq 21 / 37 / 40 / 45 / 70 / 32, 17 x 50 and 50 x 17, 1 x 1, batch 2 x 2 heads, float16, scores near "
             "+-100, sm_scale 0.5, a (B, S, H, D) view; causal and not; against torch's SDPA in float64",
         ),
     ),
