@@ -178,10 +178,12 @@ def w4a16_matmul(
     check_ndim(packed, "packed", 2, "(N, ceil(K / 2))")
     M, K = x.shape
     N = packed.shape[0]
-    groups = -(-K // group_size) if group_size >= 1 else 0
+    if group_size < 1:
+        raise ValueError(f"group_size must be >= 1, got {group_size}")
+    groups = -(-K // group_size)
     if packed.shape[1] != (K + 1) // 2:
         raise ValueError(f"packed {tuple(packed.shape)} must hold ceil(K / 2) = {(K + 1) // 2} bytes per row (K = {K})")
-    if group_size < 1 or scales.shape != (N, groups) or zeros.shape != (N, groups):
+    if scales.shape != (N, groups) or zeros.shape != (N, groups):
         raise ValueError(
             f"scales {tuple(scales.shape)} and zeros {tuple(zeros.shape)} must be (N, ceil(K / group_size)) = "
             f"({N}, {groups}) for group_size {group_size}"

@@ -4,7 +4,7 @@ Triton matmul's registers; the packing, unpacking and quantization in PyTorch.""
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -66,9 +66,10 @@ packed[n, j] = q[n, 2j] | q[n, 2j + 1] << 4. An odd K leaves the last high nibbl
    (M, K) float32 or float16. For float32 x on a GPU pass input_precision="ieee" to tl.dot.
 
 The checks: packing even and odd K; unpacking all 256 bytes; quantizing group sizes 8, 16, 32 and 64
-with K not a multiple of them, an all-zero group, all-positive and all-negative groups (exact codes and
-zeros); the matmul for M = 1 (decode), 3, 5 and 8, K 64 / 75 / 100 / 128 / 200 (not multiples of the
-block), group sizes 8 to 128, random codes and zero points, float32 and float16; against
+with K not a multiple of them, an all-zero group, all-positive and all-negative groups, float16 weights
+(exact codes and zeros); the matmul for M = 1 (decode), 3, 5, 8 and 20, K 64 / 75 / 100 / 128 / 129 / 200
+(not multiples of the block), N = 1 to 40, group sizes 8 to 128, random codes and zero points, float32
+and float16, column-major x, packed, scales and zeros (GPTQ stores scales (G, N)); against
 dequantize-then-matmul in float64 (PyTorch).
 """
 
@@ -123,6 +124,13 @@ def quantize_cases():
         w=w,
         group_size=16,
     )
+    yield case(
+        "float16_weights",
+        69111,
+        "a float16 model's weights: convert to float32 first (the range and the scales in float16 round)",
+        w=_weights(69111, (6, 40)).astype(np.float16),
+        group_size=16,
+    )
 
 
 def _quantized(seed, n, k, gs):
@@ -160,6 +168,30 @@ def matmul_cases():
         packed, scales, zeros = _quantized(s, cols, k, gs)
         x = seeded(s + 50).standard_normal((m, k)).astype(dtype)
         yield case(name, s, note, x=x, packed=packed, scales=scales, zeros=zeros, group_size=gs)
+    packed, scales, zeros = _quantized(69310, 12, 129, 64)
+    yield case(
+        "column_major_m20_k129",
+        69310,
+        "M = 20 (two row tiles), K = 129 (one past a multiple of every BLOCK_K); every operand column-major, "
+        "as GPTQ stores scales and zeros (G, N): x.stride() = (1, 20), packed (1, 12), scales and zeros (1, 12): "
+        "address them through their strides",
+        x=np.asfortranarray(seeded(69360).standard_normal((20, 129)).astype(np.float32)),
+        packed=np.asfortranarray(packed),
+        scales=np.asfortranarray(scales),
+        zeros=np.asfortranarray(zeros),
+        group_size=64,
+    )
+    packed, scales, zeros = _quantized(69311, 1, 16, 8)
+    yield case(
+        "one_output_channel",
+        69311,
+        "N = 1: a single output channel",
+        x=seeded(69361).standard_normal((2, 16)).astype(np.float32),
+        packed=packed,
+        scales=scales,
+        zeros=zeros,
+        group_size=8,
+    )
 
 
 # -- known mistakes ------------------------------------------------------------------------------------------
@@ -336,7 +368,7 @@ EXERCISE = Exercise.of(
             quantize_cases,
             call=kernel_call("quantize_w4", launches=False),
             description="group sizes 8 / 16 / 32 / 64, K 33 / 48 / 64 / 100 (last group shorter); all-zero, "
-            "all-positive, all-negative groups; codes and zeros exactly",
+            "all-positive, all-negative groups, float16 weights; codes and zeros exactly",
         ),
         Check(
             "dequantize",
@@ -351,8 +383,8 @@ EXERCISE = Exercise.of(
             matmul_cases,
             call=kernel_call("w4a16_matmul"),
             tolerance={"float32": (1e-4, 1e-4), "float16": (5e-3, 1e-2)},
-            description="M 1 / 3 / 5 / 8, K 64 / 75 / 100 / 128 / 200, N 20 to 40, group sizes 8 to 128, float32 "
-            "and float16; against dequantize-then-matmul in float64",
+            description="M 1 / 3 / 5 / 8 / 20, K 64 / 75 / 100 / 128 / 129 / 200, N 1 to 40, group sizes 8 to 128, "
+            "float32 and float16, column-major operands; against dequantize-then-matmul in float64",
         ),
     ),
     probes=(
@@ -397,6 +429,80 @@ EXERCISE = Exercise.of(
             when=out_of_bounds,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched, checks=("matmul",)),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "dequantize_w4",
+            "unpack_int4(packed, k).to(torch.float32)",
+            "q = unpack_int4(packed, k)",
+            "uint8 codes minus the float32 zeros promote to float32: the same differences",
+        ),
+        Equivalent(
+            "dequantize_w4",
+            "zeros[:, index].to(torch.float32)",
+            "(q - zeros[:, index])",
+            "float32 codes minus uint8 zeros promote to float32: the same differences",
+        ),
+        Equivalent(
+            "dequantize_w4",
+            "scales[:, index].to(torch.float32)",
+            "return (q - zeros[:, index].to(torch.float32)) * scales[:, index]",
+            "float32 differences times float16 or float32 scales promote to float32: the same products",
+        ),
+        Equivalent(
+            "quantize_w4",
+            "zeros[:, index], 0, MAXQ)",
+            "zeros[:, index], -1, MAXQ)",
+            "round(w / scale) + zero >= 0 always (w >= xmin and round is odd-symmetric): the lower bound never binds",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "(q - zero.to(tl.int32)).to(tl.float32)",
+            "w = (q - zero.to(tl.int32)) * scale.to(tl.float32)",
+            "int32 (q - zero) times float32 scales promotes to float32 exactly (|q - zero| <= 15)",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "(q - zero.to(tl.int32)).to(tl.float32)",
+            ".to(tl.float16) * scale",
+            "q - zero in [-15, 15] is exact in float16, and times float32 scales promotes to float32",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "scale.to(tl.float32)",
+            "w = (q - zero.to(tl.int32)).to(tl.float32) * scale",
+            "float32 (q - zero) times float16 or float32 scales promotes to float32: the same products",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "range(0, K, BLOCK_K)",
+            "range(0, K + 1, BLOCK_K)",
+            "the extra K block, when K is a multiple of BLOCK_K, is wholly masked (offs_k >= K): it adds nothing",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "offs_n[None, :] * stride_yn",
+            "offs_n[None, :],",
+            "y is allocated contiguous by the launcher: stride_yn is 1",
+        ),
+        Equivalent(
+            "_w4a16_matmul_kernel",
+            "offs_n[None, :] * stride_yn",
+            "offs_n[None, :] * 1",
+            "y is allocated contiguous by the launcher: stride_yn is 1",
+        ),
+        Equivalent(
+            "_config",
+            '"GROUP_M": 8',
+            '"GROUP_M": 9',
+            "GROUP_M only orders the tiles among the programs (CUDA configs; the interpreter uses GROUP_M 2)",
+        ),
+        Equivalent(
+            "_config",
+            '"GROUP_M": 8',
+            '"GROUP_M": 7',
+            "GROUP_M only orders the tiles among the programs (CUDA configs; the interpreter uses GROUP_M 2)",
+        ),
     ),
     benchmark=Benchmark(
         entry="w4a16_matmul",

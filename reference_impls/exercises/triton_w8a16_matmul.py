@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -50,9 +50,9 @@ up to twice as fast.
 3. The launcher, w8a16_matmul(x, w_q, scales) -> (M, N) in x's dtype, for x (M, K) float32 or float16.
    For float32 x on a GPU pass input_precision="ieee" to tl.dot (TF32 is off by ~1e-3).
 
-The checks: the quantizer on an all-zero row, an outlier, one row; the matmul for M = 1 (decode), 3, 4, 8
+The checks: the quantizer on an all-zero row, an outlier, one row, float16 weights; the matmul for M = 1 (decode), 3, 4, 8
 and 17, K 5 / 45 / 50 / 64 / 100 (not multiples of the block), N 7 to 112, every int8 code including
--128, float32 and float16; against dequantize-then-matmul in float64 (PyTorch).
+-128, float32 and float16, transposed x and w_q, N = 1; against dequantize-then-matmul in float64 (PyTorch).
 """
 
 
@@ -68,6 +68,12 @@ def quantize_cases():
     )
     yield case("16x64", 70001, w=(seeded(70001).standard_normal((16, 64)) * 0.02).astype(np.float32))
     yield case("one_row", 70002, "N = 1", w=(seeded(70002).standard_normal((1, 7))).astype(np.float32))
+    yield case(
+        "float16_weights",
+        70003,
+        "a float16 model's weights: convert to float32 first (absmax / 127 in float16 rounds the scales)",
+        w=(seeded(70003).standard_normal((5, 24)) * 0.05).astype(np.float16),
+    )
 
 
 MATMUL = (
@@ -89,6 +95,25 @@ def matmul_cases():
         scales = rng.uniform(0.001, 0.02, cols).astype(np.float32)
         x = rng.standard_normal((m, k)).astype(dtype)
         yield case(name, s, note, x=x, w_q=w_q, scales=scales)
+    rng = seeded(70110)
+    yield case(
+        "transposed_views",
+        70110,
+        "x = x_t.T and w_q = w_t.T are transposed views, x.stride() = (1, 6) and w_q.stride() = (1, 20): "
+        "address both through their strides, not K and 1",
+        x=rng.standard_normal((37, 6)).astype(np.float32).T,
+        w_q=rng.integers(-128, 128, (37, 20)).astype(np.int8).T,
+        scales=rng.uniform(0.001, 0.02, 20).astype(np.float32),
+    )
+    rng = seeded(70111)
+    yield case(
+        "one_output_channel",
+        70111,
+        "N = 1: a single output channel",
+        x=rng.standard_normal((2, 20)).astype(np.float32),
+        w_q=rng.integers(-128, 128, (1, 20)).astype(np.int8),
+        scales=np.array([0.01], np.float32),
+    )
 
 
 # -- known mistakes ------------------------------------------------------------------------------------------
@@ -186,7 +211,7 @@ EXERCISE = Exercise.of(
             "quantize_weight_per_channel",
             quantize_cases,
             call=kernel_call("quantize_weight_per_channel", launches=False),
-            description="an all-zero row, an outlier, 16 x 64, one row; int8 codes exactly",
+            description="an all-zero row, an outlier, 16 x 64, one row, float16 weights; int8 codes exactly",
         ),
         Check(
             "matmul",
@@ -194,8 +219,8 @@ EXERCISE = Exercise.of(
             matmul_cases,
             call=kernel_call("w8a16_matmul"),
             tolerance={"float32": (1e-4, 1e-4), "float16": (5e-3, 1e-2)},
-            description="M 1 / 3 / 4 / 8 / 17, K 5 / 45 / 50 / 64 / 100, N 7 to 112, codes -128..127, float32 and "
-            "float16; against dequantize-then-matmul in float64",
+            description="M 1 / 3 / 4 / 8 / 17, K 5 / 45 / 50 / 64 / 100, N 1 to 112, codes -128..127, float32 and "
+            "float16, transposed x and w_q; against dequantize-then-matmul in float64",
         ),
     ),
     probes=(
@@ -227,6 +252,63 @@ EXERCISE = Exercise.of(
             when=out_of_bounds,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched, checks=("matmul",)),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "quantize_weight_per_channel",
+            "-127, 127)",
+            "-128, 127)",
+            "round(w / scale) lies in [-127, 127] already (scale = absmax / 127): the clamp's bounds never bind",
+        ),
+        Equivalent(
+            "quantize_weight_per_channel",
+            "-127, 127)",
+            "-127, 128)",
+            "round(w / scale) lies in [-127, 127] already (scale = absmax / 127): the clamp's bounds never bind",
+        ),
+        Equivalent(
+            "w8a16_matmul",
+            "y.stride(0)",
+            "y.shape[-1]",
+            "y is allocated contiguous (M, N) by the launcher: its row stride is N",
+        ),
+        Equivalent("w8a16_matmul", "y.stride(1)", "1,", "y is allocated contiguous: its column stride is 1"),
+        Equivalent(
+            "_w8a16_matmul_kernel",
+            "offs_yn[None, :] * stride_yn",
+            "y_ptrs = y_ptr + offs_ym[:, None] * stride_ym + offs_yn[None, :]",
+            "y is allocated contiguous by the launcher: stride_yn is 1",
+        ),
+        Equivalent(
+            "_w8a16_matmul_kernel",
+            "offs_yn[None, :] * stride_yn",
+            "offs_yn[None, :] * 1",
+            "y is allocated contiguous by the launcher: stride_yn is 1",
+        ),
+        Equivalent(
+            "_w8a16_matmul_kernel",
+            "range(tl.cdiv(K, BLOCK_K))",
+            "tl.cdiv(K, BLOCK_K) + 1",
+            "the extra K step is wholly masked (offs_k >= k_remaining): it loads zeros and adds nothing",
+        ),
+        Equivalent(
+            "_w8a16_matmul_kernel",
+            "tl.load(s_ptr + offs_wn).to(tl.float32)",
+            "scales = tl.load(s_ptr + offs_wn)",
+            "the float32 accumulator times float16 scales promotes to float32: the same product",
+        ),
+        Equivalent(
+            "_config",
+            '"GROUP_M": 8',
+            '"GROUP_M": 9',
+            "GROUP_M only orders the tiles among the programs (CUDA configs; the interpreter uses GROUP_M 2)",
+        ),
+        Equivalent(
+            "_config",
+            '"GROUP_M": 8',
+            '"GROUP_M": 7',
+            "GROUP_M only orders the tiles among the programs (CUDA configs; the interpreter uses GROUP_M 2)",
+        ),
     ),
     benchmark=Benchmark(
         entry="w8a16_matmul",
