@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -72,7 +72,7 @@ have seq_q == seq_k, where the top-left and bottom-right conventions agree.
 
 The checks: seq 21, 37, 40, 45 and 70 (not multiples of any block), 17 queries on 50 keys and 50 on 17, one query
 and one key, 32 (whole blocks), batch 2 x 2 heads, float16, scores near +-100, sm_scale 0.5, a
-(B, S, H, D) tensor viewed as (B, H, S, D); causal and not; against torch's scaled_dot_product_attention
+(B, S, H, D) and a (B, H, D, S) tensor viewed as (B, H, S, D); causal and not; against torch's scaled_dot_product_attention
 in float64.
 """
 
@@ -198,17 +198,30 @@ def attention_cases():
         True,
         bshd=True,
     )
+    yield _qkv_case(
+        "bhds_view_20_queries_37_keys",
+        68013,
+        "q, k, v stored (B, H, D, S), head_dim outermost (as K^T is kept for q @ K^T), viewed as (B, H, S, D) "
+        "(.transpose(-1, -2)): their stride along head_dim is the sequence length, not 1",
+        (1, 1, 20, 16),
+        37,
+        "float32",
+        False,
+        bhds=True,
+    )
 
 
 def _attention_call():
-    """kernel_call("flash_attention"); a case with bshd=True holds (B, S, H, D) arrays, passed as (B, H, S, D)
-    views (made here, after the engine's deep copy of the inputs)."""
+    """kernel_call("flash_attention"); a case with bshd=True (bhds=True) passes q, k, v as (B, H, S, D) views of
+    (B, S, H, D) ((B, H, D, S)) memory, made here, after the engine's deep copy of the inputs."""
     run = kernel_call("flash_attention")
 
-    def call(impl, q, k, v, causal=False, sm_scale=None, bshd=False):
+    def call(impl, q, k, v, causal=False, sm_scale=None, bshd=False, bhds=False):
         if bshd:
             # The arrays are generated as (B, H, S, D); lay them out as (B, S, H, D) in memory, then view them back.
             q, k, v = (np.ascontiguousarray(np.swapaxes(t, 1, 2)).swapaxes(1, 2) for t in (q, k, v))
+        if bhds:  # laid out as (B, H, D, S)
+            q, k, v = (np.ascontiguousarray(np.swapaxes(t, 2, 3)).swapaxes(2, 3) for t in (q, k, v))
         kwargs = {"causal": causal} if sm_scale is None else {"causal": causal, "sm_scale": sm_scale}
         return run(impl, q=q, k=k, v=v, **kwargs)
 
@@ -392,7 +405,7 @@ EXERCISE = Exercise.of(
             call=_attention_call(),
             tolerance={"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)},
             description="seq 21 / 37 / 40 / 45 / 70 / 32, 17 x 50 and 50 x 17, 1 x 1, batch 2 x 2 heads, float16, scores near "
-            "+-100, sm_scale 0.5, a (B, S, H, D) view; causal and not; against torch's SDPA in float64",
+            "+-100, sm_scale 0.5, (B, S, H, D) and (B, H, D, S) views; causal and not; against torch's SDPA in float64",
         ),
     ),
     probes=(
@@ -463,6 +476,60 @@ EXERCISE = Exercise.of(
             when=out_of_bounds,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "flash_attention",
+            "o.numel() == 0",
+            "o.numel() == 1",
+            "a non-empty o holds at least head_dim >= 16 elements (HEAD_DIMS): numel() is never 1",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "m_i = tl.full((BLOCK_M,)",
+            "dtype=tl.float16",
+            "-inf is exact in float16, and the first tl.maximum with float32 scores makes m_i float32",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "l_i = tl.zeros((BLOCK_M,)",
+            "tl.float16",
+            "under Triton's interpreter l_i * alpha + a float32 row sum makes l_i float32 at the first block "
+            "(compiled Triton rejects the loop-carried type change): the same sums",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "acc = tl.zeros((BLOCK_M, HEAD_DIM)",
+            "tl.float16",
+            "under Triton's interpreter acc * alpha + a float32 tl.dot makes acc float32 at the first block "
+            "(compiled Triton rejects the loop-carried type change): the same sums",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "(start_m + 1) * BLOCK_M",
+            "(start_m + 2) * BLOCK_M",
+            "causal: the extra key block lies wholly above the diagonal of this query block, and the masked pass "
+            "gives it -inf scores: it adds nothing",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "False,",
+            "True,",
+            "the mask on the blocks [0, full) is all true (wholly inside seq_k and below the diagonal): masking "
+            "them changes nothing",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "offs_d[None, :] * stride_od",
+            "offs_d[None, :],",
+            "o is allocated contiguous by the launcher: stride_od is 1",
+        ),
+        Equivalent(
+            "_flash_attention_fwd_kernel",
+            "offs_d[None, :] * stride_od",
+            "offs_d[None, :] * 1",
+            "o is allocated contiguous by the launcher: stride_od is 1",
+        ),
     ),
     benchmark=Benchmark(
         entry="flash_attention",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -70,21 +70,26 @@ sm_scale defaults to 1 / sqrt(head_dim).
    (num_seqs, max_blocks) int32; seq_lens (num_seqs,) int32, each >= 1. Every sequence, whatever
    its length, in one launch. Return out (num_seqs, n_heads, head_dim) in q's dtype.
 
-The checks: block sizes 2, 4, 8 and 16, sequences of lengths 1, 2, 5, 8, 13, 17, 40 ... (not multiples of the
-block size, one exactly a multiple) in one launch, shuffled block tables padded with -1, stale values in
-every unused slot, multi-head, grouped-query (4 query heads on 2 kv heads) and multi-query attention,
-float16, scores in the hundreds (the running max matters), an explicit sm_scale; against gathering each
-sequence's keys and values in PyTorch and attending in float64.
+The checks: block sizes 1, 2, 4, 8 and 16, sequences of lengths 1, 2, 3, 5, 8, 13, 17, 40 ... (not multiples
+of the block size, one exactly a multiple) in one launch, shuffled block tables padded with -1 (and one
+that the sequence fills), stale values in every unused slot, multi-head, grouped-query (4 query heads on
+2 kv heads) and multi-query attention, float16, scores in the hundreds (the running max matters), an
+explicit sm_scale, a single sequence, inputs that are strided views (q transposed in memory, K and V
+interleaved in one tensor, a column slice of a wider block table); against gathering each sequence's keys
+and values in PyTorch and attending in float64.
 """
 
 
-def _paged_case(name, seed, note, lens, block_size, n_heads, n_kv_heads, head_dim, dtype, scale=1.0, **extra):
+def _paged_case(
+    name, seed, note, lens, block_size, n_heads, n_kv_heads, head_dim, dtype, scale=1.0, padding=True, **extra
+):
     """A shuffled cache: every slot starts as large stale values, then each sequence's tokens are written into
-    its blocks (taken in a random order), so that reading a stale slot or the wrong block changes the output."""
+    its blocks (taken in a random order), so that reading a stale slot or the wrong block changes the output.
+    padding=False: the longest sequence fills its row of the block table (no -1 after its blocks)."""
     rng = seeded(seed)
     blocks_per_seq = [-(-n // block_size) for n in lens]
     num_blocks = sum(blocks_per_seq) + 3  # a few blocks nobody owns
-    max_blocks = max(blocks_per_seq) + 1  # a padding column for every sequence
+    max_blocks = max(blocks_per_seq) + int(padding)  # a padding column for every sequence
     shape = (num_blocks, block_size, n_kv_heads, head_dim)
     k_cache = rng.standard_normal(shape) * 8 + 4  # stale: far from the real keys and values
     v_cache = rng.standard_normal(shape) * 8 - 4
@@ -172,6 +177,57 @@ def paged_cases():
         dtype="float32",
         scale=6.0,
     )
+    yield _paged_case(
+        "one_sequence_block1",
+        67005,
+        "a single sequence of 3 tokens, block_size 1 (one token per block), filling its row of the block table: "
+        "read exactly cdiv(seq_len, block_size) entries",
+        lens=(3,),
+        block_size=1,
+        n_heads=2,
+        n_kv_heads=2,
+        head_dim=16,
+        dtype="float32",
+        padding=False,
+    )
+    yield _paged_case(
+        "strided_views",
+        67006,
+        "every input a view: q stored (num_seqs, head_dim, n_heads) and transposed (q.stride(2) = 4), the caches "
+        "stored as vLLM's value cache, (num_blocks, n_kv_heads, head_dim, block_size), and permuted (stride 4 "
+        "along head_dim), the block table a column slice of a wider one (stride(0) = 7, not max_blocks = 4): "
+        "address everything through its strides",
+        lens=(6, 11),
+        block_size=4,
+        n_heads=4,
+        n_kv_heads=2,
+        head_dim=16,
+        dtype="float32",
+        views=True,
+    )
+
+
+def _as_views(q, k_cache, v_cache, block_tables):
+    """The same values as views with other strides, made after the engine's deep copy of the inputs (which
+    would make a sliced view contiguous): q transposed in storage, the caches in vLLM's value-cache layout
+    (num_blocks, n_kv_heads, head_dim, block_size) permuted back, a column slice of a wider block table."""
+    q = np.ascontiguousarray(q.transpose(0, 2, 1)).transpose(0, 2, 1)
+    k_cache, v_cache = (np.ascontiguousarray(c.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2) for c in (k_cache, v_cache))
+    wide = np.full((block_tables.shape[0], block_tables.shape[1] + 3), -1, np.int32)
+    wide[:, : block_tables.shape[1]] = block_tables
+    return q, k_cache, v_cache, wide[:, : block_tables.shape[1]]
+
+
+def _paged_call():
+    """kernel_call("paged_attention_decode"), taking the inputs as views (_as_views) where a case says views."""
+    run = kernel_call("paged_attention_decode")
+
+    def call(impl, q, k_cache, v_cache, block_tables, seq_lens, views=False, **kwargs):
+        if views:
+            q, k_cache, v_cache, block_tables = _as_views(q, k_cache, v_cache, block_tables)
+        return run(impl, q=q, k_cache=k_cache, v_cache=v_cache, block_tables=block_tables, seq_lens=seq_lens, **kwargs)
+
+    return call
 
 
 # -- known mistakes, in torch: each computes what the mistaken kernel computes ------------------------------
@@ -294,11 +350,11 @@ EXERCISE = Exercise.of(
             "paged_attention",
             "paged_attention_decode",
             paged_cases,
-            call=kernel_call("paged_attention_decode"),
+            call=_paged_call(),
             tolerance={"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)},
-            description="block sizes 2 / 4 / 8 / 16, lengths 1 to 40 in one launch (not multiples of the block), "
-            "shuffled tables padded with -1, stale slots, MHA / GQA 4:2 / MQA, float16, large scores, sm_scale; "
-            "against gather-then-attend in float64",
+            description="block sizes 1 / 2 / 4 / 8 / 16, lengths 1 to 40 in one launch (not multiples of the block), "
+            "shuffled tables padded with -1 (or full), stale slots, MHA / GQA 4:2 / MQA, float16, large scores, "
+            "sm_scale, one sequence, strided views; against gather-then-attend in float64",
         ),
     ),
     probes=(
@@ -338,6 +394,70 @@ EXERCISE = Exercise.of(
             when=_reads_padding,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "offs_d * stride_qd).to(tl.float32)",
+            "q = tl.load(q_ptr + seq * stride_qs + head * stride_qh + offs_d * stride_qd)",
+            "a float16 q times the keys in float32 promotes to float32: the same scores",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "k_cache_ptr",
+            "other=0.0)",
+            "float16 keys times the float32 query promote to float32: the same scores",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "v_cache_ptr",
+            "other=0.0)",
+            "float32 probabilities times float16 values promote to float32: the same sums",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "m_i = tl.full([]",
+            "dtype=tl.float16",
+            "-inf is exact in float16, and the first tl.maximum with float32 scores makes m_i float32",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "l_i = tl.full([]",
+            "dtype=tl.float16",
+            "0 is exact in float16, and l_i * alpha + float32 sums makes l_i float32 at the first block",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "l_i = tl.full([], 0.0",
+            "1.0",
+            "the first block's alpha is exp(-inf - m_new) = 0 (block 0 holds token 0, so m_new is finite): "
+            "whatever l_i starts at is multiplied by 0",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "acc = tl.zeros((HEAD_DIM,), dtype=tl.float32)",
+            "tl.float16",
+            "under Triton's interpreter acc * alpha + a float32 sum makes acc float32 at the first block (compiled "
+            "Triton rejects the loop-carried type change): the same sums",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "offs_d * stride_od",
+            "offs_d, out.to",
+            "out is allocated contiguous by the launcher: stride_od is 1",
+        ),
+        Equivalent(
+            "_paged_attention_decode_kernel",
+            "offs_d * stride_od",
+            "offs_d * 1,",
+            "out is allocated contiguous by the launcher: stride_od is 1",
+        ),
+        Equivalent(
+            "_is_power_of_two",
+            "n >= 1",
+            "n >= 0",
+            "differs only for n = 0, a block_size or head_dim of 0, which no launch accepts either way",
+        ),
     ),
     benchmark=Benchmark(
         entry="paged_attention_decode",
