@@ -204,3 +204,39 @@ def f(q, p, g):
     assert not any(op == "dtype" and "np.zeros(3)" in after for op, after in edits)  # the constructor's default
     assert not any(op == "dtype" and "torch.ones(2)" in after for op, after in edits)
     assert ("dtype", "return d2 + a + z + np.square(g).sum()") in edits  # a ufunc's dtype= is not a default
+
+
+def test_a_stride_becomes_none():
+    source = """import numpy as np
+
+
+def pairs(x, w):
+    return x[..., 0::2] * np.convolve(x[0], w, mode="same")[::1]
+
+
+def conv(x, w):
+    import torch
+
+    return torch.nn.functional.conv1d(x, w, stride=2)
+"""
+    edits = _edits(source, ["pairs", "conv"])
+    assert any(op == "stride" and "x[..., 0:] *" in after for op, after in edits)
+    assert ("stride", "return torch.nn.functional.conv1d(x, w, stride=None)") in edits
+
+
+def test_a_mutant_that_loops_or_does_not_load_is_killed(tmp_path):
+    from app.verify import checking
+    from app.verify.mutants.child import _first_failure
+    from reference_impls.numpy import softmax as reference
+
+    planned = checking.plan(registry.full(registry.find("softmax")[0]), reference)
+    looping = tmp_path / "looping.py"
+    looping.write_text("def softmax(x, axis=-1):\n    while True:\n        pass\n", encoding="utf-8")
+    broken = tmp_path / "broken.py"
+    broken.write_text("def softmax(x, axis=-1)\n    return x\n", encoding="utf-8")
+    spec = {"exercise": "softmax"}
+    looped = _first_failure(planned, {"n": 1, "path": str(looping), "modules": []}, spec, 0.3)
+    assert looped == "timed out after 0.3 s"
+    assert _first_failure(planned, {"n": 2, "path": str(broken), "modules": []}, spec, 1.0).startswith(
+        "does not load: SyntaxError"
+    )

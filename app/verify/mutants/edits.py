@@ -20,6 +20,7 @@ class Span:
     end_line: int
     end_col: int
     text: str  # what replaces it
+    bare: str | None = None  # `text` without the parentheses added around it: used where the source has its own
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def replacement(node: ast.expr, new: ast.expr, parent: ast.AST | None) -> Span:
     if isinstance(new, _LOOSE_NODES) and (
         isinstance(parent, _TIGHT_PARENTS) or (isinstance(parent, ast.Subscript | ast.Call) and node is _head(parent))
     ):
-        text = f"({text})"
+        return Span(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, f"({text})", bare=text)
     return span_of(node, text)
 
 
@@ -86,5 +87,6 @@ def apply(source: str, spans: tuple[Span, ...]) -> str:
     for span in sorted(spans, key=lambda s: (s.line, s.col), reverse=True):
         start = offsets[span.line - 1] + span.col
         end = offsets[span.end_line - 1] + span.end_col
-        out = out[:start] + span.text.encode() + out[end:]
+        grouped = span.bare is not None and out[start - 1 : start] == b"(" and out[end : end + 1] == b")"
+        out = out[:start] + (span.bare if grouped else span.text).encode() + out[end:]
     return out.decode()

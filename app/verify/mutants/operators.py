@@ -18,7 +18,8 @@ The families (an Edit's `operator`, also what an `Equivalent` declaration may qu
     transpose   a .T / .transpose / .permute / .swapaxes dropped
     dtype       float64 -> float32 (float32 -> float16 in a kernel), a dtype= argument or a cast dropped
     constant    a constant changed (0.5 -> 1.0, an int +-1, True <-> False)
-    stride      a stride replaced by 1, by another stride, or by a shape (x.stride(0) -> x.shape[1])
+    stride      a stride replaced by 1, by another stride, or by a shape (x.stride(0) -> x.shape[1]); a slice's
+                step or a stride= / step= argument replaced by None
     mask        a Triton load's or store's mask= (or other=) dropped
     offset      a Triton load's or store's pointer off by one element
     grid        a Triton grid with cdiv -> floor division, or one program too few
@@ -34,7 +35,7 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from app.verify.mutants.edits import Edit, Span, drop_argument, replacement
+from app.verify.mutants.edits import Edit, Span, drop_argument, replacement, span_of
 
 REDUCTIONS = {
     "sum", "mean", "max", "min", "amax", "amin", "var", "std", "prod", "argmax", "argmin",
@@ -365,7 +366,17 @@ def negative_constant(node, parent, where) -> Iterator[Edit]:
             yield _replace("constant", node, _int_node(value + delta), parent)
 
 
+STRIDE_KEYWORDS = {"stride", "strides", "step"}
+
+
 def stride(node, parent, where) -> Iterator[Edit]:
+    if isinstance(node, ast.Slice) and node.step is not None:  # x[0::2] -> x[0:]: every element, not every 2nd
+        new = ast.Slice(node.lower, node.upper, None)
+        yield _edit("stride", f"step {ast.unparse(node.step)} removed", span_of(node, ast.unparse(new)))
+    elif isinstance(node, ast.Call) and not where.kernel:
+        for keyword in node.keywords:
+            if keyword.arg in STRIDE_KEYWORDS and not _is_none(keyword.value):
+                yield _replace("stride", keyword.value, ast.Constant(None), keyword, f"{keyword.arg}= -> None")
     if isinstance(node, ast.Call) and _call_name(node) == "stride" and isinstance(node.func, ast.Attribute):
         if len(node.args) == 1 and _int_value(node.args[0]) is not None:
             index, tensor = _int_value(node.args[0]), node.func.value
@@ -390,6 +401,10 @@ def mask(node, parent, where) -> Iterator[Edit]:
             # other=0 is what a masked lane reads anyway (the interpreter and, in practice, a GPU)
             if keyword.arg == "mask" or (keyword.arg == "other" and not _is_zero(keyword.value)):
                 yield _edit("mask", f"{_call_name(node)}'s {keyword.arg}= dropped", drop_argument(node, keyword))
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_zero(node: ast.AST) -> bool:
