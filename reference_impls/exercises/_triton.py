@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import types
+import warnings
 
 import numpy as np
 
@@ -140,9 +141,11 @@ def uninitialized_as_nan():
     import torch
 
     was, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.use_deterministic_algorithms(True, warn_only=True)  # warn_only: no op refuses to run (cuBLAS, scatter)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*determinis", category=UserWarning)
+            yield
     finally:
         torch.use_deterministic_algorithms(was, warn_only=warn_only)
 

@@ -53,7 +53,8 @@ packed[n, j] = q[n, 2j] | q[n, 2j + 1] << 4. An odd K leaves the last high nibbl
 
 1. pack_int4(q) -> (N, ceil(K / 2)) uint8, for q (N, K) uint8 codes in [0, 15];
    unpack_int4(packed, k) -> (N, k) uint8, the inverse (k tells whether the last high nibble counts).
-2. quantize_w4(w, group_size) -> (packed, scales (N, G) float32, zeros (N, G) uint8), w (N, K) float32;
+2. quantize_w4(w, group_size) -> (packed, scales (N, G) float32, zeros (N, G) uint8), w (N, K) float32
+   or float16 (convert it to float32 first);
    dequantize_w4(packed, scales, zeros, group_size, k) -> (N, k) float32.
 3. The kernel, w4a16_matmul_kernel: y = x @ W^T, a tiled matmul (one program per (BLOCK_M, BLOCK_N)
    tile of y, grid = (cdiv(M, BLOCK_M) * cdiv(N, BLOCK_N),)) that builds each (BLOCK_K, BLOCK_N) tile
@@ -330,7 +331,7 @@ EXERCISE = Exercise.of(
         EntryPoint(
             "quantize_w4",
             "(w: torch.Tensor, group_size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]",
-            "(N, K) float32 -> (packed (N, ceil(K / 2)) uint8, scales (N, G) float32, zeros (N, G) uint8), "
+            "(N, K) float32 or float16 -> (packed (N, ceil(K / 2)) uint8, scales (N, G) float32, zeros (N, G) uint8), "
             "G = ceil(K / group_size), GPTQ's min-max quantizer per group.",
         ),
         EntryPoint(

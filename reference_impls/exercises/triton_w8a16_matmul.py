@@ -38,7 +38,8 @@ up to twice as fast.
 
 1. quantize_weight_per_channel(w) -> (w_q (N, K) int8, scales (N,) float32), w (N, K) a Linear's weight:
    symmetric, per output row n: scale = max_k |w[n, k]| / 127 (an all-zero row: scale 1),
-   w_q = clamp(round(w / scale), -127, 127) with torch.round, computed in float32.
+   w_q = clamp(round(w / scale), -127, 127) with torch.round, computed in float32 (w may be float16:
+   convert it first).
 2. The kernel, w8a16_matmul_kernel: y = x @ (w_q * scales[:, None])^T, a tiled matmul (one program per
    (BLOCK_M, BLOCK_N) tile of y, grid = (cdiv(M, BLOCK_M) * cdiv(N, BLOCK_N),)). Each step of the K
    loop loads an x tile and the (BLOCK_K, BLOCK_N) tile of W^T straight from w_q (N, K) through its
@@ -195,7 +196,7 @@ EXERCISE = Exercise.of(
         EntryPoint(
             "quantize_weight_per_channel",
             "(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]",
-            "(N, K) float32 -> (w_q (N, K) int8, scales (N,) float32): symmetric, scale = absmax / 127 per row.",
+            "(N, K) float32 or float16 -> (w_q (N, K) int8, scales (N,) float32): symmetric, scale = absmax / 127 per row.",
         ),
         EntryPoint(
             "w8a16_matmul",
