@@ -27,6 +27,11 @@ TFLOPS = "TFLOP/s"  # compute-bound kernels: judged by arithmetic throughput
 ROWS = 4096  # rows of the row-wise kernels (softmax, norms); the size is the row length, as in the Triton tutorials
 ATTN_BATCH, ATTN_HEADS, ATTN_HEAD_DIM = 4, 8, 128  # batch * heads = 32, head dim 128: the attention target's point
 W8A16_K = W8A16_N = 4096  # a 4096 x 4096 linear layer; the size is the number of tokens M
+W4A16_K = W4A16_N = 4096  # the same layer in 4 bits
+W4A16_GROUP = 128  # GPTQ's default group size
+# Paged decode: a batch of sequences, Llama-3-8B-like heads (32 query heads on 8 kv heads of 128), vLLM's
+# 16-token blocks; the size is every sequence's context length.
+PA_SEQS, PA_HEADS, PA_KV_HEADS, PA_HEAD_DIM, PA_BLOCK = 32, 32, 8, 128, 16
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,72 @@ def _w8a16_matmul(m: int, device: str) -> Case:
     return Case(lambda: w8a16_matmul(x, w_q, scales), lambda: F.linear(x, dequantize_weight(w_q, scales, x.dtype)))
 
 
+def _w4a16_matmul(m: int, device: str) -> Case:
+    import torch
+    import torch.nn.functional as F
+
+    from kernels.w4a16_matmul import dequantize_w4, quantize_w4, w4a16_matmul
+
+    x = torch.randn(m, W4A16_K, device=device, dtype=torch.float16)
+    w = torch.randn(W4A16_N, W4A16_K, device=device) / math.sqrt(W4A16_K)
+    packed, scales, zeros = quantize_w4(w, W4A16_GROUP)
+    del w
+
+    def torch_side():
+        # Eager code without a fused kernel: unpack and dequantize the whole weight every call, then a Linear.
+        return F.linear(x, dequantize_w4(packed, scales, zeros, W4A16_GROUP, W4A16_K).to(x.dtype))
+
+    return Case(lambda: w4a16_matmul(x, packed, scales, zeros, W4A16_GROUP), torch_side)
+
+
+def paged_decode_inputs(context: int, device: str):
+    """PA_SEQS sequences of `context` tokens each, their blocks scattered through one fp16 cache in a random
+    order: (q, k_cache, v_cache, block_tables, seq_lens)."""
+    import torch
+
+    blocks = -(-context // PA_BLOCK)
+    num_blocks = PA_SEQS * blocks
+    cache = (num_blocks, PA_BLOCK, PA_KV_HEADS, PA_HEAD_DIM)
+    k_cache = torch.randn(cache, device=device, dtype=torch.float16)
+    v_cache = torch.randn(cache, device=device, dtype=torch.float16)
+    tables = torch.randperm(num_blocks, device=device).to(torch.int32).reshape(PA_SEQS, blocks)
+    seq_lens = torch.full((PA_SEQS,), context, device=device, dtype=torch.int32)
+    q = torch.randn(PA_SEQS, PA_HEADS, PA_HEAD_DIM, device=device, dtype=torch.float16)
+    return q, k_cache, v_cache, tables, seq_lens
+
+
+def paged_decode_torch(q, k_cache, v_cache, block_tables, seq_lens):
+    """Gather every sequence's blocks into contiguous K and V, repeat the kv heads, one masked SDPA call."""
+    import torch
+    import torch.nn.functional as F
+
+    num_seqs, n_heads, head_dim = q.shape
+    _, block_size, n_kv, _ = k_cache.shape
+    max_len = block_tables.shape[1] * block_size
+    k, v = (
+        c[block_tables.long()]
+        .reshape(num_seqs, max_len, n_kv, head_dim)
+        .transpose(1, 2)
+        .repeat_interleave(n_heads // n_kv, dim=1)
+        for c in (k_cache, v_cache)
+    )
+    mask = (torch.arange(max_len, device=q.device)[None, :] < seq_lens[:, None])[:, None, None, :]
+    return F.scaled_dot_product_attention(q[:, :, None], k, v, attn_mask=mask)[:, :, 0]
+
+
+def _paged_attention(context: int, device: str) -> Case:
+    from kernels.paged_attention import paged_attention_decode
+
+    inputs = paged_decode_inputs(context, device)
+    return Case(lambda: paged_attention_decode(*inputs), lambda: paged_decode_torch(*inputs))
+
+
+def _paged_bytes(context: int) -> int:
+    kv = 2 * PA_SEQS * context * PA_KV_HEADS * PA_HEAD_DIM * 2
+    q_and_out = 2 * PA_SEQS * PA_HEADS * PA_HEAD_DIM * 2
+    return kv + q_and_out + PA_SEQS * -(-context // PA_BLOCK) * 4 + PA_SEQS * 4
+
+
 def _flash_attention(seq: int, device: str) -> Case:
     import torch
     import torch.nn.functional as F
@@ -365,6 +436,40 @@ BENCHMARKS: dict[str, Benchmark] = {
             lambda m: f"{m}x{W8A16_K}x{W8A16_N}",
             _w8a16_matmul,
             "torch dequantize + F.linear",
+        ),
+        Benchmark(
+            "w4a16_matmul",
+            f"y = x @ W^T, x fp16 M x {W4A16_K}, W int4 {W4A16_N} x {W4A16_K} packed two per byte, fp32 scales and "
+            f"uint8 zero points per group of {W4A16_GROUP}",
+            f"M (tokens; K = N = {W4A16_K})",
+            (16, 64, 256, 1024, 4096),
+            TFLOPS,
+            f"M * {W4A16_K} * 2 + {W4A16_N} * {W4A16_K} / 2 + {W4A16_N} * {W4A16_K} / {W4A16_GROUP} * (4 + 1) "
+            f"+ M * {W4A16_N} * 2  (read x, packed W, scales, zeros; write y)",
+            f"2 * M * {W4A16_K} * {W4A16_N}",
+            lambda m: (
+                m * W4A16_K * 2 + W4A16_N * W4A16_K // 2 + W4A16_N * (W4A16_K // W4A16_GROUP) * 5 + m * W4A16_N * 2
+            ),
+            lambda m: 2 * m * W4A16_K * W4A16_N,
+            lambda m: f"{m}x{W4A16_K}x{W4A16_N}",
+            _w4a16_matmul,
+            "torch unpack + dequantize + F.linear",
+        ),
+        Benchmark(
+            "paged_attention",
+            f"paged-attention decode, fp16, {PA_SEQS} sequences, {PA_HEADS} query / {PA_KV_HEADS} kv heads of "
+            f"{PA_HEAD_DIM}, blocks of {PA_BLOCK} tokens",
+            f"context length L (tokens of each of {PA_SEQS} sequences)",
+            powers_of_two(9, 13),
+            GBPS,
+            f"2 * {PA_SEQS} * L * {PA_KV_HEADS} * {PA_HEAD_DIM} * 2 + 2 * {PA_SEQS} * {PA_HEADS} * {PA_HEAD_DIM} * 2 "
+            f"+ {PA_SEQS} * cdiv(L, {PA_BLOCK}) * 4 + {PA_SEQS} * 4  (read K, V, q, block tables, lengths; write out)",
+            f"4 * {PA_SEQS} * L * {PA_HEADS} * {PA_HEAD_DIM}  (q K^T and p V, 2 * L * d each per query head)",
+            _paged_bytes,
+            lambda n: 4 * PA_SEQS * n * PA_HEADS * PA_HEAD_DIM,
+            lambda n: f"{PA_SEQS}x{n}",
+            _paged_attention,
+            "torch gather + SDPA",
         ),
         Benchmark(
             "flash_attention",

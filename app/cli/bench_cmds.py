@@ -28,7 +28,7 @@ def bench(
         list[str] | None,
         typer.Argument(
             help="Kernels to time (default: all): vector_add, int8_add, softmax, layer_norm, rms_norm, matmul, "
-            "matmul_naive, w8a16_matmul, flash_attention.",
+            "matmul_naive, w8a16_matmul, w4a16_matmul, paged_attention, flash_attention.",
             metavar="KERNEL",
             show_default=False,
         ),

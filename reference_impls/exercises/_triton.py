@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import types
+import warnings
 
 import numpy as np
 
@@ -133,6 +134,22 @@ def _unwrapped(exc: BaseException) -> BaseException:
     return exc
 
 
+@contextlib.contextmanager
+def uninitialized_as_nan():
+    """torch.empty filled with NaN (integers: their maximum) meanwhile, so that output elements a kernel never
+    stores show as wrong instead of holding the freed, identical result of the previous run."""
+    import torch
+
+    was, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)  # warn_only: no op refuses to run (cuBLAS, scatter)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*determinis", category=UserWarning)
+            yield
+    finally:
+        torch.use_deterministic_algorithms(was, warn_only=warn_only)
+
+
 def kernel_call(entry: str, launches: bool = True):
     """A check's call: impl.<entry>(*args, **kwargs) on the kernels' device, the output as NumPy."""
 
@@ -144,7 +161,7 @@ def kernel_call(entry: str, launches: bool = True):
         arrays = [*args, *(kwargs[n] for n in names)]
         tensors = [to_device(a, dev) for a in arrays]
         fn = getattr(impl, entry)
-        with watched_launches() as launched:
+        with watched_launches() as launched, uninitialized_as_nan():
             try:
                 out = fn(*tensors[: len(args)], **dict(zip(names, tensors[len(args) :], strict=True)))
                 if dev == "cuda":

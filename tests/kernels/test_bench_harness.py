@@ -37,6 +37,11 @@ def test_throughput_units_follow_the_tutorial_formulas():
         ("matmul_naive", 256, 393_216, 33_554_432),
         ("w8a16_matmul", 16, 17_055_744, 536_870_912),  # x 128 KiB + W 16 MiB + fp32 scales 16 KiB + y 128 KiB
         ("flash_attention", 4096, 134_217_728, 274_877_906_944),  # q, k, v, o of 32 x 4096 x 128 fp16
+        # x 128 KiB + packed W 8 MiB + fp32 scales 512 KiB + uint8 zeros 128 KiB (32 groups of 128) + y 128 KiB
+        ("w4a16_matmul", 16, 9_306_112, 536_870_912),
+        # K and V: 32 seqs x 1024 tokens x 8 kv heads x 128 x fp16, twice (128 MiB); q and out 256 KiB each;
+        # 32 x 64 int32 table entries; 32 lengths. Flops: 4 * 32 seqs * 1024 * 32 heads * 128
+        ("paged_attention", 1024, 134_750_336, 536_870_912),
     ],
 )
 def test_bytes_and_flops_against_hand_computed_values(name, size, nbytes, flops):
@@ -270,9 +275,13 @@ from kernels import benchmarks
 benchmarks.ROWS = 8
 benchmarks.ATTN_BATCH, benchmarks.ATTN_HEADS = 1, 2
 benchmarks.W8A16_K = benchmarks.W8A16_N = 64
+benchmarks.W4A16_K, benchmarks.W4A16_N, benchmarks.W4A16_GROUP = 96, 40, 32
+benchmarks.PA_SEQS, benchmarks.PA_HEADS, benchmarks.PA_KV_HEADS, benchmarks.PA_HEAD_DIM = 2, 4, 2, 16
+benchmarks.PA_BLOCK = 4
 sizes = {"vector_add": 1000, "int8_add": 1000, "softmax": 100, "layer_norm": 96, "rms_norm": 96, "matmul": 48,
-         "matmul_naive": 8, "w8a16_matmul": 16, "flash_attention": 64}
-tolerance = {"int8_add": 0, "matmul": 2e-2, "matmul_naive": 2e-2, "w8a16_matmul": 3e-2, "flash_attention": 2e-2}
+         "matmul_naive": 8, "w8a16_matmul": 16, "w4a16_matmul": 5, "paged_attention": 10, "flash_attention": 64}
+tolerance = {"int8_add": 0, "matmul": 2e-2, "matmul_naive": 2e-2, "w8a16_matmul": 3e-2, "w4a16_matmul": 3e-2,
+             "flash_attention": 2e-2}
 assert set(sizes) == set(benchmarks.BENCHMARKS), "a benchmark is not run here"
 for name, size in sizes.items():
     case = benchmarks.BENCHMARKS[name].setup(size, "cpu")
@@ -300,6 +309,37 @@ def test_every_benchmark_runs_its_launchers_in_the_interpreter():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.split().count("ok") == len(BENCHMARKS)
+
+
+def test_paged_decode_inputs_scatter_every_block_once():
+    torch = pytest.importorskip("torch")
+    sizes = {"PA_SEQS": 3, "PA_HEADS": 4, "PA_KV_HEADS": 2, "PA_HEAD_DIM": 8, "PA_BLOCK": 4}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in sizes.items():
+            mp.setattr(benchmarks, name, value)
+        q, k_cache, v_cache, tables, lens = benchmarks.paged_decode_inputs(10, "cpu")
+        # 10 tokens in blocks of 4: 3 blocks per sequence, 9 in the cache, each owned by exactly one sequence
+        assert tables.shape == (3, 3) and tables.dtype == torch.int32
+        assert sorted(tables.flatten().tolist()) == list(range(9))
+        assert k_cache.shape == v_cache.shape == (9, 4, 2, 8) and q.shape == (3, 4, 8)
+        assert lens.tolist() == [10, 10, 10]
+        # The torch side attends over exactly the 10 tokens: equal to SDPA on the gathered, trimmed K and V.
+        out = benchmarks.paged_decode_torch(q.float(), k_cache.float(), v_cache.float(), tables, lens)
+        k = k_cache.float()[tables.long()].reshape(3, 12, 2, 8)[:, :10].transpose(1, 2).repeat_interleave(2, dim=1)
+        v = v_cache.float()[tables.long()].reshape(3, 12, 2, 8)[:, :10].transpose(1, 2).repeat_interleave(2, dim=1)
+        scores = (q.float()[:, :, None] @ k.transpose(-1, -2)) / 8**0.5
+        expected = (scores.softmax(-1) @ v)[:, :, 0]
+        torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize(("name", "size"), [("w4a16_matmul", 16), ("paged_attention", 1024)])
+def test_new_kernels_time_below_the_roofline_on_the_gpu(name, size):
+    roofline = harness.measure_roofline()
+    bench = BENCHMARKS[name]
+    result = evaluate(bench, size, benchmarks.measure(bench, size), roofline)
+    assert 0 < result.ms and 0 < result.torch_ms
+    assert 0 < result.roofline_fraction < 1.2  # above the copy bandwidth / peak would mean wrong bytes or flops
 
 
 @pytest.mark.gpu
