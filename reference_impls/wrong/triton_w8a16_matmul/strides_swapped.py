@@ -9,6 +9,7 @@ import triton.language as tl
 from reference_impls.triton.w8a16 import quantize_weight_per_channel  # noqa: F401 - an entry point
 
 EXPECTED_HINT = "w_q was read as a (K, N) matrix"
+ALSO_APPLIES = ("a load or store ran out of bounds",)  # its hint ends: address w_q as the (N, K) matrix
 
 
 @triton.jit
