@@ -139,6 +139,10 @@ def _judge_train_steps(expected, actual, case):
             return f"train(..., epochs=0): layer {k}'s W has std {std:.4f}; He initialization gives sqrt(2 / fan_in) = {want:.4f}"
         if np.any(b != 0):
             return f"train(..., epochs=0): layer {k}'s b is not zero: the task starts the biases at 0"
+    if all(
+        np.array_equal(W, W0) and np.array_equal(b, b0) for (W, b), (W0, b0) in zip(actual["trained"], actual["init"])
+    ):
+        return f"after {case.note.split(', lr')[0]}: train returned its init unchanged: no SGD step was taken"
     for k, ((W, b), (We, be)) in enumerate(zip(actual["trained"], actual["expected"])):
         for name, got, want in (("W", W, We), ("b", b, be)):
             if got.shape != want.shape or not np.allclose(got, want, rtol=1e-7, atol=1e-9):
