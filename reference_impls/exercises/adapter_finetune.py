@@ -6,7 +6,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.data import CHAR_LM_TEXT
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 FLOAT32_SUMS = {"float64": (1e-5, 1e-8)}  # a perplexity summed in float32 is as right
 MAX_RATIO = 0.6  # fine-tuned perplexity on held-out instruction text / the base model's (reference: ~0.37)
@@ -79,13 +79,19 @@ def perplexity_cases():
         "held_out_batches_of_256",
         (),
         {"kind": "tiny", "batch_size": 256},
-        note="4,369 positions: the last batch has 17",
+        note="4,368 positions: the last batch has 16",
     )
     yield Case(
         "dropout_in_train_mode",
         (),
         {"kind": "dropout", "batch_size": 1000},
         note="a model with dropout, left in train mode: measure in eval mode",
+    )
+    yield Case(
+        "last_batch_of_one",
+        (),
+        {"kind": "tiny", "batch_size": 397},
+        note="4,368 positions in batches of 397: the last holds a single window",
     )
     yield Case("context_2", (), {"kind": "context2", "batch_size": 500}, note="a model reading 2 characters")
     yield Case("one_batch", (), {"kind": "tiny", "batch_size": 10_000}, note="a batch larger than the text")
@@ -121,11 +127,45 @@ def _add_lora(impl, kind, r, alpha):
     with torch.no_grad():
         logits = model(x).numpy().copy()
     params = list(model.parameters())
+    with torch.no_grad():
+        for p in params:  # A and B set by their shape: the same values as the reference's, in any order
+            if p.requires_grad:
+                p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(sum(p.shape))) * 0.3)
+        adapted = model(x).numpy().copy()
     return {
         "trainable": int(sum(p.numel() for p in params if p.requires_grad)),
         "frozen": int(sum(p.numel() for p in params if not p.requires_grad)),
         "logits": logits,
+        "logits_with_adapters_set": adapted,
     }
+
+
+def lora_init_cases():
+    yield Case("r8_nested", (), {"kind": "nested", "r": 8, "alpha": 16.0}, note="8 x 64 entries in each A")
+
+
+def _lora_init(impl, kind, r, alpha):
+    model = impl.add_lora(_model(kind), r=r, alpha=alpha)
+    return [
+        (tuple(p.shape), float(p.detach().abs().max()))
+        for p in model.parameters()
+        if p.requires_grad and bool(p.detach().any())
+    ]
+
+
+def _judge_lora_init(expected, actual, case):
+    """Kaiming-uniform as nn.Linear (a = sqrt(5)) draws A from U(-1/sqrt(in), 1/sqrt(in)): with 512 draws
+    the largest |A| lies within 5 % of that bound (the chance of less is 0.95^512 ~ 4e-12)."""
+    if not actual:
+        return "after add_lora every trainable parameter is zero: A starts Kaiming-uniform, only B at zero"
+    for shape, largest in actual:
+        bound = 1 / max(shape) ** 0.5
+        if not 0.95 * bound <= largest <= bound * (1 + 1e-6):
+            return (
+                f"an adapter A of shape {shape} has max |A| = {largest:.4f}; Kaiming-uniform as nn.Linear "
+                f"(a = sqrt(5)) draws from U(-1/sqrt(in), 1/sqrt(in)) = U(-{bound:.4f}, {bound:.4f})"
+            )
+    return None
 
 
 # -- finetune (the milestone) ---------------------------------------------------------------------------------
@@ -146,6 +186,54 @@ def _finetune(impl):
     after = perplexity(model, held_out, model.context)
     changed = [n for n, p in model.named_parameters() if n in frozen and not bool((p == frozen[n]).all())]
     return {"before": before, "after": after, "frozen_changed": changed}
+
+
+def finetune_steps_cases():
+    yield Case(
+        "3_steps_on_one_repeated_character",
+        (3,),
+        note="40 copies of one character (every window is the same), batch 4, lr 1e-2: finetune(..., steps=3) "
+        "must equal 3 AdamW steps (default betas and weight decay) on the adapters",
+    )
+
+
+def _finetune_steps(impl, steps):
+    import copy
+
+    import torch
+    import torch.nn.functional as F
+
+    from reference_impls.torch.adapter_finetune import add_lora
+
+    model = add_lora(_model("tiny"), r=4, alpha=8.0)
+    expected = copy.deepcopy(model)
+    tokens = torch.full((40,), 5, dtype=torch.int64)
+    impl.finetune(model, tokens.clone(), steps=steps, lr=1e-2, batch_size=4, seed=0)
+    optimizer = torch.optim.AdamW([p for p in expected.parameters() if p.requires_grad], lr=1e-2)
+    expected.train()
+    X, Y = tokens[: 4 * expected.context].reshape(4, -1), tokens[:4]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.cross_entropy(expected(X), Y).backward()
+        optimizer.step()
+    probe = torch.randint(_texts()[0], (16, expected.context), generator=torch.Generator().manual_seed(7))
+    out = {}
+    for name, m in (("trained", model), ("expected", expected)):
+        m.eval()
+        with torch.no_grad():
+            out[name] = m(probe).double().numpy()
+    return out
+
+
+def _judge_finetune_steps(expected, actual, case):
+    if np.allclose(actual["trained"], actual["expected"], rtol=1e-4, atol=1e-5):
+        return None
+    err = float(np.nanmax(np.abs(actual["trained"] - actual["expected"])))
+    return (
+        f"on {case.note.split(':')[0]}, the logits after finetune(..., steps=3) differ from 3 AdamW steps by up to "
+        f"{err:.3g} (rtol 1e-4, atol 1e-5): take exactly `steps` AdamW steps (torch's defaults but lr), each on the "
+        "mean next-character cross-entropy of one batch of windows"
+    )
 
 
 def _judge_finetune(expected, actual, case):
@@ -268,9 +356,9 @@ line>" then "By: <its speaker>". The same functions run on a hub model.
    B^T with A (r, in) trainable (Kaiming-uniform, as nn.Linear) and B (out, r) trainable, zero at first
    (the model's output is unchanged). Return the model. Trainable: r (in + out) per Linear.
 3. `finetune(model, tokens, steps=100, lr=1e-2, batch_size=512, seed=0)`: train the parameters that
-   require a gradient (the adapters) with AdamW on random windows of `tokens` (next-character
-   cross-entropy); the frozen base must not change. Milestone: the held-out instruction text's
-   perplexity under {MAX_RATIO}x the base model's (the reference: 12.7 -> 4.7).
+   require a gradient (the adapters) with AdamW (torch's defaults but lr), one step per batch of
+   `batch_size` random windows of `tokens` (next-character cross-entropy); the frozen base must not
+   change. Milestone: the held-out instruction text's perplexity under {MAX_RATIO}x the base model's (the reference: 12.7 -> 4.7).
 4. `qlora_memory_bytes(n_base, n_lora, bits=4, block_size=64, double_quant=True)`: the bytes of
    fine-tuning's weights and optimizer (QLoRA, Dettmers et al. 2023): the base at bits / 8 bytes per
    weight (rounded up), plus its constants: an fp32 absmax per block of `block_size` weights, or with
@@ -321,7 +409,26 @@ The reference: reference_impls/torch/adapter_finetune.py.""",
             "add_lora",
             add_lora_cases,
             call=_add_lora,
-            description="r 4, 1, 8 (nested Linear layers): trainable and frozen counts, outputs unchanged",
+            description="r 4, 1, 8 (nested Linear layers): trainable and frozen counts, outputs unchanged, "
+            "outputs with A and B set",
+        ),
+        Check(
+            "lora_init",
+            "add_lora",
+            lora_init_cases,
+            call=_lora_init,
+            compare=_judge_lora_init,
+            reference_output=False,
+            description="A drawn Kaiming-uniform as nn.Linear: its largest |A| within 5 % of 1/sqrt(in)",
+        ),
+        Check(
+            "finetune_steps",
+            "finetune",
+            finetune_steps_cases,
+            call=_finetune_steps,
+            compare=_judge_finetune_steps,
+            reference_output=False,
+            description="3 steps on one repeated character: 3 AdamW steps on the adapters",
         ),
         Check(
             "finetune",
@@ -344,6 +451,15 @@ The reference: reference_impls/torch/adapter_finetune.py.""",
             size_cases,
             call=_size,
             description="4-bit groups of 128, 8-bit groups of 32, 3-bit groups of 16 on nested layers",
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "perplexity",
+            "for start in range(0, len(Y), batch_size):",
+            "len(Y) + 1",
+            "the extra start adds, when batch_size divides the positions, an empty batch whose summed loss is 0: "
+            "the same perplexity",
         ),
     ),
     probes=(

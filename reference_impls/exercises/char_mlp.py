@@ -143,6 +143,52 @@ def _train(impl):
     }
 
 
+def train_steps_cases():
+    yield Case(
+        "3_steps_on_one_repeated_character",
+        (3,),
+        note="20 copies of one token (V = 5, block 3, batch 4, lr 1e-2): every mini-batch is the same, so 3 steps of "
+        "train_mlp must equal 3 Adam steps from the model train_mlp(..., steps=0) returns",
+    )
+
+
+def _train_steps(impl, steps):
+    import copy
+
+    import torch
+    import torch.nn.functional as F
+
+    tokens, V = torch.full((20,), 2, dtype=torch.int64), 5
+    init = impl.train_mlp(tokens.clone(), V, 3, 0, 4, 1e-2, 0)
+    trained = impl.train_mlp(tokens.clone(), V, 3, steps, 4, 1e-2, 0)
+    expected = copy.deepcopy(init)
+    expected.train()
+    optimizer = torch.optim.Adam(expected.parameters(), lr=1e-2)
+    X, Y = tokens[:12].reshape(4, 3), tokens[:4]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.cross_entropy(expected(X), Y).backward()
+        optimizer.step()
+    probe = torch.randint(V, (16, 3), generator=torch.Generator().manual_seed(7))
+    for model in (init, trained, expected):
+        model.eval()
+    with torch.no_grad():
+        return {k: m(probe).double().numpy() for k, m in (("init", init), ("trained", trained), ("expected", expected))}
+
+
+def _judge_train_steps(expected, actual, case):
+    if np.allclose(actual["trained"], actual["expected"], rtol=1e-4, atol=1e-5):
+        return None
+    if np.allclose(actual["trained"], actual["init"], rtol=1e-4, atol=1e-5):
+        return "train_mlp(..., steps=3) returned the model it starts from: no Adam step changed it"
+    err = float(np.max(np.abs(actual["trained"] - actual["expected"])))
+    return (
+        f"on {case.note.split(':')[0]}, the logits after train_mlp(..., steps=3) differ from 3 Adam steps (lr 1e-2, "
+        f"default betas) from your own initial model by up to {err:.3g} (rtol 1e-4, atol 1e-5): take exactly `steps` "
+        "Adam steps, each on the mean cross-entropy of one mini-batch"
+    )
+
+
 def _judge_train(expected, actual, case):
     if actual["mlp"] <= actual["bigram"] - MARGIN:
         return None
@@ -191,7 +237,8 @@ MLP that reads the previous `block_size` characters (Bengio et al. 2003), both s
 5. `split_loss(model, tokens, block_size)`: the mean cross-entropy over build_dataset(tokens,
    block_size), in eval mode, without gradients; a float.
 6. `train_mlp(tokens, vocab_size, block_size=3, steps=300, batch_size=256, lr=1e-2, seed=0)`:
-   torch.manual_seed(seed), a CharMLP, Adam on random mini-batches of the training examples.
+   torch.manual_seed(seed), then a CharMLP (so steps=0 returns the initial model), then `steps` Adam
+   steps (default betas), each on the mean cross-entropy of a random mini-batch of the examples.
    Milestone: its held-out loss at least {MARGIN} nats under the bigram model's (2.43; the reference
    gets ~2.15): the comparison with the simpler baseline.
 
@@ -245,6 +292,15 @@ The reference: reference_impls/torch/char_mlp.py.""",
             call=_loss,
             tolerance={"float64": (1e-5, 1e-8)},
             description="held-out text, a model with dropout left in train mode; block 3 and 5",
+        ),
+        Check(
+            "train_steps",
+            "train_mlp",
+            train_steps_cases,
+            call=_train_steps,
+            compare=_judge_train_steps,
+            reference_output=False,
+            description="steps=3 on one repeated character: 3 Adam steps from the steps=0 model",
         ),
         Check(
             "train_mlp",

@@ -6,11 +6,12 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.data import digits_split
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 TEACHER = [64, 64, 10]  # hidden 64, dropout 0.1
 STUDENT = [64, 16, 10]
 FRACTIONS = {"float64": (1e-5, 1e-8)}  # an accuracy averaged in float32 (.float().mean()) is as right
+STEPS = {"float64": (1e-3, 1e-4)}  # logits after a few float32 Adam steps: the loss summed in another order is as right
 THRESHOLDS = {"teacher": 0.93, "pruned": 0.90, "student": 0.88, "student_pruned": 0.85}
 
 
@@ -158,6 +159,12 @@ def prune_cases():
         note="50% of ALL the weights, counting the 30% already zero (not 50% of those left, 65%)",
     )
     yield Case("three_layers_90", (), {"kind": "wide_dropout", "levels": (0.9,)}, note="layers of 3072, 1536, 320")
+    yield Case(
+        "one_weight",
+        (),
+        {"kind": "student", "levels": (0.001,)},
+        note="0.1 %: round(1.024) = 1 weight of the 1,024 in the first layer, none of the 160 in the second",
+    )
     yield Case("nothing", (), {"kind": "student", "levels": (0.0,)}, note="sparsity 0: nothing changes")
 
 
@@ -216,6 +223,50 @@ def _distill(impl):
     return {"accuracy": evaluate(student, X_test, y_test), "teacher_changed": changed}
 
 
+def train_steps_cases():
+    yield Case("3_steps", (), {"step": "train"}, note="3 steps from a given 64-16-10 model, 200 images")
+
+
+def iterative_steps_cases():
+    yield Case(
+        "30_60_3_steps",
+        (),
+        {"step": "iterative"},
+        note="levels 30 % and 60 %, 3 fine-tuning steps each, from a given 64-16-10 model, 200 images",
+    )
+
+
+def distill_steps_cases():
+    yield Case(
+        "T3_alpha07",
+        (),
+        {"step": "distill", "T": 3.0, "alpha": 0.7},
+        note="3 steps at T = 3, alpha = 0.7 from a given 64-16-10 student, the trained teacher, 200 images",
+    )
+    yield Case("defaults", (), {"step": "distill"}, note="3 steps at T = 4, alpha = 0.9")
+
+
+def _steps(impl, step, **kwargs):
+    """The logits (on 64 test images) after a few steps of full-batch Adam, as the task prescribes them."""
+    import torch
+
+    X, y, X_test, _ = _data()
+    X, y = X[:200].clone(), y[:200].clone()
+    model = _model("student", 3)
+    if step == "train":
+        models = [impl.train_classifier(model, X, y, steps=3)]
+    elif step == "iterative":
+        models = impl.iterative_prune(model, X, y, levels=(0.3, 0.6), finetune_steps=3)
+    else:
+        models = [impl.distill(_trained("teacher"), model, X, y, steps=3, **kwargs)]
+    out = {}
+    for n, m in enumerate(models):
+        m.eval()
+        with torch.no_grad():
+            out[f"model{n}"] = m(X_test[:64]).double().numpy()
+    return out
+
+
 def teacher_cases():
     yield Case("50_steps", (), {"steps": 50}, note="a 64-64-10 teacher; the check measures its test accuracy")
 
@@ -269,9 +320,15 @@ def compare_cases():
         {},
         note="a teacher, its copies pruned 50% (in place) and 60% (torch.nn.utils.prune), a student",
     )
+    yield Case(
+        "pruned_baseline",
+        (),
+        {"pruned_baseline": True},
+        note="the baseline itself pruned 30 %: its parameters are its non-zero ones, not its total",
+    )
 
 
-def _compare(impl):
+def _compare(impl, pruned_baseline=False):
     import copy
 
     import torch.nn.utils.prune as torch_prune
@@ -280,6 +337,8 @@ def _compare(impl):
 
     _, _, X_test, y_test = _data()
     teacher = _trained("teacher")
+    if pruned_baseline:
+        magnitude_prune(teacher, 0.3)
     zeroed = copy.deepcopy(teacher)
     magnitude_prune(zeroed, 0.5)
     reparametrized = copy.deepcopy(teacher)
@@ -371,7 +430,8 @@ student, and every variant compared. The checks build the models (nn.Sequential:
 ReLU, Dropout, ..., Linear) and hand you float32 images and int64 labels; the same code runs on BERT.
 
 1. `train_classifier(model, X, y, steps=50, lr=2e-2, seed=0)`: torch.manual_seed(seed), then train in
-   place on the cross-entropy (full-batch Adam is enough here) and return the model. The check trains
+   place on the cross-entropy, `steps` full-batch Adam steps at `lr` (torch's defaults otherwise), and
+   return the model. Every training below is such full-batch Adam steps. The check trains
    a 64-64-10 teacher and wants >= {THRESHOLDS["teacher"]} test accuracy (the reference: ~0.98 after 50 full-batch Adam steps).
 2. `evaluate(model, X, y)`: the accuracy, a float in [0, 1], in eval mode (dropout off, batch norm
    on its running statistics) and without gradients.
@@ -384,15 +444,16 @@ ReLU, Dropout, ..., Linear) and hand you float32 images and int64 labels; the sa
    prune.l1_unstructured does this per layer, but on an already pruned layer its `amount` is a
    fraction of the weights still unpruned.
 5. `iterative_prune(model, X, y, levels=(0.3, 0.5, 0.7), finetune_steps=15, lr=1e-2, seed=0)`: for each
-   level, prune to it and fine-tune with the pruned weights held at zero (Adam's momentum moves them
+   level, prune to it and fine-tune (finetune_steps steps of a fresh Adam) with the pruned weights held
+   at zero (Adam's momentum moves them
    back: re-apply the mask after every step, or let torch.nn.utils.prune's reparametrization do it);
    return a copy of the model after each level (copy.deepcopy; a layer pruned with torch.nn.utils.
    prune copies once a forward pass under torch.no_grad() has recomputed its weight). Checked: the exact sparsity of every
    layer, and >= {THRESHOLDS["pruned"]} test accuracy at each level (step 4: a distilled student pruned
    to 50 %: >= {THRESHOLDS["student_pruned"]}).
 6. `distill(teacher, student, X, y, T=4.0, alpha=0.9, steps=50, lr=2e-2, seed=0)`: train the student in
-   place on alpha T^2 KL(softmax(teacher / T) || softmax(student / T)) + (1 - alpha) CE(student, y)
-   (batchmean KL); the teacher frozen and in eval mode: it must come out unchanged. A 64-16-10
+   place (`steps` steps) on alpha T^2 KL(softmax(teacher / T) || softmax(student / T)) + (1 - alpha)
+   CE(student, y) (batchmean KL); the teacher frozen and in eval mode: it must come out unchanged. A 64-16-10
    student: >= {THRESHOLDS["student"]} test accuracy.
 7. `compare_variants(baseline, variants, X, y)`: for each name of the dict `variants`, {{"parameters":
    non-zero parameters, "accuracy": evaluate(...), "reduction_pct": 100 (1 - parameters / baseline's),
@@ -451,6 +512,21 @@ The reference, with its table: python -m reference_impls.torch.digits_compressio
             call=_prune,
             description="30 %, 70 %, 50 % after 30 %, 90 % of three layers, 0 %: the weights and biases after",
         ),
+        *(
+            Check(
+                f"{entry}_steps",
+                entry,
+                cases,
+                call=_steps,
+                tolerance=STEPS,
+                description=f"3 full-batch Adam steps ({what}) from a given model: the logits",
+            )
+            for entry, cases, what in (
+                ("train_classifier", train_steps_cases, "training"),
+                ("iterative_prune", iterative_steps_cases, "fine-tuning at 30 % and 60 %"),
+                ("distill", distill_steps_cases, "distillation at T 3 and 4"),
+            )
+        ),
         Check(
             "teacher",
             "train_classifier",
@@ -488,6 +564,17 @@ The reference, with its table: python -m reference_impls.torch.digits_compressio
             call=_compare,
             tolerance=FRACTIONS,
             description="a teacher against its copies pruned 50 % (in place) and 60 % (torch.nn.utils.prune) and a student",
+        ),
+    ),
+    equivalent_mutants=(
+        *(
+            Equivalent(
+                "magnitude_prune",
+                "if k > 0:",
+                edit,
+                "topk of 0 entries selects none: with k = 0 the mask stays all ones either way",
+            )
+            for edit in ("k >= 0", "k > (-1)")
         ),
     ),
     probes=(

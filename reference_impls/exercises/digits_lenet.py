@@ -6,7 +6,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.data import digits_split
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 THRESHOLD = 0.90  # test accuracy of the baseline (the reference: ~0.97 with the defaults)
 PARAMETERS = 19_754
@@ -37,6 +37,8 @@ def _architecture(impl, num_classes, n):
     model = impl.LeNet5(num_classes=num_classes)
     model.eval()
     with torch.no_grad():
+        for p in model.parameters():  # the same weights as the reference's wherever the shapes agree
+            p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(sum(p.shape))) / p[0].numel() ** 0.5)
         logits = model(_data()[2][:n])
     shapes = sorted(tuple(p.shape) for p in model.parameters())
     return {
@@ -44,6 +46,7 @@ def _architecture(impl, num_classes, n):
         "shapes": np.array([list(s) + [0] * (4 - len(s)) for s in shapes], dtype=np.int64),
         "output_shape": np.array(logits.shape, dtype=np.int64),
         "output_dtype": str(logits.dtype),
+        "logits": logits.double().numpy(),
     }
 
 
@@ -118,6 +121,57 @@ def _baseline(impl):
     }
 
 
+def train_steps_cases():
+    for k, (n, batch_size) in enumerate([(9, 1), (9, 4)]):
+        yield Case(
+            f"{n}_copies_batch_{batch_size}",
+            (n, batch_size, 1700 + k),
+            seed=1700 + k,
+            note=f"{n} copies of one image (every mini-batch is the same), batch_size={batch_size}, 1 epoch, lr 1e-2: "
+            f"ceil({n}/{batch_size}) Adam steps from the model train_baseline(..., epochs=0) returns",
+        )
+
+
+def _train_steps(impl, n, batch_size, seed):
+    import copy
+
+    import torch
+    import torch.nn.functional as F
+
+    X, y, X_test, _ = _data()
+    i = int(torch.randint(len(y), (1,), generator=torch.Generator().manual_seed(seed)))
+    Xn, yn = X[i : i + 1].repeat(n, 1, 1, 1), y[i : i + 1].repeat(n)
+    init = impl.train_baseline(Xn.clone(), yn.clone(), 0, batch_size, 1e-2, 0)
+    trained = impl.train_baseline(Xn.clone(), yn.clone(), 1, batch_size, 1e-2, 0)
+    expected = copy.deepcopy(init)
+    expected.train()
+    optimizer = torch.optim.Adam(expected.parameters(), lr=1e-2)
+    for _ in range(-(-n // batch_size)):
+        optimizer.zero_grad()
+        F.cross_entropy(expected(Xn[:1]), yn[:1]).backward()
+        optimizer.step()
+    out = {}
+    for name, model in (("init", init), ("trained", trained), ("expected", expected)):
+        model.eval()
+        with torch.no_grad():
+            out[name] = model(X_test[:16]).double().numpy()
+    return out
+
+
+def _judge_train_steps(expected, actual, case):
+    if np.allclose(actual["trained"], actual["expected"], rtol=1e-4, atol=1e-5):
+        return None
+    steps = case.note.split(": ")[-1].split(" Adam")[0]
+    if np.allclose(actual["trained"], actual["init"], rtol=1e-4, atol=1e-5):
+        return f"train_baseline(..., epochs=1) on {case.note.split(',')[0]} returned its initial model: no Adam step"
+    err = float(np.nanmax(np.abs(actual["trained"] - actual["expected"])))
+    return (
+        f"on {case.note.split(', 1 epoch')[0]}, one epoch should be {steps} Adam steps (lr 1e-2, default betas) from "
+        f"your own initial model; the logits differ from them by up to {err:.3g} (rtol 1e-4, atol 1e-5): one step "
+        "per mini-batch of the shuffled examples, the last partial batch included"
+    )
+
+
 def _judge_baseline(expected, actual, case):
     if actual["parameters"] != PARAMETERS:
         return f"the trained model has {actual['parameters']:,} parameters: train your LeNet5 ({PARAMETERS:,})"
@@ -172,7 +226,9 @@ checks standardize and hand you as float32 (N, 1, 8, 8) images with int64 labels
    (batch norm and dropout behave differently in training), torch.no_grad(), in batches of
    `batch_size` (the last one may be shorter), the argmax over the classes.
 3. `train_baseline(X, y, epochs=4, batch_size=64, lr=1e-2, seed=0)`: torch.manual_seed(seed), a new
-   LeNet5, Adam on shuffled mini-batches of the cross-entropy; return the model (FP32). Milestone: test
+   LeNet5 (so epochs=0 returns the initial model), then each epoch one Adam step (default betas) per
+   mini-batch of a fresh shuffle, the last partial batch included, on the mean cross-entropy; return
+   the model (FP32). Milestone: test
    accuracy >= {THRESHOLD} on the held-out images (the reference: ~0.97), measured by the check.
 
 The reference: reference_impls/torch/digits_lenet.py.""",
@@ -210,6 +266,15 @@ The reference: reference_impls/torch/digits_lenet.py.""",
             description="batch norm left in train mode; a short last batch, one batch, exact batches, one image",
         ),
         Check(
+            "train_steps",
+            "train_baseline",
+            train_steps_cases,
+            call=_train_steps,
+            compare=_judge_train_steps,
+            reference_output=False,
+            description="copies of one image, batch 1 and 4: one epoch is ceil(N / batch) Adam steps from epochs=0's model",
+        ),
+        Check(
             "baseline",
             "train_baseline",
             baseline_cases,
@@ -217,6 +282,15 @@ The reference: reference_impls/torch/digits_lenet.py.""",
             compare=_judge_baseline,
             reference_output=False,
             description=f"the defaults: test accuracy >= {THRESHOLD}, {PARAMETERS:,} FP32 parameters",
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "predict",
+            "for start in range(0, len(X), batch_size)",
+            "len(X) + 1",
+            "the extra start adds, when batch_size divides N, an empty slice whose empty argmax the concatenation "
+            "drops: the same predictions",
         ),
     ),
     probes=(

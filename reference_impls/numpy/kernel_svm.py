@@ -39,24 +39,32 @@ def kernel_matrix(X, Z, kernel="rbf", gamma=1.0, degree=3, coef0=1.0):
     raise ValueError(f"unknown kernel {kernel!r}")
 
 
+def _index_sets(alpha, pos, C):
+    """I_up and I_low as boolean masks, given pos = (y == +1): the t where y_t alpha_t can grow
+    (alpha_t < C for y_t = +1, alpha_t > 0 for y_t = -1) and where it can shrink (the other way round)."""
+    up = np.where(pos, alpha < C, alpha > 0)
+    low = np.where(pos, alpha > 0, alpha < C)
+    return up, low
+
+
 def fit_svm(K, y, C=1.0, tol=1e-3, max_iter=100_000):
     """Dual SVM on the (N, N) training kernel K, labels y in {-1, +1}. Returns (alpha (N,), b)."""
     n = len(y)
     a = np.zeros(n)
     G = -np.ones(n)  # Q a - 1 at a = 0
     diag = np.diag(K)
+    pos = y > 0  # the +1 labels
     for _ in range(max_iter):
         yG = -y * G
-        up = ((a < C) & (y > 0)) | ((a > 0) & (y < 0))
-        low = ((a < C) & (y < 0)) | ((a > 0) & (y > 0))
+        up, low = _index_sets(a, pos, C)
         i = np.flatnonzero(up)[np.argmax(yG[up])]
         j = np.flatnonzero(low)[np.argmin(yG[low])]
         gap = yG[i] - yG[j]
         if gap < tol:
             break
         eta = max(diag[i] + diag[j] - 2 * K[i, j], 1e-12)
-        room_i = C - a[i] if y[i] > 0 else a[i]  # how far a_i + y_i t may go
-        room_j = a[j] if y[j] > 0 else C - a[j]  # how far a_j - y_j t may go
+        room_i = C - a[i] if pos[i] else a[i]  # how far a_i + y_i t may go
+        room_j = a[j] if pos[j] else C - a[j]  # how far a_j - y_j t may go
         t = min(gap / eta, room_i, room_j)
         a[i] += y[i] * t
         a[j] -= y[j] * t
@@ -66,8 +74,7 @@ def fit_svm(K, y, C=1.0, tol=1e-3, max_iter=100_000):
     if free.any():
         b = yG[free].mean()
     else:
-        up = ((a < C) & (y > 0)) | ((a > 0) & (y < 0))
-        low = ((a < C) & (y < 0)) | ((a > 0) & (y > 0))
+        up, low = _index_sets(a, pos, C)
         b = (yG[up].max() + yG[low].min()) / 2
     return a, float(b)
 
