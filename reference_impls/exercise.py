@@ -79,6 +79,24 @@ TOLERANCES: dict[str, tuple[float, float]] = {
     "float64": (1e-7, 1e-9),
 }
 
+# Machine epsilon per dtype: the relative rounding of one operation.
+EPSILON: dict[str, float] = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23, "float64": 2.0**-52}
+
+
+def magnitude_tolerance(
+    magnitude: float, dtypes: Iterable[str] = ("float32", "float64")
+) -> dict[str, tuple[float, float]]:
+    """TOLERANCES widened for outputs that are exp() of a difference of inputs of size `magnitude`.
+
+    Softmax as exp(x - logsumexp(x)) (SciPy, PyTorch's log_softmax path) is correct, but x - lse carries
+    the rounding of numbers of size |x|, an absolute error up to eps * |x|, which exp turns into a
+    relative one: 1.2e-4 for float32 logits near 1000, ten times TOLERANCES' rtol. So rtol grows by
+    eps * magnitude (a check of such inputs gets its own Check with this tolerance); any mistake the
+    large inputs are there to catch (no max subtraction, a global max) is off by far more.
+    """
+    return {d: (TOLERANCES[d][0] + EPSILON[d] * magnitude, TOLERANCES[d][1]) for d in dtypes}
+
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -215,6 +233,24 @@ class Benchmark:
     suspect_speedup: float = 10.0
 
 
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant of the reference that no check can kill because it computes the same thing
+    (`learn verify --mutants`, app/verify/mutants/): declared by hand, with the reason.
+
+    It matches a mutant by where, not by line number: `where` is the function ("softmax",
+    "KVCache.append", or "file.py:function"), `line` a piece of the original line(s) and `edit` a
+    piece of the mutated line(s) that the original does not contain (both compared without
+    whitespace). A declaration that matches no mutant is reported as stale; one whose mutant the
+    checks kill is reported as wrong (and counted as killed).
+    """
+
+    where: str
+    line: str
+    edit: str
+    reason: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExerciseInfo:
     """What lists an exercise, read from reference_impls/catalog.toml without importing its checks.
@@ -274,6 +310,8 @@ class Exercise(ExerciseInfo):
     preamble: the imports at the top of the scaffold.
     scaffold: code the stub writes after the preamble, before the entry points (a kernel skeleton).
     benchmark: timing on a CUDA device once every check passes (Triton exercises); None: not timed.
+    equivalent_mutants: mutants of the reference that compute the same thing (`Equivalent`), each
+        with its reason; `learn verify --mutants` counts them apart and reports the stale ones.
     """
 
     entry_points: tuple[EntryPoint, ...]
@@ -283,6 +321,7 @@ class Exercise(ExerciseInfo):
     preamble: str = "import numpy as np\n"
     scaffold: str = ""
     benchmark: Benchmark | None = None
+    equivalent_mutants: tuple[Equivalent, ...] = ()
 
     @classmethod
     def of(cls, info: ExerciseInfo, **parts: Any) -> Exercise:

@@ -225,7 +225,7 @@ def test_a_value_mismatch_reports_input_errors_indices_and_hint(cli, curriculum,
     result = cli("verify", "softmax")
     assert result.exit_code == 1
     out = " ".join(result.stdout.split())  # Rich wraps at the test terminal's width
-    assert "forward/large_logits x float32 (4, 7), axis=-1, seed 200" in out
+    assert "forward_large/large_logits x float32 (4, 7), axis=-1, seed 200" in out
     assert "28 of 28 elements differ; 28 nan/inf where the reference is finite; first at (0, 0)" in out
     assert "at (0, 0): got nan, expected 0.08597071" in out
     assert "hint: no max subtraction: exp overflows for logits >= 89" in out

@@ -98,6 +98,9 @@ def verify(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Exercises run at once (default: one per CPU).")
     ] = None,
+    mutants: Annotated[
+        bool, typer.Option("--mutants", help="Mutation-test the checks on mutants of the references (maintainers, CI).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Check your code for a module's exercises against the references, in a sandboxed child process.
@@ -123,6 +126,14 @@ def verify(
         )
     if target is not None and all_:
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
+    if mutants:  # app/verify/mutants/command.py
+        if reference or watch:
+            raise LearnError(
+                "--mutants runs mutants of the references; it does not combine with --reference or --watch"
+            )
+        from app.verify.mutants.command import run as run_mutants
+
+        return run_mutants(target, all_, as_json, jobs)
     if watch and (reference or as_json):
         raise LearnError("--watch re-runs your files as you save them; it does not combine with --reference or --json")
     warm_up()  # the children's fork server imports numpy while the store opens

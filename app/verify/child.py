@@ -166,7 +166,12 @@ def _work(fd: int, spec: dict, nonce: str) -> None:
     confine.scrub_environment(spec.get("tmpdir"))
     events = Events(fd, nonce)
     try:
-        _run(events, spec)
+        if "mutants" in spec:  # learn verify --mutants: the reference's mutants, not a learner's file
+            from app.verify.mutants.child import run as run_mutants
+
+            run_mutants(events, spec)
+        else:
+            _run(events, spec)
     except KeyboardInterrupt:
         pass
     finally:

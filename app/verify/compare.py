@@ -152,7 +152,7 @@ def _compare_arrays(
         a = actual.astype(e.dtype)
         with np.errstate(invalid="ignore", over="ignore"):
             diff = np.abs(a - e)
-            close = diff <= atol + rtol * np.abs(e)
+            close = np.isfinite(e) & (diff <= atol + rtol * np.abs(e))  # inf * rtol would admit any value for inf
             same_special = (np.isnan(e) & np.isnan(a)) | (np.isinf(e) & (a == e))
         bad = ~(close | same_special)
     else:  # ints, bools, strings, objects: exactly

@@ -46,19 +46,25 @@ def decode_cases():
 
 
 def decode_call(impl, init, params, x, chunks):
-    """The full causal pass, the chunked pass through one cache, and the cache's length after it."""
+    """The full causal pass, the chunked pass through one cache, and the cache's length before and after it."""
     import torch
 
     attn = build(impl, "CausalSelfAttention", init, params, str(x.dtype))
     x = torch.from_numpy(x)
     cache = impl.KVCache()
+    empty_length = len(cache)  # before any append: 0
     with torch.no_grad():
         full = attn(x)
         outs, t = [], 0
         for n in chunks:
             outs.append(attn(x[:, t : t + n], cache))
             t += n
-    return {"full": to_numpy(full), "decoded": to_numpy(torch.cat(outs, dim=1)), "cache_length": len(cache)}
+    return {
+        "full": to_numpy(full),
+        "decoded": to_numpy(torch.cat(outs, dim=1)),
+        "empty_length": empty_length,
+        "cache_length": len(cache),
+    }
 
 
 def bytes_cases():

@@ -1,7 +1,7 @@
 """Exercise: rotary position embeddings (RoPE) and YaRN's context extension of them."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -34,6 +34,7 @@ def rope_cases():
             ((2, 3, 6, 8), 0, "float64"),
             ((1, 2, 4, 16), 100, "float32"),
             ((3, 5, 2), 7, "float64"),
+            ((1, 2, 3, 16), 4096, "float64"),
         ]
     ):
         s = 46000 + n
@@ -44,9 +45,11 @@ def rope_cases():
             x=randn(seeded(s), shape, dtype),
             positions=np.arange(start, start + T),
             theta=_theta(hd),
-            note="positions 100..103: a decoding step far into the sequence"
-            if start == 100
-            else ("head_dim 2: one pair, one frequency" if hd == 2 else ""),
+            note={
+                100: "positions 100..103: a decoding step far into the sequence",
+                4096: "positions from 4096 in float64: the angles m * theta need float64 thetas (a float32 theta is "
+                "off by ~1e-8 relative, 1e-4 rad at m = 4096)",
+            }.get(start, "head_dim 2: one pair, one frequency" if hd == 2 else ""),
         )
     s = 46010
     yield case(
@@ -205,7 +208,7 @@ Check: rotate q at m and k at n, then both at m + 5 and n + 5: the same score.""
                 rope_cases,
                 call=fn_call("apply_rope"),
                 tolerance={"float32": (1e-5, 1e-5)},
-                description="float32/64, positions from 0 and from 100, head_dim 2, given (YaRN) thetas",
+                description="float32/64, positions from 0, 100 and 4096 (float64), head_dim 2, given (YaRN) thetas",
             ),
             Check(
                 "yarn",
@@ -221,6 +224,32 @@ Check: rotate q at m and k at n, then both at m + 5 and n + 5: the same score.""
                 mscale_cases,
                 call=fn_call("yarn_attention_scale"),
                 description="s 1, 2, 4, 16, 40, 0.5",
+            ),
+        ),
+        equivalent_mutants=(
+            Equivalent(
+                "apply_rope",
+                "positions.to(torch.float64)",
+                "positions[:, None]",
+                "int64 positions times float64 thetas promote to float64: the cast is implicit",
+            ),
+            Equivalent(
+                "apply_rope",
+                "positions.to(torch.float64)",
+                "positions.to(torch.float32)",
+                "positions are integers below 2^24, exact in float32, and the product with float64 thetas is float64",
+            ),
+            Equivalent(
+                "apply_rope",
+                "theta.to(torch.float64)",
+                "theta[None, :]",
+                "theta is float64 (the task's dtype) or float32, which the float64 positions promote exactly",
+            ),
+            Equivalent(
+                "yarn_attention_scale",
+                "if scale > 1",
+                "if scale >= 1",
+                "at scale 1 both branches give 1.0 (0.1 ln 1 + 1)",
             ),
         ),
         probes=(

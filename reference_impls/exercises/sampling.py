@@ -1,7 +1,7 @@
 """Exercise: decoding strategies: greedy, temperature, top-k and top-p (nucleus) sampling."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -55,6 +55,13 @@ def top_p_cases():
         note="0.5 < 0.6: the token that crosses p (0.3) is kept, the rest removed",
     )
     yield case("p_tiny", 55030, logits=_logits(55030), p=1e-6, note="the most likely token always survives")
+    yield case(
+        "mass_exactly_p",
+        logits=np.log(np.array([[0.5, 0.25, 0.125, 0.125], [0.125, 0.5, 0.125, 0.25]])),
+        p=0.5,
+        note="probabilities 1/2, 1/4, 1/8, 1/8 (exact in binary), p = 0.5: the top token's mass reaches p exactly, "
+        "so the nucleus is that token alone (remove while the mass above is >= p)",
+    )
 
 
 def probs_cases():
@@ -91,13 +98,28 @@ def sample_call(impl, logits, temperature=1.0, top_k=None, top_p=None):
 
     g = torch.Generator().manual_seed(int(logits.size * 1000 + 7))
     batch = torch.from_numpy(logits)[None, :].expand(SAMPLES, logits.size)
-    tokens = impl.sample(batch, temperature, top_k, top_p, generator=g)
-    return torch.bincount(torch.as_tensor(tokens).reshape(-1), minlength=logits.size).numpy()
+    tokens = torch.as_tensor(impl.sample(batch, temperature, top_k, top_p, generator=g))
+    return {"shape": tuple(tokens.shape), "counts": torch.bincount(tokens.reshape(-1), minlength=logits.size).numpy()}
+
+
+def _shape_message(actual) -> str | None:
+    shape = tuple(actual["shape"])
+    if shape == (SAMPLES,):
+        return None
+    return (
+        f"sample returned tokens of shape {shape} for logits ({SAMPLES}, V); expected ({SAMPLES},): one token per "
+        "row (squeeze torch.multinomial's num_samples dim, .squeeze(-1))"
+    )
 
 
 def chi_square(expected, actual, case):
     """Goodness of fit of the learner's counts to the reference's sampling_probs (p-value from gammaincc)."""
     import torch
+
+    shape = _shape_message(actual)
+    if shape:
+        return shape
+    actual = actual["counts"]
 
     from reference_impls.torch.sampling import sampling_probs
 
@@ -236,6 +258,21 @@ EXERCISE = scoped(
                 description=f"{SAMPLES} seeded draws per setting, chi-square against sampling_probs at level {ALPHA}",
             ),
         ),
+        equivalent_mutants=(
+            Equivalent(
+                "sampling_probs",
+                "top_p < 1.0",
+                "top_p <= 1.0",
+                "top_p = 1.0 through the filter keeps every token whose mass above it is < 1: all of them, but a tail "
+                "whose mass is lost to rounding (probabilities far below the tolerance)",
+            ),
+            Equivalent(
+                "sampling_probs",
+                "top_p < 1.0",
+                "top_p < 2.0",
+                "the same: top_p = 1.0 filtered or not, the distribution agrees within the tolerance",
+            ),
+        ),
         probes=(
             Probe(
                 "top-p drops the token that crosses p: keep a token while the mass ranked ABOVE it is < p "
@@ -262,7 +299,9 @@ EXERCISE = scoped(
                 "the samples do not follow sampling_probs: draw from it, torch.multinomial(probs, 1, generator=generator), "
                 "so that every kept token comes up in proportion to its probability",
                 when=lambda case, actual, expected: (
-                    not hasattr(actual, "message") and chi_square(expected, actual, case) is not None
+                    isinstance(actual, dict)
+                    and not _shape_message(actual)
+                    and chi_square(expected, actual, case) is not None
                 ),
                 checks=("sample",),
             ),

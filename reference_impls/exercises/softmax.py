@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid
+from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe, grid, magnitude_tolerance
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.numpy import softmax as reference
 
@@ -17,22 +17,6 @@ def _logits(rng, shape, dtype, scale=3.0, shift=0.0):
 def forward_cases():
     for rng, shape, dtype, seed in grid(SHAPES, seed=100):
         yield Case("random", (_logits(rng, shape, dtype),), {"axis": -1}, seed=seed)
-    for rng, shape, dtype, seed in grid([(4, 7)], seed=200):
-        yield Case(
-            "large_logits",
-            (_logits(rng, shape, dtype, shift=1000.0),),
-            {"axis": -1},
-            seed=seed,
-            note="logits near 1000: exp() overflows to inf unless the row max is subtracted first",
-        )
-    for rng, shape, dtype, seed in grid([(4, 7)], ("float32",), seed=300):
-        yield Case(
-            "very_negative_logits",
-            (_logits(rng, shape, dtype, shift=-1000.0),),
-            {"axis": -1},
-            seed=seed,
-            note="logits near -1000: every exp() underflows to 0 and 0 / 0 = nan without max subtraction",
-        )
     for rng, shape, dtype, seed in grid([(5, 3)], seed=400):
         yield Case("axis_0", (_logits(rng, shape, dtype),), {"axis": 0}, seed=seed, note="normalize each column")
     for rng, shape, dtype, seed in grid([(2, 4, 3)], ("float64",), seed=500):
@@ -44,16 +28,6 @@ def forward_cases():
             {"axis": -1},
             seed=seed,
             note="square input: sums without keepdims=True broadcast along the wrong axis without an error",
-        )
-    for rng, shape, dtype, seed in grid([(3, 6)], seed=650):
-        x = _logits(rng, shape, dtype) + np.array([[0.0], [1000.0], [-1000.0]], dtype=dtype)
-        yield Case(
-            "rows_at_different_scales",
-            (x,),
-            {"axis": -1},
-            seed=seed,
-            note="rows near 0, +1000 and -1000 in one batch: the max must be each row's, not the whole array's "
-            "(exp(x - 1000) underflows the row near 0 to 0 / 0)",
         )
     yield Case(
         "size_one_axis",
@@ -74,6 +48,45 @@ def forward_cases():
     yield Case(
         "empty_batch", (np.zeros((0, 5), dtype="float32"),), {"axis": -1}, note="no rows: return an empty (0, 5) array"
     )
+    yield Case(
+        "empty_axis",
+        (np.zeros((3, 0), dtype="float64"),),
+        {"axis": -1},
+        note="rows of no logits: return an empty (3, 0) array (np.max of an empty axis raises)",
+    )
+    yield Case("single_logit", (np.array([-4.0], dtype="float32"),), {"axis": -1}, note="one logit: probability 1")
+
+
+LARGE = 1000.0  # logits near +-LARGE: the tolerance of these cases grows with it (magnitude_tolerance)
+
+
+def large_cases():
+    for rng, shape, dtype, seed in grid([(4, 7)], seed=200):
+        yield Case(
+            "large_logits",
+            (_logits(rng, shape, dtype, shift=LARGE),),
+            {"axis": -1},
+            seed=seed,
+            note="logits near 1000: exp() overflows to inf unless the row max is subtracted first",
+        )
+    for rng, shape, dtype, seed in grid([(4, 7)], ("float32",), seed=300):
+        yield Case(
+            "very_negative_logits",
+            (_logits(rng, shape, dtype, shift=-LARGE),),
+            {"axis": -1},
+            seed=seed,
+            note="logits near -1000: every exp() underflows to 0 and 0 / 0 = nan without max subtraction",
+        )
+    for rng, shape, dtype, seed in grid([(3, 6)], seed=650):
+        x = _logits(rng, shape, dtype) + np.array([[0.0], [LARGE], [-LARGE]], dtype=dtype)
+        yield Case(
+            "rows_at_different_scales",
+            (x,),
+            {"axis": -1},
+            seed=seed,
+            note="rows near 0, +1000 and -1000 in one batch: the max must be each row's, not the whole array's "
+            "(exp(x - 1000) underflows the row near 0 to 0 / 0)",
+        )
 
 
 def backward_cases():
@@ -159,9 +172,17 @@ Returns dx: same shape and dtype as y.""",
             "softmax",
             forward_cases,
             description=(
-                "float32/64, 4 shapes; logits near +-1000, rows at different scales, axis 0/1/-1, "
-                "square (keepdims trap), size-1 axis, equal logits, -inf mask, empty batch"
+                "float32/64, 4 shapes; axis 0/1/-1, square (keepdims trap), size-1 axis, equal logits, -inf mask, "
+                "empty batch, empty axis, one logit"
             ),
+        ),
+        Check(
+            "forward_large",
+            "softmax",
+            large_cases,
+            # exp(x - logsumexp(x)) is right to eps * |x| relative: 1.2e-4 at 1000 in float32
+            tolerance=magnitude_tolerance(LARGE + 16),
+            description="logits near +-1000 (rtol + eps * 1016), rows at +-1000 and 0 in one batch",
         ),
         Check(
             "backward",
@@ -178,13 +199,13 @@ Returns dx: same shape and dtype as y.""",
             "no max subtraction: exp overflows for logits >= 89 in float32 (710 in float64); subtract "
             "the max along the axis first",
             impl="wrong/softmax/no_max_subtraction.py",
-            checks=("forward",),
+            checks=("forward", "forward_large"),
         ),
         Probe(
             "subtracted the max of the whole array (np.max(x)), not each row's: rows far below the global max "
             "underflow to 0 / 0; use np.max(x, axis=axis, keepdims=True)",
             impl="wrong/softmax/global_max.py",
-            checks=("forward",),
+            checks=("forward", "forward_large"),
         ),
         Probe(
             "normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -182,6 +182,57 @@ EXERCISE = Exercise.of(
             call=kernel_call("matmul"),
             tolerance={"float32": (1e-4, 1e-4), "float16": (2e-3, 2e-3)},
             description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed A and a transposed B; against a float64 matmul",
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "_matmul_naive_kernel",
+            "dtype=tl.float32",
+            "dtype=tl.float16",
+            "under Triton's interpreter the first acc += of float32 products makes acc float32 (compiled Triton "
+            "rejects the loop-carried type change): the same sums",
+        ),
+        Equivalent(
+            "_matmul_naive_kernel",
+            "range(0, K, BLOCK_K)",
+            "range(0, K + 1, BLOCK_K)",
+            "the extra chunk, when K is a multiple of BLOCK_K, is fully masked: it loads zeros and adds nothing",
+        ),
+        Equivalent(
+            "_matmul_naive_kernel",
+            "a.to(tl.float32) * b.to(tl.float32)",
+            "a * b.to(tl.float32)",
+            "a times a float32 b promotes a to float32 exactly: the same product",
+        ),
+        Equivalent(
+            "_matmul_naive_kernel",
+            "a.to(tl.float32) * b.to(tl.float32)",
+            "acc += a.to(tl.float32) * b",
+            "b times a float32 a promotes b to float32 exactly: the same product",
+        ),
+        Equivalent(
+            "_matmul_naive_kernel",
+            "n * stride_cn",
+            "m * stride_cm + n,",
+            "c is allocated contiguous by the launcher: stride_cn is 1",
+        ),
+        Equivalent(
+            "_matmul_naive_kernel",
+            "n * stride_cn",
+            "n * 1",
+            "c is allocated contiguous by the launcher: stride_cn is 1",
+        ),
+        Equivalent(
+            "launch_naive",
+            "c.stride(0)",
+            "c.shape[-1]",
+            "c is allocated contiguous by the launcher: its row stride is N",
+        ),
+        Equivalent(
+            "launch_naive",
+            "c.stride(1)",
+            "1,",
+            "c is allocated contiguous by the launcher: its column stride is 1",
         ),
     ),
     probes=(

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Benchmark, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Benchmark, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._triton import (
     NOT_LAUNCHED_HINT,
     PREAMBLE,
@@ -197,6 +197,21 @@ EXERCISE = Exercise.of(
             call=_softmax_call(),
             tolerance={"float16": (2e-3, 1e-5)},
             description="97 / 1000 / 4097 columns, rows of length 1, float16, logits near +-1000, a strided view; against torch.softmax",
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "softmax",
+            "out.stride(0)",
+            "out.shape[-1]",
+            "out is allocated contiguous by the launcher itself: its row stride is its row length",
+        ),
+        Equivalent(
+            "_softmax_kernel",
+            ".to(tl.float32)",
+            "other=-float('inf'))",
+            "float16 / bfloat16 rows exponentiated in their own dtype: tl.sum accumulates in float32 anyway, and "
+            "exp's rounding in float16 stays within the float16 tolerance",
         ),
     ),
     probes=(
