@@ -9,6 +9,10 @@
     w8a16_matmul    w8a16_matmul(x, w_q, scales),                     int8 weights, per-channel scales
                     quantize_weight_per_channel(w)
     flash_attention flash_attention(q, k, v, causal, sm_scale)        FlashAttention-2 forward
+    paged_attention paged_attention_decode(q, k_cache, v_cache,       vLLM's paged KV cache, one query
+                    block_tables, seq_lens, sm_scale)                 token per sequence
+    w4a16_matmul    w4a16_matmul(x, packed, scales, zeros, group),    int4 weights two per byte,
+                    pack_int4, unpack_int4, quantize_w4, dequantize_w4  group-wise scales and zeros
 
 `benchmarks` and `harness` time these on a GPU (their own docstrings say how).
 
