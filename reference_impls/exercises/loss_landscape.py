@@ -138,7 +138,7 @@ def eigen_cases():
 
 def _eigen(impl, seed, sizes, scale):
     model, loss_fn = _problem(seed, sizes, scale=scale)
-    return np.float64(impl.top_hessian_eigenvalue(model, loss_fn, iters=150, seed=1))
+    return np.float64(impl.top_hessian_eigenvalue(model, loss_fn, iters=100, seed=1))
 
 
 def _exact_top_eigenvalue(seed, sizes, scale):
@@ -199,7 +199,7 @@ torch.nn.utils.parameters_to_vector does.
    Calling it twice must give the same answer (nothing accumulates in p.grad).
 5. `top_hessian_eigenvalue(model, loss_fn, iters=100, seed=0)`: power iteration from a random unit
    v: v <- H v / |H v|, the estimate v . H v; a float. It converges to the eigenvalue of largest
-   magnitude; the check runs 150 iterations and compares with eigvalsh of the full Hessian.
+   magnitude; the check runs 100 iterations and compares with eigvalsh of the full Hessian.
 
 The reference: reference_impls/torch/loss_landscape.py.""",
     entry_points=(
