@@ -239,6 +239,12 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
     ),
     probes=(
         Probe(
+            "the group's zero point was not clamped: zeros = clamp(-round(min / scale), 0, 2^n - 1), so a group "
+            "of all-positive or all-negative weights keeps its zero point a code",
+            impl="wrong/awq/zero_point_unclamped.py",
+            checks=("pseudo_quantize",),
+        ),
+        Probe(
             "the scales came from the weights: AWQ's s is the mean |x| of each input channel over the calibration "
             "tokens (activation-aware), raised to alpha",
             impl="wrong/awq/weight_magnitude.py",

@@ -290,6 +290,13 @@ and Q4_K's bytes against llama.cpp's own C code.""",
     ),
     probes=(
         Probe(
+            "the sub-block fit stopped at the min-max range: make_qkx2_quants then tries iscale = (14 + 0.1 k) / "
+            "(max - lo) for k = 0..20, fits (scale, min) by weighted least squares to each trial's codes and keeps "
+            "the fit of least weighted error",
+            impl="wrong/gguf_quants/q4_k_min_max_fit.py",
+            checks=("q4_k",),
+        ),
+        Probe(
             "the top 2 bits of scale j and min j (j >= 4) swapped: the scale's go to bits 6-7 of byte j - 4 (beside "
             "scale j - 4), the min's to bits 6-7 of byte j (beside min j - 4)",
             impl={"pack_q4_k_scales": _scale_top_bits_swapped},

@@ -669,6 +669,12 @@ eager-mode convert.""",
     ),
     probes=(
         Probe(
+            "the MSE observer's range does not hold 0: start from lo = min(min x, 0), hi = max(max x, 0), as "
+            "calculate_qparams does, and shrink that range by a",
+            impl="wrong/static_ptq/mse_range_without_zero.py",
+            checks=("mse",),
+        ),
+        Probe(
             "the bias went into the accumulator unscaled: acc is in units of s_x * s_w, so y = acc * s_x * s_w + b "
             "(the float bias after scaling)",
             impl={"dynamic_int8_linear": _dynamic_bias_in_accumulator},
