@@ -38,6 +38,16 @@ def quantize_cases():
         seed=4110,
         note="a group of equal weights: max - min = 0 is clamped to 1e-5 (no 0 / 0)",
     )
+    w = rng.standard_normal((3, 32)) * 0.05
+    w[0] += 1.0
+    w[1] -= 1.0
+    yield Case(
+        "all_positive_and_all_negative_rows",
+        (w.astype("float32"),),
+        {"n_bit": 4, "group_size": 16},
+        seed=4120,
+        note="rows near +1 and -1: the zero point is clamped to 0 and to 2^n - 1, and codes clamp at 0",
+    )
 
 
 def scale_cases():
@@ -66,6 +76,16 @@ def search_cases():
         {"n_bit": 4, "group_size": 32, "n_grid": 10},
         seed=4310,
         note="flat activations: the scales hardly matter; alpha 0 (plain rounding) is in the grid",
+    )
+    rng = np.random.default_rng(4320)
+    x = np.where(rng.random((32, 64)) < 0.5, -1.0, 1.0)
+    yield Case(
+        "equal_channel_means_ties",
+        (rng.standard_normal((8, 64)), x),
+        {"n_bit": 4, "group_size": 32, "n_grid": 10},
+        seed=4320,
+        note="x = +-1: mean |x| is 1 in every channel, so every alpha gives scales 1 and the same error: "
+        "the first alpha (0) is kept",
     )
 
 
@@ -182,7 +202,8 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
             "pseudo_quantize",
             quantize_cases,
             call=call_torch("pseudo_quantize"),
-            description="INT4 groups of 32 and 64, INT3 groups of 16 (float64), a constant group",
+            description="INT4 groups of 32 and 64, INT3 groups of 16 (float64), a constant group, rows all positive "
+            "and all negative",
         ),
         Check(
             "activation_scale",
@@ -197,7 +218,8 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
             search_cases,
             call=_search,
             tolerance=LOSS_TOLERANCE,
-            description="3 salient channels x25: INT4 g32 / g64, INT3 g16 (grid 10); flat activations",
+            description="3 salient channels x25: INT4 g32 / g64, INT3 g16 (grid 10); flat activations; equal "
+            "channel means (a tie: the first alpha)",
         ),
         Check(
             "fold",
@@ -216,6 +238,12 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
         ),
     ),
     probes=(
+        Probe(
+            "the group's zero point was not clamped: zeros = clamp(-round(min / scale), 0, 2^n - 1), so a group "
+            "of all-positive or all-negative weights keeps its zero point a code",
+            impl="wrong/awq/zero_point_unclamped.py",
+            checks=("pseudo_quantize",),
+        ),
         Probe(
             "the scales came from the weights: AWQ's s is the mean |x| of each input channel over the calibration "
             "tokens (activation-aware), raised to alpha",

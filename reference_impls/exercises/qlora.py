@@ -1,14 +1,16 @@
 """Exercise: a QLoRA linear layer: a frozen NF4 base, dequantized in the forward pass, plus trainable LoRA."""
 
+import math
+
 import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 
-CONFIGS = [  # name, d_out, d_in, r, alpha, bias, compute dtype
-    ("r4_alpha8_float32", 12, 64, 4, 8.0, True, "float32"),
-    ("r1_no_bias_float64", 5, 24, 1, 1.0, False, "float64"),
-    ("r8_alpha32_float64", 16, 48, 8, 32.0, True, "float64"),
+CONFIGS = [  # name, d_out, d_in, r, alpha, bias, compute dtype, dtype of x
+    ("r4_alpha8_float32", 12, 64, 4, 8.0, True, "float32", "float32"),
+    ("r1_no_bias_float64", 5, 24, 1, 1.0, False, "float64", "float64"),
+    ("r8_alpha32_float64_x_float32", 16, 48, 8, 32.0, True, "float64", "float32"),
 ]
 
 
@@ -30,19 +32,20 @@ def _build(impl, w, b, r, alpha, compute_dtype, lora):
 
 
 def layer_cases():
-    for k, (name, d_out, d_in, r, alpha, bias, dtype) in enumerate(CONFIGS):
+    for k, (name, d_out, d_in, r, alpha, bias, dtype, x_dtype) in enumerate(CONFIGS):
         rng = np.random.default_rng(4600 + k)
         w = (rng.standard_normal((d_out, d_in)) * 0.05).astype("float32")
         b = rng.standard_normal(d_out).astype("float32") if bias else None
         lora = {"lora_A": rng.standard_normal((r, d_in)) * 0.3, "lora_B": rng.standard_normal((d_out, r)) * 0.3}
-        x = rng.standard_normal((2, 3, d_in)).astype(dtype)
+        x = rng.standard_normal((2, 3, d_in)).astype(x_dtype)
         yield Case(
             name,
             (w, b, r, alpha, dtype, {n: v.astype(dtype) for n, v in lora.items()}, x),
             seed=4600 + k,
             note=f"scaling alpha / r = {alpha / r:g}; W0 ({d_out}, {d_in}) in NF4 blocks of 64"
             + ("; 120 weights: the last block is short" if d_in == 24 else "")
-            + f"; computed in {dtype}",
+            + f"; computed in {dtype}"
+            + (f" on x in {x_dtype}: cast x to the compute dtype" if x_dtype != dtype else ""),
         )
 
 
@@ -61,7 +64,7 @@ def _grads(impl, w, b, r, alpha, dtype, lora, x):
     layer = _build(impl, w, b, r, alpha, dtype, lora)
     X = torch.from_numpy(x).requires_grad_()
     out = layer(X)
-    g = torch.from_numpy(np.random.default_rng(0).standard_normal(tuple(out.shape)).astype(x.dtype))
+    g = torch.from_numpy(np.random.default_rng(0).standard_normal(tuple(out.shape))).to(out.dtype)
     (out * g).sum().backward()
     return {
         "trainable": sorted(n for n, p in layer.named_parameters() if p.requires_grad),
@@ -86,7 +89,8 @@ def _storage(impl, w, b, r, alpha, dtype, lora, x):
 
 
 def _init(impl, d_out, d_in, r, seed):
-    """A fresh layer: it computes exactly the dequantized base (B = 0) and A is random."""
+    """A fresh layer: it computes exactly the dequantized base (B = 0) and A is random, uniform in
+    +-1/sqrt(d_in) (Kaiming-uniform with a = sqrt(5): bound sqrt(6 / ((1 + a^2) d_in)) = 1/sqrt(d_in))."""
     import torch
 
     torch.manual_seed(seed)
@@ -94,7 +98,10 @@ def _init(impl, d_out, d_in, r, seed):
     layer = impl.QLoRALinear(w, None, r=r)
     x = torch.randn(3, d_in)
     base = x @ layer.dequantized_weight().T
+    # r * d_in >= 256 draws: the largest |A| lies above 0.95 of the bound unless the bound is smaller
+    peak = float(layer.lora_A.detach().abs().max()) * math.sqrt(d_in)
     return {
+        "A_fills_plus_minus_1_over_sqrt_d_in": 0.95 <= peak <= 1.0,
         "equals_the_base": bool(torch.equal(layer(x).detach(), base.detach())),
         "A_is_not_zero": bool(layer.lora_A.abs().sum() > 0),
         "lora_shapes": [list(layer.lora_A.shape), list(layer.lora_B.shape)],
@@ -102,7 +109,12 @@ def _init(impl, d_out, d_in, r, seed):
 
 
 def init_cases():
-    yield Case("12_by_64_r4", (12, 64, 4, 0), seed=0, note="B starts at 0: the layer starts as the quantized base")
+    yield Case(
+        "12_by_64_r4",
+        (12, 64, 4, 0),
+        seed=0,
+        note="B starts at 0: the layer starts as the quantized base; A uniform in +-1/sqrt(d_in)",
+    )
     yield Case("3_by_128_r2", (3, 128, 2, 1), seed=1)
 
 
@@ -149,10 +161,10 @@ nn.Module:
 - __init__: quantize `weight` (d_out, d_in) once with nf4_quantize(weight, blocksize) (given, from
   reference_impls.torch.nf4) and keep only the codes and absmax, as buffers (register_buffer): no
   float copy of W0, no Parameter for it. The bias, if any, as a buffer in the compute dtype. LoRA:
-  `lora_A` (r, d_in) Kaiming-uniform (a = sqrt(5), as nn.Linear) and `lora_B` (d_out, r) zeros, both
+  `lora_A` (r, d_in) Kaiming-uniform with a = sqrt(5), as nn.Linear (uniform in +-1/sqrt(d_in)), and `lora_B` (d_out, r) zeros, both
   nn.Parameters in the compute dtype; `self.scaling = alpha / r`.
 - dequantized_weight(): nf4_dequantize(codes, absmax, (d_out, d_in), blocksize) in the compute dtype.
-- forward(x): x in the compute dtype; x W^T + b with the dequantized W, plus scaling * (x A^T) B^T.
+- forward(x): cast x (of any float dtype) to the compute dtype; x W^T + b with the dequantized W, plus scaling * (x A^T) B^T.
   Gradients reach A, B and x, never W0.
 
 The checks copy A and B into your layer by these names, then compare outputs, gradients and what
@@ -217,6 +229,12 @@ layer whose W0 is the dequantized weight (forward and backward) and with gradche
             "gradient reaches it; only lora_A and lora_B are Parameters",
             impl="wrong/qlora/trainable_base.py",
             checks=("gradients", "storage"),
+        ),
+        Probe(
+            "lora_A drawn with kaiming_uniform_'s default a = 0 (uniform in +-sqrt(6 / d_in)): pass a=math.sqrt(5), "
+            "as nn.Linear and PEFT do, for +-1/sqrt(d_in)",
+            impl="wrong/qlora/kaiming_default_a.py",
+            checks=("init",),
         ),
         Probe(
             "computed in float32 whatever compute_dtype says: dequantize W0 to the compute dtype and cast x to it",

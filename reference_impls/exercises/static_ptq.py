@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 WITHIN_ONE_CODE = {"float64": (0.0, 1.0)}  # requantized codes: float32 vs float64 arithmetic may break a tie
@@ -96,6 +96,27 @@ def mse_cases():
         seed=3400,
         note="mostly positive; the range still holds 0",
     )
+    yield Case(
+        "all_positive_4_bit",
+        ([np.abs(rng.standard_normal(300)).astype("float32") + 0.7],),
+        {"qmin": 0, "qmax": 15, "n_grid": 20},
+        seed=3400,
+        note="values in [0.7, ...): lo is 0, not the smallest value",
+    )
+    yield Case(
+        "all_negative_4_bit",
+        ([-np.abs(rng.standard_normal(300)) - 0.4],),
+        {"qmin": 0, "qmax": 15, "n_grid": 20},
+        seed=3400,
+        note="values below -0.4: hi is 0, not the largest value",
+    )
+    yield Case(
+        "dead_channel_ties",
+        ([np.abs(rng.standard_normal(64)) * 1e-6],),
+        {"n_grid": 10},
+        seed=3400,
+        note="float64 values near 1e-6: every scale is clamped to eps, every a ties: the smallest a = 1 / n_grid is kept",
+    )
 
 
 # -- qparams, quantize, the integer linear ----------------------------------------------------------
@@ -127,6 +148,78 @@ def qparams_cases():
         note="zero points in the middle of the range, where truncating instead of rounding shows",
     )
     yield Case("zero_range", (f(0.0), f(0.0)), note="all zeros: s = float32 eps (never 0), z = 0")
+
+
+def unsigned_symmetric_cases():
+    rng = np.random.default_rng(3550)
+    lo, hi = -np.abs(rng.standard_normal(5)) * 2, np.abs(rng.standard_normal(5)) * 2
+    yield Case(
+        "uint8",
+        (lo.astype("float32"), hi.astype("float32")),
+        {"symmetric": True},
+        seed=3550,
+        note="[0, 255]: s = max(-lo, hi) / 127.5, z = 127 or 128",
+    )
+    yield Case(
+        "uint4",
+        (np.array(-0.6, np.float32), np.array(1.9, np.float32)),
+        {"qmin": 0, "qmax": 15, "symmetric": True},
+        note="[0, 15]: z = 7 or 8",
+    )
+
+
+def _compare_unsigned_symmetric(expected, actual, case):
+    """The scale as calculate_qparams; the zero point either middle code of [qmin, qmax] (torch.ao takes
+    128 for its default quint8 observer, (qmin + qmax) // 2 = 127 where quant_min / quant_max are given)."""
+    qmin, qmax = case.kwargs.get("qmin", 0), case.kwargs.get("qmax", 255)
+    middle = {(qmin + qmax) // 2, (qmin + qmax + 1) // 2}
+    if not isinstance(actual, tuple | list) or len(actual) != 2:
+        return "expected (scale, zero_point)"
+    scale, zero_point = (np.asarray(a) for a in actual)
+    if scale.shape != expected[0].shape or zero_point.shape != expected[1].shape:
+        return f"expected scale and zero point of shape {expected[0].shape}, got {scale.shape} and {zero_point.shape}"
+    if not np.allclose(scale, expected[0], rtol=1e-5, atol=0):
+        return f"scale {scale.ravel()[:3]}, expected {expected[0].ravel()[:3]} (max(-lo, hi) / ((qmax - qmin) / 2))"
+    if not all(int(z) in middle for z in zero_point.ravel()):
+        return f"zero point {zero_point.ravel()[:3]}, expected the middle of [{qmin}, {qmax}]: {sorted(middle)}"
+    return None
+
+
+def dequantize_cases():
+    rng = np.random.default_rng(3650)
+    yield Case(
+        "per_tensor_float64",
+        (rng.integers(0, 256, (4, 6)).astype(np.uint8), np.array(0.0173), np.array(131, np.int64)),
+        seed=3650,
+        note="uint8 codes, a 0-d float64 scale: the result in float64 (the scale's dtype)",
+    )
+    yield Case(
+        "per_row_5x9",
+        (
+            rng.integers(-128, 128, (5, 9)).astype(np.int8),
+            rng.uniform(0.01, 1, 5).astype("float32"),
+            np.zeros(5, np.int64),
+        ),
+        {"axis": 0},
+        seed=3650,
+        note="axis 0: row i uses scale[i] (rows at very different scales)",
+    )
+    yield Case(
+        "per_column_affine",
+        (rng.integers(0, 16, (6, 4)).astype(np.int64), rng.uniform(0.1, 2, 4).astype("float32"), np.arange(4) * 3),
+        {"axis": 1},
+        seed=3650,
+    )
+    yield Case(
+        "axis_1_of_3d",
+        (
+            rng.integers(-128, 128, (2, 3, 5)).astype(np.int8),
+            rng.uniform(0.01, 1, 3).astype("float32"),
+            np.zeros(3, np.int64),
+        ),
+        {"axis": 1},
+        seed=3650,
+    )
 
 
 def quantize_cases():
@@ -230,6 +323,14 @@ def dynamic_cases():
             seed=3850,
             note=note,
         )
+    x = (rng.standard_normal((3, 20)) + 0.3).astype("float32")
+    w_scale = rng.uniform(0.001, 0.004, 7)  # float64, as computed from a float64 weight
+    yield Case(
+        "float32_x_float64_scale",
+        (x, rng.integers(-128, 128, (7, 20)).astype(np.int8), w_scale, None),
+        seed=3850,
+        note="w_scale in float64, x in float32: the output in x's dtype",
+    )
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -270,6 +371,13 @@ def ptq_cases():
             note="calibrated on 128 samples (min-max), 400 test samples; weights qint8 symmetric "
             + ("per output row" if per_channel else "per tensor"),
         )
+    yield Case(
+        "logits_offset_by_the_bias",
+        (w1, b1, w2, b2 + np.float32(6.0), calib[:64], test[:100], labels[:100]),
+        {"per_channel": True},
+        seed=3900,
+        note="an output bias of about 6 (the same argmax): the output range is calibrated on x W2^T + b2, bias included",
+    )
 
 
 def _ptq(impl, w1, b1, w2, b2, calib, x, labels, per_channel=False):
@@ -382,7 +490,9 @@ load_digits or MNIST too).
 2. `calculate_qparams(min_val, max_val, qmin=0, qmax=255, symmetric=False) -> (scale, zero_point)`,
    as torch.ao's observers: lo = min(min_val, 0), hi = max(max_val, 0);
    affine: s = (hi - lo) / (qmax - qmin), z = clamp(qmin - round(lo / s), qmin, qmax), an integer;
-   symmetric (weights, on the signed range qmin = -128): s = max(-lo, hi) / ((qmax - qmin) / 2), z = 0.
+   symmetric (weights, on the signed range qmin = -128): s = max(-lo, hi) / ((qmax - qmin) / 2), z = 0
+   (on an unsigned range, the middle code: 127 or 128 for [0, 255]; torch.ao's default quint8 observer
+   takes 128, one given quant_min / quant_max takes (qmin + qmax) // 2).
    s at least torch.finfo(torch.float32).eps. 0-d or per channel (the shape of min_val).
 3. `quantize(x, scale, zero_point, qmin=0, qmax=255, axis=None)`: clamp(round(x / s) + z, qmin, qmax)
    as integers; with `axis`, scale[i] applies to index i of that axis. `dequantize(q, scale,
@@ -395,7 +505,7 @@ load_digits or MNIST too).
    quantized offline, each activation's range is measured on the call itself.
    `dynamic_int8_linear(x, w_q, w_scale, bias=None, qmax=255)`: x's (scale, zero point) from its own
    min and max over [0, qmax] (calculate_qparams), quantize, int_accumulate, then float out:
-   acc * s_x * s_w + bias, in x's dtype. (torch's dynamic Linear uses qmax 127 on x86: reduce_range.)
+   acc * s_x * s_w + bias, in x's dtype (whatever w_scale's dtype). (torch's dynamic Linear uses qmax 127 on x86: reduce_range.)
 7. `ptq_mlp(w1, b1, w2, b2, calib_x, x, per_channel=False)`: quantize relu(x W1^T + b1) W2^T + b2:
    min-max on calib_x for the input, the hidden (after ReLU) and the output; affine [0, 255] for
    activations; weights symmetric [-128, 127] per tensor or per output row; x -> quantize -> int8
@@ -483,7 +593,8 @@ eager-mode convert.""",
             "mse_observer",
             mse_cases,
             call=_call("mse_observer"),
-            description="4-bit t(3) data, 8-bit normal, 3-bit shifted: the clipped range of least error",
+            description="4-bit t(3) data, 8-bit normal, 3-bit shifted, all positive, all negative, a dead channel "
+            "(ties): the clipped range of least error",
         ),
         Check(
             "qparams",
@@ -495,11 +606,26 @@ eager-mode convert.""",
             "a zero range: as torch.ao's observers",
         ),
         Check(
+            "qparams_unsigned_symmetric",
+            "calculate_qparams",
+            unsigned_symmetric_cases,
+            call=_call("calculate_qparams"),
+            compare=_compare_unsigned_symmetric,
+            description="symmetric on [0, 255] and [0, 15]: the zero point is a middle code",
+        ),
+        Check(
             "quantize",
             "quantize",
             quantize_cases,
             call=_call("quantize"),
             description="affine with saturation, symmetric per row (square) and per column",
+        ),
+        Check(
+            "dequantize",
+            "dequantize",
+            dequantize_cases,
+            call=call_torch("dequantize"),
+            description="per tensor in float64 (uint8 codes), per row of 5 x 9, per column with zero points, axis 1 of 3-D",
         ),
         Check(
             "accumulate",
@@ -521,7 +647,8 @@ eager-mode convert.""",
             "dynamic_int8_linear",
             dynamic_cases,
             call=call_torch("dynamic_int8_linear"),
-            description="per tensor, per channel with 3-D x, qmax 127 (reduce_range), x >= 0 without bias",
+            description="per tensor, per channel with 3-D x, qmax 127 (reduce_range), x >= 0 without bias, "
+            "a float64 w_scale on float32 x",
         ),
         Check(
             "ptq_mlp",
@@ -541,6 +668,12 @@ eager-mode convert.""",
         ),
     ),
     probes=(
+        Probe(
+            "the MSE observer's range does not hold 0: start from lo = min(min x, 0), hi = max(max x, 0), as "
+            "calculate_qparams does, and shrink that range by a",
+            impl="wrong/static_ptq/mse_range_without_zero.py",
+            checks=("mse",),
+        ),
         Probe(
             "the bias went into the accumulator unscaled: acc is in units of s_x * s_w, so y = acc * s_x * s_w + b "
             "(the float bias after scaling)",
@@ -592,6 +725,97 @@ eager-mode convert.""",
             "s_x * s_w / s_y) + z_y (and the bias is round(b / (s_x * s_w)))",
             impl="wrong/static_ptq/requant_without_input_scale.py",
             checks=("int8_linear",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "dequantize",
+            "(q - zero_point).to(scale.dtype) * scale",
+            "return (q - zero_point) * scale",
+            "an integer tensor times a float tensor is already in the float's dtype (0-d included)",
+        ),
+        Equivalent(
+            "dynamic_int8_linear",
+            "acc.to(x.dtype) * (x_scale * w_scale).to(x.dtype)",
+            "y = acc * (x_scale * w_scale).to(x.dtype)",
+            "an int32 tensor times a float tensor is already in the float's dtype (0-d included)",
+        ),
+        Equivalent(
+            "calculate_qparams",
+            "(qmin + qmax + 1) // 2",
+            "(qmax + 1) // 2",
+            "the task leaves the unsigned symmetric zero point free between the two middle codes (127 or 128 on "
+            "[0, 255], 7 or 8 on [0, 15]), as torch.ao's observers differ",
+        ),
+        Equivalent(
+            "calculate_qparams",
+            "(qmin + qmax + 1) // 2",
+            "(qmin + qmax + 2) // 2",
+            "the task leaves the unsigned symmetric zero point free between the two middle codes (127 or 128 on "
+            "[0, 255], 7 or 8 on [0, 15]), as torch.ao's observers differ",
+        ),
+        Equivalent(
+            "calculate_qparams",
+            "(qmin + qmax + 1) // 2",
+            "(qmin + qmax) // 2",
+            "the task leaves the unsigned symmetric zero point free between the two middle codes (127 or 128 on "
+            "[0, 255], 7 or 8 on [0, 15]), as torch.ao's observers differ",
+        ),
+        Equivalent(
+            "calculate_qparams",
+            "(qmin + qmax + 1) // 2",
+            "(qmin + qmax + 0) // 2",
+            "the task leaves the unsigned symmetric zero point free between the two middle codes (127 or 128 on "
+            "[0, 255], 7 or 8 on [0, 15]), as torch.ao's observers differ",
+        ),
+        Equivalent(
+            "calculate_qparams",
+            "0 if qmin < 0",
+            "qmin < (-1)",
+            "differs only for qmin = -1, which no quantized range has",
+        ),
+        Equivalent(
+            "dynamic_int8_linear",
+            "quantize(x, x_scale, x_zero_point, 0, qmax)",
+            "x_zero_point, -1, qmax",
+            "z = -round(lo / s) with x >= lo puts every code at 0 or above: a clamp at -1 never acts",
+        ),
+        Equivalent(
+            "minmax_observer",
+            "v.amin(dim=dim)",
+            "v.amin(dim=-1)",
+            "v is 2-D (channels, values): dim 1 is the last",
+        ),
+        Equivalent(
+            "minmax_observer",
+            "v.amax(dim=dim)",
+            "v.amax(dim=-1)",
+            "v is 2-D (channels, values): dim 1 is the last",
+        ),
+        Equivalent(
+            "moving_average_observer",
+            "for b in batches[1:]",
+            "batches[0:]",
+            "the first batch averaged in again moves lo by c * (its min - lo) = 0: a no-op",
+        ),
+        Equivalent(
+            "ptq_mlp",
+            "axis=w_axis",
+            "axis=0)",
+            "per tensor the weight scale is 0-d: reshaped to (1, 1) along axis 0 it broadcasts as before",
+        ),
+        Equivalent(
+            "ptq_mlp",
+            "-128, 127, axis=w_axis",
+            "-129, 127",
+            "s = max|w| / 127.5 puts every code at -128 or above: a clamp at -129 never acts",
+        ),
+        Equivalent(
+            "int8_linear",
+            "acc.to(acc_scale.dtype)",
+            "y = torch.round(acc * (acc_scale / out_scale)) + out_zero_point",
+            "the requantization in float32 instead of the scales' float64: the task leaves its precision free, "
+            "and it can move a tie by one code, which the check allows",
         ),
     ),
 )

@@ -168,7 +168,8 @@ def quantize_q4_k(x):
         scales = np.array([f[0] for f in fits], F32)
         mins = np.array([f[1] for f in fits], F32)
         codes = np.stack([f[2] for f in fits])  # (8, 32)
-        max_scale, max_min = max(scales.max(), F32(0)), max(mins.max(), F32(0))
+        # C's `if (min > max_min) max_min = min` from 0: an all-zero super-block's -0.0 mins leave dmin +0.0
+        max_scale, max_min = max(F32(0), scales.max()), max(F32(0), mins.max())
         inv_scale = F32(63) / max_scale if max_scale > 0 else F32(0)
         inv_min = F32(63) / max_min if max_min > 0 else F32(0)
         ls = np.minimum(63, np.rint(inv_scale * scales).astype(np.int64) & 255).astype(np.uint8)

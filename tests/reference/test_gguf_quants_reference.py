@@ -81,3 +81,14 @@ def test_q4_k_error_is_small_and_beats_q4_0():
 def test_lengths_must_be_whole_blocks():
     with pytest.raises(ValueError, match="multiple of the block size 32"):
         gq.quantize_q8_0(np.zeros(33, np.float32))
+
+
+def test_q4_k_all_zero_super_block_stores_positive_zero_scales():
+    """llama.cpp takes max_scale and max_min as maxima starting from +0.0 (`if (min > max_min)`), so an all-zero
+    super-block, whose sub-block mins are -0.0, stores d = dmin = +0.0: bytes 00 00, never 00 80."""
+    x = np.zeros(512, np.float32)
+    x[256:] = np.random.default_rng(3).standard_normal(256)
+    blocks = gq.quantize_q4_k(x)
+    assert blocks[0, :4].tolist() == [0, 0, 0, 0]
+    assert not blocks[0, 4:].any()
+    np.testing.assert_array_equal(gq.dequantize_q4_k(blocks)[:256], np.zeros(256, np.float32))
