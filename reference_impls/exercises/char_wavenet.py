@@ -11,6 +11,7 @@ from reference_impls.exercises.char_mlp import _tokens
 
 PARAMETERS = 22_398  # WaveNet(58) with the defaults
 INIT_LOSS_SLACK = 0.05  # nats above ln(vocab_size) allowed for the untrained WaveNet
+LONG_RANGE_LOSS = 0.5  # held-out loss on the period-8 sequence (ln 10 = 2.30 for a model that cannot see 8 back)
 
 
 # -- initialization ----------------------------------------------------------------------------------------------
@@ -268,6 +269,66 @@ def _judge_train(expected, actual, case):
     )
 
 
+# -- long-range dependencies: a synthetic sequence whose next token is the one 8 steps back ---------------------------
+
+
+def long_range_cases():
+    yield Case(
+        "period_8",
+        (),
+        note="random patterns of 8 tokens (of 10) repeated: the next token is the one 8 back, out of a block-3 MLP's "
+        "reach (it stays at ln 10 = 2.30 nats); a WaveNet of block 8 reads it",
+    )
+
+
+def _period_8(n, seed):
+    import torch
+
+    patterns = torch.randint(0, 10, (n, 8), generator=torch.Generator().manual_seed(seed))
+    return patterns, patterns[:, 0]  # context: the 8 previous tokens, one period; next: the first of them again
+
+
+def _fit(model, block, steps=80):
+    import torch
+    import torch.nn.functional as F
+
+    X, Y = _period_8(2048, 30)
+    X_val, Y_val = _period_8(512, 31)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-2)
+    g = torch.Generator().manual_seed(32)
+    model.train()
+    for _ in range(steps):
+        batch = torch.randint(0, len(Y), (64,), generator=g)
+        loss = F.cross_entropy(model(X[batch][:, -block:]), Y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return F.cross_entropy(model(X_val[:, -block:]), Y_val).item()
+
+
+def _long_range(impl):
+    import torch
+
+    from reference_impls.torch.char_mlp import CharMLP
+
+    torch.manual_seed(0)
+    wavenet = _fit(impl.WaveNet(10, block_size=8, n_embd=8, n_hidden=32), 8)
+    torch.manual_seed(0)
+    return {"wavenet": wavenet, "mlp_block_3": _fit(CharMLP(10, 3, 8, 64), 3)}
+
+
+def _judge_long_range(expected, actual, case):
+    if actual["wavenet"] < LONG_RANGE_LOSS:
+        return None
+    return (
+        f"trained by the check for 80 steps, your WaveNet's held-out loss is {actual['wavenet']:.3f} nats (a block-3 MLP: "
+        f"{actual['mlp_block_3']:.2f}; the reference WaveNet: ~0.01): it should read the token 8 steps back, under "
+        f"{LONG_RANGE_LOSS}"
+    )
+
+
 # -- known mistakes ---------------------------------------------------------------------------------------------------
 
 
@@ -331,7 +392,9 @@ read a longer context hierarchically, WaveNet-style.
    Linear to the logits with its weight scaled by 0.1 at init, so that the untrained model's loss is
    within {INIT_LOSS_SLACK} of ln(vocab_size). forward(X (N, block_size) int64) -> (N, vocab_size). With the
    defaults and 58 characters: {PARAMETERS:,} parameters. Each level is a dilated convolution of kernel 2
-   (dilation 1, 2, 4): a tree over the 8 characters instead of one flat layer.
+   (dilation 1, 2, 4): a tree over the 8 characters instead of one flat layer. The check also trains
+   WaveNet(10, 8, n_embd=8, n_hidden=32) on a synthetic sequence whose next token is the one 8 steps
+   back: it must get under {LONG_RANGE_LOSS} nats, where an MLP reading 3 characters stays at ln 10 = 2.30.
 6. `train_wavenet(tokens, vocab_size, block_size=8, steps=200, batch_size=256, lr=2e-2, seed=0)`:
    torch.manual_seed(seed), a WaveNet, Adam on random mini-batches of (previous block_size
    characters, next character). Milestone: held-out loss under {CHAR_LM_THRESHOLD} nats (the reference: ~2.2).
@@ -414,6 +477,15 @@ The reference: reference_impls/torch/char_wavenet.py.""",
             wavenet_cases,
             call=_wavenet,
             description=f"the defaults ({PARAMETERS:,} parameters), block 4 and 16: shapes, the initial loss",
+        ),
+        Check(
+            "long_range",
+            "WaveNet",
+            long_range_cases,
+            call=_long_range,
+            compare=_judge_long_range,
+            reference_output=False,
+            description=f"a period-8 synthetic sequence: your WaveNet under {LONG_RANGE_LOSS} nats where a block-3 MLP gets 2.30",
         ),
         Check(
             "train_wavenet",

@@ -84,3 +84,11 @@ def test_wavenet_initial_loss_and_milestone():
     assert sum(p.numel() for p in model.parameters()) == 22_398
     assert split_loss(model, held_out, 8) == pytest.approx(math.log(V), abs=0.05)
     assert split_loss(ref.train_wavenet(train, V), held_out, 8) < CHAR_LM_THRESHOLD
+
+
+def test_wavenet_reads_eight_steps_back_where_a_block_3_mlp_cannot():
+    from reference_impls.exercises.char_wavenet import LONG_RANGE_LOSS, _long_range
+
+    losses = _long_range(ref)
+    assert losses["wavenet"] < LONG_RANGE_LOSS
+    assert losses["mlp_block_3"] > math.log(10) - 0.1  # no better than the uniform guess
