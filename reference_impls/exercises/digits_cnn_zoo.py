@@ -6,7 +6,7 @@ from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises.digits_lenet import _data
 
-THRESHOLD = 0.85  # test accuracy each architecture must reach with the defaults (the reference: 0.93-0.95)
+THRESHOLD = 0.8  # test accuracy each architecture must reach with the defaults (the reference: 0.87-0.96 over seeds)
 PARAMETERS = {"LeNet5": 19_754, "AlexNet": 22_954, "VGG": 4_802}
 
 
@@ -231,7 +231,7 @@ def _judge_compare(expected, actual, case):
             return f"{name} has {r['parameters']:,} parameters, expected {parameters:,}"
         if r["accuracy"] < THRESHOLD:
             return (
-                f"{name}'s test accuracy {r['accuracy']:.3f} is under {THRESHOLD} (the reference: 0.93-0.95 after 3 "
+                f"{name}'s test accuracy {r['accuracy']:.3f} is under {THRESHOLD} (the reference: 0.87-0.96 over seeds after 3 "
                 "epochs of Adam, lr 1e-2, batch 32)"
             )
     return None
@@ -282,7 +282,7 @@ The learner can run the same code on CIFAR-10 with wider layers.
    {{name: {{"parameters": int, "accuracy": test accuracy in eval mode, "seconds": training time,
    "epoch_losses": [mean training loss of each epoch]}}}}. The check runs it on models that record
    what they are given, then on your three architectures: each must reach test accuracy >= {THRESHOLD}
-   (the reference: 0.93-0.95). Shifts of one pixel, an eighth of an 8x8 image, need more epochs to pay
+   (the reference: 0.87-0.96 over seeds). Shifts of one pixel, an eighth of an 8x8 image, need more epochs to pay
    off than the check spends: try max_shift=1 with epochs=10.
 
 The reference: reference_impls/torch/digits_cnn_zoo.py.""",
