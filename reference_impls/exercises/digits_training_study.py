@@ -7,7 +7,9 @@ from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises.digits_cnn_zoo import _fill
 from reference_impls.exercises.digits_lenet import _data
 
-THRESHOLD = 0.93  # test accuracy with the defaults and with the second configuration (the reference: ~0.98)
+THRESHOLD = (
+    0.9  # test accuracy with the defaults and with the second configuration (the reference: 0.93-0.99 over seeds)
+)
 
 
 # -- the CNN and its normalizations --------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ def _train(impl, config):
 def _judge_train(expected, actual, case):
     if actual >= THRESHOLD:
         return None
-    return f"test accuracy {actual:.3f} is under {THRESHOLD} (the reference: ~0.98 in 2 epochs)"
+    return f"test accuracy {actual:.3f} is under {THRESHOLD} (the reference: 0.93-0.99 over seeds, in 2 epochs)"
 
 
 # -- the significance test and the summary ------------------------------------------------------------------------------
