@@ -160,7 +160,7 @@ def test_json_shape_and_exit_codes(cli):
 def test_the_table_names_each_survivor_with_its_diff():
     from rich.console import Console
 
-    from app.verify.mutants.command import print_results
+    from app.cli.mutants_cmds import print_results
 
     result = run_exercise(registry.find("softmax")[0], cases=("forward/random", "backward/random"))
     console = Console(record=True, width=160)

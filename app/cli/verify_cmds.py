@@ -132,12 +132,12 @@ def verify(
         )
     if target is not None and all_:
         raise LearnError("name a module or exercise (learn verify module-0.2), or pass --all, not both")
-    if mutants:  # app/verify/mutants/command.py
+    if mutants:  # app/cli/mutants_cmds.py
         if reference or watch:
             raise LearnError(
                 "--mutants runs mutants of the references; it does not combine with --reference or --watch"
             )
-        from app.verify.mutants.command import run as run_mutants
+        from app.cli.mutants_cmds import run as run_mutants
 
         return run_mutants(target, all_, as_json, jobs)
     if watch and (reference or as_json):

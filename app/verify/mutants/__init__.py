@@ -9,5 +9,5 @@ runner.py); a mutant the checks pass is a mistake a learner could make and be to
     generate.py     the mutants of an exercise      equivalents.py  declared equivalents matched
     child.py        the child: plan once, run each mutant until its first failing case
     runner.py       the parent: one child per exercise, restarted past a mutant that hangs
-    results.py      counts, the goal, JSON          command.py  the CLI's table and exit code
+    results.py      counts, the goal, JSON   (the CLI's table and exit code: app/cli/mutants_cmds.py)
 """
