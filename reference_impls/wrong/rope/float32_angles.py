@@ -10,6 +10,7 @@ from reference_impls.torch.rope import (  # noqa: F401 - as in the reference
 )
 
 EXPECTED_HINT = "computed in float32"
+ALSO_APPLIES = ("wrong only for float64 inputs",)  # true: float32 angles lose only what float64 keeps
 
 
 def apply_rope(x, positions, theta):
