@@ -45,7 +45,7 @@ def topk_cases():
     )
     for rng, (size,), dtype, s in fresh([(20,), (1,), (7,)], seed=56050, n=1):  # drawn afresh: no ties
         x = ((rng.permutation(size) + rng.uniform(-0.3, 0.3, size)) * rng.uniform(0.1, 10)).astype(dtype)
-        yield case("fresh", s, x=x, k=int(rng.integers(0, size + 2)))
+        yield case("fresh", s, x=x, k=int(rng.integers(1, size + 2)))  # k = 0: the named case
 
 
 def knn_cases():
