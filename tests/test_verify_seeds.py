@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from app.verify import registry
 from app.verify.runner import Job, run_job
@@ -75,3 +76,22 @@ def test_the_seed_is_new_on_every_run_without_one(monkeypatch):
     monkeypatch.setenv(ENV, "12")
     assert run_seed() == 12
     assert np.random.default_rng(FreshSeed(5, 12)).integers(100) == np.random.default_rng(5).integers(100)
+
+
+FRESH_SAMPLE = ["softmax", "layer_norm", "moe", "paged_kv_cache", "lr_schedules", "pca", "pooling", "sampling"]
+
+
+@pytest.mark.parametrize("exercise_id", FRESH_SAMPLE)
+def test_two_run_seeds_draw_different_fresh_cases_and_the_reference_passes_both(exercise_id, monkeypatch):
+    exercise = next(e for e in registry.exercises() if e.id == exercise_id)
+    drawn = {}
+    for seed in (11, 12):
+        monkeypatch.setenv(ENV, str(seed))
+        report = run_job(Job(exercise, f"module:{exercise.reference}", "reference"))
+        assert report.passed, f"{exercise_id} seed {seed}: {[(c.label, c.message) for c in report.failures][:3]}"
+        fresh = [c for c in report.checks if c.fresh]
+        assert fresh, f"{exercise_id}: no fresh cases"
+        assert all(f"drawn afresh from run seed {seed}" in c.detail for c in fresh)
+        drawn[seed] = [(c.label, json.dumps(c.inputs, sort_keys=True, default=str)) for c in fresh]
+    assert len(drawn[11]) == len(drawn[12])  # the same checks draw the same number of cases
+    assert drawn[11] != drawn[12], f"{exercise_id}: run seeds 11 and 12 drew the same fresh inputs"

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -95,6 +96,13 @@ def sdpa_cases():
         is_causal=True,
         note="scores in the hundreds: exp overflows unless the softmax subtracts the row max",
     )
+    # drawn afresh each run: sizes (1 and odd included); no mask, causal, or padding
+    for rng, (B, H, L, S, E), dtype, s in fresh([(2, 3, 5, 5, 8), (1, 2, 3, 7, 4)], seed=seed + 50, n=2):
+        kind = int(rng.integers(3))  # one mask at a time, so that a failure names one mistake
+        masks = {"is_causal": True} if kind == 1 else {}
+        if kind == 2:
+            masks["attn_mask"] = _pad(rng.integers(1, S + 1, size=B), S)  # every row keeps key 0
+        yield case("fresh", s, **_qkv(rng, B, H, L, S, E, dtype), **masks, note="shapes and masks drawn afresh")
 
 
 def weights_cases():

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
+from reference_impls.exercises._fresh import fresh
 
 DATASETS = [(60, 3, 2), (90, 4, 3), (40, 2, 5)]  # (n, k, d)
 
@@ -14,6 +15,9 @@ def lloyd_cases():
         X, _ = blobs(16000 + j, n, k, d, spread=1.5, sep=3.0)
         init = X[np.random.default_rng(16000 + j).choice(n, k, replace=False)]
         yield Case(f"k{k}_d{d}", (X, init), seed=16000 + j)
+    for rng, (n, k, d), s in _fresh_datasets(16050):
+        X, _ = blobs(s, n, k, d, spread=1.5, sep=3.0)
+        yield Case("fresh", (X, X[rng.choice(n, k, replace=False)]), seed=s)
     X, _ = blobs(16010, 30, 2, 2)
     yield Case(
         "far_init_empty_cluster",
@@ -35,6 +39,13 @@ def lloyd_cases():
     )
 
 
+def _fresh_datasets(seed):
+    """(rng, (n, k, d), seed) drawn afresh on each run: k from 1 to 5, d from 1, n of at least 2 points a cluster."""
+    for rng, (n, k, d), _, s in fresh([(60, 3, 2), (9, 1, 1), (40, 5, 4)], ("float64",), seed=seed, n=2):
+        k = min(k, 5)
+        yield rng, (max(n, 2 * k), k, d), s
+
+
 def _lloyd(impl, X, centers, **kwargs):
     c, labels, inertia, n_iter = impl.lloyd(X, centers, **kwargs)
     return c, labels, inertia, int(n_iter)
@@ -45,6 +56,9 @@ def init_cases():
         X, _ = blobs(16100 + j, n, k, d)
         for method in ("random", "k-means++"):
             yield Case(f"{method}_k{k}", (X, k, method, 16100 + j), seed=16100 + j)
+    for rng, (n, k, d), s in _fresh_datasets(16160):
+        X, _ = blobs(s, n, k, d)
+        yield Case("fresh", (X, k, str(rng.choice(["random", "k-means++"])), int(s)), seed=s)
     X = np.repeat(np.random.default_rng(16150).standard_normal((4, 2)) * 0.01, 3, axis=0)
     yield Case(
         "duplicates_small_scale",
@@ -243,6 +257,10 @@ def estep_cases():
     X, _ = blobs(17100, 60, 3, 2, spread=1.2, sep=3.0)
     w, m, c, _ = fit_gmm(X, X[:3], max_iter=2)
     yield Case("k3_d2", (X, w, m, c), seed=17100)
+    for _, (n, k, d), s in _fresh_datasets(17150):
+        X, _ = blobs(s, max(n, d + 2), k, d, spread=1.2, sep=3.0)
+        w, m, c, _ = fit_gmm(X, X[:k], max_iter=2)
+        yield Case("fresh", (X, w, m, c), seed=s)
     yield Case(
         "far_points",
         (X * 30, w, m, c),
@@ -255,6 +273,9 @@ def mstep_cases():
     X, _ = blobs(17200, 50, 3, 2)
     resp = np.random.default_rng(17200).dirichlet(np.ones(3), size=50)
     yield Case("soft_responsibilities", (X, resp), seed=17200)
+    for rng, (n, k, d), s in _fresh_datasets(17250):
+        n = max(n, d + 2)  # enough points for a full covariance
+        yield Case("fresh", (blobs(s, n, k, d)[0], rng.dirichlet(np.ones(k), size=n)), seed=s)
     yield Case(
         "reg_covar_0.1",
         (X, resp),
@@ -280,6 +301,9 @@ def loggauss_cases():
         "full_cov_d3", (rng.standard_normal((10, 3)), rng.standard_normal(3), A @ A.T + 0.5 * np.eye(3)), seed=17300
     )
     yield Case("standard_normal_at_0", (np.zeros((1, 2)), np.zeros(2), np.eye(2)), note="-log(2 pi)")
+    for rng, (n, d), _, s in fresh([(10, 3), (1, 1)], ("float64",), seed=17350, n=2):  # drawn afresh
+        A = rng.standard_normal((d, d))
+        yield Case("fresh", (rng.standard_normal((n, d)), rng.standard_normal(d), A @ A.T + 0.5 * np.eye(d)), seed=s)
 
 
 def _unweighted_cov(X, resp, reg_covar=1e-6):

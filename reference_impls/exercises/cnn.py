@@ -6,6 +6,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
+from reference_impls.exercises._fresh import fresh
 
 CONV = [  # name, x shape, w shape, stride, padding, dilation, groups
     ("basic_3x3", (2, 3, 7, 7), (4, 3, 3, 3), 1, 0, 1, 1),
@@ -165,6 +166,21 @@ def _pool_inputs(seed, negative=False):
         dtype = "float64" if j % 2 else "float32"
         x = (rng.permutation(int(np.prod(xs))).reshape(xs) / 7.0 - (np.prod(xs) / 7.0 if negative else 0)).astype(dtype)
         yield name, seed + j, rng, x, {"kernel": k, "stride": s, "padding": p}
+    for rng, _, dtype, s in fresh([()], seed=seed + 50, n=1):  # window, stride, padding and sizes drawn afresh
+        kernel = tuple(int(k) for k in rng.integers(1, 4, size=2))
+        padding = tuple(int(rng.integers(0, k // 2 + 1)) for k in kernel)  # PyTorch: padding <= kernel / 2
+        stride = tuple(int(v) for v in rng.integers(1, 4, size=2))
+        if rng.integers(3) == 0:  # the default stride (the kernel): unpadded windows of 2 or 3, whose overlap at
+            kernel, padding, stride = (
+                tuple(int(k) for k in rng.integers(2, 4, size=2)),
+                (0, 0),
+                None,
+            )  # stride 1 is uneven
+        low = [2 * k + 1 if stride is None else max(k - 2 * p, 1) for k, p in zip(kernel, padding)]
+        size = tuple(int(rng.integers(lo, 10)) for lo in low)
+        xs = tuple(int(v) for v in rng.integers(1, 4, size=2)) + size
+        x = rng.permutation(int(np.prod(xs))).reshape(xs) / 7.0 - (np.prod(xs) / 7.0 if negative else 0)
+        yield "fresh", s, rng, x.astype(dtype), {"kernel": kernel, "stride": stride, "padding": padding}
 
 
 def pool_cases():

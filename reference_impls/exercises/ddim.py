@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 T = 100
@@ -25,6 +26,9 @@ def timestep_cases():
             note="(T // num_steps) * [num_steps - 1, ..., 1, 0]" + (": 7 // 3 = 2, so 4, 2, 0" if T_ == 7 else ""),
             zero_ok=n == 1,
         )
+    for rng, (T_,), _, s in fresh([(1000,), (7,)], ("int64",), seed=950, n=2):  # drawn afresh
+        n = int(rng.integers(2, T_ + 1)) if T_ > 1 else 1
+        yield Case("fresh", (T_, n), seed=s, zero_ok=n == 1)
 
 
 def step_cases():
@@ -48,6 +52,11 @@ def step_cases():
             seed=1000,
             note="t_prev = -1: after the last step, alpha_bar_prev = 1 (return x0_pred)" if prev < 0 else "",
         )
+    for rng, shape, dtype, s in fresh([(3, 4), (1, 5), (2, 3, 3)], seed=1050, n=1):  # drawn afresh
+        t = int(rng.integers(0, T))
+        prev = int(rng.integers(-1, t)) if t else -1
+        x, eps = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+        yield Case("fresh", (x, eps, t, prev, _alphas_bar()), seed=s, note=f"t {t} to {prev}")
 
 
 def _oracle_sample(impl, x0, eps, num_steps, dtype):
@@ -78,6 +87,10 @@ def oracle_cases():
             note=("all 100 timesteps" if n == 100 else f"{n} of 100 timesteps")
             + ": with the true noise every step stays on x0's trajectory, the last one lands on x0",
         )
+    for rng, shape, dtype, s in fresh([(2, 5), (1, 3)], seed=1150, n=1):  # drawn afresh
+        n = int(rng.integers(1, T + 1))
+        x0, eps = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+        yield Case("fresh", (x0, eps, n, dtype), seed=s, note=f"{n} of 100 timesteps")
 
 
 def _generic_sample(impl, x_T, num_steps):

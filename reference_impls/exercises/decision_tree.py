@@ -5,12 +5,15 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
+from reference_impls.exercises._fresh import fresh
 
 
 def impurity_cases():
     counts = np.array([[5, 5, 0], [10, 0, 0], [1, 2, 3], [0, 0, 0]])
     for criterion in ("gini", "entropy"):
         yield Case(criterion, (counts, criterion), note="rows: a 50/50 node, a pure node, a mixed one, an empty one")
+    for rng, shape, _, s in fresh([(4, 3), (1, 2), (5, 6)], ("int64",), seed=19050, n=2):  # counts drawn afresh
+        yield Case("fresh", (rng.integers(0, 12, shape), str(rng.choice(["gini", "entropy"]))), seed=s)
 
 
 def split_cases():
@@ -18,6 +21,10 @@ def split_cases():
         X, y = blobs(19000 + j, n, k, d, spread=2.0, sep=2.5)
         for criterion in ("gini", "entropy"):
             yield Case(f"{criterion}_k{k}_d{d}", (X, y, k, criterion), seed=19000 + j)
+    for rng, (n, k, d), _, s in fresh([(40, 2, 2), (9, 3, 1)], ("float64",), seed=19060, n=2):  # drawn afresh
+        k = max(k, 2)
+        X, y = blobs(s, max(n, 2 * k), k, d, spread=2.0, sep=2.5)
+        yield Case("fresh", (X, y, k, str(rng.choice(["gini", "entropy"]))), seed=s)
     X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]])
     yield Case(
         "by_hand", (X, np.array([0, 0, 1, 1]), 2, "gini"), note="split feature 0 at 2.5: two pure halves, gain 0.5"

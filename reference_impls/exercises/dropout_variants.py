@@ -18,7 +18,7 @@ def _with_rng(entry):
 
 
 def dropconnect_cases():
-    for rng, (n, i, o), dtype, s in grid([(6, 5, 4), (1, 8, 3)], seed=18000):
+    for rng, (n, i, o), dtype, s in grid([(6, 5, 4), (1, 8, 3)], seed=18000, fresh=1):
         x, W, b = randn(rng, (n, i), dtype), randn(rng, (i, o), dtype), randn(rng, (o,), dtype)
         for p in (0.3, 0.5):
             yield Case(
@@ -84,7 +84,7 @@ def dropconnect_backward_cases():
 
 
 def drop_path_cases():
-    for rng, shape, dtype, s in grid([(8, 4), (6, 3, 4, 4), (5, 7, 3)], seed=18300):
+    for rng, shape, dtype, s in grid([(8, 4), (6, 3, 4, 4), (5, 7, 3)], seed=18300, fresh=1):
         for p in (0.2, 0.5):
             yield Case(
                 f"train_p{p}_{len(shape)}d",

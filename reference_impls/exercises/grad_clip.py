@@ -5,11 +5,21 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import randn
+from reference_impls.exercises._fresh import fresh
 
 
 def _grads(seed, dtype, scale=1.0):
     rng = np.random.default_rng(seed)
     return [randn(rng, s, dtype, scale) for s in ((3, 4), (5,), (1,))]
+
+
+def _fresh_grads(seed):
+    """1 to 4 gradients of drawn shapes (sizes 1 and odd included), drawn afresh on each run."""
+    for rng, _, dtype, s in fresh([()], seed=seed, n=1):
+        shapes = [
+            tuple(int(d) for d in rng.integers(1, 8, size=int(rng.integers(1, 4)))) for _ in range(rng.integers(1, 5))
+        ]
+        yield rng, [randn(rng, shape, dtype, float(rng.uniform(0.5, 3.0))) for shape in shapes], s
 
 
 def norm_cases():
@@ -24,11 +34,17 @@ def norm_cases():
     yield Case(
         "exploding", (_grads(11010, "float32", 1e6), 5.0), seed=11010, note="gradients ~1e6, as in an exploding RNN"
     )
+    for rng, grads, s in _fresh_grads(11020):
+        total = float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+        for name, factor in (("fresh_clipped", rng.uniform(0.1, 0.8)), ("fresh_untouched", rng.uniform(1.25, 3.0))):
+            yield Case(name, (grads, total * factor), seed=s, note=f"max_norm = {factor:.2f} x the total norm")
 
 
 def value_cases():
     for k, dtype in enumerate(("float32", "float64")):
         yield Case("clip_0.5", (_grads(11100 + k, dtype), 0.5), seed=11100 + k)
+    for rng, grads, s in _fresh_grads(11120):
+        yield Case("fresh", (grads, float(rng.uniform(0.2, 1.5))), seed=s)
 
 
 def _per_tensor(grads, max_norm):

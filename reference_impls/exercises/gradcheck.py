@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 
 FUNCTIONS = {
     "sum_of_cubes": lambda x: float(np.sum(x**3)),
@@ -34,6 +35,8 @@ def numerical_cases():
                 seed=12000 + k,
                 note="f() reads x as it is when called: perturb x[i] in place, then restore it",
             )
+    for rng, shape, _, s in fresh([(3,), (2, 3), (1, 4)], ("float64",), seed=12050, n=2):  # shapes drawn afresh
+        yield Case("fresh", (rng.standard_normal(shape), list(FUNCTIONS)[int(rng.integers(len(FUNCTIONS)))]), seed=s)
 
 
 def relative_cases():
@@ -41,6 +44,9 @@ def relative_cases():
     a = rng.standard_normal((4, 3))
     yield Case("close", (a, a * (1 + 1e-7)), seed=12100)
     yield Case("wrong_sign", (a, -a), seed=12100)
+    for rng, shape, _, s in fresh([(4, 3), (5,)], ("float64",), seed=12150, n=2):
+        a = rng.standard_normal(shape)
+        yield Case("fresh", (a, a + rng.standard_normal(shape) * 10.0 ** rng.uniform(-4, 0)), seed=s)
     yield Case("with_zeros", (np.array([0.0, 1.0, -2.0]), np.array([0.0, 1.1, -2.0])), note="0 vs 0 is no error")
     yield Case("empty", (np.zeros(0), np.zeros(0)), note="no elements: no error (0.0)", zero_ok=True)
 
@@ -50,6 +56,9 @@ def check_cases():
     x = rng.standard_normal((2, 3))
     yield Case("right_gradient", (x, "sum_of_cubes", 1.0), seed=12200, note="the exact gradient: relative error ~1e-9")
     yield Case("one_percent_off", (x, "sum_of_cubes", 1.01), seed=12200, note="1% too large: relative error ~5e-3")
+    for rng, shape, _, s in fresh([(2, 3), (1,)], ("float64",), seed=12250, n=2):
+        x = rng.standard_normal(shape) + np.sign(rng.standard_normal(shape)) * 0.5  # away from 0, where 3 x^2 is 0
+        yield Case("fresh_off", (x, "sum_of_cubes", float(rng.uniform(1.01, 1.1))), seed=s)
     yield Case(
         "no_parameters",
         (np.zeros(0), "sum_of_cubes", 1.0),

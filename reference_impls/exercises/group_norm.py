@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
+from reference_impls.exercises._fresh import fresh
 
 SHAPES = [((2, 6, 4, 4), 3), ((3, 4, 5), 1), ((2, 8, 3, 3), 8), ((1, 4, 2, 2), 2), ((4, 6), 2)]
 
@@ -24,6 +25,16 @@ def _inputs(seed):
                 randn(rng, (c,), dtype, 1.0, 1.0),
                 randn(rng, (c,), dtype),
             )
+    for rng, _, dtype, s in fresh([()], seed=seed + 500, n=2):  # shapes and groups drawn afresh each run
+        g, per_group, n = (int(v) for v in rng.integers(1, [5, 4, 4]))
+        spatial = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(0, 3))))
+        if spatial and int(np.prod(spatial)) < 2:
+            spatial = spatial[:-1] + (3,)  # >= 2 positions per channel (instance norm normalizes over them)
+        if per_group * int(np.prod(spatial)) < 2:
+            per_group = 2
+        c = g * per_group
+        x = randn(rng, (n, c) + spatial, dtype, 2.0, 0.5)
+        yield "fresh", s, rng, g, x, randn(rng, (c,), dtype, 1.0, 1.0), randn(rng, (c,), dtype)
 
 
 def gn_cases():

@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 GRANULARITIES = [
@@ -29,6 +30,11 @@ def _cases(seed, shift=0.0):
                 seed=seed + k,
                 note="rows of different scales: each slice gets its own scale" if kwargs else "",
             )
+        for rng, (rows, cols), dtype, s in fresh([(6, 16), (1, 7)], seed=seed + 60, n=2):  # drawn afresh each run
+            group = int(rng.choice([d for d in (2, 4, 8) if cols % d == 0] or [1])) if cols > 1 else 1
+            kwargs = [{}, {"axis": 0}, {"axis": -1}, {"group_size": group}][int(rng.integers(4))]
+            x = rng.standard_normal((rows, cols)) * rng.uniform(0.1, 3, (rows, 1)) + shift
+            yield Case("fresh", (x.astype(dtype),), kwargs, seed=s, note=f"{kwargs or 'per tensor'}")
         rng = np.random.default_rng(seed + 50)
         x = rng.standard_normal((4, 8)).astype("float32")
         x[2] = 0

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -42,6 +43,20 @@ def decode_cases():
                 "prompt_then_tokens": "prefill 5 tokens, then decode 3 one by one",
                 "chunks": "3 new queries at a time: query t of a chunk sees the cache plus the chunk up to t",
             }.get(name, ""),
+        )
+    # drawn afresh each run: batch, length, heads, head size, and how the sequence is cut into chunks
+    for rng, _, dtype, s in fresh([()], seed=47100, n=1):
+        B, T, nh, hd = (int(v) for v in rng.integers(1, [4, 10, 5, 7]))
+        cuts = sorted({int(c) for c in rng.integers(1, T, size=int(rng.integers(0, T)))}) if T > 1 else []
+        chunks = [b - a for a, b in zip([0, *cuts], [*cuts, T])]
+        yield case(
+            "fresh",
+            s,
+            init={"n_embd": nh * hd, "n_head": nh},
+            params=random_params(CausalSelfAttention(nh * hd, nh), s, 0.4, dtype),
+            x=randn(rng, (B, T, nh * hd), dtype),
+            chunks=chunks,
+            note=f"drawn afresh: chunks {chunks}",
         )
 
 

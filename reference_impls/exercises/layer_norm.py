@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
+from reference_impls.exercises._fresh import fresh
 
 # (x shape, normalized shape): the last k axes are normalized, k = weight.ndim
 SHAPES = [((4, 8), (8,)), ((2, 3, 16), (16,)), ((2, 3, 4, 5), (4, 5)), ((3, 1), (1,)), ((6, 6), (6,))]
@@ -23,6 +24,14 @@ def _inputs(seed, with_bias=True):
                 else ("square" if shape[0] == shape[-1] else f"{len(shape)}d_norm_{len(ns)}")
             )
             yield name, s, rng, x, params
+    for rng, _, dtype, s in fresh([()], seed=seed + 500, n=2):  # shapes drawn afresh each run
+        lead = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+        ns = [int(d) for d in rng.integers(1, 10, size=int(rng.integers(1, 3)))]
+        ns[-1] = max(ns[-1], 2) if len(ns) == 1 or ns[0] == 1 else ns[-1]  # >= 2 values to normalize
+        ns = tuple(ns)
+        x = randn(rng, lead + ns, dtype, 2.0, 0.5)
+        params = (randn(rng, ns, dtype, 1.0, 1.0),) + ((randn(rng, ns, dtype),) if with_bias else ())
+        yield "fresh", s, rng, x, params
 
 
 def ln_cases():

@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 
 
 def _data(seed, n=40, d=3, noise=0.1):
@@ -16,12 +17,24 @@ def closed_cases():
     for k, (n, d) in enumerate([(40, 3), (100, 1), (10, 5)]):
         X, y, _ = _data(14000 + k, n, d)
         yield Case(f"n{n}_d{d}", (X, y), seed=14000 + k)
+    for _, (n, d), _, s in _fresh_sizes(14050):
+        X, y, _ = _data(s, n, d)
+        yield Case("fresh", (X, y), seed=s)
+
+
+def _fresh_sizes(seed):
+    """(n, d) drawn afresh on each run, d from 1 and n >= d + 3 (a well-posed least squares)."""
+    for rng, (n, d), dtype, s in fresh([(40, 3), (10, 1)], ("float64",), seed=seed, n=2):
+        yield rng, (max(n, d + 3), d), dtype, s
 
 
 def gradient_cases():
     for k, (n, d) in enumerate([(40, 3), (10, 5)]):
         X, y, rng = _data(14100 + k, n, d)
         yield Case(f"n{n}_d{d}", (X, y, rng.standard_normal(d), 0.3), seed=14100 + k)
+    for _, (n, d), _, s in _fresh_sizes(14150):
+        X, y, rng = _data(s, n, d)
+        yield Case("fresh", (X, y, rng.standard_normal(d), float(rng.standard_normal())), seed=s)
 
 
 def gd_cases():

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
+from reference_impls.exercises._fresh import fresh
 
 
 def _data(seed, n, k, d):
@@ -17,6 +18,15 @@ def objective_cases():
         X, y = _data(20000 + j, n, 2, d)
         rng = np.random.default_rng(20000 + j)
         yield Case(f"C_{C}", (X, np.where(y == 1, 1.0, -1.0), rng.standard_normal(d), 0.3), {"C": C}, seed=20000 + j)
+    for rng, (n, d), _, s in fresh([(40, 3), (9, 1)], ("float64",), seed=20050, n=2):  # drawn afresh each run
+        X, y = _data(s, max(n, 4), 2, d)
+        C = float(10 ** rng.uniform(-1, 1))
+        yield Case(
+            "fresh",
+            (X, np.where(y == 1, 1.0, -1.0), rng.standard_normal(d), float(rng.standard_normal())),
+            {"C": C},
+            seed=s,
+        )
 
 
 def fit_cases():

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
+from reference_impls.exercises._fresh import fresh
 
 
 def _data(seed, n, k, d):
@@ -63,6 +64,20 @@ def objective_cases():
         W = rng.standard_normal((d,) if k == 2 else (d, k))
         b = rng.standard_normal(() if k == 2 else (k,))
         yield Case(name, (X, y, W, b), {"C": C, "l1_ratio": r}, seed=18100 + j)
+    for rng, X, y, k, s in _fresh_data(18150):
+        d = X.shape[1]
+        W = rng.standard_normal((d,) if k == 2 else (d, k))
+        b = rng.standard_normal(() if k == 2 else (k,))
+        C, r = float(10 ** rng.uniform(-1, 1)), float(rng.choice([0.0, 1.0, rng.uniform()]))
+        yield Case("fresh", (X, y, W, b), {"C": C, "l1_ratio": r}, seed=s)
+
+
+def _fresh_data(seed):
+    """(rng, X, y, K, seed): N, D and K (2 or 3) drawn afresh on each run."""
+    for rng, (n, d), _, s in fresh([(60, 4), (9, 1)], ("float64",), seed=seed, n=2):
+        k = int(rng.integers(2, 4))
+        X, y = _data(s, max(n, 2 * k), k, d)
+        yield rng, X, y, k, s
 
 
 def proba_cases():
@@ -71,6 +86,9 @@ def proba_cases():
         rng = np.random.default_rng(18200 + j)
         W = rng.standard_normal((d,) if k == 2 else (d, k))
         yield Case(name.split("_l")[0], (X, W, rng.standard_normal(() if k == 2 else (k,))), seed=18200 + j)
+    for rng, X, _, k, s in _fresh_data(18250):
+        W = rng.standard_normal((X.shape[1],) if k == 2 else (X.shape[1], k))
+        yield Case("fresh", (X, W, rng.standard_normal(() if k == 2 else (k,))), seed=s)
 
 
 def _objective_penalized_intercept(X, y, W, b, C=1.0, l1_ratio=0.0):

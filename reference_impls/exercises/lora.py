@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 
 NAMES = ("weight", "bias", "lora_A", "lora_B")
 
@@ -48,6 +49,16 @@ def layer_cases():
             seed=2500 + k,
             note=f"scaling alpha / r = {alpha / r:g}; x (2, 5, {d_in}): any leading dims"
             + ("; alpha / r not an integer (alpha // r truncates it)" if alpha % r else ""),
+        )
+    # drawn afresh each run: widths (1 and odd included), rank, alpha, bias, leading dims of x
+    for rng, (d_in, d_out, r), _, s in fresh([(12, 20, 4), (6, 3, 1)], ("float32",), seed=2550, n=2):
+        alpha, bias = float(rng.choice([1.0, 4.0, 8.0, 16.0, 32.0])), bool(rng.integers(2))
+        x = rng.standard_normal(tuple(int(d) for d in rng.integers(1, 5, size=int(rng.integers(1, 3)))) + (d_in,))
+        yield Case(
+            "fresh",
+            (_weights(s, d_in, d_out, r, bias), x.astype("float32"), d_in, d_out, r, alpha, bias),
+            seed=s,
+            note=f"r = {r}, alpha = {alpha:g}, bias={bias}",
         )
 
 
@@ -151,6 +162,8 @@ def count_cases():
     yield Case("module_1.3_exercise_3", (2048, 8192, 16), note="163,840 against 16,777,216: 102.4 times fewer")
     yield Case("square_4096_r8", (4096, 4096, 8))
     yield Case("tiny", (3, 5, 1))
+    for _, (d_in, d_out, r), _, s in fresh([(2048, 8192, 16), (3, 5, 1)], ("int64",), seed=2600, n=1):
+        yield Case("fresh", (d_in, d_out, r), seed=s)
 
 
 # -- known mistakes ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 
 EPOCHS = 40
 
@@ -20,12 +21,42 @@ def _sweep(name):
     return call
 
 
-def _cases(configs):
+def _cases(configs, draw=None):
+    """The named configs, then (with `draw(rng) -> config`) two drawn afresh on each run."""
+
     def cases():
         for cfg in configs:
             yield Case("_".join(f"{k}_{v}" for k, v in cfg.items() if k != "base_lr"), (), cfg)
+        for rng, _, _, s in fresh([()], ("float64",), seed=sum(map(ord, draw.__name__)), n=2) if draw else ():
+            cfg = {"base_lr": float(rng.choice([0.01, 0.1, 0.5, 1.0])), **draw(rng)}
+            yield Case("fresh", (), cfg, seed=s, note=", ".join(f"{k}={v:g}" for k, v in cfg.items()))
 
     return cases
+
+
+def _draw_step(rng):
+    return {"step_size": int(rng.integers(1, 11)), "gamma": round(float(rng.uniform(0.1, 0.95)), 3)}
+
+
+def _draw_poly(rng):
+    return {"total_iters": int(rng.integers(1, 40)), "power": round(float(rng.uniform(0.5, 3.0)), 2)}
+
+
+def _draw_cosine(rng):
+    return {
+        "T_0": int(rng.integers(1, 11)),
+        "T_mult": int(rng.integers(1, 4)),
+        "eta_min": float(rng.choice([0, 1e-3, 0.005])),
+    }
+
+
+def _draw_warmup(rng):
+    warmup = int(rng.integers(1, 12))
+    return {
+        "warmup_steps": warmup,
+        "total_steps": warmup + int(rng.integers(1, 30)),
+        "eta_min": float(rng.choice([0, 1e-3])),
+    }
 
 
 STEP = [
@@ -113,21 +144,21 @@ once per epoch give it. Plain Python floats.
         Check(
             "step_decay",
             "step_decay_lr",
-            _cases(STEP),
+            _cases(STEP, _draw_step),
             call=_sweep("step_decay_lr"),
             description="epochs 0-39, 3 settings",
         ),
         Check(
             "polynomial",
             "polynomial_decay_lr",
-            _cases(POLY),
+            _cases(POLY, _draw_poly),
             call=_sweep("polynomial_decay_lr"),
             description="epochs 0-39, power 0.5 / 1 / 2, past total_iters",
         ),
         Check(
             "cosine_warm_restarts",
             "cosine_warm_restarts_lr",
-            _cases(COSINE),
+            _cases(COSINE, _draw_cosine),
             call=_sweep("cosine_warm_restarts_lr"),
             description="epochs 0-39; T_0 1 / 3 / 5 / 10, T_mult 1 / 2 / 3, eta_min 0 / 0.001 / 0.05",
         ),
@@ -138,7 +169,8 @@ once per epoch give it. Plain Python floats.
                 [
                     {"base_lr": 1.0, "warmup_steps": 5, "total_steps": 30},
                     {"base_lr": 0.1, "warmup_steps": 10, "total_steps": 35, "eta_min": 0.01},
-                ]
+                ],
+                _draw_warmup,
             ),
             call=_sweep("warmup_cosine_lr"),
             description="steps 0-39, past total_steps",

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
+from reference_impls.exercises._fresh import fresh
 
 SIZES = [[3, 2], [4, 5, 3], [6, 8, 8, 4], [2, 16, 1, 7, 3]]
 
@@ -24,6 +25,10 @@ def _grid():
             for dtype in ("float32", "float64"):
                 seed += 1
                 yield (f"layers_{len(sizes) - 1}_batch_{n}", sizes, n, dtype, seed)
+    for rng, _, dtype, s in fresh([()], seed=3050, n=2):  # depth, widths (1 and odd included) and batch drawn afresh
+        sizes = [int(d) for d in rng.integers(1, 10, size=int(rng.integers(2, 6)))]
+        sizes[-1] = max(sizes[-1], 2)  # two classes at least (the loss check)
+        yield ("fresh", sizes, int(rng.integers(1, 10)), dtype, s)
 
 
 def forward_cases():

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -54,6 +55,31 @@ def moe_cases():
         params = random_params(MoE(**init), s, 0.5, dtype)
         params["gate.weight"] = params["gate.weight"] * 3  # a decisive router: no near-ties between experts
         yield case(name, s, init=init, params=params, x=randn(seeded(s), (2, 5, init["d_model"]), dtype), note=note)
+    # drawn afresh each run: sizes, expert count, top-k and normalization; tokens whose top k + 1 router
+    # logits come close are drawn again, so that rounding never decides which experts a token gets
+    for rng, _, dtype, s in fresh([()], seed=60050, n=1):
+        d_model, d_ff, n_experts, B, T = (int(v) for v in rng.integers([2, 1, 2, 1, 1], [10, 13, 9, 4, 7]))
+        init = {"d_model": d_model, "d_ff": d_ff, "n_experts": n_experts, "top_k": int(rng.integers(1, n_experts + 1))}
+        init["normalize"] = bool(rng.integers(2))
+        params = random_params(MoE(**init), s, 0.5, dtype)
+        params["gate.weight"] = params["gate.weight"] * 3
+        x = _decisive(rng, params["gate.weight"], init["top_k"], (B, T, d_model), dtype)
+        yield case("fresh", s, init=init, params=params, x=x, note=f"{init}")
+
+
+def _decisive(rng, gate, k, shape, dtype, gap=1e-2):
+    """x whose router logits x @ gate.T leave every token a gap between each of its top k + 1 experts."""
+    import numpy as np
+
+    x = randn(rng, shape, dtype)
+    for _ in range(1000):
+        logits = -np.sort(-(x.astype("float64") @ gate.T.astype("float64")), axis=-1)
+        top = logits[..., : min(k + 1, gate.shape[0])]  # the top-1 (the balancing loss's count) and the k-th
+        close = (top[..., :-1] - top[..., 1:]).min(axis=-1, initial=np.inf) < gap
+        if not close.any():
+            break
+        x[close] = randn(rng, (int(close.sum()), shape[-1]), dtype)
+    return x
 
 
 def moe_call(impl, init, params, x):

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -45,6 +46,17 @@ def single_cases():
                 is_causal=causal,
                 note="T = 1: one token attends to itself" if T == 1 else "",
             )
+    for rng, (B, T, C, hs), dtype, s in fresh([(2, 5, 16, 8), (1, 1, 3, 5)], seed=41050, n=1):  # drawn afresh
+        causal = bool(rng.integers(2))
+        yield case(
+            "fresh",
+            s,
+            init={"n_embd": C, "head_size": hs},
+            params=_single_params(C, hs, s, dtype),
+            x=randn(rng, (B, T, C), dtype),
+            is_causal=causal,
+            note=f"is_causal={causal}",
+        )
 
 
 def single_call(impl, init, params, x, is_causal=True):
@@ -115,6 +127,24 @@ def mha_cases():
         value=x.copy(),
         note="bias=False: in_proj and out_proj have no bias",
     )
+    # drawn afresh each run: batch, lengths, heads and head size; self-attention, causal, or cross with padding
+    for rng, _, dtype, s in fresh([()], seed=41250, n=2):
+        B, T, S, nh, hd = (int(v) for v in rng.integers(1, [4, 8, 8, 5, 7]))
+        kind, E = int(rng.integers(3)), nh * hd
+        x = randn(rng, (B, T, E), dtype)
+        kv = randn(rng, (B, S, E), dtype) if kind == 2 else x
+        pad = np.arange(S)[None, :] >= rng.integers(1, S + 1, size=B)[:, None]  # True = padded; key 0 is always real
+        yield case(
+            "fresh",
+            s,
+            init={"embed_dim": E, "num_heads": nh},
+            params=_mha_params(E, nh, True, s, dtype),
+            query=x,
+            key=kv.copy(),
+            value=kv.copy(),
+            **({"is_causal": True} if kind == 1 else {"key_padding_mask": pad} if kind == 2 else {}),
+            note=["self-attention", "causal self-attention", "cross-attention with key padding"][kind],
+        )
 
 
 def mha_call(impl, init, params, query, key, value, key_padding_mask=None, is_causal=False):

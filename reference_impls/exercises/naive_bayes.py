@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import blobs
+from reference_impls.exercises._fresh import fresh
 
 
 def fit_cases():
@@ -16,6 +17,15 @@ def fit_cases():
     yield Case(
         "constant_feature", (X, y), seed=15010, note="a constant feature: var_smoothing keeps the variance above 0"
     )
+    for _, (n, c, d), s in _fresh_sizes(15050):
+        yield Case("fresh", blobs(s, n, c, d, spread=1.5), seed=s)
+
+
+def _fresh_sizes(seed):
+    """(rng, (n, c, d), seed) drawn afresh on each run: 2 to 5 classes of 2 or more points, 1 or more features."""
+    for rng, (n, c, d), _, s in fresh([(60, 3, 2), (9, 2, 1)], ("float64",), seed=seed, n=2):
+        c = min(max(c, 2), 5)
+        yield rng, (max(n, 2 * c), c, d), s
 
 
 def _params(seed, n, c, d):
@@ -29,6 +39,9 @@ def predict_cases():
     for k, (n, c, d) in enumerate([(60, 3, 2), (90, 2, 4)]):
         X, params = _params(15100 + k, n, c, d)
         yield Case(f"{c}_classes", (X, *params), seed=15100 + k)
+    for _, (n, c, d), s in _fresh_sizes(15150):
+        X, params = _params(s, n, c, d)
+        yield Case("fresh", (X, *params), seed=s)
     from reference_impls.numpy.naive_bayes import fit_gaussian_nb
 
     X, y = blobs(15120, 60, 3, 2, spread=3.0)

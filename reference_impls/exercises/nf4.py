@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
@@ -39,6 +40,29 @@ def weight_cases():
         seed=1700,
         note="t-distributed: outliers per block",
     )
+    for rng, shape, _, s in fresh([(4, 64), (3, 40), (5,)], ("float32",), seed=1750, n=2):  # shapes drawn afresh
+        blocksize = int(rng.choice([16, 32, 64]))
+        yield Case(
+            "fresh", (_off_midpoints(rng.standard_normal(shape) * 0.05, blocksize),), {"blocksize": blocksize}, seed=s
+        )
+
+
+def _off_midpoints(w, blocksize, margin=1e-3):
+    """float32 w with no w / absmax of its block within `margin` of a midpoint between two NF4 levels: a
+    correct quantizer's rounding of the division never decides the code."""
+    from reference_impls.torch.nf4 import NF4
+
+    levels = NF4.double().numpy()
+    mids = (levels[1:] + levels[:-1]) / 2
+    flat = w.reshape(-1).astype("float64")
+    pad = -len(flat) % blocksize
+    blocks = np.concatenate([flat, np.zeros(pad)]).reshape(-1, blocksize)
+    absmax = np.abs(blocks).max(axis=1, keepdims=True)
+    r = blocks / absmax
+    near = np.abs(r[..., None] - mids).min(axis=-1) < margin
+    r = np.where(near, r + 3 * margin * np.sign(r + 1e-12), r)  # away from the midpoint, |r| stays < 1
+    r = np.clip(r, -1, 1)
+    return (r * absmax).reshape(-1)[: len(flat)].reshape(w.shape).astype("float32")
 
 
 def _dequant(impl, w, blocksize=64):
@@ -68,6 +92,9 @@ def absmax_cases():
         {"blocksize": 4},
         note="the first block equals the mean: all zeros after centring, scale 1 (not 0: no 0 / 0)",
     )
+    for rng, (n,), _, s in fresh([(600,), (5,)], ("float32",), seed=1850, n=2):  # sizes drawn afresh
+        constants = np.abs(rng.standard_normal(n)).astype("float32") * 0.05 + 0.01
+        yield Case("fresh", (constants,), {"blocksize": int(rng.choice([4, 16, 256]))}, seed=s)
 
 
 def _double_round_trip(impl, absmax, blocksize=256):

@@ -6,6 +6,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, blobs
+from reference_impls.exercises._fresh import fresh
 
 TRANSPOSED_HINT = "W is stored (in_features, out_features): out = x @ W + b (torch.nn.Linear stores the transpose)"
 TRAIN_TOL = {"float64": (1e-6, 1e-8)}  # a dozen optimizer steps amplify rounding differences a little
@@ -122,6 +123,9 @@ def linear_cases():
             if i != o
             else "square W: a transposed W gives no shape error",
         )
+    for rng, (n, i, o), _, s in fresh([(5, 3, 4), (1, 6, 2)], ("float64",), seed=14050, n=2):  # drawn afresh
+        values = [rng.standard_normal((i, o)), rng.standard_normal(o)]
+        yield Case("fresh", (values, rng.standard_normal((n, i)), rng.standard_normal((n, o))), seed=s)
 
 
 def _activation(impl, kind, x, dout):
@@ -261,6 +265,9 @@ def cross_entropy_cases():
         s = 14500 + j
         rng = np.random.default_rng(s)
         yield Case(f"N{n}_C{c}", (rng.standard_normal((n, c)) * 3, rng.integers(0, c, n)), seed=s)
+    for rng, (n, c), _, s in fresh([(6, 3), (1, 5)], ("float64",), seed=14550, n=2):  # drawn afresh
+        c = max(c, 2)
+        yield Case("fresh", (rng.standard_normal((n, c)) * 3, rng.integers(0, c, n)), seed=s)
     logits = np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]])
     yield Case("large_logits", (logits, np.array([2, 1])), note="logits of +-1000: use log-softmax (subtract the max)")
 
@@ -275,6 +282,8 @@ def mse_cases():
             seed=s,
             note="the mean over every element, so the gradient is 2 (pred - target) / pred.size",
         )
+    for rng, shape, _, s in fresh([(6, 2), (5, 1)], ("float64",), seed=14650, n=2):  # drawn afresh
+        yield Case("fresh", (rng.standard_normal(shape), rng.standard_normal(shape)), seed=s)
 
 
 # -- step 4: optimizers and training ----------------------------------------------------------------------

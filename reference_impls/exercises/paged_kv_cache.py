@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, randn, scoped, seeded, to_numpy
 
 PREAMBLE = "from collections import deque\nimport math\n\nimport torch\n"
@@ -80,6 +81,49 @@ def scenario_cases():
                 "empty sequence",
             }[name],
         )
+    for rng, _, dtype, s in fresh([()], seed=59050, n=1):  # a script, block size and head sizes drawn afresh
+        block_size, n_head, head_dim = (int(v) for v in rng.integers(1, [6, 4, 7]))
+        script, peak = _script(rng, block_size)
+        tokens = sum(k for op, _, k in script if op == "append")
+        queries = sum(k for op, _, k in script if op == "attend")
+        yield case(
+            "fresh",
+            s,
+            num_blocks=peak + int(rng.integers(0, 4)),
+            block_size=block_size,
+            n_head=n_head,
+            head_dim=head_dim,
+            script=script,
+            kv=randn(rng, (tokens, 2, n_head, head_dim), dtype),
+            queries=randn(rng, (queries, n_head, head_dim), dtype),
+            note=f"block_size {block_size}; a drawn script of appends, attends (to the newest tokens) and frees",
+        )
+
+
+def _script(rng, block_size):
+    """(script, the most blocks in use at once): 4 to 10 operations on sequences a, b, c; an id freed may return."""
+    lengths, newest, script, peak = {}, {}, [], 0
+    for step in range(int(rng.integers(4, 11))):
+        r = rng.random()
+        if not lengths or r < 0.45 or step == 0:
+            seq, n = str(rng.choice(["a", "b", "c"])), int(rng.integers(1, 7))
+            script.append(("append", seq, n))
+            lengths[seq], newest[seq] = lengths.get(seq, 0) + n, n
+            peak = max(peak, sum(-(-k // block_size) for k in lengths.values()))
+        elif r < 0.85:
+            seq = str(rng.choice(sorted(lengths)))
+            script.append(("attend", seq, int(rng.integers(1, newest[seq] + 1))))  # queries for the newest tokens
+        else:
+            seq = str(rng.choice(sorted(lengths)))
+            script.append(("free", seq, 0))
+            del lengths[seq], newest[seq]
+    if not lengths:
+        script.append(("append", "a", 2))
+        lengths["a"], newest["a"] = 2, 2
+        peak = max(peak, -(-2 // block_size))
+    seq = sorted(lengths)[0]
+    script.append(("attend", seq, newest[seq]))
+    return script, peak
 
 
 def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, queries):

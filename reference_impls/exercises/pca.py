@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import correlated
+from reference_impls.exercises._fresh import fresh
 
 
 def _fix_signs(out):
@@ -20,8 +21,16 @@ def _fix_signs(out):
 def fit_cases():
     for k, (n, d, m) in enumerate([(50, 3, 2), (100, 5, 3), (40, 4, 4), (30, 6, 1)]):
         yield Case(f"n{n}_d{d}_k{m}", (correlated(13000 + k, n, d), m), seed=13000 + k)
+    for _, (n, d, m), s in _fresh_sizes(13050):
+        yield Case("fresh", (correlated(s, n, d), m), seed=s)
     X = np.repeat(np.arange(4.0)[:, None], 2, axis=1)
     yield Case("points_on_a_line", (X, 2), zero_ok=False, note="y = x: one component carries all the variance")
+
+
+def _fresh_sizes(seed):
+    """(rng, (n, d, k), seed) drawn afresh on each run: d from 1, k from 1 to d, n > d (distinct variances)."""
+    for rng, (n, d), _, s in fresh([(50, 3), (30, 6), (8, 1)], ("float64",), seed=seed, n=2):
+        yield rng, (max(n, d + 2), d, int(rng.integers(1, d + 1))), s
 
 
 def transform_cases():
@@ -31,6 +40,10 @@ def transform_cases():
         X = correlated(13100 + k, n, d)
         mean, comps, _, _ = pca_fit(X, m)
         yield Case(f"n{n}_d{d}_k{m}", (X, mean, comps), seed=13100 + k)
+    for _, (n, d, m), s in _fresh_sizes(13150):
+        X = correlated(s, n, d)
+        mean, comps, _, _ = pca_fit(X, m)
+        yield Case("fresh", (X, mean, comps), seed=s)
 
 
 def inverse_cases():

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import (
     build,
     case,
@@ -40,6 +41,8 @@ def sinusoidal_cases():
     yield case("T1", T=1, d=4, note="position 0: sin 0 = 0, cos 0 = 1")
     yield case("odd_d", T=6, d=5, note="odd d: the last column is a sine without its cosine")
     yield case("base_100", T=8, d=6, base=100.0, note="another base: 100^(2i/d)")
+    for rng, (T, d), dtype, s in fresh([(10, 8), (1, 5), (50, 16)], seed=45100, n=1):  # sizes drawn afresh
+        yield case("fresh", s, T=T, d=d, dtype=getattr(torch, dtype), base=float(rng.choice([100.0, 10000.0])))
 
 
 def learned_cases():
@@ -64,6 +67,15 @@ def learned_cases():
         x=randn(seeded(s), (1, 6, 4), "float32"),
         note="T = 6 > block_size = 4: raise ValueError (there is no embedding for position 4)",
     )
+    for rng, (block, C), dtype, s in fresh([(8, 4), (3, 5)], seed=45050, n=1):  # sizes drawn afresh
+        T, B = int(rng.integers(1, block + 1)), int(rng.integers(1, 4))
+        yield case(
+            "fresh",
+            s,
+            init={"block_size": block, "n_embd": C},
+            params=random_params(LearnedPositionalEmbedding(block, C), s, dtype=dtype),
+            x=randn(rng, (B, T, C), dtype),
+        )
 
 
 def learned_call(impl, init, params, x):

@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
@@ -22,6 +23,14 @@ def unstructured_cases():
         yield Case(
             name, (rng.standard_normal(shape).astype(dtype), amount), seed=2600, note=note, zero_ok=amount == 1.0
         )
+    for rng, shape, dtype, s in fresh([(6, 10), (10,), (4, 3, 3, 3)], seed=2650, n=1):  # drawn afresh
+        yield Case("fresh", (rng.standard_normal(shape).astype(dtype), _amount(rng, int(np.prod(shape)))), seed=s)
+
+
+def _amount(rng, n):
+    """A count (an int) or a fraction whose amount * n lies 0.2 or more from a rounding boundary (x.5)."""
+    k = int(rng.integers(0, n + 1))
+    return k if rng.integers(2) else min(max((k + float(rng.uniform(-0.3, 0.3))) / n, 0.0), 1.0)
 
 
 def structured_cases():
@@ -46,6 +55,10 @@ def structured_cases():
         seed=2700,
         note="row 3 has the larger L1 norm, row 1 the larger L2 norm: rank by L1 (sum of |w|)",
     )
+    for rng, shape, dtype, s in fresh([(6, 4, 3, 3), (6, 8)], seed=2750, n=1):  # drawn afresh
+        dim = int(rng.integers(len(shape)))
+        w = rng.standard_normal(shape).astype(dtype)
+        yield Case("fresh", (w, _amount(rng, shape[dim])), {"dim": dim}, seed=s, note=f"dim={dim}")
 
 
 def global_cases():
@@ -61,6 +74,12 @@ def global_cases():
         ([rng.standard_normal(s).astype("float32") for s in [(5,), (2, 3), (4, 2)]], 10),
         seed=2800,
     )
+    for rng, _, _, s in fresh([()], ("float32",), seed=2850, n=2):  # 1 to 4 tensors of drawn shapes
+        shapes = [
+            tuple(int(d) for d in rng.integers(1, 7, size=int(rng.integers(1, 4)))) for _ in range(rng.integers(1, 5))
+        ]
+        weights = [(rng.standard_normal(shape) * rng.uniform(0.3, 3)).astype("float32") for shape in shapes]
+        yield Case("fresh", (weights, _amount(rng, sum(w.size for w in weights))), seed=s)
 
 
 def _global(impl, weights, amount):

@@ -3,8 +3,9 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._optim import (
     IN_PLACE_HINT,
     cases,
@@ -48,6 +49,32 @@ def _rms_class(eps_inside=False, bias_correction=False):
     return Wrong
 
 
+def _draw(rng):
+    """RMSProp's settings drawn afresh: momentum, centering and weight decay each on or off."""
+    kwargs = {"lr": float(rng.uniform(0.002, 0.05)), "alpha": float(rng.uniform(0.8, 0.99))}
+    kwargs["eps"] = float(rng.choice([1e-8, 1e-3, 0.3]))
+    if rng.integers(2):
+        kwargs["momentum"] = float(rng.uniform(0.1, 0.9))
+    if rng.integers(2):
+        kwargs["centered"] = True
+    if rng.integers(2):
+        kwargs["weight_decay"] = float(rng.uniform(0.01, 0.2))
+    return kwargs
+
+
+def _cases():
+    """The named settings, then two per dtype drawn afresh on each run (settings and parameter shapes)."""
+    yield from cases(CONFIGS, 10100)()
+    for rng, _, dtype, s in fresh([()], seed=10150, n=2):
+        shapes = [
+            tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 3)))) for _ in range(rng.integers(1, 4))
+        ]
+        kwargs = _draw(rng)
+        yield Case(
+            "fresh", ([rng.standard_normal(shape).astype(dtype) for shape in shapes],), kwargs, seed=s, note=str(kwargs)
+        )
+
+
 EXERCISE = Exercise.of(
     info("rmsprop"),
     task="""torch.optim.RMSprop, step by step; step() updates the parameter arrays IN PLACE.
@@ -74,7 +101,7 @@ sqrt(v) + eps from sqrt(v + eps).""",
         Check(
             "trajectory",
             "RMSprop",
-            cases(CONFIGS, 10100),
+            _cases,
             call=trajectory("RMSprop"),
             tolerance=LOOSE,
             description="20 steps, float32/64: default, alpha 0.9 + weight decay, centered + momentum, eps 0.5",

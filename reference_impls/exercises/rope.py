@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -60,6 +61,22 @@ def rope_cases():
         theta=_theta(8) / np.array([4.0, 2.0, 1.5, 1.0]),
         note="any theta: here YaRN-scaled ones, positions out of order",
     )
+    # drawn afresh each run: (B, H, T, head_dim) with an even head_dim, and where the positions start
+    for rng, shape, dtype, s in fresh([(2, 3, 6, 8), (3, 5, 2)], seed=46100, n=1, draw_shape=_rope_shape):
+        start = int(rng.integers(0, 300))
+        yield case(
+            "fresh",
+            s,
+            x=randn(rng, shape, dtype),
+            positions=np.arange(start, start + shape[-2]),
+            theta=_theta(shape[-1]),
+            note=f"positions from {start}",
+        )
+
+
+def _rope_shape(rng, template):
+    lead = tuple(int(d) for d in rng.integers(1, 5, size=len(template) - 2))
+    return lead + (int(rng.integers(1, 9)), 2 * int(rng.integers(1, 9)))
 
 
 def yarn_cases():

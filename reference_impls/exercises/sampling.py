@@ -1,7 +1,10 @@
 """Exercise: decoding strategies: greedy, temperature, top-k and top-p (nucleus) sampling."""
 
+import numpy as np
+
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -25,11 +28,19 @@ def _logits(seed, shape=(3, 16), dtype="float64"):
     return randn(seeded(seed), shape, dtype, 2.0)
 
 
+def _fresh_logits(seed, n=1):
+    """(rng, logits, seed): a batch of 1 to 4 rows over 1 to 24 tokens, drawn afresh on each run (no ties: continuous)."""
+    for rng, shape, dtype, s in fresh([(3, 16), (1, 5)], seed=seed, n=n):
+        yield rng, randn(rng, (max(shape[0], 1), max(shape[1], 1)), dtype, 2.0), s
+
+
 def greedy_cases():
     yield case("batch", 55000, logits=_logits(55000))
     yield case(
         "float32_vector", 55001, logits=_logits(55001, (20,), "float32"), note="a 1-D vector of logits: a 0-d index"
     )
+    for _, logits, s in _fresh_logits(55040):
+        yield case("fresh", s, logits=logits)
 
 
 def top_k_cases():
@@ -41,6 +52,8 @@ def top_k_cases():
         k=2,
         note="the 2nd largest ties with the 1st: every logit >= the k-th largest is kept",
     )
+    for rng, logits, s in _fresh_logits(55050):
+        yield case("fresh", s, logits=logits, k=int(rng.integers(1, logits.shape[-1] + 1)))
 
 
 def top_p_cases():
@@ -55,6 +68,8 @@ def top_p_cases():
         note="0.5 < 0.6: the token that crosses p (0.3) is kept, the rest removed",
     )
     yield case("p_tiny", 55030, logits=_logits(55030), p=1e-6, note="the most likely token always survives")
+    for rng, logits, s in _fresh_logits(55060):
+        yield case("fresh", s, logits=logits, p=_clear_p(rng, logits))
     yield case(
         "mass_exactly_p",
         logits=np.log(np.array([[0.5, 0.25, 0.125, 0.125], [0.125, 0.5, 0.125, 0.25]])),
@@ -62,6 +77,18 @@ def top_p_cases():
         note="probabilities 1/2, 1/4, 1/8, 1/8 (exact in binary), p = 0.5: the top token's mass reaches p exactly, "
         "so the nucleus is that token alone (remove while the mass above is >= p)",
     )
+
+
+def _clear_p(rng, logits):
+    """A top-p threshold no row's cumulative mass comes within 1e-3 of: no borderline token on rounding."""
+    z = logits.astype("float64") - logits.max(axis=-1, keepdims=True)
+    probs = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    mass = np.cumsum(-np.sort(-probs, axis=-1), axis=-1)
+    for _ in range(100):
+        p = float(rng.uniform(0.05, 0.97))
+        if np.abs(mass - p).min() > 1e-3:
+            return p
+    return 1.0
 
 
 def probs_cases():
@@ -76,6 +103,9 @@ def probs_cases():
             top_p=p,
             note=note,
         )
+    for rng, logits, s in _fresh_logits(55140, n=2):  # temperature and top-k drawn too
+        k = int(rng.integers(1, logits.shape[-1] + 1)) if rng.integers(2) else None
+        yield case("fresh", s, logits=logits, temperature=float(rng.uniform(0.3, 2.0)), top_k=k, top_p=None)
 
 
 def sample_cases():

@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE, randn
+from reference_impls.exercises._fresh import fresh
 
 SIZES = [(1, 1, 1), (4, 3, 5), (2, 8, 6)]  # (N, D, H)
 
@@ -25,6 +26,10 @@ def _cell_inputs(seed, gates, extra_state=False):
             x, hh = randn(rng, (n, d), dtype), randn(rng, (n, h), dtype)
             state = (x, hh) + ((randn(rng, (n, h), dtype),) if extra_state else ())
             yield f"n{n}_d{d}_h{h}", s, rng, state, _weights(rng, d, h, gates, dtype)
+    for rng, (n, d, h), dtype, s in fresh([(4, 3, 5), (1, 1, 1)], seed=seed + 50, n=1):  # sizes drawn afresh
+        x, hh = randn(rng, (n, d), dtype), randn(rng, (n, h), dtype)
+        state = (x, hh) + ((randn(rng, (n, h), dtype),) if extra_state else ())
+        yield "fresh", s, rng, state, _weights(rng, d, h, gates, dtype)
 
 
 def rnn_cell_cases():
@@ -44,6 +49,8 @@ def rnn_seq_inputs(seed):
             randn(rng, (n, h), dtype),
             _weights(rng, d, h, 1, dtype),
         )
+    for rng, (t, n, d, h), dtype, s in fresh([(5, 3, 2, 6), (1, 2, 3, 4)], seed=seed + 50, n=1):  # drawn afresh
+        yield "fresh", s, rng, randn(rng, (t, n, d), dtype), randn(rng, (n, h), dtype), _weights(rng, d, h, 1, dtype)
 
 
 def rnn_forward_cases():

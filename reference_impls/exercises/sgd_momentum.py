@@ -3,8 +3,9 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises._cases import LOOSE
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._optim import (
     IN_PLACE_HINT,
     cases,
@@ -43,6 +44,34 @@ class _ZeroInitBuffer:
             p -= self.lr * g
 
 
+def _draw(rng):
+    """SGD's settings drawn afresh: momentum (Nesterov or dampened), weight decay on or off."""
+    kwargs = {"lr": float(rng.uniform(0.005, 0.1))}
+    kind = int(rng.integers(4))  # plain, momentum, Nesterov, dampened momentum
+    if kind:
+        kwargs["momentum"] = float(rng.uniform(0.1, 0.95))
+    if kind == 2:
+        kwargs["nesterov"] = True
+    if kind == 3:
+        kwargs["dampening"] = float(rng.uniform(0.1, 0.9))
+    if rng.integers(2):
+        kwargs["weight_decay"] = float(rng.uniform(0.01, 0.2))
+    return kwargs
+
+
+def _cases():
+    """The named settings, then two per dtype drawn afresh on each run (settings and parameter shapes)."""
+    yield from cases(CONFIGS, 10000)()
+    for rng, _, dtype, s in fresh([()], seed=10050, n=2):
+        shapes = [
+            tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 3)))) for _ in range(rng.integers(1, 4))
+        ]
+        kwargs = _draw(rng)
+        yield Case(
+            "fresh", ([rng.standard_normal(shape).astype(dtype) for shape in shapes],), kwargs, seed=s, note=str(kwargs)
+        )
+
+
 EXERCISE = Exercise.of(
     info("sgd_momentum"),
     task="""torch.optim.SGD, step by step. params is a list of arrays that step() updates IN PLACE.
@@ -70,7 +99,7 @@ with weight decay.""",
         Check(
             "trajectory",
             "SGD",
-            cases(CONFIGS, 10000),
+            _cases,
             call=trajectory("SGD"),
             tolerance=LOOSE,
             description="20 steps, float32/64: plain, momentum 0.9, Nesterov, dampening 0.3 + weight decay 0.1",

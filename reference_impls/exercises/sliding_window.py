@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -12,6 +13,8 @@ def mask_cases():
     yield case("causal_W1", T=4, window=1, note="window 1: each token sees only itself")
     yield case("causal_W_past_T", T=4, window=9, note="window >= T: plain causal")
     yield case("bidirectional_T7_r2", T=7, window=2, causal=False, note="radius 2 on both sides: up to 5 keys")
+    for rng, (T,), _, s in fresh([(6,), (1,), (11,)], ("bool",), seed=43050, n=2):  # drawn afresh
+        yield case("fresh", s, T=T, window=int(rng.integers(1, T + 3)), causal=bool(rng.integers(2)))
 
 
 def attention_cases():
@@ -32,6 +35,10 @@ def attention_cases():
                 causal=causal,
                 note={1: "window 1: the output is v itself", 7: "window >= T: full causal attention"}.get(W, ""),
             )
+    for rng, (B, H, T, E), dtype, s in fresh([(2, 2, 8, 4), (1, 3, 5, 3)], seed=43050, n=1):  # drawn afresh
+        q, k, v = (randn(rng, (B, H, T, E), dtype) for _ in range(3))
+        W, causal = int(rng.integers(1, T + 2)), bool(rng.integers(2))
+        yield case("fresh", s, q=q, k=k, v=v, window=W, causal=causal, note=f"window {W}, causal={causal}")
 
 
 def _mask(kind):

@@ -4,6 +4,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch_io import call_torch, to_numpy, to_torch
 
 
@@ -12,6 +13,13 @@ def _activations(seed, tokens=32, d_in=16, outliers=(3, 11), dtype="float32"):
     x = rng.standard_normal((tokens, d_in))
     x[:, list(outliers)] *= 50  # the same channels in every token, as in LLMs
     return x.astype(dtype), (rng.standard_normal((8, d_in)) * 0.1).astype(dtype)
+
+
+def _fresh_activations(seed):
+    """(rng, x, w, seed) of drawn sizes and outlier channels, drawn afresh on each run."""
+    for rng, (tokens, d_in), dtype, s in fresh([(32, 16), (3, 5)], seed=seed, n=1):
+        outliers = tuple(int(c) for c in rng.choice(d_in, size=int(rng.integers(0, min(d_in, 3) + 1)), replace=False))
+        yield rng, *_activations(s, tokens, d_in, outliers, dtype), s
 
 
 def scale_cases():
@@ -35,6 +43,8 @@ def scale_cases():
         seed=2210,
         note="a weight column of zeros: clamp max|W_j| to 1e-5 before the power",
     )
+    for rng, x, w, s in _fresh_activations(2250):
+        yield Case("fresh", (np.abs(x).max(axis=0), w), {"alpha": round(float(rng.uniform()), 2)}, seed=s)
 
 
 def _smoothed(impl, x, w, alpha=0.5):
@@ -60,6 +70,8 @@ def linear_cases():
         seed=2310,
         note="x (batch, tokens, d_in): the maxima are over batch AND tokens",
     )
+    for rng, x, w, s in _fresh_activations(2350):
+        yield Case("fresh", (x, w), {"alpha": round(float(rng.uniform(0.2, 0.8)), 2)}, seed=s)
 
 
 def smooth_cases():
@@ -69,6 +81,8 @@ def smooth_cases():
     yield Case("ones", (x, w, np.ones(16, dtype="float32")), seed=2400, note="s = 1 changes nothing")
     xw = _activations(2401, dtype="float64")
     yield Case("float64", (*xw, np.linspace(0.5, 3, 16)), seed=2401)
+    for rng, x, w, s in _fresh_activations(2450):
+        yield Case("fresh", (x, w, rng.uniform(0.3, 3.0, x.shape[-1]).astype(x.dtype)), seed=s)
 
 
 # -- known mistakes ---------------------------------------------------------------------------------

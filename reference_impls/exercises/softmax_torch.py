@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
@@ -47,6 +48,8 @@ def softmax_cases():
         dim=-1,
         note="square: a sum without keepdim=True broadcasts along the wrong axis, silently",
     )
+    for rng, shape, dtype, s in fresh([(4, 7), (3, 5, 6), (9,)], seed=52050, n=1):  # shape and dim drawn afresh
+        yield case("fresh", s, x=randn(rng, shape, dtype, 3.0), dim=int(rng.integers(-len(shape), len(shape))))
 
 
 def backward_cases():
@@ -72,6 +75,9 @@ def ce_cases():
             targets=rng.integers(0, C, N),
             note={1: "one example", 4: "N == C: logp[:, targets] is also (N, N), no error to warn you"}.get(N, ""),
         )
+    for rng, (N, C), dtype, s in fresh([(8, 5), (1, 3)], seed=52150, n=1):  # sizes drawn afresh
+        C = max(C, 2)
+        yield case("fresh", s, logits=randn(rng, (N, C), dtype, 2.0), targets=rng.integers(0, C, N))
     s = 52110
     rng = seeded(s)
     yield case(

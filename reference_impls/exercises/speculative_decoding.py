@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, chi_square_test, fn_call, scoped, seeded
 
 PREAMBLE = "import torch\n"
@@ -32,6 +33,9 @@ def residual_cases():
         q=np.array([0.4, 0.1, 0.5]),
         note="max(0, p - q) = [0, 0.4, 0]: all on token 1",
     )
+    for rng, (V,), _, s in fresh([(6,), (2,)], ("float64",), seed=58050, n=2):  # the vocabulary drawn afresh
+        p, q = _rows(rng, 2, max(V, 2))
+        yield case("fresh", s, p=p, q=q)
 
 
 def verify_cases():
@@ -78,6 +82,14 @@ def verify_cases():
         uniforms=np.array([0.99, 0.99]),
         note="p >= q: always accepted, whatever u; then the extra token from p[2]",
     )
+    for rng, (gamma, V), _, s in fresh([(4, 6), (1, 3)], ("float64",), seed=58150, n=2):  # drawn afresh
+        V = max(V, 2)
+        q, p = _rows(rng, gamma, V), _rows(rng, gamma + 1, V)
+        tokens = np.array([rng.choice(V, p=row) for row in q])
+        ratio = p[np.arange(gamma), tokens] / q[np.arange(gamma), tokens]
+        u = rng.random(gamma)
+        u = np.where(np.abs(u - ratio) < 1e-3, (u + 0.5) % 1.0, u)  # no u within rounding of p/q: a clear verdict
+        yield case("fresh", s, draft_tokens=tokens, q_probs=q, p_probs=p, uniforms=u)
 
 
 def verify_call(impl, draft_tokens, q_probs, p_probs, uniforms):

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import heapq\n\nimport torch\n"
@@ -42,6 +43,9 @@ def topk_cases():
         k=3,
         note="all negative: do not start the heap from 0",
     )
+    for rng, (size,), dtype, s in fresh([(20,), (1,), (7,)], seed=56050, n=1):  # drawn afresh: no ties
+        x = ((rng.permutation(size) + rng.uniform(-0.3, 0.3, size)) * rng.uniform(0.1, 10)).astype(dtype)
+        yield case("fresh", s, x=x, k=int(rng.integers(1, size + 2)))  # k = 0: the named case
 
 
 def knn_cases():
@@ -60,6 +64,14 @@ def knn_cases():
         k=3,
         note="points 2 and 3 are both at squared distance 1: the lower index first",
     )
+    for rng, (size, D), _, s in fresh([(40, 3), (1, 2), (8, 5)], ("float64",), seed=56150, n=2):  # drawn afresh
+        yield case(
+            "fresh",
+            s,
+            points=randn(rng, (size, D), "float64"),
+            query=randn(rng, (D,), "float64"),
+            k=int(rng.integers(0, size + 1)),
+        )
     rng = seeded(56110)
     yield case(
         "k_zero",

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -84,6 +85,28 @@ def block_cases():
             key_padding_mask=pad,
             is_causal=causal,
             note=note,
+        )
+    # drawn afresh each run: sizes, heads, pre- or post-norm, activation, and causal or padded (one at a time)
+    for rng, _, dtype, s in fresh([()], seed=48050, n=1):
+        B, T, nh, hd = (int(v) for v in rng.integers(1, [4, 8, 5, 6]))
+        init = {
+            "n_embd": nh * hd,
+            "n_head": nh,
+            "d_ff": int(rng.integers(1, 4 * nh * hd + 1)),
+            "norm_first": bool(rng.integers(2)),
+            "activation": str(rng.choice(["relu", "gelu", "gelu_tanh"])),
+        }
+        causal = bool(rng.integers(2))
+        pad = None if causal else np.arange(T)[None, :] >= rng.integers(1, T + 1, size=B)[:, None]
+        yield case(
+            "fresh",
+            s,
+            init=init,
+            params=random_params(Block(**init), s, 0.3, dtype),
+            x=randn(rng, (B, T, nh * hd), dtype, 2.0),
+            key_padding_mask=pad,
+            is_causal=causal,
+            note=f"{init}, {'causal' if causal else 'padded keys'}",
         )
 
 
