@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 N_TRAIN, D = 40, 8
 WIDTHS = (4, 10, 20, 30, 36, 40, 44, 50, 80, 200)
@@ -116,6 +116,10 @@ def pac_bayes_cases():
     )
 
 
+# Entropies of counts and the KL of two Gaussians come out of float64 arithmetic to ~1e-15 in any order of
+# operations: a tolerance this tight tells a float32 computation (6e-8 relative) from a float64 one.
+FLOAT64_STRICT = {"float64": (1e-10, 1e-12)}
+
 # -- known mistakes ---------------------------------------------------------------------------------------
 
 
@@ -219,15 +223,26 @@ The reference: reference_impls/numpy/generalization_theory.py.""",
             description="N = 40 and widths 4 to 200 (the peak at p = N); p = 1, N, 5N",
         ),
         Check(
-            "binned_mi", "binned_mi", mi_cases, description="30 and 2 bins, labels independent of T, a constant layer"
+            "binned_mi",
+            "binned_mi",
+            mi_cases,
+            tolerance=FLOAT64_STRICT,
+            description="30 and 2 bins, labels independent of T, a constant layer",
         ),
-        Check("information_plane", "information_plane", plane_cases, description="a 3-layer tanh MLP; a saturated one"),
+        Check(
+            "information_plane",
+            "information_plane",
+            plane_cases,
+            tolerance=FLOAT64_STRICT,
+            description="a 3-layer tanh MLP; a saturated one",
+        ),
         Check("param_count", "param_count", count_cases, description="two MLPs and a single unit"),
         Check("finite_class_bound", "finite_class_bound", finite_cases, description="a vacuous bound and a useful one"),
         Check(
             "pac_bayes_bound",
             "pac_bayes_bound",
             pac_bayes_cases,
+            tolerance=FLOAT64_STRICT,
             description="small weights, sigma = prior, zero weights",
         ),
     ),
@@ -260,6 +275,38 @@ The reference: reference_impls/numpy/generalization_theory.py.""",
             "the KL is off: 1/2 sum (sigma^2/prior^2 + w^2/prior^2 - 1 - ln(sigma^2/prior^2)), summed over every weight",
             impl="wrong/generalization_theory/kl_without_log.py",
             checks=("pac_bayes_bound",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "double_descent",
+            "np.array(errors, dtype=np.float64)",
+            "np.array(errors)",
+            "the errors are np.mean of float64 arrays, float64 scalars: np.array keeps float64",
+        ),
+        Equivalent(
+            "bin_symbols",
+            "idx = np.zeros(T.shape, dtype=np.int64)",
+            "idx = np.zeros(T.shape)",
+            "the bin indices only name symbols: np.unique numbers float zeros the same as int zeros",
+        ),
+        Equivalent(
+            "bin_symbols",
+            "symbols.reshape(-1)",
+            "symbols.reshape(-2)",
+            "NumPy's reshape takes any negative size as the inferred one",
+        ),
+        Equivalent(
+            "information_plane",
+            "np.array(rows, dtype=np.float64)",
+            "np.array(rows)",
+            "the rows are pairs of np.float64 from binned_mi: np.array keeps float64",
+        ),
+        Equivalent(
+            "gaussian_kl",
+            "np.asarray(w, dtype=np.float64)",
+            "np.asarray(w)",
+            "the weights come as float64 arrays: the conversion changes nothing",
         ),
     ),
 )

@@ -6,7 +6,7 @@ import numpy as np
 
 from reference_impls.catalog import info
 from reference_impls.data import digits_split
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 N_TRAIN = 600  # the first 600 training images: the curves take a tenth of a second
 
@@ -32,12 +32,30 @@ def curve_cases():
         {"kwargs": {"epochs": 1, "batch_size": N_TRAIN, "seed": 2}},
         note="one full-batch step: a single point on each curve",
     )
+    yield Case(
+        "last_batch_of_one_row",
+        (),
+        {"kwargs": {"epochs": 1, "batch_size": N_TRAIN - 1, "seed": 5}},
+        note="600 rows in batches of 599: the last batch, one row, is a step too",
+    )
+    yield Case(
+        "raw_pixels_diverging",
+        (),
+        {"kwargs": {"epochs": 2, "lr": 1.0, "batch_size": N_TRAIN}, "pixel_scale": 16.0},
+        note="pixels 0..16 unscaled, full-batch lr 1.0: logits in the thousands, the losses must stay finite",
+    )
 
 
-def _curves(impl, kwargs):
+def _float64(values):
+    """A list of floats as a float64 array; an array as it is (its dtype is checked: the task asks float64)."""
+    return values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)
+
+
+def _curves(impl, kwargs, pixel_scale=1.0):
     X, y, X_val, y_val = _data()
-    params, curves = impl.train_with_curves(X.copy(), y.copy(), X_val.copy(), y_val.copy(), **kwargs)
-    out = {k: np.asarray(curves[k], dtype=np.float64) for k in ("train_loss", "val_loss", "val_accuracy")}
+    X, X_val = X * pixel_scale, X_val * pixel_scale
+    params, curves = impl.train_with_curves(X, y.copy(), X_val, y_val.copy(), **kwargs)
+    out = {k: _float64(curves[k]) for k in ("train_loss", "val_loss", "val_accuracy")}
     out["params"] = [(np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)) for W, b in params]
     return out
 
@@ -55,7 +73,7 @@ def sweep_cases():
 def _sweep(impl, lrs, epochs, seed=0):
     X, y, X_val, y_val = _data()
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.asarray(impl.lr_sensitivity(X.copy(), y.copy(), X_val.copy(), y_val.copy(), lrs, epochs, seed), float)
+        return _float64(impl.lr_sensitivity(X.copy(), y.copy(), X_val.copy(), y_val.copy(), lrs, epochs, seed))
 
 
 # -- known mistakes ---------------------------------------------------------------------------------------------
@@ -82,7 +100,9 @@ EXERCISE = Exercise.of(
     preamble="import numpy as np\n",
     task="""Module 0.2's step 7: learning curves and a hyperparameter sensitivity analysis. Plot them as you like;
 the check reads the numbers. On the shipped 8x8 digits (the checks pass the first 600 training images
-as float64 (N, 64) rows in [0, 1], labels int64; the 359 held-out images as the validation set).
+as float64 (N, 64) rows in [0, 1], labels int64; the 359 held-out images as the validation set; one
+case passes the pixels unscaled, 0..16, with a learning rate that diverges: compute the cross-entropy
+stably, each row's max subtracted before exp, so the losses stay finite).
 
 1. `train_with_curves(X, y, X_val, y_val, sizes=(64, 32, 10), epochs=6, lr=0.1, batch_size=32,
    seed=0)`: module 0.2's MLP (ReLU between layers, softmax cross-entropy, mini-batch SGD; write
@@ -92,7 +112,7 @@ as float64 (N, 64) rows in [0, 1], labels int64; the 359 held-out images as the 
    rng.permutation(N) and one SGD step per consecutive batch of it. After each epoch record, with
    the current parameters, the mean cross-entropy over ALL training rows, the same on the
    validation set, and the validation accuracy. Return (params [(W, b), ...], {"train_loss",
-   "val_loss", "val_accuracy"}: arrays of length epochs).
+   "val_loss", "val_accuracy"}: float64 arrays of length epochs).
 2. `lr_sensitivity(X, y, X_val, y_val, lrs, epochs=3, seed=0)`: for each learning rate, a fresh run
    of train_with_curves with that lr, `epochs` and `seed` (defaults otherwise); the final validation
    accuracy per lr as a float64 array. Every run starts from the same seed: only the lr differs.
@@ -143,6 +163,27 @@ The reference: reference_impls/numpy/learning_curves.py.""",
             "each learning rate continued from the previous run's parameters or rng: start every run afresh from seed",
             impl="wrong/learning_curves/shared_rng.py",
             checks=("lr_sensitivity",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "train_with_curves",
+            "for start in range(0, len(y), batch_size):",
+            "len(y) + 1",
+            "the extra start adds, when batch_size divides N, an empty batch: its gradients are sums over no rows, "
+            "zero, and the step changes nothing",
+        ),
+        Equivalent(
+            "train_with_curves",
+            "np.array(v, dtype=np.float64)",
+            "np.array(v)",
+            "the curves are lists of Python floats: np.array makes them float64 without being told",
+        ),
+        Equivalent(
+            "lr_sensitivity",
+            "np.array(scores, dtype=np.float64)",
+            "np.array(scores)",
+            "the scores are float64 entries of the runs' curves: np.array keeps float64",
         ),
     ),
 )

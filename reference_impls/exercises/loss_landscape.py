@@ -4,11 +4,12 @@ the exact Hessian's (torch.autograd.functional.hessian, then numpy.linalg.eigval
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 
-def _problem(seed, sizes=(3, 6, 1), n=24, scale=1.0):
-    """(model, loss_fn): a float64 tanh MLP and its MSE on n fixed generated points."""
+def _problem(seed, sizes=(3, 6, 1), n=24, scale=1.0, linear_loss=False):
+    """(model, loss_fn): a float64 tanh MLP and its MSE on n fixed generated points (or, with linear_loss, its
+    L1 loss: for a single Linear layer piecewise linear in the parameters, its Hessian zero)."""
     import torch
     import torch.nn as nn
 
@@ -26,7 +27,7 @@ def _problem(seed, sizes=(3, 6, 1), n=24, scale=1.0):
     y = torch.sin(X.sum(1, keepdim=True))
 
     def loss_fn(m):
-        return ((m(X) - y) ** 2).mean()
+        return (m(X) - y).abs().mean() if linear_loss else ((m(X) - y) ** 2).mean()
 
     return model, loss_fn
 
@@ -55,7 +56,8 @@ def _line(impl, seed, alphas):
     theta_b = _flat(_problem(seed + 50)[0])
     before = _flat(model)
     values = impl.loss_along_line(model, loss_fn, before.clone(), theta_b, alphas)
-    return {"losses": np.asarray(values, dtype=np.float64), "params_restored": bool(torch.equal(_flat(model), before))}
+    losses = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=np.float64)  # the task asks float64
+    return {"losses": losses, "params_restored": bool(torch.equal(_flat(model), before))}
 
 
 def normalize_cases():
@@ -134,19 +136,37 @@ def eigen_cases():
         note="weights x3: a sharper minimum region, a larger top eigenvalue",
     )
     yield Case("two_hidden_layers", (), {"seed": 3020, "sizes": (2, 4, 3, 1), "scale": 1.0}, seed=3020)
+    yield Case(
+        "zero_hessian",
+        (),
+        {"seed": 3030, "sizes": (3, 1), "scale": 1.0, "linear_loss": True},
+        seed=3030,
+        note="the L1 loss of one Linear layer: piecewise linear, H = 0, H v / |H v| is 0/0",
+        zero_ok=True,
+    )
 
 
-def _eigen(impl, seed, sizes, scale):
-    model, loss_fn = _problem(seed, sizes, scale=scale)
+def _eigen(impl, seed, sizes, scale, linear_loss=False):
+    model, loss_fn = _problem(seed, sizes, scale=scale, linear_loss=linear_loss)
     return np.float64(impl.top_hessian_eigenvalue(model, loss_fn, iters=100, seed=1))
 
 
-def _exact_top_eigenvalue(seed, sizes, scale):
+def power_step_cases():
+    yield Case("mlp_3_6_1", (), {"seed": 3100, "sizes": (3, 6, 1)}, seed=3100, note="1, 2 and 5 iterations from seed 2")
+
+
+def _power_steps(impl, seed, sizes):
+    """The estimates after 1, 2 and 5 iterations: the prescribed start and update, step by step."""
+    model, loss_fn = _problem(seed, sizes)
+    return np.array([impl.top_hessian_eigenvalue(model, loss_fn, iters=k, seed=2) for k in (1, 2, 5)], np.float64)
+
+
+def _exact_top_eigenvalue(seed, sizes, scale, linear_loss=False):
     """The oracle: the full Hessian by torch.autograd.functional.hessian, its eigenvalue of largest magnitude."""
     import torch
     from torch.func import functional_call
 
-    model, loss_fn = _problem(seed, sizes, scale=scale)
+    model, loss_fn = _problem(seed, sizes, scale=scale, linear_loss=linear_loss)
     names = [name for name, _ in model.named_parameters()]
     shapes = [p.shape for p in model.parameters()]
     sizes_ = [p.numel() for p in model.parameters()]
@@ -197,9 +217,13 @@ torch.nn.utils.parameters_to_vector does.
 4. `hessian_vector_product(model, loss_fn, v)`: H v as a flat tensor, by double backpropagation
    (torch.autograd.grad with create_graph=True, then the gradient of grad . v), never forming H.
    Calling it twice must give the same answer (nothing accumulates in p.grad).
-5. `top_hessian_eigenvalue(model, loss_fn, iters=100, seed=0)`: power iteration from a random unit
-   v: v <- H v / |H v|, the estimate v . H v; a float. It converges to the eigenvalue of largest
-   magnitude; the check runs 100 iterations and compares with eigvalsh of the full Hessian.
+5. `top_hessian_eigenvalue(model, loss_fn, iters=100, seed=0)`: power iteration from the unit vector
+   v = r / |r|, r = torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=the parameters'
+   dtype) (n parameters); each of the `iters` iterations computes hv = H v, the estimate v . hv, then
+   v = hv / |hv|; return the last estimate, a float. If hv is zero (H is zero along v) return 0.0.
+   It converges to the eigenvalue of largest magnitude; the check runs 100 iterations and compares
+   with eigvalsh of the full Hessian, and compares the estimates after 1, 2 and 5 iterations with
+   the reference's (the same start, so draw r as above).
 
 The reference: reference_impls/torch/loss_landscape.py.""",
     entry_points=(
@@ -256,7 +280,14 @@ The reference: reference_impls/torch/loss_landscape.py.""",
             call=_eigen,
             expected=_exact_top_eigenvalue,
             tolerance={"float64": (1e-4, 1e-8)},
-            description="three nets, against eigvalsh of torch.autograd.functional.hessian",
+            description="three nets and a zero Hessian, against eigvalsh of torch.autograd.functional.hessian",
+        ),
+        Check(
+            "power_iteration_steps",
+            "top_hessian_eigenvalue",
+            power_step_cases,
+            call=_power_steps,
+            description="the estimates after 1, 2 and 5 iterations: the prescribed start and update",
         ),
     ),
     probes=(
@@ -281,6 +312,38 @@ The reference: reference_impls/torch/loss_landscape.py.""",
             "the grads before each product)",
             impl="wrong/loss_landscape/accumulated_grad.py",
             checks=("hessian_vector_product", "top_hessian_eigenvalue"),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "filter_normalize",
+            "torch.where(d_norm > 0,",
+            "d_norm >= 0",
+            "d_norm is 0 only for a zero filter of d, and then d * scale is 0 for the finite scale p_norm / tiny",
+        ),
+        Equivalent(
+            "filter_normalize",
+            "torch.where(d_norm > 0,",
+            "d_norm > (-1)",
+            "d_norm is 0 only for a zero filter of d, and then d * scale is 0 for the finite scale p_norm / tiny",
+        ),
+        Equivalent(
+            "loss_along_line",
+            "for a in alphas], dtype=np.float64)",
+            "for a in alphas])",
+            "the losses are Python floats (.item()): np.array makes them float64 without being told",
+        ),
+        Equivalent(
+            "hessian_vector_product", "g @ v", "v @ g", "the dot product of two vectors is symmetric: g . v = v . g"
+        ),
+        Equivalent(
+            "top_hessian_eigenvalue", "float(v @ hv)", "float(hv @ v)", "the dot product of two vectors is symmetric"
+        ),
+        Equivalent(
+            "top_hessian_eigenvalue",
+            "eigenvalue = 0.0",
+            "eigenvalue = 1.0",
+            "the loop sets the estimate on its first iteration; iters = 0 (no estimate at all) is outside the task",
         ),
     ),
 )

@@ -10,7 +10,7 @@ from functools import cache
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 THRESHOLD = 0.9  # held-out accuracy after the default training (the reference: ~0.96)
 MAX_LEN = 12
@@ -124,6 +124,23 @@ def _train(impl):
     return {"accuracy": accuracy(model, X_test, y_test), "changed": changed}
 
 
+def step_cases():
+    yield Case("zero_steps", (), {"steps": 0}, note="steps=0: the model passed in, untouched")
+    yield Case("one_step", (), {"steps": 1}, note="one Adam step on batches of 4 from 10 sentences")
+    yield Case("three_steps_seed_5", (), {"steps": 3, "seed": 5}, note="three steps: the prescribed draws, in order")
+
+
+def _steps(impl, steps, seed=0):
+    """The logits, in eval mode, of the model after `steps` steps on 10 training sentences in batches of 4."""
+    import torch
+
+    X, y, X_test, _ = _split()
+    model = impl.train_sentiment(_model(3), X[:10].clone(), y[:10].clone(), steps=steps, batch_size=4, seed=seed)
+    model.eval()
+    with torch.no_grad():
+        return model(X_test[:8]).numpy()
+
+
 def _judge_train(expected, actual, case):
     if not actual["changed"]:
         return "the returned model's parameters are the initial ones: train the model passed in and return it"
@@ -175,9 +192,12 @@ exercise's EncoderClassifier (the check passes the reference's: vocab 20, max_le
 1. `encode_batch(sentences, max_len, cls_id=1, pad_id=0)`: (B, max_len) int64: [CLS] first, then the
    sentence's tokens (truncated to max_len - 1), padded on the RIGHT with pad_id (the classifier
    reads position 0 and ignores pad keys).
-2. `train_sentiment(model, X, y, steps=60, batch_size=32, lr=3e-3, seed=0)`: Adam on `steps` random
-   mini-batches (indices from torch.randint with a torch.Generator seeded with `seed`), cross-entropy
-   on the logits; return the model. Milestone: >= {THRESHOLD} accuracy on 200 held-out sentences.
+2. `train_sentiment(model, X, y, steps=60, batch_size=32, lr=3e-3, seed=0)`: gen =
+   torch.Generator().manual_seed(seed), torch.optim.Adam(model.parameters(), lr=lr), and `steps`
+   steps, each on the rows torch.randint(0, len(y), (batch_size,), generator=gen) (the model in
+   train mode), minimizing the mean cross-entropy of their logits; return the model. The check
+   compares the model after 0, 1 and 3 steps with the reference's, so draw the batches exactly so.
+   Milestone: >= {THRESHOLD} accuracy on 200 held-out sentences after the default training.
 3. `accuracy(model, X, y)`: the fraction of argmax predictions equal to y, a float, in eval mode and
    without gradients.
 
@@ -220,6 +240,14 @@ The reference: reference_impls/torch/sentiment_encoder.py.""",
             reference_output=False,
             description=f"the defaults: held-out accuracy >= {THRESHOLD}",
         ),
+        Check(
+            "train_sentiment_steps",
+            "train_sentiment",
+            step_cases,
+            call=_steps,
+            tolerance={"float32": (1e-4, 1e-5)},
+            description="0, 1 and 3 Adam steps from the same model: logits equal to the reference's",
+        ),
     ),
     probes=(
         Probe(
@@ -236,6 +264,14 @@ The reference: reference_impls/torch/sentiment_encoder.py.""",
             "the model was evaluated in train mode: call model.eval() (dropout is on in train mode)",
             impl={"accuracy": _accuracy_train_mode},
             checks=("accuracy",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "encode_batch",
+            "torch.full((len(sentences), max_len), pad_id, dtype=torch.int64)",
+            "torch.full((len(sentences), max_len), pad_id)",
+            "pad_id is a Python int: torch.full infers int64",
         ),
     ),
 )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
 SPEEDUP_REQUIRED = 3.0  # fast_batches over DataLoader(TensorDataset): the reference gets ~20-50x
 REPEATS = 3
@@ -90,6 +90,7 @@ def _dataset(impl, layout, transform):
         "x": np.stack([np.asarray(x, dtype=np.float32) for x, _ in items]),
         "y": np.array([int(y) for _, y in items], np.int64),
         "last_x": np.asarray(last[0], dtype=np.float32),
+        "x_dtypes": sorted({str(getattr(x, "dtype", type(x).__name__)) for x, _ in items}),
         "past_end": past_end,
     }
 
@@ -175,7 +176,11 @@ MODEL_CONFIGS = {
         {"type": "mlp", "in_features": 4, "hidden": [12], "out_features": 1, "activation": "tanh", "dropout": 0.5},
         (7, 4),
     ),
-    "cnn": ({"type": "cnn", "in_channels": 1, "channels": [4, 8], "num_classes": 10, "kernel_size": 3}, (2, 1, 8, 8)),
+    "cnn": ({"type": "cnn", "in_channels": 1, "channels": [4, 8], "num_classes": 10}, (2, 1, 8, 8)),
+    "cnn_kernel_5": (
+        {"type": "cnn", "in_channels": 2, "channels": [3], "num_classes": 4, "kernel_size": 5},
+        (2, 2, 6, 6),
+    ),
     "lm": ({"type": "lm", "vocab_size": 7, "n_embd": 5}, (2, 6)),
 }
 
@@ -184,7 +189,8 @@ def model_cases():
     notes = {
         "mlp_no_hidden": "hidden=[]: a single Linear, no activation",
         "mlp_dropout": "dropout after each hidden activation; compared in eval mode",
-        "cnn": "conv 3x3 (padding 1) - ReLU - maxpool 2, twice; global average pool; Linear",
+        "cnn": "kernel_size left to its default, 3 (padding 1): conv - ReLU - maxpool 2, twice; global average pool",
+        "cnn_kernel_5": "kernel_size 5: padding 2 keeps the size",
     }
     for k, name in enumerate(MODEL_CONFIGS):
         yield Case(name, (), {"name": name}, seed=1900 + k, note=notes.get(name, ""))
@@ -216,7 +222,8 @@ def _model(impl, name):
         model.eval()
         gen = torch.Generator().manual_seed(1)
         x = torch.randint(0, 7, shape, generator=gen) if config["type"] == "lm" else torch.randn(shape, generator=gen)
-        return np.asarray(model(x), dtype=np.float32)
+        dropout = [float(m.p) for m in model.modules() if isinstance(m, torch.nn.Dropout)]
+        return {"output": np.asarray(model(x), dtype=np.float32), "dropout_p": dropout}
 
 
 # -- the configs ------------------------------------------------------------------------------------------------
@@ -333,6 +340,39 @@ def _experiment(impl, task):
     return found
 
 
+def exact_cases():
+    yield Case(
+        "sgd_two_epochs_short_batch",
+        (),
+        {"epochs": 2, "seed": 3},
+        seed=2100,
+        note="20 rows in batches of 7 (a short last one), SGD without weight_decay: the losses and the "
+        "trained model equal the reference's",
+    )
+
+
+def _exact(impl, epochs, seed):
+    """The losses and the validation logits of a tiny run: the prescribed seeding, batches and loss, exactly."""
+    import torch
+
+    data = _task_data("classification", 2100)
+    small = {"train": (data["train"][0][:20], data["train"][1][:20]), "val": data["val"]}
+    config = {
+        "task": "classification",
+        "model": {"type": "mlp", "in_features": 2, "hidden": [5], "out_features": 3},
+        "optimizer": {"name": "sgd", "lr": 0.5},
+        "epochs": epochs,
+        "batch_size": 7,
+        "seed": seed,
+    }
+    out = impl.run_experiment(config, small)
+    model = out["model"]
+    model.eval()
+    with torch.no_grad():
+        logits = model(small["val"][0][:6])
+    return {"losses": np.asarray(out["losses"], dtype=np.float64), "val_logits": np.asarray(logits, np.float32)}
+
+
 def _judge_experiment(expected, actual, case):
     task = case.kwargs["task"]
     wanted = EXPERIMENTS[task]["epochs"]
@@ -405,14 +445,17 @@ on small generated data (run them on your own data afterwards).
    missing required key or any other key raises KeyError (a typo must not fall back to a default).
 5. `run_experiment(config, data)`: data = {{"train": (X, y), "val": (X, y)}}; the config's optional keys
    default as above. torch.manual_seed(config["seed"]) first, then build_model(config["model"]), the
-   optimizer ("adam", "adamw" or "sgd" with lr and weight_decay), `epochs` of shuffled mini-batches
-   seeded from the config. The loss by `task`: "classification" cross-entropy, "regression" MSE of
+   optimizer ("adam", "adamw" or "sgd" with lr and weight_decay, 0 when the optimizer dict has none),
+   `epochs` epochs, epoch e (from 0) on the batches fast_batches(X, y, batch_size, shuffle=True,
+   seed=config["seed"] * 1000 + e), the model in train mode. The loss by `task`: "classification" cross-entropy, "regression" MSE of
    the (N, 1) output squeezed, "generation" next-token cross-entropy (X (N, T) tokens, y (N, T) the
-   next tokens, logits (N, T, V)). Return {{"losses": the mean training loss of each epoch, "metric":
+   next tokens, logits (N, T, V)). Return {{"losses": each epoch's mean training loss over its samples
+   (each batch's mean loss weighted by the batch's size: a short last batch counts less), "metric":
    on data["val"] in eval mode: accuracy, MSE, or per-token accuracy, "model": the model}}.
    Checked on three generated tasks: accuracy >= {THRESHOLDS["classification"]}, MSE <=
    {THRESHOLDS["regression"]}, token accuracy >= {THRESHOLDS["generation"]}; the same config twice
-   must give identical losses, another seed different ones (checked on the classification task).
+   must give identical losses, another seed different ones (checked on the classification task). A
+   tiny SGD run is compared with the reference's: its losses and trained model, exactly.
 
 The reference: reference_impls/torch/training_framework.py.""",
     entry_points=(
@@ -488,6 +531,14 @@ The reference: reference_impls/torch/training_framework.py.""",
             reference_output=False,
             description="classification, regression, generation: thresholds; the same config gives the same losses",
         ),
+        Check(
+            "experiment_exact",
+            "run_experiment",
+            exact_cases,
+            call=_exact,
+            tolerance={"float32": (1e-4, 1e-6), "float64": (1e-5, 1e-7)},
+            description="a tiny SGD run (20 rows, batches of 7): the losses and the trained model, exactly",
+        ),
     ),
     probes=(
         Probe(
@@ -517,6 +568,26 @@ The reference: reference_impls/torch/training_framework.py.""",
             "the activation also follows the last Linear: the output layer stays linear",
             impl="wrong/training_framework/activation_on_output.py",
             checks=("build_model",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "save_config",
+            "indent=2",
+            "indent=3",
+            "the task asks JSON, not a layout: any indentation reads back the same dict",
+        ),
+        Equivalent(
+            "save_config",
+            "indent=2",
+            "indent=1",
+            "the task asks JSON, not a layout: any indentation reads back the same dict",
+        ),
+        Equivalent(
+            "save_config",
+            "sort_keys=True",
+            "sort_keys=False",
+            "the order of the keys in the file is free: load_config returns the same dict",
         ),
     ),
 )

@@ -66,5 +66,7 @@ def top_hessian_eigenvalue(model, loss_fn, iters=100, seed=0):
     for _ in range(iters):
         w = hessian_vector_product(model, loss_fn, v)
         lam = torch.dot(v, w).item()
+        if w.norm() == 0:  # H is zero along v
+            return 0.0
         v = w / w.norm()
     return lam

@@ -162,7 +162,7 @@ def run_experiment(config, data):
     for epoch in range(cfg["epochs"]):
         model.train()
         seen, running = 0, 0.0
-        for xb, yb in fast_batches(X, y, cfg["batch_size"], shuffle=True, seed=cfg["seed"] + 7919 * epoch):
+        for xb, yb in fast_batches(X, y, cfg["batch_size"], shuffle=True, seed=cfg["seed"] * 1000 + epoch):
             loss = loss_fn(model(xb), yb)
             optimizer.zero_grad()
             loss.backward()
