@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises.char_mlp import _tokens
 from reference_impls.exercises.digits_cnn_zoo import _fill
 
@@ -72,6 +72,12 @@ def budget_cases():
         {"cell": "gru", "vocab_size": 58, "budget": 5_402},
         note="the GRU with H = 24 has exactly 5,402 parameters: it fits",
     )
+    yield Case(
+        "room_for_one",
+        (),
+        {"cell": "rnn", "vocab_size": 58, "budget": 1_100},
+        note="H = 1 has 1,063 parameters, H = 2 has 1,142: the answer is 1",
+    )
 
 
 def _budget(impl, **kwargs):
@@ -103,6 +109,12 @@ def _recorder(extra):
 def identical_cases():
     yield Case("windows", (), {"seq_len": 7, "steps": 5, "batch_size": 4}, note="300 tokens counting up 0 .. 299")
     yield Case("one_step_long_windows", (), {"seq_len": 50, "steps": 1, "batch_size": 3})
+    yield Case(
+        "four_possible_windows",
+        (),
+        {"seq_len": 296, "steps": 4, "batch_size": 8},
+        note="windows of 296 of 300 tokens: the starts 0 .. 3, each drawn among 32",
+    )
 
 
 def _identical(impl, seq_len, steps, batch_size):
@@ -153,6 +165,13 @@ def _judge_identical(expected, actual, case):
                 return "a window is not seq_len consecutive tokens of the text"
             if any(row[-1] + 1 >= 300 for row in batch):
                 return "a window runs to the last token: its last target would lie past the end"
+        span = 300 - seq_len  # the starts 0 .. span - 1 have a target for every input
+        starts = {row[0] for batch in logs[name] for row in batch}
+        if span <= 4 and {0, span - 1} - starts:
+            return (
+                f"the windows started at {sorted(starts)} of 0 .. {span - 1}: every start from 0 to len(tokens) - seq_len "
+                "- 1 has its targets in the text (torch.randint(0, len(tokens) - seq_len, ...))"
+            )
         if max(losses[name]) > 1e-3:
             return (
                 f"model {name!r} predicts each next token exactly, yet its loss is {max(losses[name]):.3g}: the targets "
@@ -355,6 +374,14 @@ The reference: reference_impls/torch/char_rnn_variants.py.""",
             "s + seq_len + 1]",
             when=_identical_failure("shifted by one"),
             checks=("identical_training",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "hidden_for_budget",
+            "H = 1",
+            "H = 0",
+            "the guard above has already found that H = 1 fits, so a search from 0 takes its first step to 1",
         ),
     ),
 )

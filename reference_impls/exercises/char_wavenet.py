@@ -269,6 +269,52 @@ def _judge_train(expected, actual, case):
     )
 
 
+def steps_cases():
+    for steps in (0, 3):
+        yield Case(
+            f"steps_{steps}",
+            (),
+            {"steps": steps},
+            note="one repeated character, so every mini-batch is the same: the model after `steps` Adam steps",
+        )
+
+
+def _steps(impl, steps):
+    """train_wavenet's model against the check's own `steps` Adam steps from the same start, by logits in
+    training mode (batch statistics: extra forward passes that move the running statistics do not matter)."""
+    import torch
+    import torch.nn.functional as F
+
+    V, block, batch_size, lr, seed = 6, 4, 8, 0.05, 7
+    model = impl.train_wavenet(
+        torch.full((30,), 2), V, block_size=block, steps=steps, batch_size=batch_size, lr=lr, seed=seed
+    )
+    torch.manual_seed(seed)
+    expected = impl.WaveNet(V, block)
+    optimizer = torch.optim.Adam(expected.parameters(), lr=lr)
+    expected.train()
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.cross_entropy(expected(torch.full((batch_size, block), 2)), torch.full((batch_size,), 2)).backward()
+        optimizer.step()
+    X = torch.randint(0, V, (16, block), generator=torch.Generator().manual_seed(8))
+    model.train(), expected.train()
+    with torch.no_grad():
+        return {"got": model(X).double().numpy(), "want": expected(X).double().numpy()}
+
+
+def _judge_steps(expected, actual, case):
+    got, want = actual["got"], actual["want"]
+    if got.shape == want.shape and np.allclose(got, want, rtol=1e-4, atol=1e-5):
+        return None
+    steps = case.kwargs["steps"]
+    return (
+        f"with steps={steps}, the returned model differs from a WaveNet built after torch.manual_seed(seed) and "
+        f"trained by {steps} Adam steps (lr, batch_size as given; largest logit difference "
+        f"{np.abs(got - want).max() if got.shape == want.shape else float('nan'):.3g}): one optimizer step per step"
+    )
+
+
 # -- long-range dependencies: a synthetic sequence whose next token is the one 8 steps back ---------------------------
 
 
@@ -396,8 +442,9 @@ read a longer context hierarchically, WaveNet-style.
    WaveNet(10, 8, n_embd=8, n_hidden=32) on a synthetic sequence whose next token is the one 8 steps
    back: it must get under {LONG_RANGE_LOSS} nats, where an MLP reading 3 characters stays at ln 10 = 2.30.
 6. `train_wavenet(tokens, vocab_size, block_size=8, steps=200, batch_size=256, lr=2e-2, seed=0)`:
-   torch.manual_seed(seed), a WaveNet, Adam on random mini-batches of (previous block_size
-   characters, next character). Milestone: held-out loss under {CHAR_LM_THRESHOLD} nats (the reference: ~2.2).
+   torch.manual_seed(seed), then WaveNet(vocab_size, block_size) (before any other random draw), Adam,
+   and `steps` optimizer steps on random mini-batches of (previous block_size characters, next
+   character). Milestone: held-out loss under {CHAR_LM_THRESHOLD} nats (the reference: ~2.2).
 
 The reference: reference_impls/torch/char_wavenet.py.""",
     entry_points=(
@@ -477,6 +524,15 @@ The reference: reference_impls/torch/char_wavenet.py.""",
             wavenet_cases,
             call=_wavenet,
             description=f"the defaults ({PARAMETERS:,} parameters), block 4 and 16: shapes, the initial loss",
+        ),
+        Check(
+            "training_steps",
+            "train_wavenet",
+            steps_cases,
+            call=_steps,
+            compare=_judge_steps,
+            reference_output=False,
+            description="0 and 3 steps on identical mini-batches: your WaveNet's start plus exactly that many Adam steps",
         ),
         Check(
             "long_range",

@@ -1,9 +1,10 @@
 """Exercise: LeNet-5, AlexNet and VGG adapted to 8x8 digits, trained alike and compared (module 0.3's project)."""
 
 import math
+import time
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises.digits_lenet import _data
 
 THRESHOLD = 0.8  # test accuracy each architecture must reach with the defaults (the reference: 0.87-0.96 over seeds)
@@ -82,7 +83,9 @@ def _recorder(extra):
     """A linear model that logs, in training, the image ids and shifts of every batch it is given.
 
     The check's images are zeros but for one pixel at (4, 4) holding the image's id + 1, so a batch's ids
-    and its shift can be read back from where and what that pixel is. In eval mode it predicts id % 3.
+    and its shift can be read back from where and what that pixel is. In training its logits depend on the ids
+    only (`_train_logit`: each image's loss is known, so the epoch losses can be checked); in eval mode it
+    predicts id % 3.
     """
     import torch
     import torch.nn as nn
@@ -100,18 +103,26 @@ def _recorder(extra):
             ids = flat.gather(1, where[:, None]).squeeze(1).round().long() - 1
             if self.training:
                 self.log.append((ids.tolist(), (where % 8 - 4).tolist(), (where // 8 - 4).tolist()))
-                return self.linear(flat / 100) + self.extra.sum()
+                logits = torch.zeros(len(ids), 10)
+                logits[torch.arange(len(ids)), ids * 3 % 10] = (ids % 4).to(logits.dtype)
+                return logits + 0 * (self.linear(flat / 100).sum() + self.extra.sum())
             return nn.functional.one_hot(ids % 3, 10).to(x.dtype) * 5.0
 
     return Recorder
+
+
+def _image_loss(i):
+    """The cross-entropy of the recorder's training logits for image i (label i % 10): one logit i % 4 at i * 3 % 10."""
+    logit = i % 4
+    return math.log(9 + math.exp(logit)) - (logit if i * 3 % 10 == i % 10 else 0.0)
 
 
 def identical_cases():
     yield Case(
         "shifted",
         (),
-        {"n": 40, "epochs": 2, "batch_size": 16, "max_shift": 1},
-        note="40 images in batches of 16 (the last has 8), 2 epochs, shifts of up to 1 pixel",
+        {"n": 33, "epochs": 2, "batch_size": 8, "max_shift": 1},
+        note="33 images in batches of 8 (the last has 1), 2 epochs, shifts of up to 1 pixel",
     )
     yield Case("no_shift", (), {"n": 30, "epochs": 3, "batch_size": 10, "max_shift": 0})
 
@@ -136,6 +147,7 @@ def _identical(impl, n, epochs, batch_size, max_shift):
 
         return build
 
+    start = time.perf_counter()
     results = impl.compare(
         {name: builder(name) for name in models},
         X,
@@ -148,9 +160,11 @@ def _identical(impl, n, epochs, batch_size, max_shift):
         max_shift=max_shift,
         seed=3,
     )
+    elapsed = time.perf_counter() - start
     logs = {name: model.log for name, model in built.items()}
     return {
         "results": results,
+        "elapsed": elapsed,
         "logs": logs,
         "n": n,
         "epochs": epochs,
@@ -176,8 +190,11 @@ def _judge_identical(expected, actual, case):
                 f"results[{name!r}]['accuracy'] is {float(r['accuracy']):.3f}, expected 0.500: the fraction of the test "
                 "images whose argmax over the logits in eval mode is their label"
             )
-        if not float(r["seconds"]) > 0:
-            return f"results[{name!r}]['seconds'] is {r['seconds']}: the training time, in seconds"
+        if not 0 < float(r["seconds"]) <= actual["elapsed"]:
+            return (
+                f"results[{name!r}]['seconds'] is {r['seconds']}, but the whole call took {actual['elapsed']:.3f} s: "
+                "the model's training time, perf_counter() after training minus perf_counter() before"
+            )
         curve = [float(v) for v in r["epoch_losses"]]
         if len(curve) != epochs or not all(math.isfinite(v) and v > 0 for v in curve):
             return (
@@ -194,8 +211,23 @@ def _judge_identical(expected, actual, case):
         shifts = [s for batch in log for s in batch[1] + batch[2]]
         if any(abs(s) > max_shift for s in shifts):
             return f"an image was shifted by more than max_shift={max_shift} pixels"
-        if max_shift and not any(shifts):
-            return f"no image was shifted: with max_shift={max_shift}, shift each batch by random dx, dy in [-max_shift, max_shift]"
+        if max_shift and not {-max_shift, max_shift} <= set(shifts):
+            return (
+                f"the shifts drawn were {sorted(set(shifts))}: with max_shift={max_shift}, shift each batch by random dx, dy "
+                f"in [-max_shift, max_shift], both ends included (torch.randint's high is exclusive: max_shift + 1)"
+            )
+    per_image = [_image_loss(i) for i in range(n)]
+    for name, log in logs.items():
+        for epoch in range(epochs):
+            batches = [b[0] for b in log[epoch * steps // epochs : (epoch + 1) * steps // epochs]]
+            by_image = sum(per_image) / n
+            by_batch = sum(sum(per_image[i] for i in b) / len(b) for b in batches) / len(batches)
+            got = float(results[name]["epoch_losses"][epoch])
+            if not any(math.isclose(got, want, rel_tol=1e-5) for want in (by_image, by_batch)):
+                return (
+                    f"results[{name!r}]['epoch_losses'][{epoch}] is {got:.6f}; the losses the model gave that epoch average "
+                    f"{by_image:.6f} over images ({by_batch:.6f} over batches): the mean training loss of the epoch"
+                )
     if [b[0] for b in logs["small"][: steps // epochs]] == [
         b[0] for b in logs["small"][steps // epochs : 2 * steps // epochs]
     ]:
@@ -280,7 +312,7 @@ The learner can run the same code on CIFAR-10 with wider layers.
    epoch draws a new order (randperm) and every batch a shift dx, dy in [-max_shift, max_shift]
    (torch.randint), applied with `shift` to the whole batch; the last batch may be shorter. Return
    {{name: {{"parameters": int, "accuracy": test accuracy in eval mode, "seconds": training time,
-   "epoch_losses": [mean training loss of each epoch]}}}}. The check runs it on models that record
+   "epoch_losses": [mean training loss of each epoch, over its images or its batches]}}}}. The check runs it on models that record
    what they are given, then on your three architectures: each must reach test accuracy >= {THRESHOLD}
    (the reference: 0.87-0.96 over seeds). Shifts of one pixel, an eighth of an 8x8 image, need more epochs to pay
    off than the check spends: try max_shift=1 with epochs=10.
@@ -384,5 +416,15 @@ The reference: reference_impls/torch/digits_cnn_zoo.py.""",
             when=_identical_failure("same order"),
             checks=("identical_training",),
         ),
+    ),
+    equivalent_mutants=tuple(
+        Equivalent(
+            "shift",
+            f"abs({d}) >= {size}",
+            f"abs({d}) > {size}",
+            f"a shift by exactly the {size} (abs({d}) == {size}) makes empty slices on both sides, so the assignment "
+            "leaves the zeros: the early return is needed only beyond it",
+        )
+        for d, size in (("dx", "W"), ("dy", "H"))
     ),
 )

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Case, Check, EntryPoint, Exercise, Probe
+from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 from reference_impls.exercises.digits_cnn_zoo import _fill
 from reference_impls.exercises.digits_lenet import _data
 
@@ -139,6 +139,104 @@ def _judge_train(expected, actual, case):
     return f"test accuracy {actual:.3f} is under {THRESHOLD} (the reference: 0.93-0.99 over seeds, in 2 epochs)"
 
 
+# -- the training loop, recorded: make_cnn and make_optimizer replaced by recording stand-ins ---------------------------
+
+
+def loop_cases():
+    yield Case(
+        "last_batch_of_one",
+        (),
+        {"n": 17, "config": {"epochs": 2, "batch_size": 8, "warmup": 3, "lr": 0.1}},
+        note="17 images in batches of 8 (the last has 1), 2 epochs, cosine with 3 warm-up steps",
+    )
+    yield Case(
+        "whole_batches",
+        (),
+        {"n": 16, "config": {"epochs": 3, "batch_size": 8, "schedule": "step", "lr": 0.1}},
+        note="16 images in batches of 8, 3 epochs, step decay",
+    )
+
+
+def _loop(impl, n, config):
+    """train with make_cnn and make_optimizer swapped for stand-ins that log every batch's image ids and the
+    learning rate of every optimizer step. Image i is zeros but for pixel (4, 4) = i + 1; in eval mode the
+    stand-in model predicts id % 3, which is the label of half the test images."""
+    import torch
+    import torch.nn as nn
+
+    batches, lrs = [], []
+
+    class Recorder(nn.Module):
+        def __init__(self, *args, **kwargs):
+            super().__init__()
+            self.linear = nn.Linear(64, 10)
+
+        def forward(self, x):
+            ids = x.flatten(1)[:, 4 * 8 + 4].round().long() - 1
+            if self.training:
+                batches.append(ids.tolist())
+                return self.linear(x.flatten(1) / 100)
+            return nn.functional.one_hot(ids % 3, 10).to(x.dtype)
+
+    def make_optimizer(name, params, lr, weight_decay=0.0):
+        optimizer = torch.optim.SGD(params, lr=lr)
+        step = optimizer.step
+
+        def logged(*args, **kwargs):
+            lrs.append([group["lr"] for group in optimizer.param_groups])
+            return step(*args, **kwargs)
+
+        optimizer.step = logged
+        return optimizer
+
+    X = torch.zeros(n, 1, 8, 8)
+    X[:, 0, 4, 4] = torch.arange(1, n + 1, dtype=torch.float32)
+    X_test = torch.zeros(20, 1, 8, 8)
+    X_test[:, 0, 4, 4] = torch.arange(1, 21, dtype=torch.float32)
+    y_test = torch.where(torch.arange(20) < 10, torch.arange(20) % 3, torch.arange(20) % 3 + 1)
+    names = impl.train.__globals__  # what train looks make_cnn up in (the learner's module)
+    saved = {k: names.get(k) for k in ("make_cnn", "make_optimizer")}
+    names.update(make_cnn=Recorder, make_optimizer=make_optimizer)
+    try:
+        accuracy = float(impl.train(dict(config), X, torch.arange(n) % 10, X_test, y_test))
+    finally:
+        names.update(saved)
+    c = {"lr": 1e-2, "schedule": "cosine", "warmup": 10, **config}
+    total = c["epochs"] * -(-n // c["batch_size"])
+    expected_lrs = [impl.lr_at(c["schedule"], s, total, c["lr"], c["warmup"]) for s in range(total)]
+    return {"accuracy": accuracy, "batches": batches, "lrs": lrs, "expected_lrs": expected_lrs, "n": n, **c}
+
+
+def _judge_loop(expected, actual, case):
+    n, epochs, batch_size = actual["n"], actual["epochs"], actual["batch_size"]
+    per_epoch = -(-n // batch_size)
+    batches, lrs = actual["batches"], actual["lrs"]
+    if len(batches) != epochs * per_epoch:
+        return (
+            f"the model was given {len(batches)} training batches: {epochs} epochs of {n} images in {batch_size}s "
+            f"make {epochs * per_epoch}"
+        )
+    orders = []
+    for epoch in range(epochs):
+        seen = [i for b in batches[epoch * per_epoch : (epoch + 1) * per_epoch] for i in b]
+        if sorted(seen) != list(range(n)):
+            return f"epoch {epoch + 1} did not show every training image exactly once (it showed {sorted(seen)})"
+        orders.append(seen)
+    if len(set(map(tuple, orders))) < epochs:
+        return "two epochs saw the images in the same order: a new shuffle (torch.randperm) at the start of each epoch"
+    if len(lrs) != len(batches):
+        return f"{len(lrs)} optimizer steps for {len(batches)} batches: one step per batch"
+    for step, (groups, want) in enumerate(zip(lrs, actual["expected_lrs"])):
+        if any(abs(lr - want) > 1e-12 * max(1.0, abs(want)) for lr in groups):
+            return (
+                f"optimizer step {step} ran at lr {groups[0]:.6g}, expected lr_at(schedule, {step}, {len(lrs)}, lr, warmup) "
+                f"= {want:.6g}: set every param group's lr before each step, counting steps from 0 over all epochs"
+            )
+    if abs(actual["accuracy"] - 0.5) > 1e-9:
+        return f"train returned {actual['accuracy']:.3f}, expected 0.500: the test accuracy of the trained model in eval mode"
+    return None
+
+
 # -- the significance test and the summary ------------------------------------------------------------------------------
 
 
@@ -253,7 +351,9 @@ configurations fit. The learner can run the same code on CIFAR-10 with a wider C
    optimizer="adamw", lr=1e-2, weight_decay=1e-2, schedule="cosine", warmup=10, dropout=0.1,
    epochs=2, batch_size=32. torch.manual_seed(seed), make_cnn, make_optimizer, a new shuffle each
    epoch, the learning rate set to lr_at(...) in every param group before each step (total_steps =
-   epochs * ceil(N / batch_size)). Return the test accuracy (eval mode), a float. Milestone: >= {THRESHOLD}
+   epochs * ceil(N / batch_size)); the last batch may be shorter. Return the test accuracy (eval mode),
+   a float. Build the model and the optimizer with your make_cnn and make_optimizer: the check first
+   runs train with recording stand-ins for both. Milestone: >= {THRESHOLD}
    with the defaults, and with group norm, SGD, the step schedule, dropout 0.3, weight decay 5e-4.
 5. `welch_t_test(a, b)`: (t, degrees of freedom, two-sided p) of Welch's t-test of equal means, for
    two lists of per-seed accuracies: t = (mean_a - mean_b) / sqrt(s_a^2 / n_a + s_b^2 / n_b) with
@@ -301,6 +401,15 @@ The reference: reference_impls/torch/digits_training_study.py.""",
             call=_schedule,
             tolerance={"float64": (1e-9, 1e-12)},
             description="cosine with and without warm-up, step decay (even and odd totals), constant",
+        ),
+        Check(
+            "training_loop",
+            "train",
+            loop_cases,
+            call=_loop,
+            compare=_judge_loop,
+            reference_output=False,
+            description="recording stand-ins for make_cnn and make_optimizer: the batches, the epochs, each step's lr",
         ),
         Check(
             "train",
@@ -367,6 +476,14 @@ The reference: reference_impls/torch/digits_training_study.py.""",
             "the p-value is one-sided: a two-sided test doubles the tail, p = 2 P(T > |t|)",
             impl={"welch_t_test": _welch_one_sided},
             checks=("welch_t_test",),
+        ),
+    ),
+    equivalent_mutants=(
+        Equivalent(
+            "lr_at",
+            "(step - warmup) / max(1, total_steps - warmup)",
+            "(warmup - step)",
+            "the progress only enters cos, an even function: cos(pi * -p) = cos(pi * p)",
         ),
     ),
 )
