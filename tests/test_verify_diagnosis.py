@@ -40,6 +40,12 @@ def test_a_flipped_sign_and_a_mean_over_the_batch():
     assert "batch size" in hints(grad, grad / 8, x)[0]
 
 
+def test_bits_for_nats_is_named_by_its_factor():
+    bits = np.abs(RNG.standard_normal(6)) + 0.1
+    assert "nats for bits" in hints(bits, bits * np.log(2), bits)[0]
+    assert "bits for nats" in hints(bits, bits / np.log(2), bits)[0]
+
+
 def test_a_transpose_a_shift_by_one_and_a_flip():
     x = RNG.standard_normal((5, 5))
     assert "transposed" in hints(x, x.T.copy(), x)[0]

@@ -31,7 +31,16 @@ from app.verify.report import ExerciseReport  # noqa: E402 - after TRITON_INTERP
 from app.verify.runner import Job, _conclude, _hooks, _on, run_job  # noqa: E402 - after TRITON_INTERPRET is set
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kernels"
-KERNEL_EXERCISES = {"triton_vector_add", "triton_int8_add", "triton_softmax", "triton_matmul"}
+KERNEL_EXERCISES = {
+    "triton_vector_add",
+    "triton_int8_add",
+    "triton_softmax",
+    "triton_matmul",
+    "triton_flash_attention",
+    "triton_paged_attention",
+    "triton_w8a16_matmul",
+    "triton_w4a16_matmul",
+}
 VECTOR_ADD_ITEMS = [
     "1.5/kernels",
     "1.5/thread-hierarchy",

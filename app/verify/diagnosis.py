@@ -193,7 +193,7 @@ def _sizes(inputs: list[np.ndarray]) -> list[int]:
 
 
 def _name_factor(scale: float, inputs: list[np.ndarray]) -> str:
-    """A recognisable constant: sqrt(d), n/(n-1), the batch size, 2."""
+    """A recognisable constant: sqrt(d), n/(n-1), the batch size, 2, ln 2."""
     batch = inputs[0].shape[0] if inputs and inputs[0].ndim >= 2 and inputs[0].shape[0] > 1 else None
     near = lambda x, y: abs(x - y) <= 1e-6 * max(1.0, abs(y))  # noqa: E731
     # 2 and 1/2 first: with a size of 2 or 4 they are also n/(n-1) or sqrt(n), but a factor 2 is the usual cause.
@@ -201,6 +201,10 @@ def _name_factor(scale: float, inputs: list[np.ndarray]) -> str:
         return "x2: a factor 2 too many, or a 1/2 missing (the 1/2 of a squared error, a sum over both halves?)"
     if near(scale, 0.5):
         return "x0.5: a factor 2 missing (the derivative of a square is 2x), or a 1/2 too many?"
+    if near(scale, math.log(2)):
+        return "= ln 2: a natural log where the task takes log2 (nats for bits)?"
+    if near(scale, 1 / math.log(2)):
+        return "= 1/ln 2: log2 where the task takes the natural log (bits for nats)?"
     for n in _sizes(inputs):
         root = math.sqrt(n)
         if n >= 4 and near(scale, 1 / root):

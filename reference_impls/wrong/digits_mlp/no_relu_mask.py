@@ -5,6 +5,7 @@ import numpy as np
 from reference_impls.numpy.digits_mlp import forward, train  # noqa: F401
 
 EXPECTED_HINT = "the gradient went through the ReLUs unmasked"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def backward(params, X, y):

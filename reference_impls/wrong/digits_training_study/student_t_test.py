@@ -8,6 +8,7 @@ from scipy import stats
 from reference_impls.torch.digits_training_study import lr_at, make_cnn, make_optimizer, train  # noqa: F401
 
 EXPECTED_HINT = "Student's t-test with a pooled variance"
+ALSO_APPLIES = ("part of the output is right",)
 
 
 def welch_t_test(a, b):

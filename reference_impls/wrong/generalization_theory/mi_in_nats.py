@@ -12,6 +12,7 @@ from reference_impls.numpy.generalization_theory import (  # noqa: F401
 )
 
 EXPECTED_HINT = "the information is in nats"
+ALSO_APPLIES = ("nats for bits",)
 
 
 def _entropy(symbols):
