@@ -125,6 +125,22 @@ def test_the_child_sets_triton_interpret_before_the_learner_file_is_imported(tmp
         assert report.timing.to_json() == {"status": "no_cuda", "message": kernel_timing.NO_CUDA}
 
 
+def test_outputs_a_kernel_never_stores_read_as_nan_without_importing_inductor():
+    """torch.empty is NaN-filled (integers: their maximum) while a kernel check runs, so a skipped store is
+    wrong rather than the previous case's identical result; setting that mode must not import
+    torch._inductor (torch.use_deterministic_algorithms does: 1.3 s of every kernel exercise's run)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, torch; from reference_impls.exercises._triton import uninitialized_as_nan\n"
+        "with uninitialized_as_nan(): a, b = torch.empty(3), torch.empty(2, dtype=torch.int32)\n"
+        "print(bool(a.isnan().all()), b.tolist(), torch.are_deterministic_algorithms_enabled(), 'torch._inductor' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "[2147483647,", "2147483647]", "False", "False"], out.stderr[-500:]
+
+
 def test_a_launcher_that_computes_with_torch_fails_and_is_told_to_launch_a_kernel(tmp_path):
     report = run_job(Job(_exercise("triton_vector_add"), str(FIXTURES / "torch_only_vector_add.py")))
     assert report.status == "failed" and report.checks_passed == 0

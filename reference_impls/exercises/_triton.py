@@ -141,13 +141,26 @@ def uninitialized_as_nan():
     import torch
 
     was, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.use_deterministic_algorithms(True, warn_only=True)  # warn_only: no op refuses to run (cuBLAS, scatter)
+    _set_deterministic(True, warn_only=True)  # warn_only: no op refuses to run (cuBLAS, scatter)
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*determinis", category=UserWarning)
             yield
     finally:
-        torch.use_deterministic_algorithms(was, warn_only=warn_only)
+        _set_deterministic(was, warn_only=warn_only)
+
+
+def _set_deterministic(mode: bool, warn_only: bool) -> None:
+    """torch.use_deterministic_algorithms without its first line, which imports torch._inductor (and with
+    it torch._dynamo: 1.3 s, most of a kernel exercise's run on CPU) to set inductor's own flag; nothing
+    here runs through inductor. The public call where the private one is gone."""
+    import torch
+
+    setter = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if setter is None:
+        torch.use_deterministic_algorithms(mode, warn_only=warn_only)
+    else:
+        setter(mode, warn_only=warn_only)
 
 
 def kernel_call(entry: str, launches: bool = True):
