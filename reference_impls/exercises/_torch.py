@@ -140,3 +140,31 @@ def chi_square_test(counts, probs, min_expected=5.0):
     stat = ((obs - exp) ** 2 / exp).sum()
     p_value = torch.special.gammaincc(torch.tensor((len(exp) - 1) / 2.0, dtype=torch.float64), stat / 2).item()
     return stat.item(), p_value
+
+
+def fill_by_shape(model, head_size):
+    """Give every parameter of a transformer deterministic values that depend only on its shape (and the
+    head size), so that the same architecture written in any of the usual styles computes the same
+    function: fused or separate q/k/v, heads as one Linear or a ModuleList of per-head Linears, biases
+    or none, tied or untied embedding and head, any parameter names.
+
+    A matrix (r, c) gets W[i, j] = h(i mod p, j) for a fixed h of shape (p, c), where p = head_size when
+    head_size divides r (q/k/v, a fused qkv, a per-head Linear, the MLP: every head and every q/k/v
+    block holds the same rows, so how they are split or ordered does not matter), else p = r.
+    Vectors: 0 (biases, LayerNorm shifts), or 1 for a gain (a name ending in weight, gamma, gain or scale),
+    so a bias-free model and one with zeroed biases agree."""
+    import math
+
+    import torch
+
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1:
+                leaf = name.rsplit(".", 1)[-1].lower()
+                p.fill_(1.0 if leaf.endswith(("weight", "gamma", "gain", "scale")) else 0.0)
+                continue
+            rows, cols = p.shape[0], p[0].numel()
+            period = head_size if rows % head_size == 0 else rows
+            k = torch.arange(period * cols, dtype=torch.float64)
+            h = torch.sin(0.37 * k + 0.11 * cols + 1.3 * period) * (1.7 / math.sqrt(cols))
+            p.copy_(h.view(period, cols).repeat(rows // period, 1).view(p.shape).to(p.dtype))

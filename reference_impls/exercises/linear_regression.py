@@ -118,11 +118,5 @@ The loss is convex: GD with lr < 1/L converges to the closed form. Why can't it 
             "(A @ A.T) / n",
             "A A^T and A^T A have the same nonzero eigenvalues, so the same largest one",
         ),
-        Equivalent(
-            "fit_gradient_descent",
-            "losses.append(float(np.mean((X @ w + b - y) ** 2)))",
-            "y - (X @ w + b)",
-            "(r)^2 == (-r)^2",
-        ),
     ),
 )

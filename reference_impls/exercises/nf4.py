@@ -268,12 +268,6 @@ bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler 
     ),
     equivalent_mutants=(
         Equivalent(
-            "nf4_quantize",
-            "(normed[..., None] - NF4).abs()",
-            "NF4 - normed[..., None]",
-            "|a - b| == |b - a|",
-        ),
-        Equivalent(
             "double_dequantize",
             "_blocks(q.float(), blocksize)",
             "_blocks(q, blocksize)",

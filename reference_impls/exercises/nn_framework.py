@@ -628,12 +628,6 @@ sklearn's load_digits or MNIST with this framework.""",
     equivalent_mutants=(
         Equivalent(
             "DropoutLayer.forward",
-            "if not training or self.p == 0:",
-            "self.p == (-1)",
-            "with p = 0 the mask path keeps everything and scales by 1 / (1 - 0): the same output",
-        ),
-        Equivalent(
-            "DropoutLayer.forward",
             "keep = self.rng.random(x.shape) >= self.p",
             "self.rng.random(x.shape) > self.p",
             "a uniform draw equals p with probability 0",

@@ -1,7 +1,7 @@
 """Exercise: a paged KV cache (PagedAttention's block tables) whose attention equals a contiguous cache's."""
 
 from reference_impls.catalog import info
-from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._fresh import fresh
 from reference_impls.exercises._torch import case, randn, scoped, seeded, to_numpy
 
@@ -297,14 +297,6 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
                 "a block per token boundary too many or too few: take a new block when length % block_size == 0 (the last "
                 "one is full), before writing",
                 impl="wrong/paged_kv_cache/allocate_after_full.py",
-            ),
-        ),
-        equivalent_mutants=(
-            Equivalent(
-                "PagedKVCache.gather",
-                "torch.tensor(self.block_tables[seq_id], dtype=torch.int64)",
-                "torch.tensor(self.block_tables[seq_id])[",
-                "torch.tensor of a list of Python ints is int64 already",
             ),
         ),
     )

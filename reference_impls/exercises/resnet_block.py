@@ -246,7 +246,7 @@ outputs, dx, every gradient and the counts with the reference's.""",
                 "a stage's first block doubles the channels (c_in != c_out), so it has its projection whatever its "
                 "stride; the stride changes no parameter count",
             )
-            for edit in ("stage > 1 and", "b == (-1)", "3 if stage", "1 if stage")
+            for edit in ("stage > 1 and", "3 if stage", "1 if stage")
         ),
         Equivalent(
             "_bn",

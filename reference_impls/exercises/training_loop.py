@@ -343,14 +343,5 @@ max_norm: clip the global gradient norm to it before the step (None: no clipping
             )
             for edit in ("(warmup_steps - step)", "(warmup_steps - total_steps)")
         ),
-        *(
-            Equivalent(
-                where,
-                "optimizer.zero_grad(set_to_none=True)",
-                "set_to_none=False",
-                "zeroed or None, the next backward starts from no gradient: the same step",
-            )
-            for where in ("accumulation_step", "train_step")
-        ),
     ),
 )

@@ -14,7 +14,8 @@ import numpy as np
 
 def clip_grad_norm(grads, max_norm):
     """Returns (clipped grads, total norm before clipping)."""
-    total = float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)))
+    # As torch does: the 2-norm of the per-array 2-norms is the 2-norm of all entries together.
+    total = float(np.linalg.norm([np.linalg.norm(g) for g in grads]))
     scale = min(max_norm / (total + 1e-6), 1.0)
     return [g * g.dtype.type(scale) for g in grads], total
 

@@ -19,24 +19,24 @@ Training", Sec. 3.2; torch.amp.GradScaler):
     else:           step; after growth_interval good steps in a row, S *= growth_factor
 
 Source: torch.amp autocast docs (op lists) and GradScaler (_amp_update_scale_). Limits: one
-optimizer, no unscale_() before clipping as a separate call, no per-device state; CPU bf16 only
-for the autocast part (on a GPU: device_type="cuda", float16 with the scaler, or bfloat16).
+optimizer, no unscale_() before clipping as a separate call, no per-device state; CPU autocast
+only, bf16 by default (float16 works on CPU too; on a GPU: device_type="cuda").
 """
 
 import torch
 
 
-def autocast_forward(model, x):
-    """The model's output under CPU bf16 autocast (a bfloat16 tensor for a Linear at the end)."""
-    with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+def autocast_forward(model, x, dtype=torch.bfloat16):
+    """The model's output under CPU autocast to `dtype` (a `dtype` tensor for a Linear at the end)."""
+    with torch.autocast(device_type="cpu", dtype=dtype):
         return model(x)
 
 
-def amp_train_step(model, optimizer, loss_fn, x, y):
-    """One bf16 mixed-precision step; returns the (float32) loss as a float."""
-    optimizer.zero_grad(set_to_none=True)
-    with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
-        logits = model(x)  # bf16
+def amp_train_step(model, optimizer, loss_fn, x, y, dtype=torch.bfloat16):
+    """One mixed-precision step (bf16 by default); returns the (float32) loss as a float."""
+    optimizer.zero_grad()  # set_to_none (the default): backward writes fresh float32 gradients
+    with torch.autocast(device_type="cpu", dtype=dtype):
+        logits = model(x)  # bf16 (or float16)
         loss = loss_fn(logits, y)  # float32: cross_entropy is on autocast's float32 list
     loss.backward()
     optimizer.step()

@@ -121,7 +121,7 @@ def train_char_lm(text, steps=300, seed=0, batch_size=32, lr=1e-2):
     for _ in range(steps):
         x, y = get_batch(train, model.cfg.block_size, batch_size, g)
         _, loss = model(x, y)
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad()  # set_to_none (the default): the next backward writes fresh gradients
         loss.backward()
         optimizer.step()
     return model

@@ -1,6 +1,6 @@
 """A training loop, one step at a time: clipping, gradient accumulation, warmup + cosine schedule.
 
-    optimizer.zero_grad(set_to_none=True)
+    optimizer.zero_grad()                               # set_to_none=True, the default
     loss = loss_fn(model(x), y)                         # a mean over the batch
     loss.backward()                                     # .grad += d loss / d param
     clip_grad_norm_(model.parameters(), max_norm)       # one global L2 norm over every gradient
@@ -33,7 +33,7 @@ import torch
 
 def train_step(model, optimizer, loss_fn, x, y, max_norm=None):
     """One optimizer step on the batch (x, y); returns the loss as a float."""
-    optimizer.zero_grad(set_to_none=True)
+    optimizer.zero_grad()  # set_to_none=True, the default: backward writes fresh gradients
     loss = loss_fn(model(x), y)
     loss.backward()
     if max_norm is not None:
@@ -44,7 +44,7 @@ def train_step(model, optimizer, loss_fn, x, y, max_norm=None):
 
 def accumulation_step(model, optimizer, loss_fn, x, y, micro_batches, max_norm=None):
     """The step of train_step(x, y), computed in `micro_batches` pieces; returns the batch loss."""
-    optimizer.zero_grad(set_to_none=True)
+    optimizer.zero_grad()  # once, before the micro-batches: their gradients add up
     N, total = x.shape[0], 0.0
     for xb, yb in zip(x.tensor_split(micro_batches), y.tensor_split(micro_batches)):
         loss = loss_fn(model(xb), yb) * (xb.shape[0] / N)  # this micro-batch's share of the batch mean

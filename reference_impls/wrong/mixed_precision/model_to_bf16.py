@@ -7,6 +7,6 @@ from reference_impls.torch.amp import LossScaler, amp_train_step  # noqa: F401 -
 EXPECTED_HINT = "the model was converted"
 
 
-def autocast_forward(model, x):
-    model.to(torch.bfloat16)  # the mistake: the caller's model is now bf16 for good
-    return model(x.to(torch.bfloat16))
+def autocast_forward(model, x, dtype=torch.bfloat16):
+    model.to(dtype)  # the mistake: the caller's model is now 16-bit for good
+    return model(x.to(dtype))
