@@ -151,15 +151,15 @@ def fill_by_shape(model, head_size):
     A matrix (r, c) gets W[i, j] = h(i mod p, j) for a fixed h of shape (p, c), where p = head_size when
     head_size divides r (q/k/v, a fused qkv, a per-head Linear, the MLP: every head and every q/k/v
     block holds the same rows, so how they are split or ordered does not matter), else p = r.
-    Vectors: 0 (biases, LayerNorm shifts), or 1 for a gain (a name ending in weight, gamma, gain or scale),
-    so a bias-free model and one with zeroed biases agree."""
+    Vectors and scalars: 0 (biases, LayerNorm shifts), or 1 for a gain (a name ending in weight, gamma,
+    gain or scale), so a bias-free model and one with zeroed biases agree."""
     import math
 
     import torch
 
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if p.dim() == 1:
+            if p.dim() <= 1:  # vectors, and a scalar such as a learned temperature
                 leaf = name.rsplit(".", 1)[-1].lower()
                 p.fill_(1.0 if leaf.endswith(("weight", "gamma", "gain", "scale")) else 0.0)
                 continue
