@@ -285,6 +285,37 @@ def _last_window_missed(data, block_size, batch_size, generator):
     return x, y
 
 
+def _variant(**mistake):
+    """A probe's CharLM(cfg): the reference's with one of the usual architecture mistakes (torch is
+    imported when a probe runs, not when the exercise loads)."""
+    return lambda cfg: _variant_class(**mistake)(cfg)
+
+
+def _variant_class(attn_residual=True, mlp_residual=True, post_norm=False, final_norm=True):
+    from torch import nn
+
+    from reference_impls.torch import char_lm
+
+    class Block(char_lm.Block):
+        def forward(self, x):
+            if post_norm:  # the original Transformer's order: normalize after adding
+                x = self.ln1(x + self.attn(x))
+                return self.ln2(x + self.mlp(x))
+            h = self.attn(self.ln1(x))
+            x = x + h if attn_residual else h
+            h = self.mlp(self.ln2(x))
+            return x + h if mlp_residual else h
+
+    class CharLM(char_lm.CharLM):
+        def __init__(self, cfg):
+            super().__init__(cfg)
+            self.blocks = nn.Sequential(*[Block(cfg) for _ in range(cfg.n_layer)])
+            if not final_norm:
+                self.ln_f = nn.Identity()
+
+    return CharLM
+
+
 def _logits_flattened(case, actual, expected):
     """The model's logits came back 2-D, (B * T, vocab_size)."""
     return isinstance(actual, dict) and actual.get("logits_ndim") == 2
@@ -393,6 +424,8 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
             model_cases,
             call=_model,
             compare=_model_compare,
+            # only for matching probes: a mistake written in another style is the same function to ~3e-4
+            tolerance={"float64": (0.0, 5e-3)},
             description="3 configs: logits shape, loss = mean cross-entropy ~ ln V at init, causality, no targets -> "
             "no loss, the logits with weights set by shape",
         ),
@@ -426,9 +459,24 @@ the reference gets ~2.1). The reference: python -m reference_impls.torch.char_lm
             checks=("model",),
         ),
         Probe(
-            "each sublayer's output is added to the residual stream, not put in its place: "
-            "x = x + attn(ln1(x)), then x = x + mlp(ln2(x))",
+            "the attention's output is added to the residual stream, not put in its place: x = x + attn(ln1(x))",
             impl="wrong/char_lm/no_attention_residual.py",
+            checks=("model",),
+        ),
+        Probe(
+            "the MLP's output is added to the residual stream, not put in its place: x = x + mlp(ln2(x))",
+            impl={"CharLM": _variant(mlp_residual=False)},
+            checks=("model",),
+        ),
+        Probe(
+            "pre-norm, as in GPT-2: x = x + attn(ln1(x)), then x = x + mlp(ln2(x)); the original Transformer's "
+            "post-norm, ln(x + sublayer(x)), is another function",
+            impl={"CharLM": _variant(post_norm=True)},
+            checks=("model",),
+        ),
+        Probe(
+            "a final LayerNorm (ln_f) comes after the last block, before the head",
+            impl={"CharLM": _variant(final_norm=False)},
             checks=("model",),
         ),
         Probe(
