@@ -199,9 +199,12 @@ def _protocol(impl, steps, seed=0):
     batches = []
 
     def recording(*args, **kwargs):
-        bound = signature.bind(*args, **kwargs)
-        data = bound.arguments.get("data", args[0] if args else None)
-        batches.append((len(data), bool(torch.equal(data, encoded[: len(data)])), bound.arguments.get("block_size")))
+        # Batches drawn under torch.no_grad() are for evaluation (nanoGPT's and the video's estimate_loss
+        # draw train and val batches every eval_interval steps): not counted.
+        if torch.is_grad_enabled():
+            bound = signature.bind(*args, **kwargs)
+            data = bound.arguments.get("data", args[0] if args else None)
+            batches.append((len(data), _starts(data, encoded), bound.arguments.get("block_size")))
         return real(*args, **kwargs)
 
     optimizer_steps = []
@@ -221,6 +224,17 @@ def _protocol(impl, steps, seed=0):
     }
 
 
+def _starts(data, encoded) -> bool:
+    """Whether `data` is the start of the encoded text (False for anything that is not comparable)."""
+    import torch
+
+    try:
+        data = torch.as_tensor(data)
+        return len(data) <= len(encoded) and bool(torch.equal(data.to(encoded.dtype), encoded[: len(data)]))
+    except (TypeError, ValueError, RuntimeError):
+        return False
+
+
 def protocol_cases():
     for steps in (0, 1, 3):
         yield Case(f"{steps}_steps", (steps,), zero_ok=steps == 0, note=f"train_char_lm(text, steps={steps})")
@@ -230,7 +244,8 @@ def _protocol_compare(expected, actual, case):
     if actual["get_batch_calls"] != expected["get_batch_calls"]:
         return (
             f"train_char_lm called get_batch {actual['get_batch_calls']} times for {expected['get_batch_calls']} "
-            "steps: draw every batch with your get_batch(train_data, block_size, batch_size, generator), one per step"
+            "steps: draw every training batch with your get_batch(train_data, block_size, batch_size, generator), "
+            "one per step (batches drawn under torch.no_grad(), to evaluate, are not counted)"
         )
     if actual["optimizer_steps"] != expected["optimizer_steps"]:
         return f"{actual['optimizer_steps']} optimizer steps, expected {expected['optimizer_steps']} (one per step)"

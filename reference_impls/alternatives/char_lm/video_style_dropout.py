@@ -1,7 +1,8 @@
 """Correct, in the style of Karpathy's "Let's build GPT" video: one `Head` module per head, each with a
 registered `tril` buffer and masked_fill, a projection after the heads, and dropout 0.2 on the attention
-weights and the residual branches. Dropout makes two training-mode passes differ: the checks run the
-model in eval mode."""
+weights and the residual branches, and the video's estimate_loss every eval_interval steps (under
+torch.no_grad(), on train and val batches: the protocol check counts only the training batches).
+Dropout makes two training-mode passes differ: the checks run the model in eval mode."""
 
 from dataclasses import dataclass
 
@@ -115,16 +116,36 @@ class CharLM(nn.Module):
         return logits, F.cross_entropy(logits.view(B * T, C), targets.view(B * T))
 
 
+EVAL_INTERVAL, EVAL_ITERS = 100, 5
+
+
+@torch.no_grad()
+def estimate_loss(model, splits, generator):
+    out = {}
+    model.eval()
+    for name, data in splits.items():
+        losses = torch.zeros(EVAL_ITERS)
+        for k in range(EVAL_ITERS):
+            X, Y = get_batch(data, model.cfg.block_size, 32, generator)
+            losses[k] = model(X, Y)[1].item()
+        out[name] = losses.mean()
+    model.train()
+    return out
+
+
 def train_char_lm(text, steps=300, seed=0, batch_size=32, lr=1e-2):
     chars = build_vocab(text)
     data = encode(text, chars)
-    train_data = data[: int(0.9 * len(data))]
+    n = int(0.9 * len(data))
+    train_data, val_data = data[:n], data[n:]
     torch.manual_seed(seed)
     model = CharLM(CharLMConfig(vocab_size=len(chars)))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     g = torch.Generator().manual_seed(seed)
-    model.train()
-    for _ in range(steps):
+    for it in range(steps):
+        if it % EVAL_INTERVAL == 0 or it == steps - 1:
+            losses = estimate_loss(model, {"train": train_data, "val": val_data}, torch.Generator().manual_seed(it))
+            print(f"step {it}: train loss {losses['train']:.4f}, val loss {losses['val']:.4f}")
         xb, yb = get_batch(train_data, model.cfg.block_size, batch_size, g)
         _, loss = model(xb, yb)
         optimizer.zero_grad(set_to_none=True)
