@@ -77,6 +77,26 @@ def _conv_no_dilation(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d(x, w, b, stride, padding, 1, groups)
 
 
+def _conv_pair_swapped(which):
+    """conv2d with one (h, w) pair (stride, padding or dilation) read as (w, h)."""
+
+    def conv(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+        from reference_impls.numpy.conv2d import _pair, conv2d
+
+        kw = {"stride": stride, "padding": padding, "dilation": dilation}
+        kw[which] = _pair(kw[which])[::-1]
+        return conv2d(x, w, b, groups=groups, **kw)
+
+    return conv
+
+
+def _dx_empty(case, actual, expected):
+    """dx has a size-0 spatial axis where x has none: x[:, :, p:-p] with p = 0."""
+    dx, want = (actual[0], expected[0]) if isinstance(actual, (tuple, list)) and actual else (None, None)
+    shape = getattr(dx, "shape", ())
+    return len(shape) == 4 and 0 in shape[2:] and 0 not in getattr(want, "shape", (0,))
+
+
 CONV2D = Exercise.of(
     info("conv2d"),
     task="""torch.nn.functional.conv2d in NumPy: a cross-correlation (no kernel flip), zero padding.
@@ -139,6 +159,20 @@ and the filters split into G groups that only see each other.
         Probe(
             "overlapping windows each add into dx: accumulate (+=) rather than assign",
             impl="wrong/conv2d/dx_assigned.py",
+            checks=("backward",),
+        ),
+        *(
+            Probe(
+                "an (h, w) pair read the other way round: stride, padding and dilation pairs are (along H, along W), "
+                "torch's order; padding[0] pads the top and bottom",
+                impl={"conv2d": _conv_pair_swapped(which)},
+            )
+            for which in ("stride", "padding", "dilation")
+        ),
+        Probe(
+            "dx is empty along a spatial axis: cropping the padding with xpad[:, :, pad:-pad] gives nothing when "
+            "pad = 0 (-0 is 0); crop with xpad[:, :, pad : pad + H, pad : pad + W]",
+            when=_dx_empty,
             checks=("backward",),
         ),
         Probe(
