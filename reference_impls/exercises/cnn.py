@@ -501,6 +501,13 @@ def sep_backward_cases():
         yield Case(case.name, (dout, x, w_dw, b_dw, w_pw, *rest), seed=case.seed)
 
 
+def _inverse_of_expected(case, actual, expected):
+    """A scalar that is 1 / the reference's: a ratio taken the other way round."""
+    if not isinstance(actual, (int, float, np.number)):
+        return False
+    return bool(np.isclose(float(actual) * float(expected), 1.0, rtol=1e-6))
+
+
 SEPARABLE = Exercise.of(
     info("depthwise_separable"),
     task="""MobileNet's building block: a depthwise KxK conv (one filter per input channel, groups = C_in)
@@ -557,6 +564,19 @@ Reuse your conv2d from the conv2d exercise (copy it in: each exercise file stand
             "a depthwise filter sees one channel: C_in * K^2 weights, not C_in * C_in * K^2 (groups = C_in)",
             impl="wrong/depthwise_separable/full_depthwise_count.py",
             checks=("separable_params",),
+        ),
+        Probe(
+            "groups ignored: with groups = G each filter sees C_in / groups channels, c_out * (c_in // groups) * k^2 "
+            "weights",
+            impl={
+                "conv_params": lambda c_in, c_out, k, bias=True, groups=1: c_out * c_in * k * k + (c_out if bias else 0)
+            },
+        ),
+        Probe(
+            "the ratio is inverted: mult_adds_ratio is separable / standard, 1 / c_out + 1 / k^2 (below 1); "
+            "its inverse is the speed-up",
+            when=_inverse_of_expected,
+            checks=("mult_adds_ratio",),
         ),
         Probe(
             "stride, padding and dilation belong to the depthwise conv: the pointwise 1x1 conv runs at stride 1 "
