@@ -452,6 +452,19 @@ Worked example: five 3x3 convs with strides 1, 2, 1, 2, 1 see 3, 5, 9, 13, 21 in
             impl="wrong/receptive_field/start_ignores_padding.py",
             checks=("per_layer",),
         ),
+        Probe(
+            "start uses the layer's own left padding, as PyTorch pads: start <- start + ((k_eff - 1) / 2 - padding) "
+            "* j; a pL derived from the padding actually consumed (TensorFlow's SAME) differs when a stride leaves "
+            "some padding unused",
+            impl="wrong/receptive_field/start_from_consumed_padding.py",
+            checks=("per_layer",),
+        ),
+        Probe(
+            "the output size shrinks by the EFFECTIVE kernel: size <- (size + 2 padding - k_eff) // stride + 1, "
+            "k_eff = dilation (kernel - 1) + 1",
+            impl="wrong/receptive_field/size_without_dilation.py",
+            checks=("per_layer",),
+        ),
     ),
 )
 
