@@ -1,6 +1,5 @@
 """Wrong: the triplet gradient is given to every triplet, also to those whose hinge is inactive (loss 0)."""
 
-
 from reference_impls.numpy.contrastive import (  # noqa: F401 - right
     _distances,
     nt_xent_grad,

@@ -1,7 +1,6 @@
 """Wrong: the keep test of cs231n's dropout, rng.random(...) < 1 - p, where the task draws keep = rng.random(...) >= p:
 the same drop rate, but the other draws are kept, so the mask is not the one asked for."""
 
-
 from reference_impls.numpy.dropout_variants import (  # noqa: F401 - right
     _scaled,
     drop_path_backward,

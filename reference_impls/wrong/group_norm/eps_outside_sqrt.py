@@ -1,6 +1,5 @@
 """Wrong: eps added to the standard deviation instead of the variance."""
 
-
 from reference_impls.numpy.groupnorm import group_norm_backward, instance_norm_backward  # noqa: F401 - right
 
 EXPECTED_HINT = "eps added to the standard deviation"

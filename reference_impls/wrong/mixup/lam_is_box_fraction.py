@@ -1,6 +1,5 @@
 """Wrong: lam' taken as the box's share of the image, the share of x[perm], instead of 1 - that share."""
 
-
 from reference_impls.numpy.mixup import cutmix_box, mixup  # noqa: F401 - right
 
 EXPECTED_HINT = "lam' is the share of the ORIGINAL image"
