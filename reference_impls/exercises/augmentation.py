@@ -179,6 +179,26 @@ def _normalize_swapped(img, mean, std):
     return ((img - np.asarray(std, img.dtype)) / np.asarray(mean, img.dtype)).astype(img.dtype)
 
 
+def _padded_by(mode):
+    """pad_crop and random_crop_flip with np.pad's `mode` instead of zeros."""
+
+    def pad_crop(img, padding, top, left, size):
+        padded = np.pad(img, ((padding, padding), (padding, padding), (0, 0)), mode=mode)
+        return padded[top : top + size[0], left : left + size[1]].copy()
+
+    def random_crop_flip(img, rng, padding=4):
+        top, left = rng.integers(0, 2 * padding + 1), rng.integers(0, 2 * padding + 1)
+        out = pad_crop(img, padding, top, left, img.shape[:2])
+        return out[:, ::-1].copy() if rng.random() < 0.5 else out
+
+    return {"pad_crop": pad_crop, "random_crop_flip": random_crop_flip}
+
+
+def _normalize_channels_first(img, mean, std):
+    mean, std = np.asarray(mean, img.dtype), np.asarray(std, img.dtype)
+    return (img - mean[:, None, None]) / std[:, None, None]
+
+
 EXERCISE = Exercise.of(
     info("augmentation"),
     task="""The augmentations of a CIFAR-10 training pipeline, on one image: an (H, W, C) float32 or
@@ -300,6 +320,21 @@ Seeded pipelines (rng = np.random.default_rng(seed); draw exactly in this order)
             "translation must not wrap around: pixels shifted out are lost and the vacated ones get `fill`",
             impl="wrong/augmentation/translate_wraps.py",
             checks=("translate",),
+        ),
+        *(
+            Probe(
+                "pad with ZEROS (np.pad's default mode='constant'): reflect / edge padding (RandomCrop's "
+                "padding_mode='reflect') is another augmentation",
+                impl=_padded_by(mode),
+                checks=("pad_crop", "random_crop_flip"),
+            )
+            for mode in ("reflect", "edge", "symmetric")
+        ),
+        Probe(
+            "images here are (H, W, C), channels LAST: the per-channel mean and std broadcast over the last axis "
+            "as they are ((C,)); mean[:, None, None] is for torchvision's (C, H, W) tensors",
+            impl={"normalize": _normalize_channels_first},
+            checks=("normalize",),
         ),
         Probe("normalize is (img - mean) / std", impl={"normalize": _normalize_swapped}, checks=("normalize",)),
         Probe(

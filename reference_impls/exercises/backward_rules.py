@@ -34,6 +34,13 @@ def unbroadcast_cases():
         shape=(2, 1, 1),
         note="size-1 dimensions stretched to 5 and to 2",
     )
+    yield case(
+        "leading_and_size_one",
+        53012,
+        grad=randn(seeded(53012), (2, 3, 4), "float64"),
+        shape=(3, 1),
+        note="a dimension prepended AND one stretched: sum the leading one first, then the size-1 one",
+    )
     yield case("keep_all", 53010, grad=randn(seeded(53010), (2, 3), "float32"), shape=(2, 3), note="nothing to sum")
 
 
@@ -92,6 +99,22 @@ def swiglu_cases():
 
 def _no_unbroadcast(grad_out, a_shape, b_shape):
     return grad_out, grad_out
+
+
+def _mul_no_unbroadcast(grad_out, a, b):
+    return grad_out * b, grad_out * a
+
+
+def _div_no_unbroadcast(grad_out, a, b):
+    return grad_out / b, -grad_out * a / (b * b)
+
+
+def _ones_before_leading(grad, shape):
+    for i, n in enumerate(shape):
+        if n == 1 and grad.size(i) != 1:
+            grad = grad.sum(i, keepdim=True)
+    extra = grad.dim() - len(shape)
+    return grad.sum(dim=tuple(range(extra))) if extra else grad
 
 
 def _sum_leading_only(grad, shape):
@@ -262,11 +285,22 @@ EXERCISE = scoped(
         probes=(
             Probe(
                 "the gradient keeps the broadcast shape: sum it back to each operand's shape (unbroadcast)",
-                impl={"add_backward": _no_unbroadcast, "sub_backward": _no_unbroadcast},
+                impl={
+                    "add_backward": _no_unbroadcast,
+                    "sub_backward": _no_unbroadcast,
+                    "mul_backward": _mul_no_unbroadcast,
+                    "div_backward": _div_no_unbroadcast,
+                },
             ),
             Probe(
                 "only the leading dimensions were summed: also sum (keepdim=True) every dimension where the operand has size 1",
                 impl={"unbroadcast": _sum_leading_only},
+            ),
+            Probe(
+                "the size-1 dimensions were summed before the leading ones: sum the leading dimensions first "
+                "(grad.dim() - len(shape) of them), then the axes where shape has 1, which only then line up with "
+                "shape's indices",
+                impl={"unbroadcast": _ones_before_leading},
             ),
             Probe(
                 "the size-1 dimensions were summed without keepdim=True: the gradient must have the operand's exact shape",

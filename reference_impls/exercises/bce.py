@@ -51,6 +51,22 @@ def _naive_with_logits(z, y):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
+def _summed(case, actual, expected):
+    """The learner's loss is n times the reference's: a sum where the task takes the mean."""
+    n = np.asarray(case.args[0]).size
+    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    return n > 1 and a.shape == e.shape == () and bool(np.isclose(a, e * n, rtol=1e-3))
+
+
+def _log_bounded_above_minus_100(case, actual, expected):
+    """On inputs with p exactly 0 or 1, a finite loss below the reference's: each log was bounded at
+    log(eps) > -100 (p clipped to [eps, 1 - eps], or log(p + eps))."""
+    p = np.asarray(case.args[0])
+    a = np.asarray(actual, dtype=float)
+    saturated = bool(np.any((p == 0) | (p == 1)))
+    return saturated and a.shape == () and bool(np.isfinite(a)) and float(a) < float(expected) - 1e-3
+
+
 EXERCISE = Exercise.of(
     info("bce"),
     task="""Binary cross-entropy, mean over every element, as torch.nn.functional.binary_cross_entropy
@@ -102,6 +118,17 @@ and binary_cross_entropy_with_logits; targets y in [0, 1] (soft targets allowed)
             "floor the gradient's denominator p (1 - p) at 1e-12",
             impl="wrong/bce/no_log_clamp.py",
             checks=("bce", "bce_grad"),
+        ),
+        Probe(
+            "summed instead of averaged: the loss is the mean over every element (np.mean, or the sum / p.size)",
+            when=_summed,
+            checks=("bce", "with_logits"),
+        ),
+        Probe(
+            "clipping p to [eps, 1 - eps] (or log(p + eps)) bounds each log at log(eps), -16.1 for Keras' 1e-7, "
+            "not at -100: clamp the log itself, np.maximum(np.log(p), -100), as PyTorch does",
+            when=_log_bounded_above_minus_100,
+            checks=("bce",),
         ),
         Probe(
             "the mean over all elements: divide the gradient by p.size",

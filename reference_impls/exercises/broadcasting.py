@@ -92,6 +92,21 @@ def _row_normalize_no_keepdim(x):
     return x / x.sum(dim=1)
 
 
+def _row_normalize_columns(x):
+    return x / x.sum(dim=0, keepdim=True)
+
+
+def _square_rooted(case, actual, expected):
+    """The learner's output squared is the reference's: distances where the task asks for squared ones."""
+    import numpy as np
+
+    try:
+        a, e = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == e.shape and a.size > 0 and bool(np.allclose(a * a, e, rtol=1e-4, atol=1e-6))
+
+
 def _standardize_unbiased(x):
     return (x - x.mean(dim=0, keepdim=True)) / x.std(dim=0, keepdim=True)
 
@@ -178,6 +193,16 @@ leading dimension counts as 1); the result takes the larger. No Python loops ove
             Probe(
                 "keepdim missing: x.sum(dim=1) has shape (N,), which lines up with the COLUMNS; keep it as (N, 1)",
                 impl={"row_normalize": _row_normalize_no_keepdim},
+            ),
+            Probe(
+                "divided by the column sums (dim=0): each ROW is divided by its own sum, x.sum(dim=1, keepdim=True)",
+                impl={"row_normalize": _row_normalize_columns},
+            ),
+            Probe(
+                "these are the distances, not the SQUARED distances: drop the square root (no torch.cdist or .norm; "
+                "((a[:, None] - b[None]) ** 2).sum(-1))",
+                when=_square_rooted,
+                checks=("pairwise_sq_distances",),
             ),
             Probe(
                 "torch.std is unbiased by default (divides by N - 1): use correction=0 (or unbiased=False) for the "

@@ -77,6 +77,26 @@ def _conv_no_dilation(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d(x, w, b, stride, padding, 1, groups)
 
 
+def _conv_pair_swapped(which):
+    """conv2d with one (h, w) pair (stride, padding or dilation) read as (w, h)."""
+
+    def conv(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+        from reference_impls.numpy.conv2d import _pair, conv2d
+
+        kw = {"stride": stride, "padding": padding, "dilation": dilation}
+        kw[which] = _pair(kw[which])[::-1]
+        return conv2d(x, w, b, groups=groups, **kw)
+
+    return conv
+
+
+def _dx_empty(case, actual, expected):
+    """dx has a size-0 spatial axis where x has none: x[:, :, p:-p] with p = 0."""
+    dx, want = (actual[0], expected[0]) if isinstance(actual, (tuple, list)) and actual else (None, None)
+    shape = getattr(dx, "shape", ())
+    return len(shape) == 4 and 0 in shape[2:] and 0 not in getattr(want, "shape", (0,))
+
+
 CONV2D = Exercise.of(
     info("conv2d"),
     task="""torch.nn.functional.conv2d in NumPy: a cross-correlation (no kernel flip), zero padding.
@@ -139,6 +159,20 @@ and the filters split into G groups that only see each other.
         Probe(
             "overlapping windows each add into dx: accumulate (+=) rather than assign",
             impl="wrong/conv2d/dx_assigned.py",
+            checks=("backward",),
+        ),
+        *(
+            Probe(
+                "an (h, w) pair read the other way round: stride, padding and dilation pairs are (along H, along W), "
+                "torch's order; padding[0] pads the top and bottom",
+                impl={"conv2d": _conv_pair_swapped(which)},
+            )
+            for which in ("stride", "padding", "dilation")
+        ),
+        Probe(
+            "dx is empty along a spatial axis: cropping the padding with xpad[:, :, pad:-pad] gives nothing when "
+            "pad = 0 (-0 is 0); crop with xpad[:, :, pad : pad + H, pad : pad + W]",
+            when=_dx_empty,
             checks=("backward",),
         ),
         Probe(
@@ -418,6 +452,19 @@ Worked example: five 3x3 convs with strides 1, 2, 1, 2, 1 see 3, 5, 9, 13, 21 in
             impl="wrong/receptive_field/start_ignores_padding.py",
             checks=("per_layer",),
         ),
+        Probe(
+            "start uses the layer's own left padding, as PyTorch pads: start <- start + ((k_eff - 1) / 2 - padding) "
+            "* j; a pL derived from the padding actually consumed (TensorFlow's SAME) differs when a stride leaves "
+            "some padding unused",
+            impl="wrong/receptive_field/start_from_consumed_padding.py",
+            checks=("per_layer",),
+        ),
+        Probe(
+            "the output size shrinks by the EFFECTIVE kernel: size <- (size + 2 padding - k_eff) // stride + 1, "
+            "k_eff = dilation (kernel - 1) + 1",
+            impl="wrong/receptive_field/size_without_dilation.py",
+            checks=("per_layer",),
+        ),
     ),
 )
 
@@ -465,6 +512,13 @@ def sep_backward_cases():
         x, w_dw, b_dw, w_pw, _b_pw, *rest = case.args
         dout = randn(np.random.default_rng(case.seed), depthwise_separable_conv(*case.args).shape, x.dtype)
         yield Case(case.name, (dout, x, w_dw, b_dw, w_pw, *rest), seed=case.seed)
+
+
+def _inverse_of_expected(case, actual, expected):
+    """A scalar that is 1 / the reference's: a ratio taken the other way round."""
+    if not isinstance(actual, (int, float, np.number)):
+        return False
+    return bool(np.isclose(float(actual) * float(expected), 1.0, rtol=1e-6))
 
 
 SEPARABLE = Exercise.of(
@@ -523,6 +577,19 @@ Reuse your conv2d from the conv2d exercise (copy it in: each exercise file stand
             "a depthwise filter sees one channel: C_in * K^2 weights, not C_in * C_in * K^2 (groups = C_in)",
             impl="wrong/depthwise_separable/full_depthwise_count.py",
             checks=("separable_params",),
+        ),
+        Probe(
+            "groups ignored: with groups = G each filter sees C_in / groups channels, c_out * (c_in // groups) * k^2 "
+            "weights",
+            impl={
+                "conv_params": lambda c_in, c_out, k, bias=True, groups=1: c_out * c_in * k * k + (c_out if bias else 0)
+            },
+        ),
+        Probe(
+            "the ratio is inverted: mult_adds_ratio is separable / standard, 1 / c_out + 1 / k^2 (below 1); "
+            "its inverse is the speed-up",
+            when=_inverse_of_expected,
+            checks=("mult_adds_ratio",),
         ),
         Probe(
             "stride, padding and dilation belong to the depthwise conv: the pointwise 1x1 conv runs at stride 1 "

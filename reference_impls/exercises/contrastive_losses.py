@@ -218,6 +218,24 @@ N = 1 to 10, temperatures 0.07 to 0.5, large norms, inactive and all-violating t
             checks=("nt_xent_grad",),
         ),
         Probe(
+            "the positive belongs in the denominator: -log softmax(S_i)[positive] = logsumexp over every j != i "
+            "(the positive AND the negatives) minus S_i,positive",
+            impl="wrong/contrastive_losses/positive_not_in_denominator.py",
+            checks=("nt_xent",),
+        ),
+        Probe(
+            "no gradient for a triplet whose hinge is inactive (d(a, p) - d(a, n) + margin <= 0, loss 0): mask the "
+            "gradient by the active triplets",
+            impl="wrong/contrastive_losses/triplet_grad_unmasked.py",
+            checks=("triplet_grad",),
+        ),
+        Probe(
+            "the dissimilar pairs' term is max(0, margin - d)^2 with d the Euclidean distance: the hinge on d, "
+            "then squared, not max(0, margin - d^2)",
+            impl="wrong/contrastive_losses/pair_hinge_on_squared.py",
+            checks=("pair",),
+        ),
+        Probe(
             "TripletMarginLoss uses the Euclidean distance, not its square (FaceNet's form)",
             impl="wrong/contrastive_losses/squared_distance.py",
             checks=("triplet", "triplet_grad"),

@@ -262,6 +262,17 @@ Checked: float32 and float64, several shapes, p 0.2 to 1, eval mode, backward wi
             checks=("dropconnect", "drop_path"),
         ),
         Probe(
+            "the keep test is keep = rng.random(...) >= p, as the task draws it: rng.random(...) < 1 - p (cs231n's "
+            "dropout, a Bernoulli(1 - p) draw) has the same rate but keeps the OTHER draws, so the mask differs",
+            impl="wrong/dropout_variants/keep_below_keep_prob.py",
+            checks=("dropconnect", "drop_path"),
+        ),
+        Probe(
+            "dx goes through the masked weights used forward: dx = dout @ (W * M)^T, not dout @ W^T",
+            impl="wrong/dropout_variants/dx_unmasked.py",
+            checks=("dropconnect_backward",),
+        ),
+        Probe(
             "the gradient of a dropped weight is 0: dW = (x^T dout) * M, with the same scaled mask",
             impl="wrong/dropout_variants/dw_unmasked.py",
             checks=("dropconnect_backward",),

@@ -79,6 +79,23 @@ Then train with and without mixup and compare the gap between train and test acc
             impl={"cutmix": _cutmix_lam_unchanged},
         ),
         Probe(
+            "the box has int(h sqrt(1 - lam)) rows and int(w sqrt(1 - lam)) columns: cut_h from h, cut_w from w "
+            "(the sides are swapped; rand_bbox's W and H name the tensor's axes 2 and 3)",
+            impl="wrong/mixup/box_sides_swapped.py",
+            checks=("box",),
+        ),
+        Probe(
+            "the box's SIDES scale by sqrt(1 - lam), so that its AREA is (1 - lam) of the image: "
+            "cut_h = int(h * np.sqrt(1 - lam))",
+            impl="wrong/mixup/box_without_sqrt.py",
+            checks=("box",),
+        ),
+        Probe(
+            "lam' is the share of the ORIGINAL image that is left: 1 - box area / (h w), not the pasted box's share",
+            impl="wrong/mixup/lam_is_box_fraction.py",
+            checks=("cutmix",),
+        ),
+        Probe(
             "the labels mix with the same lam as the inputs: y' = lam y + (1 - lam) y[perm]",
             impl="wrong/mixup/labels_not_mixed.py",
             checks=("mixup",),

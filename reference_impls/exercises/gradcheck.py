@@ -22,6 +22,10 @@ def _check(impl, x, function, scale):
     """gradient_check on the exact gradient of sum_of_cubes, scaled: 1.0 is right, 1.01 is 1% off."""
     if x.size == 0:  # a model with no parameters: nothing to check, error 0
         return impl.gradient_check(lambda: 0.0, [], [])
+    if function == "two_params":  # rows of x are two parameters; the FIRST one's gradient is `scale` off
+        a, b = x[0].copy(), x[1].copy()
+        cubes = FUNCTIONS["sum_of_cubes"]
+        return impl.gradient_check(lambda: cubes(a) + cubes(b), [a, b], [3 * a**2 * scale, 3 * b**2])
     return impl.gradient_check(lambda: FUNCTIONS[function](x), [x], [3 * x**2 * scale])
 
 
@@ -60,11 +64,23 @@ def check_cases():
         x = rng.standard_normal(shape) + np.sign(rng.standard_normal(shape)) * 0.5  # away from 0, where 3 x^2 is 0
         yield Case("fresh_off", (x, "sum_of_cubes", float(rng.uniform(1.01, 1.1))), seed=s)
     yield Case(
+        "two_params_first_off",
+        (np.random.default_rng(12300).standard_normal((2, 3)) + 0.5, "two_params", 1.05),
+        seed=12300,
+        note="two parameters, the first one's gradient 5% off and the last one's right: the max over both",
+    )
+    yield Case(
         "no_parameters",
         (np.zeros(0), "sum_of_cubes", 1.0),
         note="params = [], grads = []: the max over nothing is 0.0 (max(..., default=0.0))",
         zero_ok=True,
     )
+
+
+def _relative_error_max_denominator(analytic, numeric):
+    if analytic.size == 0:
+        return 0.0
+    return float(np.max(np.abs(analytic - numeric) / np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), 1e-12)))
 
 
 def _forward_difference(f, x, h=1e-6):
@@ -114,7 +130,7 @@ EXERCISE = Exercise.of(
             check_cases,
             call=_check,
             tolerance={"float64": (1e-2, 1e-9)},
-            description="a right gradient (~1e-9) and a 1%-off one (~5e-3)",
+            description="a right gradient (~1e-9), a 1%-off one (~5e-3); two parameters, the first off",
         ),
     ),
     probes=(
@@ -122,6 +138,17 @@ EXERCISE = Exercise.of(
             "one-sided difference: use central differences (f(x + h) - f(x - h)) / 2h, whose error is O(h^2), "
             "not (f(x + h) - f(x)) / h, O(h)",
             impl={"numerical_gradient": _forward_difference},
+        ),
+        Probe(
+            "divide by |a| + |n| (floored at 1e-12), as the task states: max(|a|, |n|) is another textbook form "
+            "and gives up to twice the error",
+            impl={"relative_error": _relative_error_max_denominator},
+        ),
+        Probe(
+            "gradient_check returns the max over EVERY parameter: an error overwritten in the loop keeps only the "
+            "last parameter's (keep worst = max(worst, err))",
+            impl="wrong/gradcheck/last_param_only.py",
+            checks=("gradient_check",),
         ),
     ),
     equivalent_mutants=(

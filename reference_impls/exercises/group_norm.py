@@ -25,6 +25,11 @@ def _inputs(seed):
                 randn(rng, (c,), dtype, 1.0, 1.0),
                 randn(rng, (c,), dtype),
             )
+    for dtype in ("float32", "float64"):  # values ~3e-3: each group's variance is the size of eps
+        s = seed + 100 + (dtype == "float64")
+        rng = np.random.default_rng(s)
+        x = randn(rng, (2, 4, 3, 3), dtype, 3e-3)
+        yield "small_variance", s, rng, 2, x, randn(rng, (4,), dtype, 1.0, 1.0), randn(rng, (4,), dtype)
     for rng, _, dtype, s in fresh([()], seed=seed + 500, n=2):  # shapes and groups drawn afresh each run
         g, per_group, n = (int(v) for v in rng.integers(1, [5, 4, 4]))
         spatial = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(0, 3))))
@@ -88,6 +93,23 @@ def _backward_no_variance(dy, x, num_groups, gamma, eps=1e-5):
     rstd = 1 / np.sqrt(xg.var(axis=2, keepdims=True) + eps)
     dxhat = (dy * gamma.reshape((1, -1) + (1,) * (x.ndim - 2))).reshape(xg.shape)
     return ((dxhat - dxhat.mean(axis=2, keepdims=True)) * rstd).reshape(x.shape), dgamma, dbeta
+
+
+def _eps_outside(x, num_groups, gamma, beta, eps=1e-5):
+    xg = x.reshape(x.shape[0], num_groups, -1)
+    xhat = (xg - xg.mean(axis=2, keepdims=True)) / (xg.std(axis=2, keepdims=True) + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return xhat.reshape(x.shape) * gamma.reshape(shape) + beta.reshape(shape)
+
+
+def _dparams_batch_only(dy, x, num_groups, gamma, eps=1e-5):
+    """dgamma, dbeta summed over N only: shape (C, *spatial) instead of (C,)."""
+    from reference_impls.numpy.groupnorm import group_norm, group_norm_backward
+
+    dx = group_norm_backward(dy, x, num_groups, gamma, eps)[0]
+    zero = np.zeros_like(gamma)
+    xhat = group_norm(x, num_groups, np.ones_like(gamma), zero, eps)
+    return dx, (dy * xhat).sum(axis=0), dy.sum(axis=0)
 
 
 def _unbiased(x, num_groups, gamma, beta, eps=1e-5):
@@ -169,6 +191,24 @@ positions together; then a per-channel affine gamma_c, beta_c. G = 1 is layer no
             "groups are CONSECUTIVE channels (x.reshape(N, G, C // G, ...)): channel c is in group c // (C / G), "
             "not c % G",
             impl={"group_norm": _groups_interleaved},
+        ),
+        Probe(
+            "eps added to the standard deviation: it goes INSIDE the square root, 1 / sqrt(var + eps); "
+            "outside, it shows where the variance is the size of eps",
+            impl={
+                "group_norm": _eps_outside,
+                "instance_norm": lambda x, gamma, beta, eps=1e-5: _eps_outside(x, x.shape[1], gamma, beta, eps),
+            },
+        ),
+        Probe(
+            "dgamma and dbeta are per channel, shape (C,): summed over N and every spatial axis "
+            "(dy.sum(axis=(0, 2, 3)) for 4-D input), not over N only",
+            impl={
+                "group_norm_backward": _dparams_batch_only,
+                "instance_norm_backward": lambda dy, x, gamma, eps=1e-5: _dparams_batch_only(
+                    dy, x, x.shape[1], gamma, eps
+                ),
+            },
         ),
         Probe(
             "normalized over the wrong axis: a group's statistics cover its channels and every spatial position",

@@ -44,6 +44,19 @@ def _multi_counts_true(scores, target, margin=1.0):
     return np.sum(np.maximum(0, margin - correct + scores)) / (n * c)  # the true class adds `margin` per row
 
 
+def _binary_grad_on_margin(scores, y):
+    return np.where(y * scores <= 1, -y, 0).astype(scores.dtype) / scores.size
+
+
+def _multi_grad_on_margin(scores, target, margin=1.0):
+    n, c = scores.shape
+    rows = np.arange(n)
+    active = (margin - scores[rows, target][:, None] + scores >= 0).astype(scores.dtype)
+    active[rows, target] = 0
+    active[rows, target] = -active.sum(axis=1)
+    return active / (n * c)
+
+
 def _times_c(fn):
     """fn without MultiMarginLoss's division by C (cs231n's SVM loss: a sum over classes, a mean over rows)."""
 
@@ -106,6 +119,17 @@ EXERCISE = Exercise.of(
         Probe(
             "the true class counted as its own rival: it adds max(0, margin) = margin per row; exclude j == y_n",
             impl={"multi_margin_loss": _multi_counts_true},
+        ),
+        Probe(
+            "exactly on the margin the subgradient is 0 (PyTorch's convention): a term is active where "
+            "y * scores < 1 (margin - s_y + s_j > 0), not <= 1 (>= 0)",
+            impl={"hinge_loss_grad": _binary_grad_on_margin, "multi_margin_loss_grad": _multi_grad_on_margin},
+        ),
+        Probe(
+            "the true class has its own margin counted as an active rival: zero margins[n, y_n] before counting "
+            "(its term margin - s_y + s_y = margin > 0 is not a rival), so it gets minus the number of active RIVALS",
+            impl="wrong/hinge_loss/true_class_in_count.py",
+            checks=("multi_grad",),
         ),
         Probe(
             "the true class's gradient is minus the NUMBER of active rivals (its score appears in each active term)",

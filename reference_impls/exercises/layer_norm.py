@@ -24,6 +24,12 @@ def _inputs(seed, with_bias=True):
                 else ("square" if shape[0] == shape[-1] else f"{len(shape)}d_norm_{len(ns)}")
             )
             yield name, s, rng, x, params
+    for dtype in ("float32", "float64"):  # values ~3e-3: var and mean(x^2) are the size of eps
+        s = seed + 100 + (dtype == "float64")
+        rng = np.random.default_rng(s)
+        x = randn(rng, (3, 2, 12), dtype, 3e-3)
+        params = (randn(rng, (12,), dtype, 1.0, 1.0),) + ((randn(rng, (12,), dtype),) if with_bias else ())
+        yield "small_variance", s, rng, x, params
     for rng, _, dtype, s in fresh([()], seed=seed + 500, n=2):  # shapes drawn afresh each run
         lead = tuple(int(d) for d in rng.integers(1, 6, size=int(rng.integers(1, 3))))
         ns = [int(d) for d in rng.integers(1, 10, size=int(rng.integers(1, 3)))]
@@ -44,6 +50,7 @@ def ln_cases():
             note="normalize over the last weight.ndim axes of each sample"
             if name != "size_one_axis"
             else "one value per sample: x - mean = 0, so the output is the bias",
+            traits=("a variance the size of eps",) if name == "small_variance" else (),
         )
 
 
@@ -69,6 +76,12 @@ def _ln_batch_axis(x, weight, bias, eps=1e-5):
 
 def _ln_last_axis_only(x, weight, bias, eps=1e-5):
     mu, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * weight + bias
+
+
+def _ln_unbiased(x, weight, bias, eps=1e-5):
+    axes = tuple(range(x.ndim - weight.ndim, x.ndim))
+    mu, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True, ddof=1)
     return (x - mu) / np.sqrt(var + eps) * weight + bias
 
 
@@ -139,6 +152,23 @@ no batch statistics, no running stats, train == eval.
             "dx must include the paths through the mean and variance: "
             "dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) * rstd",
             impl="wrong/layer_norm/backward_no_stats_path.py",
+            checks=("layer_norm_backward",),
+        ),
+        Probe(
+            "unbiased variance (ddof=1, torch.var's default): layer norm divides by n, the BIASED variance "
+            "(x.var(axis=...) with numpy's default ddof=0, torch.var(..., unbiased=False))",
+            impl={"layer_norm": _ln_unbiased},
+        ),
+        Probe(
+            "eps added to the standard deviation: it goes INSIDE the square root, 1 / sqrt(var + eps) "
+            "(for RMSNorm 1 / sqrt(mean(x^2) + eps)); outside, it shows where the variance is the size of eps",
+            impl="wrong/layer_norm/eps_outside_sqrt.py",
+            checks=("layer_norm", "rms_norm"),
+        ),
+        Probe(
+            "dweight and dbias sum over every leading (batch) axis, all x.ndim - weight.ndim of them, "
+            "not only axis 0: for (B, T, D) input they have weight's shape (D,)",
+            impl="wrong/layer_norm/dweight_axis0.py",
             checks=("layer_norm_backward",),
         ),
     ),

@@ -593,6 +593,24 @@ sklearn's load_digits or MNIST with this framework.""",
     ),
     probes=(
         Probe(
+            "running_var is updated with the UNBIASED batch variance (x.var(axis=0, ddof=1), PyTorch's), while the "
+            "normalization itself uses the biased one",
+            impl="wrong/nn_framework/running_var_biased.py",
+            checks=("batchnorm", "network", "train"),
+        ),
+        Probe(
+            "Adam's bias correction is missing: divide the moments by 1 - beta1^t and 1 - beta2^t (t counts the steps "
+            "from 1) before the update",
+            impl="wrong/nn_framework/adam_no_bias_correction.py",
+            checks=("adam", "train"),
+        ),
+        Probe(
+            "backward OVERWRITES the previous gradients (dW = x^T dout, not dW += ...): this framework has no "
+            "zero_grad, so accumulated gradients grow from step to step",
+            impl="wrong/nn_framework/grads_accumulate.py",
+            checks=("train",),
+        ),
+        Probe(
             "params() must return the layer's own arrays, not copies: optimizers update them in place (and the "
             "checks load weights through them)",
             impl="wrong/nn_framework/params_copies.py",

@@ -94,6 +94,13 @@ n is the number of elements. Which of the three lets one outlier dominate the gr
             },
         ),
         Probe(
+            "SmoothL1Loss's formula is not the Huber loss: Huber = delta * SmoothL1(beta=delta), so inside "
+            "|d| <= delta it is 0.5 d^2 (not / delta) and outside delta (|d| - 0.5 delta); the gradient is d clipped "
+            "to [-delta, delta]",
+            impl="wrong/regression_losses/smooth_l1_as_huber.py",
+            checks=("huber", "huber_grad"),
+        ),
+        Probe(
             "delta ignored: use the argument, not 1.0",
             impl={
                 "huber_loss": lambda p, y, delta=1.0: _ref("huber_loss")(p, y, 1.0),

@@ -226,6 +226,18 @@ outputs, dx, every gradient and the counts with the reference's.""",
             checks=("backward",),
         ),
         Probe(
+            "eval mode normalizes with the RUNNING statistics (bn*.running_mean / running_var), not the batch's: "
+            "pass training on to every batch norm",
+            impl="wrong/resnet_block/eval_uses_batch_stats.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "batch norm's dx includes the paths through the batch mean and variance: "
+            "dx = gamma rstd (dy - mean(dy) - xhat mean(dy xhat)), each mean over (N, H, W)",
+            impl="wrong/resnet_block/bn_backward_stats_constant.py",
+            checks=("backward",),
+        ),
+        Probe(
             "counted conv biases: a conv followed by BN has none (bias=False), the BN's beta does that job",
             impl={"basic_block_param_count": _count_with_conv_bias},
             checks=("block_count",),

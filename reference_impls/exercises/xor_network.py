@@ -149,6 +149,12 @@ params is a dict: W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,).
     ),
     probes=(
         Probe(
+            "BCE's gradient through the sigmoid is dz = (p - y) / N: it already includes the sigmoid's derivative "
+            "p (1 - p); multiplying by it again is MSE's backprop through a sigmoid",
+            impl="wrong/xor_network/sigmoid_grad_twice.py",
+            checks=("backward",),
+        ),
+        Probe(
             "tanh's derivative is missing: da1 = (dz @ W2.T) * (1 - h^2)",
             impl={"backward": _backward_without_tanh_grad},
         ),
