@@ -76,6 +76,16 @@ def test_float32_arithmetic_on_float64_input_is_told_apart_from_a_small_error():
     assert not any("float32" in h for h in hints(y, y * (1 + 1e-4), x, rerun32=lambda: via32))
 
 
+def test_a_tiny_value_that_is_wrong_is_not_called_float32_rounding():
+    # 5e-8 for 1e-7 is within float32's absolute tolerance, but off by half: a wrong formula, not rounding.
+    x = np.array([1.0, 2.0])
+    assert not any("float32" in h for h in hints(np.float64(1e-7), np.float64(5e-8), x))
+    # An array with true zeros, rounded as float32 arithmetic rounds: still a float32 question.
+    y = np.array([0.0, 0.3, 0.7, 1.1])
+    rounded = y * (1 + 2e-6) + np.array([3e-8, 0, 0, 0])
+    assert any("only to float32 precision" in h for h in hints(y, rounded, x))
+
+
 def test_nan_is_called_an_overflow_only_where_the_inputs_are_large():
     big = np.array([[1000.0, 1.0, 2.0]])
     small = np.array([[0.5], [0.25]])
