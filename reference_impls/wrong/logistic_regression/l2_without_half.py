@@ -1,6 +1,5 @@
 """Wrong: the L2 penalty as lam * |W|^2, without sklearn's 1/2 (the objective reports twice the ridge term)."""
 
-
 from reference_impls.numpy import logistic_regression as _ref
 from reference_impls.numpy.logistic_regression import fit_logistic, predict_proba  # noqa: F401 - right
 
