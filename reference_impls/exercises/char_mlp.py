@@ -169,11 +169,27 @@ def _train_steps(impl, steps):
         optimizer.zero_grad()
         F.cross_entropy(expected(X), Y).backward()
         optimizer.step()
+    accumulated = copy.deepcopy(init)  # the same steps with the gradients never reset (a known mistake)
+    accumulated.train()
+    optimizer = torch.optim.Adam(accumulated.parameters(), lr=1e-2)
+    for _ in range(steps):
+        F.cross_entropy(accumulated(X), Y).backward()
+        optimizer.step()
     probe = torch.randint(V, (16, 3), generator=torch.Generator().manual_seed(7))
-    for model in (init, trained, expected):
+    models = (("init", init), ("trained", trained), ("expected", expected), ("no_zero_grad", accumulated))
+    for _, model in models:
         model.eval()
     with torch.no_grad():
-        return {k: m(probe).double().numpy() for k, m in (("init", init), ("trained", trained), ("expected", expected))}
+        return {k: m(probe).double().numpy() for k, m in models}
+
+
+def _gradients_accumulate(case, actual, expected):
+    try:
+        return not np.allclose(actual["trained"], actual["expected"], rtol=1e-4, atol=1e-5) and np.allclose(
+            actual["trained"], actual["no_zero_grad"], rtol=1e-4, atol=1e-5
+        )
+    except (TypeError, KeyError, IndexError, ValueError):
+        return False
 
 
 def _judge_train_steps(expected, actual, case):
@@ -216,6 +232,30 @@ def _loss_train_mode(model, tokens, block_size):
     X, Y = build_dataset(tokens, block_size)
     with torch.no_grad():
         return F.cross_entropy(model(X), Y).item()
+
+
+def _nll_bits(P, tokens):
+    import torch
+
+    return -torch.log2(P[tokens[:-1], tokens[1:]]).mean().item()
+
+
+def _smoothing_zeros_only(tokens, vocab_size, smoothing=1.0):
+    import torch
+
+    counts = torch.zeros(vocab_size, vocab_size, dtype=torch.float64)
+    counts.index_put_((tokens[:-1], tokens[1:]), torch.ones(len(tokens) - 1, dtype=torch.float64), accumulate=True)
+    counts[counts == 0] = smoothing
+    return counts / counts.sum(dim=1, keepdim=True)
+
+
+def _dataset_padded(tokens, block_size):
+    import torch
+
+    from reference_impls.torch.char_mlp import build_dataset
+
+    padded = torch.cat([torch.zeros(block_size, dtype=tokens.dtype), tokens])
+    return build_dataset(padded, block_size)
 
 
 EXERCISE = Exercise.of(
@@ -334,6 +374,28 @@ The reference: reference_impls/torch/char_mlp.py.""",
             "the character right after them",
             impl="wrong/char_mlp/context_includes_target.py",
             checks=("build_dataset",),
+        ),
+        Probe(
+            "the loss is in nats: torch.log (the natural log), not log2 (bits)",
+            impl={"bigram_nll": _nll_bits},
+            checks=("bigram_nll",),
+        ),
+        Probe(
+            "smoothing is added to EVERY count (add-k smoothing), not only to the pairs never seen",
+            impl={"bigram_probs": _smoothing_zeros_only},
+            checks=("bigram_probs",),
+        ),
+        Probe(
+            "no start padding here: the first example is the character at position block_size (the text is one "
+            "stream, no '.' token), so N = len(tokens) - block_size",
+            impl={"build_dataset": _dataset_padded},
+            checks=("build_dataset",),
+        ),
+        Probe(
+            "the gradients accumulate across steps: call optimizer.zero_grad() (or set each p.grad = None) before "
+            "every loss.backward()",
+            when=_gradients_accumulate,
+            checks=("train_steps",),
         ),
     ),
 )

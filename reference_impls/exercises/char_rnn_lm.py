@@ -164,6 +164,31 @@ def _greedy(params, start_id, n, temperature=1.0, rng=None, h0=None):
     return np.array(out, dtype=np.int64)
 
 
+def _windows_overlapping(ids, seq_len):
+    n = max(len(ids) - seq_len, 0)
+    X = np.array([ids[i : i + seq_len] for i in range(n)], dtype=np.int64).reshape(n, seq_len)
+    Y = np.array([ids[i + 1 : i + seq_len + 1] for i in range(n)], dtype=np.int64).reshape(n, seq_len)
+    return X, Y
+
+
+def _loss_over_batch_only(logits, Y):
+    from reference_impls.numpy.char_rnn_lm import lm_loss
+
+    return lm_loss(logits, Y) * (Y.size / max(len(Y), 1))
+
+
+def _sample_with_start(params, start_id, n, temperature=1.0, rng=None, h0=None):
+    from reference_impls.numpy.char_rnn_lm import sample
+
+    return np.concatenate([[start_id], sample(params, start_id, n - 1, temperature, rng, h0)]).astype(np.int64)
+
+
+def _sample_temperature_times(params, start_id, n, temperature=1.0, rng=None, h0=None):
+    from reference_impls.numpy.char_rnn_lm import sample
+
+    return sample(params, start_id, n, 1 / temperature, rng, h0)  # logits * T == logits / (1 / T)
+
+
 EXERCISE = Exercise.of(
     info("char_rnn_lm"),
     task="""Module 0.4's capstone in NumPy, on reference_impls/data/tiny_shakespeare_coriolanus.txt
@@ -255,6 +280,27 @@ perplexity fall from 58 towards ~8.""",
         Probe(
             "sampling took the argmax: draw the next id from softmax(logits / temperature) with u = rng.random()",
             impl={"sample": _greedy},
+            checks=("sample",),
+        ),
+        Probe(
+            "the windows do not overlap: window i starts at i * seq_len (stride seq_len), "
+            "n = (len(ids) - 1) // seq_len of them",
+            impl={"make_windows": _windows_overlapping},
+            checks=("windows",),
+        ),
+        Probe(
+            "lm_loss is the mean over all B * T positions, not the sum over time averaged over the batch",
+            impl={"lm_loss": _loss_over_batch_only, "perplexity": lambda lg, Y: np.exp(_loss_over_batch_only(lg, Y))},
+            checks=("loss", "perplexity"),
+        ),
+        Probe(
+            "sample returns the n ids sampled AFTER start_id: start_id is the prompt, not the first output",
+            impl={"sample": _sample_with_start},
+            checks=("sample",),
+        ),
+        Probe(
+            "the temperature DIVIDES the logits: p = softmax(logits / temperature) (below 1 sharper, above 1 flatter)",
+            impl={"sample": _sample_temperature_times},
             checks=("sample",),
         ),
     ),

@@ -25,6 +25,14 @@ def split_cases():
         k = max(k, 2)
         X, y = blobs(s, max(n, 2 * k), k, d, spread=2.0, sep=2.5)
         yield Case("fresh", (X, y, k, str(rng.choice(["gini", "entropy"]))), seed=s)
+    rng = np.random.default_rng(19070)
+    X, y = blobs(19070, 30, 3, 1, spread=2.0, sep=2.5)
+    yield Case(
+        "tied_features",
+        (np.hstack([rng.standard_normal((30, 1)), X, X]), y, 3, "gini"),
+        seed=19070,
+        note="features 1 and 2 are the same column: equally good splits, the first feature (1) wins",
+    )
     X = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]])
     yield Case(
         "by_hand", (X, np.array([0, 0, 1, 1]), 2, "gini"), note="split feature 0 at 2.5: two pure halves, gain 0.5"
@@ -117,6 +125,44 @@ def _gini_no_square(counts, criterion="gini"):
     return 1 - p.max(axis=-1)
 
 
+def _split_last_feature_wins(X, y, k, criterion="gini"):
+    from reference_impls.numpy.decision_tree import best_split
+
+    best = None
+    for f in range(X.shape[1]):
+        found = best_split(X[:, [f]], y, k, criterion)
+        if found is not None and (best is None or found[2] >= best[2]):
+            best = (f, found[1], found[2])
+    return best
+
+
+def _split_child_impurity(X, y, k, criterion="gini"):
+    from reference_impls.numpy.decision_tree import best_split, impurity
+
+    found = best_split(X, y, k, criterion)
+    if found is None:
+        return None
+    return found[0], found[1], float(impurity(np.bincount(y, minlength=k)[None], criterion)[0] - found[2])
+
+
+def _tree_one_level_deeper(X, y, k=None, criterion="gini", max_depth=None, min_samples_split=2, depth=0):
+    from reference_impls.numpy.decision_tree import build_tree
+
+    return build_tree(X, y, k, criterion, None if max_depth is None else max_depth + 1, min_samples_split, depth)
+
+
+def _tree_leaves_of_present_classes(X, y, k=None, criterion="gini", max_depth=None, min_samples_split=2, depth=0):
+    from reference_impls.numpy.decision_tree import build_tree
+
+    def trim(node):
+        if "proba" in node:
+            p = node["proba"]
+            return {"proba": p[: int(np.flatnonzero(p)[-1]) + 1]}
+        return {**node, "left": trim(node["left"]), "right": trim(node["right"])}
+
+    return trim(build_tree(X, y, k, criterion, max_depth, min_samples_split, depth))
+
+
 EXERCISE = Exercise.of(
     info("decision_tree"),
     task="""A CART classifier as sklearn.tree.DecisionTreeClassifier (classes 0..K-1, numeric features).
@@ -151,7 +197,7 @@ EXERCISE = Exercise.of(
             "best_split",
             "best_split",
             split_cases,
-            description="2-4 classes, gini and entropy; by hand; no split possible",
+            description="2-4 classes, gini and entropy; two identical features (a tie); by hand; no split possible",
         ),
         Check(
             "tree",
@@ -190,6 +236,30 @@ EXERCISE = Exercise.of(
             "thresholds sit halfway between consecutive distinct values, and the left branch is x <= threshold",
             impl="wrong/decision_tree/threshold_at_value.py",
             checks=("best_split",),
+        ),
+        Probe(
+            "on a tie between features the FIRST one wins: replace the best only when a gain is strictly larger "
+            "(>, not >=)",
+            impl={"best_split": _split_last_feature_wins},
+            checks=("best_split",),
+        ),
+        Probe(
+            "the gain is the impurity DECREASE, I(parent) - (n_l I(left) + n_r I(right)) / n, not the children's "
+            "weighted impurity",
+            impl={"best_split": _split_child_impurity},
+            checks=("best_split",),
+        ),
+        Probe(
+            "max_depth counts the splits from the root at depth 0: a node at depth >= max_depth is a leaf "
+            "(max_depth=2 gives at most 4 leaves)",
+            impl={"build_tree": _tree_one_level_deeper},
+            checks=("tree", "tree_structure"),
+        ),
+        Probe(
+            "a leaf's proba is K long even where some classes are absent: np.bincount(y, minlength=k), with k "
+            "passed down the recursion",
+            impl={"build_tree": _tree_leaves_of_present_classes},
+            checks=("tree", "tree_structure"),
         ),
     ),
     equivalent_mutants=(

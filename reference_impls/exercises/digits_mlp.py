@@ -125,11 +125,31 @@ def _train_steps(impl, X, y, epochs, batch_size, seed):
         for W, b in impl.train(X, y, sizes, 0, 0.05, batch_size, seed)
     ]
     trained = impl.train(X, y, sizes, epochs, 0.05, batch_size, seed)
-    expected = init
-    for _ in range(epochs * -(-len(y) // batch_size)):  # every batch holds copies of the same image
-        _, grads = backward(expected, X[:1], y[:1])
-        expected = [(W - 0.05 * dW, b - 0.05 * db) for (W, b), (dW, db) in zip(expected, grads)]
-    return {"init": init, "trained": [(np.asarray(W), np.asarray(b)) for W, b in trained], "expected": expected}
+
+    def sgd(steps):
+        params = init
+        for _ in range(steps):  # every batch holds copies of the same image
+            _, grads = backward(params, X[:1], y[:1])
+            params = [(W - 0.05 * dW, b - 0.05 * db) for (W, b), (dW, db) in zip(params, grads)]
+        return params
+
+    return {
+        "init": init,
+        "trained": [(np.asarray(W), np.asarray(b)) for W, b in trained],
+        "expected": sgd(epochs * -(-len(y) // batch_size)),
+        "full_batches_only": sgd(epochs * (len(y) // batch_size)),  # a known mistake: the partial batch dropped
+    }
+
+
+def _partial_batch_dropped(case, actual, expected):
+    try:
+        pairs = list(zip(actual["trained"], actual["expected"], actual["full_batches_only"], strict=True))
+        same = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=1e-7, atol=1e-9)  # noqa: E731
+        return not all(same(W, We) for (W, _), (We, _), _ in pairs) and all(
+            same(W, Wf) and same(b, bf) for (W, b), _, (Wf, bf) in pairs
+        )
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return False
 
 
 def _judge_train_steps(expected, actual, case):
@@ -172,6 +192,13 @@ def _forward_relu_on_logits(params, X):
     for W, b in params:
         A = np.maximum(A @ W + b, 0)
     return A
+
+
+def _backward_db_averaged_twice(params, X, y):
+    from reference_impls.numpy.digits_mlp import backward
+
+    loss, grads = backward(params, X, y)
+    return loss, [(dW, db / len(y)) for dW, db in grads]
 
 
 def _backward_summed(params, X, y):
@@ -271,6 +298,18 @@ The reference: reference_impls/numpy/digits_mlp.py.""",
             "the gradient went through the ReLUs unmasked: multiply dA by (Z > 0) of that layer's pre-activation",
             impl="wrong/digits_mlp/no_relu_mask.py",
             checks=("backward",),
+        ),
+        Probe(
+            "db is dZ summed over the batch (dZ already carries the 1 / N of the mean loss): db = dZ.sum(axis=0), "
+            "not its mean",
+            impl={"backward": _backward_db_averaged_twice},
+            checks=("backward", "backward_edges"),
+        ),
+        Probe(
+            "the last partial batch was dropped: an epoch takes ceil(N / batch_size) steps, the final batch holding "
+            "the N % batch_size leftover examples",
+            when=_partial_batch_dropped,
+            checks=("train_steps",),
         ),
     ),
 )

@@ -107,12 +107,28 @@ Then train with and without mixup and compare the gap between train and test acc
 def kfold_cases():
     for n, k in [(10, 5), (11, 3), (7, 7), (23, 4)]:
         yield Case(f"n{n}_k{k}", (n, k), note="the first n % k folds get one extra sample" if n % k else "")
+    for n, k, seed in [(11, 3, 5), (20, 4, 28050)]:
+        yield Case(
+            f"shuffled_n{n}_k{k}",
+            (n, k),
+            {"shuffle": True, "seed": seed},
+            seed=seed,
+            note="np.random.default_rng(seed).permutation(n), then consecutive folds of it",
+        )
 
 
-def _ridge_fit(X, y, alpha=1.0):
+def _train_as_set(folds):
+    """Each fold's train indices sorted: the task leaves their order free (sklearn's are ascending)."""
+    try:
+        return [(np.sort(np.asarray(train)), np.asarray(test)) for train, test in folds]
+    except (TypeError, ValueError):
+        return folds
+
+
+def _ridge_fit(X, y, alpha=1.0, intercept=True):
     A = np.hstack([X, np.ones((len(X), 1))])
     reg = alpha * np.eye(A.shape[1])
-    reg[-1, -1] = 0  # the intercept is not penalized
+    reg[-1, -1] = 0 if intercept else 1e12  # the intercept is not penalized (or pinned to 0)
     return np.linalg.solve(A.T @ A + reg, A.T @ y)
 
 
@@ -126,14 +142,23 @@ def _data(seed):
     return X, X @ np.array([1.0, -2.0, 0.5]) + np.random.default_rng(seed).standard_normal(40) * 2
 
 
-def _cv(impl, seed, k, alpha):
+def _cv(impl, seed, k, alpha, shuffle=False):
     X, y = _data(seed)
+    if shuffle:
+        return impl.cross_val_score(_ridge_fit, _r2, X, y, k, True, seed, alpha=alpha)
     return impl.cross_val_score(_ridge_fit, _r2, X, y, k, alpha=alpha)
 
 
 def cv_cases():
     for seed, k, alpha in [(28000, 5, 1.0), (28001, 4, 10.0)]:
         yield Case(f"ridge_k{k}_alpha{alpha}", (seed, k, alpha), seed=seed, note="ridge regression scored by R^2")
+    yield Case(
+        "shuffled_k5",
+        (28002, 5, 1.0),
+        {"shuffle": True},
+        seed=28002,
+        note="shuffle=True, seed=28002: the folds of kfold_indices(n, k, True, seed)",
+    )
 
 
 def _grid(impl, seed, grid):
@@ -144,15 +169,56 @@ def _grid(impl, seed, grid):
 
 def grid_cases():
     yield Case("alpha_grid", (28100, {"alpha": [0.01, 1.0, 10.0, 100.0]}), seed=28100)
+    yield Case(
+        "two_parameters",
+        (28101, {"alpha": [0.1, 30.0, 300.0], "intercept": [False, True]}),
+        seed=28101,
+        note="6 combinations in itertools.product order: alpha outer, intercept inner (the last key varies fastest)",
+    )
 
 
-def _kfold_last_gets_rest(n, k):
+def _kfold_last_gets_rest(n, k, shuffle=False, seed=0):
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     size = n // k
     folds = []
     for i in range(k):
-        test = np.arange(i * size, n if i == k - 1 else (i + 1) * size)
-        folds.append((np.setdiff1d(np.arange(n), test), test))
+        test = order[i * size : n if i == k - 1 else (i + 1) * size]
+        folds.append((np.setdiff1d(order, test), test))
     return folds
+
+
+def _kfold_unshuffled(n, k, shuffle=False, seed=0):
+    from reference_impls.numpy.cross_validation import kfold_indices
+
+    return kfold_indices(n, k)
+
+
+def _kfold_legacy_rng(n, k, shuffle=False, seed=0):
+    from reference_impls.numpy.cross_validation import kfold_indices
+
+    folds = kfold_indices(n, k)
+    if not shuffle:
+        return folds
+    order = np.random.RandomState(seed).permutation(n)
+    return [(order[train], order[test]) for train, test in folds]
+
+
+def _grid_keys_reversed(fit, score, X, y, grid, k=5):
+    import itertools
+
+    from reference_impls.numpy.cross_validation import cross_val_score
+
+    names = list(grid)[::-1]
+    combos = [dict(zip(names, values)) for values in itertools.product(*(grid[n] for n in names))]
+    means = [float(cross_val_score(fit, score, X, y, k, **params).mean()) for params in combos]
+    best = int(np.argmax(means))
+    return combos[best], means[best], means
+
+
+def _cv_without_shuffle(fit, score, X, y, k=5, shuffle=False, seed=0, **params):
+    from reference_impls.numpy.cross_validation import cross_val_score
+
+    return cross_val_score(fit, score, X, y, k, **params)
 
 
 CROSS_VALIDATION = Exercise.of(
@@ -163,7 +229,8 @@ fit(X, y, **params) -> model and score(model, X, y) -> float.
 
 1. kfold_indices(n, k, shuffle, seed) -> k (train_idx, test_idx) pairs: consecutive test folds,
    the first n % k of size n // k + 1, the rest n // k (sklearn's KFold); train = all the other
-   indices, in order. shuffle=True permutes np.arange(n) with np.random.default_rng(seed) first.
+   indices (in any order). shuffle=True first permutes np.arange(n) with
+   np.random.default_rng(seed).permutation(n) and cuts the folds from that order.
 2. cross_val_score(fit, score, X, y, k, shuffle, seed, **params) -> (k,) scores, one per fold.
 3. grid_search(fit, score, X, y, grid, k) -> (best params dict, best mean score, mean scores): over
    itertools.product of the grid's values (in the dict's key order); ties go to the first.""",
@@ -173,9 +240,27 @@ fit(X, y, **params) -> model and score(model, X, y) -> float.
         EntryPoint("grid_search", "(fit, score, X, y, grid, k=5)", "(best params, best mean score, mean scores)."),
     ),
     checks=(
-        Check("kfold", "kfold_indices", kfold_cases, description="n = 7..23, k = 3..7, uneven folds"),
-        Check("cross_val_score", "cross_val_score", cv_cases, call=_cv, description="ridge regression, k 4 and 5"),
-        Check("grid_search", "grid_search", grid_cases, call=_grid, description="ridge alpha over 4 values"),
+        Check(
+            "kfold",
+            "kfold_indices",
+            kfold_cases,
+            canonical=_train_as_set,
+            description="n = 7..23, k = 3..7, uneven folds; shuffled with a seed",
+        ),
+        Check(
+            "cross_val_score",
+            "cross_val_score",
+            cv_cases,
+            call=_cv,
+            description="ridge regression, k 4 and 5; shuffled with a seed",
+        ),
+        Check(
+            "grid_search",
+            "grid_search",
+            grid_cases,
+            call=_grid,
+            description="ridge alpha over 4 values; alpha x intercept (6 combinations)",
+        ),
     ),
     probes=(
         Probe(
@@ -189,7 +274,31 @@ fit(X, y, **params) -> model and score(model, X, y) -> float.
         ),
         Probe(
             "uneven folds: the FIRST n % k folds get one extra sample (sklearn's KFold), not the last fold all of them",
-            impl={"kfold_indices": lambda n, k, shuffle=False, seed=0: _kfold_last_gets_rest(n, k)},
+            impl={"kfold_indices": _kfold_last_gets_rest},
+        ),
+        Probe(
+            "shuffle=True is ignored: permute first with np.random.default_rng(seed).permutation(n), then cut the "
+            "consecutive folds from that order",
+            impl={"kfold_indices": _kfold_unshuffled},
+            checks=("kfold",),
+        ),
+        Probe(
+            "the permutation comes from the legacy np.random (RandomState / np.random.seed): use "
+            "np.random.default_rng(seed).permutation(n), a Generator, as the task states",
+            impl={"kfold_indices": _kfold_legacy_rng},
+            checks=("kfold",),
+        ),
+        Probe(
+            "cross_val_score does not pass shuffle and seed on: the folds must be kfold_indices(len(X), k, shuffle, "
+            "seed)",
+            impl={"cross_val_score": _cv_without_shuffle},
+            checks=("cross_val_score",),
+        ),
+        Probe(
+            "the combinations are in itertools.product order over the grid's keys as given (the first key outermost, "
+            "the last varying fastest), and the mean scores listed in that order",
+            impl={"grid_search": _grid_keys_reversed},
+            checks=("grid_search",),
         ),
     ),
 )

@@ -100,7 +100,40 @@ def _no_output(ckpt):
 
 
 def _missing_output(case, actual, expected):
-    return isinstance(actual, dict) and "output.weight" in (expected or {}) and "output.weight" not in actual
+    return (
+        isinstance(actual, dict)
+        and "output.weight" in (expected or {})
+        and "output.weight" not in actual
+        and "token_embd.weight" in actual
+    )
+
+
+def _prefix_not_stripped(case, actual, expected):
+    """A state_dict's names ('transformer.h.0...') were not mapped: their GGUF names are missing or kept raw."""
+    if not isinstance(actual, dict) or not isinstance(expected, dict):
+        return False
+    prefixed = any(name.startswith("transformer.") for name in case.args[0])
+    return prefixed and (any("transformer." in name for name in actual) or "token_embd.weight" not in actual)
+
+
+CONV1D_KINDS = ("attn_qkv.weight", "attn_output.weight", "ffn_up.weight", "ffn_down.weight")
+
+
+def _some_conv1d_not_transposed(case, actual, expected):
+    """Some Conv1D weights transposed, others (a square c_proj has the right shape either way) not."""
+    if not isinstance(actual, dict) or not isinstance(expected, dict):
+        return False
+    close = lambda a, e: a.shape == e.shape and np.allclose(a, e, rtol=1e-3, atol=1e-3)  # noqa: E731
+    pairs = [
+        (np.asarray(actual[k], np.float64), np.asarray(e, np.float64))
+        for k, e in expected.items()
+        if k.endswith(CONV1D_KINDS) and k in actual
+    ]
+    return any(close(a, e.T) and not close(a, e) for a, e in pairs) and any(close(a, e) for a, e in pairs)
+
+
+def _metadata_keys_differ(case, actual, expected):
+    return isinstance(actual, dict) and isinstance(expected, dict) and set(actual) != set(expected)
 
 
 def _kept_buffers(case, actual, expected):
@@ -178,6 +211,25 @@ The reference: reference_impls/numpy/gguf_convert.py (from llama.cpp's convert_h
             "the causal-mask buffers were kept: h.N.attn.bias and attn.masked_bias are not weights; skip them",
             when=_kept_buffers,
             checks=("tensors",),
+        ),
+        Probe(
+            "GPT2LMHeadModel.state_dict() names start with 'transformer.': drop that prefix first, then map the "
+            "names as for the hub file",
+            when=_prefix_not_stripped,
+            checks=("tensors",),
+        ),
+        Probe(
+            "all four Conv1D weights are transposed, attn.c_proj and mlp.c_proj included (a square attn.c_proj has "
+            "the right shape either way, so only its values show it)",
+            when=_some_conv1d_not_transposed,
+            checks=("tensors",),
+        ),
+        Probe(
+            "gguf_metadata returns exactly the task's 8 keys, spelled as llama.cpp spells them for GPT-2 "
+            "(gpt2.attention.layer_norm_epsilon: LayerNorm's; layer_norm_rms_epsilon and head_count_kv belong to "
+            "other architectures)",
+            when=_metadata_keys_differ,
+            checks=("metadata",),
         ),
         Probe(
             "the feed-forward length is 4 n_embd (GPT-2's MLP), not n_embd",

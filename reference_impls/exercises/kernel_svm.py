@@ -207,6 +207,38 @@ def ovo_cases():
         )
 
 
+def _fit_ties_last(K, y, C=1.0, tol=1e-3, max_iter=100_000):
+    """SMO whose argmax / argmin take the LAST index on ties (libsvm's loops compare with >=): the
+    prescribed SMO on the samples in reverse order, mapped back."""
+    from reference_impls.numpy.kernel_svm import fit_svm
+
+    alpha, b = fit_svm(K[::-1, ::-1], y[::-1], C, tol, max_iter)
+    return alpha[::-1].copy(), b
+
+
+def _fit_rho(K, y, C=1.0, tol=1e-3, max_iter=100_000):
+    from reference_impls.numpy.kernel_svm import fit_svm
+
+    alpha, b = fit_svm(K, y, C, tol, max_iter)
+    return alpha, -b
+
+
+def _ovo_second_class_positive(X_train, y_train, X_test, C=1.0, kernel="rbf", gamma=1.0, degree=3, coef0=1.0):
+    from reference_impls.numpy.kernel_svm import decision_function, fit_svm, kernel_matrix
+
+    classes = np.unique(y_train)
+    votes = np.zeros((len(X_test), len(classes)), dtype=np.int64)
+    for p, c1 in enumerate(classes):
+        for q in range(p + 1, len(classes)):
+            rows = (y_train == c1) | (y_train == classes[q])
+            Xp, yp = X_train[rows], np.where(y_train[rows] == classes[q], 1.0, -1.0)
+            alpha, b = fit_svm(kernel_matrix(Xp, Xp, kernel, gamma, degree, coef0), yp, C)
+            f = decision_function(kernel_matrix(X_test, Xp, kernel, gamma, degree, coef0), alpha, yp, b)
+            votes[f > 0, p] += 1
+            votes[f <= 0, q] += 1
+    return classes[np.argmax(votes, axis=1)]
+
+
 EXERCISE = Exercise.of(
     info("kernel_svm"),
     task="""The soft-margin SVM in its dual form, where the data enter only through a kernel, as
@@ -315,6 +347,23 @@ Breast Cancer (tests/reference/test_kernel_svm_reference.py does).""",
             "y_t - sum_s a_s y_s K_st",
             when=_b_only_wrong,
             checks=("fit",),
+        ),
+        Probe(
+            "ties in the working-set choice go to the LOWEST index (np.argmax's rule, strict > in a loop); a "
+            "literal port of libsvm's select_working_set (>=) takes the last one",
+            impl={"fit_svm": _fit_ties_last},
+            checks=("smo_steps",),
+        ),
+        Probe(
+            "b has the wrong sign: libsvm's rho is minus the intercept (decision = sum a_i y_i K_i - rho); return "
+            "b = -rho, the mean of -y_t G_t over the free vectors",
+            impl={"fit_svm": _fit_rho},
+            checks=("smo_steps", "fit"),
+        ),
+        Probe(
+            "in each pair (c1 < c2) class c1 is the +1 side: a test point with a decision value > 0 votes c1",
+            impl={"fit_predict_ovo": _ovo_second_class_positive},
+            checks=("ovo",),
         ),
         Probe(
             "(alpha, b) after a few SMO iterations differ from the prescribed ones: start at alpha = 0, pick the "

@@ -95,6 +95,26 @@ def _curves_last_batch(case, actual, expected):
     )
 
 
+def _accuracy_in_percent(case, actual, expected):
+    try:
+        a, e = np.asarray(actual["val_accuracy"], float), np.asarray(expected["val_accuracy"], float)
+        return a.shape == e.shape and np.any(e > 0) and np.allclose(a, 100 * e, rtol=1e-6)
+    except (TypeError, KeyError, ValueError):
+        return False
+
+
+def _sweep_best_epoch(X, y, X_val, y_val, lrs, epochs=3, seed=0):
+    from reference_impls.numpy.learning_curves import train_with_curves
+
+    scores = []
+    for lr in lrs:
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores.append(
+                train_with_curves(X, y, X_val, y_val, epochs=epochs, lr=lr, seed=seed)[1]["val_accuracy"].max()
+            )
+    return np.array(scores, dtype=np.float64)
+
+
 EXERCISE = Exercise.of(
     info("learning_curves"),
     preamble="import numpy as np\n",
@@ -155,9 +175,21 @@ The reference: reference_impls/numpy/learning_curves.py.""",
             checks=("train_with_curves",),
         ),
         Probe(
-            "the training curve is the last mini-batch's loss: evaluate the mean cross-entropy over all training rows",
+            "the training curve is not the loss of the end-of-epoch parameters over all training rows (the last "
+            "mini-batch's loss, or the running mean of the batch losses as Keras' history reports): after the "
+            "epoch's steps, evaluate the mean cross-entropy over all training rows",
             when=_curves_last_batch,
             checks=("train_with_curves",),
+        ),
+        Probe(
+            "val_accuracy is a fraction in [0, 1] (the share of correct predictions), not a percentage",
+            when=_accuracy_in_percent,
+            checks=("train_with_curves",),
+        ),
+        Probe(
+            "lr_sensitivity reports each run's FINAL validation accuracy (val_accuracy[-1]), not its best epoch's",
+            impl={"lr_sensitivity": _sweep_best_epoch},
+            checks=("lr_sensitivity",),
         ),
         Probe(
             "each learning rate continued from the previous run's parameters or rng: start every run afresh from seed",

@@ -67,6 +67,35 @@ def _normal_no_bias(X, y):
     return w, 0.0
 
 
+def _gd_variant(record_before=False, loss_scale=1.0, hessian=None):
+    """Full-batch GD as the task states, with one thing changed (the known mistakes below)."""
+
+    def fit(X, y, lr=None, epochs=1000, batch_size=None, seed=0):
+        from reference_impls.numpy.linear_regression import mse_gradients
+
+        n, d = X.shape
+        if lr is None:
+            A = X if hessian == "no_ones" else np.hstack([X, np.ones((n, 1))])
+            lr = 1.0 / ((1 if hessian == "no_two" else 2) * np.linalg.eigvalsh(A.T @ A / n)[-1])
+        w, b, losses = np.zeros(d), 0.0, []
+        for _ in range(epochs):
+            if record_before:
+                losses.append(float(np.mean((X @ w + b - y) ** 2)))
+            dw, db = mse_gradients(X, y, w, b)
+            w, b = w - lr * dw, b - lr * db
+            if not record_before:
+                losses.append(float(loss_scale * np.mean((X @ w + b - y) ** 2)))
+        return w, b, losses
+
+    return fit
+
+
+DEFAULT_LR = (
+    "with lr=None the step is 1 / L, L the largest eigenvalue of (2/N) A.T A with A = [X, 1]: the column of "
+    "ones included (b is a parameter too) and the 2 of the MSE's Hessian kept"
+)
+
+
 EXERCISE = Exercise.of(
     info("linear_regression"),
     task="""y_hat = X @ w + b, loss L = mean((y_hat - y)^2). Derive the gradients on paper first:
@@ -110,6 +139,16 @@ The loss is convex: GD with lr < 1/L converges to the closed form. Why can't it 
             "the bias is missing: append a column of ones to X (or fit b separately)",
             impl={"fit_closed_form": _normal_no_bias},
         ),
+        Probe(
+            "losses[e] is the MSE AFTER epoch e's update (the first entry already below the loss at w = 0, b = 0)",
+            impl={"fit_gradient_descent": _gd_variant(record_before=True)},
+        ),
+        Probe(
+            "losses holds the MSE, mean((X w + b - y)^2), not the half-MSE J = 1 / (2N) sum(...) of Andrew Ng's course",
+            impl={"fit_gradient_descent": _gd_variant(loss_scale=0.5)},
+        ),
+        Probe(DEFAULT_LR, impl={"fit_gradient_descent": _gd_variant(hessian="no_ones")}),
+        Probe(DEFAULT_LR, impl={"fit_gradient_descent": _gd_variant(hessian="no_two")}),
     ),
     equivalent_mutants=(
         Equivalent(

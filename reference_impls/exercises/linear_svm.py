@@ -136,6 +136,24 @@ def _objective_no_bias_reg(X, y, w, b, C=1.0):
     return 0.5 * w @ w + C * np.maximum(0, 1 - y * (X @ w + b)).sum()
 
 
+def _objective_mean_hinge(X, y, w, b, C=1.0):
+    return 0.5 * (w @ w + b * b) + C * np.maximum(0, 1 - y * (X @ w + b)).mean()
+
+
+def _predict_signs(X, W, b):
+    from reference_impls.numpy.linear_svm import predict
+
+    labels = predict(X, W, b)
+    return 2 * labels - 1 if np.shape(W)[1] == 1 else labels
+
+
+def _fit_two_problems(X, y, C=1.0, epochs=1000):
+    from reference_impls.numpy.linear_svm import fit_binary_svm
+
+    fits = [fit_binary_svm(X, np.where(y == c, 1.0, -1.0), C, epochs) for c in range(int(y.max()) + 1)]
+    return np.stack([w for w, _ in fits], axis=1), np.array([b for _, b in fits])
+
+
 EXERCISE = Exercise.of(
     info("linear_svm"),
     task="""The soft-margin linear SVM in the primal, as sklearn.svm.LinearSVC(loss='hinge'), whose
@@ -191,6 +209,20 @@ Step 4 of the capstone asks for other kernels too: this exercise is the linear o
         Probe(
             "LinearSVC regularizes the intercept like a weight: J has 0.5 (|w|^2 + b^2)",
             impl={"hinge_objective": _objective_no_bias_reg},
+        ),
+        Probe(
+            "the hinge term is C times the SUM over samples (LinearSVC's C), not the mean",
+            impl={"hinge_objective": _objective_mean_hinge},
+        ),
+        Probe(
+            "predict returns class labels 0 / 1 for a single column (the sign of the decision value mapped to 1 if "
+            "positive, else 0), not -1 / +1",
+            impl={"predict": _predict_signs},
+        ),
+        Probe(
+            "two classes are ONE binary problem (class 1 against class 0): W (D, 1), b (1,), not one column per class",
+            impl={"fit_linear_svm": _fit_two_problems},
+            checks=("fit_multiclass",),
         ),
         Probe(
             "fit_binary_svm ends far from the optimum: check the subgradient (theta - C * sum of y_i x_i over margin "

@@ -64,6 +64,16 @@ def objective_cases():
         W = rng.standard_normal((d,) if k == 2 else (d, k))
         b = rng.standard_normal(() if k == 2 else (k,))
         yield Case(name, (X, y, W, b), {"C": C, "l1_ratio": r}, seed=18100 + j)
+    X, y = _data(18160, 40, 2, 3)
+    rng = np.random.default_rng(18160)
+    W = 40 * rng.standard_normal(3)  # |x w + b| up to ~200: sigmoid rounds to exactly 0 or 1 in float64
+    yield Case(
+        "binary_saturated",
+        (X, y, W, np.float64(1.0)),
+        {"C": 1.0, "l1_ratio": 0.0},
+        seed=18160,
+        note="large weights: p rounds to 0 or 1, so log(p) and log(1 - p) give -inf; J itself is finite (logaddexp)",
+    )
     for rng, X, y, k, s in _fresh_data(18150):
         d = X.shape[1]
         W = rng.standard_normal((d,) if k == 2 else (d, k))
@@ -107,6 +117,42 @@ def _objective_unscaled(X, y, W, b, C=1.0, l1_ratio=0.0):
     return objective(X, y, W, b, C, l1_ratio) - pen / (C * n) + pen / C
 
 
+def _penalty(W, C, l1_ratio, n):
+    return (l1_ratio * np.abs(W).sum() + (1 - l1_ratio) / 2 * (W * W).sum()) / (C * n)
+
+
+def _objective_naive_log(X, y, W, b, C=1.0, l1_ratio=0.0):
+    """Andrew Ng's cost, -y log(h) - (1 - y) log(1 - h): log(0) where h rounds to 0 or 1."""
+    from reference_impls.numpy.logistic_regression import objective
+
+    if W.ndim == 2:
+        return objective(X, y, W, b, C, l1_ratio)
+    with np.errstate(all="ignore"):
+        h = 1 / (1 + np.exp(-(X @ W + b)))
+        nll = np.mean(-y * np.log(h) - (1 - y) * np.log(1 - h))
+    return nll + _penalty(W, C, l1_ratio, len(y))
+
+
+def _objective_l2_without_half(X, y, W, b, C=1.0, l1_ratio=0.0):
+    from reference_impls.numpy.logistic_regression import objective
+
+    return objective(X, y, W, b, C, l1_ratio) + (1 - l1_ratio) / 2 * (W * W).sum() / (C * len(y))
+
+
+def _proba_columns_swapped(X, W, b):
+    from reference_impls.numpy.logistic_regression import predict_proba
+
+    P = predict_proba(X, W, b)
+    return P[:, ::-1] if W.ndim == 1 else P
+
+
+def _proba_positive_only(X, W, b):
+    from reference_impls.numpy.logistic_regression import predict_proba
+
+    P = predict_proba(X, W, b)
+    return P[:, 1] if W.ndim == 1 else P
+
+
 EXERCISE = Exercise.of(
     info("logistic_regression"),
     task="""Regularized logistic regression, binary (sigmoid, W (D,), b scalar) for 2 classes and
@@ -143,7 +189,7 @@ Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga')
             "objective",
             "objective",
             objective_cases,
-            description="binary and 3 classes; L2, L1, elastic net; random W, b",
+            description="binary and 3 classes; L2, L1, elastic net; random W, b; saturated logits (|z| ~ 200)",
         ),
         Check("predict_proba", "predict_proba", proba_cases, description="binary and 3 classes"),
         Check(
@@ -162,6 +208,23 @@ Then compare with sklearn's LogisticRegression(C=C, l1_ratio=..., solver='saga')
         ),
     ),
     probes=(
+        Probe(
+            "the loss -y log(p) - (1 - y) log(1 - p) gives log(0) = -inf once p rounds to 0 or 1 (large |x w + b|): "
+            "compute it from the logit z, np.logaddexp(0, z) - y z",
+            impl={"objective": _objective_naive_log},
+        ),
+        Probe(
+            "the L2 term is (1 - l1_ratio) / 2 * |W|_2^2: keep the 1/2 (its gradient is lam (1 - l1_ratio) W)",
+            impl={"objective": _objective_l2_without_half},
+        ),
+        Probe(
+            "for 2 classes predict_proba returns (N, 2), the columns [1 - p, p] (class 0, then class 1), like sklearn",
+            impl={"predict_proba": _proba_columns_swapped},
+        ),
+        Probe(
+            "for 2 classes predict_proba returns (N, 2), the columns [1 - p, p] (class 0, then class 1), like sklearn",
+            impl={"predict_proba": _proba_positive_only},
+        ),
         Probe(
             "the intercept is not penalized (sklearn's objective): apply the penalty to W only",
             impl={"objective": _objective_penalized_intercept},

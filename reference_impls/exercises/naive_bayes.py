@@ -17,6 +17,15 @@ def fit_cases():
     yield Case(
         "constant_feature", (X, y), seed=15010, note="a constant feature: var_smoothing keeps the variance above 0"
     )
+    X, y = blobs(15020, 60, 3, 2, spread=1.5)
+    keep = y != 1
+    keep[np.flatnonzero(y == 1)[::3]] = True  # class 1 thinned to a third
+    yield Case(
+        "unequal_classes",
+        (X[keep], y[keep]),
+        seed=15020,
+        note="classes of 20, 7 and 20 points: the priors are the class frequencies, not 1 / K",
+    )
     for _, (n, c, d), s in _fresh_sizes(15050):
         yield Case("fresh", blobs(s, n, c, d, spread=1.5), seed=s)
 
@@ -76,6 +85,40 @@ def _proba_no_logsumexp(X, priors, means, variances):
     return p / p.sum(axis=1, keepdims=True)
 
 
+def _uniform_priors(X, y, var_smoothing=1e-9):
+    from reference_impls.numpy.naive_bayes import fit_gaussian_nb
+
+    priors, means, variances = fit_gaussian_nb(X, y, var_smoothing)
+    return np.full_like(priors, 1 / len(priors)), means, variances
+
+
+def _smoothing_of_all_entries(X, y, var_smoothing=1e-9):
+    from reference_impls.numpy.naive_bayes import fit_gaussian_nb
+
+    priors, means, variances = fit_gaussian_nb(X, y, var_smoothing)
+    return priors, means, variances + var_smoothing * (X.var() - X.var(axis=0).max())
+
+
+def _jll_variant(drop_prior=False, variance_as_std=False):
+    def jll(X, priors, means, variances):
+        from reference_impls.numpy.naive_bayes import joint_log_likelihood
+
+        if variance_as_std:
+            variances = variances**2
+        out = joint_log_likelihood(X, priors, means, variances)
+        return out - np.log(priors)[None, :] if drop_prior else out
+
+    def proba(X, priors, means, variances):
+        j = jll(X, priors, means, variances)
+        p = np.exp(j - j.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(X, priors, means, variances):
+        return np.argmax(jll(X, priors, means, variances), axis=1)
+
+    return {"predict_proba": proba, "predict": predict}
+
+
 EXERCISE = Exercise.of(
     info("naive_bayes"),
     task="""Bayes' theorem with the naive assumption that features are independent given the class, as
@@ -95,7 +138,9 @@ Compare your predictions with sklearn's on Iris: they should be identical.""",
         EntryPoint("predict", "(X, priors, means, variances)", "Predicted classes (N,), int."),
     ),
     checks=(
-        Check("fit", "fit_gaussian_nb", fit_cases, description="2, 3, 5 classes; a constant feature"),
+        Check(
+            "fit", "fit_gaussian_nb", fit_cases, description="2, 3, 5 classes; unequal class sizes; a constant feature"
+        ),
         Check("predict_proba", "predict_proba", predict_cases, description="3 datasets; points far from every class"),
         Check("predict", "predict", predict_cases, description="the same"),
     ),
@@ -113,6 +158,23 @@ Compare your predictions with sklearn's on Iris: they should be identical.""",
             "var_smoothing missing: add var_smoothing * max(X.var(axis=0)) to every variance",
             impl="wrong/naive_bayes/no_smoothing.py",
             checks=("fit",),
+        ),
+        Probe(
+            "the priors are the class frequencies N_k / N (np.bincount(y) / len(y)), not uniform 1 / K",
+            impl={"fit_gaussian_nb": _uniform_priors},
+        ),
+        Probe(
+            "var_smoothing scales the LARGEST per-feature variance of X, var_smoothing * X.var(axis=0).max() "
+            "(not the variance of all entries, nor the class's own)",
+            impl={"fit_gaussian_nb": _smoothing_of_all_entries},
+        ),
+        Probe(
+            "the class prior is missing: the joint log-likelihood is log pi_k + sum_d log N(x_d | mean_kd, var_kd)",
+            impl=_jll_variant(drop_prior=True),
+        ),
+        Probe(
+            "`variances` holds sigma^2, not sigma: log N(x | mean, var) = -0.5 log(2 pi var) - (x - mean)^2 / (2 var)",
+            impl=_jll_variant(variance_as_std=True),
         ),
     ),
     equivalent_mutants=(

@@ -172,6 +172,30 @@ def _encode_left_padded(sentences_, max_len, cls_id=1, pad_id=0):
     return idx
 
 
+def _overflows_on_long_sentences(case, actual, expected):
+    """A sentence longer than max_len - 1 made the encoding raise or come out wider than max_len."""
+    sentences_, max_len = case.args[0], case.args[1]
+    if not any(len(s) > max_len - 1 for s in sentences_):
+        return False
+    return hasattr(actual, "message") or np.shape(actual)[-1:] != (max_len,)
+
+
+def _train_randperm_batches(model, X, y, steps=60, batch_size=32, lr=3e-3, seed=0):
+    import torch
+    import torch.nn.functional as F
+
+    gen = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(steps):
+        batch = torch.randperm(len(y), generator=gen)[:batch_size]
+        loss = F.cross_entropy(model(X[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model
+
+
 def _accuracy_train_mode(model, X, y):
     import torch
 
@@ -259,6 +283,18 @@ The reference: reference_impls/torch/sentiment_encoder.py.""",
             "the padding is on the left: pad on the right, so [CLS] stays at position 0",
             impl={"encode_batch": _encode_left_padded},
             checks=("encode_batch",),
+        ),
+        Probe(
+            "truncate the sentence to max_len - 1 tokens so that [CLS] and the tokens fit in max_len (or truncate "
+            "[CLS] + tokens to max_len)",
+            when=_overflows_on_long_sentences,
+            checks=("encode_batch",),
+        ),
+        Probe(
+            "each step's rows are torch.randint(0, len(y), (batch_size,), generator=gen): drawn with replacement, "
+            "not a slice of torch.randperm",
+            impl={"train_sentiment": _train_randperm_batches},
+            checks=("train_sentiment_steps",),
         ),
         Probe(
             "the model was evaluated in train mode: call model.eval() (dropout is on in train mode)",

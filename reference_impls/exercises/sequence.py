@@ -72,6 +72,42 @@ def rnn_backward_cases():
     dhs = np.zeros(xs.shape[:2] + h0.shape[1:], xs.dtype)
     dhs[-1] = 1
     yield Case("last_step_only", (dhs, xs, h0, *W), seed=s, note="many-to-one: only h_T gets a gradient from the loss")
+    rng = np.random.default_rng(24400)
+    xs, h0, W = randn(rng, (10, 2, 3), "float64"), randn(rng, (2, 8), "float64"), _weights(rng, 3, 8, 1, "float64")
+    yield Case(
+        "large_gradients",
+        (20 * randn(rng, (10, 2, 8), "float64"), xs, h0, *W),
+        seed=24400,
+        note="a loss scaled by 20: weight gradients well above 5, where a clip (min-char-rnn's [-5, 5]) shows",
+    )
+
+
+def _clipped(case, actual, expected):
+    """True where a weight gradient equals the reference's clipped elementwise to [-m, m] (m its largest |value|)."""
+    try:
+        pairs = [(np.asarray(a, float), np.asarray(e, float)) for a, e in zip(actual[2:], expected[2:], strict=True)]
+    except (TypeError, ValueError):
+        return False
+    m = max((np.abs(a).max() for a, _ in pairs if a.size), default=0.0)
+    return (
+        m > 0
+        and all(a.shape == e.shape for a, e in pairs)
+        and any(not np.allclose(a, e) for a, e in pairs)
+        and all(np.allclose(a, np.clip(e, -m, m), rtol=1e-6, atol=1e-9) for a, e in pairs)
+    )
+
+
+def _bptt_dh0_zero(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh):
+    from reference_impls.numpy.rnn import rnn_backward
+
+    g = rnn_backward(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh)
+    return (g[0], np.zeros_like(h0), *g[2:])
+
+
+def _forward_with_h0(xs, h0, W_ih, W_hh, b_ih, b_hh):
+    from reference_impls.numpy.rnn import rnn_forward
+
+    return np.concatenate([h0[None], rnn_forward(xs, h0, W_ih, W_hh, b_ih, b_hh)])
 
 
 def _bptt_no_carry(dhs, xs, h0, W_ih, W_hh, b_ih, b_hh):
@@ -143,7 +179,7 @@ Then measure how |dxs[0]| shrinks as T grows with small W_hh (vanishing gradient
             "rnn_backward",
             rnn_backward_cases,
             tolerance=LOOSE,
-            description="T = 1, 5, 12, loss on every step; loss on the last step only",
+            description="T = 1, 5, 12, loss on every step; loss on the last step only; a large loss (T = 10)",
         ),
     ),
     probes=(
@@ -156,6 +192,26 @@ Then measure how |dxs[0]| shrinks as T grows with small W_hh (vanishing gradient
             "tanh's derivative is 1 - h_new^2, from the cell's OUTPUT (not 1 - h^2 of the previous state)",
             impl="wrong/rnn_bptt/tanh_grad_of_input.py",
             checks=("cell_backward", "bptt"),
+        ),
+        Probe(
+            "the weight gradients are clipped: return them as they are; clipping (min-char-rnn's np.clip(d, -5, 5)) "
+            "belongs in the training step, after the gradient",
+            when=_clipped,
+            checks=("bptt",),
+        ),
+        Probe(
+            "dh0 is the gradient flowing out of step 0 into the initial state (dh_next after the loop), not zeros: "
+            "h0 is an input too (it carries the state across chunks)",
+            impl={"rnn_backward": _bptt_dh0_zero},
+        ),
+        Probe(
+            "b_ih and b_hh are added to the same pre-activation, so each gets the full da.sum(0) (not zeros, not "
+            "half each)",
+            impl="wrong/rnn_bptt/hidden_bias_grad_missing.py",
+        ),
+        Probe(
+            "hs holds h_1 .. h_T, one state per input step, shape (T, N, H): not h0 as its first row",
+            impl={"rnn_forward": _forward_with_h0},
         ),
     ),
 )
@@ -230,6 +286,24 @@ Count the parameters: 4 (H D + H H + 2 H). Why does the c -> c' path help long s
             impl="wrong/lstm_cell/dc_one_path.py",
             checks=("backward",),
         ),
+        Probe(
+            "torch.nn.LSTMCell adds no constant to the forget gate: f = sigmoid(gates[:, H:2H]); a forget bias of 1 "
+            "belongs in the initial b_ih / b_hh, not in the cell",
+            impl="wrong/lstm_cell/forget_bias_plus_one.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "the derivative of tanh(c') is 1 - tanh(c')^2, of the tanh's OUTPUT (not 1 - c'^2): "
+            "dc = dc' + dh' * o * (1 - tanh(c')^2)",
+            impl="wrong/lstm_cell/tanh_grad_of_cell.py",
+            checks=("backward",),
+        ),
+        Probe(
+            "c' = f * c + ...: the gradient to the previous cell state is dc * f (the forget gate scales it), "
+            "not dc itself",
+            impl="wrong/lstm_cell/dc_prev_without_forget.py",
+            checks=("backward",),
+        ),
     ),
 )
 
@@ -297,6 +371,16 @@ Compare its parameter count with the LSTM's: 3 (H D + H H + 2 H) against 4 (...)
             "the hidden-side gradient of the n gate is r * da_n (r multiplies W_hn h + b_hn): db_hh[2H:] and dW_hh[2H:] "
             "get r * da_n, db_ih[2H:] gets da_n",
             impl="wrong/gru_cell/hidden_n_grad_without_r.py",
+            checks=("backward",),
+        ),
+        Probe(
+            "h' = (1 - z) * n + z * h also reaches h directly: dh = (the gates' part) @ W_hh + dh' * z",
+            impl="wrong/gru_cell/dh_without_direct_path.py",
+            checks=("backward",),
+        ),
+        Probe(
+            "from h' = (1 - z) * n + z * h, dz = dh' * (h - n) (not n - h): z weighs the OLD state",
+            impl="wrong/gru_cell/dz_sign_flipped.py",
             checks=("backward",),
         ),
     ),

@@ -178,6 +178,33 @@ def _split_not_stratified(y, test_fraction=0.25, seed=0):
     return np.sort(rows[k:]).astype(np.int64), np.sort(rows[:k]).astype(np.int64)
 
 
+def _scale_sample_std(X_train, X_test):
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1) if len(X_train) > 1 else X_train.std(axis=0)
+    std = np.where(std == 0, 1.0, std)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def _scale_each_by_its_own(X_train, X_test):
+    from reference_impls.numpy.sklearn_benchmark import standardize
+
+    return standardize(X_train, X_train)[0], standardize(X_test, X_test)[0]
+
+
+def _split_variant(fresh_rng_per_class=False, rounded=False):
+    def split(y, test_fraction=0.25, seed=0):
+        rng = np.random.default_rng(seed)
+        train, test = [], []
+        for c in np.unique(y):
+            draw = np.random.default_rng(seed) if fresh_rng_per_class else rng
+            rows = draw.permutation(np.flatnonzero(y == c))
+            k = int(round(test_fraction * len(rows))) if rounded else int(test_fraction * len(rows))
+            test.append(rows[:k])
+            train.append(rows[k:])
+        return np.sort(np.concatenate(train)).astype(np.int64), np.sort(np.concatenate(test)).astype(np.int64)
+
+    return split
+
+
 EXERCISE = Exercise.of(
     info("sklearn_benchmark"),
     preamble="import numpy as np\n",
@@ -256,6 +283,29 @@ The reference: reference_impls/numpy/sklearn_benchmark.py.""",
             "the split is not stratified: draw int(test_fraction * n_c) test rows from each class in turn "
             "(one rng, classes in np.unique order)",
             impl={"stratified_split": _split_not_stratified},
+            checks=("stratified_split",),
+        ),
+        Probe(
+            "StandardScaler divides by the POPULATION std (ddof=0, np.std's default), not the sample std (ddof=1, "
+            "pandas' default)",
+            impl={"standardize": _scale_sample_std},
+            checks=("standardize",),
+        ),
+        Probe(
+            "X_test was scaled by its own mean and std: fit the statistics on X_train and apply those same numbers "
+            "to the test rows (fit on train, transform both)",
+            impl={"standardize": _scale_each_by_its_own},
+            checks=("standardize",),
+        ),
+        Probe(
+            "one rng for the whole split: a fresh np.random.default_rng(seed) per class repeats the same draws in "
+            "every class",
+            impl={"stratified_split": _split_variant(fresh_rng_per_class=True)},
+            checks=("stratified_split",),
+        ),
+        Probe(
+            "each class's test count is int(test_fraction * n_c), truncated, not rounded",
+            impl={"stratified_split": _split_variant(rounded=True)},
             checks=("stratified_split",),
         ),
         Probe(
