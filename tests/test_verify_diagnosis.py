@@ -33,6 +33,15 @@ def test_unbiased_variance_is_named_as_n_over_n_minus_1():
     assert "7/6" in found and "n - 1" in found
 
 
+def test_a_standard_deviation_in_a_divisor_is_named_both_ways():
+    # Standardizing by the unbiased std makes the output SMALLER by sqrt(6/7): the hint must not claim that
+    # the learner used n where the task has n - 1.
+    x = RNG.standard_normal((4, 7))
+    z = x / x.std(axis=-1, keepdims=True)
+    (found,) = hints(z, x / x.std(axis=-1, ddof=1, keepdims=True), x)
+    assert "sqrt(6/7)" in found and "n - 1 (unbiased) where the task uses n" in found and "other way round" in found
+
+
 def test_a_flipped_sign_and_a_mean_over_the_batch():
     x = RNG.standard_normal((8, 3))
     grad = RNG.standard_normal((8, 3))

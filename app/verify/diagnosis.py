@@ -212,14 +212,20 @@ def _name_factor(scale: float, inputs: list[np.ndarray]) -> str:
             return f"= 1/sqrt({n}): a scale by 1/{n} where 1/sqrt({n}) belongs, or a 1/sqrt({n}) applied twice?"
         if near(scale, root) and n >= 4:
             return f"= sqrt({n}): the 1/sqrt({n}) scale missing, or sqrt({n}) where 1/sqrt({n}) belongs?"
-        if near(scale, n / (n - 1)):
-            return f"= {n}/{n - 1}: a variance divided by n - 1 (unbiased) where the task divides by n (biased)?"
-        if near(scale, (n - 1) / n):
-            return f"= {n - 1}/{n}: a variance divided by n (biased) where the task divides by n - 1 (unbiased)?"
-        if near(scale, math.sqrt(n / (n - 1))):
-            return f"= sqrt({n}/{n - 1}): a standard deviation with n - 1 (unbiased) where the task uses n?"
-        if near(scale, math.sqrt((n - 1) / n)):
-            return f"= sqrt({n - 1}/{n}): a standard deviation with n where the task uses n - 1?"
+        # Which way round depends on whether the output grows with the variance or is divided by it
+        # (a standardization): both are named.
+        if near(scale, n / (n - 1)) or near(scale, (n - 1) / n):
+            ratio = f"{n}/{n - 1}" if scale > 1 else f"{n - 1}/{n}"
+            return (
+                f"= {ratio}: a variance divided by n - 1 (unbiased) where the task divides by n (biased), or the "
+                "other way round?"
+            )
+        if near(scale, math.sqrt(n / (n - 1))) or near(scale, math.sqrt((n - 1) / n)):
+            ratio = f"{n}/{n - 1}" if scale > 1 else f"{n - 1}/{n}"
+            return (
+                f"= sqrt({ratio}): a standard deviation with n - 1 (unbiased) where the task uses n (biased), or "
+                "the other way round?"
+            )
         if n == batch and near(scale, 1 / n):
             return f"= 1/{n}, 1/the batch size: a mean over the batch where the task sums?"
         if n == batch and near(scale, n):
