@@ -35,8 +35,8 @@ def test_unbiased_variance_is_named_as_n_over_n_minus_1():
 
 def test_a_standard_deviation_in_a_divisor_is_named_both_ways():
     # Standardizing by the unbiased std makes the output SMALLER by sqrt(6/7): the hint must not claim that
-    # the learner used n where the task has n - 1.
-    x = RNG.standard_normal((4, 7))
+    # the learner used n where the task has n - 1. (Its own generator: the module's RNG feeds later tests.)
+    x = np.random.default_rng(7).standard_normal((4, 7))
     z = x / x.std(axis=-1, keepdims=True)
     (found,) = hints(z, x / x.std(axis=-1, ddof=1, keepdims=True), x)
     assert "sqrt(6/7)" in found and "n - 1 (unbiased) where the task uses n" in found and "other way round" in found
