@@ -208,7 +208,8 @@ prune.l1_unstructured, prune.ln_structured(n=1) and prune.global_unstructured
             checks=("unstructured",),
         ),
         Probe(
-            "the global ranking is by the signed weights: rank |w| (w.abs()), so large negative weights are kept",
+            "the global ranking is by the signed weights: rank |w| (w.abs()); a large negative weight matters as much "
+            "as a large positive one, yet was pruned first",
             impl={"global_magnitude_masks": _signed_global},
         ),
         Probe(
