@@ -47,7 +47,8 @@ def load_params(module, params, dtype):
     import torch
 
     module.to(dtype)
-    own = dict(module.named_parameters())
+    own = {_mha_name(name): p for name, p in module.named_parameters()}
+    params = {_mha_name(name): value for name, value in params.items()}
     missing, unexpected = sorted(set(params) - set(own)), sorted(set(own) - set(params))
     if missing or unexpected:
         raise ValueError(
@@ -61,6 +62,12 @@ def load_params(module, params, dtype):
                 raise ValueError(f"parameter `{name}` has shape {tuple(p.shape)}, expected {tuple(value.shape)}")
             p.copy_(value.to(dtype))
     module.eval()
+
+
+def _mha_name(name):
+    """nn.MultiheadAttention's own names (in_proj_weight, in_proj_bias) as the layout's in_proj.weight / .bias:
+    a task that says "nn.MultiheadAttention's layout (in_proj, out_proj)" accepts the module itself."""
+    return name.replace("in_proj_weight", "in_proj.weight").replace("in_proj_bias", "in_proj.bias")
 
 
 def random_params(module, seed, scale=0.3, dtype="float32"):

@@ -203,5 +203,15 @@ def out_of_bounds(_case, actual, expected) -> bool:
     return getattr(actual, "type", None) == "OutOfBounds"
 
 
+def one_past_end(_case, actual, expected) -> bool:
+    """A probe's `when`: a single lane fell past the end, the element right after it (a mask `offsets <= n`)."""
+    import re
+
+    if not out_of_bounds(_case, actual, expected):
+        return False
+    message = str(getattr(actual, "message", ""))
+    return bool(re.search(r"\b1 of its \d+ active lanes", message)) and "past the end" in message
+
+
 def seeded(seed: int):
     return np.random.default_rng(seed)

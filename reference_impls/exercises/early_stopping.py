@@ -80,7 +80,7 @@ def cases():
 # -- known mistakes ---------------------------------------------------------------------------------
 
 
-def _stopper(copy_state=True, tie_improves=False, reset=True, late=False, use_delta=True):
+def _stopper(copy_state=True, tie_improves=False, reset=True, late=False, use_delta=True, delta_as_min=False):
     class Wrong:
         def __init__(self, patience=3, min_delta=0.0, mode="min"):
             self.patience, self.min_delta, self.sign = (
@@ -94,7 +94,8 @@ def _stopper(copy_state=True, tie_improves=False, reset=True, late=False, use_de
             import copy
 
             gain = None if self.best is None else self.sign * (self.best - metric)
-            if gain is None or gain > self.min_delta or (tie_improves and gain >= self.min_delta):
+            delta = -self.min_delta if delta_as_min and self.sign == -1 else self.min_delta  # max: best - min_delta
+            if gain is None or gain > delta or (tie_improves and gain >= delta):
                 self.best = metric
                 if reset:
                     self.bad = 0
@@ -171,6 +172,11 @@ the definition on random metric sequences).""",
         Probe(
             "min_delta ignored: an improvement of min_delta or less does not count",
             impl={"EarlyStopping": _stopper(use_delta=False)},
+        ),
+        Probe(
+            'in mode "max" min_delta was subtracted (metric > best - min_delta): an improvement must EXCEED the best by '
+            "min_delta, metric > best + min_delta (the sign of min_delta follows the mode)",
+            impl={"EarlyStopping": _stopper(delta_as_min=True)},
         ),
     ),
 )

@@ -112,6 +112,58 @@ def _variant(kind):
     return {"EncoderClassifier": make, "EncoderClassifierConfig": _config}
 
 
+def _additive_mask(config, kind="inverted"):
+    """Hugging Face's additive mask gone wrong. inverted: attention_mask (1 = real token) added without (1 - mask),
+    the real keys get finfo.min (a row without padding attends uniformly); over_queries: (1 - mask) shaped
+    (B, 1, T, 1), the padded queries' rows masked and the padded keys seen."""
+    import math
+
+    import torch
+
+    from reference_impls.torch.encoder_classifier import EncoderClassifier
+
+    class Wrong(EncoderClassifier):
+        def forward(self, idx):
+            B, T = idx.shape
+            x = self.emb_ln(self.tok_emb(idx) + self.pos_emb(torch.arange(T)))
+            real = (idx != self.config.pad_id).to(x.dtype)
+            if kind == "inverted":
+                bias = real[:, None, None, :] * torch.finfo(x.dtype).min
+            else:
+                bias = (1 - real)[:, None, :, None] * torch.finfo(x.dtype).min
+            for layer in self.layers:
+                attn, nh = layer.attn, layer.attn.num_heads
+                q, k, v = (t.view(B, T, nh, -1).transpose(1, 2) for t in attn.in_proj(x).chunk(3, dim=-1))
+                scores = q @ k.transpose(-1, -2) / math.sqrt(q.size(-1)) + bias
+                y = (scores.softmax(-1) @ v).transpose(1, 2).reshape(B, T, -1)
+                x = layer.ln_1(x + attn.out_proj(y))
+                x = layer.ln_2(x + layer.mlp(x))
+            return self.classifier(torch.tanh(self.pooler(x[:, 0])))
+
+    return Wrong(config)
+
+
+def _inverted_bool_mask(config):
+    """key_padding_mask = idx != pad_id: True marks the real tokens as padding (a row without padding: NaN)."""
+    import torch
+
+    from reference_impls.torch.encoder_classifier import EncoderClassifier
+
+    class Wrong(EncoderClassifier):
+        def forward(self, idx):
+            x = self.emb_ln(self.tok_emb(idx) + self.pos_emb(torch.arange(idx.size(1))))
+            for layer in self.layers:
+                x = layer(x, key_padding_mask=idx != self.config.pad_id)
+            return self.classifier(torch.tanh(self.pooler(x[:, 0])))
+
+    return Wrong(config)
+
+
+INVERTED_MASK_HINT = (
+    "the padding mask is inverted: the real tokens are masked and the padding attended; key_padding_mask is True "
+    "at PADDING (idx == pad_id), and a Hugging Face attention_mask (1 = real) becomes (1 - mask) * finfo.min"
+)
+
 EXERCISE = scoped(
     Exercise.of(
         info("encoder_classifier"),
@@ -162,6 +214,22 @@ what can the [CLS] token see here that a GPT's first token cannot?""",
             Probe(
                 "padding is attended: ignore padded keys in every layer (key_padding_mask = idx == pad_id, True = padding)",
                 impl=_variant("no_padding_mask"),
+            ),
+            Probe(
+                INVERTED_MASK_HINT,
+                impl={"EncoderClassifier": _additive_mask, "EncoderClassifierConfig": _config},
+            ),
+            Probe(
+                "the additive mask is shaped (B, 1, T, 1), over the queries: it must mask the padded KEYS, "
+                "(1 - attention_mask)[:, None, None, :] * finfo.min, a (B, 1, 1, T) bias on the scores",
+                impl={
+                    "EncoderClassifier": lambda config: _additive_mask(config, "over_queries"),
+                    "EncoderClassifierConfig": _config,
+                },
+            ),
+            Probe(
+                INVERTED_MASK_HINT,
+                impl={"EncoderClassifier": _inverted_bool_mask, "EncoderClassifierConfig": _config},
             ),
             Probe(
                 "a causal mask in an encoder: BERT's attention is bidirectional, every token sees every real token",

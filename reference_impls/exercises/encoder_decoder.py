@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -164,6 +165,31 @@ def _variant(kind):
     return {"Transformer": make, "TransformerConfig": _config}
 
 
+def _swapped_layer(d_model, n_head, d_ff):
+    """Cross-attention with the queries from memory and the keys and values from x: cross_attn(memory, x, x)."""
+    from reference_impls.torch.encoder_decoder import DecoderLayer
+
+    class Wrong(DecoderLayer):
+        def forward(self, x, memory, memory_key_padding_mask=None):
+            x = self.ln_1(x + self.attn.self_attention(x, is_causal=True))
+            x = self.ln_2(x + self.cross_attn(memory, x, x)[0])
+            return self.ln_3(x + self.mlp(x))
+
+    return Wrong(d_model, n_head, d_ff)
+
+
+def _swapped_model(config):
+    from torch import nn
+
+    from reference_impls.torch.encoder_decoder import Transformer
+
+    model = Transformer(config)
+    model.decoder = nn.ModuleList(
+        [_swapped_layer(config.d_model, config.n_head, config.d_ff) for _ in range(config.n_layer)]
+    )
+    return model
+
+
 EXERCISE = scoped(
     Exercise.of(
         info("encoder_decoder"),
@@ -182,7 +208,8 @@ Weights are loaded by name; reuse your Block from transformer_block (copy it int
 3. Transformer(config): src_embed, tgt_embed = nn.Embedding(vocab, d_model); encoder = ModuleList of
    n_layer Blocks (post-norm: norm_first=False, activation "relu", d_ff); decoder = ModuleList of
    n_layer DecoderLayers; generator = nn.Linear(d_model, tgt_vocab_size).
-   embed: table(idx) * sqrt(d_model) + the sinusoidal encoding of positions 0..T-1 (Sec. 3.4, 3.5).
+   embed: table(idx) * sqrt(d_model) + the sinusoidal encoding of positions 0..T-1 (Sec. 3.4, 3.5),
+   computed in the weights' dtype (a float32 table cast to float64 keeps float32's precision).
    encode(src (B, S)) -> memory (B, S, d): padding (src == pad_id) ignored as a key.
    decode(tgt (B, T), memory, src) -> (B, T, d): causal self-attention, cross-attention that ignores
    src's padding. forward(src, tgt) = generator(decode(tgt, encode(src), src)) -> (B, T, tgt_vocab).
@@ -245,6 +272,12 @@ The oracle: nn.TransformerEncoderLayer / nn.TransformerDecoderLayer stacks with 
             ),
         ),
         probes=(
+            Probe(
+                "cross-attention's arguments are swapped: the queries come from the decoder's x, the keys and values "
+                "from the encoder's memory, cross_attn(x, memory, memory)",
+                impl={"DecoderLayer": _swapped_layer, "Transformer": _swapped_model, "TransformerConfig": _config},
+            ),
+            Probe(float32_hint("model"), when=computed_in_float32),
             Probe(
                 "cross-attention sees the source padding: pass src's padding mask (src == pad_id) to every decoder layer's "
                 "cross-attention too",

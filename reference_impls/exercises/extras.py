@@ -358,6 +358,38 @@ def _dot_softmax_wrong_axis(q, k, v, mask=None, scale=None):
     return w @ v, w
 
 
+def _weights_and_mask(case, actual):
+    """(the learner's weights, the case's mask) where both are there and shaped alike, else None."""
+    mask = case.args[3] if len(case.args) > 3 else (case.args[6] if len(case.args) > 6 else None)
+    if mask is None or not isinstance(actual, tuple | list) or len(actual) != 2:
+        return None
+    weights = np.asarray(actual[1], dtype=np.float64)
+    return (weights, mask) if weights.shape == mask.shape else None
+
+
+def _mask_inverted(case, actual, expected) -> bool:
+    """Every position the mask allows got weight 0 and the padding got it all: True read as padding."""
+    found = _weights_and_mask(case, actual)
+    if found is None:
+        return False
+    weights, mask = found
+    return bool(np.all(np.abs(weights[mask]) < 1e-6) and np.allclose(np.where(mask, 0, weights).sum(-1), 1, atol=1e-4))
+
+
+def _masked_still_weighted(case, actual, expected) -> bool:
+    """Padding got weight while the allowed positions kept some too: the masked scores were not -inf (0, or x * mask)."""
+    found = _weights_and_mask(case, actual)
+    if found is None or _mask_inverted(case, actual, expected):
+        return False
+    weights, mask = found
+    return bool(np.any(weights[~mask] > 1e-6) and np.allclose(weights.sum(-1), 1, atol=1e-4))
+
+
+def _additive_no_pairs(q, k, v, W_q, W_k, w, mask=None):
+    hidden = np.tanh(q @ W_q + k @ W_k)  # raises where Tq != Tk, as the learner's code does
+    return hidden @ w
+
+
 ATTENTION = Exercise.of(
     info("seq2seq_attention"),
     task="""A decoder state attends over the encoder states instead of one fixed-size summary.
@@ -397,6 +429,21 @@ states); mask (N, Tq, Tk) bool or None, True = may attend (False: padding).
         Probe(
             "masked positions get -inf scores (weight exactly 0), not a zeroed weight after the softmax",
             impl="wrong/seq2seq_attention/mask_after_softmax.py",
+        ),
+        Probe(
+            "the mask is inverted: here True = may attend (the opposite of PyTorch's key_padding_mask); set the scores "
+            "to -inf where the mask is False",
+            when=_mask_inverted,
+        ),
+        Probe(
+            "the padded positions still get weight: a score of 0 (scores * mask) is not excluded, exp(0) > 0; set the "
+            "masked scores to -inf before the softmax, np.where(mask, scores, -np.inf)",
+            when=_masked_still_weighted,
+        ),
+        Probe(
+            "q @ W_q + k @ W_k adds query i to key i only: score every (query, key) pair by broadcasting, "
+            "tanh((q @ W_q)[:, :, None, :] + (k @ W_k)[:, None, :, :]) (N, Tq, Tk, A), then @ w",
+            impl={"additive_attention": _additive_no_pairs},
         ),
     ),
 )

@@ -91,6 +91,28 @@ def _no_zero_point(x, scale, zero_point=0, quant_min=-128, quant_max=127):
     return fake_quantize(x, scale, torch.zeros_like(torch.as_tensor(zero_point)), quant_min, quant_max)
 
 
+def _ste_mask(of_rounded=True, with_zero_point=True):
+    """The STE with its pass-through mask computed on x / s + z before rounding, or on round(x / s) without z."""
+
+    def fake_quantize(x, scale, zero_point=0, quant_min=-128, quant_max=127):
+        import torch
+
+        from reference_impls.torch.fake_quant import fake_quantize as reference
+
+        v = x / scale
+        v = torch.round(v) if of_rounded else v
+        v = v + zero_point if with_zero_point else v
+        inside = (v >= quant_min) & (v <= quant_max)
+        y = reference(x, scale, zero_point, quant_min, quant_max)
+        return y.detach() + (x - x.detach()) * inside  # forward y, gradient 1 where `inside`
+
+    return fake_quantize
+
+
+def _gradient_count(case, actual, expected) -> bool:
+    return "incorrect number of gradients" in str(getattr(actual, "message", ""))
+
+
 EXERCISE = Exercise.of(
     info("fake_quant"),
     preamble="import torch\n",
@@ -134,6 +156,21 @@ forward, wrong backward.""",
             "the gradient also flows where the value was clamped: the STE passes it only where "
             "quant_min <= round(x / s) + z <= quant_max (x + (fq - x).detach() gets this wrong)",
             impl={"fake_quantize": _ste_everywhere},
+        ),
+        Probe(
+            "the gradient mask tests x / scale before rounding: 7.2 rounds to 7, inside the range, so it passes the "
+            "gradient; test the rounded q = round(x / scale) + zero_point against [quant_min, quant_max]",
+            impl={"fake_quantize": _ste_mask(of_rounded=False)},
+        ),
+        Probe(
+            "the gradient mask leaves out the zero-point: test q = round(x / scale) + zero_point, the value the clamp "
+            "sees, against [quant_min, quant_max]",
+            impl={"fake_quantize": _ste_mask(with_zero_point=False)},
+        ),
+        Probe(
+            "backward returns one gradient per input of forward: grad_output (masked) for x, then None for scale, "
+            "zero_point, quant_min and quant_max",
+            when=_gradient_count,
         ),
         Probe(
             "the zero-point was ignored: add it before the clamp and subtract it after",

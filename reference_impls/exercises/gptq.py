@@ -69,6 +69,23 @@ def gptq_cases():
         seed=2010,
         note="an input that is always 0: H[i, i] = 0; set it to 1, zero W[:, i]",
     )
+    W, X = _layer(2012, 8, 12, 24)
+    X[1] = 0
+    yield Case(
+        "dead_input_activations_0.03",
+        (W, X * 0.03),
+        {"bits": 3},
+        seed=2012,
+        note="activations ~0.03 and a dead input: H[i, i] = 1 weighs on mean(diag H), so the scale of H matters",
+    )
+    W, X = _layer(2013, 4, 136, 160)
+    yield Case(
+        "136_inputs",
+        (W, X),
+        {"bits": 4},
+        seed=2013,
+        note="more than 128 columns: with lazy batches (AutoGPTQ's blocksize 128) each block's error reaches the next",
+    )
     W, X = _layer(2011, 6, 8, 6)
     X[1] = 0
     yield Case(
@@ -120,7 +137,7 @@ def _gptq(variant):
         W = W.clone()
         d = W.shape[1]
         scale, zero = quantizer_params(W, bits)
-        H = 2 * X @ X.T
+        H = 2 * X @ X.T / (X.shape[1] if variant == "h_over_n" else 1)
         dead = torch.diag(H) == 0
         H[dead, dead] = 1
         W[:, dead] = 0
@@ -137,7 +154,8 @@ def _gptq(variant):
             if variant == "no_compensation":
                 continue
             err = (W[:, i] - q) / U[i, i]
-            W[:, i:] -= err[:, None] * U[i, i:][None, :]
+            end = min((i // 128 + 1) * 128, d) if variant == "blocks_not_updated" else d  # lazy batches of 128
+            W[:, i:end] -= err[:, None] * U[i, i:end][None, :]
         return Q
 
     return gptq_quantize
@@ -155,11 +173,13 @@ W X stays close on calibration inputs X (d_in, n).
    zero = round(-xmin / scale); both shaped (d_out, 1).
 2. `quantize(w, scale, zero, bits)`: scale * (clamp(round(w / scale) + zero, 0, 2^bits - 1) - zero).
 3. `rtn_quantize(W, bits)`: round to nearest, the baseline: quantize(W, *quantizer_params(W, bits), bits).
-4. `gptq_quantize(W, X, bits, percdamp=0.01)`: scale and zero from the original W (fixed); H = 2 X X^T;
+4. `gptq_quantize(W, X, bits, percdamp=0.01)`: scale and zero from the original W (fixed); H = 2 X X^T
+   (not divided by n: with a dead input, whose H[i, i] becomes 1, the scale of H changes the dampening);
    where diag(H) is 0 set it to 1 and W's column to 0; H += percdamp * mean(diag H) * I;
    U = cholesky(cholesky_inverse(cholesky(H)), upper=True) (H^-1 = U^T U); then for i = 0 .. d_in-1:
    Q[:, i] = quantize(W[:, i]); err = (W[:, i] - Q[:, i]) / U[i, i]; W[:, i:] -= outer(err, U[i, i:]).
-   Return Q (dequantized, W's dtype). Work on a copy of W.
+   Return Q (dequantized, W's dtype), computed in W's dtype (no .float(): float32 flips rounding decisions
+   on float64 weights). Work on a copy of W.
 
 Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over the columns left
 (the reference's test checks it against explicit inverses of the shrinking Hessian).""",
@@ -207,8 +227,9 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
     ),
     probes=(
         Probe(
-            "no error compensation: that is round-to-nearest; after quantizing column i, update the remaining "
-            "columns W[:, i:] -= outer((w - q) / U[i, i], U[i, i:])",
+            "Q equals round-to-nearest here: no column absorbed the quantization error; after quantizing column i, "
+            "update the remaining columns W[:, i:] -= outer((w - q) / U[i, i], U[i, i:]), with U the UPPER Cholesky "
+            "factor of H^-1 (the lower factor's row i is zero right of i: no update)",
             impl={"gptq_quantize": _gptq("no_compensation")},
         ),
         Probe(
@@ -221,6 +242,18 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
             "W[:, i:] -= outer(err, U[i, i:])",
             impl="wrong/gptq/next_column_only.py",
             checks=("gptq", "beats_rtn"),
+        ),
+        Probe(
+            "the error stayed inside its block of 128 columns: after each lazy batch, push the block's errors onto "
+            "every later column, W[:, i2:] -= Err1 @ Hinv[i1:i2, i2:]",
+            impl={"gptq_quantize": _gptq("blocks_not_updated")},
+            checks=("gptq",),
+        ),
+        Probe(
+            "H was divided by the number of samples (AutoGPTQ's running mean, 2/n X X^T): the task's H is 2 X X^T; the "
+            "scale matters through a dead input, whose H[i, i] = 1 enters mean(diag H) and so the dampening",
+            impl={"gptq_quantize": _gptq("h_over_n")},
+            checks=("gptq",),
         ),
         Probe(
             "no dampening: with fewer samples than inputs H is singular and Cholesky fails; add "

@@ -3,6 +3,7 @@
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Exercise, Probe
 from reference_impls.exercises._fresh import fresh
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import (
     MODEL_TOL,
     build,
@@ -138,6 +139,22 @@ def _attention(mask_kind):
     return {"CausalSelfAttention": make, "KVCache": cache}
 
 
+def _len_counts_appends(case, actual, expected):
+    """len(cache) is the number of append calls (a list of chunks), not the number of cached positions."""
+    chunks = case.kwargs.get("chunks")
+    if not isinstance(actual, dict) or chunks is None:
+        return False
+    got = actual.get("cache_length")
+    return got == len(chunks) and got != expected["cache_length"]
+
+
+def _gib(case, actual, expected):
+    """The byte count divided by 2**30 (or 1e9): the size in GiB (GB), not bytes."""
+    if not isinstance(actual, int | float) or isinstance(actual, bool) or not expected:
+        return False
+    return any(abs(actual * unit - expected) <= 1e-6 * expected for unit in (2**30, 1e9, 2**20, 1e6))
+
+
 def _bytes(factor_two=True, use_bytes=True):
     def kv_cache_bytes(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2):
         return (
@@ -169,6 +186,8 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
    t sees keys 0 .. S - T + t: the causal mask aligned bottom-right, torch.ones(T, S).tril(S - T).
    (F.scaled_dot_product_attention's is_causal aligns it top-left: right only when T == S.)
    Feeding x in chunks (a prompt, then one token at a time) must give the full pass's output.
+   float32 and float64 in, computed in x's dtype (an upcast softmax must keep float64 as float64:
+   torch.promote_types(x.dtype, torch.float32)).
 3. kv_cache_bytes(batch, seq_len, n_layer, n_kv_head, head_dim, bytes_per_element=2): the memory
    of the K and V caches of every layer, an int. Llama-2-7B at 4096 tokens in fp16: 2 GiB.""",
         entry_points=(
@@ -223,8 +242,26 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
                 "the cache is filled but never read: attend to the cached keys and values (cache.append returns them all)",
                 impl=_attention("no_cache"),
             ),
+            Probe(
+                "the mask's offset is taken after the append (S instead of S - T), so within a chunk every new query "
+                "sees every new key: read len(cache) before the append, or use S - T where S = k.size(2) after it",
+                impl="wrong/kv_cache/offset_after_append.py",
+                checks=("decode",),
+            ),
+            Probe(
+                "len(cache) counts the appends (chunks), not the cached positions: return the size of the sequence "
+                "axis, k.shape[2] (0 when empty)",
+                when=_len_counts_appends,
+                checks=("decode",),
+            ),
+            Probe(float32_hint("attention output"), when=computed_in_float32, checks=("decode",)),
             Probe("the K cache alone: there is a V cache too, the factor 2", impl=_bytes(factor_two=False)),
             Probe("elements, not bytes: multiply by bytes_per_element (2 for fp16)", impl=_bytes(use_bytes=False)),
+            Probe(
+                "GiB, not bytes: return the byte count, an int (divide by 2**30 only to print it)",
+                when=_gib,
+                checks=("cache_bytes",),
+            ),
             Probe(
                 "not an nn.Module: write `class CausalSelfAttention(nn.Module):` and call super().__init__() first",
                 when=not_a_module,

@@ -261,7 +261,7 @@ step, overflows included (tests/reference/test_amp.py).""",
             checks=("autocast",),
         ),
         Probe(
-            "the loss was computed outside autocast, in bfloat16: keep loss_fn inside the autocast block so "
+            "the loss was computed outside autocast, in the logits' 16-bit dtype: keep loss_fn inside the autocast block so "
             "cross_entropy runs in float32",
             impl={"amp_train_step": _loss_outside},
         ),

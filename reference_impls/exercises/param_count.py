@@ -109,6 +109,21 @@ def _drop(**changes):
     }
 
 
+def _layer_norm_bias_kept(case, actual, expected) -> bool:
+    """bias=False, and the count is over by d per LayerNorm: each LayerNorm's bias counted anyway."""
+    kw = case.kwargs
+    if kw.get("bias", True) or not isinstance(actual, int) or isinstance(actual, bool):
+        return False
+    d = kw.get("d_model", kw.get("n_embd"))
+    norms = 2 * kw["n_layer"] + 1 if "n_layer" in kw else 2
+    return d is not None and actual - expected == norms * d
+
+
+def _lm_head_bias(case, actual, expected) -> bool:
+    kw = case.kwargs
+    return not kw.get("tied", True) and isinstance(actual, int) and actual - expected == kw["vocab_size"]
+
+
 EXERCISE = Exercise.of(
     info("param_count"),
     task="""Count parameters with formulas, then check them against sum(p.numel() for p in model.parameters())
@@ -123,7 +138,7 @@ on your own modules (a tied weight counts once). Every function returns an int.
    d x d, k_proj and v_proj d x (n_kv_head * d / n_head).
 4. block_params(d_model, d_ff, bias=True): attention + MLP(d, d_ff, d) + 2 LayerNorms.
 5. gpt_params(vocab_size, block_size, n_layer, n_embd, bias=True, tied=True): wte + wpe +
-   n_layer blocks (d_ff = 4 n_embd) + ln_f, + lm_head only if not tied. GPT-2 small: 124,439,808.
+   n_layer blocks (d_ff = 4 n_embd) + ln_f, + lm_head (no bias) only if not tied. GPT-2 small: 124,439,808.
 6. encoder_decoder_params(src_vocab_size, tgt_vocab_size, d_model, n_layer, d_ff): the
    encoder_decoder exercise's model: two embedding tables, n_layer encoder blocks, n_layer
    decoder layers (a block plus cross-attention plus a third LayerNorm), a generator with bias.
@@ -164,6 +179,14 @@ on your own modules (a tied weight counts once). Every function returns an int.
         ),
     ),
     probes=(
+        Probe(
+            "with bias=False the LayerNorms lose their bias too (nn.LayerNorm(d, bias=False)): d parameters each, not 2 d",
+            when=_layer_norm_bias_kept,
+        ),
+        Probe(
+            "the untied lm_head has no bias (GPT-2's is nn.Linear(n_embd, vocab_size, bias=False)): vocab_size * n_embd",
+            when=_lm_head_bias,
+        ),
         Probe(
             "the biases are missing: every nn.Linear(d_in, d_out) has d_out of them (and LayerNorm a bias of d)",
             impl=_drop(bias=False),

@@ -125,6 +125,30 @@ def _per_tensor(weights, amount):
     return [magnitude_mask(w, amount) for w in weights]
 
 
+def _kth_survives(case, actual, expected) -> bool:
+    """One weight too few pruned, and the survivor is the largest |w| the reference prunes: the k-th smallest."""
+    w = np.abs(np.asarray(case.args[0], dtype=np.float64))
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    if actual.shape != w.shape or expected.shape != w.shape:
+        return False
+    extra = (actual != 0) & (expected == 0)
+    if extra.sum() != 1 or np.any((actual == 0) & (expected != 0)):
+        return False
+    return bool(w[extra][0] == w[expected == 0].max())
+
+
+def _signed_global(weights, amount):
+    """The global ranking by the signed weights, not their magnitudes."""
+    import torch
+
+    flat = torch.cat([w.flatten() for w in weights])
+    k = amount if isinstance(amount, int) else round(amount * flat.numel())
+    keep = torch.ones_like(flat)
+    if k:
+        keep[torch.topk(flat, k, largest=False).indices] = 0
+    return [part.reshape(w.shape) for part, w in zip(keep.split([w.numel() for w in weights]), weights, strict=True)]
+
+
 EXERCISE = Exercise.of(
     info("pruning"),
     preamble="import torch\n",
@@ -177,6 +201,17 @@ prune.l1_unstructured, prune.ln_structured(n=1) and prune.global_unstructured
         ),
     ),
     probes=(
+        Probe(
+            "one weight too few pruned, the k-th smallest |w| survived: keep |w| > threshold, not >= (with "
+            "threshold = the k-th smallest |w|), or prune with torch.topk(|w|, k, largest=False)",
+            when=_kth_survives,
+            checks=("unstructured",),
+        ),
+        Probe(
+            "the global ranking is by the signed weights: rank |w| (w.abs()); a large negative weight matters as much "
+            "as a large positive one, yet was pruned first",
+            impl={"global_magnitude_masks": _signed_global},
+        ),
         Probe(
             "pruned the largest weights: magnitude pruning removes the SMALLEST |w|", impl={"magnitude_mask": _largest}
         ),

@@ -106,6 +106,24 @@ def probs_cases():
     for rng, logits, s in _fresh_logits(55140, n=2):  # temperature and top-k drawn too
         k = int(rng.integers(1, logits.shape[-1] + 1)) if rng.integers(2) else None
         yield case("fresh", s, logits=logits, temperature=float(rng.uniform(0.3, 2.0)), top_k=k, top_p=None)
+    yield case(
+        "temperature_then_top_p",
+        55161,
+        logits=_logits(55161, dtype="float32"),
+        temperature=2.0,
+        top_k=None,
+        top_p=0.7,
+        note="T = 2 flattens before the nucleus is chosen: 8, 8, 5 tokens reach 0.7 (at T = 1: 4, 5, 4)",
+    )
+    yield case(
+        "top_k_then_top_p",
+        logits=np.log(np.array([[0.35, 0.25, 0.15, 0.1, 0.08, 0.07], [0.1, 0.25, 0.07, 0.35, 0.08, 0.15]])),
+        temperature=1.0,
+        top_k=3,
+        top_p=0.7,
+        note="top-k keeps 0.35, 0.25, 0.15, renormalized 0.47, 0.33, 0.2: the mass above the third is 0.8 >= 0.7, "
+        "so top-p keeps two (measured before top-k, 0.35 + 0.25 = 0.6 < 0.7, it would keep three)",
+    )
 
 
 def sample_cases():
@@ -232,7 +250,7 @@ EXERCISE = scoped(
 
 1. greedy(logits): the argmax along the last dim (int64).
 2. top_k_filter(logits, k): every logit below the k-th largest becomes -inf (ties with the k-th are kept;
-   k >= V removes nothing).
+   k >= V removes nothing). The filters return a new tensor and leave their input unchanged.
 3. top_p_filter(logits, p): nucleus filtering (Holtzman et al. 2020). Sort descending; keep a token while
    the probability mass of the tokens ranked ABOVE it is < p (so the token that crosses p is kept, and
    the most likely token always is); -inf for the rest, in the original vocabulary order.
@@ -312,6 +330,17 @@ EXERCISE = scoped(
             Probe(
                 "top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",
                 impl={"sampling_probs": _probs(order="p_then_k")},
+            ),
+            Probe(
+                "the temperature is applied after the filters, so top-p chooses its nucleus at temperature 1: divide the "
+                "logits by the temperature first, then top-k, then top-p",
+                impl="wrong/sampling/temperature_last.py",
+                checks=("probs",),
+            ),
+            Probe(
+                "the argmax is taken over the batch axis: take it over the last dim, the vocabulary (dim=-1)",
+                impl={"greedy": lambda logits: logits.argmax(dim=0)},
+                checks=("greedy",),
             ),
             Probe(
                 "temperature multiplies: DIVIDE the logits by it (T < 1 sharpens)",

@@ -168,6 +168,32 @@ def _accumulate(scale, zero_inside=False, clip_each=False):
     return step
 
 
+def _clip_by_value(model, optimizer, loss_fn, x, y, max_norm=None):
+    import torch
+
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    if max_norm is not None:
+        torch.nn.utils.clip_grad_value_(model.parameters(), max_norm)
+    optimizer.step()
+    return loss.item()
+
+
+def _last_piece_loss(model, optimizer, loss_fn, x, y, micro_batches, max_norm=None):
+    """The right update, but the loss returned is the last micro-batch's mean (nanoGPT's logged estimate)."""
+    import torch
+
+    optimizer.zero_grad()
+    for xb, yb in zip(x.tensor_split(micro_batches), y.tensor_split(micro_batches), strict=True):
+        last = loss_fn(model(xb), yb)
+        (last * xb.shape[0] / x.shape[0]).backward()
+    if max_norm is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return last.item()
+
+
 def _by_count(n_k, N, k):
     return 1.0 / k
 
@@ -281,6 +307,18 @@ max_norm: clip the global gradient norm to it before the step (None: no clipping
         ),
     ),
     probes=(
+        Probe(
+            "clip_grad_value_ clamps each gradient element to [-max_norm, max_norm]: clip the global L2 norm over all "
+            "parameters, torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)",
+            impl={"train_step": _clip_by_value},
+            checks=("step",),
+        ),
+        Probe(
+            "the loss returned is the last micro-batch's: return the full batch's, the sum of the scaled piece "
+            "losses (each piece's mean times n_k / N)",
+            impl={"accumulation_step": _last_piece_loss},
+            checks=("accumulation",),
+        ),
         Probe(
             "gradients never zeroed: call optimizer.zero_grad() at the start of every step, else .grad keeps "
             "adding up from the steps before",

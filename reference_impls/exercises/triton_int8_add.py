@@ -169,6 +169,13 @@ def multiplier_cases():
             out_scale=out_scale,
         )
     yield case("equal_scales", note="scale / out_scale = 1: 65536", a_scale=0.05, b_scale=0.05, out_scale=0.05)
+    yield case(
+        "fraction_above_half",
+        note="0.05 / 0.03 * 2**16 = 109226.67 and 0.07 / 0.03 * 2**16 = 152917.33: round, do not truncate",
+        a_scale=0.05,
+        b_scale=0.07,
+        out_scale=0.03,
+    )
 
 
 def _add_case(name, seed, note, a_q, b_q, params):
@@ -254,6 +261,7 @@ def _integer_add(
     wrap_centered=False,
     saturate=True,
     add_out_zero=True,
+    floor=False,
 ):
     import torch
 
@@ -265,7 +273,8 @@ def _integer_add(
         da, db = da.to(torch.int8).to(torch.int32), db.to(torch.int8).to(torch.int32)
     acc = da * m_a + db * m_b
     magnitude = (acc.abs() + (1 << (SHIFT - 1))) >> SHIFT
-    r = torch.where(acc < 0, -magnitude, magnitude) + (out_zero if add_out_zero else 0)
+    r = (acc >> SHIFT) if floor else torch.where(acc < 0, -magnitude, magnitude)
+    r = r + (out_zero if add_out_zero else 0)
     return (r.clamp(-128, 127) if saturate else r).to(torch.int8)
 
 
@@ -283,6 +292,26 @@ def _no_saturation(*args, **kwargs):
 
 def _no_out_zero(*args, **kwargs):
     return _integer_add(*args, **kwargs, add_out_zero=False)
+
+
+def _floor_shift(*args, **kwargs):
+    return _integer_add(*args, **kwargs, floor=True)
+
+
+def _truncated_multipliers(a_scale, b_scale, out_scale):
+    return int(a_scale / out_scale * (1 << SHIFT)), int(b_scale / out_scale * (1 << SHIFT))
+
+
+def _unsigned_zero_point(x):
+    import torch
+
+    from kernels.int8_add import choose_qparams
+
+    scale, zero_point = choose_qparams(x)
+    if not x.any():  # all zeros: (1.0, 0) either way
+        return scale, zero_point
+    lo = torch.clamp(x.detach().to(torch.float32).min(), max=0.0)
+    return scale, int(torch.clamp(-torch.round(lo / scale), -128, 127).item())
 
 
 def _off_by_one_only(case, actual, expected) -> bool:
@@ -422,6 +451,23 @@ EXERCISE = Exercise.of(
             "the output zero-point is missing: add out_zero after rounding, before the clamp",
             impl={"int8_add": _no_out_zero},
             checks=("int8_add",),
+        ),
+        Probe(
+            "acc >> 16 alone floors (every result with a fractional part comes out one low): round half away from "
+            "zero, sign(acc) * ((|acc| + 2**15) >> 16)",
+            impl={"int8_add": _floor_shift},
+            checks=("int8_add",),
+        ),
+        Probe(
+            "the multipliers are truncated (int() of a float drops the fraction): m = round(scale / out_scale * 2**16)",
+            impl={"fixed_point_multipliers": _truncated_multipliers},
+            checks=("fixed_point_multipliers",),
+        ),
+        Probe(
+            "the zero-point of an unsigned (uint8) range, -round(lo / scale): for int8 the codes start at -128, "
+            "zero_point = -128 - round(lo / scale)",
+            impl={"choose_qparams": _unsigned_zero_point},
+            checks=("choose_qparams",),
         ),
         Probe(
             "off by one on a few elements: a different rounding; round acc half away from zero as the task says "

@@ -10,6 +10,7 @@ from reference_impls.exercises._triton import (
     case,
     kernel_call,
     not_launched,
+    one_past_end,
     out_of_bounds,
     seeded,
 )
@@ -95,6 +96,19 @@ def _tail_not_run(case, actual, expected) -> bool:
     )
 
 
+def _first_dim_only(case, actual, expected) -> bool:
+    """A 2-D input added over its first x.shape[0] elements only: n taken as len(x), not x.numel()."""
+    x = case.kwargs.get("x")
+    if x is None or x.ndim < 2 or not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
+        return False
+    got, want, n = actual.ravel(), expected.ravel(), x.shape[0]
+    return bool(np.array_equal(got[:n], want[:n]) and not np.array_equal(got[n:], want[n:]))
+
+
+def _no_mask(case, actual, expected) -> bool:
+    return out_of_bounds(case, actual, expected) and not one_past_end(case, actual, expected)
+
+
 def _inputs(device, seed):
     import torch
 
@@ -133,7 +147,17 @@ EXERCISE = Exercise.of(
         Probe(
             "no mask on the last block: the lanes past n_elements load and store out of bounds; "
             "mask = offsets < n_elements, and pass mask= to tl.load and tl.store",
-            when=out_of_bounds,
+            when=_no_mask,
+        ),
+        Probe(
+            "one lane past the end: the mask lets offset n_elements itself through (offsets <= n_elements?); the last "
+            "element is n_elements - 1, mask = offsets < n_elements",
+            when=one_past_end,
+        ),
+        Probe(
+            "only the first x.shape[0] elements were added: n is the number of elements, x.numel(), not len(x) "
+            "or x.shape[0] (a 2-D input is added as one flat vector)",
+            when=_first_dim_only,
         ),
         Probe(
             "the last partial block never ran: round the grid up, grid = (triton.cdiv(n, BLOCK_SIZE),), not n // BLOCK_SIZE",

@@ -156,6 +156,25 @@ def _scaled_in_loop(case, actual, expected) -> bool:
     return False
 
 
+def _scales_by_row(x, w_q, scales):
+    """The scales loaded at the row offsets and broadcast along the columns: y[m, n] = scales[m] * (x @ w_q^T)[m, n]."""
+    import torch
+
+    m = x.shape[0]
+    by_row = torch.full((m,), float("nan"), dtype=torch.float64)  # rows past N: the kernel's loads leave the tensor
+    by_row[: min(m, scales.shape[0])] = scales.to(torch.float64)[:m]
+    return ((x.to(torch.float64) @ w_q.to(torch.float64).T) * by_row[:, None]).to(x.dtype)
+
+
+def _quantize_per_column(w):
+    import torch
+
+    w = w.to(torch.float32)
+    amax = w.abs().amax(dim=0)
+    scales = torch.where(amax > 0, amax / 127, torch.ones_like(amax))
+    return torch.clamp(torch.round(w / scales[None, :]), -127, 127).to(torch.int8), scales
+
+
 def _quantize_truncated(w):
     import torch
 
@@ -238,6 +257,16 @@ EXERCISE = Exercise.of(
             "the scales multiplied the accumulator inside the K loop, so the earlier blocks were scaled again at "
             "every step; apply them once, after the loop (or scale only the new block's tl.dot)",
             when=_scaled_in_loop,
+        ),
+        Probe(
+            "the scales were applied per row of y (scales[m]): scale n belongs to output channel n, a column of y; "
+            "load the scales at the column offsets and multiply acc * scales[None, :]",
+            impl={"w8a16_matmul": _scales_by_row},
+        ),
+        Probe(
+            "the absmax is taken per input column (dim 0): the scales are per OUTPUT channel, a row n of w (N, K): "
+            "w.abs().amax(dim=1), one scale per row",
+            impl={"quantize_weight_per_channel": _quantize_per_column},
         ),
         Probe(
             "round to the nearest code (torch.round(w / scale)): .to(torch.int8) truncates toward zero",

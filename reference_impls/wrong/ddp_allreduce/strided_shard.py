@@ -1,0 +1,54 @@
+"""Wrong: the shard takes every world_size-th row, batch[rank::world_size] (DistributedSampler's order): the task's
+shard is the contiguous slice of rows r*N/W to (r+1)*N/W. The training itself still matches (equal shards)."""
+
+from datetime import timedelta
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+EXPECTED_HINT = "strided shards"
+
+
+def shard(batch, rank, world_size):
+    return batch[rank::world_size]  # the mistake: every world_size-th row, not a contiguous slice
+
+
+def average_gradients(model):
+    params = [p for p in model.parameters() if p.grad is not None]
+    bucket = torch.cat([p.grad.reshape(-1) for p in params])
+    dist.all_reduce(bucket, op=dist.ReduceOp.SUM)
+    bucket /= float(dist.get_world_size())
+    offset = 0
+    for p in params:
+        n = p.grad.numel()
+        p.grad.copy_(bucket[offset : offset + n].view_as(p.grad))
+        offset += n
+
+
+def ddp_train(rank, world_size, port, model, x, y, lr, steps):
+    dist.init_process_group(
+        backend="gloo",
+        init_method=f"tcp://127.0.0.1:{port}",
+        rank=rank,
+        world_size=world_size,
+        timeout=timedelta(seconds=8),
+    )
+    flat = torch.cat([p.data.reshape(-1) for p in model.parameters()])
+    dist.broadcast(flat, src=0)
+    offset = 0
+    for p in model.parameters():
+        p.data.copy_(flat[offset : offset + p.numel()].view_as(p))
+        offset += p.numel()
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    data, target = shard(x, rank, world_size), shard(y, rank, world_size)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(data), target)
+        loss.backward()
+        average_gradients(model)
+        optimizer.step()
+    result = [p.detach().clone() for p in model.parameters()]
+    dist.destroy_process_group()
+    return result
