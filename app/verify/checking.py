@@ -551,7 +551,8 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
     if mutated:
         first = mutated[0]
         hints.append(
-            f"modified its input `{first}` in place: work on a copy ({first} = {first}.copy()) or use out-of-place operations"
+            f"modified its input `{first}` in place: work on a copy ({first} = {first}.copy(), or {first}.clone() for a "
+            "tensor) or use out-of-place operations"
         )
     if mismatch is None:
         return hints

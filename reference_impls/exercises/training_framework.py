@@ -19,7 +19,9 @@ import numpy as np
 from reference_impls.catalog import info
 from reference_impls.exercise import Case, Check, EntryPoint, Equivalent, Exercise, Probe
 
-SPEEDUP_REQUIRED = 3.0  # fast_batches over DataLoader(TensorDataset): the reference gets ~20-50x
+# Over DataLoader(TensorDataset): indexing X[idx] gets 14-50x, a DataLoader over batch indices ~3.5x (2.8x on a
+# loaded machine), the per-sample DataLoader itself 1x.
+SPEEDUP_REQUIRED = 2.0
 REPEATS = 3
 THRESHOLDS = {"classification": 0.9, "regression": 0.05, "generation": 0.95}  # accuracy, MSE, token accuracy
 
