@@ -142,22 +142,24 @@ def corrupt_cases():
             "the tensor's offset points past the end of the file: name where its data would start",
         ),
     ]:
-        yield Case(name, (data,), {"offset": offset}, note=f"{note} (byte offset {offset})")
+        kwargs = {"offset": offset} | ({"count_offset": offset + 4} if name == "array_count_too_large" else {})
+        yield Case(name, (data,), kwargs, note=f"{note} (byte offset {offset})")
     strings = reference.gguf_bytes({"t": ("array", ("string", [""] * 40))}, {})
     start = 24 + 8 + 1 + 4  # the array value of key "t": its element type, then its count
     left = len(strings) - (start + 12)
     yield Case(
         "string_array_count_too_large",
         (_corrupt(strings, start + 4, struct.pack("<Q", left // 7)),),
-        {"offset": start},
+        {"offset": start, "count_offset": start + 4},
         note=f"{left // 7} strings claimed, {left} bytes left: each string takes at least 8 (its length) "
         f"(byte offset {start})",
     )
 
 
-def _rejects(impl, data, offset):
+def _rejects(impl, data, offset, count_offset=None):
     """Whether parse_gguf raised a ValueError (GGUFError is one) whose one-line message contains the offset
-    (any other exception counts as a failure of the first kind, not as a crash)."""
+    (for an array, that of the array value or of its count: the task allows either); any other exception
+    counts as a failure of the first kind, not as a crash."""
     try:
         impl.parse_gguf(data)
     except Exception as exc:  # noqa: BLE001 - struct.error, KeyError, ...: reported as not a ValueError
@@ -165,7 +167,7 @@ def _rejects(impl, data, offset):
         return {
             "raised_value_error": isinstance(exc, ValueError),
             "one_line": "\n" not in message.strip(),
-            "names_the_offset": str(offset) in re.findall(r"\d+", message),
+            "names_the_offset": bool({str(offset), str(count_offset)} & set(re.findall(r"\d+", message))),
         }
     return {"raised_value_error": False, "one_line": False, "names_the_offset": False}
 
@@ -243,8 +245,9 @@ Metadata is typed: {key: (type name, value)}, an array's value being (element ty
 2. `parse_gguf(data) -> (metadata, tensors)`, the inverse, shapes back in NumPy order.
    Reject a bad file with a ValueError whose one-line message contains the byte offset where the
    problem is: the field that is wrong or runs past the end (bad magic: 0, version: 4); for an
-   array count or a tensor that cannot fit in the bytes left, the count's offset or the absolute
-   offset where the tensor's data would start. Never allocate what the file merely claims.""",
+   array whose count cannot fit in the bytes left, the offset of the array value (its element type)
+   or of the count; for a tensor that runs past the end, the absolute offset where its data would
+   start. Never allocate what the file merely claims.""",
     entry_points=(
         EntryPoint(
             "gguf_bytes",
