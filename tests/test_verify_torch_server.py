@@ -55,3 +55,27 @@ def test_torch_jobs_fork_from_a_server_with_torch_and_numpy_jobs_do_not():
         [sys.executable, "-c", SCRIPT], check=False, cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stdout + done.stderr
+
+
+def test_jobs_start_longest_budget_first_and_reports_keep_the_job_order(monkeypatch):
+    """A one-second training exercise must not start last and keep one worker busy after the others
+    are done: jobs start by their declared time limit, longest first; reports come back in job order."""
+    import threading
+    from types import SimpleNamespace
+
+    from app.verify import runner
+
+    started, lock = [], threading.Lock()
+
+    def fake_run_job(job, **_):
+        with lock:
+            started.append(job.exercise.id)
+        return SimpleNamespace(id=job.exercise.id)
+
+    monkeypatch.setattr(runner, "run_job", fake_run_job)
+    limits = {"a": 10.0, "b": 30.0, "c": 10.0, "d": 20.0}
+    jobs = [runner.Job(SimpleNamespace(id=k, time_limit_s=v), "x.py") for k, v in limits.items()]
+    reports = runner.run_jobs(jobs, workers=2)
+    assert [r.id for r in reports] == ["a", "b", "c", "d"]
+    assert sorted(started[:2]) == ["b", "d"]
+    assert set(started[2:]) == {"a", "c"}

@@ -466,5 +466,9 @@ def run_jobs(
 
     if workers == 1:
         return [one(job) for job in jobs]
+    # Longest first (by the time limit each exercise declares, a budget that grows with its run), so that
+    # a one-second training run does not start last and keep one worker busy after the other is done.
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].exercise.time_limit_s)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, jobs))
+        futures = {i: pool.submit(one, jobs[i]) for i in order}
+        return [futures[i].result() for i in range(len(jobs))]
