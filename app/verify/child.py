@@ -59,6 +59,19 @@ if __name__ != "__main__":  # in the fork server: import the heavy part once, be
     from app.verify.sandbox import landlock
 
     landlock.abi()  # asked once here, cached for every child
+    # What nearly every child imports, once here (numpy.random alone is ~18 ms of a ~60 ms child:
+    # numpy loads it lazily): the cases' generators, the registry, the diagnosis of failures.
+    import resource  # noqa: F401
+    import secrets  # noqa: F401
+
+    import numpy.random  # noqa: F401
+
+    import app.errors  # noqa: F401
+    import app.verify.diagnosis  # noqa: F401
+    import app.verify.diagnosis_across  # noqa: F401
+    import app.verify.registry  # noqa: F401
+    import reference_impls.exercises._cases  # noqa: F401
+    import reference_impls.exercises._fresh  # noqa: F401
 
 
 class Events:

@@ -10,6 +10,7 @@ to the checker, beside what the reference's returned at the same point.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +100,7 @@ def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
     return last == "checker"
 
 
+@functools.lru_cache(maxsize=1024)  # the same few files in every traceback of a run
 def _resolved(name: str) -> str:
     try:
         return str(Path(name).resolve())

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,7 +137,10 @@ def run_job(
     time_limit_s: float | None = None,
     memory_limit_mb: int | None = None,
     on_event: EventHandler | None = None,
+    run_needs: Collection[str] = (),
 ) -> ExerciseReport:
+    """Run one job in a child and report it. run_needs: what the run's jobs need together (its torch
+    jobs then share one fork server: forkserver.server_for)."""
     from app.verify import registry
 
     exercise = job.exercise
@@ -188,11 +191,7 @@ def run_job(
         if start_method() == "forkserver":
             from app.verify.sandbox.forkserver import ForkedChild
 
-            # More to preload (forkserver.py), but never triton: triton.language's own helpers (tl.max, tl.sum)
-            # are @triton.jit functions, compiled or interpreted as TRITON_INTERPRET says when triton is
-            # imported, so the child imports it after choosing (triton_mode.py). It costs ~0.25 s there.
-            extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch", "triton"))
-            child = ForkedChild(spec, nonce, torch="torch" in exercise.needs, extra=extra)
+            child = ForkedChild(spec, nonce, exercise.needs, run_needs)
         else:
             child = SpawnedChild(spec, nonce)
         _supervise_child(child, report, nonce, limit_s, memory_mb, _hooks(exercise), on_event)
@@ -457,9 +456,12 @@ def run_jobs(
 ) -> list[ExerciseReport]:
     """Run every job, `workers` children at a time (default: one per CPU); reports in job order."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    run_needs = frozenset(need for job in jobs for need in job.exercise.needs)
 
     def one(job: Job) -> ExerciseReport:
-        report = run_job(job, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb, on_event=on_event)
+        report = run_job(
+            job, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb, on_event=on_event, run_needs=run_needs
+        )
         if on_done is not None:
             on_done(report)
         return report

@@ -110,8 +110,7 @@ def _run_child(
     if start_method() == "forkserver":
         from app.verify.sandbox.forkserver import ForkedChild
 
-        extra = tuple(n for n in exercise.needs if n not in ("numpy", "torch", "triton"))
-        child = ForkedChild(spec, nonce, torch="torch" in exercise.needs, extra=extra)
+        child = ForkedChild(spec, nonce, exercise.needs)
     else:
         child = SpawnedChild(spec, nonce)
     deadline = [time.monotonic() + max(START_S, 3 * exercise.time_limit_s)]

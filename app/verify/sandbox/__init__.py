@@ -9,6 +9,7 @@ versions (internals.py), so an upgrade that changes one fails there, by name, no
     forkserver.py   children forked from preloaded servers (multiprocessing's forkserver internals)
     eager_dynamo.py a torch._dynamo stand-in for torch.optim in eager mode (torch internals)
     triton_mode.py  Triton's interpreter with a bounds check (triton.runtime.interpreter internals)
+    triton_interpreter.py  preloaded by a fork server where only the interpreter can run
     internals.py    the contract: each private name used above, checked
 
 What is contained, per platform, is `containment()` (shown by `learn verify --help`).

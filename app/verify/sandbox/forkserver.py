@@ -10,25 +10,33 @@ imports numpy), and no re-import of the parent's `__main__` (the `learn` script,
 Exercises that need torch (`needs=("torch",)`) go to a second server, started on the first such job,
 that has torch imported as well (1-2 s once, instead of in every child); a run of numpy-only
 exercises never imports torch (in a mixed run, launches wait once for the torch server's import).
-The second server is a multiprocessing.forkserver.ForkServer of our own: while one child is launched
+Where Triton can only be interpreted (no GPU device), a run with kernel exercises has its torch
+server preload triton in interpreter mode too (triton_interpreter.py), for every torch job of that run:
+one server, not a second that would import torch again. The second server is a
+multiprocessing.forkserver.ForkServer of our own: while one child is launched
 (under `_lock`), popen_forkserver's `forkserver` module is seen through `_Via`, which sends
 connect_to_new_process to that server and everything else to the module.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+from collections.abc import Collection
 from multiprocessing import context as mp_context
 from multiprocessing import forkserver, popen_forkserver, spawn
 
 PRELOAD = ["app.verify.child"]  # imports numpy, the spec and the checking code, once, before any fork
 TORCH_PRELOAD = [*PRELOAD, "torch"]  # the second server's: for exercises with needs=("torch",)
-# Modules an exercise names in `needs` beyond numpy and torch are preloaded too, by a torch server of
-# their own, so that the other torch exercises do not pay for them. (torch.optim's use of torch._dynamo
+# Modules an exercise names in `needs` beyond numpy, torch and triton are preloaded too, by a torch server
+# of their own, so that the other torch exercises do not pay for them. (torch.optim's use of torch._dynamo
 # needs no preload: the children answer it with app/verify/sandbox/eager_dynamo.py's stand-in.)
+
+TRITON_INTERPRETER = "app.verify.sandbox.triton_interpreter"
 
 _lock = threading.Lock()  # one start at a time: the patched preparation data below is process-wide
 _context = None
@@ -62,6 +70,20 @@ def _server(torch: bool, extra: tuple[str, ...] = ()) -> forkserver.ForkServer:
         return _torch_servers[extra]
 
 
+def server_for(needs: Collection[str], run_needs: Collection[str] = ()) -> tuple[bool, tuple[str, ...]]:
+    """(whether the job forks from a torch server, what that server preloads beyond numpy and torch),
+    for a job that needs `needs` in a run whose jobs together need `run_needs`."""
+    from app.verify.sandbox.triton_mode import interpreter_only
+
+    torch = "torch" in needs
+    extra = [name for name in needs if name not in ("numpy", "torch", "triton")]
+    # Never triton itself: its @triton.jit helpers are compiled or interpreted as TRITON_INTERPRET says
+    # when it is imported, and only where no GPU can be seen is that known before the fork.
+    if torch and "triton" in {*needs, *run_needs} and interpreter_only():
+        extra.append(TRITON_INTERPRETER)
+    return torch, tuple(extra)
+
+
 def _start(server: forkserver.ForkServer) -> None:
     """server.ensure_running() with a stderr that has a file descriptor (multiprocessing passes its
     fileno() to the server; under Textual sys.stderr is a capture whose fileno() is -1)."""
@@ -76,6 +98,34 @@ def _start(server: forkserver.ForkServer) -> None:
         server.ensure_running()
     finally:
         sys.stderr = stderr
+    _stop_at_exit()
+
+
+_stopping = []  # [True] once _stop_servers is registered
+
+
+def _stop_at_exit() -> None:
+    with _lock:
+        if not _stopping:
+            atexit.register(_stop_servers)
+            _stopping.append(True)
+
+
+def _stop_servers() -> None:
+    """At exit, kill the servers rather than let them see the closed "alive" pipe and exit on their own:
+    a server with torch imported takes ~0.4 s to tear its interpreter down, all the while holding our
+    stdout and stderr open, so that `learn verify --json | jq` (or any caller reading to the end) waited
+    for it. A server keeps no state, and every child it forked has been waited for."""
+    for server in [forkserver._forkserver, *_torch_servers.values()]:
+        pid = server._forkserver_pid
+        if pid is None:
+            continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        server._forkserver_pid = None
 
 
 class _Via:
@@ -124,10 +174,12 @@ def _entry(stdout, stderr, results, spec, nonce) -> None:
 
 
 class ForkedChild:
-    """One exercise's child; the same interface as runner.SpawnedChild. torch: fork it from the torch server."""
+    """One exercise's child; the same interface as runner.SpawnedChild. Forked from the server `server_for`
+    picks for an exercise that needs `needs`, in a run whose exercises together need `run_needs`."""
 
-    def __init__(self, spec: dict, nonce: str, torch: bool = False, extra: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: dict, nonce: str, needs: Collection[str] = (), run_needs: Collection[str] = ()) -> None:
         context = _server_context()
+        torch, extra = server_for(needs, run_needs)
         if torch:
             _start(_server(torch=True, extra=extra))
         pipes = [context.Pipe(duplex=False) for _ in range(3)]  # (reader, writer) each
@@ -168,10 +220,11 @@ class ForkedChild:
         self.process.close()
 
 
-def warm_up(torch: bool = False) -> None:
+def warm_up(torch: bool = False, needs: Collection[str] = ()) -> None:
     """Start the server now (it imports numpy while the caller syncs the curriculum); with torch=True
-    the torch server too; returns at once (the servers import in the background)."""
+    the torch server too, or the one a run needing `needs` (the union of its exercises') will use;
+    returns at once (the servers import in the background)."""
     _server_context()
     _start(forkserver._forkserver)
-    if torch:
-        _start(_server(torch=True))
+    if torch or "torch" in needs:
+        _start(_server(True, server_for({"torch", *needs})[1]))

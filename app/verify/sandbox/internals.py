@@ -46,6 +46,10 @@ def multiprocessing_problems() -> list[str]:
     for name in ("connect_to_new_process", "ensure_running", "set_forkserver_preload"):
         need(callable(getattr(forkserver.ForkServer, name, None)), f"ForkServer.{name}")
     need(
+        "_forkserver_pid" in vars(forkserver.ForkServer()),
+        "ForkServer._forkserver_pid (the server killed at exit)",
+    )
+    need(
         getattr(popen_forkserver, "forkserver", None) is forkserver,
         "popen_forkserver.forkserver (the module global we swap)",
     )

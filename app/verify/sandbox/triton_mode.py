@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 INTERPRETER = "interpreter"
 CUDA = "cuda"
@@ -39,6 +40,16 @@ def choose() -> str:
         install_bounds_check()
         return INTERPRETER
     return CUDA
+
+
+def interpreter_only() -> bool:
+    """True where no GPU can be seen, decided without importing torch or touching CUDA (which must not
+    be initialised before a fork): TRITON_INTERPRET set, or no NVIDIA or AMD device node. False means
+    "maybe a GPU": `choose()` in the child decides."""
+    if os.environ.get("TRITON_INTERPRET", "0") not in ("", "0"):
+        return True
+    dev = Path("/dev")
+    return not (any(dev.glob("nvidia[0-9]*")) or (dev / "kfd").exists())
 
 
 _launch: dict = {"kernel": "", "ranges": []}  # the launch being interpreted: its tensors' [start, end) bytes
