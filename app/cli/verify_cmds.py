@@ -148,10 +148,12 @@ def verify(
         from app.verify.seeds import ENV
 
         os.environ[ENV] = str(seed)  # the runner draws every fresh case of this run from it
-    warm_up()  # the children's fork server imports numpy while the store opens
     # The exercises from the listings alone; the curriculum only to explain a miss.
     explain = None if reference else (lambda: curriculum_modules(open_store()))
     exercises = registry.listings() if all_ else find_exercises(target, explain)
+    # The children's fork servers import numpy (and torch, and triton where only its interpreter can
+    # run, if the exercises need them) while the store opens.
+    warm_up({need for exercise in exercises for need in exercise.needs})
     # The database (sqlalchemy, the curriculum sync) opens in the background while the children run.
     store = None if reference else _in_background(open_store)
     out = Output(as_json)

@@ -10,7 +10,7 @@ exercise module: the children import the one they run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -126,14 +126,15 @@ def module_exercises(engine: Engine, module_id: str, on_error: Callable[[str], N
     ]
 
 
-def warm_up() -> None:
-    """Start the children's fork server now (it imports numpy), while the caller does other work."""
+def warm_up(needs: Collection[str] = ()) -> None:
+    """Start the children's fork server now (it imports numpy), and the torch one if a run that needs
+    `needs` (its exercises' together) will use it, while the caller does other work."""
     from app.verify.runner import start_method
 
     if start_method() == "forkserver":
         from app.verify.sandbox import warm_up as start_server
 
-        start_server()
+        start_server(needs=needs)
 
 
 def verify(

@@ -17,14 +17,16 @@ What is contained, per platform, is `containment()` (shown by `learn verify --he
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 TESTED = {"torch": "2.13", "triton": "3.9"}  # the versions whose internals we patch (pyproject.toml bounds them)
 
 
-def warm_up(torch: bool = False) -> None:
+def warm_up(torch: bool = False, needs: Collection[str] = ()) -> None:
     """Start the fork server(s) now, in the background (see forkserver.warm_up)."""
     from app.verify.sandbox.forkserver import warm_up as start
 
-    start(torch=torch)
+    start(torch=torch, needs=needs)
 
 
 def containment() -> dict[str, bool]:

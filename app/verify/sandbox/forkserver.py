@@ -227,4 +227,4 @@ def warm_up(torch: bool = False, needs: Collection[str] = ()) -> None:
     _server_context()
     _start(forkserver._forkserver)
     if torch or "torch" in needs:
-        _start(_server(True, server_for({"torch", *needs})[1]))
+        _start(_server(True, server_for({"torch"}, needs)[1]))  # the one a plain torch job of that run uses
