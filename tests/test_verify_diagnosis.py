@@ -72,12 +72,19 @@ def test_the_right_numbers_in_another_shape_and_without_keepdims():
 
 
 def test_float32_arithmetic_on_float64_input_is_told_apart_from_a_small_error():
-    x = RNG.standard_normal((4, 6))
+    float32_is_told_apart(np.random.default_rng(32))
+
+
+def float32_is_told_apart(rng: np.random.Generator) -> None:
+    # 128 inputs up to |6|: exp in float32 is then off by more than the 1e-7 tolerance somewhere (for
+    # |x| < 1.6 its error stays below it, and on a few dozen values it can everywhere: the case then passes,
+    # with nothing to diagnose). Its own generator, and any draw of it will do (1000 seeds tried).
+    x = rng.uniform(-6, 6, (8, 16))
     y = np.exp(x)
     via32 = np.exp(x.astype(np.float32)).astype(np.float64)
     assert "computed in float32 on float64 input" in hints(y, via32, x)[0]
     # Off by 1e-6 relative, but not float32 numbers and no closer to a float32 run: only a question.
-    nudged = y * (1 + 1e-6 * RNG.standard_normal(y.shape))
+    nudged = y * (1 + 1e-6 * rng.standard_normal(y.shape))
     (found,) = hints(y, nudged, x, rerun32=lambda: via32)
     assert not found.startswith("computed in float32") and found.endswith("?")
     assert "only to float32 precision" in found

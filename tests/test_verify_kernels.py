@@ -148,6 +148,19 @@ def test_a_launcher_that_computes_with_torch_fails_and_is_told_to_launch_a_kerne
     assert any("launch it from the launcher" in h for h in report.hints)
 
 
+@pytest.mark.skipif(CUDA, reason="the interpreter's bounds check")
+def test_an_unmasked_load_is_reported_at_the_learners_line_not_as_a_missing_output():
+    """The bounds check raises from inside the learner's kernel (its code lives in app/verify/sandbox, a
+    folder of the checker's): the report is the learner's error, where it happened, not "output is None"."""
+    wrong = next(w for w in registry.wrong_solutions(_exercise("triton_vector_add")) if w.name == "missing_mask")
+    report = run_job(Job(_exercise("triton_vector_add"), str(wrong.path)))
+    first = report.checks[0]
+    assert first.status == "error", first.message
+    assert first.message.startswith("OutOfBounds: out of bounds load in `vector_add_kernel`"), first.message
+    assert first.message.endswith(f"at {wrong.path.name}:18"), first.message
+    assert "None" not in first.message
+
+
 @pytest.mark.skipif(CUDA, reason="the no-CUDA path")
 def test_verify_says_once_that_timings_need_cuda_and_ticks_items(cli, learn_home, tmp_path):
     assert cli("start", "module-1.5").exit_code == 0

@@ -19,6 +19,9 @@ from typing import Any
 from app.locations import REFERENCE_ROOT
 
 SPEC_FOLDERS = (str(REFERENCE_ROOT / "exercises"), str(Path(__file__).resolve().parent))
+# Not the checker's, though inside app/verify: the sandbox's code runs on behalf of the learner's (the
+# interpreter's bounds check raises OutOfBounds from within the learner's kernel).
+RUNTIME_FOLDER = str(Path(__file__).resolve().parent / "sandbox")
 
 
 def _shape(value: Any) -> tuple | None:
@@ -95,7 +98,7 @@ def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
         name = _resolved(frame.filename)
         if name == learner:
             last = "learner"
-        elif name.startswith(SPEC_FOLDERS):
+        elif name.startswith(SPEC_FOLDERS) and not name.startswith(RUNTIME_FOLDER):
             last = "checker"
     return last == "checker"
 
