@@ -75,6 +75,26 @@ def test_flattened_logits_read_as_the_learners_shape_against_the_expected_one(tm
     assert form_difference(np.zeros(2), None) == "output is None; expected an array of shape (2,)"
 
 
+def test_what_the_learners_functions_returned_leaves_out_those_that_raised(tmp_path):
+    """A function that exits by an exception has returned nothing: not "your output is None"."""
+    from app.verify.checking import load_file
+    from app.verify.diagnosis_form import returns
+
+    path = tmp_path / "mine.py"
+    path.write_text(
+        "def inner(x):\n    return x * 2\n\n"
+        "def fails(x):\n    inner(x)\n    raise ValueError('past the end')\n\n"
+        "def nothing(x):\n    inner(x)\n"
+    )
+    module = load_file(path, "mine_returns")
+
+    def run(fn):
+        return returns(str(path), lambda: fn(3))
+
+    assert run(module.fails) == []  # `inner` returned into `fails`, inside the file: not recorded either
+    assert run(module.nothing) == [("nothing", None)]  # a real None, returned
+
+
 def test_a_compare_that_cannot_read_the_output_reports_its_form(tmp_path):
     # char_lm's `compare` reads logits and loss from a pair; a bare tensor used to stop the whole run.
     from app.verify.checking import PlannedCase, run_case

@@ -10,6 +10,7 @@ to the checker, beside what the reference's returned at the same point.
 
 from __future__ import annotations
 
+import dis
 import functools
 import sys
 from collections.abc import Callable
@@ -118,7 +119,7 @@ def returns(file: str | None, run: Callable[[], Any]) -> list[tuple[str, Any]]:
     seen: list[tuple[str, Any]] = []
 
     def profile(frame, event, arg):
-        if event == "return" and frame.f_code.co_filename == file:
+        if event == "return" and frame.f_code.co_filename == file and _returned(frame):
             back = frame.f_back
             if back is None or back.f_code.co_filename != file:
                 seen.append((frame.f_code.co_name, arg))
@@ -132,6 +133,16 @@ def returns(file: str | None, run: Callable[[], Any]) -> list[tuple[str, Any]]:
     finally:
         sys.setprofile(previous)
     return seen
+
+
+_RETURNING = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE") if name in dis.opmap}
+
+
+def _returned(frame) -> bool:
+    """The frame returns (or yields) a value, rather than unwinding from an exception: the profiler calls
+    both "return", with None for the second, which is not a None the learner returned."""
+    code, last = frame.f_code.co_code, frame.f_lasti
+    return 0 <= last < len(code) and code[last] in _RETURNING
 
 
 def returned_differently(learner: list[tuple[str, Any]], reference: list[tuple[str, Any]]) -> str | None:
