@@ -90,6 +90,46 @@ def _conv_pair_swapped(which):
     return conv
 
 
+def _conv_stride_ignored(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Windows one pixel apart (the stride left out of where they start), cut to the strided output's size."""
+    from reference_impls.numpy.conv2d import conv2d
+
+    out = conv2d(x, w, b, 1, padding, dilation, groups)
+    strided = conv2d(x, w, b, stride, padding, dilation, groups)
+    return out[:, :, : strided.shape[2], : strided.shape[3]]
+
+
+def _conv_groups_interleaved(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Group g given the input channels g, g + G, g + 2G, ... instead of a contiguous block."""
+    from reference_impls.numpy.conv2d import conv2d
+
+    n, c = x.shape[:2]
+    blocks = x.reshape(n, c // groups, groups, *x.shape[2:]).swapaxes(1, 2).reshape(x.shape)
+    return conv2d(blocks, w, b, stride, padding, dilation, groups)
+
+
+def _size_rounded_up(case, actual, expected):
+    """The output's spatial size is ceil((H + 2 pad - dil (k - 1) - 1) / stride) + 1: rounded up, not down."""
+    from reference_impls.numpy.conv2d import _pair
+
+    shape = getattr(actual, "shape", ())
+    if len(shape) != 4 or shape == getattr(expected, "shape", ()):
+        return False
+    x, w = case.args[0], case.args[1]
+    kw = dict(zip(("b", "stride", "padding", "dilation", "groups"), case.args[2:])) | case.kwargs
+    sizes = [
+        -(-(h + 2 * p - d * (k - 1) - 1) // s) + 1
+        for h, k, s, p, d in zip(
+            x.shape[2:],
+            w.shape[2:],
+            _pair(kw.get("stride", 1)),
+            _pair(kw.get("padding", 0)),
+            _pair(kw.get("dilation", 1)),
+        )
+    ]
+    return list(shape[2:]) == sizes
+
+
 def _dx_empty(case, actual, expected):
     """dx has a size-0 spatial axis where x has none: x[:, :, p:-p] with p = 0."""
     dx, want = (actual[0], expected[0]) if isinstance(actual, (tuple, list)) and actual else (None, None)
@@ -174,6 +214,31 @@ and the filters split into G groups that only see each other.
             "pad = 0 (-0 is 0); crop with xpad[:, :, pad : pad + H, pad : pad + W]",
             when=_dx_empty,
             checks=("backward",),
+        ),
+        Probe(
+            "the windows start one pixel apart: window (i, j) starts at (i * stride, j * stride) (as_strided's "
+            "window strides are the array's strides times the stride; slices step by the stride)",
+            impl={"conv2d": _conv_stride_ignored},
+        ),
+        Probe(
+            "groups take CONTIGUOUS blocks: group g sees input channels g * C_in/G ... (g + 1) * C_in/G - 1 and "
+            "filters g * C_out/G ... (g + 1) * C_out/G - 1 (torch's layout), not every G-th channel",
+            impl={"conv2d": _conv_groups_interleaved},
+        ),
+        Probe(
+            "the output size is rounded up: it is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1 (a window must "
+            "fit entirely inside the padded input); use //",
+            impl={
+                "output_size": lambda h, k, stride=1, padding=0, dilation=1: (
+                    -(-(h + 2 * padding - dilation * (k - 1) - 1) // stride) + 1
+                )
+            },
+        ),
+        Probe(
+            "the output is one larger where the stride does not divide evenly: round the size down (floor, //), "
+            "a window must fit entirely inside the padded input",
+            when=_size_rounded_up,
+            checks=("forward",),
         ),
         Probe(
             "the output size is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1",
