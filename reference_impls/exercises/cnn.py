@@ -325,6 +325,25 @@ def gap_backward_cases():
     yield Case("n2_c3", (randn(rng, (2, 3), "float32"), randn(rng, (2, 3, 5, 4), "float32")), seed=22400)
 
 
+def _wrong_only_where_windows_overlap(case, actual, expected):
+    """when(): dx is right at every position at most one window covers, and wrong at some covered by two or more."""
+    from reference_impls.numpy.conv2d import _pair
+
+    dout, x = case.args[0], case.args[1]
+    if getattr(actual, "shape", None) != x.shape:
+        return False
+    kh, kw = _pair(case.kwargs["kernel"])
+    sh, sw = _pair(case.kwargs.get("stride") or case.kwargs["kernel"])
+    ph, pw = _pair(case.kwargs.get("padding", 0))
+    cover = np.zeros((x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), dtype=int)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            cover[i * sh : i * sh + kh, j * sw : j * sw + kw] += 1
+    overlap = cover[ph : ph + x.shape[2], pw : pw + x.shape[3]] >= 2
+    wrong = ~np.isclose(np.asarray(actual, dtype=np.float64), expected, rtol=1e-4, atol=1e-5)
+    return bool(wrong.any() and not (wrong & ~overlap).any())
+
+
 def _max_zero_pad(x, kernel, stride=None, padding=0):
     from reference_impls.numpy.pooling import max_pool2d
 
@@ -393,6 +412,12 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
         Probe(
             "avg_pool2d divides by k_h * k_w even where the window covers padding (count_include_pad=True)",
             impl={"avg_pool2d": _avg_exclude_pad},
+        ),
+        Probe(
+            "dx is wrong only where windows overlap: each window adds its gradient into dx (+= or np.add.at); an "
+            "assignment, or fancy-index += with repeated indices, keeps only one window's share",
+            when=_wrong_only_where_windows_overlap,
+            checks=("max_backward", "avg_backward"),
         ),
         Probe(
             "max pooling routes each window's gradient to its max position only, not spread over the window",
