@@ -3,6 +3,7 @@
 import math
 
 EXPECTED_HINT = "`rsub` alone"
+ALSO_APPLIES = ("part of the output is right",)  # the random graphs: some outputs right, others not
 
 
 class Value:

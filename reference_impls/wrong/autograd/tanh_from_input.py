@@ -3,6 +3,7 @@
 import math
 
 EXPECTED_HINT = "`tanh` alone"
+ALSO_APPLIES = ("part of the output is right",)  # the random graphs: the values right, the gradients not
 
 
 class Value:
