@@ -88,6 +88,53 @@ def unit_cases():
     )
 
 
+# Each operation alone on leaves a = 1.3, b = -0.7: (name, expression, what its rule is), so that a wrong
+# local derivative or a reflected operand order is named by the operation, not only by a random graph.
+OPERATIONS = [
+    ("add", lambda a, b: a + b, "a + b: both inputs get out.grad"),
+    ("radd", lambda a, b: 2.0 + a, "2 + a (__radd__): a gets out.grad"),
+    ("mul", lambda a, b: a * b, "a * b: a gets b.data * out.grad, b gets a.data * out.grad"),
+    ("rmul", lambda a, b: 3.0 * a, "3 * a (__rmul__): a gets 3 * out.grad"),
+    ("pow", lambda a, b: a**3, "a ** 3: a gets 3 * a.data ** 2 * out.grad"),
+    ("pow_negative", lambda a, b: a**-1.5, "a ** -1.5: a gets -1.5 * a.data ** -2.5 * out.grad"),
+    ("neg", lambda a, b: -a, "-a: a gets -out.grad"),
+    ("sub", lambda a, b: a - b, "a - b: a gets out.grad, b gets -out.grad"),
+    ("rsub", lambda a, b: 2.0 - a, "2 - a (__rsub__ is other - self, not self - other): a gets -out.grad"),
+    ("truediv", lambda a, b: a / b, "a / b = a * b ** -1: b gets -a.data / b.data ** 2 * out.grad"),
+    (
+        "rtruediv",
+        lambda a, b: 2.0 / a,
+        "2 / a (__rtruediv__ is other / self = other * self ** -1): a gets -2 / a.data ** 2",
+    ),
+    ("tanh", lambda a, b: b.tanh(), "tanh(b): b gets (1 - t ** 2) * out.grad with t = tanh(b.data), the OUTPUT"),
+    ("relu", lambda a, b: a.relu() + b.relu(), "relu: the input gets out.grad where the output is > 0, else 0"),
+    ("exp", lambda a, b: b.exp(), "exp(b): b gets exp(b.data) * out.grad (the output times out.grad)"),
+    ("log", lambda a, b: a.log(), "log(a): a gets out.grad / a.data"),
+]
+_OPERATIONS = {name: (expr, rule) for name, expr, rule in OPERATIONS}
+
+
+def _operation(impl, name):
+    a, b = impl.Value(1.3), impl.Value(-0.7)
+    out = _OPERATIONS[name][0](a, b)
+    out.backward()
+    return {"value": float(out.data), "grads": np.array([a.grad, b.grad], dtype=np.float64)}
+
+
+def operation_cases():
+    for name, _, rule in OPERATIONS:
+        yield Case(name, (name,), zero_ok=True, note=rule)
+
+
+def _operation_hint(name):
+    rule = _OPERATIONS[name][1]
+    return Probe(
+        f"`{name}` alone, on leaves a = 1.3, b = -0.7, gives the wrong value or gradient: {rule}",
+        when=lambda case, actual, expected: case.name == name,
+        checks=("operations",),
+    )
+
+
 EXERCISE = Exercise.of(
     info("autograd"),
     preamble="import math\n",
@@ -136,6 +183,14 @@ gradient with the reference's (torch.autograd agrees with it to 1e-9).""",
             description="micrograd's README expression; a value used three times",
         ),
         Check(
+            "operations",
+            "Value",
+            operation_cases,
+            call=_operation,
+            tolerance={"float64": (1e-7, 1e-9)},
+            description="each operation alone (+, *, **, -, /, the reflected forms, tanh, relu, exp, log)",
+        ),
+        Check(
             "random_graphs",
             "Value",
             graph_cases,
@@ -145,6 +200,7 @@ gradient with the reference's (torch.autograd agrees with it to 1e-9).""",
         ),
     ),
     probes=(
+        *(_operation_hint(name) for name, _, _ in OPERATIONS),
         Probe(
             "the power rule lowers the exponent: d(x^k)/dx = k x^(k-1), not k x^k",
             impl="wrong/autograd/pow_exponent_not_lowered.py",

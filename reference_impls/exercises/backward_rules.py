@@ -297,6 +297,11 @@ EXERCISE = scoped(
                 impl={"unbroadcast": _sum_leading_only},
             ),
             Probe(
+                "broadcasting prepends dimensions at the FRONT: sum dim 0 while grad has more dimensions than "
+                "shape, not the last dimension",
+                impl="wrong/backward_rules/leading_dims_from_end.py",
+            ),
+            Probe(
                 "the size-1 dimensions were summed before the leading ones: sum the leading dimensions first "
                 "(grad.dim() - len(shape) of them), then the axes where shape has 1, which only then line up with "
                 "shape's indices",

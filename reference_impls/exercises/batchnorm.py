@@ -151,6 +151,23 @@ per channel, over every other axis (m values per channel).
             impl={"batchnorm_forward": _momentum_reversed},
         ),
         Probe(
+            "cs231n's running average (running = momentum * running + (1 - momentum) * batch, biased var): this "
+            "API is PyTorch's, running = (1 - momentum) * running + momentum * batch with momentum=0.1, and the "
+            "UNBIASED batch variance var * m / (m - 1) in running_var",
+            impl="wrong/batchnorm/cs231n_running_average.py",
+            checks=("forward",),
+        ),
+        Probe(
+            "x.reshape(-1, C) on an (N, C, *spatial) input does not group values by channel: move C last first "
+            "(x.transpose(0, 2, 3, 1).reshape(-1, C), and back), or reduce over the axes (0, 2, 3, ...)",
+            impl="wrong/batchnorm/reshape_without_transpose.py",
+        ),
+        Probe(
+            "dgamma = sum(dy * xhat) over every axis but the channel's, with xhat = (x - mu) / sigma, not the raw x",
+            impl="wrong/batchnorm/dgamma_from_input.py",
+            checks=("backward",),
+        ),
+        Probe(
             "normalized over the wrong axis: the statistics are per channel (axis 1), over N and the spatial axes",
             impl="wrong/batchnorm/wrong_axis.py",
             checks=("forward",),

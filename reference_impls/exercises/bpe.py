@@ -53,6 +53,28 @@ def stats_cases():
     yield Case("single_token", ([5],), zero_ok=True, note="one token: no pairs, an empty dict")
 
 
+def _counts_into(impl, ids, start):
+    """get_stats(ids, counts) called as minbpe's RegexTokenizer does, for its side effect: what `counts` holds
+    (a dict made here from the pairs in `start`, so that filling it is not a modified input)."""
+    counts = dict(start)
+    impl.get_stats(ids, counts)
+    return counts
+
+
+def counts_into_cases():
+    yield Case(
+        "into_empty_dict",
+        ([1, 2, 3, 1, 2], ()),
+        note="an EMPTY dict passed in is filled in place (minbpe's RegexTokenizer adds each chunk's pairs into one "
+        "dict and ignores the return value): `counts or {}` replaces it",
+    )
+    yield Case(
+        "into_counts",
+        ([1, 2, 3], (((1, 2), 4), ((7, 8), 1))),
+        note="counts {(1, 2): 4, (7, 8): 1} passed in: the pairs are added to the counts already there",
+    )
+
+
 def _merges():
     from reference_impls.numpy.bpe import train
 
@@ -164,6 +186,13 @@ tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.
     ),
     checks=(
         Check("get_stats", "get_stats", stats_cases, description="repeated pairs; a single token"),
+        Check(
+            "get_stats_into",
+            "get_stats",
+            counts_into_cases,
+            call=_counts_into,
+            description="adds into the counts dict passed in, an empty one too",
+        ),
         Check("merge", "merge", merge_cases, description="overlapping occurrences, no match, empty"),
         Check(
             "train",
@@ -203,6 +232,29 @@ tokens). Ids 0..255 are the bytes; merge i creates id 256 + i.
             "frequent pair of the text being encoded",
             impl="wrong/bpe/encode_by_frequency.py",
             checks=("encode",),
+        ),
+        Probe(
+            "`counts or {}` makes a new dict when the caller passes an empty one, so the caller's dict stays empty; "
+            "use `counts = {} if counts is None else counts` and add into it",
+            impl="wrong/bpe/counts_or_new_dict.py",
+            checks=("get_stats_into",),
+        ),
+        Probe(
+            "count the pairs again after every merge (get_stats inside the loop): a merge creates new pairs and "
+            "removes others, so counts from before it pick the wrong next pair",
+            impl="wrong/bpe/stats_counted_once.py",
+            checks=("train",),
+        ),
+        Probe(
+            "encode stops with two tokens left unmerged: keep merging while len(ids) >= 2",
+            impl="wrong/bpe/encode_stops_at_two.py",
+            checks=("encode",),
+        ),
+        Probe(
+            "decode joins the BYTES of every token first, then decodes once: a token can hold half of a multi-byte "
+            "character, so decoding token by token breaks é, emoji and flags into replacement characters",
+            impl="wrong/bpe/decode_per_token.py",
+            checks=("round_trip", "decode"),
         ),
         Probe(
             "decode with errors='replace': an arbitrary id sequence can cut a multi-byte character",

@@ -207,6 +207,24 @@ lloyd's centers come back in X's dtype (sklearn's convention), whatever the init
             impl={"init_centers": _d_not_squared},
         ),
         Probe(
+            "k-means++'s D(x)^2 is the squared distance to the NEAREST chosen center so far (d2 = np.minimum(d2, "
+            "distance to the new center)), not to the last one chosen",
+            impl="wrong/kmeans/d2_to_last_center.py",
+            checks=("init", "kmeans_seeded"),
+        ),
+        Probe(
+            "one Generator for all n_init runs: rng = np.random.default_rng(seed) once, before the loop; a new one "
+            "per run draws the same initial centers every run",
+            impl="wrong/kmeans/generator_per_run.py",
+            checks=("kmeans_seeded", "kmeans"),
+        ),
+        Probe(
+            "after the loop, label the points again with the final centers (and compute the inertia from those "
+            "labels): the last assignment was made with the centers before the last update",
+            impl="wrong/kmeans/labels_before_last_update.py",
+            checks=("lloyd",),
+        ),
+        Probe(
             "random initialization draws k distinct points: rng.choice(len(X), size=k, replace=False) (with "
             "replacement two centers can coincide, and the draws differ)",
             impl="wrong/kmeans/random_with_replacement.py",

@@ -90,6 +90,46 @@ def _conv_pair_swapped(which):
     return conv
 
 
+def _conv_stride_ignored(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Windows one pixel apart (the stride left out of where they start), cut to the strided output's size."""
+    from reference_impls.numpy.conv2d import conv2d
+
+    out = conv2d(x, w, b, 1, padding, dilation, groups)
+    strided = conv2d(x, w, b, stride, padding, dilation, groups)
+    return out[:, :, : strided.shape[2], : strided.shape[3]]
+
+
+def _conv_groups_interleaved(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Group g given the input channels g, g + G, g + 2G, ... instead of a contiguous block."""
+    from reference_impls.numpy.conv2d import conv2d
+
+    n, c = x.shape[:2]
+    blocks = x.reshape(n, c // groups, groups, *x.shape[2:]).swapaxes(1, 2).reshape(x.shape)
+    return conv2d(blocks, w, b, stride, padding, dilation, groups)
+
+
+def _size_rounded_up(case, actual, expected):
+    """The output's spatial size is ceil((H + 2 pad - dil (k - 1) - 1) / stride) + 1: rounded up, not down."""
+    from reference_impls.numpy.conv2d import _pair
+
+    shape = getattr(actual, "shape", ())
+    if len(shape) != 4 or shape == getattr(expected, "shape", ()):
+        return False
+    x, w = case.args[0], case.args[1]
+    kw = dict(zip(("b", "stride", "padding", "dilation", "groups"), case.args[2:])) | case.kwargs
+    sizes = [
+        -(-(h + 2 * p - d * (k - 1) - 1) // s) + 1
+        for h, k, s, p, d in zip(
+            x.shape[2:],
+            w.shape[2:],
+            _pair(kw.get("stride", 1)),
+            _pair(kw.get("padding", 0)),
+            _pair(kw.get("dilation", 1)),
+        )
+    ]
+    return list(shape[2:]) == sizes
+
+
 def _dx_empty(case, actual, expected):
     """dx has a size-0 spatial axis where x has none: x[:, :, p:-p] with p = 0."""
     dx, want = (actual[0], expected[0]) if isinstance(actual, (tuple, list)) and actual else (None, None)
@@ -176,6 +216,31 @@ and the filters split into G groups that only see each other.
             checks=("backward",),
         ),
         Probe(
+            "the windows start one pixel apart: window (i, j) starts at (i * stride, j * stride) (as_strided's "
+            "window strides are the array's strides times the stride; slices step by the stride)",
+            impl={"conv2d": _conv_stride_ignored},
+        ),
+        Probe(
+            "groups take CONTIGUOUS blocks: group g sees input channels g * C_in/G ... (g + 1) * C_in/G - 1 and "
+            "filters g * C_out/G ... (g + 1) * C_out/G - 1 (torch's layout), not every G-th channel",
+            impl={"conv2d": _conv_groups_interleaved},
+        ),
+        Probe(
+            "the output size is rounded up: it is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1 (a window must "
+            "fit entirely inside the padded input); use //",
+            impl={
+                "output_size": lambda h, k, stride=1, padding=0, dilation=1: (
+                    -(-(h + 2 * padding - dilation * (k - 1) - 1) // stride) + 1
+                )
+            },
+        ),
+        Probe(
+            "the output size is rounded up (one window too many where the stride does not divide evenly): round "
+            "it down (floor, //), a window must fit entirely inside the padded input",
+            when=_size_rounded_up,
+            checks=("forward",),
+        ),
+        Probe(
             "the output size is floor((H + 2 pad - dil (k - 1) - 1) / stride) + 1",
             impl={"output_size": lambda h, k, stride=1, padding=0, dilation=1: (h + 2 * padding - k) // stride + 1},
         ),
@@ -260,6 +325,28 @@ def gap_backward_cases():
     yield Case("n2_c3", (randn(rng, (2, 3), "float32"), randn(rng, (2, 3, 5, 4), "float32")), seed=22400)
 
 
+def _wrong_only_where_windows_overlap(case, actual, expected):
+    """when(): dx is right at every position at most one window covers, and wrong at some covered by two or more."""
+    from reference_impls.numpy.conv2d import _pair
+
+    dout, x = case.args[0], case.args[1]
+    if getattr(actual, "shape", None) != x.shape:
+        return False
+    kh, kw = _pair(case.kwargs["kernel"])
+    sh, sw = _pair(case.kwargs.get("stride") or case.kwargs["kernel"])
+    ph, pw = _pair(case.kwargs.get("padding", 0))
+    cover = np.zeros((x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), dtype=int)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            cover[i * sh : i * sh + kh, j * sw : j * sw + kw] += 1
+    overlap = cover[ph : ph + x.shape[2], pw : pw + x.shape[3]] >= 2
+    wrong = ~np.isclose(np.asarray(actual, dtype=np.float64), expected, rtol=1e-4, atol=1e-5)
+    # an assignment keeps one window's share: it never routes gradient to a position the reference leaves at 0
+    # (spreading a max's gradient over tied positions does)
+    fewer = np.count_nonzero(actual) <= np.count_nonzero(expected)
+    return bool(wrong.any() and not (wrong & ~overlap).any() and fewer)
+
+
 def _max_zero_pad(x, kernel, stride=None, padding=0):
     from reference_impls.numpy.pooling import max_pool2d
 
@@ -328,6 +415,12 @@ H_out = floor((H + 2 pad - k) / stride) + 1.
         Probe(
             "avg_pool2d divides by k_h * k_w even where the window covers padding (count_include_pad=True)",
             impl={"avg_pool2d": _avg_exclude_pad},
+        ),
+        Probe(
+            "dx is wrong only where windows overlap: each window adds its gradient into dx (+= or np.add.at); an "
+            "assignment, or fancy-index += with repeated indices, keeps only one window's share",
+            when=_wrong_only_where_windows_overlap,
+            checks=("max_backward", "avg_backward"),
         ),
         Probe(
             "max pooling routes each window's gradient to its max position only, not spread over the window",

@@ -53,6 +53,20 @@ def _no_scaling(x, p=0.5, training=True, rng=None):
     return x * keep, keep
 
 
+def _mask_unscaled(x, p=0.5, training=True, rng=None):
+    if not training:
+        return x.copy(), None
+    keep = (rng.random(x.shape) >= p).astype(x.dtype)
+    return x * keep * x.dtype.type(0.0 if p == 1 else 1 / (1 - p)), keep
+
+
+def _nan_at_p_one(case, actual, expected):
+    """when(): p == 1 and the output holds nan: keep / (1 - p) = 0 / 0."""
+    p = case.args[1] if len(case.args) > 1 else case.kwargs.get("p", 0.5)
+    parts = actual if isinstance(actual, (tuple, list)) else (actual,)
+    return p == 1 and any(isinstance(a, np.ndarray) and np.isnan(a).any() for a in parts)
+
+
 def _drop_with_prob_keep(x, p=0.5, training=True, rng=None):
     if not training:
         return x.copy(), None
@@ -96,6 +110,17 @@ Then try it: train a small MLP with and without dropout and compare train / test
         Probe(
             "no inverted scaling: the kept units are scaled by 1 / (1 - p) at training time (so eval needs no change)",
             impl={"dropout": _no_scaling},
+        ),
+        Probe(
+            "the mask must carry the scale: return mask = keep / (1 - p), the same factor as the output, so that "
+            "the backward's dout * mask scales the gradient too; yours is the 0/1 keep",
+            impl={"dropout": _mask_unscaled},
+            checks=("forward",),
+        ),
+        Probe(
+            "p = 1 drops every unit: keep / (1 - p) is 0 / 0 = nan there; return zeros (out and mask) when p == 1",
+            when=_nan_at_p_one,
+            checks=("forward",),
         ),
         Probe(
             "p is the probability of DROPPING a unit: keep = rng.random(x.shape) >= p",

@@ -63,6 +63,11 @@ def _no_clamp(grads, max_norm):
     return [g * g.dtype.type(max_norm / (total + 1e-6)) for g in grads], total
 
 
+def _no_eps(grads, max_norm):
+    total = _total(grads)
+    return [g * g.dtype.type(max_norm / max(total, max_norm)) for g in grads], total
+
+
 def _squared(grads, max_norm):
     total = _total(grads) ** 2
     return [g * g.dtype.type(min(max_norm / (total + 1e-6), 1.0)) for g in grads], total
@@ -89,6 +94,12 @@ EXERCISE = Exercise.of(
             "only clip when the norm exceeds max_norm: scale = min(max_norm / (total + 1e-6), 1), or small gradients "
             "are scaled UP to max_norm",
             impl={"clip_grad_norm": _no_clamp},
+        ),
+        Probe(
+            "scale = max_norm / (total + 1e-6), PyTorch's (the TASK's formula): without the 1e-6 (TensorFlow's "
+            "max_norm / max(total, max_norm)) the clipped gradients differ by 1e-6 / total relative, which float64's "
+            "tolerance tells apart",
+            impl={"clip_grad_norm": _no_eps},
         ),
         Probe(
             "the 2-norm is the SQUARE ROOT of the sum of squares",

@@ -172,6 +172,16 @@ Check yourself with finite differences before verifying (see gradcheck in refere
             impl="wrong/mlp_backprop/no_relu_mask.py",
         ),
         Probe(
+            "dx is masked by (x > 0): the input has no ReLU in front of it, so the first layer's dx = da_1 @ W_1.T "
+            "with no mask (mask only the hidden layers' pre-activations)",
+            impl="wrong/mlp_backprop/mask_on_input.py",
+        ),
+        Probe(
+            "ReLU on the output layer: the last layer is linear (logits may be negative), so neither the forward "
+            "clips it nor the backward masks dlogits",
+            impl="wrong/mlp_backprop/relu_on_logits.py",
+        ),
+        Probe(
             "db must SUM da over the batch (axis 0), like dW sums over the batch through the matmul, not average it",
             impl="wrong/mlp_backprop/bias_grad_mean.py",
         ),

@@ -21,7 +21,7 @@ CONFIGS = [
 ]
 
 
-def _rms_class(eps_inside=False, bias_correction=False):
+def _rms_class(eps_inside=False, bias_correction=False, decay_after_v=False, stale_mean=False):
     class Wrong:
         def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
             self.params, self.lr, self.alpha, self.eps = list(params), lr, alpha, eps
@@ -33,12 +33,16 @@ def _rms_class(eps_inside=False, bias_correction=False):
         def step(self, grads):
             self.t += 1
             for i, (p, g) in enumerate(zip(self.params, grads)):
+                if decay_after_v:  # v from the raw gradient, the decay only in the step
+                    self.v[i] = self.alpha * self.v[i] + (1 - self.alpha) * g * g
                 g = g + self.wd * p
-                self.v[i] = self.alpha * self.v[i] + (1 - self.alpha) * g * g
+                if not decay_after_v:
+                    self.v[i] = self.alpha * self.v[i] + (1 - self.alpha) * g * g
                 v = self.v[i] / (1 - self.alpha**self.t) if bias_correction else self.v[i]
                 if self.centered:
+                    mean = self.m[i]  # stale_mean: the previous step's average in the denominator
                     self.m[i] = self.alpha * self.m[i] + (1 - self.alpha) * g
-                    v = v - self.m[i] ** 2
+                    v = v - (mean if stale_mean else self.m[i]) ** 2
                 denom = np.sqrt(v + self.eps) if eps_inside else np.sqrt(v) + self.eps
                 if self.mu:
                     self.buf[i] = self.mu * self.buf[i] + g / denom
@@ -115,6 +119,16 @@ sqrt(v) + eps from sqrt(v + eps).""",
         Probe(
             "RMSprop has no bias correction (that is Adam): divide by sqrt(v) + eps with v as accumulated",
             impl="wrong/rmsprop/bias_corrected.py",
+        ),
+        Probe(
+            "weight decay belongs in the gradient before everything: g = grad + weight_decay * p feeds v (and the "
+            "centered mean) too, not only the step",
+            impl={"RMSprop": _rms_class(decay_after_v=True)},
+        ),
+        Probe(
+            "centered: update the running mean m with this step's g BEFORE the denominator sqrt(v - m^2) + eps, "
+            "as v is; yours uses the previous step's m",
+            impl={"RMSprop": _rms_class(stale_mean=True)},
         ),
         Probe(IN_PLACE_HINT, when=not_in_place),
     ),

@@ -130,6 +130,17 @@ def _no_keepdims_backward(dout, y, axis=-1):
     return y * (dout - np.sum(dout * y, axis=axis))
 
 
+def _sums_to_one_elsewhere(case, actual, expected):
+    """when(): the output sums to 1 along another axis than `axis`, and not along `axis` (a reduction's axis fixed)."""
+    got = np.asarray(actual, dtype=np.float64)
+    axis = case.kwargs.get("axis", -1) % max(got.ndim, 1)
+    if got.shape != np.shape(expected) or got.ndim < 2 or got.size == 0 or not np.isfinite(got).all():
+        return False
+    if np.allclose(got.sum(axis=axis), 1.0, atol=1e-4):
+        return False
+    return any(np.allclose(got.sum(axis=a), 1.0, atol=1e-4) for a in range(got.ndim) if a != axis)
+
+
 def _diagonal_jacobian(dout, y, axis=-1):
     return dout * y * (1 - y)
 
@@ -210,6 +221,12 @@ Returns dx: same shape and dtype as y.""",
         Probe(
             "normalized over the wrong axis: reduce along `axis` (the argument), not a fixed one",
             impl="wrong/softmax/wrong_axis.py",
+        ),
+        Probe(
+            "normalized over the wrong axis: your output sums to 1 along another axis than `axis`; take the max "
+            "and the sum along `axis` (the argument), both with keepdims=True",
+            when=_sums_to_one_elsewhere,
+            checks=("forward", "forward_large"),
         ),
         Probe(
             "normalized over the whole array: sum along `axis` with keepdims=True, not np.sum(e)",

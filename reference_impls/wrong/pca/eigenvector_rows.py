@@ -1,0 +1,26 @@
+"""Wrong: eigenvectors taken as ROWS of eigh output."""
+
+import numpy as np
+
+EXPECTED_HINT = "eigenvectors as COLUMNS"
+ALSO_APPLIES = ("part of the output is right", "transposed")  # the rows of V are V.T's columns, permuted
+
+
+def pca_fit(X, n_components):
+    mean = X.mean(axis=0)
+    Xc = X - mean
+    cov = np.atleast_2d(np.cov(Xc, rowvar=False))
+    vals, vecs = np.linalg.eigh(cov)
+    order = np.argsort(vals)[::-1]
+    vals, vecs = vals[order], vecs[:, order]
+    components = vecs[:n_components]  # the mistake: vecs[:, :n_components].T
+    ev = vals[:n_components]
+    return mean, components, ev, ev / vals.sum()
+
+
+def pca_transform(X, mean, components):
+    return (X - mean) @ components.T
+
+
+def pca_inverse_transform(Z, mean, components):
+    return Z @ components + mean
