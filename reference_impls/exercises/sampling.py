@@ -253,7 +253,9 @@ EXERCISE = scoped(
    k >= V removes nothing). The filters return a new tensor and leave their input unchanged.
 3. top_p_filter(logits, p): nucleus filtering (Holtzman et al. 2020). Sort descending; keep a token while
    the probability mass of the tokens ranked ABOVE it is < p (so the token that crosses p is kept, and
-   the most likely token always is); -inf for the rest, in the original vocabulary order.
+   the most likely token always is; where the mass above reaches p exactly, the token is removed:
+   the widely copied `cumulative_probs > p` shifted right by one keeps it); -inf for the rest, in the
+   original vocabulary order.
 4. sampling_probs(logits, temperature=1.0, top_k=None, top_p=None): the distribution to draw from:
    logits / temperature, then top-k, then top-p (on the renormalized survivors), then softmax.
    temperature == 0 means greedy: a one-hot on the argmax.
@@ -326,6 +328,18 @@ EXERCISE = scoped(
                 "top-p drops the token that crosses p: keep a token while the mass ranked ABOVE it is < p "
                 "(cumsum - prob < p), so the set reaches p",
                 impl={"top_p_filter": _top_p_drop_crossing},
+            ),
+            Probe(
+                "top-p accumulates the logits: the nucleus is a mass of PROBABILITIES, softmax the sorted logits "
+                "before the cumsum",
+                impl="wrong/sampling/top_p_cumsum_of_logits.py",
+                checks=("top_p", "probs"),
+            ),
+            Probe(
+                "where the top tokens' mass reaches p exactly, the nucleus is those tokens alone: remove a token where "
+                "the mass ranked above it is >= p (`cumulative_probs > p` shifted right by one keeps one token more)",
+                impl="wrong/sampling/nucleus_reaches_p_plus_one.py",
+                checks=("top_p", "probs"),
             ),
             Probe(
                 "top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",
