@@ -159,6 +159,18 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
                 checks=("attention",),
             ),
             Probe(
+                "is_causal ignored: with is_causal=False every query attends to every key (an encoder); mask only "
+                "when is_causal is True",
+                impl="wrong/gqa/is_causal_ignored.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "the heads are merged without transpose(1, 2): the attention output is (B, n_head, T, head_dim); "
+                "y.transpose(1, 2).reshape(B, T, n_head * head_dim) puts each token's heads side by side",
+                impl="wrong/gqa/heads_merged_without_transpose.py",
+                checks=("attention",),
+            ),
+            Probe(
                 "the causal mask hides the diagonal: query i sees keys 0..i, itself included "
                 "(torch.triu(..., diagonal=1) marks the future; diagonal=0 also hides the present)",
                 impl="wrong/gqa/mask_hides_diagonal.py",
