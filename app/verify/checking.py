@@ -576,7 +576,12 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
         )
     if mismatch is None:
         return hints
-    if mismatch.kind == "dtype":
+    if mismatch.kind == "dtype" and mismatch.expected_dtype == "bool":  # a mask: no input dtype to keep
+        hints.append(
+            f"dtype changed: returned {mismatch.actual_dtype} where a boolean mask is expected; build it from "
+            "comparisons (<, <=, &, ~) or convert with .bool() / .astype(bool), not as 0/1 numbers"
+        )
+    elif mismatch.kind == "dtype":
         hints.append(
             f"dtype changed: returned {mismatch.actual_dtype} for {mismatch.expected_dtype}; keep the input's dtype "
             "(float64 constants, np.zeros without dtype= and .astype(float) upcast)"

@@ -1,4 +1,5 @@
-"""The shared `computed_in_float32` probe: it speaks only of outputs the reference keeps in float64."""
+"""Hints about dtypes: the shared `computed_in_float32` probe speaks only of outputs the reference keeps in
+float64; the built-in dtype hint does not tell a mask to keep an input dtype."""
 
 import numpy as np
 
@@ -30,3 +31,16 @@ def test_float32_output_beside_a_float64_input_is_not_named():
 def test_no_float64_input_is_not_named():
     want = np.linspace(0, 1, 10, dtype=np.float32)
     assert not computed_in_float32(_case(x=want), want + np.float32(1e-7), want)
+
+
+def test_a_float_mask_is_told_to_be_boolean():
+    """A mask returned as 0/1 floats: 'keep the input's dtype' would be wrong advice (a mask has no input dtype)."""
+    from app.verify.checking import _built_in_hints
+    from app.verify.compare import Mismatch
+
+    mask = Mismatch("dtype", kind="dtype", expected_dtype="bool", actual_dtype="float32")
+    [hint] = _built_in_hints(mask, [], None, named=False)
+    assert "boolean mask" in hint and "input's dtype" not in hint
+    values = Mismatch("dtype", kind="dtype", expected_dtype="float32", actual_dtype="float64")
+    [hint] = _built_in_hints(values, [], None, named=False)
+    assert "keep the input's dtype" in hint
