@@ -2,7 +2,6 @@
 concatenated on dim=-2, the mask built from cache_position (key j visible to the query at absolute position
 p when j <= p), filled with finfo.min rather than -inf, a softmax upcast with promote_types and cast back."""
 
-
 import torch
 from torch import nn
 
