@@ -44,3 +44,15 @@ def test_a_float_mask_is_told_to_be_boolean():
     values = Mismatch("dtype", kind="dtype", expected_dtype="float32", actual_dtype="float64")
     [hint] = _built_in_hints(values, [], None, named=False)
     assert "keep the input's dtype" in hint
+
+
+def test_a_dtype_no_input_carries_is_named_as_the_tasks():
+    """rope_frequencies(head_dim=8) takes an int: a float32 result cannot 'keep the input's dtype'."""
+    from app.verify.checking import _built_in_hints
+    from app.verify.compare import Mismatch
+
+    thetas = Mismatch("dtype", kind="dtype", expected_dtype="float64", actual_dtype="float32")
+    [hint] = _built_in_hints(thetas, [], None, named=False, case=_case(head_dim=8))
+    assert "no input carries" in hint and "dtype=torch.float64" in hint
+    [hint] = _built_in_hints(thetas, [], None, named=False, case=_case(x=np.zeros(3)))  # float64 x in: keep it
+    assert "keep the input's dtype" in hint
