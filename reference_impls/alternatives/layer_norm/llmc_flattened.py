@@ -3,7 +3,6 @@ dnorm = dout * w, dx = (dnorm - mean(dnorm) - norm * mean(dnorm * norm)) * rstd)
 axes by flattening x to (N, D) with D = weight.size, so that every statistic is over the last axis."""
 
 
-
 def _rows(x, weight):
     return x.reshape(-1, weight.size)
 

@@ -1,6 +1,5 @@
 """Wrong: top-p accumulates the sorted LOGITS, not their softmax probabilities."""
 
-
 from reference_impls.torch.sampling import greedy, sample, sampling_probs, top_k_filter  # noqa: F401
 
 EXPECTED_HINT = "top-p accumulates the logits"
