@@ -163,6 +163,26 @@ def _len_other_axis(case, actual, expected):
     return got != expected["cache_length"] and got in others
 
 
+def _first_step_wrong(case, actual, expected):
+    """The full pass is right, yet the first chunk decoded through an EMPTY cache is already wrong: what append
+    returned is not the k and v just appended (unfilled slots of a preallocated buffer, k stored as v, ...)."""
+    import numpy as np
+
+    if not isinstance(actual, dict) or "chunks" not in case.kwargs:
+        return False
+    try:
+        full, decoded = np.asarray(actual["full"]), np.asarray(actual["decoded"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    rtol, atol = MODEL_TOL[str(expected["full"].dtype)]
+    n = case.kwargs["chunks"][0]
+    if full.shape != expected["full"].shape or decoded.shape != expected["decoded"].shape:
+        return False
+    if not np.allclose(full, expected["full"], rtol=rtol, atol=atol):
+        return False
+    return not np.allclose(decoded[:, :n], expected["decoded"][:, :n], rtol=rtol, atol=atol)
+
+
 def _gib(case, actual, expected):
     """The byte count divided by 2**30 (or 1e9): the size in GiB (GB), not bytes."""
     if not isinstance(actual, int | float) or isinstance(actual, bool) or not expected:
@@ -267,6 +287,13 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
                 "len(cache) counts the appends (chunks), not the cached positions: return the size of the sequence "
                 "axis, k.shape[2] (0 when empty)",
                 when=_len_counts_appends,
+                checks=("decode",),
+            ),
+            Probe(
+                "the first chunk, decoded through an EMPTY cache, is already wrong while the full pass is right: "
+                "append must return exactly the k and v appended so far (no unfilled slots of a preallocated "
+                "buffer: slice it to len(cache); k and v each in their own cache)",
+                when=_first_step_wrong,
                 checks=("decode",),
             ),
             Probe(
