@@ -2,7 +2,7 @@
 
 from reference_impls.torch.kv_cache import CausalSelfAttention, kv_cache_bytes  # noqa: F401 - as in the reference
 
-EXPECTED_HINT = "the first chunk, decoded through an EMPTY cache, is already wrong"
+EXPECTED_HINT = "the first token, decoded through an EMPTY cache, is already wrong"
 ALSO_APPLIES = ("part of the output is right",)
 
 
