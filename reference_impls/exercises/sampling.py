@@ -52,6 +52,12 @@ def top_k_cases():
         k=2,
         note="the 2nd largest ties with the 1st: every logit >= the k-th largest is kept",
     )
+    yield case(
+        "ties_across_the_kth",
+        logits=__import__("numpy").array([[1.0, 3.0, 2.0, 2.0, 0.5], [2.0, 2.0, 2.0, 1.0, 0.0]]),
+        k=2,
+        note="the 2nd largest (2.0) ties with the 3rd: 3 tokens kept in row 0, 3 in row 1 (not exactly k)",
+    )
     for rng, logits, s in _fresh_logits(55050):
         yield case("fresh", s, logits=logits, k=int(rng.integers(1, logits.shape[-1] + 1)))
 
@@ -205,6 +211,20 @@ def _top_p_drop_crossing(logits, p):
     return logits.masked_fill(remove.scatter(-1, order, remove), float("-inf"))
 
 
+def _top_k_exactly_k(logits, k):
+    import torch
+
+    values, index = torch.topk(logits, min(k, logits.size(-1)), dim=-1)
+    return torch.full_like(logits, float("-inf")).scatter(-1, index, values)
+
+
+def _top_k_kth_smallest(logits, k):
+    import torch
+
+    kth = torch.kthvalue(logits, min(k, logits.size(-1)), dim=-1, keepdim=True).values
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
 def _probs(order="k_then_p", temperature_op="divide", k_strict=False):
     def sampling_probs(logits, temperature=1.0, top_k=None, top_p=None):
         import torch
@@ -340,6 +360,18 @@ EXERCISE = scoped(
                 "the mass ranked above it is >= p (`cumulative_probs > p` shifted right by one keeps one token more)",
                 impl="wrong/sampling/nucleus_reaches_p_plus_one.py",
                 checks=("top_p", "probs"),
+            ),
+            Probe(
+                "exactly k tokens kept: a logit that ties with the k-th largest is kept too; mask the logits BELOW "
+                "the k-th largest (logits < topk(logits, k).values[..., -1:]) instead of scattering the top k",
+                impl={"top_k_filter": _top_k_exactly_k},
+                checks=("top_k",),
+            ),
+            Probe(
+                "torch.kthvalue(x, k) is the k-th SMALLEST value: the threshold is the k-th largest, "
+                "torch.topk(logits, k).values[..., -1:] (or kthvalue(logits, V - k + 1))",
+                impl={"top_k_filter": _top_k_kth_smallest},
+                checks=("top_k",),
             ),
             Probe(
                 "top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",
