@@ -418,7 +418,7 @@ def run_case(
     if diagnose and not hints and not mutated and not isinstance(actual, Raised) and check.reference_output:
         diagnosed = _diagnose(item, actual, reference)
     hints += diagnosed
-    hints += _built_in_hints(mismatch, mutated, check, bool(hints))
+    hints += _built_in_hints(mismatch, mutated, check, bool(hints), case)
     result["hints"] = list(dict.fromkeys(hints))
     return result
 
@@ -566,7 +566,24 @@ def _probe_hints(item: PlannedCase, actual: Any) -> list[str]:
     return hints
 
 
-def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check, named: bool) -> list[str]:
+def _input_dtypes(value: Any) -> set[str]:
+    """The dtypes a case's inputs carry: its arrays', and dtype arguments (torch.float64 -> "float64")."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray | np.generic):
+        return {str(value.dtype)}
+    if isinstance(value, np.dtype) or type(value).__name__ == "dtype":  # a dtype argument (numpy's or torch's)
+        return {str(value).removeprefix("torch.")}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return set().union(*(_input_dtypes(v) for v in value)) if value else set()
+    return set()
+
+
+def _built_in_hints(
+    mismatch: Mismatch | None, mutated: list[str], check: Check, named: bool, case: Case | None = None
+) -> list[str]:
     hints = []
     if mutated:
         first = mutated[0]
@@ -576,7 +593,22 @@ def _built_in_hints(mismatch: Mismatch | None, mutated: list[str], check: Check,
         )
     if mismatch is None:
         return hints
-    if mismatch.kind == "dtype":
+    if mismatch.kind == "dtype" and mismatch.expected_dtype == "bool":  # a mask: no input dtype to keep
+        hints.append(
+            f"dtype changed: returned {mismatch.actual_dtype} where a boolean mask is expected; build it from "
+            "comparisons (<, <=, &, ~) or convert with .bool() / .astype(bool), not as 0/1 numbers"
+        )
+    elif (
+        mismatch.kind == "dtype"
+        and case is not None
+        and not _input_dtypes((case.args, case.kwargs)) & {mismatch.expected_dtype}
+    ):  # no input carries the dtype asked for: the learner must name it where the array is made
+        hints.append(
+            f"dtype changed: returned {mismatch.actual_dtype} where the task asks for {mismatch.expected_dtype}, which "
+            f"no input carries: give it where the array is made (dtype=torch.{mismatch.expected_dtype} / "
+            f"np.{mismatch.expected_dtype})"
+        )
+    elif mismatch.kind == "dtype":
         hints.append(
             f"dtype changed: returned {mismatch.actual_dtype} for {mismatch.expected_dtype}; keep the input's dtype "
             "(float64 constants, np.zeros without dtype= and .astype(float) upcast)"

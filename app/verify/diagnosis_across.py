@@ -154,7 +154,7 @@ def _dtype_hint(items, failed: list[bool]) -> str | None:
         if found:
             right, wrong = found
             return (
-                f"wrong only for {dtype} inputs ({_all(wrong)} {wrong} {_one(wrong)}), right on the {right} cases of "
+                f"wrong only for {dtype} inputs ({_all(wrong)} {_one(wrong)}), right on the {right} cases of "
                 f"other dtypes: a dtype hard-coded, or precision lost in {dtype} (accumulate in a wider type)?"
             )
     return None

@@ -2,6 +2,7 @@
 
 from reference_impls.catalog import info
 from reference_impls.exercise import Check, EntryPoint, Equivalent, Exercise, Probe
+from reference_impls.exercises._precision import computed_in_float32, float32_hint
 from reference_impls.exercises._torch import case, fn_call, randn, scoped, seeded
 
 PREAMBLE = "import math\n\nimport torch\n"
@@ -28,7 +29,7 @@ def bias_cases():
 
 def attention_cases():
     for n, (B, H, T, E) in enumerate([(2, 8, 6, 4), (1, 12, 5, 8), (2, 3, 7, 4)]):
-        for dtype in ("float32", "float64") if n == 0 else ("float32",):
+        for dtype in ("float32", "float64") if n < 2 else ("float32",):  # 12 heads: slopes 2^(-k/2), inexact in float32
             s = 44000 + 2 * n + (dtype == "float64")
             rng = seeded(s)
             q, k, v = (randn(rng, (B, H, T, E), dtype, 2.0 if i < 2 else 1.0) for i in range(3))
@@ -78,6 +79,29 @@ def _with_slopes(slopes):
         return scaled_dot_product_attention(q, k, v, attn_mask=b)
 
     return {"alibi_slopes": slopes, "alibi_bias": bias, "alibi_attention": attention}
+
+
+def _bias_of_key_only(n_heads, T, dtype=None):
+    """The paper's code: m * j for every query (a row shift of m * (j - i), which the softmax ignores)."""
+    import torch
+
+    from reference_impls.torch.alibi import alibi_slopes
+
+    j = torch.arange(T, dtype=torch.float64)
+    return (alibi_slopes(n_heads)[:, None, None] * j.expand(T, T)).to(dtype or torch.float32)
+
+
+def _attention_bias_scaled(q, k, v):
+    import math
+
+    import torch
+
+    from reference_impls.torch.alibi import alibi_bias
+
+    T = q.size(-2)
+    scores = (q @ k.transpose(-2, -1) + alibi_bias(q.size(1), T, q.dtype)) / math.sqrt(q.size(-1))
+    scores = scores.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
 
 
 def _sign_flipped(n_heads, T, dtype=None):
@@ -155,6 +179,22 @@ The paper's implementation adds m * j instead of m * (j - i): why does the softm
                 "a symmetric -m |i - j| bias: the same under a causal mask, but alibi_bias is m * (j - i) everywhere "
                 "(positive above the diagonal)",
                 impl={"alibi_bias": _symmetric},
+            ),
+            Probe(
+                "alibi_bias is m * (j - i), 0 on the diagonal: m * j (the paper's code) differs by m * i per row, which "
+                "the softmax ignores but this bias matrix does not",
+                impl={"alibi_bias": _bias_of_key_only},
+                checks=("bias",),
+            ),
+            Probe(
+                "the bias was divided by sqrt(E) with the scores: add it after the scaling, q k^T / sqrt(E) + bias",
+                impl={"alibi_attention": _attention_bias_scaled},
+                checks=("attention",),
+            ),
+            Probe(
+                float32_hint("attention", "build the bias in q's dtype, alibi_bias(n_heads, T, q.dtype)"),
+                when=computed_in_float32,
+                checks=("attention",),
             ),
             Probe(
                 "the causal mask is missing: ALiBi as in the paper is a decoder's, keys j > i get -inf",

@@ -9,11 +9,11 @@ from reference_impls.exercises._torch import case, fn_call, randn, scoped, seede
 PREAMBLE = "import math\n\nimport torch\n"
 
 
-def _qkv(rng, B, H, L, S, E, dtype, scale=1.0):
+def _qkv(rng, B, H, L, S, E, dtype, scale=1.0, Ev=None):
     return {
         "q": randn(rng, (B, H, L, E), dtype, scale),
         "k": randn(rng, (B, H, S, E), dtype, scale),
-        "v": randn(rng, (B, H, S, E), dtype),
+        "v": randn(rng, (B, H, S, E if Ev is None else Ev), dtype),  # Ev != E: d_k is q's and k's size, not v's
     }
 
 
@@ -25,14 +25,14 @@ def _pad(lengths, S):
 
 def sdpa_cases():
     seed = 40000
-    for n, (B, H, L, S, E) in enumerate([(2, 3, 5, 5, 8), (1, 1, 1, 6, 4), (2, 2, 4, 7, 16)]):
+    for n, (B, H, L, S, E, Ev) in enumerate([(2, 3, 5, 5, 8, 8), (1, 1, 1, 6, 4, 3), (2, 2, 4, 7, 16, 5)]):
         for dtype in ("float32", "float64"):
             s = seed + 2 * n + (dtype == "float64")
             yield case(
                 "no_mask" if L == S else "cross_lengths",
                 s,
-                **_qkv(seeded(s), B, H, L, S, E, dtype),
-                note="L != S: queries and keys of different lengths" if L != S else "",
+                **_qkv(seeded(s), B, H, L, S, E, dtype, Ev=Ev),
+                note="L != S: queries and keys of different lengths; v's size Ev != E" if L != S else "",
             )
     for dtype in ("float32", "float64"):
         s = seed + 10 + (dtype == "float64")
@@ -127,7 +127,14 @@ def padding_cases():
 
 
 def _weights(
-    transform=None, fill=float("-inf"), inverted=False, scale_by=None, causal_diag=0, ignore_causal_with_mask=False
+    transform=None,
+    fill=float("-inf"),
+    inverted=False,
+    scale_by=None,
+    causal_diag=0,
+    ignore_causal_with_mask=False,
+    float_mask=None,
+    dim=-1,
 ):
     def weights(q, k, attn_mask=None, is_causal=False, scale=None):
         import math
@@ -140,7 +147,10 @@ def _weights(
             if scale is not None
             else (1.0 / (E if scale_by == "E" else math.sqrt(E)) if scale_by != "none" else 1.0)
         )
-        scores = (q @ k.transpose(-2, -1)) * s
+        scores = q @ k.transpose(-2, -1)
+        if float_mask == "scaled" and attn_mask is not None and attn_mask.dtype != torch.bool:
+            scores = scores + attn_mask  # scaled below with the scores
+        scores = scores * s
         L, S = scores.shape[-2:]
         if is_causal and not (ignore_causal_with_mask and attn_mask is not None):
             keep = torch.ones(L, S, dtype=torch.bool).tril(causal_diag)
@@ -149,9 +159,11 @@ def _weights(
             if attn_mask.dtype == torch.bool:
                 m = attn_mask if inverted else ~attn_mask
                 scores = scores.masked_fill(m, fill) if transform != "after" else scores
-            else:
+            elif float_mask == "as_bool":
+                scores = scores.masked_fill(attn_mask == 0, fill)
+            elif float_mask != "scaled":
                 scores = scores + attn_mask
-        w = torch.softmax(scores, dim=-1)
+        w = torch.softmax(scores, dim=dim)
         if transform == "after":  # zero the masked weights after the softmax: rows no longer sum to 1
             if is_causal:
                 w = w * torch.ones(L, S, dtype=w.dtype).tril()
@@ -176,6 +188,12 @@ def _causal_wrong_diagonal(T):
     import torch
 
     return torch.ones(T, T, dtype=torch.bool).tril(-1)
+
+
+def _padding_one_too_many(lengths, S):
+    import torch
+
+    return torch.arange(S)[None, :] <= lengths[:, None]
 
 
 def _causal_upper(T):
@@ -284,6 +302,32 @@ Shapes: q (..., L, E), k (..., S, E), v (..., S, Ev); float32 and float64 in, sa
             Probe(
                 "is_causal ignored when attn_mask is given: apply both (a key must be real AND not in the future)",
                 impl=_probe(ignore_causal_with_mask=True),
+            ),
+            Probe(
+                "scaled by 1/sqrt(v.size(-1)): d_k is the size of the queries and keys, q.size(-1); v's size Ev "
+                "may differ",
+                impl="wrong/attention/scale_from_v.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "a float attn_mask is a bias ADDED to the scores (scores + attn_mask, as ALiBi's), not a 0/1 mask "
+                "to masked_fill where it is 0; only a boolean mask marks keys to hide",
+                impl=_probe(float_mask="as_bool"),
+            ),
+            Probe(
+                "the float attn_mask was scaled with the scores: multiply q k^T by the scale first, then add the mask "
+                "(softmax(q k^T * scale + attn_mask))",
+                impl=_probe(float_mask="scaled"),
+            ),
+            Probe(
+                "softmax over the queries (dim=-2): each row of the weights, one query, must be a distribution over "
+                "the keys: softmax(scores, dim=-1)",
+                impl=_probe(dim=-2),
+            ),
+            Probe(
+                "padding_mask keeps one position too many (<=): the real tokens are positions 0..lengths[b]-1, "
+                "torch.arange(S)[None, :] < lengths[:, None]",
+                impl={"padding_mask": _padding_one_too_many},
             ),
             Probe(
                 "causal_mask: True must be ON and BELOW the diagonal (torch.tril), query i sees keys 0..i",

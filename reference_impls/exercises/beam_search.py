@@ -138,6 +138,28 @@ class _Impl:
         self.beam_search = fn
 
 
+def _other_order(case, actual, expected):
+    """The reference's beams, every one, in another order (a heap's, ascending, unsorted)."""
+    import numpy as np
+
+    try:
+        seqs, scores = (np.asarray(a) for a in actual)
+        want_seqs, want_scores = (np.asarray(e) for e in expected)
+    except (TypeError, ValueError):
+        return False
+    if seqs.shape != want_seqs.shape or scores.shape != want_scores.shape or np.array_equal(seqs, want_seqs):
+        return False
+    rows = sorted(map(tuple, seqs.tolist()))
+    return rows == sorted(map(tuple, want_seqs.tolist())) and np.allclose(np.sort(scores), np.sort(want_scores))
+
+
+def _length_normalized(start_log_probs, log_probs, beam_size, eos=None):
+    from reference_impls.torch.beam_search import beam_search
+
+    seqs, scores = beam_search(start_log_probs, log_probs, beam_size, eos)
+    return seqs, scores / seqs.shape[1]
+
+
 def _eos_ignored(start_log_probs, log_probs, beam_size, eos=None):
     from reference_impls.torch.beam_search import beam_search
 
@@ -188,6 +210,21 @@ is exhaustive search. Find an example where greedy misses the best sequence.""",
             Probe(
                 "ranked by the new token's log-prob alone: rank by the sequence's TOTAL score, score + log p(token)",
                 when=_only(_last_step_only, _per_beam_greedy),
+            ),
+            Probe(
+                "the beams are right but not sorted best first: return them by score, descending (topk sorts; "
+                "a heap keeps the WORST at its root)",
+                when=_other_order,
+            ),
+            Probe(
+                "the scores are divided by the length (a length penalty): the task's score is the total "
+                "log-probability, unnormalized",
+                impl={"beam_search": _length_normalized},
+            ),
+            Probe(
+                "the beam a flattened candidate extends is flat // V (the rows of the (n, V) candidate scores), its "
+                "token flat % V; not flat % n_beams",
+                impl="wrong/beam_search/beam_index_modulo.py",
             ),
             Probe(
                 "eos ignored: a finished sequence may only add eos, at no cost, and keeps its place in the competition",

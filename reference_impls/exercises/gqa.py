@@ -83,6 +83,12 @@ def _gqa_tiled(d_model, n_head, n_kv_head):
     return Tiled(d_model, n_head, n_kv_head)
 
 
+def _repeat_meta_layout(x, n_rep):
+    """Meta's llama repeat_kv, written for (B, T, n_kv, hs): on (B, n_kv, T, hs) it repeats the positions."""
+    a, b, c, d = x.shape
+    return x[:, :, :, None, :].expand(a, b, c, n_rep, d).reshape(a, b, c * n_rep, d)
+
+
 def _kv_shape(case, actual, expected):
     return getattr(actual, "type", None) == "ValueError" and any(
         f"`{p}_proj.weight` has shape" in getattr(actual, "message", "") for p in ("k", "v")
@@ -141,6 +147,12 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
                 impl={"repeat_kv": _tile, "GroupedQueryAttention": _gqa_tiled},
             ),
             Probe(
+                "repeat_kv repeated axis 2, the positions: Meta's llama code writes it for (B, T, n_kv, hs); here x is "
+                "(B, n_kv, T, hs), so repeat axis 1 (x[:, :, None].expand(B, n_kv, n_rep, T, hs).reshape(...))",
+                impl={"repeat_kv": _repeat_meta_layout},
+                checks=("repeat_kv",),
+            ),
+            Probe(
                 "k_proj / v_proj have the wrong size: they project to n_kv_head * head_dim features (fewer than q_proj), "
                 "that is the point of GQA",
                 when=_kv_shape,
@@ -156,6 +168,18 @@ Oracle: F.scaled_dot_product_attention(q, k, v, enable_gqa=True) (do not call it
                 "heads split by a bare view(B, n_head, T, head_dim) mix tokens into heads: split the heads with "
                 "view(B, T, n_head, head_dim).transpose(1, 2)",
                 impl="wrong/gqa/heads_without_transpose.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "is_causal ignored: with is_causal=False every query attends to every key (an encoder); mask only "
+                "when is_causal is True",
+                impl="wrong/gqa/is_causal_ignored.py",
+                checks=("attention",),
+            ),
+            Probe(
+                "the heads are merged without transpose(1, 2): the attention output is (B, n_head, T, head_dim); "
+                "y.transpose(1, 2).reshape(B, T, n_head * head_dim) puts each token's heads side by side",
+                impl="wrong/gqa/heads_merged_without_transpose.py",
                 checks=("attention",),
             ),
             Probe(

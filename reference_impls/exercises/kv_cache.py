@@ -22,7 +22,7 @@ PREAMBLE = "import math\n\nimport torch\nfrom torch import nn\n"
 SCHEDULES = [
     ("one_token_at_a_time", 2, 7, 16, 4, [1] * 7, "float32"),
     ("prompt_then_tokens", 2, 8, 16, 2, [5, 1, 1, 1], "float64"),
-    ("chunks", 1, 9, 12, 3, [3, 3, 3], "float32"),
+    ("chunks", 1, 9, 12, 2, [3, 3, 3], "float32"),
     ("whole_sequence_at_once", 2, 6, 8, 2, [6], "float32"),
 ]
 
@@ -139,13 +139,50 @@ def _attention(mask_kind):
     return {"CausalSelfAttention": make, "KVCache": cache}
 
 
+def _other_sizes(case):
+    """The sizes of the cache's other axes in this case: batch, heads, head size."""
+    init, x = case.kwargs["init"], case.kwargs["x"]
+    return {x.shape[0], init["n_head"], init["n_embd"] // init["n_head"]}
+
+
 def _len_counts_appends(case, actual, expected):
     """len(cache) is the number of append calls (a list of chunks), not the number of cached positions."""
     chunks = case.kwargs.get("chunks")
     if not isinstance(actual, dict) or chunks is None:
         return False
     got = actual.get("cache_length")
-    return got == len(chunks) and got != expected["cache_length"]
+    return got == len(chunks) and got != expected["cache_length"] and got not in _other_sizes(case)
+
+
+def _len_other_axis(case, actual, expected):
+    """len(cache) is the size of the batch, heads or head-size axis, not of the sequence axis."""
+    if not isinstance(actual, dict) or "init" not in case.kwargs:
+        return False
+    got = actual.get("cache_length")
+    others = _other_sizes(case) - {expected["cache_length"], len(case.kwargs["chunks"])}
+    return got != expected["cache_length"] and got in others
+
+
+def _first_step_wrong(case, actual, expected):
+    """The full pass is right, yet a first chunk of ONE token decoded through an empty cache is already wrong:
+    what append returned is not the k and v just appended (unfilled slots of a preallocated buffer, k stored
+    as v, ...). One token only: with T = S = 1 every mask alignment and offset is right, so it is not those."""
+    import numpy as np
+
+    if not isinstance(actual, dict) or "chunks" not in case.kwargs:
+        return False
+    try:
+        full, decoded = np.asarray(actual["full"]), np.asarray(actual["decoded"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    rtol, atol = MODEL_TOL[str(expected["full"].dtype)]
+    if case.kwargs["chunks"][0] != 1:
+        return False
+    if full.shape != expected["full"].shape or decoded.shape != expected["decoded"].shape:
+        return False
+    if not np.allclose(full, expected["full"], rtol=rtol, atol=atol):
+        return False
+    return not np.allclose(decoded[:, :1], expected["decoded"][:, :1], rtol=rtol, atol=atol)
 
 
 def _gib(case, actual, expected):
@@ -252,6 +289,31 @@ for the NEW tokens only, append k and v, attend from the new queries to every ca
                 "len(cache) counts the appends (chunks), not the cached positions: return the size of the sequence "
                 "axis, k.shape[2] (0 when empty)",
                 when=_len_counts_appends,
+                checks=("decode",),
+            ),
+            Probe(
+                "the first token, decoded through an EMPTY cache, is already wrong while the full pass is right: "
+                "append must return exactly the k and v appended so far (no unfilled slots of a preallocated "
+                "buffer: slice it to len(cache); k and v each in their own cache)",
+                when=_first_step_wrong,
+                checks=("decode",),
+            ),
+            Probe(
+                "len(cache) returns the size of another axis (batch, heads or head size): the cache is "
+                "(B, nh, S, hs), the positions are axis 2, k.shape[2]",
+                when=_len_other_axis,
+                checks=("decode",),
+            ),
+            Probe(
+                "scaled by 1/sqrt(C), the model width: each head's scores are divided by sqrt(head size), "
+                "sqrt(C // n_head)",
+                impl="wrong/kv_cache/scale_by_n_embd.py",
+                checks=("decode",),
+            ),
+            Probe(
+                "c_attn's output is q, k, v one after the other (q, k, v = c_attn(x).split(C, dim=2)), each then "
+                "viewed as (B, T, nh, hs); a view(B, T, nh, 3, hs) reads them interleaved per head",
+                impl="wrong/kv_cache/qkv_interleaved_per_head.py",
                 checks=("decode",),
             ),
             Probe(float32_hint("attention output"), when=computed_in_float32, checks=("decode",)),

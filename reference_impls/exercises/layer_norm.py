@@ -85,6 +85,10 @@ def _ln_unbiased(x, weight, bias, eps=1e-5):
     return (x - mu) / np.sqrt(var + eps) * weight + bias
 
 
+def _rms_last_axis_only(x, weight, eps=1e-6):
+    return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + eps) * weight
+
+
 def _rms_centered(x, weight, eps=1e-6):
     axes = tuple(range(x.ndim - weight.ndim, x.ndim))
     xc = x - x.mean(axis=axes, keepdims=True)
@@ -102,7 +106,9 @@ no batch statistics, no running stats, train == eval.
    the leading (batch) axes. With xhat the normalized x and dxhat = dy * weight:
    dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) * rstd.
 3. rms_norm(x, weight, eps) = x / sqrt(mean(x^2) + eps) * weight: no centering, no bias (LLaMA).
-4. rms_norm_backward(dy, x, weight, eps) -> (dx, dweight).""",
+4. rms_norm_backward(dy, x, weight, eps) -> (dx, dweight).
+float32 and float64 in, computed in x's dtype (Hugging Face's LlamaRMSNorm upcasts to float32 and casts
+back: that keeps float16 safe but loses float64's precision; upcast to at least float32 instead).""",
     entry_points=(
         EntryPoint(
             "layer_norm",
@@ -144,6 +150,17 @@ no batch statistics, no running stats, train == eval.
         Probe(
             "only the last axis normalized: normalize over the last weight.ndim axes (2 when weight is 2-D)",
             impl={"layer_norm": _ln_last_axis_only},
+        ),
+        Probe(
+            "RMSNorm over the last axis only: the mean of x^2 runs over the last weight.ndim axes (2 when weight "
+            "is 2-D), as layer_norm's statistics",
+            impl={"rms_norm": _rms_last_axis_only},
+        ),
+        Probe(
+            "dx must include the path through rstd = 1/sqrt(mean(x^2) + eps), which depends on every x: "
+            "dx = (dxhat - xhat * mean(dxhat * xhat)) * rstd, dxhat = dy * weight",
+            impl="wrong/layer_norm/rms_backward_no_rstd_path.py",
+            checks=("rms_norm_backward",),
         ),
         Probe(
             "RMSNorm does not subtract the mean: x / sqrt(mean(x^2) + eps) * weight", impl={"rms_norm": _rms_centered}

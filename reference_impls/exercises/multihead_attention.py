@@ -193,7 +193,7 @@ def _variant(split="heads_first", concat="transpose", scale="head_dim", weights=
                 att = torch.softmax(scores, dim=-1)
                 y = att @ v  # (B, nh, L, hs)
                 y = y.transpose(1, 2).reshape(B, L, E) if concat == "transpose" else y.reshape(B, L, E)
-                w = att.mean(dim=1) if weights == "mean" else att.sum(dim=1)
+                w = {"mean": att.mean(dim=1), "sum": att.sum(dim=1), "scores": scores.mean(dim=1)}[weights]
                 return self.out_proj(y), w
 
         return Variant(embed_dim, num_heads, bias)
@@ -303,6 +303,11 @@ Then: why does the head count not change the parameter count (4 E^2 + 4 E)?""",
             Probe(
                 "attention weights summed over heads: nn.MultiheadAttention returns their MEAN",
                 impl=_variant(weights="sum"),
+            ),
+            Probe(
+                "the weights returned are the scores before the softmax: return the attention weights (each row sums "
+                "to 1), averaged over the heads",
+                impl=_variant(weights="scores"),
             ),
             Probe(
                 "key_padding_mask inverted: here True marks PADDING to ignore (nn.MultiheadAttention's convention, the "

@@ -281,6 +281,30 @@ Check: rotate q at m and k at n, then both at m + 5 and n + 5: the same score.""
                 impl={"apply_rope": _clockwise},
             ),
             Probe(
+                "the rotated pairs are written back as two halves (torch.cat: every out_2i, then every out_2i+1): "
+                "interleave them back into place, torch.stack([out_even, out_odd], dim=-1).flatten(-2)",
+                impl="wrong/rope/halves_not_interleaved.py",
+                checks=("apply_rope",),
+            ),
+            Probe(
+                "positions ignored: row t is rotated by positions[t] * theta (a decoding step starts far from 0), "
+                "not by its index t",
+                impl="wrong/rope/positions_ignored.py",
+                checks=("apply_rope",),
+            ),
+            Probe(
+                "YaRN's r without 2 pi: the wavelength is lambda_d = 2 pi / theta_d, so r = L / lambda_d = "
+                "L * theta_d / (2 pi)",
+                impl="wrong/rope/yarn_turns_without_2pi.py",
+                checks=("yarn",),
+            ),
+            Probe(
+                "YaRN's ratio is inverted: r = L / lambda_d, the number of turns dimension d makes over the training "
+                "context (many for high frequencies), not lambda_d / L",
+                impl="wrong/rope/yarn_ratio_inverted.py",
+                checks=("yarn",),
+            ),
+            Probe(
                 "the YaRN ramp is reversed: HIGH frequencies (r > beta, many turns over L) keep theta_d, LOW ones (r < alpha) "
                 "are divided by s",
                 impl={"yarn_frequencies": _yarn_ramp_reversed},

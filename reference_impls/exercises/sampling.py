@@ -52,6 +52,12 @@ def top_k_cases():
         k=2,
         note="the 2nd largest ties with the 1st: every logit >= the k-th largest is kept",
     )
+    yield case(
+        "ties_across_the_kth",
+        logits=__import__("numpy").array([[1.0, 3.0, 2.0, 2.0, 0.5], [2.0, 2.0, 2.0, 1.0, 0.0]]),
+        k=2,
+        note="the 2nd largest (2.0) ties with the 3rd: 3 tokens kept in row 0, 3 in row 1 (not exactly k)",
+    )
     for rng, logits, s in _fresh_logits(55050):
         yield case("fresh", s, logits=logits, k=int(rng.integers(1, logits.shape[-1] + 1)))
 
@@ -205,6 +211,20 @@ def _top_p_drop_crossing(logits, p):
     return logits.masked_fill(remove.scatter(-1, order, remove), float("-inf"))
 
 
+def _top_k_exactly_k(logits, k):
+    import torch
+
+    values, index = torch.topk(logits, min(k, logits.size(-1)), dim=-1)
+    return torch.full_like(logits, float("-inf")).scatter(-1, index, values)
+
+
+def _top_k_kth_smallest(logits, k):
+    import torch
+
+    kth = torch.kthvalue(logits, min(k, logits.size(-1)), dim=-1, keepdim=True).values
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
 def _probs(order="k_then_p", temperature_op="divide", k_strict=False):
     def sampling_probs(logits, temperature=1.0, top_k=None, top_p=None):
         import torch
@@ -253,7 +273,9 @@ EXERCISE = scoped(
    k >= V removes nothing). The filters return a new tensor and leave their input unchanged.
 3. top_p_filter(logits, p): nucleus filtering (Holtzman et al. 2020). Sort descending; keep a token while
    the probability mass of the tokens ranked ABOVE it is < p (so the token that crosses p is kept, and
-   the most likely token always is); -inf for the rest, in the original vocabulary order.
+   the most likely token always is; where the mass above reaches p exactly, the token is removed:
+   the widely copied `cumulative_probs > p` shifted right by one keeps it); -inf for the rest, in the
+   original vocabulary order.
 4. sampling_probs(logits, temperature=1.0, top_k=None, top_p=None): the distribution to draw from:
    logits / temperature, then top-k, then top-p (on the renormalized survivors), then softmax.
    temperature == 0 means greedy: a one-hot on the argmax.
@@ -326,6 +348,30 @@ EXERCISE = scoped(
                 "top-p drops the token that crosses p: keep a token while the mass ranked ABOVE it is < p "
                 "(cumsum - prob < p), so the set reaches p",
                 impl={"top_p_filter": _top_p_drop_crossing},
+            ),
+            Probe(
+                "top-p accumulates the logits: the nucleus is a mass of PROBABILITIES, softmax the sorted logits "
+                "before the cumsum",
+                impl="wrong/sampling/top_p_cumsum_of_logits.py",
+                checks=("top_p", "probs"),
+            ),
+            Probe(
+                "where the top tokens' mass reaches p exactly, the nucleus is those tokens alone: remove a token where "
+                "the mass ranked above it is >= p (`cumulative_probs > p` shifted right by one keeps one token more)",
+                impl="wrong/sampling/nucleus_reaches_p_plus_one.py",
+                checks=("top_p", "probs"),
+            ),
+            Probe(
+                "exactly k tokens kept: a logit that ties with the k-th largest is kept too; mask the logits BELOW "
+                "the k-th largest (logits < topk(logits, k).values[..., -1:]) instead of scattering the top k",
+                impl={"top_k_filter": _top_k_exactly_k},
+                checks=("top_k",),
+            ),
+            Probe(
+                "torch.kthvalue(x, k) is the k-th SMALLEST value: the threshold is the k-th largest, "
+                "torch.topk(logits, k).values[..., -1:] (or kthvalue(logits, V - k + 1))",
+                impl={"top_k_filter": _top_k_kth_smallest},
+                checks=("top_k",),
             ),
             Probe(
                 "top-p before top-k: the order is temperature, top-k, then top-p on what top-k left (renormalized)",

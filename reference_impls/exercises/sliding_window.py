@@ -13,6 +13,7 @@ def mask_cases():
     yield case("causal_W1", T=4, window=1, note="window 1: each token sees only itself")
     yield case("causal_W_past_T", T=4, window=9, note="window >= T: plain causal")
     yield case("bidirectional_T7_r2", T=7, window=2, causal=False, note="radius 2 on both sides: up to 5 keys")
+    yield case("bidirectional_T8_r3", T=8, window=3, causal=False, note="radius 3 on both sides: up to 7 keys")
     for rng, (T,), _, s in fresh([(6,), (1,), (11,)], ("bool",), seed=43050, n=2):  # drawn afresh
         yield case("fresh", s, T=T, window=int(rng.integers(1, T + 3)), causal=bool(rng.integers(2)))
 
@@ -50,6 +51,10 @@ def _mask(kind):
             return (j <= i) & (j >= i - window) if causal else (i - j).abs() <= window
         if kind == "no_window":
             return j <= i if causal else torch.ones(T, T, dtype=torch.bool)
+        if kind == "inverted":
+            return ~((j <= i) & (j > i - window) if causal else (i - j).abs() <= window)
+        if kind == "total_width":
+            return (j <= i) & (j > i - window) if causal else (i - j).abs() <= window // 2
         if kind == "radius_strict":
             return (j <= i) & (j > i - window) if causal else (i - j).abs() < window
         raise ValueError(kind)
@@ -57,7 +62,8 @@ def _mask(kind):
     def attention(q, k, v, window, causal=True):
         from reference_impls.torch.attention import scaled_dot_product_attention
 
-        return scaled_dot_product_attention(q, k, v, attn_mask=mask(q.size(-2), window, causal))
+        band = mask(q.size(-2), window, causal)
+        return scaled_dot_product_attention(q, k, v, attn_mask=~band if kind == "inverted" else band)
 
     return {"sliding_window_mask": mask, "sliding_window_attention": attention}
 
@@ -108,6 +114,17 @@ How far can information travel through L stacked windowed layers?""",
             Probe(
                 "no window: the band must also cut off keys more than window - 1 positions back",
                 impl=_mask("no_window"),
+            ),
+            Probe(
+                "the mask is inverted: True where query i MAY attend key j (F.scaled_dot_product_attention's boolean "
+                "convention), False outside the band",
+                impl=_mask("inverted"),
+                checks=("mask",),
+            ),
+            Probe(
+                "window read as the band's total width (Longformer's w, w/2 on each side): here it is the radius, "
+                "|i - j| <= window on each side",
+                impl=_mask("total_width"),
             ),
             Probe("the bidirectional radius includes its ends: |i - j| <= window", impl=_mask("radius_strict")),
             Probe(

@@ -189,6 +189,14 @@ def _negative_or_nonfinite(case, actual, expected):
     return bool((~np.isfinite(a)).any() or (a < 0).any())
 
 
+def _none_rejected_counted_zero(case, actual, expected):
+    """Every draft token accepted, and the learner's n_accepted is 0 (argmax of an all-False mask)."""
+    if not isinstance(actual, dict):
+        return False
+    gamma = len(case.kwargs["draft_tokens"])
+    return expected["n_accepted"] == gamma > 0 and actual.get("n_accepted") == 0
+
+
 def _residual_unnormalized(p, q):
     return (p - q).clamp(min=0)
 
@@ -293,6 +301,24 @@ the target's by chi-square at level 0.001. Why is P(x) = min(p, q)(x) + max(0, p
             Probe(
                 "all gamma accepted: the extra token comes from p_probs[gamma], the target's distribution AFTER the last draft token",
                 impl=_verify(all_accepted_row="gamma_minus_1"),
+            ),
+            Probe(
+                "nothing rejected: n_accepted is gamma when every draft token passes; an argmax over the rejection "
+                "mask returns 0 when it is all False (test rejected.any() first)",
+                when=_none_rejected_counted_zero,
+                checks=("verify",),
+            ),
+            Probe(
+                "the round's last token comes from verify's next_probs: after a rejection that is the residual "
+                "norm(max(0, p - q)), not the target's row again",
+                impl="wrong/speculative_decoding/next_token_from_target_row.py",
+                checks=("distribution",),
+                presumes=("verify",),  # a verify that returns p on a rejection makes the same tokens
+            ),
+            Probe(
+                "every round continues from the last token generated (out[-1]), not from the original last_token",
+                impl="wrong/speculative_decoding/stale_context.py",
+                checks=("distribution",),
             ),
             Probe(
                 "the residual keeps only the POSITIVE part of p - q: clamp(min=0) before normalizing",

@@ -161,6 +161,18 @@ def _block_variant(kind):
                 if kind == "mlp_residual_from_input":
                     h = x + attn(self.ln_1(x)) if self.norm_first else self.ln_1(x + attn(x))
                     return x + self.mlp(self.ln_2(h)) if self.norm_first else self.ln_2(x + self.mlp(h))
+                if kind == "padding_inverted" and key_padding_mask is not None:
+                    return super().forward(x, ~key_padding_mask, is_causal)
+                if kind == "causal_ignored":
+                    return super().forward(x, key_padding_mask, False)
+                if kind == "mlp_first" and self.norm_first:
+                    x = x + self.mlp(self.ln_2(x))
+                    return x + attn(self.ln_1(x))
+                if kind == "mlp_first":
+                    x = self.ln_2(x + self.mlp(x))
+                    return self.ln_1(x + attn(x))
+                if kind == "final_norm" and self.norm_first:
+                    return self.ln_2(super().forward(x, key_padding_mask, is_causal))
                 if kind == "norm_first_ignored":
                     x = x + attn(self.ln_1(x))
                     return x + self.mlp(self.ln_2(x))
@@ -251,6 +263,25 @@ same weights. Why does pre-norm train deep stacks without warm-up? (Follow the r
                 "the MLP's residual adds to the stream AFTER attention: h = x + attn(...), then h + mlp(...) (adding "
                 "the MLP to the block's input drops the attention output)",
                 impl=_block_variant("mlp_residual_from_input"),
+            ),
+            Probe(
+                "key_padding_mask inverted: True marks a PADDED key to ignore (nn.MultiheadAttention's convention, "
+                "the opposite of F.scaled_dot_product_attention's boolean attn_mask)",
+                impl=_block_variant("padding_inverted"),
+            ),
+            Probe(
+                "is_causal ignored: with is_causal=True query t attends to keys 0..t only (a decoder block)",
+                impl=_block_variant("causal_ignored"),
+            ),
+            Probe(
+                "the MLP runs before attention: a block is attention first (tokens exchange information), then the "
+                "MLP on each token",
+                impl=_block_variant("mlp_first"),
+            ),
+            Probe(
+                "a LayerNorm after the pre-norm block's last residual add: the block returns the raw stream "
+                "x + mlp(ln_2(x)); GPT-2's final ln_f comes once, after the whole stack",
+                impl=_block_variant("final_norm"),
             ),
             Probe(
                 "norm_first=False ignored: a post-norm block applies LayerNorm after each residual add",
