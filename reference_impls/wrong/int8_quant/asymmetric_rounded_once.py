@@ -3,11 +3,14 @@ fractions of x / s and -lo / s add past 0.5; q = round(x / s) + round(-lo / s) i
 
 import torch
 
-from reference_impls.torch.quantize import (
+from reference_impls.torch.quantize import (  # noqa: F401 - the learner's other entry points
     _grouped,
     _keep,
     _reduce_dims,
-)  # noqa: F401 - the learner's other entry points
+    dequantize,
+    outlier_comparison,
+    quantize_symmetric,
+)
 
 EXPECTED_HINT = "q = round(x / s) + z, with z already rounded"
 
