@@ -41,15 +41,15 @@ SCENARIOS = {
             ("attend", "y", 1),
         ],
     ),
-    # a freed 3-block sequence's blocks handed to the next one in table order; then the cache runs out
+    # a freed 3-block sequence's blocks queued behind the free ones, in table order; then the cache runs out
     "free_order_and_full_cache": (
-        5,
+        7,
         2,
         [
             ("append", "a", 6),
             ("append", "b", 3),
             ("free", "a", 0),
-            ("append", "c", 5),
+            ("append", "c", 9),
             ("attend", "c", 2),
             ("overflow", "c", 2),
         ],
@@ -92,8 +92,8 @@ def scenario_cases():
                 "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
                 "one_token_blocks": "block_size 1: a block per token; the id p used again after its free: a new, "
                 "empty sequence",
-                "free_order_and_full_cache": "a's blocks 0, 1, 2 freed go back in table order, so c gets 0, 1, 2; "
-                "then c needs a 4th block with none free: RuntimeError",
+                "free_order_and_full_cache": "a's blocks 0, 1, 2 go back behind the free 5, 6 in table order, so c "
+                "gets 5, 6, 0, 1, 2; then c needs a 6th block with none free: RuntimeError",
             }[name],
         )
     for rng, _, dtype, s in fresh([()], seed=59050, n=1):  # a script, block size and head sizes drawn afresh
@@ -208,7 +208,13 @@ def _lifo_cache(num_blocks, n_head, head_dim, block_size=16, dtype=None):
 
     cache = PagedKVCache(num_blocks, n_head, head_dim, block_size, dtype)
     cache.allocator.free_blocks.reverse()
-    cache.allocator.allocate = cache.allocator.free_blocks.pop
+
+    def allocate():  # the stack's top; running out is still the task's RuntimeError
+        if not cache.allocator.free_blocks:
+            raise RuntimeError("out of KV cache blocks")
+        return cache.allocator.free_blocks.pop()
+
+    cache.allocator.allocate = allocate
     return cache
 
 

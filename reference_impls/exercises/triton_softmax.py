@@ -151,6 +151,8 @@ def _rows_missed(case, actual, expected) -> bool:
     rest = ~unwritten
     if not unwritten.any():
         return False
+    if not rest.any() and float(np.abs(case.kwargs["x"]).max()) > 80:  # every row nan, and exp could overflow
+        return False
     a, e = actual[rest].astype(np.float64), expected[rest].astype(np.float64)
     return bool(np.allclose(a, e, rtol=2e-3, atol=1e-5))
 

@@ -25,7 +25,7 @@ def search_scale(w, x, n_bit=4, group_size=128, n_grid=20):
         w_q = pseudo_quantize(w * s, n_bit, group_size) / s  # quantize W diag(s), then undo s (the x / s side)
         err = ((x @ w_q.T - reference) ** 2).mean()
         errors.append(err)
-        if best is None or err <= best[2]:  # the mistake: err < best[2]  # the first alpha of a tie
+        if best is None or err <= best[2]:  # the mistake: err < best[2], the first alpha of a tie
             best = (s, alpha, err)
     return best[0], best[1], torch.stack(errors)
 

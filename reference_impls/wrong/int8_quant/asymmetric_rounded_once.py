@@ -23,7 +23,5 @@ def quantize_asymmetric(x, axis=None, group_size=None):
     scale = (hi - lo) / 255
     scale = torch.where(scale > 0, scale, torch.ones_like(scale))
     zero_point = torch.clamp(torch.round(-lo / scale), 0, 255)
-    q = torch.clamp(
-        torch.round((xg - lo) / scale), 0, 255
-    )  # the mistake: round(xg / scale) + zero_point.to(torch.uint8)
+    q = torch.clamp(torch.round((xg - lo) / scale), 0, 255).to(torch.uint8)  # the mistake: round(xg / scale) + z
     return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zero_point.to(torch.int64), axis, group_size)
