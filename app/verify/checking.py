@@ -269,6 +269,15 @@ def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
     return out
 
 
+def _raised_by_learner(exc: BaseException, learner_file: Path | None) -> bool:
+    """The innermost frame is the learner's own: their `raise` (the scaffold's body), not a library's
+    NotImplementedError (a Triton API its interpreter lacks, a torch op without a kernel for the dtype)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if learner_file is None or not frames:
+        return True
+    return bool(frames[-1].filename) and _resolve(frames[-1].filename) == _resolve(str(learner_file))
+
+
 @cache  # a failing case per traceback frame: resolving paths (an lstat per component) adds up
 def _resolve(name: str) -> str:
     try:
@@ -369,7 +378,7 @@ def run_case(
             form = _returned_form(check, case, impl, reference, learner_file)
             if form:
                 result.update(status="failed", error=None, message=form)
-        if isinstance(exc, NotImplementedError):
+        if isinstance(exc, NotImplementedError) and _raised_by_learner(exc, learner_file):
             hints.append(f"not implemented yet: write `{check.entry}` (it still raises NotImplementedError)")
         elif isinstance(exc, AttributeError) and "defines no" in str(exc):
             hints.append(f"define `{check.entry}` in your file, with the signature of the scaffold")

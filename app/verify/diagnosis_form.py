@@ -88,20 +88,23 @@ def form_difference(expected: Any, actual: Any, path: str = "output") -> str | N
 
 def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
     """The exception came from the exercise's own post-processing of the learner's output (its `call`
-    reshaping or converting what the learner returned), not from inside the learner's code."""
+    reshaping or converting what the learner returned), not from inside the learner's code. A traceback
+    that passes through the learner's file was raised while their code ran, even where its last frame is
+    the exercise's: a callback they were handed (a stand-in model, a sampler) that they called with
+    arguments it cannot take."""
     if learner_file is None:
         return False
     import traceback
 
     learner = str(learner_file)
-    last = None
+    last, through_learner = None, False
     for frame in traceback.extract_tb(exc.__traceback__):
         name = _resolved(frame.filename)
         if name == learner:
-            last = "learner"
+            last, through_learner = "learner", True
         elif name.startswith(SPEC_FOLDERS) and not name.startswith(RUNTIME_FOLDER):
             last = "checker"
-    return last == "checker"
+    return last == "checker" and not through_learner
 
 
 @functools.lru_cache(maxsize=1024)  # the same few files in every traceback of a run

@@ -150,6 +150,41 @@ def _scales_not_normalized(w, x, n_bit=4, group_size=128, n_grid=20):
     return best[0], best[1], torch.stack(errors)
 
 
+def _search_variant(endpoint=False, ties_last=False, act_max=False):
+    """search_scale and awq_quantize with one mistake: alpha = i / (n_grid - 1), the last alpha of a tie kept, or
+    the channels' max |x| in place of their mean."""
+
+    def search_scale(w, x, n_bit=4, group_size=128, n_grid=20):
+        import torch
+
+        from reference_impls.torch.awq import activation_scale, pseudo_quantize
+
+        x = x.reshape(-1, x.shape[-1])
+        x_mean = x.abs().amax(dim=0) if act_max else activation_scale(x)
+        reference = x @ w.T
+        errors, best = [], None
+        for i in range(n_grid):
+            alpha = i / (n_grid - 1) if endpoint else i / n_grid
+            s = x_mean.pow(alpha).clamp(min=1e-4)
+            s = s / (s.max() * s.min()).sqrt()
+            err = ((x @ (pseudo_quantize(w * s, n_bit, group_size) / s).T - reference) ** 2).mean()
+            errors.append(err)
+            if best is None or err < best[2] or (ties_last and err == best[2]):
+                best = (s, alpha, err)
+        return best[0], best[1], torch.stack(errors)
+
+    def awq_quantize(w, x, n_bit=4, group_size=128, n_grid=20):
+        from reference_impls.torch.awq import pseudo_quantize
+
+        s, _, errors = search_scale(w, x, n_bit, group_size, n_grid)
+        return pseudo_quantize(w * s, n_bit, group_size) / s, errors[0], errors.min()
+
+    impl = {"search_scale": search_scale, "awq_quantize": awq_quantize}
+    if act_max:
+        impl["activation_scale"] = lambda x: x.abs().reshape(-1, x.shape[-1]).amax(dim=0)
+    return impl
+
+
 EXERCISE = Exercise.of(
     info("awq"),
     preamble="import torch\n",
@@ -266,6 +301,34 @@ tests/reference/test_awq_reference.py checks the reference against a direct NumP
             "group's min and max",
             impl={"pseudo_quantize": _symmetric_groups},
             checks=("pseudo_quantize",),
+        ),
+        Probe(
+            "the activation scale is the MEAN |x| of each input channel over the tokens (llm-awq's get_act_scale, "
+            "though its variable is named x_max), not the max",
+            impl=_search_variant(act_max=True),
+        ),
+        Probe(
+            "the tokens are every leading dim: flatten x to (-1, d_in) before the mean, "
+            "x.abs().reshape(-1, x.shape[-1]).mean(dim=0)",
+            impl={"activation_scale": lambda x: x.abs().mean(dim=0)},
+            checks=("activation_scale",),
+        ),
+        Probe(
+            "alpha = i / n_grid for i = 0 .. n_grid - 1 (0, 0.05, ..., 0.95 for a grid of 20, as llm-awq), not "
+            "n_grid points from 0 to 1 (linspace(0, 1, n_grid) or i / (n_grid - 1))",
+            impl=_search_variant(endpoint=True),
+            checks=("search", "awq_quantize"),
+        ),
+        Probe(
+            "on a tie the FIRST alpha is kept: replace the best only on a strictly lower error (err < best, not <=)",
+            impl=_search_variant(ties_last=True),
+            checks=("search",),
+        ),
+        Probe(
+            "the LayerNorm's bias is divided by s too: its output is gamma * x_hat + beta, and all of it is "
+            "scaled by 1 / s (gamma / s, beta / s)",
+            impl={"fold_scales": lambda ln_w, ln_b, fc_w, s: (ln_w / s, ln_b, fc_w * s)},
+            checks=("fold",),
         ),
         Probe(
             "folded the wrong way round: the LayerNorm's output is divided by s (gamma / s, beta / s) and the "

@@ -65,6 +65,15 @@ SCENARIOS = {
         "a budget of 3 tokens, 6 seats: the budget limits the batch to 3 decodes, later requests wait in the queue; "
         "one-token prompts",
     ),
+    "no_admission_after_preemption": (
+        8,
+        1,
+        7,
+        4,
+        [(2, 1, 2), (2, 6, 2)],
+        "8 one-token blocks for 11 tokens: the newest request is preempted, and the blocks it frees would fit it "
+        "again at once; a step that preempted admits nobody, so it waits a step",
+    ),
     "exact_fit_blocks": (
         6,
         2,
@@ -214,7 +223,7 @@ def _check_batch(step, batch, state, computed, tokens, arrivals, budget, seats):
         )
     running = sum(s == "running" for s in state) + sum(state[r] == "waiting" for r in ids if 0 <= r < len(state))
     if running > seats:
-        raise Violation("budget", f"step {step}: {running} requests hold a place, over max_num_seqs = {seats}")
+        raise Violation("seats", f"step {step}: {running} requests hold a place, over max_num_seqs = {seats}")
     for r, start, n in batch:
         if not 0 <= r < len(state) or state[r] not in ("waiting", "running"):
             raise Violation("api", f"step {step}: request {r} is scheduled but is not waiting or running")
@@ -359,6 +368,13 @@ def _kind(*kinds):
     return lambda case, actual, expected: isinstance(actual, dict) and actual.get("kind") in kinds
 
 
+def _finished_with_table(case, actual, expected) -> bool:
+    """A request the runner saw reach max_new_tokens still holds a block table after update()."""
+    return _kind("leak")(case, actual, expected) and "is finished but still has a block table" in str(
+        actual.get("violation", "")
+    )
+
+
 def _policy(*kinds):
     def when(case, actual, expected):
         if not isinstance(actual, dict) or actual.get("violation") or _wrong_tokens(case, actual, expected):
@@ -457,6 +473,17 @@ within preempted is free).""",
             "blocks leak: when a request finishes (or is preempted), put every block of its table back on the free "
             "list and drop its table",
             when=_kind("leak"),
+        ),
+        Probe(
+            "a request is done after exactly max_new_tokens sampled tokens: finish it in that update() (num_output "
+            "== max_new_tokens; a test with > runs one token too long), free its blocks and drop its table "
+            "(del block_tables[request_id])",
+            when=_finished_with_table,
+        ),
+        Probe(
+            "at most max_num_seqs requests run at once: admit a waiting request only while len(running) < "
+            "max_num_seqs (preempted ones give their place back)",
+            when=_kind("seats"),
         ),
         Probe(
             "a block is handed out twice: take blocks from the free list only (popleft), and return a request's "

@@ -8,9 +8,13 @@ from reference_impls.exercises._torch_io import call_torch, to_numpy
 
 
 def eps_model(x, t):
-    """A stand-in for the network eps_theta(x_t, t): smooth, depends on both (no training here)."""
+    """A stand-in for the network eps_theta(x_t, t): smooth, depends on both (no training here). t is an int or,
+    as a network takes it, a (B,) tensor of one timestep per example (denoising-diffusion-pytorch's
+    torch.full((b,), t)): each example's t goes with its row."""
     import torch
 
+    if isinstance(t, torch.Tensor) and t.dim() == 1 and x.dim() >= 1 and t.numel() == x.shape[0]:
+        t = t.to(x.dtype).view(-1, *([1] * (x.dim() - 1)))
     return torch.tanh(x) * 0.5 + 0.01 * t
 
 
@@ -108,6 +112,32 @@ def _p_variant(noise_at_0=False, sigma_beta=False, alpha_bar_divisor=False, alph
     return p_sample
 
 
+def _p_clipped(eps_model, x_t, t, betas, noise=None):
+    """denoising-diffusion-pytorch's clip_denoised: x0 predicted from eps, clamped to [-1, 1], then the posterior
+    mean from it (equal to the task's mean wherever the clamp does not bind), sigma_t^2 = beta_t."""
+    import torch
+
+    abar = torch.cumprod(1 - betas, 0)
+    abar_prev = torch.cat([abar.new_ones(1), abar[:-1]])
+    beta, ab, ab_prev = (v[t].double() for v in (betas, abar, abar_prev))  # the schedule's float64, as the library
+    x = x_t.double()
+    x0 = ((x - (1 - ab).sqrt() * eps_model(x_t, t).double()) / ab.sqrt()).clamp(-1.0, 1.0)
+    mean = (beta * ab_prev.sqrt() / (1 - ab) * x0 + (1 - ab_prev) * (1 - beta).sqrt() / (1 - ab) * x).to(x_t.dtype)
+    if t == 0 or noise is None:
+        return mean
+    return mean + beta.sqrt().to(x_t.dtype) * noise
+
+
+def _sample_clipped(eps_model, shape, betas, generator, dtype=None):
+    import torch
+
+    x = torch.randn(shape, generator=generator, dtype=dtype)
+    for t in reversed(range(len(betas))):
+        z = torch.randn(shape, generator=generator, dtype=dtype) if t > 0 else None
+        x = _p_clipped(eps_model, x, t, betas, z)
+    return x
+
+
 def _q_no_sqrt(x0, t, noise, alphas_bar):
     abar = alphas_bar[t].to(x0.dtype).view(-1, *([1] * (x0.dim() - 1)))
     return abar * x0 + (1 - abar) * noise
@@ -134,12 +164,14 @@ EXERCISE = Exercise.of(
    iterating the one-step process, statistically).
 3. `p_sample(eps_model, x_t, t, betas, noise)`: one reverse step (Algorithm 2) for an int t:
    mean = (x_t - beta_t / sqrt(1 - alpha_bar_t) * eps_model(x_t, t)) / sqrt(1 - beta_t);
-   return mean + sqrt(beta_t) * noise, but just the mean at t = 0.
+   return mean + sqrt(beta_t) * noise, but just the mean at t = 0. No clipping: computed through a
+   predicted x0, the mean is the same only if x0 is not clamped to [-1, 1].
 4. `sample(eps_model, shape, betas, generator, dtype)`: x = torch.randn(shape, generator=generator,
    dtype=dtype), then for t = T-1 down to 0: z = torch.randn(same) if t > 0 (no draw at t = 0), x = p_sample(...).
    Draw in exactly that order, so the check can replay your random numbers.
 
-eps_model(x, t) stands for the trained network; the check passes a fixed function.""",
+eps_model(x, t) stands for the trained network; the check passes a fixed function, which takes t as an
+int or as a (B,) tensor of timesteps, one per example, as a network does.""",
     entry_points=(
         EntryPoint(
             "linear_betas", "(T, beta_start=1e-4, beta_end=0.02)", "T betas from beta_start to beta_end, float64."
@@ -200,6 +232,12 @@ eps_model(x, t) stands for the trained network; the check passes a fixed functio
             "noise added at t = 0: the last step returns the mean (z = 0 in Algorithm 2)",
             impl={"p_sample": _p_variant(noise_at_0=True)},
             checks=("p_sample",),
+        ),
+        Probe(
+            "the predicted x0 was clipped to [-1, 1] (denoising-diffusion-pytorch's clip_denoised=True, for images "
+            "in [-1, 1]): this task's mean is the formula's, unclipped",
+            impl={"p_sample": _p_clipped, "sample": _sample_clipped},
+            checks=("p_sample", "sample"),
         ),
         Probe(
             "sigma_t = beta_t: the noise's standard deviation is sqrt(beta_t) (its variance is beta_t)",

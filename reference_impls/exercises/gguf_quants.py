@@ -169,6 +169,44 @@ def _q4_0_rounded(x):
     return np.concatenate([_fp16_bytes(d), q[:, :16] | (q[:, 16:] << 4)], axis=1)
 
 
+def _q4_0_uncapped(x):
+    """Q4_0 without min(15, ...): the value opposite m gets code 16, whose high bit spills into the next nibble."""
+    from reference_impls.numpy.gguf_quants import _blocks, _fp16_bytes, _inverse
+
+    b = _blocks(x, 32)
+    m = np.take_along_axis(b, np.abs(b).argmax(axis=1)[:, None], axis=1)[:, 0]
+    d = m / F32(-8)
+    q = np.trunc(b * _inverse(d)[:, None] + F32(8.5)).astype(np.uint8)
+    return np.concatenate([_fp16_bytes(d), q[:, :16] | (q[:, 16:] << 4)], axis=1)
+
+
+def _q4_0_dequant_uint8(blocks):
+    """q - 8 in the codes' uint8: codes below 8 wrap around to 248 .. 255."""
+    from reference_impls.numpy.gguf_quants import _fp16_values
+
+    d = _fp16_values(blocks[:, :2])
+    qs = blocks[:, 2:]
+    q = (np.concatenate([qs & 15, qs >> 4], axis=1) - np.uint8(8)).astype(F32)
+    return (q * d[:, None]).reshape(-1)
+
+
+def _q8_0_dequant_unsigned(blocks):
+    """Q8_0's codes read as the uint8 bytes they are stored in: every negative code becomes 256 + q."""
+    from reference_impls.numpy.gguf_quants import _fp16_values
+
+    d = _fp16_values(blocks[:, :2])
+    return (blocks[:, 2:].astype(F32) * d[:, None]).reshape(-1)
+
+
+def _d_as_float32(case, actual, expected) -> bool:
+    """Blocks two bytes longer than llama.cpp's: the scale written as a 4-byte float32."""
+    return (
+        isinstance(actual, np.ndarray)
+        and actual.ndim == 2
+        and actual.shape == (expected.shape[0], expected.shape[1] + 2)
+    )
+
+
 def _scale_top_bits_swapped(scales, mins):
     """The top 2 bits of scale j (j >= 4) put in byte j and those of min j in byte j - 4: the other way round."""
     from reference_impls.numpy.gguf_quants import pack_q4_k_scales
@@ -330,6 +368,30 @@ and Q4_K's bytes against llama.cpp's own C code.""",
             "nibble), the two halves of the block",
             impl="wrong/gguf_quants/q4_0_neighbour_nibbles.py",
             checks=("q4_0", "q4_0_dequantize"),
+        ),
+        Probe(
+            "the block's scale written as float32 (4 bytes): GGUF stores d as fp16, 2 bytes little-endian "
+            "(d.astype(np.float16).view(np.uint8))",
+            when=_d_as_float32,
+            checks=("q8_0", "q4_0"),
+        ),
+        Probe(
+            "codes not capped at 15: where x = -m exactly, x / d + 8.5 truncates to 16, whose high bit spills into "
+            "the other nibble of the byte; q = min(15, int(x / d + 8.5))",
+            impl={"quantize_q4_0": _q4_0_uncapped},
+            checks=("q4_0",),
+        ),
+        Probe(
+            "q - 8 computed in uint8 wraps around for codes below 8 (3 - 8 = 251): convert the codes to a signed or "
+            "float type first (.astype(np.int8) or np.float32), then subtract 8",
+            impl={"dequantize_q4_0": _q4_0_dequant_uint8},
+            checks=("q4_0_dequantize",),
+        ),
+        Probe(
+            "Q8_0's codes read as unsigned bytes: a negative code q is stored as 256 + q; view the 32 code bytes as "
+            "int8 (blocks[:, 2:].view(np.int8)) before converting to float",
+            impl={"dequantize_q8_0": _q8_0_dequant_unsigned},
+            checks=("q8_0_dequantize",),
         ),
         Probe(
             "the halves swapped: x[j] goes in the LOW nibble of byte j, x[j + 16] in the high one",

@@ -134,31 +134,72 @@ def _gptq(variant):
 
         from reference_impls.torch.gptq import quantize, quantizer_params
 
+        if variant == "symmetric":
+            quantizer_params = _symmetric_params  # noqa: F811 - AutoGPTQ's sym=True grid in place of the task's
         W = W.clone()
         d = W.shape[1]
         scale, zero = quantizer_params(W, bits)
         H = 2 * X @ X.T / (X.shape[1] if variant == "h_over_n" else 1)
         dead = torch.diag(H) == 0
         H[dead, dead] = 1
-        W[:, dead] = 0
+        if variant != "keep_dead":
+            W[:, dead] = 0
         if variant != "no_damp":
             H += percdamp * torch.diag(H).mean() * torch.eye(d, dtype=H.dtype)
+        order = torch.arange(d)
+        if variant == "act_order":  # AutoGPTQ's desc_act: the columns by decreasing diag(H)
+            order = torch.argsort(torch.diag(H), descending=True)
+            W, H = W[:, order], H[order][:, order]
         if variant == "full_inverse":
             U = torch.linalg.inv(H)
         else:
             U = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)
         Q = torch.zeros_like(W)
         for i in range(d):
-            q = quantize(W[:, i : i + 1], scale, zero, bits)[:, 0]
+            if variant == "params_refit":
+                scale, zero = quantizer_params(W, bits)
+            grid = quantizer_params(W[:, i : i + 1], bits) if variant == "params_per_column" else (scale, zero)
+            q = quantize(W[:, i : i + 1], *grid, bits)[:, 0]
             Q[:, i] = q
             if variant == "no_compensation":
                 continue
-            err = (W[:, i] - q) / U[i, i]
+            err = (W[:, i] - q) / (1.0 if variant == "err_not_divided" else U[i, i])
             end = min((i // 128 + 1) * 128, d) if variant == "blocks_not_updated" else d  # lazy batches of 128
             W[:, i:end] -= err[:, None] * U[i, i:end][None, :]
-        return Q
+        return Q[:, torch.argsort(order)]
 
     return gptq_quantize
+
+
+def _with_rtn(gptq_quantize):
+    """A probe's impl for every check of gptq_quantize, beats_rtn included (which also calls rtn_quantize)."""
+
+    def rtn_quantize(W, bits=4):
+        from reference_impls.torch.gptq import rtn_quantize
+
+        return rtn_quantize(W, bits)
+
+    return {"gptq_quantize": gptq_quantize, "rtn_quantize": rtn_quantize}
+
+
+def _symmetric_params(W, bits=4):
+    """AutoGPTQ's sym=True grid: xmax = max(|xmin|, xmax), xmin = -xmax, zero in the middle, (maxq + 1) / 2."""
+    import torch
+
+    maxq = 2**bits - 1
+    xmin, xmax = W.min(dim=1).values.clamp(max=0), W.max(dim=1).values.clamp(min=0)
+    xmax = torch.maximum(xmin.abs(), xmax)
+    xmin = torch.where(xmin < 0, -xmax, xmin)
+    both_zero = (xmin == 0) & (xmax == 0)
+    xmin, xmax = torch.where(both_zero, -1.0, xmin), torch.where(both_zero, 1.0, xmax)
+    scale = (xmax - xmin) / maxq
+    return scale[:, None], torch.full_like(scale, (maxq + 1) / 2)[:, None]
+
+
+def _symmetric_rtn(W, bits=4):
+    from reference_impls.torch.gptq import quantize
+
+    return quantize(W, *_symmetric_params(W, bits), bits)
 
 
 EXERCISE = Exercise.of(
@@ -254,6 +295,42 @@ Row i of the upper Cholesky factor of H^-1 is, up to scale, the OBS update over 
             "scale matters through a dead input, whose H[i, i] = 1 enters mean(diag H) and so the dampening",
             impl={"gptq_quantize": _gptq("h_over_n")},
             checks=("gptq",),
+        ),
+        Probe(
+            "the error was not divided by U[i, i]: the OBS update is err = (w - q) / U[i, i], then "
+            "W[:, i:] -= outer(err, U[i, i:]) (so that column i itself moves by exactly w - q)",
+            impl=_with_rtn(_gptq("err_not_divided")),
+        ),
+        Probe(
+            "a dead input's weights were kept: where diag(H) is 0 (the input is always 0) set W[:, i] = 0 as well "
+            "as H[i, i] = 1, so its column quantizes to 0",
+            impl={"gptq_quantize": _gptq("keep_dead")},
+            checks=("gptq",),
+        ),
+        Probe(
+            "the grid was fitted per column: scale and zero are per output ROW, fitted once on the whole original W "
+            "(quantizer_params(W)) before the loop, and used for every column",
+            impl={"gptq_quantize": _gptq("params_per_column")},
+        ),
+        Probe(
+            "the grid was refitted on the updated W inside the loop: scale and zero come from the ORIGINAL W, fixed "
+            "before the first column (the updates push columns past its range: those values clamp)",
+            impl={"gptq_quantize": _gptq("params_refit")},
+        ),
+        Probe(
+            "columns in order of decreasing diag(H) (act_order / desc_act): a valid GPTQ option, but the task "
+            "quantizes the columns in their own order, 0 .. d_in - 1",
+            impl={"gptq_quantize": _gptq("act_order")},
+            checks=("gptq",),
+        ),
+        Probe(
+            "a symmetric grid (AutoGPTQ's sym=True: xmax = max(|xmin|, xmax), zero = 2^(bits-1)): the task's grid is "
+            "asymmetric min-max, xmin = min(row min, 0), xmax = max(row max, 0), zero = round(-xmin / scale)",
+            impl={
+                "quantizer_params": _symmetric_params,
+                "rtn_quantize": _symmetric_rtn,
+                "gptq_quantize": _gptq("symmetric"),
+            },
         ),
         Probe(
             "no dampening: with fewer samples than inputs H is singular and Cholesky fails; add "

@@ -167,6 +167,55 @@ def _asym_float_zero_point(x, axis=None, group_size=None):
     return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
 
 
+def _asym_rounded_once(x, axis=None, group_size=None):
+    """q = round((x - lo) / s): the zero point folded into one rounding, not round(x / s) + round(-lo / s)."""
+    import torch
+
+    from reference_impls.torch.quantize import _grouped, _keep, _reduce_dims
+
+    xg = _grouped(x, group_size)
+    dims = _reduce_dims(xg, axis, group_size)
+    lo, hi = xg.amin(dim=dims, keepdim=True).clamp(max=0), xg.amax(dim=dims, keepdim=True).clamp(min=0)
+    scale = (hi - lo) / 255
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    zp = torch.clamp(torch.round(-lo / scale), 0, 255)
+    q = torch.clamp(torch.round((xg - lo) / scale), 0, 255).to(torch.uint8)
+    return q.reshape(x.shape), _keep(scale, axis, group_size), _keep(zp.to(torch.int64), axis, group_size)
+
+
+def _dequantize_in_uint8(q, scale, zero_point=None, group_size=None):
+    """q - z in q's own uint8: every code below the zero point wraps around (3 - 5 = 254)."""
+    from reference_impls.torch.quantize import dequantize
+
+    if zero_point is None:
+        return dequantize(q, scale, None, group_size)
+    z = zero_point.unsqueeze(-1) if group_size is not None else zero_point
+    from reference_impls.torch.quantize import _grouped
+
+    shifted = (_grouped(q, group_size) - z.to(q.dtype)).reshape(q.shape)
+    return dequantize(shifted, scale, None, group_size)
+
+
+def _outliers_per_column(w):
+    from reference_impls.torch.quantize import dequantize, quantize_symmetric
+
+    def mse(axis):
+        q, s = quantize_symmetric(w, axis=axis)
+        return ((w - dequantize(q, s)) ** 2).mean()
+
+    return mse(None), mse(1)
+
+
+def _outliers_summed(w):
+    from reference_impls.torch.quantize import dequantize, quantize_symmetric
+
+    def sse(axis):
+        q, s = quantize_symmetric(w, axis=axis)
+        return ((w - dequantize(q, s)) ** 2).sum()
+
+    return sse(None), sse(0)
+
+
 def _reference():
     from reference_impls.torch import quantize
 
@@ -274,6 +323,32 @@ is built with quant_min=-127, quant_max=127: its default range [-128, 127] gives
             "round the zero point: z = clamp(round(-lo / s), 0, 255) is an integer code (0.0 must map to it exactly); "
             "casting the float -lo / s to int truncates it",
             impl={"quantize_asymmetric": _asym_float_zero_point},
+        ),
+        Probe(
+            "q = round(x / s) + z, with z already rounded: rounding (x - lo) / s at once (the unrounded zero point "
+            "inside the rounding) moves a code by one wherever the fractions of x / s and -lo / s add past 0.5",
+            impl={"quantize_asymmetric": _asym_rounded_once},
+        ),
+        Probe(
+            "q - zero_point computed in uint8 wraps around below 0 (3 - 5 = 254): convert q and the zero point to "
+            "the scale's float dtype (or int32) before subtracting",
+            impl={
+                "dequantize": _dequantize_in_uint8,
+                "quantize_symmetric": lambda *a, **k: _reference().quantize_symmetric(*a, **k),
+                "quantize_asymmetric": lambda *a, **k: _reference().quantize_asymmetric(*a, **k),
+            },
+            checks=("round_trip",),
+        ),
+        Probe(
+            "per channel means one scale per ROW of w (an output channel: axis=0, the max over each row); axis=1 "
+            "gives one per column",
+            impl={"outlier_comparison": _outliers_per_column},
+            checks=("outliers",),
+        ),
+        Probe(
+            "the MSE is the MEAN of the squared errors ((w - w_hat) ** 2).mean(), not their sum",
+            impl={"outlier_comparison": _outliers_summed},
+            checks=("outliers",),
         ),
         Probe(
             "dequantize must subtract the zero point: x ~ s * (q - z)",

@@ -10,10 +10,11 @@ NAMES = ("weight", "bias", "lora_A", "lora_B")
 
 
 def _build(impl, weights, in_features, out_features, r, alpha, bias):
-    """impl.LoRALinear with the given weights copied in (the names are part of the task)."""
+    """impl.LoRALinear with the given weights copied in (the names are part of the task), in eval mode: a
+    lora_dropout (loralib's and PEFT's option) is off, as at inference; gradients flow all the same."""
     import torch
 
-    layer = impl.LoRALinear(in_features, out_features, r=r, alpha=alpha, bias=bias)
+    layer = impl.LoRALinear(in_features, out_features, r=r, alpha=alpha, bias=bias).eval()
     with torch.no_grad():
         for name, value in weights.items():
             getattr(layer, name).copy_(torch.from_numpy(value))
@@ -110,7 +111,7 @@ def _init(impl, d_in, d_out, r, seed):
     import torch.nn.functional as F
 
     torch.manual_seed(seed)
-    layer = impl.LoRALinear(d_in, d_out, r=r)
+    layer = impl.LoRALinear(d_in, d_out, r=r).eval()
     x = torch.randn(4, d_in)
     shapes = {n: np.array(p.shape) for n, p in layer.named_parameters()}
     out = {
@@ -178,6 +179,8 @@ def _wrong(
     adds_when_merged=False,
     a_zero=False,
     floor_division=False,
+    forward_transposed=False,
+    merge_transposed=False,
 ):
     import math
 
@@ -208,20 +211,44 @@ def _wrong(
             return (
                 out
                 if self.merged and not adds_when_merged
-                else out + (x @ self.lora_A.T @ self.lora_B.T) * self.scaling
+                else out
+                + (x @ (self.lora_B @ self.lora_A) if forward_transposed else x @ self.lora_A.T @ self.lora_B.T)
+                * self.scaling
             )
 
         @torch.no_grad()
         def merge(self):
-            self.weight += self.lora_B @ self.lora_A * (1.0 if merge_unscaled else self.scaling)
+            delta = (self.lora_B @ self.lora_A).T if merge_transposed else self.lora_B @ self.lora_A
+            self.weight += delta * (1.0 if merge_unscaled else self.scaling)
             self.merged = True
 
         @torch.no_grad()
         def unmerge(self):
-            self.weight -= self.lora_B @ self.lora_A * (1.0 if merge_unscaled else self.scaling)
+            delta = (self.lora_B @ self.lora_A).T if merge_transposed else self.lora_B @ self.lora_A
+            self.weight -= delta * (1.0 if merge_unscaled else self.scaling)
             self.merged = False
 
     return LoRALinear
+
+
+def _shape_error(case, actual, expected) -> bool:
+    """The learner's code raised a shape mismatch (matmul or broadcast) on a layer with d_in != d_out."""
+    message = str(getattr(actual, "message", ""))
+    return getattr(actual, "type", None) == "RuntimeError" and any(
+        phrase in message for phrase in ("cannot be multiplied", "must match the size", "broadcast shape")
+    )
+
+
+TRANSPOSED_HINT = (
+    "the LoRA product transposed: lora_A is (r, d_in) and lora_B (d_out, r), so B A is (d_out, d_in) like "
+    "weight: merge adds scaling * (lora_B @ lora_A) to weight, forward adds x @ lora_A.T @ lora_B.T; "
+    "one transpose too many or too few runs only where d_in == d_out"
+)
+
+
+def _trainable_extra(case, actual, expected) -> bool:
+    """Parameters other than lora_A and lora_B require grad."""
+    return isinstance(actual, dict) and bool(set(actual.get("trainable", ())) - {"lora_A", "lora_B"})
 
 
 def _variant(**flags):
@@ -247,7 +274,8 @@ weight, `lora_B` (d_out, r) zeros, and `self.scaling = alpha / r`.
 `lora_parameter_count(d_in, d_out, r) -> (LoRA parameters, full matrix parameters)`: Module 1.3's
 exercise 3 is d_in 2048, d_out 8192, r 16.
 
-The checks copy weights into your layer by these names, then compare outputs, gradients, merges.""",
+The checks copy weights into your layer by these names, then compare outputs, gradients, merges,
+with the layer in eval mode (a lora_dropout on the update's input, as loralib and PEFT offer, is off).""",
     entry_points=(
         EntryPoint(
             "LoRALinear",
@@ -357,9 +385,12 @@ The checks copy weights into your layer by these names, then compare outputs, gr
         Probe(
             "the base weights are trainable: freeze weight and bias (requires_grad=False); only lora_A and lora_B "
             "train",
-            impl=_variant(trainable_base=True),
+            when=_trainable_extra,
             checks=("gradients",),
         ),
+        Probe(TRANSPOSED_HINT, impl=_variant(forward_transposed=True), checks=("forward", "merge", "gradients")),
+        Probe(TRANSPOSED_HINT, impl=_variant(merge_transposed=True), checks=("merge",)),
+        Probe(TRANSPOSED_HINT, when=_shape_error, checks=("forward", "merge", "gradients")),
         Probe(
             "merged without the scaling: W0 += (alpha / r) * B A",
             impl="wrong/lora/merge_unscaled.py",

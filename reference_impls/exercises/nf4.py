@@ -162,6 +162,61 @@ def _double_no_mean(absmax, blocksize=256):
     return q.reshape(-1)[: absmax.numel()], scales, torch.zeros(())
 
 
+def _double_uint8(absmax, blocksize=256):
+    import torch
+
+    from reference_impls.torch.nf4 import double_quantize
+
+    q, scales, offset = double_quantize(absmax, blocksize)
+    return q.to(torch.uint8), scales, offset
+
+
+def _double_one_scale(absmax, blocksize=256):
+    import torch
+
+    from reference_impls.torch.nf4 import _blocks
+
+    offset = absmax.mean()
+    blocks = _blocks(absmax - offset, blocksize)
+    amax = blocks.abs().max()
+    scale = amax / 127 if amax > 0 else torch.ones(())
+    q = torch.round(blocks / scale).clamp(-127, 127).to(torch.int8)
+    return q.reshape(-1)[: absmax.numel()], scale.repeat(blocks.shape[0]), offset
+
+
+def _double_quantize(absmax, blocksize=256):
+    from reference_impls.torch.nf4 import double_quantize
+
+    return double_quantize(absmax, blocksize)
+
+
+def _double_dequantize_no_offset(q, scales, offset, blocksize=256):
+    from reference_impls.torch.nf4 import double_dequantize
+
+    return double_dequantize(q, scales, offset, blocksize) - offset
+
+
+def _unguarded_zero_block(w, blocksize=64):
+    """absmax 0 left as the divisor: the zero block's w / absmax is nan, and argmin over nans picks code 0."""
+    import torch
+
+    from reference_impls.torch.nf4 import NF4, _blocks
+
+    blocks = _blocks(w.float(), blocksize)
+    absmax = blocks.abs().amax(dim=1)
+    codes = (blocks[..., None] / absmax[:, None, None] - NF4).abs().argmin(dim=-1)
+    return codes.reshape(-1)[: w.numel()].to(torch.uint8), absmax
+
+
+def _bits_no_second_scales(blocksize=64, double_quant=False, blocksize2=256):
+    return 4 + (8 / blocksize if double_quant else 32 / blocksize)
+
+
+def _uint8_index_as_mask(case, actual, expected) -> bool:
+    """NF4[codes] with uint8 codes: torch takes a uint8 index for a boolean mask, of the wrong length."""
+    return getattr(actual, "type", None) == "IndexError" and "shape of the mask" in str(getattr(actual, "message", ""))
+
+
 EXERCISE = Exercise.of(
     info("nf4"),
     preamble="""import torch
@@ -238,6 +293,42 @@ bitsandbytes quantizes the absmax with its 8-bit dynamic code; here the simpler 
         Check("bits", "bits_per_parameter", bits_cases, call=_bits, description="4.5, 4.127, and blocks of 128"),
     ),
     probes=(
+        Probe(
+            "an all-zero block has absmax 0: w / 0 is nan and argmin over nans picks code 0; divide by 1 where "
+            "absmax is 0 (torch.where(absmax > 0, absmax, 1)), so its codes are 7, the level 0.0",
+            impl={"nf4_quantize": _unguarded_zero_block},
+            checks=("quantize",),
+        ),
+        Probe(
+            "NF4[codes] with uint8 codes: torch reads a uint8 (or bool) index as a mask, not as positions; "
+            "index with codes.long()",
+            when=_uint8_index_as_mask,
+            checks=("dequantize",),
+        ),
+        Probe(
+            "q stored as uint8: the centred absmax values are signed, and a negative code wraps (-5 becomes 251); "
+            "q is int8, in -127..127",
+            impl={"double_quantize": _double_uint8},
+            checks=("double_quantize", "double_round_trip"),
+        ),
+        Probe(
+            "one scale for all the absmax values: double quantization gives each block of `blocksize` (256) "
+            "constants its own scale, max |.| / 127 of that block",
+            impl={"double_quantize": _double_one_scale},
+            checks=("double_quantize", "double_round_trip"),
+        ),
+        Probe(
+            "the offset is not added back: double_dequantize returns q * scale + offset, the mean that "
+            "double_quantize subtracted",
+            impl={"double_quantize": _double_quantize, "double_dequantize": _double_dequantize_no_offset},
+            checks=("double_round_trip",),
+        ),
+        Probe(
+            "the second-level scales are missing: with double quantization each absmax costs 8 bits, plus one "
+            "float32 scale per blocksize2 of them: 4 + 8 / blocksize + 32 / (blocksize * blocksize2)",
+            impl={"bits_per_parameter": _bits_no_second_scales},
+            checks=("bits",),
+        ),
         Probe(
             "one absmax for the whole tensor: NF4 scales each block of `blocksize` weights by its own absmax",
             impl={"nf4_quantize": _tensor_absmax},

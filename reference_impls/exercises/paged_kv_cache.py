@@ -41,6 +41,19 @@ SCENARIOS = {
             ("attend", "y", 1),
         ],
     ),
+    # a freed 3-block sequence's blocks queued behind the free ones, in table order; then the cache runs out
+    "free_order_and_full_cache": (
+        7,
+        2,
+        [
+            ("append", "a", 6),
+            ("append", "b", 3),
+            ("free", "a", 0),
+            ("append", "c", 9),
+            ("attend", "c", 2),
+            ("overflow", "c", 2),
+        ],
+    ),
     "one_token_blocks": (
         12,
         1,
@@ -61,7 +74,7 @@ def scenario_cases():
     for n, (name, (num_blocks, block_size, script)) in enumerate(SCENARIOS.items()):
         s = 59000 + n
         rng = seeded(s)
-        tokens = sum(k for op, _, k in script if op == "append")
+        tokens = sum(k for op, _, k in script if op in ("append", "overflow"))
         queries = sum(k for op, _, k in script if op == "attend")
         dtype = "float64" if n == 1 else "float32"
         yield case(
@@ -79,6 +92,8 @@ def scenario_cases():
                 "vllm_block_16": "vLLM's 16-token blocks; a 20-token prompt takes 2 blocks, the 2nd 4/16 full",
                 "one_token_blocks": "block_size 1: a block per token; the id p used again after its free: a new, "
                 "empty sequence",
+                "free_order_and_full_cache": "a's blocks 0, 1, 2 go back behind the free 5, 6 in table order, so c "
+                "gets 5, 6, 0, 1, 2; then c needs a 6th block with none free: RuntimeError",
             }[name],
         )
     for rng, _, dtype, s in fresh([()], seed=59050, n=1):  # a script, block size and head sizes drawn afresh
@@ -133,7 +148,7 @@ def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, qu
     kv, queries = torch.from_numpy(kv), torch.from_numpy(queries)
     cache = impl.PagedKVCache(num_blocks, n_head, head_dim, block_size=block_size, dtype=kv.dtype)
     outputs, t, u = [], 0, 0
-    live = []
+    live, overflows, tables_at_overflow = [], [], {}
     for op, seq, n in script:
         if op == "append":
             cache.append(seq, kv[t : t + n, 0], kv[t : t + n, 1])
@@ -142,17 +157,30 @@ def scenario_call(impl, num_blocks, block_size, n_head, head_dim, script, kv, qu
         elif op == "free":
             cache.free(seq)
             live.remove(seq)
+        elif op == "overflow":  # more blocks than are free: the task's RuntimeError (what the sequence keeps is free)
+            tables_at_overflow = {name: [int(b) for b in cache.block_tables[name]] for name in live}
+            try:
+                cache.append(seq, kv[t : t + n, 0], kv[t : t + n, 1])
+                overflows.append("no exception")
+            except RuntimeError:
+                overflows.append("RuntimeError")
+            t += n
+            live.remove(seq)
         else:
             outputs.append(to_numpy(impl.paged_attention(queries[u : u + n], cache, seq)))
             u += n
     tables = {seq: [int(b) for b in cache.block_tables[seq]] for seq in live}
     gathered = {seq: to_numpy(torch.stack(cache.gather(seq))) for seq in live}
-    return {
+    out = {
         "attention": outputs,
         "block_tables": tables,
         "free_blocks": int(cache.num_free_blocks()),
         "gathered_kv": gathered,
     }
+    if overflows:
+        out["out_of_blocks"] = overflows
+        out["block_tables_before_running_out"] = tables_at_overflow
+    return out
 
 
 # -- known mistakes -----------------------------------------------------------------------------------
@@ -180,7 +208,13 @@ def _lifo_cache(num_blocks, n_head, head_dim, block_size=16, dtype=None):
 
     cache = PagedKVCache(num_blocks, n_head, head_dim, block_size, dtype)
     cache.allocator.free_blocks.reverse()
-    cache.allocator.allocate = cache.allocator.free_blocks.pop
+
+    def allocate():  # the stack's top; running out is still the task's RuntimeError
+        if not cache.allocator.free_blocks:
+            raise RuntimeError("out of KV cache blocks")
+        return cache.allocator.free_blocks.pop()
+
+    cache.allocator.allocate = allocate
     return cache
 
 
@@ -201,6 +235,53 @@ def _causal_top_left(q, cache, seq_id):
     mask = torch.ones(q.size(0), k.size(0), dtype=torch.bool).tril()
     y = scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1), attn_mask=mask)
     return y.transpose(0, 1)
+
+
+def _reversed_free_cache(*args, **kwargs):
+    """Frees a sequence's blocks tail first (vLLM's order, for its prefix cache), not in table order."""
+    from reference_impls.torch.paged_kv import PagedKVCache
+
+    class Reversed(PagedKVCache):
+        def free(self, seq_id):
+            for block in reversed(self.block_tables.pop(seq_id)):
+                self.allocator.free(block)
+            del self.lengths[seq_id]
+
+    return Reversed(*args, **kwargs)
+
+
+def _one_slot_per_append_cache(*args, **kwargs):
+    """Every token of one append() written at the slot of the length before it: the last one wins."""
+    from reference_impls.torch.paged_kv import PagedKVCache
+
+    class OneSlot(PagedKVCache):
+        def append(self, seq_id, k, v):
+            table = self.block_tables.setdefault(seq_id, [])
+            n = self.lengths.get(seq_id, 0)
+            for t in range(k.size(0)):
+                if (n + t) % self.block_size == 0:
+                    table.append(self.allocator.allocate())
+                self.k[table[n // self.block_size], n % self.block_size] = k[t]
+                self.v[table[n // self.block_size], n % self.block_size] = v[t]
+            self.lengths[seq_id] = n + k.size(0)
+
+    return OneSlot(*args, **kwargs)
+
+
+def _attention_over_d(q, cache, seq_id):
+    """Scores divided by head_dim instead of its square root."""
+    import math
+
+    from reference_impls.torch.paged_kv import paged_attention
+
+    return paged_attention(q / math.sqrt(q.size(-1)), cache, seq_id)
+
+
+def _no_error_when_full(case, actual, expected) -> bool:
+    """The cache ran out of free blocks and the learner's append raised nothing, or not a RuntimeError."""
+    if getattr(actual, "type", None) == "IndexError" and "empty deque" in str(getattr(actual, "message", "")):
+        return True
+    return isinstance(actual, dict) and "no exception" in actual.get("out_of_blocks", ())
 
 
 def _cache(*args, **kwargs):
@@ -261,7 +342,8 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
                 call=scenario_call,
                 tolerance={"float32": (1e-5, 1e-6)},
                 description="interleaved sequences with a freed one's blocks reused (block 4), vLLM's block 16 (float64), "
-                "block 1: attention outputs, block tables, free count, gathered K and V",
+                "block 1, freed blocks reused in table order and a full cache (RuntimeError): attention outputs, block "
+                "tables, free count, gathered K and V",
             ),
         ),
         probes=(
@@ -274,6 +356,25 @@ free they hold another sequence's stale keys. The result equals a contiguous cac
                 "the free list is not FIFO: allocate from the FRONT of the queue, put freed blocks at the BACK "
                 "(deque.popleft / deque.append)",
                 impl={"PagedKVCache": _lifo_cache, "paged_attention": _attention},
+            ),
+            Probe(
+                "freed blocks go back on the free list in the sequence's table order (deque.extend(table)): vLLM "
+                "returns them tail first for its prefix cache, but here the next sequence must get them in order",
+                impl={"PagedKVCache": _reversed_free_cache, "paged_attention": _attention},
+            ),
+            Probe(
+                "every token of an append() was written at the same slot: token t of the T new ones goes to position "
+                "n + t, block table[(n + t) // block_size], slot (n + t) % block_size",
+                impl={"PagedKVCache": _one_slot_per_append_cache, "paged_attention": _attention},
+            ),
+            Probe(
+                "the scores are divided by head_dim: scale them by 1 / sqrt(head_dim)",
+                impl={"PagedKVCache": _cache, "paged_attention": _attention_over_d},
+            ),
+            Probe(
+                "running out of free blocks must raise RuntimeError: check the free list before taking a block "
+                "(a popleft on an empty deque raises IndexError; returning quietly loses the tokens)",
+                when=_no_error_when_full,
             ),
             Probe(
                 "a prefill or a chunk of Tq > 1 queries must be causal: query i of the last Tq tokens sees keys 0..L - Tq + i",

@@ -24,7 +24,7 @@ def _build(impl, w, b, r, alpha, compute_dtype, lora):
         r=r,
         alpha=alpha,
         compute_dtype=getattr(torch, compute_dtype),
-    )
+    ).eval()  # a lora_dropout (PEFT's option) is off, as at inference; gradients flow all the same
     with torch.no_grad():
         layer.lora_A.copy_(torch.from_numpy(lora["lora_A"]))
         layer.lora_B.copy_(torch.from_numpy(lora["lora_B"]))
@@ -95,7 +95,7 @@ def _init(impl, d_out, d_in, r, seed):
 
     torch.manual_seed(seed)
     w = torch.randn(d_out, d_in) * 0.05
-    layer = impl.QLoRALinear(w, None, r=r)
+    layer = impl.QLoRALinear(w, None, r=r).eval()
     x = torch.randn(3, d_in)
     base = x @ layer.dequantized_weight().T
     # r * d_in >= 256 draws: the largest |A| lies above 0.95 of the bound unless the bound is smaller
@@ -143,6 +143,19 @@ def _wrong(scaling=None, float_in=False):
     return Wrong
 
 
+def _float_copy(case, actual, expected) -> bool:
+    """The layer's state dict holds a float tensor of W0's shape."""
+    return isinstance(actual, dict) and bool(actual.get("float_copies_of_W0"))
+
+
+def _dtype_mismatch(case, actual, expected) -> bool:
+    """A matmul of two dtypes: x, the bias or the dequantized weight not in the compute dtype."""
+    message = str(getattr(actual, "message", ""))
+    return getattr(actual, "type", None) == "RuntimeError" and (
+        "same dtype" in message or "expected scalar type" in message
+    )
+
+
 def _variant(**flags):
     """A probe's impl: QLoRALinear(...) builds the wrong class on first use (torch is not imported at import time)."""
     return {"QLoRALinear": lambda *args, **kwargs: _wrong(**flags)(*args, **kwargs)}
@@ -168,7 +181,8 @@ nn.Module:
   Gradients reach A, B and x, never W0.
 
 The checks copy A and B into your layer by these names, then compare outputs, gradients and what
-the layer stores. tests/reference/test_qlora_reference.py checks the reference against a float LoRA
+the layer stores, with the layer in eval mode (a lora_dropout, as PEFT offers, is off).
+tests/reference/test_qlora_reference.py checks the reference against a float LoRA
 layer whose W0 is the dequantized weight (forward and backward) and with gradcheck.""",
     entry_points=(
         EntryPoint(
@@ -228,7 +242,20 @@ layer whose W0 is the dequantized weight (forward and backward) and with gradche
             "the base weight trains: keep W0 only as NF4 codes and absmax in buffers (register_buffer), so no "
             "gradient reaches it; only lora_A and lora_B are Parameters",
             impl="wrong/qlora/trainable_base.py",
-            checks=("gradients", "storage"),
+            checks=("gradients",),
+        ),
+        Probe(
+            "a float copy of W0 is kept in the layer: QLoRA stores only the NF4 codes and absmax and dequantizes "
+            "in every forward; a cached or frozen float weight (even with requires_grad=False) costs the memory "
+            "that 4-bit storage saves",
+            when=_float_copy,
+            checks=("storage",),
+        ),
+        Probe(
+            "two dtypes met in a matmul: cast x to the compute dtype (x.to(self.compute_dtype)) and keep the bias "
+            "and the dequantized weight in it",
+            when=_dtype_mismatch,
+            checks=("forward", "gradients"),
         ),
         Probe(
             "lora_A drawn with kaiming_uniform_'s default a = 0 (uniform in +-sqrt(6 / d_in)): pass a=math.sqrt(5), "

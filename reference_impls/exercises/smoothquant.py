@@ -99,6 +99,23 @@ def _scales(weight_dim=0, swapped=False, clamp=1e-5):
     return smooth_scales
 
 
+def _linear_with_maxima(maxima):
+    """smooth_linear with the activation statistic `maxima(x2d)` (x flattened to (tokens, d_in))."""
+
+    def smooth_linear(x, weight, alpha=0.5):
+        from reference_impls.torch.smoothquant import smooth, smooth_scales
+
+        return smooth(x, weight, smooth_scales(maxima(x.reshape(-1, x.shape[-1])), weight, alpha))
+
+    return smooth_linear
+
+
+def _weight_rows_broadcast(case, actual, expected) -> bool:
+    """smooth() raised a broadcasting error: s (d_in,) applied along weight's rows (d_out)."""
+    message = str(getattr(actual, "message", ""))
+    return getattr(actual, "type", None) == "RuntimeError" and "must match the size" in message
+
+
 def _inverted(x, weight, s):
     return x * s, weight / s
 
@@ -151,6 +168,24 @@ reference's test shows W8A8 error falling after smoothing (tests/reference/test_
         ),
     ),
     probes=(
+        Probe(
+            "the activation maxima must be of |x|: max over the tokens of x.abs() (a channel whose outliers are "
+            "negative has a small signed max)",
+            impl={"smooth_linear": _linear_with_maxima(lambda x: x.amax(dim=0))},
+            checks=("smooth_linear",),
+        ),
+        Probe(
+            "SmoothQuant's activation statistic is the MAX |x| of each channel over the tokens (the range that int8 "
+            "must cover); the mean |x| is AWQ's",
+            impl={"smooth_linear": _linear_with_maxima(lambda x: x.abs().mean(dim=0))},
+            checks=("smooth_linear",),
+        ),
+        Probe(
+            "s scales the INPUT channels, weight's columns: weight (d_out, d_in) * s broadcasts along the last dim "
+            "(weight * s, or s.view(1, -1)); s.view(-1, 1) would scale the rows",
+            when=_weight_rows_broadcast,
+            checks=("smooth",),  # given an s of d_in scales: a broadcast error is how s was applied
+        ),
         Probe(
             "max|W_j| taken over the wrong dimension: for nn.Linear's weight (d_out, d_in) the max over the OUTPUT "
             "dim is weight.abs().amax(dim=0), one per input channel",

@@ -468,6 +468,51 @@ def _quantize_scale_on_last_axis(x, scale, zero_point, qmin=0, qmax=255, axis=No
     return torch.clamp(torch.round(x / scale) + zero_point, qmin, qmax).to(torch.int64)  # broadcasts on the last axis
 
 
+def _percentile_nearest_rank(batches, percentile=99.9):
+    """The percentiles read off the sorted values at index int(q * (n - 1)): no interpolation."""
+    import torch
+
+    from reference_impls.torch.static_ptq import _values
+
+    v = torch.sort(_values(batches)).values
+    n = v.numel()
+    return v[int((1 - percentile / 100) * (n - 1))], v[int(percentile / 100 * (n - 1))]
+
+
+def _qparams_symmetric_127(min_val, max_val, qmin=0, qmax=255, symmetric=False):
+    """The signed symmetric scale as max|x| / 127 (the LLM int8 habit) instead of / ((qmax - qmin) / 2)."""
+    import torch
+
+    from reference_impls.torch.static_ptq import calculate_qparams
+
+    if not symmetric or qmin >= 0:
+        return calculate_qparams(min_val, max_val, qmin, qmax, symmetric)
+    scale = torch.maximum(-torch.clamp(min_val, max=0), torch.clamp(max_val, min=0)) / qmax
+    scale = torch.clamp(scale, min=torch.finfo(torch.float32).eps)
+    return scale, torch.zeros_like(scale, dtype=torch.int64)
+
+
+def _ptq_mlp_hidden_before_relu(w1, b1, w2, b2, calib_x, x, per_channel=False):
+    """ptq_mlp with the hidden activation's range observed before the ReLU."""
+    from reference_impls.torch.static_ptq import calculate_qparams, dequantize, int8_linear, minmax_observer, quantize
+
+    w_axis = 0 if per_channel else None
+    in_scale, in_zp = calculate_qparams(*minmax_observer([calib_x]))
+    pre = calib_x @ w1.T + b1  # the mistake: relu(...) is what the hidden codes hold
+    h_scale, h_zp = calculate_qparams(*minmax_observer([pre]))
+    out_scale, out_zp = calculate_qparams(*minmax_observer([pre @ w2.T + b2]))
+
+    def weight(w):
+        lo, hi = minmax_observer([w], ch_axis=w_axis)
+        scale, zp = calculate_qparams(lo, hi, -128, 127, symmetric=True)
+        return quantize(w, scale, zp, -128, 127, axis=w_axis), scale
+
+    (w1_q, w1_scale), (w2_q, w2_scale) = weight(w1), weight(w2)
+    h_q = int8_linear(quantize(x, in_scale, in_zp), in_scale, in_zp, w1_q, w1_scale, b1, h_scale, h_zp)
+    y_q = int8_linear(h_q, h_scale, h_zp, w2_q, w2_scale, b2, out_scale, out_zp)
+    return dequantize(y_q, out_scale, out_zp)
+
+
 EXERCISE = Exercise.of(
     info("static_ptq"),
     preamble="import torch\n",
@@ -668,6 +713,24 @@ eager-mode convert.""",
         ),
     ),
     probes=(
+        Probe(
+            "torch.quantile interpolates linearly between the two nearest ranks; a value read off the sorted "
+            "array at int(q * (n - 1)) (nearest rank, kthvalue) is its neighbour, not the percentile",
+            impl={"percentile_observer": _percentile_nearest_rank},
+            checks=("percentile",),
+        ),
+        Probe(
+            "symmetric on the signed range divides max|x| by (qmax - qmin) / 2 = 127.5 for [-128, 127], as "
+            "torch.ao's observers do, not by 127",
+            impl={"calculate_qparams": _qparams_symmetric_127},
+            checks=("qparams",),
+        ),
+        Probe(
+            "the hidden range was observed before the ReLU: calibrate on relu(x W1^T + b1); then its zero point is 0 "
+            "and the requantize's clamp at qmin = 0 is the ReLU (with a range below 0 the int8 model has no ReLU)",
+            impl={"ptq_mlp": _ptq_mlp_hidden_before_relu},
+            checks=("ptq_mlp",),
+        ),
         Probe(
             "the MSE observer's range does not hold 0: start from lo = min(min x, 0), hi = max(max x, 0), as "
             "calculate_qparams does, and shrink that range by a",

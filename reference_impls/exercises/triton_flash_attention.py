@@ -246,20 +246,21 @@ def _masked_softmax_attention(q, k, v, scale, allowed):
         return p @ v / p.sum(-1, keepdims=True)
 
 
-def _online(q, k, v, scale, causal, block_n, rescale_l=True, rescale_acc=True, tail_zero=False):
-    """The key loop of the kernel, block by block, with a rescale left out or the tail scored 0 instead of -inf."""
+def _online(q, k, v, scale, causal, block_n, rescale_l=True, rescale_acc=True, tail_zero=False, start=(-np.inf, 0.0)):
+    """The key loop of the kernel, block by block, with a rescale left out, the tail scored 0 instead of -inf, or
+    the running (max, sum) started elsewhere than (-inf, 0)."""
     seq_q, seq_k = q.shape[-2], k.shape[-2]
     padded = -(-seq_k // block_n) * block_n if tail_zero else seq_k
     k = np.concatenate([k, np.zeros((*k.shape[:-2], padded - seq_k, k.shape[-1]))], axis=-2)
     v = np.concatenate([v, np.zeros((*v.shape[:-2], padded - seq_k, v.shape[-1]))], axis=-2)
     rows, cols = np.arange(seq_q)[:, None], np.arange(padded)[None, :]
     allowed = cols <= rows if causal else np.ones((seq_q, padded), bool)  # the padded keys: only with tail_zero
-    m = np.full(q.shape[:-1], -np.inf)
-    l_sum = np.zeros(q.shape[:-1])
+    m = np.full(q.shape[:-1], start[0])
+    l_sum = np.full(q.shape[:-1], start[1])
     acc = np.zeros(q.shape)
     with np.errstate(invalid="ignore", over="ignore"):
-        for start in range(0, padded, block_n):
-            sl = slice(start, start + block_n)
+        for first in range(0, padded, block_n):
+            sl = slice(first, first + block_n)
             s = np.where(allowed[:, sl], q @ np.swapaxes(k[..., sl, :], -1, -2) * scale, -np.inf)
             m_new = np.maximum(m, s.max(-1))
             alpha = np.where(np.isneginf(m_new), 1.0, np.exp(m - m_new))
@@ -315,6 +316,8 @@ def _causal_blocks(kind):
             end = (i // block_m + 1) * block_m  # the end of query i's block: the causal loop's bound
             if kind == "diagonal_unmasked":
                 masks = [j < end]
+            elif kind == "diagonal_block_only":
+                masks = [(j <= i) & (j >= end - block_m)]
             elif kind == "only_diagonal":
                 masks = [(j <= i) | (j >= end)]
             else:
@@ -328,6 +331,17 @@ def _causal_blocks(kind):
         return False
 
     return when
+
+
+def _all_nan(case, actual, expected) -> bool:
+    """Every output element nan where the reference is finite: the online softmax itself broke."""
+    return (
+        isinstance(actual, np.ndarray)
+        and actual.shape == expected.shape
+        and actual.size > 0
+        and bool(np.isnan(actual).all())
+        and bool(np.isfinite(expected).all())
+    )
 
 
 def _with_scale(factor=None, fixed=None):
@@ -469,6 +483,23 @@ EXERCISE = Exercise.of(
             "log2(e) folded into the scale but tl.exp used: either tl.exp2 with sm_scale * log2(e), or tl.exp with "
             "sm_scale alone",
             impl={"flash_attention": _with_scale(factor=lambda s: 1.4426950408889634)},
+        ),
+        Probe(
+            "the running sum starts at 1 with the running max at 0: the tutorial's l_i = 1 is harmless only because "
+            "m_i starts at -inf (the first block's alpha = exp(-inf) = 0 wipes it); start m_i at -inf (or l_i at 0)",
+            when=_matches_blockwise(start=(0.0, 1.0)),
+        ),
+        Probe(
+            "causal: only the diagonal key block is visited, so each query misses the keys of the blocks before it; "
+            "loop over every key block from 0 (the tutorial's stage 1, lo = 0 .. start_m * BLOCK_M, unmasked) and "
+            "then the diagonal block (stage 2, masked)",
+            when=_causal_blocks("diagonal_block_only"),
+        ),
+        Probe(
+            "every output is nan: the online softmax produced inf or 0 / 0. alpha = exp(m_old - m_new) (with m_new - "
+            "m_old, the first block's exp(m_new - (-inf)) is inf); m_i starts at -inf, l_i at 0, and masked scores "
+            "are -inf (or a large negative number) only where a row keeps at least one key",
+            when=_all_nan,
         ),
         Probe(
             "a load or store ran out of bounds: mask the query rows past SEQ_Q (load and store) and the keys past "

@@ -49,7 +49,7 @@ partial sum to the same C[m, n] is a race: the last writer wins. Split-K needs t
 zeroed C.) Use no tl.dot with float32 on a GPU unless input_precision="ieee": TF32 is off by ~1e-3.
 
 The checks: 1 x 1 x 1, non-square and odd shapes (K = 7, 40, 65, 100: not multiples of BLOCK_K),
-a single row, float16 (float32 accumulation), a transposed A and a transposed B; against a float64 matmul.
+a single row, a wide row (N = 70), float16 (float32 accumulation), a transposed A and a transposed B; against a float64 matmul.
 """
 
 # (name, M, K, N, dtype). Small M * N: the interpreter runs the M * N programs one after another (~5 ms each).
@@ -60,7 +60,15 @@ SHAPES = (
     ("3x100x2", 3, 100, 2, "float32"),
     ("1x65x7_one_row", 1, 65, 7, "float32"),
     ("float16_4x24x6", 4, 24, 6, "float16"),
+    ("1x3x70_wide", 1, 3, 70, "float32"),
 )
+
+
+NOTES = {
+    "float16_4x24x6": "float16 in and out, the sum in float32",
+    "1x3x70_wide": "N = 70 spans several column tiles of a tiled kernel (BLOCK_N up to 64): every tile of C is "
+    "mapped to one program (a grouped ordering with one row of tiles must still reach every column tile)",
+}
 
 
 def matmul_cases():
@@ -69,7 +77,7 @@ def matmul_cases():
         yield case(
             name,
             64000 + n,
-            {"float16": "float16 in and out, the sum in float32"}.get(dtype, ""),
+            NOTES.get(name, ""),
             a=rng.standard_normal((m, k)).astype(dtype),
             b=rng.standard_normal((k, cols)).astype(dtype),
         )
@@ -132,6 +140,27 @@ def _first_chunk_only(case, actual, expected) -> bool:
     return _matches_chunk(case, actual, first=True)
 
 
+def _rounded_to_float16(case, actual, expected) -> bool:
+    """A float32 C whose every value is a float16 one: the product rounded through float16 before the store."""
+    if not isinstance(actual, np.ndarray) or actual.dtype != np.float32 or not np.isfinite(actual).all():
+        return False
+    with np.errstate(over="ignore"):
+        return bool(np.array_equal(actual.astype(np.float16).astype(np.float32), actual)) and not bool(
+            np.array_equal(expected.astype(np.float16).astype(np.float32), expected)
+        )
+
+
+def _tiles_unwritten(case, actual, expected) -> bool:
+    """Some elements of C never stored (NaN, as the checker fills torch.empty), every other one right."""
+    if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
+        return False
+    unwritten = np.isnan(actual) & ~np.isnan(expected)
+    rest = ~unwritten
+    return bool(unwritten.any()) and bool(
+        np.allclose(actual[rest].astype(np.float64), expected[rest].astype(np.float64), rtol=2e-3, atol=2e-3)
+    )
+
+
 def _b_as_contiguous(a, b):
     """What a kernel computes that steps B with (N, 1) instead of its strides: B's memory read row-major."""
     import torch
@@ -181,7 +210,7 @@ EXERCISE = Exercise.of(
             matmul_cases,
             call=kernel_call("matmul"),
             tolerance={"float32": (1e-4, 1e-4), "float16": (2e-3, 2e-3)},
-            description="1x1x1, K 7 / 40 / 65 / 100, one row, float16, a transposed A and a transposed B; against a float64 matmul",
+            description="1x1x1, K 7 / 40 / 65 / 100, one row, N = 70, float16, a transposed A and a transposed B; against a float64 matmul",
         ),
     ),
     equivalent_mutants=(
@@ -257,9 +286,21 @@ EXERCISE = Exercise.of(
             impl={"matmul": _a_as_contiguous},
         ),
         Probe(
-            "no mask on the last chunk of K: its lanes past K load out of bounds; mask = offs_k < K, "
-            "tl.load(..., mask=mask, other=0.0)",
+            "no mask on the last chunk of K (or one that ignores the chunk's start): its lanes past K load out of "
+            "bounds; mask = offs_k < K with offs_k = k + tl.arange(0, BLOCK_K), or, where the pointers advance by "
+            "BLOCK_K each step, offs_k < K - k * BLOCK_K; tl.load(..., mask=mask, other=0.0)",
             when=out_of_bounds,
+        ),
+        Probe(
+            "C is float32 but holds float16 values: the result went through float16 before the store "
+            "(acc.to(tl.float16), the tutorial's line); convert to C's own dtype, acc.to(c_ptr.dtype.element_ty)",
+            when=_rounded_to_float16,
+        ),
+        Probe(
+            "parts of C are never written (they hold torch.empty's garbage) while the rest is right: the grid or "
+            "the program-to-tile mapping misses tiles. Launch cdiv(M, BLOCK_M) * cdiv(N, BLOCK_N) programs; with "
+            "grouped ordering, group_size_m = min(num_pid_m - first_pid_m, GROUP_SIZE_M)",
+            when=_tiles_unwritten,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),

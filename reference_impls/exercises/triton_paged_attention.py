@@ -235,8 +235,10 @@ def _paged_call():
 
 def _simulate(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None, **mistake):
     """The kernel's block loop in float64 torch, with one mistake switched on:
-    stale_tail: every slot of the last block attended; logical: block j read instead of block_tables[s, j];
-    no_alpha_acc / no_alpha: acc (and l) not rescaled when the max grows; kv_modulo: kv head h % n_kv_heads."""
+    stale_tail: every slot of the last block attended; one_past: the slot at position seq_len attended too (a
+    mask pos <= seq_len); logical: block j read instead of block_tables[s, j]; no_alpha_acc / no_alpha: acc (and
+    l) not rescaled when the max grows; kv_modulo: kv head h % n_kv_heads; slots_contiguous: the caches addressed
+    as (block * block_size + slot) * stride(1), as if the slots of all blocks were one contiguous run."""
     import math
 
     import torch
@@ -245,6 +247,8 @@ def _simulate(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None, **mist
     block_size, n_kv = k_cache.shape[1], k_cache.shape[2]
     group = n_heads // n_kv
     scale = 1.0 / math.sqrt(head_dim) if sm_scale is None else sm_scale
+    if mistake.get("slots_contiguous"):
+        k_cache, v_cache = (_slots_contiguous(c) for c in (k_cache, v_cache))
     kc, vc = k_cache.double(), v_cache.double()
     out = torch.empty_like(q)
     for s in range(num_seqs):
@@ -257,7 +261,9 @@ def _simulate(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None, **mist
                 block = j if mistake.get("logical") else int(block_tables[s, j])
                 scores = kc[block, :, kv] @ qh * scale
                 if not mistake.get("stale_tail"):
-                    scores[torch.arange(block_size) + j * block_size >= n] = -math.inf
+                    scores[
+                        torch.arange(block_size) + j * block_size >= n + int(bool(mistake.get("one_past")))
+                    ] = -math.inf
                 m_new = max(m, float(scores.max()))
                 alpha = math.exp(m - m_new)
                 p = torch.exp(scores - m_new)
@@ -269,11 +275,32 @@ def _simulate(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None, **mist
     return out
 
 
+def _slots_contiguous(cache):
+    """What a kernel reads that addresses slot t of block b at (b * block_size + t) * stride(1) + kv * stride(2)
+    + d * stride(3): the cache's memory gathered at those offsets (in range for the layouts the cases use)."""
+    import torch
+
+    num_blocks, block_size, n_kv, head_dim = cache.shape
+    _, st, sh, sd = cache.stride()
+    b, t, h, d = torch.meshgrid(*(torch.arange(n) for n in cache.shape), indexing="ij")
+    offsets = (b * block_size + t) * st + h * sh + d * sd
+    span = 1 + sum((n - 1) * stride for n, stride in zip(cache.shape, cache.stride(), strict=True))
+    memory = torch.as_strided(cache, (span,), (1,))
+    return memory[offsets.clamp(max=span - 1)]
+
+
 def _mistake(**kind):
     def run(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None):
         return _simulate(q, k_cache, v_cache, block_tables, seq_lens, sm_scale, **kind)
 
     return run
+
+
+def _scaled_twice(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None):
+    import math
+
+    scale = 1.0 / math.sqrt(q.shape[-1]) if sm_scale is None else sm_scale
+    return _simulate(q, k_cache, v_cache, block_tables, seq_lens, scale * scale)
 
 
 def _no_scale(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None):
@@ -282,7 +309,16 @@ def _no_scale(q, k_cache, v_cache, block_tables, seq_lens, sm_scale=None):
 
 def _reads_padding(case, actual, expected) -> bool:
     """Out of bounds on a case whose block table is padded with -1: the loop ran past the sequence's blocks."""
-    return out_of_bounds(case, actual, expected) and bool((case.kwargs["block_tables"] < 0).any())
+    return (
+        out_of_bounds(case, actual, expected)
+        and bool((case.kwargs["block_tables"] < 0).any())
+        and not case.kwargs.get("views")
+    )
+
+
+def _view_out_of_bounds(case, actual, expected) -> bool:
+    """Out of bounds only where the inputs are strided views: an address built from shapes, not strides."""
+    return out_of_bounds(case, actual, expected) and bool(case.kwargs.get("views"))
 
 
 def _bench_inputs(device, seed):
@@ -392,6 +428,27 @@ EXERCISE = Exercise.of(
             "a load ran out of bounds: read only the sequence's cdiv(seq_len, block_size) blocks (the table's "
             "entries past them are -1 padding), and mask the slots past seq_len in the last one",
             when=_reads_padding,
+        ),
+        Probe(
+            "a load ran out of bounds on strided views: an address was built from a shape instead of a stride. "
+            "The block table's rows are block_tables.stride(0) apart (a column slice of a wider table: more than "
+            "max_blocks), and q and the caches are addressed through their own strides",
+            when=_view_out_of_bounds,
+        ),
+        Probe(
+            "the mask lets one stale slot through: a sequence's tokens are at positions 0 .. seq_len - 1, so "
+            "valid = j * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE) < seq_len (not <=)",
+            impl={"paged_attention_decode": _mistake(one_past=True)},
+        ),
+        Probe(
+            "sm_scale applied twice (to q and again to the scores): the scores are q . k * sm_scale, scaled once",
+            impl={"paged_attention_decode": _scaled_twice},
+        ),
+        Probe(
+            "the cache's slots addressed as (block * BLOCK_SIZE + slot) * stride(1), as if every block's slots were "
+            "one contiguous run: address block and slot separately, block * k_cache.stride(0) + slot * "
+            "k_cache.stride(1) (here the cache is a permuted view, vLLM's value-cache layout)",
+            impl={"paged_attention_decode": _mistake(slots_contiguous=True)},
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),

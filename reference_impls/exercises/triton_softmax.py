@@ -10,6 +10,7 @@ from reference_impls.exercises._triton import (
     case,
     kernel_call,
     not_launched,
+    one_past_end,
     out_of_bounds,
     seeded,
 )
@@ -134,6 +135,41 @@ def _rows_by_n_cols(x):
     return torch.softmax(raw.to(torch.float32), dim=-1).to(x.dtype)
 
 
+def _exp2_unscaled(x):
+    """tl.exp2(x - max) without the log2(e) factor: exp((x - max) * ln 2), the softmax of x * ln 2."""
+    import torch
+
+    x = x.to(torch.float32)
+    return torch.softmax((x - x.amax(-1, keepdim=True)) * float(np.log(2.0)), dim=-1).to(x.dtype)
+
+
+def _rows_missed(case, actual, expected) -> bool:
+    """Whole rows never written (torch.empty's NaN, as the checker fills it), every other row right."""
+    if not isinstance(actual, np.ndarray) or actual.shape != expected.shape or actual.ndim != 2:
+        return False
+    unwritten = np.isnan(actual).all(axis=1)
+    rest = ~unwritten
+    if not unwritten.any():
+        return False
+    if not rest.any() and float(np.abs(case.kwargs["x"]).max()) > 80:  # every row nan, and exp could overflow
+        return False
+    a, e = actual[rest].astype(np.float64), expected[rest].astype(np.float64)
+    return bool(np.allclose(a, e, rtol=2e-3, atol=1e-5))
+
+
+def _lanes_off_the_tensors(case, actual, expected) -> bool:
+    """Every active lane of a load or store outside every tensor: a row offset past the end, not a tail."""
+    return out_of_bounds(case, actual, expected) and "outside every tensor" in str(getattr(actual, "message", ""))
+
+
+def _tail_unmasked(case, actual, expected) -> bool:
+    return (
+        out_of_bounds(case, actual, expected)
+        and not one_past_end(case, actual, expected)
+        and not _lanes_off_the_tensors(case, actual, expected)
+    )
+
+
 def _row_ratios(actual, expected):
     """Per row, actual / expected where expected is not tiny, when that ratio is one constant; else None."""
     if not isinstance(actual, np.ndarray) or actual.shape != expected.shape or actual.ndim != 2:
@@ -239,7 +275,28 @@ EXERCISE = Exercise.of(
         Probe(
             "no mask on the last block: the lanes past n_cols load and store out of bounds; "
             "mask = cols < n_cols, and pass mask= to tl.load and tl.store",
-            when=out_of_bounds,
+            when=_tail_unmasked,
+        ),
+        Probe(
+            "the mask is off by one: cols <= n_cols lets lane n_cols through, one element past the row; "
+            "mask = cols < n_cols",
+            when=one_past_end,
+        ),
+        Probe(
+            "a load or store lands wholly outside the tensors: a row offset past the end. Address each tensor "
+            "by its own row stride (x.stride(0) for the input, out.stride(0) for the output) and keep row < n_rows",
+            when=_lanes_off_the_tensors,
+        ),
+        Probe(
+            "tl.exp2 without the log2(e) factor: exp2(x - max) is exp((x - max) * ln 2). Multiply by "
+            "log2(e) = 1.4426950408889634 first, or use tl.exp",
+            impl={"softmax": _exp2_unscaled},
+        ),
+        Probe(
+            "whole rows are never written (they hold torch.empty's garbage) while the others are right: the grid "
+            "or the row loop misses rows. Launch grid = (n_rows,), or loop tl.range(tl.program_id(0), n_rows, "
+            "tl.num_programs(0))",
+            when=_rows_missed,
         ),
         Probe(NOT_LAUNCHED_HINT, when=not_launched),
     ),

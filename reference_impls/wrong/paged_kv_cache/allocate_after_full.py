@@ -6,6 +6,7 @@ from collections import deque
 import torch
 
 EXPECTED_HINT = "a block per token boundary too many or too few"
+ALSO_APPLIES = ("running out of free blocks must raise RuntimeError",)  # it takes the block too late to raise
 
 
 class PagedKVCache:

@@ -7,6 +7,7 @@ from torch import nn
 from reference_impls.torch import qlora
 
 EXPECTED_HINT = "the base weight trains"
+ALSO_APPLIES = ("a float copy of W0",)
 
 
 class QLoRALinear(qlora.QLoRALinear):

@@ -1,0 +1,28 @@
+"""Wrong: a fresh grid fitted to each column as it is quantized, where the grid is per output row, fitted once
+on the whole original W."""
+
+import torch
+
+from reference_impls.torch.gptq import quantize, quantizer_params, rtn_quantize  # noqa: F401 - the learner's other entry points
+
+EXPECTED_HINT = "the grid was fitted per column"
+
+
+def gptq_quantize(W, X, bits=4, percdamp=0.01):
+    W = W.clone()
+    d_in = W.shape[1]
+    scale, zero = quantizer_params(W, bits)
+    H = 2 * X @ X.T
+    dead = torch.diag(H) == 0
+    H[dead, dead] = 1
+    W[:, dead] = 0
+    H += percdamp * torch.diag(H).mean() * torch.eye(d_in, dtype=H.dtype)
+    U = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)
+    Q = torch.zeros_like(W)
+    for i in range(d_in):
+        w = W[:, i]
+        q = quantize(w[:, None], *quantizer_params(w[:, None], bits), bits)[:, 0]  # the mistake: scale, zero
+        Q[:, i] = q
+        err = (w - q) / U[i, i]
+        W[:, i:] -= err[:, None] * U[i, i:][None, :]
+    return Q
