@@ -98,19 +98,9 @@ def _start(server: forkserver.ForkServer) -> None:
         server.ensure_running()
     finally:
         sys.stderr = stderr
-    _stop_at_exit()
 
 
-_stopping = []  # [True] once _stop_servers is registered
-
-
-def _stop_at_exit() -> None:
-    with _lock:
-        if not _stopping:
-            atexit.register(_stop_servers)
-            _stopping.append(True)
-
-
+@atexit.register
 def _stop_servers() -> None:
     """At exit, kill the servers rather than let them see the closed "alive" pipe and exit on their own:
     a server with torch imported takes ~0.4 s to tear its interpreter down, all the while holding our
