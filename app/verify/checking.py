@@ -255,8 +255,10 @@ def learner_frames(tb: Any, learner_file: Path | None) -> list[dict]:
     """The traceback frames in the learner's file (all frames for the reference), recursion collapsed."""
     frames = traceback.extract_tb(tb)
     if learner_file is not None:
-        target = _resolve(str(learner_file))
-        frames = [f for f in frames if f.filename and _resolve(f.filename) == target]  # none: not in their code
+        target = diagnosis_form.resolved(str(learner_file))
+        frames = [
+            f for f in frames if f.filename and diagnosis_form.resolved(f.filename) == target
+        ]  # none: not in their code
     out = [
         {"file": Path(f.filename).name, "line": f.lineno, "function": f.name, "code": (f.line or "").strip()}
         for f in frames
@@ -275,15 +277,9 @@ def _raised_by_learner(exc: BaseException, learner_file: Path | None) -> bool:
     frames = traceback.extract_tb(exc.__traceback__)
     if learner_file is None or not frames:
         return True
-    return bool(frames[-1].filename) and _resolve(frames[-1].filename) == _resolve(str(learner_file))
-
-
-@cache  # a failing case per traceback frame: resolving paths (an lstat per component) adds up
-def _resolve(name: str) -> str:
-    try:
-        return str(Path(name).resolve())
-    except OSError:
-        return name
+    return bool(frames[-1].filename) and diagnosis_form.resolved(frames[-1].filename) == diagnosis_form.resolved(
+        str(learner_file)
+    )
 
 
 def describe_exception(exc: BaseException, learner_file: Path | None, limit_mb: int | None = None) -> dict:

@@ -99,7 +99,7 @@ def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
     learner = str(learner_file)
     last, through_learner = None, False
     for frame in traceback.extract_tb(exc.__traceback__):
-        name = _resolved(frame.filename)
+        name = resolved(frame.filename)
         if name == learner:
             last, through_learner = "learner", True
         elif name.startswith(SPEC_FOLDERS) and not name.startswith(RUNTIME_FOLDER):
@@ -107,8 +107,9 @@ def raised_in_checker(exc: BaseException, learner_file: Path | None) -> bool:
     return last == "checker" and not through_learner
 
 
-@functools.lru_cache(maxsize=1024)  # the same few files in every traceback of a run
-def _resolved(name: str) -> str:
+@functools.lru_cache(maxsize=1024)  # the same few files in every traceback of a run (an lstat per component)
+def resolved(name: str) -> str:
+    """The file's real path (the name itself where it cannot be resolved)."""
     try:
         return str(Path(name).resolve())
     except OSError:
