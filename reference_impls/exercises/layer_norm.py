@@ -89,6 +89,11 @@ def _rms_last_axis_only(x, weight, eps=1e-6):
     return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + eps) * weight
 
 
+def _rms_by_std(x, weight, eps=1e-6):
+    axes = tuple(range(x.ndim - weight.ndim, x.ndim))
+    return x / np.sqrt(x.var(axis=axes, keepdims=True) + eps) * weight
+
+
 def _rms_centered(x, weight, eps=1e-6):
     axes = tuple(range(x.ndim - weight.ndim, x.ndim))
     xc = x - x.mean(axis=axes, keepdims=True)
@@ -164,6 +169,11 @@ back: that keeps float16 safe but loses float64's precision; upcast to at least 
         ),
         Probe(
             "RMSNorm does not subtract the mean: x / sqrt(mean(x^2) + eps) * weight", impl={"rms_norm": _rms_centered}
+        ),
+        Probe(
+            "RMSNorm divides by the root mean square of x, sqrt(mean(x^2) + eps), not by its standard deviation "
+            "(x.var subtracts the mean first): x / sqrt(mean(x^2) + eps) * weight",
+            impl={"rms_norm": _rms_by_std},
         ),
         Probe(
             "dx must include the paths through the mean and variance: "
